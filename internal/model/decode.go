@@ -1,0 +1,413 @@
+package model
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// decoder maps a YAML node tree onto the model types, collecting every
+// problem instead of stopping at the first, and bounding alias expansion.
+type decoder struct {
+	file     string
+	problems Problems
+	// expanded counts nodes visited through aliases; past maxExpand the
+	// decoder stops (an alias bomb is refused instead of expanded).
+	expanded  int
+	maxExpand int
+	inAlias   int
+	aborted   bool
+	// reported dedupes problems met again through aliases and merge keys.
+	reported map[[2]int]string
+}
+
+type fieldInfo struct {
+	name     string
+	index    int
+	required bool
+}
+
+type structInfo struct {
+	fields []fieldInfo
+	byName map[string]int
+	names  []string
+}
+
+var structCache sync.Map // reflect.Type -> *structInfo
+
+func infoOf(t reflect.Type) *structInfo {
+	if v, ok := structCache.Load(t); ok {
+		return v.(*structInfo)
+	}
+	si := &structInfo{byName: map[string]int{}}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" {
+			continue
+		}
+		req := false
+		for _, opt := range strings.Split(f.Tag.Get("jsonschema"), ",") {
+			if opt == "required" {
+				req = true
+			}
+		}
+		si.byName[name] = len(si.fields)
+		si.fields = append(si.fields, fieldInfo{name: name, index: i, required: req})
+		si.names = append(si.names, name)
+	}
+	structCache.Store(t, si)
+	return si
+}
+
+type sourceSetter interface {
+	setSource(file, path string, n *yaml.Node)
+}
+
+var (
+	dateType = reflect.TypeOf(Date{})
+	enumType = reflect.TypeOf((*Enum)(nil)).Elem()
+)
+
+func (d *decoder) addf(n *yaml.Node, path, hint, format string, args ...any) {
+	p := problemf(Pos{File: d.file, Line: n.Line, Column: n.Column}, path, hint, format, args...)
+	if d.reported == nil {
+		d.reported = map[[2]int]string{}
+	}
+	at := [2]int{n.Line, n.Column}
+	if d.reported[at] == p.Message {
+		return // the same node seen again through an alias
+	}
+	d.reported[at] = p.Message
+	d.problems = append(d.problems, p)
+}
+
+// resolve follows aliases, counting what they expand to.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return n
+		}
+		n = n.Alias
+	}
+	return n
+}
+
+func (d *decoder) count(n *yaml.Node) bool {
+	if d.aborted {
+		return false
+	}
+	if d.inAlias > 0 {
+		d.expanded++
+		if d.expanded > d.maxExpand {
+			d.aborted = true
+			d.addf(n, "", "anchors and aliases may repeat content, but not multiply it; write the content out or split the model with includes",
+				"the model expands past %d nodes through aliases", d.maxExpand)
+			return false
+		}
+	}
+	return true
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing (null)"
+		case "!!bool":
+			return n.Value
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		}
+		v := n.Value
+		if len(v) > 40 {
+			v = v[:40] + "..."
+		}
+		return "'" + v + "'"
+	}
+	return "an unexpected node"
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+	if !d.count(n) {
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		d.inAlias++
+		d.decode(d.resolve(n), v, path)
+		d.inAlias--
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+			return
+		}
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.decode(n, v.Elem(), path)
+		return
+	}
+	if v.Type() == dateType {
+		d.decodeDate(n, v, path)
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		d.decodeStruct(n, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, v, path)
+	case reflect.Map:
+		d.decodeMap(n, v, path)
+	case reflect.String:
+		d.decodeString(n, v, path)
+	case reflect.Bool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			d.addf(n, path, boolHint(n), "expected true or false, found %s", describe(n))
+			return
+		}
+		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+		v.SetBool(b)
+	case reflect.Int:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			d.addf(n, path, "", "expected a whole number, found %s", describe(n))
+			return
+		}
+		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 32)
+		if err != nil {
+			d.addf(n, path, "", "expected a whole number, found %s", describe(n))
+			return
+		}
+		v.SetInt(i)
+	default:
+		d.addf(n, path, "", "cannot decode into %s", v.Type())
+	}
+}
+
+func boolHint(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode {
+		switch strings.ToLower(n.Value) {
+		case "yes", "y", "on":
+			return "write true"
+		case "no", "n", "off":
+			return "write false"
+		}
+	}
+	return ""
+}
+
+func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "!!timestamp" || n.Tag == "!!str") {
+		if t, err := ParseDate(n.Value); err == nil {
+			v.Set(reflect.ValueOf(t))
+			return
+		}
+	}
+	d.addf(n, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", describe(n))
+}
+
+func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.ScalarNode {
+		d.addf(n, path, "", "expected a string, found %s", describe(n))
+		return
+	}
+	if n.Tag == "!!null" {
+		return
+	}
+	v.SetString(n.Value)
+	if v.Type().Implements(enumType) && n.Value != "" {
+		values := v.Interface().(Enum).Values()
+		for _, ok := range values {
+			if ok == n.Value {
+				return
+			}
+		}
+		hint := Suggest(n.Value, values)
+		msg := "unknown value '%s', expected " + oneOf(values)
+		if hint == "" && len(values) > 12 {
+			hint = "run 'rampart schema' for every allowed value"
+		}
+		d.addf(n, path, hint, msg, n.Value)
+	}
+}
+
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		hint := ""
+		if n.Kind == yaml.ScalarNode {
+			hint = "write a list, e.g. [" + n.Value + "]"
+		}
+		d.addf(n, path, hint, "expected a list, found %s", describe(n))
+		return
+	}
+	base := v.Len()
+	out := reflect.MakeSlice(v.Type(), base+len(n.Content), base+len(n.Content))
+	reflect.Copy(out, v)
+	for i, item := range n.Content {
+		d.decode(item, out.Index(base+i), path+"["+strconv.Itoa(i)+"]")
+		if d.aborted {
+			break
+		}
+	}
+	v.Set(out)
+}
+
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		d.addf(n, path, "", "expected a mapping, found %s", describe(n))
+		return
+	}
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := d.resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.addf(k, path, "", "expected a string key, found %s", describe(k))
+			continue
+		}
+		if first, dup := seen[k.Value]; dup {
+			d.addf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, first.Line)
+			continue
+		}
+		seen[k.Value] = k
+		ev := reflect.New(v.Type().Elem()).Elem()
+		d.decode(val, ev, joinPath(path, k.Value))
+		v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
+	}
+}
+
+// pairs returns a mapping's key/value pairs with YAML merge keys (<<) applied:
+// explicit keys win over merged ones.
+func (d *decoder) pairs(n *yaml.Node, path string) [][2]*yaml.Node {
+	var explicit, merged [][2]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			sources := []*yaml.Node{val}
+			if rv := d.resolve(val); rv.Kind == yaml.SequenceNode {
+				sources = rv.Content
+			}
+			for _, src := range sources {
+				if src.Kind == yaml.AliasNode {
+					d.inAlias++
+				}
+				rs := d.resolve(src)
+				if rs.Kind != yaml.MappingNode {
+					d.addf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", describe(rs))
+				} else {
+					merged = append(merged, d.pairs(rs, path)...)
+				}
+				if src.Kind == yaml.AliasNode {
+					d.inAlias--
+				}
+			}
+			continue
+		}
+		explicit = append(explicit, [2]*yaml.Node{k, val})
+	}
+	if len(merged) == 0 {
+		return explicit
+	}
+	have := map[string]bool{}
+	for _, p := range explicit {
+		have[p[0].Value] = true
+	}
+	for _, p := range merged {
+		if !have[p[0].Value] {
+			explicit = append(explicit, p)
+			have[p[0].Value] = true
+		}
+	}
+	return explicit
+}
+
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+	si := infoOf(v.Type())
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		n2 := *n
+		n2.Kind, n2.Content = yaml.MappingNode, nil
+		n = &n2
+	} else if n.Kind != yaml.MappingNode {
+		d.addf(n, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), describe(n))
+		return
+	}
+	if s, ok := v.Addr().Interface().(sourceSetter); ok {
+		s.setSource(d.file, path, n)
+	}
+	var present uint64 // bit per field; models have far fewer than 64 keys per type
+	firstLine := make(map[string]int, 4)
+	for _, p := range d.pairs(n, path) {
+		if d.aborted {
+			return
+		}
+		k := d.resolve(p[0])
+		if k.Kind != yaml.ScalarNode {
+			d.addf(k, path, "", "expected a key, found %s", describe(k))
+			continue
+		}
+		idx, ok := si.byName[k.Value]
+		if !ok {
+			hint := Suggest(k.Value, si.names)
+			if hint == "" {
+				hint = "allowed keys: " + strings.Join(si.names, ", ")
+			}
+			d.addf(k, joinPath(path, k.Value), hint, "unknown key '%s'", k.Value)
+			continue
+		}
+		if line, dup := firstLine[k.Value]; dup {
+			d.addf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, line)
+			continue
+		}
+		firstLine[k.Value] = k.Line
+		f := si.fields[idx]
+		if !isNull(d.resolve(p[1])) {
+			present |= 1 << uint(idx)
+		}
+		d.decode(p[1], v.Field(f.index), joinPath(path, f.name))
+	}
+	for i, f := range si.fields {
+		if f.required && present&(1<<uint(i)) == 0 {
+			d.addf(n, path, "", "missing required key '%s'", f.name)
+		}
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || (n.Tag == "!!str" && n.Value == "" && n.Style == 0))
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) > n {
+		return append(append([]string{}, s[:n]...), "...")
+	}
+	return s
+}
+
+func modelValue(m *Model) reflect.Value { return reflect.ValueOf(m).Elem() }

@@ -1,0 +1,372 @@
+// Package model holds Rampart's system model: its schema types, the YAML
+// loader that keeps source positions, and the validator that reports every
+// problem with file, line, column, key path and a hint.
+package model
+
+import (
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// SchemaVersion is the model format version this build reads and writes.
+const SchemaVersion = 1
+
+// Pos is a position in a source file (1-based line and column).
+type Pos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// IsZero reports whether the position is unknown.
+func (p Pos) IsZero() bool { return p.Line == 0 }
+
+// String renders the position as file:line:column.
+func (p Pos) String() string {
+	if p.IsZero() {
+		return p.File
+	}
+	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
+}
+
+// Source records where an element was declared. It is embedded in every
+// element type; the loader fills it in.
+type Source struct {
+	// Pos is the position of the element's first key.
+	Pos Pos `yaml:"-" json:"-"`
+	// Path is the element's key path inside its file, e.g. "flows[2]".
+	Path string `yaml:"-" json:"-"`
+	node *yaml.Node
+}
+
+func (s *Source) setSource(file, path string, n *yaml.Node) {
+	s.Pos = Pos{File: file, Line: n.Line, Column: n.Column}
+	s.Path = path
+	s.node = n
+}
+
+// SetPos sets the element's position, for elements built from other formats.
+func (s *Source) SetPos(p Pos, path string) { s.Pos, s.Path = p, path }
+
+// At returns the position of the value under key (and, for a list value, of
+// its idx-th item when idx >= 0), falling back to the element's own position.
+func (s Source) At(key string, idx int) Pos {
+	if s.node == nil || s.node.Kind != yaml.MappingNode {
+		return s.Pos
+	}
+	for i := 0; i+1 < len(s.node.Content); i += 2 {
+		if s.node.Content[i].Value != key {
+			continue
+		}
+		v := s.node.Content[i+1]
+		for v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		if idx >= 0 && v.Kind == yaml.SequenceNode && idx < len(v.Content) {
+			v = v.Content[idx]
+		}
+		return Pos{File: s.Pos.File, Line: v.Line, Column: v.Column}
+	}
+	return s.Pos
+}
+
+// KeyPath returns the element's path joined with a key and optional index.
+func (s Source) KeyPath(key string, idx int) string {
+	p := s.Path
+	if key != "" {
+		if p != "" {
+			p += "."
+		}
+		p += key
+	}
+	if idx >= 0 {
+		p += "[" + itoa(idx) + "]"
+	}
+	return p
+}
+
+// Model is a whole system model, possibly merged from several files.
+type Model struct {
+	Source `yaml:"-" json:"-"`
+	// Rampart is the schema version; it must be 1.
+	Rampart int `yaml:"rampart" json:"rampart" jsonschema:"required,enum=1"`
+	// Includes lists further model files, relative to this one, whose elements are merged in.
+	Includes []string `yaml:"includes,omitempty" json:"includes,omitempty"`
+	// System describes the system as a whole.
+	System System `yaml:"system" json:"system" jsonschema:"required"`
+	// RiskAppetite is the most risk the system may carry untreated.
+	RiskAppetite *RiskAppetite `yaml:"risk_appetite,omitempty" json:"risk_appetite,omitempty"`
+	// Settings tune analysis: the risk matrix, review cycles, disabled rules.
+	Settings *Settings `yaml:"settings,omitempty" json:"settings,omitempty"`
+	// Data lists the data assets the system handles.
+	Data []DataAsset `yaml:"data,omitempty" json:"data,omitempty"`
+	// Components lists processes, data stores and external entities.
+	Components []Component `yaml:"components,omitempty" json:"components,omitempty"`
+	// TrustBoundaries lists the trust boundaries, possibly nested.
+	TrustBoundaries []TrustBoundary `yaml:"trust_boundaries,omitempty" json:"trust_boundaries,omitempty"`
+	// Flows lists the data flows between components.
+	Flows []Flow `yaml:"flows,omitempty" json:"flows,omitempty"`
+	// Controls declares the model's own controls and the state of catalog controls.
+	Controls []Control `yaml:"controls,omitempty" json:"controls,omitempty"`
+	// Threats lists threats written by hand, next to the generated ones.
+	Threats []ManualThreat `yaml:"threats,omitempty" json:"threats,omitempty"`
+	// Treatments is the risk register state, keyed by stable threat id.
+	Treatments []Treatment `yaml:"treatments,omitempty" json:"treatments,omitempty"`
+
+	// Files lists every file the model was loaded from, root first.
+	Files []string `yaml:"-" json:"-"`
+	index *Index
+}
+
+// System describes the modelled system.
+type System struct {
+	Source `yaml:"-" json:"-"`
+	// ID is a short machine name, e.g. "payments".
+	ID string `yaml:"id" json:"id" jsonschema:"required"`
+	// Name is the human name.
+	Name        string `yaml:"name" json:"name" jsonschema:"required"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Owner is the accountable team.
+	Owner string `yaml:"owner,omitempty" json:"owner,omitempty"`
+	// RiskOwner is the senior risk owner (SRO) who may accept risk.
+	RiskOwner string `yaml:"risk_owner,omitempty" json:"risk_owner,omitempty"`
+	// RiskAcceptors lists further people allowed to accept risk (besides the risk owner).
+	RiskAcceptors []string `yaml:"risk_acceptors,omitempty" json:"risk_acceptors,omitempty"`
+	// Classification is the classification of the model itself.
+	Classification Classification `yaml:"classification,omitempty" json:"classification,omitempty"`
+	// Reviewed is the date of the last review of the model.
+	Reviewed *Date    `yaml:"reviewed,omitempty" json:"reviewed,omitempty"`
+	Tags     []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// CIA holds confidentiality, integrity and availability ratings.
+type CIA struct {
+	Source          `yaml:"-" json:"-"`
+	Confidentiality Rating `yaml:"confidentiality,omitempty" json:"confidentiality,omitempty"`
+	Integrity       Rating `yaml:"integrity,omitempty" json:"integrity,omitempty"`
+	Availability    Rating `yaml:"availability,omitempty" json:"availability,omitempty"`
+}
+
+// DataAsset is a kind of data the system handles.
+type DataAsset struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string `yaml:"id" json:"id" jsonschema:"required"`
+	Name        string `yaml:"name,omitempty" json:"name,omitempty"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Classification is required: it drives impact.
+	Classification Classification `yaml:"classification" json:"classification" jsonschema:"required"`
+	CIA            CIA            `yaml:"cia,omitempty" json:"cia,omitempty"`
+	// Personal marks personal data (PII), which raises privacy threats.
+	Personal bool     `yaml:"personal,omitempty" json:"personal,omitempty"`
+	Quantity Quantity `yaml:"quantity,omitempty" json:"quantity,omitempty"`
+	Owner    string   `yaml:"owner,omitempty" json:"owner,omitempty"`
+	Tags     []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// Component is a process, data store or external entity.
+type Component struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string        `yaml:"id" json:"id" jsonschema:"required"`
+	Name        string        `yaml:"name,omitempty" json:"name,omitempty"`
+	Description string        `yaml:"description,omitempty" json:"description,omitempty"`
+	Type        ComponentType `yaml:"type" json:"type" jsonschema:"required"`
+	// Technology is free text: "nginx", "postgresql", "spring-boot".
+	Technology string `yaml:"technology,omitempty" json:"technology,omitempty"`
+	// InternetFacing marks components reachable from the internet.
+	InternetFacing bool    `yaml:"internet_facing,omitempty" json:"internet_facing,omitempty"`
+	Hosting        Hosting `yaml:"hosting,omitempty" json:"hosting,omitempty"`
+	// TrustBoundary places the component in a trust boundary (alternative to the boundary's contains).
+	TrustBoundary string `yaml:"trust_boundary,omitempty" json:"trust_boundary,omitempty"`
+	// Processes lists data assets the component handles in memory.
+	Processes []string `yaml:"processes,omitempty" json:"processes,omitempty"`
+	// Stores lists data assets the component keeps at rest.
+	Stores []string `yaml:"stores,omitempty" json:"stores,omitempty"`
+	// Controls lists control ids (the model's own or catalog ids) in place on the component.
+	Controls []string `yaml:"controls,omitempty" json:"controls,omitempty"`
+	// Authentication is how users or callers log in to the component.
+	Authentication   Authentication `yaml:"authentication,omitempty" json:"authentication,omitempty"`
+	EncryptionAtRest AtRest         `yaml:"encryption_at_rest,omitempty" json:"encryption_at_rest,omitempty"`
+	// DataFormats lists input formats the component parses.
+	DataFormats []DataFormat `yaml:"data_formats,omitempty" json:"data_formats,omitempty"`
+	// CustomCode marks components whose code the team writes.
+	CustomCode bool `yaml:"custom_code,omitempty" json:"custom_code,omitempty"`
+	// HumanUse marks components people use directly (a browser, an admin console).
+	HumanUse bool `yaml:"human_use,omitempty" json:"human_use,omitempty"`
+	// AdminInterface marks components that expose an administration interface.
+	AdminInterface bool `yaml:"admin_interface,omitempty" json:"admin_interface,omitempty"`
+	// MultiTenant marks components shared by several tenants.
+	MultiTenant bool `yaml:"multi_tenant,omitempty" json:"multi_tenant,omitempty"`
+	// OutOfScope excludes the component from threat identification.
+	OutOfScope bool   `yaml:"out_of_scope,omitempty" json:"out_of_scope,omitempty"`
+	Owner      string `yaml:"owner,omitempty" json:"owner,omitempty"`
+	// Runtime names a shared runtime (host, cluster) the component runs on.
+	Runtime string   `yaml:"runtime,omitempty" json:"runtime,omitempty"`
+	Tags    []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// TrustBoundary groups components that trust each other.
+type TrustBoundary struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string       `yaml:"id" json:"id" jsonschema:"required"`
+	Name        string       `yaml:"name,omitempty" json:"name,omitempty"`
+	Description string       `yaml:"description,omitempty" json:"description,omitempty"`
+	Type        BoundaryType `yaml:"type" json:"type" jsonschema:"required"`
+	// Contains lists component ids and nested trust boundary ids.
+	Contains []string `yaml:"contains,omitempty" json:"contains,omitempty"`
+	Tags     []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// Flow is a data flow from one component to another (the caller is From).
+type Flow struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string   `yaml:"id" json:"id" jsonschema:"required"`
+	Name        string   `yaml:"name,omitempty" json:"name,omitempty"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	From        string   `yaml:"from" json:"from" jsonschema:"required"`
+	To          string   `yaml:"to" json:"to" jsonschema:"required"`
+	Protocol    Protocol `yaml:"protocol" json:"protocol" jsonschema:"required"`
+	// Authentication is how From proves its identity to To.
+	Authentication Authentication `yaml:"authentication,omitempty" json:"authentication,omitempty"`
+	Authorization  Authorization  `yaml:"authorization,omitempty" json:"authorization,omitempty"`
+	// Encryption defaults to what the protocol gives (tls for https, none for http).
+	Encryption   Encryption `yaml:"encryption,omitempty" json:"encryption,omitempty"`
+	DataSent     []string   `yaml:"data_sent,omitempty" json:"data_sent,omitempty"`
+	DataReceived []string   `yaml:"data_received,omitempty" json:"data_received,omitempty"`
+	VPN          bool       `yaml:"vpn,omitempty" json:"vpn,omitempty"`
+	Readonly     bool       `yaml:"readonly,omitempty" json:"readonly,omitempty"`
+	IPFiltered   bool       `yaml:"ip_filtered,omitempty" json:"ip_filtered,omitempty"`
+	Usage        Usage      `yaml:"usage,omitempty" json:"usage,omitempty"`
+	// Controls lists control ids in place on the flow.
+	Controls []string `yaml:"controls,omitempty" json:"controls,omitempty"`
+	Tags     []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+}
+
+// EffectiveEncryption is the flow's encryption, derived from the protocol when not set.
+func (f *Flow) EffectiveEncryption() Encryption {
+	if f.Encryption != "" {
+		return f.Encryption
+	}
+	if f.VPN {
+		return "vpn"
+	}
+	if f.Protocol.Encrypted() {
+		return "tls"
+	}
+	switch f.Protocol {
+	case "in-process", "local-file", "ipc":
+		return "none"
+	}
+	return "none"
+}
+
+// Effect is how much an implemented control lowers likelihood and impact (0..4 steps).
+type Effect struct {
+	Source     `yaml:"-" json:"-"`
+	Likelihood int `yaml:"likelihood,omitempty" json:"likelihood,omitempty" jsonschema:"minimum=0,maximum=4"`
+	Impact     int `yaml:"impact,omitempty" json:"impact,omitempty" jsonschema:"minimum=0,maximum=4"`
+}
+
+// Control is a security control: the model's own, or the state of a catalog control.
+type Control struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string `yaml:"id" json:"id" jsonschema:"required"`
+	Name        string `yaml:"name,omitempty" json:"name,omitempty"`
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Catalog is the catalog control this one implements (e.g. "waf"); empty when ID is itself a catalog id.
+	Catalog string        `yaml:"catalog,omitempty" json:"catalog,omitempty"`
+	Status  ControlStatus `yaml:"status" json:"status" jsonschema:"required"`
+	// Effect overrides the catalog's default effect.
+	Effect *Effect `yaml:"effect,omitempty" json:"effect,omitempty"`
+	// Mitigates lists STRIDE categories or rule ids this control addresses (own controls).
+	Mitigates []string `yaml:"mitigates,omitempty" json:"mitigates,omitempty"`
+	Owner     string   `yaml:"owner,omitempty" json:"owner,omitempty"`
+	// Evidence is a link or note proving the control is in place.
+	Evidence string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+}
+
+// ManualThreat is a threat written by hand.
+type ManualThreat struct {
+	Source      `yaml:"-" json:"-"`
+	ID          string   `yaml:"id" json:"id" jsonschema:"required"`
+	Title       string   `yaml:"title" json:"title" jsonschema:"required"`
+	Description string   `yaml:"description,omitempty" json:"description,omitempty"`
+	STRIDE      []STRIDE `yaml:"stride,omitempty" json:"stride,omitempty"`
+	// Targets lists the element ids (components, flows, data, boundaries) the threat concerns.
+	Targets []string `yaml:"targets" json:"targets" jsonschema:"required"`
+	// Likelihood and Impact are 1..5; zero lets analysis derive them.
+	Likelihood int      `yaml:"likelihood,omitempty" json:"likelihood,omitempty" jsonschema:"minimum=1,maximum=5"`
+	Impact     int      `yaml:"impact,omitempty" json:"impact,omitempty" jsonschema:"minimum=1,maximum=5"`
+	CWE        []int    `yaml:"cwe,omitempty" json:"cwe,omitempty"`
+	CAPEC      []int    `yaml:"capec,omitempty" json:"capec,omitempty"`
+	ATTACK     []string `yaml:"attack,omitempty" json:"attack,omitempty"`
+	// Mitigations lists control ids that address the threat.
+	Mitigations []string `yaml:"mitigations,omitempty" json:"mitigations,omitempty"`
+}
+
+// Treatment is the register state of one threat.
+type Treatment struct {
+	Source `yaml:"-" json:"-"`
+	// Threat is the stable threat id, e.g. "missing-authentication@web-to-api".
+	Threat        string          `yaml:"threat" json:"threat" jsonschema:"required"`
+	Status        TreatmentStatus `yaml:"status" json:"status" jsonschema:"required"`
+	Owner         string          `yaml:"owner,omitempty" json:"owner,omitempty"`
+	Due           *Date           `yaml:"due,omitempty" json:"due,omitempty"`
+	Justification string          `yaml:"justification,omitempty" json:"justification,omitempty"`
+	// AcceptedBy must be the system's risk owner or a listed risk acceptor.
+	AcceptedBy string `yaml:"accepted_by,omitempty" json:"accepted_by,omitempty"`
+	Expires    *Date  `yaml:"expires,omitempty" json:"expires,omitempty"`
+	// TransferredTo names who carries a transferred risk (insurer, supplier).
+	TransferredTo string `yaml:"transferred_to,omitempty" json:"transferred_to,omitempty"`
+	Ticket        string `yaml:"ticket,omitempty" json:"ticket,omitempty"`
+	Reviewed      *Date  `yaml:"reviewed,omitempty" json:"reviewed,omitempty"`
+	CheckedBy     string `yaml:"checked_by,omitempty" json:"checked_by,omitempty"`
+}
+
+// RiskAppetite is the most risk the system may carry untreated.
+type RiskAppetite struct {
+	Source      `yaml:"-" json:"-"`
+	MaxSeverity Severity `yaml:"max_severity" json:"max_severity" jsonschema:"required"`
+	// ByCategory tightens (or loosens) the limit per STRIDE category or "privacy".
+	ByCategory map[string]Severity `yaml:"by_category,omitempty" json:"by_category,omitempty"`
+}
+
+// Settings tunes analysis.
+type Settings struct {
+	Source `yaml:"-" json:"-"`
+	Matrix *Matrix `yaml:"matrix,omitempty" json:"matrix,omitempty"`
+	// ReviewIntervalDays is how often the model must be reviewed (default 365).
+	ReviewIntervalDays int `yaml:"review_interval_days,omitempty" json:"review_interval_days,omitempty" jsonschema:"minimum=1"`
+	// MaxAcceptanceDays caps how far ahead an acceptance may expire (default 365).
+	MaxAcceptanceDays int `yaml:"max_acceptance_days,omitempty" json:"max_acceptance_days,omitempty" jsonschema:"minimum=1"`
+	// DisabledRules lists rule ids not to run.
+	DisabledRules []string `yaml:"disabled_rules,omitempty" json:"disabled_rules,omitempty"`
+}
+
+// Matrix is a risk matrix: Bands[likelihood-1][impact-1] is the severity.
+type Matrix struct {
+	Source          `yaml:"-" json:"-"`
+	LikelihoodNames []string     `yaml:"likelihood_names,omitempty" json:"likelihood_names,omitempty"`
+	ImpactNames     []string     `yaml:"impact_names,omitempty" json:"impact_names,omitempty"`
+	Bands           [][]Severity `yaml:"bands,omitempty" json:"bands,omitempty"`
+}
+
+// Date is a calendar date written YYYY-MM-DD.
+type Date struct {
+	time.Time
+}
+
+// String renders the date as YYYY-MM-DD.
+func (d Date) String() string { return d.Format(time.DateOnly) }
+
+// MarshalJSON writes the date as "YYYY-MM-DD".
+func (d Date) MarshalJSON() ([]byte, error) { return []byte(`"` + d.String() + `"`), nil }
+
+// MarshalYAML writes the date as YYYY-MM-DD.
+func (d Date) MarshalYAML() (any, error) { return d.String(), nil }
+
+// ParseDate reads a YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	return Date{t}, err
+}
