@@ -1,0 +1,84 @@
+// Package formats reads and writes models of other threat-modelling tools:
+// Threagile, OWASP Threat Dragon, Open Threat Model and AWS Threat Composer.
+// Each format lives in its own sub-package and registers itself here.
+package formats
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// Format is one foreign model format.
+type Format struct {
+	// Name is the --from/--to name, e.g. "threagile".
+	Name string
+	// Title is the human name, e.g. "Threagile YAML".
+	Title string
+	// Detect reports whether data looks like this format (cheap, content based).
+	Detect func(data []byte) bool
+	// Import converts a foreign file into a Rampart model. Problems carry
+	// positions in the foreign file; warnings name what could not be carried over.
+	Import func(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error)
+	// Export writes the model (and identified threats, where the format holds
+	// them) in this format. Warnings name what the format cannot carry.
+	Export func(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error)
+}
+
+var (
+	mu       sync.RWMutex
+	registry = map[string]Format{}
+)
+
+// Register adds a format; sub-packages call it from init.
+func Register(f Format) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := registry[f.Name]; dup {
+		panic("formats: duplicate format " + f.Name)
+	}
+	registry[f.Name] = f
+}
+
+// Lookup returns the format with the name.
+func Lookup(name string) (Format, error) {
+	mu.RLock()
+	defer mu.RUnlock()
+	f, ok := registry[name]
+	if !ok {
+		return Format{}, fmt.Errorf("unknown format %q (known: %v)", name, namesLocked())
+	}
+	return f, nil
+}
+
+// Names returns the registered format names, sorted.
+func Names() []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	return namesLocked()
+}
+
+func namesLocked() []string {
+	out := make([]string, 0, len(registry))
+	for n := range registry {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Detect returns the foreign format data is in, or "" for Rampart's own format.
+func Detect(data []byte) string {
+	mu.RLock()
+	defer mu.RUnlock()
+	for _, n := range namesLocked() {
+		if f := registry[n]; f.Detect != nil && f.Detect(data) {
+			return n
+		}
+	}
+	return ""
+}

@@ -1,0 +1,48 @@
+package threats
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// load parses a model written inline in a test and fails on any error.
+func load(t *testing.T, src string) *model.Model {
+	t.Helper()
+	m, problems, err := model.LoadBytes(context.Background(), "test.yaml", []byte(src), model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("test model is invalid:\n%v", errs)
+	}
+	return m
+}
+
+// hits runs one built-in rule and returns the ids of its threats.
+func hits(t *testing.T, ruleID string, src string) []string {
+	t.Helper()
+	r, ok := Lookup(ruleID)
+	if !ok {
+		t.Fatalf("no rule %s", ruleID)
+	}
+	var ids []string
+	for _, th := range Identify(load(t, src), []Rule{r}) {
+		if th.Rule == ruleID {
+			ids = append(ids, th.ID)
+		}
+	}
+	return ids
+}
+
+// expectHits asserts that a rule raises exactly the given threat ids.
+func expectHits(t *testing.T, ruleID, src string, want ...string) {
+	t.Helper()
+	got := hits(t, ruleID, src)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: got threats %v, want %v", ruleID, got, want)
+	}
+}

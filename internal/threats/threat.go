@@ -1,0 +1,269 @@
+// Package threats identifies threats in a model: a library of built-in
+// rules (one file per rule), custom CEL rules and manual threats. It does no
+// I/O: Identify is a pure function of the model and the rules.
+package threats
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// Scope is the kind of element a rule inspects.
+type Scope string
+
+// Rule scopes.
+const (
+	ScopeComponent Scope = "component"
+	ScopeFlow      Scope = "flow"
+	ScopeData      Scope = "data"
+	ScopeBoundary  Scope = "boundary"
+	ScopeModel     Scope = "model"
+)
+
+// Meta is a rule's documentation and classification. docs/rules.md and
+// 'rampart explain' are generated from it.
+type Meta struct {
+	ID     string         `json:"id"`
+	Title  string         `json:"title"`
+	STRIDE []model.STRIDE `json:"stride"`
+	Scope  Scope          `json:"scope"`
+	CWE    []int          `json:"cwe,omitempty"`
+	CAPEC  []int          `json:"capec,omitempty"`
+	// ATTACK lists MITRE ATT&CK technique ids, e.g. "T1190".
+	ATTACK []string `json:"attack,omitempty"`
+	// Likelihood and Impact are the rule's base ratings (1..5); risk scoring
+	// adjusts them for exposure and for the data at stake.
+	Likelihood int `json:"likelihood"`
+	Impact     int `json:"impact"`
+	// Mitigations lists catalog control ids that address the threat.
+	Mitigations []string `json:"mitigations,omitempty"`
+	// Threagile lists the Threagile rule ids this rule covers, so that
+	// existing risk_tracking keys keep working.
+	Threagile []string `json:"threagile,omitempty"`
+	// Category groups rules for the appetite (e.g. "privacy"); empty means by STRIDE only.
+	Category string `json:"category,omitempty"`
+	// Trigger says what in a model raises the threat; Why says why it matters;
+	// Mitigation says how to fix it.
+	Trigger    string   `json:"trigger"`
+	Why        string   `json:"why"`
+	Mitigation string   `json:"mitigation"`
+	References []string `json:"references,omitempty"`
+}
+
+// Hit is one occurrence of a rule's threat found in a model.
+type Hit struct {
+	// Targets are element ids; the first is the element the threat is about.
+	// They form the stable id: rule-id@targets[0]+targets[1]...
+	Targets []string
+	// Detail is the description specific to these elements.
+	Detail string
+	// Data lists data assets at stake; empty lets the engine derive them from the targets.
+	Data []string
+	// Likelihood and Impact override the rule's base ratings when set (1..5).
+	Likelihood int
+	Impact     int
+}
+
+// Rule is a built-in or custom threat rule.
+type Rule struct {
+	Meta
+	// Check reports every hit of the rule in the environment's model.
+	Check func(e *Env, emit func(Hit))
+	custom bool
+}
+
+// Ref is a reference to a catalog entry (CWE, CAPEC or ATT&CK technique).
+type Ref struct {
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	URL  string `json:"url"`
+}
+
+// Origin says where a threat came from.
+type Origin string
+
+// Threat origins.
+const (
+	OriginRule   Origin = "rule"
+	OriginCustom Origin = "custom"
+	OriginManual Origin = "manual"
+)
+
+// Threat is one identified threat.
+type Threat struct {
+	// ID is stable: rule-id@element-id[+element-id], or a manual threat's id.
+	ID          string         `json:"id"`
+	Rule        string         `json:"rule"`
+	Origin      Origin         `json:"origin"`
+	Title       string         `json:"title"`
+	Description string         `json:"description"`
+	STRIDE      []model.STRIDE `json:"stride"`
+	Category    string         `json:"category,omitempty"`
+	CWE         []Ref          `json:"cwe,omitempty"`
+	CAPEC       []Ref          `json:"capec,omitempty"`
+	ATTACK      []Ref          `json:"attack,omitempty"`
+	Targets     []string       `json:"targets"`
+	// Data lists the data assets at stake, most valuable first.
+	Data []string `json:"data,omitempty"`
+	// Likelihood and Impact are the base ratings before exposure and data adjustments.
+	Likelihood int `json:"base_likelihood"`
+	Impact     int `json:"base_impact"`
+	// Mitigations are the recommended catalog controls.
+	Mitigations []string `json:"mitigations,omitempty"`
+	// InPlace lists implemented controls on the targets that address the threat.
+	InPlace []string `json:"controls_in_place,omitempty"`
+	// Planned lists planned controls on the targets that will address it.
+	Planned   []string  `json:"controls_planned,omitempty"`
+	Threagile []string  `json:"threagile,omitempty"`
+	Pos       model.Pos `json:"position"`
+}
+
+// Mitigated reports whether an implemented control addresses the threat.
+func (t *Threat) Mitigated() bool { return len(t.InPlace) > 0 }
+
+// ID builds a stable threat id from a rule id and element ids.
+func ID(rule string, targets []string) string {
+	return rule + "@" + strings.Join(targets, "+")
+}
+
+// Identify runs the rules over the model and adds its manual threats. The
+// result is sorted by threat id and is the same for the same input.
+func Identify(m *model.Model, rules []Rule) []Threat {
+	e := NewEnv(m)
+	disabled := map[string]bool{}
+	if m.Settings != nil {
+		for _, id := range m.Settings.DisabledRules {
+			disabled[id] = true
+		}
+	}
+	byID := map[string]int{}
+	var out []Threat
+	for i := range rules {
+		r := &rules[i]
+		if disabled[r.ID] || r.Check == nil {
+			continue
+		}
+		origin := OriginRule
+		if r.custom {
+			origin = OriginCustom
+		}
+		r.Check(e, func(h Hit) {
+			if len(h.Targets) == 0 {
+				return
+			}
+			t := e.threatFrom(r, h, origin)
+			if j, dup := byID[t.ID]; dup {
+				if h.Detail != "" && !strings.Contains(out[j].Description, h.Detail) {
+					out[j].Description += " " + h.Detail
+				}
+				return
+			}
+			byID[t.ID] = len(out)
+			out = append(out, t)
+		})
+	}
+	for i := range m.Threats {
+		out = append(out, e.manual(&m.Threats[i]))
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+func (e *Env) threatFrom(r *Rule, h Hit, origin Origin) Threat {
+	t := Threat{
+		ID:          ID(r.ID, h.Targets),
+		Rule:        r.ID,
+		Origin:      origin,
+		Title:       r.Title,
+		Description: h.Detail,
+		STRIDE:      r.STRIDE,
+		Category:    r.Category,
+		CWE:         cweRefs(r.CWE),
+		CAPEC:       capecRefs(r.CAPEC),
+		ATTACK:      attackRefs(r.ATTACK),
+		Targets:     h.Targets,
+		Likelihood:  r.Likelihood,
+		Impact:      r.Impact,
+		Mitigations: r.Mitigations,
+		Threagile:   r.Threagile,
+		Pos:         e.Pos(h.Targets[0]),
+	}
+	if h.Likelihood > 0 {
+		t.Likelihood = h.Likelihood
+	}
+	if h.Impact > 0 {
+		t.Impact = h.Impact
+	}
+	if t.Description == "" {
+		t.Description = r.Title + " on " + strings.Join(h.Targets, ", ") + "."
+	}
+	t.Data = h.Data
+	if len(t.Data) == 0 {
+		t.Data = e.DataAtStake(h.Targets...)
+	} else {
+		t.Data = e.sortByValue(t.Data)
+	}
+	t.InPlace, t.Planned = e.addressing(r.ID, r.STRIDE, r.Mitigations, h.Targets)
+	return t
+}
+
+func (e *Env) manual(mt *model.ManualThreat) Threat {
+	t := Threat{
+		ID:          mt.ID,
+		Rule:        "manual",
+		Origin:      OriginManual,
+		Title:       mt.Title,
+		Description: mt.Description,
+		STRIDE:      mt.STRIDE,
+		CWE:         cweRefs(mt.CWE),
+		CAPEC:       capecRefs(mt.CAPEC),
+		ATTACK:      attackRefs(mt.ATTACK),
+		Targets:     mt.Targets,
+		Likelihood:  mt.Likelihood,
+		Impact:      mt.Impact,
+		Mitigations: mt.Mitigations,
+		Pos:         mt.Pos,
+		Data:        e.DataAtStake(mt.Targets...),
+	}
+	if t.Likelihood == 0 {
+		t.Likelihood = 3
+	}
+	if t.Impact == 0 {
+		t.Impact = 3
+	}
+	if t.Description == "" {
+		t.Description = mt.Title
+	}
+	t.InPlace, t.Planned = e.addressing(mt.ID, mt.STRIDE, mt.Mitigations, mt.Targets)
+	return t
+}
+
+func cweRefs(ids []int) []Ref {
+	out := make([]Ref, 0, len(ids))
+	for _, id := range ids {
+		n := itoa(id)
+		out = append(out, Ref{ID: "CWE-" + n, Name: catalog.CWEName(id), URL: "https://cwe.mitre.org/data/definitions/" + n + ".html"})
+	}
+	return out
+}
+
+func capecRefs(ids []int) []Ref {
+	out := make([]Ref, 0, len(ids))
+	for _, id := range ids {
+		n := itoa(id)
+		out = append(out, Ref{ID: "CAPEC-" + n, Name: catalog.CAPECName(id), URL: "https://capec.mitre.org/data/definitions/" + n + ".html"})
+	}
+	return out
+}
+
+func attackRefs(ids []string) []Ref {
+	out := make([]Ref, 0, len(ids))
+	for _, id := range ids {
+		path := strings.ReplaceAll(id, ".", "/")
+		out = append(out, Ref{ID: id, Name: catalog.TechniqueName(id), URL: "https://attack.mitre.org/techniques/" + path + "/"})
+	}
+	return out
+}
