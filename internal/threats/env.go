@@ -3,6 +3,7 @@ package threats
 import (
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -292,3 +293,15 @@ func (e *Env) Name(id string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TechIs reports whether a component's technology or type mentions any of
+// the words (case-insensitive substring match on the technology text).
+func TechIs(c *model.Component, words ...string) bool {
+	tech := strings.ToLower(c.Technology)
+	for _, w := range words {
+		if string(c.Type) == w || (tech != "" && strings.Contains(tech, strings.ToLower(w))) {
+			return true
+		}
+	}
+	return false
+}
