@@ -71,7 +71,7 @@ type Hit struct {
 type Rule struct {
 	Meta
 	// Check reports every hit of the rule in the environment's model.
-	Check func(e *Env, emit func(Hit))
+	Check  func(e *Env, emit func(Hit))
 	custom bool
 }
 
