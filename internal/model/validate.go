@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -307,8 +308,12 @@ func (v *validator) controls() {
 			}
 		}
 		for j, s := range c.Mitigates {
-			if !strings.Contains(s, "-") || s == "" {
-				v.add(c.Source, "mitigates", j, Suggest(s, STRIDE("").Values()), "'%s' is neither a STRIDE category nor a rule id", s)
+			if contains(categories, s) {
+				continue
+			}
+			if !strings.Contains(s, "-") || (v.opts.RuleIDs != nil && !contains(v.opts.RuleIDs, s)) {
+				v.add(c.Source, "mitigates", j, Suggest(s, slices.Concat(categories, v.opts.RuleIDs)),
+					"'%s' is neither a STRIDE category, 'privacy', nor a rule id", s)
 			}
 		}
 	}
@@ -345,6 +350,9 @@ func (v *validator) threats() {
 		}
 	}
 }
+
+// categories are the risk categories: the STRIDE categories and privacy.
+var categories = slices.Concat(STRIDE("").Values(), []string{"privacy"})
 
 var attackRE = regexp.MustCompile(`^T[0-9]{4}(\.[0-9]{3})?$`)
 
@@ -453,7 +461,7 @@ func (v *validator) appetite() {
 	if a == nil {
 		return
 	}
-	cats := append(STRIDE("").Values(), "privacy")
+	cats := categories
 	for _, k := range keys(a.ByCategory) {
 		if !contains(cats, k) {
 			v.add(a.Source, "by_category", -1, Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats))
