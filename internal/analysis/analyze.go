@@ -1,0 +1,200 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/rampart-sec/rampart/internal/graph"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/risk"
+	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/treatment"
+)
+
+// Options control an analysis.
+type Options struct {
+	// Rules to run; nil means the built-in library.
+	Rules []threats.Rule
+	// Now decides expired acceptances and overdue actions; zero means today (UTC).
+	Now time.Time
+	// Tool names the producing tool and version, e.g. "rampart 1.2.0".
+	Tool string
+}
+
+// Analyze runs the whole analysis of a validated model.
+func Analyze(m *model.Model, opts Options) *Result {
+	if opts.Rules == nil {
+		opts.Rules = threats.Builtin()
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now().UTC()
+	}
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if opts.Tool == "" {
+		opts.Tool = "rampart"
+	}
+
+	found := threats.Identify(m, opts.Rules)
+	env := threats.NewEnv(m)
+	reach := graph.New(m).Reachable()
+	assessor := risk.NewAssessor(m, env, reach)
+	register := treatment.NewRegister(m.Treatments, day)
+
+	r := &Result{
+		FormatVersion: FormatVersion,
+		Tool:          opts.Tool,
+		AsOf:          day.Format(time.DateOnly),
+		System: SystemInfo{ID: m.System.ID, Name: m.System.Name, Owner: m.System.Owner,
+			RiskOwner: m.System.RiskOwner, Classification: m.System.Classification},
+		Files: m.Files,
+		Counts: ModelCounts{Components: len(m.Components), Flows: len(m.Flows), Data: len(m.Data),
+			TrustBoundaries: len(m.TrustBoundaries), Controls: len(m.Controls), Treatments: len(m.Treatments)},
+		Matrix:   assessor.Matrix,
+		Findings: make([]Finding, 0, len(found)),
+		Model:    m,
+		Warnings: model.Problems{},
+	}
+	if a := m.RiskAppetite; a != nil {
+		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}
+	} else {
+		r.Appetite = AppetiteInfo{MaxSeverity: risk.DefaultAppetite}
+		r.Warnings = append(r.Warnings, model.Problem{Pos: m.Pos, Warning: true,
+			Message: fmt.Sprintf("the model declares no risk_appetite; the default (max_severity: %s) applies", risk.DefaultAppetite),
+			Hint:    "add risk_appetite: {max_severity: ...} agreed with the risk owner"})
+	}
+
+	for i := range found {
+		t := found[i]
+		a := assessor.Assess(&t)
+		st := register.Resolve(t.ID, aliases(&t), t.Mitigated())
+		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
+			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
+		f.Breach = st.Open() && risk.Exceeds(f.Residual.Severity, f.Limit)
+		if st.Expired {
+			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Warning: true,
+				Message: fmt.Sprintf("the acceptance of %s expired on %s; it counts as open again", t.ID, st.Expires),
+				Hint:    "review it with the risk owner and renew or treat it"})
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	for _, t := range register.Unused(m.Treatments) {
+		r.Warnings = append(r.Warnings, model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Warning: true,
+			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
+			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
+	}
+	r.Summary = summarise(r.Findings)
+	r.Paths = attackPaths(reach, r.Findings)
+	return r
+}
+
+// aliases are the other register keys a threat may be known by: the same
+// elements under the Threagile rule ids the rule covers.
+func aliases(t *threats.Threat) []string {
+	var out []string
+	for _, tg := range t.Threagile {
+		if tg != t.Rule {
+			out = append(out, threats.ID(tg, t.Targets))
+		}
+	}
+	return out
+}
+
+func summarise(fs []Finding) Summary {
+	s := Summary{
+		Threats:        len(fs),
+		BySeverity:     map[model.Severity]int{},
+		OpenBySeverity: map[model.Severity]int{},
+		ByStatus:       map[string]int{},
+		ByStride:       map[model.STRIDE]int{},
+	}
+	for _, sev := range model.Severity("").Values() {
+		s.BySeverity[model.Severity(sev)] = 0
+		s.OpenBySeverity[model.Severity(sev)] = 0
+	}
+	for i := range fs {
+		f := &fs[i]
+		s.BySeverity[f.Residual.Severity]++
+		s.ByStatus[string(f.Treatment.Status)]++
+		for _, c := range f.STRIDE {
+			s.ByStride[c]++
+		}
+		if f.Treatment.Open() {
+			s.Open++
+			s.OpenBySeverity[f.Residual.Severity]++
+			s.Heatmap[f.Residual.Likelihood-1][f.Residual.Impact-1]++
+		}
+		if f.Breach {
+			s.Breaches++
+		}
+		if f.Treatment.Expired {
+			s.ExpiredAcceptances++
+		}
+		if f.Treatment.Overdue {
+			s.Overdue++
+		}
+	}
+	return s
+}
+
+// attackPaths ranks the paths to valuable data and lists the untreated
+// threats on each path's components and flows.
+func attackPaths(reach *graph.Reach, fs []Finding) []AttackPath {
+	onElement := map[string][]string{}
+	for i := range fs {
+		if !fs[i].Treatment.Open() {
+			continue
+		}
+		for _, t := range fs[i].Targets {
+			onElement[t] = append(onElement[t], fs[i].ID)
+		}
+	}
+	var out []AttackPath
+	for i, p := range reach.AttackPaths() {
+		ap := AttackPath{Rank: i + 1, AttackPath: p, Threats: []string{}}
+		seen := map[string]bool{}
+		for _, list := range [][]string{p.Components, p.Flows} {
+			for _, el := range list {
+				for _, id := range onElement[el] {
+					if !seen[id] {
+						seen[id] = true
+						ap.Threats = append(ap.Threats, id)
+					}
+				}
+			}
+		}
+		sort.Strings(ap.Threats)
+		out = append(out, ap)
+	}
+	if out == nil {
+		out = []AttackPath{}
+	}
+	return out
+}
+
+// Breaches returns the findings above appetite, highest residual first.
+func (r *Result) Breaches() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Breach {
+			out = append(out, f)
+		}
+	}
+	SortByRisk(out)
+	return out
+}
+
+// SortByRisk orders findings by residual severity, score, then id.
+func SortByRisk(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].Residual, fs[j].Residual
+		if a.Severity.Rank() != b.Severity.Rank() {
+			return a.Severity.Rank() > b.Severity.Rank()
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return fs[i].ID < fs[j].ID
+	})
+}
