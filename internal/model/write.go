@@ -89,7 +89,7 @@ func spaceOut(data []byte) []byte {
 	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 	out := make([]string, 0, len(lines)+len(lines)/4)
 	prevTop := true // previous line was a section comment (or there is none yet)
-	inList := false  // inside a top-level section holding a list
+	inList := false // inside a top-level section holding a list
 	seenItem := false
 	for i, line := range lines {
 		top := line != "" && line[0] != ' ' && line[0] != '-'
