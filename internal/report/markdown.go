@@ -1,0 +1,172 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// Markdown writes a report for pull requests and wikis: summary, heatmap,
+// register table, details per threat, attack paths and warnings.
+func Markdown(w io.Writer, r *analysis.Result) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Threat model: %s\n\n", mdEscape(r.System.Name))
+	fmt.Fprintf(&b, "System `%s`", r.System.ID)
+	if r.System.Owner != "" {
+		fmt.Fprintf(&b, ", owner %s", mdEscape(r.System.Owner))
+	}
+	if r.System.RiskOwner != "" {
+		fmt.Fprintf(&b, ", risk owner %s", mdEscape(r.System.RiskOwner))
+	}
+	fmt.Fprintf(&b, ". Analysed by %s as of %s.\n\n", r.Tool, r.AsOf)
+
+	s := r.Summary
+	b.WriteString("## Summary\n\n")
+	b.WriteString("| Severity | All | Open |\n|---|---:|---:|\n")
+	for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+		fmt.Fprintf(&b, "| %s | %d | %d |\n", sev, s.BySeverity[sev], s.OpenBySeverity[sev])
+	}
+	fmt.Fprintf(&b, "| **total** | **%d** | **%d** |\n\n", s.Threats, s.Open)
+	declared := ""
+	if !r.Appetite.Declared {
+		declared = " (default: the model declares none)"
+	}
+	if s.Breaches > 0 {
+		fmt.Fprintf(&b, "**%d open threat(s) exceed the risk appetite** (max %s%s).", s.Breaches, r.Appetite.MaxSeverity, declared)
+	} else {
+		fmt.Fprintf(&b, "Every open threat is within the risk appetite (max %s%s).", r.Appetite.MaxSeverity, declared)
+	}
+	if s.ExpiredAcceptances > 0 {
+		fmt.Fprintf(&b, " %d acceptance(s) have expired.", s.ExpiredAcceptances)
+	}
+	b.WriteString("\n\n")
+
+	b.WriteString("### Open threats by likelihood and impact\n\n| Likelihood \\ Impact |")
+	for i := 1; i <= 5; i++ {
+		fmt.Fprintf(&b, " %d %s |", i, r.Matrix.ImpactNames[i-1])
+	}
+	b.WriteString("\n|---|---:|---:|---:|---:|---:|\n")
+	for l := 5; l >= 1; l-- {
+		fmt.Fprintf(&b, "| %d %s |", l, r.Matrix.LikelihoodNames[l-1])
+		for i := 1; i <= 5; i++ {
+			fmt.Fprintf(&b, " %d (%s) |", s.Heatmap[l-1][i-1], r.Matrix.Bands[l-1][i-1])
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n## Threat register\n\n")
+	if len(r.Findings) == 0 {
+		b.WriteString("No threats identified.\n")
+	} else {
+		b.WriteString("| Severity | L×I | Status | Threat | Title | Where |\n|---|---|---|---|---|---|\n")
+		for _, f := range sorted(r) {
+			status := string(f.Treatment.Status)
+			if f.Treatment.Expired {
+				status += " (expired)"
+			}
+			if f.Breach {
+				status += " ⚠"
+			}
+			fmt.Fprintf(&b, "| %s | %d×%d | %s | [`%s`](#%s) | %s | `%s:%d` |\n", f.Residual.Severity, f.Residual.Likelihood,
+				f.Residual.Impact, status, f.ID, anchor(f.ID), mdEscape(f.Title), f.Pos.File, f.Pos.Line)
+		}
+	}
+	if len(r.Paths) > 0 {
+		b.WriteString("\n## Attack paths\n\n")
+		for _, p := range r.Paths {
+			fmt.Fprintf(&b, "%d. **%s** (%s) via `%s`: %s, likelihood %.2f", p.Rank, p.Data, p.Classification, p.Target,
+				"`"+strings.Join(p.Components, "` → `")+"`", p.Likelihood)
+			if len(p.Threats) > 0 {
+				fmt.Fprintf(&b, "; open threats: %s", "`"+strings.Join(p.Threats, "`, `")+"`")
+			}
+			b.WriteString("\n")
+		}
+	}
+	if len(r.Findings) > 0 {
+		b.WriteString("\n## Threat details\n")
+		for _, f := range sorted(r) {
+			writeDetail(&b, &f)
+		}
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, wn := range r.Warnings {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(wn.String()))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeDetail(b *strings.Builder, f *analysis.Finding) {
+	fmt.Fprintf(b, "\n### <a id=\"%s\"></a>%s: %s\n\n", anchor(f.ID), mdEscape(f.Title), f.ID)
+	fmt.Fprintf(b, "%s\n\n", mdEscape(f.Description))
+	fmt.Fprintf(b, "- **Risk**: residual %s (%d×%d), inherent %s (%d×%d), appetite %s\n", f.Residual.Severity,
+		f.Residual.Likelihood, f.Residual.Impact, f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Limit)
+	fmt.Fprintf(b, "- **STRIDE**: %s\n", strideList(f))
+	fmt.Fprintf(b, "- **Elements**: `%s`\n", strings.Join(f.Targets, "`, `"))
+	if len(f.Data) > 0 {
+		fmt.Fprintf(b, "- **Data at stake**: `%s`\n", strings.Join(f.Data, "`, `"))
+	}
+	if refs := mdRefs(f.CWE, f.CAPEC, f.ATTACK); refs != "" {
+		fmt.Fprintf(b, "- **References**: %s\n", refs)
+	}
+	if len(f.Mitigations) > 0 {
+		fmt.Fprintf(b, "- **Recommended controls**: %s\n", strings.Join(f.Mitigations, ", "))
+	}
+	if len(f.InPlace) > 0 {
+		fmt.Fprintf(b, "- **Controls in place**: %s\n", strings.Join(f.InPlace, ", "))
+	}
+	if len(f.Planned) > 0 {
+		fmt.Fprintf(b, "- **Controls planned**: %s\n", strings.Join(f.Planned, ", "))
+	}
+	t := f.Treatment
+	line := "- **Treatment**: " + string(t.Status)
+	for _, kv := range [][2]string{{"owner", t.Owner}, {"due", t.Due}, {"accepted by", t.AcceptedBy}, {"expires", t.Expires}, {"ticket", t.Ticket}} {
+		if kv[1] != "" {
+			line += ", " + kv[0] + " " + mdEscape(kv[1])
+		}
+	}
+	if t.Expired {
+		line += " (**acceptance expired**)"
+	}
+	b.WriteString(line + "\n")
+	if t.Justification != "" {
+		fmt.Fprintf(b, "- **Justification**: %s\n", mdEscape(t.Justification))
+	}
+	fmt.Fprintf(b, "- **Where**: `%s:%d`\n", f.Pos.File, f.Pos.Line)
+}
+
+func mdRefs(groups ...[]threats.Ref) string {
+	var parts []string
+	for _, g := range groups {
+		for _, r := range g {
+			label := r.ID
+			if r.Name != "" {
+				label += " " + r.Name
+			}
+			parts = append(parts, fmt.Sprintf("[%s](%s)", mdEscape(label), r.URL))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+var mdReplacer = strings.NewReplacer("|", "\\|", "<", "&lt;", ">", "&gt;", "\n", " ", "*", "\\*", "_", "\\_", "`", "\\`", "[", "\\[", "]", "\\]")
+
+// mdEscape keeps model text from breaking tables or injecting markup.
+func mdEscape(s string) string { return mdReplacer.Replace(s) }
+
+func anchor(id string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 32
+		}
+		return '-'
+	}, id)
+}

@@ -1,0 +1,320 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// SARIF 2.1.0 types: only the parts Rampart fills.
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool              sarifTool         `json:"tool"`
+	AutomationDetails *sarifAutomation  `json:"automationDetails,omitempty"`
+	Results           []sarifResult     `json:"results"`
+	Properties        map[string]any    `json:"properties,omitempty"`
+	OriginalURIBases  map[string]sarURI `json:"originalUriBaseIds,omitempty"`
+}
+
+type sarURI struct {
+	URI string `json:"uri"`
+}
+
+type sarifAutomation struct {
+	ID string `json:"id"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifText struct {
+	Text     string `json:"text"`
+	Markdown string `json:"markdown,omitempty"`
+}
+
+type sarifRule struct {
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name"`
+	ShortDescription     sarifText      `json:"shortDescription"`
+	FullDescription      sarifText      `json:"fullDescription"`
+	Help                 sarifText      `json:"help"`
+	HelpURI              string         `json:"helpUri,omitempty"`
+	DefaultConfiguration sarifConfig    `json:"defaultConfiguration"`
+	Properties           map[string]any `json:"properties"`
+}
+
+type sarifConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifResult struct {
+	RuleID              string             `json:"ruleId"`
+	RuleIndex           int                `json:"ruleIndex"`
+	Level               string             `json:"level"`
+	Message             sarifText          `json:"message"`
+	Locations           []sarifLocation    `json:"locations"`
+	PartialFingerprints map[string]string  `json:"partialFingerprints"`
+	Suppressions        []sarifSuppression `json:"suppressions,omitempty"`
+	Properties          map[string]any     `json:"properties"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifact `json:"artifactLocation"`
+	Region           *sarifRegion  `json:"region,omitempty"`
+}
+
+type sarifArtifact struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
+}
+
+// SARIFSchema is the schema URI written into SARIF output.
+const SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+
+// securitySeverity is the numeric severity code-scanning UIs sort by.
+var securitySeverity = map[model.Severity]string{"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+
+func sarifLevel(s model.Severity) string {
+	switch s {
+	case "critical", "high":
+		return "error"
+	case "medium":
+		return "warning"
+	}
+	return "note"
+}
+
+// SARIF writes a SARIF 2.1.0 log: one result per threat, located at the
+// YAML line of the element it concerns, treated threats as suppressions.
+func SARIF(w io.Writer, r *analysis.Result) error {
+	fs := sorted(r)
+	ruleIndex := map[string]int{}
+	var rules []sarifRule
+	// Rules in id order so that indexes are stable.
+	byRule := map[string]*analysis.Finding{}
+	for i := range fs {
+		key := sarifRuleID(&fs[i])
+		if _, ok := byRule[key]; !ok {
+			byRule[key] = &fs[i]
+		}
+	}
+	ids := make([]string, 0, len(byRule))
+	for id := range byRule {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		ruleIndex[id] = len(rules)
+		rules = append(rules, ruleFor(id, byRule[id]))
+	}
+	results := make([]sarifResult, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		id := sarifRuleID(f)
+		res := sarifResult{
+			RuleID:    id,
+			RuleIndex: ruleIndex[id],
+			Level:     sarifLevel(f.Residual.Severity),
+			Message:   sarifText{Text: sarifMessage(f)},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: artifact(f.Pos.File),
+				Region:           region(f.Pos),
+			}}},
+			PartialFingerprints: map[string]string{"rampartThreatId/v1": f.ID},
+			Properties: map[string]any{
+				"threatId":          f.ID,
+				"severity":          f.Residual.Severity,
+				"likelihood":        f.Residual.Likelihood,
+				"impact":            f.Residual.Impact,
+				"inherentSeverity":  f.Inherent.Severity,
+				"status":            f.Treatment.Status,
+				"breach":            f.Breach,
+				"security-severity": securitySeverity[f.Residual.Severity],
+			},
+		}
+		if !f.Treatment.Open() {
+			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted",
+				Justification: suppressionText(f)}}
+		}
+		results = append(results, res)
+	}
+	log := sarifLog{
+		Schema:  SARIFSchema,
+		Version: "2.1.0",
+		Runs: []sarifRun{{
+			Tool: sarifTool{Driver: sarifDriver{Name: "Rampart", Version: toolVersion(r.Tool),
+				InformationURI: "https://github.com/rampart-sec/rampart", Rules: rules}},
+			AutomationDetails: &sarifAutomation{ID: "rampart/" + r.System.ID + "/"},
+			Results:           results,
+			Properties:        map[string]any{"system": r.System.ID, "asOf": r.AsOf, "breaches": r.Summary.Breaches},
+		}},
+	}
+	if rules == nil {
+		log.Runs[0].Tool.Driver.Rules = []sarifRule{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(log); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
+	return nil
+}
+
+// sarifRuleID is the rule id in SARIF: the rule, or the manual threat id.
+func sarifRuleID(f *analysis.Finding) string {
+	if f.Origin == threats.OriginManual {
+		return "manual/" + f.ID
+	}
+	return f.Rule
+}
+
+func ruleFor(id string, f *analysis.Finding) sarifRule {
+	rule := sarifRule{
+		ID:                   id,
+		Name:                 pascal(f.Title),
+		ShortDescription:     sarifText{Text: f.Title},
+		FullDescription:      sarifText{Text: f.Title},
+		DefaultConfiguration: sarifConfig{Level: "warning"},
+	}
+	var help strings.Builder
+	tags := []string{"security", "threat-model"}
+	for _, s := range f.STRIDE {
+		tags = append(tags, "stride/"+string(s))
+	}
+	if r, ok := threats.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
+		rule.FullDescription = sarifText{Text: r.Why}
+		fmt.Fprintf(&help, "%s\n\nTriggered when: %s\n\nMitigation: %s", r.Why, r.Trigger, r.Mitigation)
+		rule.DefaultConfiguration.Level = sarifLevel(defaultSeverity(r.Likelihood, r.Impact))
+		if len(r.References) > 0 {
+			rule.HelpURI = r.References[0]
+		}
+	} else {
+		help.WriteString(f.Description)
+	}
+	for _, c := range f.CWE {
+		tags = append(tags, "external/cwe/"+strings.ToLower(c.ID))
+	}
+	rule.Help = sarifText{Text: help.String()}
+	rule.Properties = map[string]any{"tags": tags, "security-severity": securitySeverity[defaultSeverity(f.Likelihood, f.Impact)]}
+	return rule
+}
+
+func defaultSeverity(l, i int) model.Severity {
+	switch p := l * i; {
+	case p <= 4:
+		return "low"
+	case p <= 9:
+		return "medium"
+	case p <= 16:
+		return "high"
+	}
+	return "critical"
+}
+
+func sarifMessage(f *analysis.Finding) string {
+	msg := fmt.Sprintf("%s (%s, residual %d×%d). %s", f.Title, f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Description)
+	if len(f.Mitigations) > 0 {
+		msg += " Recommended controls: " + strings.Join(f.Mitigations, ", ") + "."
+	}
+	msg += " Threat id: " + f.ID
+	return msg
+}
+
+func suppressionText(f *analysis.Finding) string {
+	t := f.Treatment
+	s := string(t.Status)
+	if t.Source == "controls" {
+		s += " by controls " + strings.Join(f.InPlace, ", ")
+	}
+	if t.AcceptedBy != "" {
+		s += " by " + t.AcceptedBy
+	}
+	if t.Expires != "" {
+		s += " until " + t.Expires
+	}
+	if t.Justification != "" {
+		s += ": " + t.Justification
+	}
+	return s
+}
+
+func artifact(file string) sarifArtifact {
+	if file == "" {
+		return sarifArtifact{URI: "rampart.yaml", URIBaseID: "%SRCROOT%"}
+	}
+	if filepath.IsAbs(file) {
+		return sarifArtifact{URI: "file://" + filepath.ToSlash(file)}
+	}
+	return sarifArtifact{URI: filepath.ToSlash(filepath.Clean(file)), URIBaseID: "%SRCROOT%"}
+}
+
+func region(p model.Pos) *sarifRegion {
+	if p.Line <= 0 {
+		return nil
+	}
+	return &sarifRegion{StartLine: p.Line, StartColumn: max(p.Column, 1)}
+}
+
+func toolVersion(tool string) string {
+	if _, v, ok := strings.Cut(tool, " "); ok {
+		return v
+	}
+	return ""
+}
+
+func pascal(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			if up {
+				r -= 32
+			}
+			b.WriteRune(r)
+			up = false
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
+}
