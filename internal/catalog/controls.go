@@ -52,6 +52,7 @@ var controls = []Control{
 	{"sast", "Static analysis (SAST)", "Code is scanned for vulnerabilities in CI.", 1, 0, ""},
 	{"secret-scanning", "Secret scanning", "Repositories and build logs are scanned for committed secrets.", 1, 0, ""},
 	{"secrets-vault", "Secrets vault", "Secrets are kept in a vault, injected at run time and rotated.", 2, 0, "D3-CH"},
+	{"service-encapsulation", "Service encapsulation", "Sensitive components are reachable only through a guarding service, reverse proxy or API gateway, never directly from outside their segment.", 1, 0, ""},
 	{"signed-artifacts", "Signed artifacts", "Build outputs are signed and signatures verified at deployment.", 2, 0, "D3-CBAN"},
 	{"ssrf-protection", "SSRF protection", "Outbound requests go through an allow-list of destinations; metadata endpoints are blocked.", 2, 0, "D3-OTF"},
 	{"tenant-isolation", "Tenant isolation", "Tenant data is kept apart (separate schemas, keys or row-level security) and every query is scoped to the caller's tenant.", 1, 0, ""},
