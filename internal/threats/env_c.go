@@ -77,3 +77,36 @@ func (e *Env) monitoredBy(c *model.Component) string {
 func iotDevice(c *model.Component) bool {
 	return c != nil && (c.Type == "iot-device" || c.Hosting == "device")
 }
+
+// declares reports whether a control with the catalog id is listed on the
+// element, implemented or planned.
+func (e *Env) declares(elementID, control string) bool {
+	for _, id := range e.listed(elementID) {
+		if cid, _ := e.resolve(id); cid == control {
+			return true
+		}
+	}
+	return false
+}
+
+// buildPipeline reports whether a component builds or deploys software: a
+// build-pipeline, or a process whose technology names a CI/CD system.
+func buildPipeline(c *model.Component) bool {
+	if c.Type == "build-pipeline" {
+		return true
+	}
+	return Kind(c) == model.KindProcess && TechIs(c, "jenkins", "github-actions", "github actions", "gitlab-ci",
+		"gitlab ci", "circleci", "teamcity", "bamboo", "tekton", "azure-pipelines", "azure pipelines",
+		"buildkite", "drone-ci", "argocd", "argo-cd", "spinnaker")
+}
+
+// pipelinesInto returns the build pipelines with a flow into the component.
+func (e *Env) pipelinesInto(c *model.Component) []*model.Component {
+	var out []*model.Component
+	for _, f := range e.Incoming(c.ID) {
+		if from := e.Source(f); from != nil && buildPipeline(from) {
+			out = append(out, from)
+		}
+	}
+	return out
+}

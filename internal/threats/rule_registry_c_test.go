@@ -15,6 +15,10 @@ var rulesC = []string{
 	"missing-security-monitoring",
 	"admin-interface-without-mfa",
 	"admin-interface-exposed",
+	"missing-backup",
+	"unencrypted-backups",
+	"secrets-in-ci-cd",
+	"supply-chain-dependency-risk",
 }
 
 func TestRegistryC(t *testing.T) {
