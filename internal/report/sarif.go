@@ -22,6 +22,8 @@ type sarifLog struct {
 
 type sarifRun struct {
 	Tool              sarifTool         `json:"tool"`
+	Language          string            `json:"language"`
+	NewlineSequences  []string          `json:"newlineSequences"`
 	AutomationDetails *sarifAutomation  `json:"automationDetails,omitempty"`
 	Results           []sarifResult     `json:"results"`
 	Properties        map[string]any    `json:"properties,omitempty"`
@@ -42,6 +44,7 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name           string      `json:"name"`
+	Language       string      `json:"language"`
 	Version        string      `json:"version,omitempty"`
 	InformationURI string      `json:"informationUri"`
 	Rules          []sarifRule `json:"rules"`
@@ -177,7 +180,9 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		Schema:  SARIFSchema,
 		Version: "2.1.0",
 		Runs: []sarifRun{{
-			Tool: sarifTool{Driver: sarifDriver{Name: "Rampart", Version: toolVersion(r.Tool),
+			Language:         "en-US",
+			NewlineSequences: []string{"\r\n", "\n"},
+			Tool: sarifTool{Driver: sarifDriver{Name: "Rampart", Language: "en-US", Version: toolVersion(r.Tool),
 				InformationURI: "https://github.com/rampart-sec/rampart", Rules: rules}},
 			AutomationDetails: &sarifAutomation{ID: "rampart/" + r.System.ID + "/"},
 			Results:           results,
@@ -221,8 +226,11 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 		rule.FullDescription = sarifText{Text: r.Why}
 		fmt.Fprintf(&help, "%s\n\nTriggered when: %s\n\nMitigation: %s", r.Why, r.Trigger, r.Mitigation)
 		rule.DefaultConfiguration.Level = sarifLevel(defaultSeverity(r.Likelihood, r.Impact))
-		if len(r.References) > 0 {
-			rule.HelpURI = r.References[0]
+		for _, ref := range r.References {
+			if strings.HasPrefix(ref, "https://") || strings.HasPrefix(ref, "http://") {
+				rule.HelpURI = ref
+				break
+			}
 		}
 	} else {
 		help.WriteString(f.Description)

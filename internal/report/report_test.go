@@ -1,0 +1,210 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// asOf fixes the analysis date so golden files do not change with the calendar.
+var asOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+
+// examples are the bundled example models, relative to the repository root.
+var examples = []string{"examples/online-shop.yaml", "examples/hr-saas.yaml", "examples/iot-telemetry/rampart.yaml"}
+
+func analyse(t *testing.T, path string) *analysis.Result {
+	t.Helper()
+	m, problems, err := model.Load(context.Background(), path, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("%s is invalid:\n%v", path, errs)
+	}
+	r := analysis.Analyze(m, analysis.Options{Now: asOf, Tool: "rampart test"})
+	r.Warnings = append(problems.Warnings(), r.Warnings...)
+	return r
+}
+
+func render(t *testing.T, w Writer, r *analysis.Result) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := w(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestGolden renders every example in every format and compares the output
+// with the reviewed files in testdata (go test -update rewrites them).
+func TestGolden(t *testing.T) {
+	t.Chdir("../..")
+	for _, ex := range examples {
+		if _, err := os.Stat(ex); err != nil {
+			t.Fatalf("example %s missing: %v", ex, err)
+		}
+		r := analyse(t, ex)
+		base := strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(ex, "examples/"), "/", "-"), ".yaml")
+		for _, format := range Formats() {
+			w, err := Lookup(format, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := render(t, w, r)
+			golden := filepath.Join("internal/report/testdata", base+"."+format+".golden")
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test ./internal/report -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s %s output differs from %s (run go test ./internal/report -update and review the diff)", ex, format, golden)
+			}
+		}
+	}
+}
+
+// TestDeterministic checks that two analyses of the same model write the same bytes.
+func TestDeterministic(t *testing.T) {
+	t.Chdir("../..")
+	for _, format := range Formats() {
+		w, _ := Lookup(format, Options{})
+		a := render(t, w, analyse(t, examples[0]))
+		b := render(t, w, analyse(t, examples[0]))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s output differs between two runs", format)
+		}
+	}
+}
+
+// TestSARIFSchema validates SARIF output against the SARIF 2.1.0 JSON schema.
+func TestSARIFSchema(t *testing.T) {
+	t.Chdir("../..")
+	for _, ex := range examples {
+		out := render(t, SARIF, analyse(t, ex))
+		rep, err := sarif.FromBytes(out)
+		if err != nil {
+			t.Fatalf("%s: SARIF does not parse: %v", ex, err)
+		}
+		if err := rep.Validate(); err != nil {
+			t.Errorf("%s: SARIF fails the 2.1.0 schema: %v", ex, err)
+		}
+		var raw struct {
+			Runs []struct {
+				Results []struct {
+					RuleID    string `json:"ruleId"`
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
+							Region           struct{ StartLine int } `json:"region"`
+						} `json:"physicalLocation"`
+					} `json:"locations"`
+				} `json:"results"`
+			} `json:"runs"`
+		}
+		if err := json.Unmarshal(out, &raw); err != nil {
+			t.Fatal(err)
+		}
+		if len(raw.Runs) != 1 || len(raw.Runs[0].Results) == 0 {
+			t.Fatalf("%s: expected one run with results", ex)
+		}
+		for _, res := range raw.Runs[0].Results {
+			loc := res.Locations[0].PhysicalLocation
+			if !strings.HasPrefix(loc.ArtifactLocation.URI, "examples/") || loc.Region.StartLine < 1 {
+				t.Errorf("%s: result %s points at %s:%d, want a line of the example", ex, res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
+			}
+		}
+	}
+}
+
+// TestCSV checks the CSV has a row per threat and neutralises formulas.
+func TestCSV(t *testing.T) {
+	t.Chdir("../..")
+	r := analyse(t, examples[0])
+	r.Findings[0].Title = "=HYPERLINK(\"http://evil\")"
+	rows, err := csv.NewReader(bytes.NewReader(render(t, CSV, r))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(r.Findings)+1 {
+		t.Fatalf("got %d rows, want %d threats + header", len(rows), len(r.Findings))
+	}
+	found := false
+	for _, row := range rows[1:] {
+		if strings.Contains(row[2], "HYPERLINK") {
+			found = true
+			if !strings.HasPrefix(row[2], "'=") {
+				t.Errorf("formula not neutralised: %q", row[2])
+			}
+		}
+	}
+	if !found {
+		t.Error("the injected title is missing from the CSV")
+	}
+}
+
+// TestAtomicWrite checks a failed render leaves no file and a good one replaces it.
+func TestAtomicWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.json")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(path, func(w io.Writer) error {
+		w.Write([]byte("partial"))
+		return errBoom
+	})
+	if err == nil {
+		t.Fatal("want the render error")
+	}
+	if data, _ := os.ReadFile(path); string(data) != "old" {
+		t.Errorf("a failed write changed the file: %q", data)
+	}
+	if err := WriteFile(path, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "new" {
+		t.Errorf("got %q, want new", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+var errBoom = errors.New("boom")
+
+// TestSARIFSchemaRejects guards the schema check itself: a broken log must fail it.
+func TestSARIFSchemaRejects(t *testing.T) {
+	t.Chdir("../..")
+	out := render(t, SARIF, analyse(t, examples[0]))
+	broken := bytes.Replace(out, []byte(`"level": "`), []byte(`"level": "bogus-`), 1)
+	rep, err := sarif.FromBytes(broken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Validate() == nil {
+		t.Error("a result with level bogus-* passed the SARIF schema")
+	}
+}
