@@ -1,0 +1,428 @@
+// Package diagram draws a model as a data-flow diagram: processes, data
+// stores and external entities in their trust boundaries, joined by labelled
+// flows. It writes Graphviz DOT (deterministic, for review and tests) and
+// renders it to SVG or PNG with an embedded Graphviz, so no system install is
+// needed. Elements are tinted by their highest residual severity and one
+// attack path can be highlighted.
+package diagram
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// Options tune a diagram. The zero value draws the plain model with a legend.
+type Options struct {
+	// Severity maps element ids (components, flows) to the highest residual
+	// severity of the threats on them; elements not listed are not tinted.
+	Severity map[string]model.Severity
+	// Highlight lists element ids (components and flows) on a path to stand
+	// out; consecutive component ids also highlight the flows between them.
+	Highlight []string
+	// Title replaces the default title (the system's name).
+	Title string
+	// NoLegend leaves the legend out.
+	NoLegend bool
+}
+
+// Colours of the diagram. Fills are light so that dark text keeps a contrast
+// ratio above 7:1; borders carry the stronger hue.
+const (
+	colText       = "#111827"
+	colMuted      = "#4b5563"
+	colBorder     = "#374151"
+	colEdge       = "#4b5563"
+	colBoundary   = "#6b7280"
+	colExternal   = "#f3f4f6"
+	colHighlight  = "#1d4ed8"
+	colFaded      = "#9ca3af"
+	colFadedLabel = "#6b7280"
+)
+
+// Palette gives the fill and border colour for each severity.
+var Palette = map[model.Severity][2]string{
+	"low":      {"#dcfce7", "#15803d"},
+	"medium":   {"#fef9c3", "#a16207"},
+	"high":     {"#ffedd5", "#c2410c"},
+	"critical": {"#fee2e2", "#b91c1c"},
+}
+
+// wrapWidth is the number of characters after which labels wrap.
+const (
+	nodeWrap = 22
+	edgeWrap = 26
+)
+
+// DOT returns the model's data-flow diagram in the Graphviz DOT language.
+// The output depends only on the model and the options.
+func DOT(m *model.Model, opts Options) []byte {
+	return []byte(build(m, opts, ""))
+}
+
+// build writes the DOT source; extra is added to the graph attributes (the
+// PNG renderer sets its resolution there).
+func build(m *model.Model, opts Options, extra string) string {
+	ix := m.Index()
+	var b strings.Builder
+	b.Grow(256 + 400*len(m.Components) + 200*len(m.Flows))
+
+	hl := newHighlight(m, opts.Highlight)
+	title := opts.Title
+	if title == "" {
+		title = m.System.Name
+		if title == "" {
+			title = m.System.ID
+		}
+	}
+
+	b.WriteString("digraph dfd {\n")
+	b.WriteString("  graph [rankdir=LR, newrank=true, compound=true, splines=true, ")
+	b.WriteString("nodesep=0.35, ranksep=0.8, pad=0.3, bgcolor=\"white\", ")
+	b.WriteString(`fontname="Helvetica", fontsize=12, fontcolor="` + colText + `", labelloc=t, labeljust=l, `)
+	b.WriteString("label=<<FONT POINT-SIZE=\"18\"><B>" + html(title) + "</B></FONT><BR ALIGN=\"LEFT\"/>")
+	b.WriteString("<FONT POINT-SIZE=\"11\" COLOR=\"" + colMuted + "\">Data-flow diagram</FONT><BR ALIGN=\"LEFT\"/>>")
+	if extra != "" {
+		b.WriteString(", " + extra)
+	}
+	b.WriteString("];\n")
+	b.WriteString(`  node [fontname="Helvetica", fontsize=11, fontcolor="` + colText + `", color="` + colBorder +
+		`", fillcolor="white", style=filled, penwidth=1.2, margin="0.14,0.07"];` + "\n")
+	b.WriteString(`  edge [fontname="Helvetica", fontsize=9, fontcolor="` + colText + `", color="` + colEdge +
+		`", arrowsize=0.7, penwidth=1.1];` + "\n")
+
+	// Trust boundaries as nested clusters, in declaration order.
+	children := map[string][]string{} // boundary id -> nested boundary ids
+	members := map[string][]string{}  // boundary id -> component ids
+	var roots []string
+	for i := range m.TrustBoundaries {
+		tb := &m.TrustBoundaries[i]
+		if p, ok := ix.Parent[tb.ID]; ok && ix.Boundaries[p] != nil {
+			children[p] = append(children[p], tb.ID)
+		} else {
+			roots = append(roots, tb.ID)
+		}
+	}
+	var loose []string
+	for i := range m.Components {
+		c := &m.Components[i]
+		if p, ok := ix.Parent[c.ID]; ok && ix.Boundaries[p] != nil {
+			members[p] = append(members[p], c.ID)
+		} else {
+			loose = append(loose, c.ID)
+		}
+	}
+	emitted := map[string]bool{}
+	var cluster func(id, indent string)
+	cluster = func(id, indent string) {
+		if emitted[id] {
+			return
+		}
+		emitted[id] = true
+		tb := ix.Boundaries[id]
+		name := tb.Name
+		if name == "" {
+			name = tb.ID
+		}
+		fmt.Fprintf(&b, "%ssubgraph %s {\n", indent, quote("cluster_"+id))
+		fmt.Fprintf(&b, "%s  graph [id=%s, label=<<B>%s</B> <FONT POINT-SIZE=\"9\" COLOR=\"%s\">%s</FONT>>, style=\"dashed,rounded\", color=%q, penwidth=1.3, fontsize=11, labeljust=l, margin=12];\n",
+			indent, quote("tb-"+id), html(wrap(name, 40)), colMuted, html(string(tb.Type)), colBoundary)
+		for _, cid := range members[id] {
+			node(&b, indent+"  ", ix.Components[cid], opts, hl)
+		}
+		for _, child := range children[id] {
+			cluster(child, indent+"  ")
+		}
+		fmt.Fprintf(&b, "%s}\n", indent)
+	}
+	for _, id := range roots {
+		cluster(id, "  ")
+	}
+	// Boundaries caught in a containment cycle are not reachable from a
+	// root; draw them at the top level so no component goes missing.
+	for i := range m.TrustBoundaries {
+		cluster(m.TrustBoundaries[i].ID, "  ")
+	}
+	for _, cid := range loose {
+		node(&b, "  ", ix.Components[cid], opts, hl)
+	}
+
+	for i := range m.Flows {
+		edge(&b, ix, &m.Flows[i], opts, hl)
+	}
+	if !opts.NoLegend {
+		legend(&b)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// highlight is the set of elements on a highlighted path.
+type highlight struct {
+	on    map[string]bool
+	pairs map[[2]string]bool
+}
+
+func newHighlight(m *model.Model, ids []string) highlight {
+	h := highlight{on: map[string]bool{}, pairs: map[[2]string]bool{}}
+	ix := m.Index()
+	var prev string
+	for _, id := range ids {
+		h.on[id] = true
+		if ix.Components[id] != nil {
+			if prev != "" {
+				h.pairs[[2]string{prev, id}] = true
+			}
+			prev = id
+		}
+	}
+	return h
+}
+
+func (h highlight) active() bool { return len(h.on) > 0 }
+
+func (h highlight) flow(f *model.Flow) bool {
+	return h.on[f.ID] || h.pairs[[2]string{f.From, f.To}] || h.pairs[[2]string{f.To, f.From}]
+}
+
+func node(b *strings.Builder, indent string, c *model.Component, opts Options, hl highlight) {
+	name := c.Name
+	if name == "" {
+		name = c.ID
+	}
+	kind := c.Type.Kind()
+	shape, style := "box", "rounded,filled"
+	fill, border := "white", colBorder
+	switch kind {
+	case model.KindDataStore:
+		shape, style = "cylinder", "filled"
+	case model.KindExternalEntity:
+		shape, style = "box", "filled"
+		fill = colExternal
+	}
+	sev := opts.Severity[c.ID]
+	pen := "1.2"
+	if p, ok := Palette[sev]; ok {
+		fill, border = p[0], p[1]
+		pen = "1.6"
+		if sev == "critical" {
+			pen = "2.2"
+		}
+	}
+	fontcolor := colText
+	if hl.active() {
+		if hl.on[c.ID] {
+			border, pen = colHighlight, "3.2"
+		} else {
+			border, fontcolor = colFaded, colFadedLabel
+		}
+	}
+	if c.OutOfScope {
+		style += ",dotted"
+	}
+
+	var lab strings.Builder
+	lab.WriteString("<")
+	for i, line := range strings.Split(wrap(name, nodeWrap), "\n") {
+		if i > 0 {
+			lab.WriteString("<BR/>")
+		}
+		lab.WriteString("<B>" + html(line) + "</B>")
+	}
+	detail := string(c.Type)
+	if c.Technology != "" {
+		detail += " · " + c.Technology
+	}
+	lab.WriteString("<BR/><FONT POINT-SIZE=\"9\">" + html(wrap(detail, 30)) + "</FONT>")
+	var flags []string
+	if c.InternetFacing {
+		flags = append(flags, "internet-facing")
+	}
+	if c.OutOfScope {
+		flags = append(flags, "out of scope")
+	}
+	if len(flags) > 0 {
+		lab.WriteString("<BR/><FONT POINT-SIZE=\"8\"><I>" + html(strings.Join(flags, ", ")) + "</I></FONT>")
+	}
+	if sev != "" {
+		lab.WriteString("<BR/><FONT POINT-SIZE=\"8\"><B>" + html(strings.ToUpper(string(sev))) + " RISK</B></FONT>")
+	}
+	lab.WriteString(">")
+	fmt.Fprintf(b, "%s%s [id=%s, shape=%s, style=%q, fillcolor=%q, color=%q, fontcolor=%q, penwidth=%s, tooltip=%s, label=%s];\n",
+		indent, quote(c.ID), quote("c-"+c.ID), shape, style, fill, border, fontcolor, pen,
+		quote(tooltip(name, detail, sev)), lab.String())
+}
+
+func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl highlight) {
+	if ix.Components[f.From] == nil || ix.Components[f.To] == nil {
+		return
+	}
+	parts := []string{strings.ToUpper(string(f.Protocol))}
+	if f.Authentication != "" && f.Authentication != "none" {
+		parts[0] += " · " + string(f.Authentication)
+	}
+	var data []string
+	for _, d := range ix.FlowData(f) {
+		n := d.Name
+		if n == "" {
+			n = d.ID
+		}
+		data = append(data, n)
+	}
+	label := parts[0]
+	if len(data) > 0 {
+		label += "\n" + wrap(strings.Join(data, ", "), edgeWrap)
+	}
+	color, font, pen, style := colEdge, colText, "1.1", "solid"
+	if f.EffectiveEncryption() == "none" && !local(f.Protocol) {
+		style = "dashed"
+	}
+	if p, ok := Palette[opts.Severity[f.ID]]; ok {
+		color, pen = p[1], "1.8"
+	}
+	if hl.active() {
+		if hl.flow(f) {
+			color, pen = colHighlight, "3.2"
+		} else {
+			color, font = colFaded, colFadedLabel
+		}
+	}
+	tip := f.ID + ": " + f.From + " → " + f.To
+	if s := opts.Severity[f.ID]; s != "" {
+		tip += " (" + string(s) + " risk)"
+	}
+	fmt.Fprintf(b, "  %s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s];\n",
+		quote(f.From), quote(f.To), quote("f-"+f.ID), quote(label), color, font, pen, style, quote(tip))
+}
+
+// local reports whether a protocol never leaves the host, so a missing
+// encryption is not worth a dashed line.
+func local(p model.Protocol) bool {
+	return p == "in-process" || p == "local-file" || p == "ipc"
+}
+
+func legend(b *strings.Builder) {
+	b.WriteString("  subgraph cluster_legend {\n")
+	b.WriteString(`    graph [id="legend", label=<<B>Legend</B>>, style="rounded", color="#d1d5db", fontsize=11, labeljust=l, margin=10];` + "\n")
+	b.WriteString(`    "legend:process" [shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9];` + "\n")
+	b.WriteString(`    "legend:store" [shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9];` + "\n")
+	b.WriteString(`    "legend:external" [shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9];` + "\n")
+	var sev strings.Builder
+	sev.WriteString(`<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3">`)
+	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk</B></FONT></TD></TR>`)
+	for _, s := range []model.Severity{"critical", "high", "medium", "low"} {
+		p := Palette[s]
+		fmt.Fprintf(&sev, `<TR><TD BGCOLOR="%s" COLOR="%s" WIDTH="18"> </TD><TD BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">%s</FONT></TD></TR>`, p[0], p[1], s)
+	}
+	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">── encrypted flow</FONT></TD></TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">- - - unencrypted flow</FONT></TD></TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">[- -] trust boundary</FONT></TD></TR>`)
+	sev.WriteString(`</TABLE>>`)
+	b.WriteString(`    "legend:severity" [shape=plaintext, style="", label=` + sev.String() + "];\n")
+	b.WriteString(`    { rank=same; "legend:process"; "legend:store"; "legend:external"; "legend:severity"; }` + "\n")
+	b.WriteString(`    "legend:process" -> "legend:store" -> "legend:external" -> "legend:severity" [style=invis];` + "\n")
+	b.WriteString("  }\n")
+}
+
+func tooltip(name, detail string, sev model.Severity) string {
+	t := name + " (" + detail + ")"
+	if sev != "" {
+		t += ": highest residual risk " + string(sev)
+	}
+	return t
+}
+
+// quote returns s as a quoted DOT identifier.
+func quote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r', '\t':
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// html escapes s for a Graphviz HTML-like label.
+func html(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		case '\n':
+			b.WriteString("<BR/>")
+		default:
+			if r < 0x20 {
+				continue
+			}
+			if r > 0x7e {
+				b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
+				continue
+			}
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// wrap breaks s into lines of at most width characters at spaces (and after
+// hyphens and commas when a word is too long); words longer than width stay whole.
+func wrap(s string, width int) string {
+	words := strings.Fields(s)
+	if len(words) == 0 {
+		return ""
+	}
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		switch {
+		case cur == "":
+			cur = w
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= width:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	lines = append(lines, cur)
+	return strings.Join(lines, "\n")
+}
+
+// SeverityByElement folds per-threat severities into the highest severity per
+// element: each threat's severity applies to every element it targets.
+func SeverityByElement(targets [][]string, severities []model.Severity) map[string]model.Severity {
+	out := map[string]model.Severity{}
+	for i, ts := range targets {
+		if i >= len(severities) {
+			break
+		}
+		s := severities[i]
+		for _, t := range ts {
+			if s.Rank() > out[t].Rank() {
+				out[t] = s
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,170 @@
+package diagram
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-graphviz"
+	"github.com/goccy/go-graphviz/gvc"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// Format is an output format of the diagram.
+type Format string
+
+// Output formats.
+const (
+	FormatDOT Format = "dot"
+	FormatSVG Format = "svg"
+	FormatPNG Format = "png"
+)
+
+// Formats lists the formats Render writes.
+func Formats() []Format { return []Format{FormatSVG, FormatPNG, FormatDOT} }
+
+// FormatFromPath picks the format from a file name's extension.
+func FormatFromPath(path string) (Format, error) {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	switch Format(ext) {
+	case FormatDOT, FormatSVG, FormatPNG:
+		return Format(ext), nil
+	case "gv":
+		return FormatDOT, nil
+	}
+	return "", fmt.Errorf("cannot tell the diagram format from %q: use a name ending in .svg, .png or .dot", path)
+}
+
+// pngDPI is the resolution of PNG output: crisp on high-density screens.
+const pngDPI = 144
+
+// Renderer lays out and renders diagrams with an embedded Graphviz. Creating
+// one is costly (it compiles Graphviz's WebAssembly module), so reuse it. A
+// Renderer is safe for concurrent use; renders are serialised.
+type Renderer struct {
+	mu sync.Mutex
+	gv *graphviz.Graphviz
+}
+
+// NewRenderer starts an embedded Graphviz.
+func NewRenderer(ctx context.Context) (*Renderer, error) {
+	rp, err := gvc.NewRenderPlugin(ctx, "png", newRasterizer())
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz png renderer: %w", err)
+	}
+	dp, err := gvc.PNGDevicePlugin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz png device: %w", err)
+	}
+	// The JPEG and image-loading plugins are registered too: Graphviz's
+	// plugin table needs the full set go-graphviz ships.
+	jr, err := gvc.JPGRenderPlugin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz: %w", err)
+	}
+	jd, err := gvc.JPGDevicePlugin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz: %w", err)
+	}
+	li, err := gvc.PNGLoadImagePlugin(ctx, rp.RenderEngine())
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz: %w", err)
+	}
+	gv, err := graphviz.NewWithPlugins(ctx, rp, dp, jr, jd, li)
+	if err != nil {
+		return nil, fmt.Errorf("diagram: start graphviz: %w", err)
+	}
+	return &Renderer{gv: gv}, nil
+}
+
+// Close releases the embedded Graphviz.
+func (r *Renderer) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gv == nil {
+		return nil
+	}
+	// Graphviz reports at close how many errors it met over its lifetime
+	// (e.g. DOT that failed to parse, already returned to the caller then),
+	// so its status says nothing about the close itself.
+	if err := r.gv.Close(); err != nil {
+		slog.Debug("graphviz closed after earlier errors", "err", err)
+	}
+	r.gv = nil
+	return nil
+}
+
+// Render draws the model's diagram in the given format to w.
+func (r *Renderer) Render(ctx context.Context, m *model.Model, opts Options, format Format, w io.Writer) error {
+	switch format {
+	case FormatDOT:
+		_, err := io.WriteString(w, build(m, opts, ""))
+		if err != nil {
+			return fmt.Errorf("diagram: write dot: %w", err)
+		}
+		return nil
+	case FormatSVG:
+		return r.RenderDOT(ctx, []byte(build(m, opts, "")), FormatSVG, w)
+	case FormatPNG:
+		return r.RenderDOT(ctx, []byte(build(m, opts, fmt.Sprintf("dpi=%d", pngDPI))), FormatPNG, w)
+	}
+	return fmt.Errorf("diagram: unknown format %q (want svg, png or dot)", format)
+}
+
+// RenderDOT lays out DOT source and renders it as SVG or PNG.
+func (r *Renderer) RenderDOT(ctx context.Context, dot []byte, format Format, w io.Writer) error {
+	if format != FormatSVG && format != FormatPNG {
+		return fmt.Errorf("diagram: graphviz renders svg or png, not %q", format)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.gv == nil {
+		return fmt.Errorf("diagram: renderer is closed")
+	}
+	g, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		return fmt.Errorf("diagram: parse dot: %w", err)
+	}
+	defer g.Close()
+	var buf bytes.Buffer
+	if err := r.gv.Render(ctx, g, graphviz.Format(format), &buf); err != nil {
+		return fmt.Errorf("diagram: render %s: %w", format, err)
+	}
+	if buf.Len() == 0 {
+		return fmt.Errorf("diagram: graphviz produced no %s output", format)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("diagram: write %s: %w", format, err)
+	}
+	return nil
+}
+
+// Render draws one diagram with a fresh Renderer; prefer a shared Renderer
+// when drawing several.
+func Render(ctx context.Context, m *model.Model, opts Options, format Format, w io.Writer) error {
+	if format == FormatDOT {
+		_, err := w.Write(DOT(m, opts))
+		if err != nil {
+			return fmt.Errorf("diagram: write dot: %w", err)
+		}
+		return nil
+	}
+	r, err := NewRenderer(ctx)
+	if err != nil {
+		return err
+	}
+	err = r.Render(ctx, m, opts, format, w)
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
