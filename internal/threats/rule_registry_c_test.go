@@ -19,6 +19,10 @@ var rulesC = []string{
 	"unencrypted-backups",
 	"secrets-in-ci-cd",
 	"supply-chain-dependency-risk",
+	"personal-data-without-privacy-controls",
+	"personal-data-to-third-party",
+	"personal-data-unencrypted-at-rest",
+	"sensitive-data-in-logs",
 }
 
 func TestRegistryC(t *testing.T) {
