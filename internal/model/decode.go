@@ -210,6 +210,8 @@ func boolHint(n *yaml.Node) string {
 			return "write true"
 		case "no", "n", "off":
 			return "write false"
+		case "true", "false":
+			return "write " + strings.ToLower(n.Value) + " without quotes"
 		}
 	}
 	return ""
@@ -241,12 +243,7 @@ func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 				return
 			}
 		}
-		hint := Suggest(n.Value, values)
-		msg := "unknown value '%s', expected " + oneOf(values)
-		if hint == "" && len(values) > 12 {
-			hint = "run 'rampart schema' for every allowed value"
-		}
-		d.addf(n, path, hint, msg, n.Value)
+		d.addf(n, path, Suggest(n.Value, values), "unknown value '%s', expected %s", n.Value, oneOf(values))
 	}
 }
 

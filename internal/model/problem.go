@@ -121,11 +121,14 @@ func Suggest(word string, candidates []string) string {
 	return ""
 }
 
-// levenshtein is the edit distance between two strings (bytes).
+// levenshtein is the edit distance between two strings (bytes), counting
+// the swap of two adjacent characters as one edit (optimal string
+// alignment), since swapped letters are the commonest typo.
 func levenshtein(a, b string) int {
 	if a == b {
 		return 0
 	}
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -139,8 +142,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }
@@ -148,7 +154,7 @@ func levenshtein(a, b string) int {
 // oneOf renders a list of allowed values for a message.
 func oneOf(values []string) string {
 	if len(values) > 12 {
-		return "one of " + strings.Join(values[:12], ", ") + ", ... (see rampart schema)"
+		return "one of " + strings.Join(values[:12], ", ") + fmt.Sprintf(" and %d more (run 'rampart schema' for all)", len(values)-12)
 	}
 	return "one of " + strings.Join(values, ", ")
 }

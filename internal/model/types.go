@@ -71,6 +71,19 @@ func (s Source) At(key string, idx int) Pos {
 	return s.Pos
 }
 
+// has reports whether the element's mapping sets key to a non-null value.
+func (s Source) has(key string) bool {
+	if s.node == nil {
+		return false
+	}
+	for i := 0; i+1 < len(s.node.Content); i += 2 {
+		if s.node.Content[i].Value == key {
+			return !isNull(s.node.Content[i+1])
+		}
+	}
+	return false
+}
+
 // KeyPath returns the element's path joined with a key and optional index.
 func (s Source) KeyPath(key string, idx int) string {
 	p := s.Path

@@ -116,12 +116,19 @@ func (v *validator) ref(src Source, key string, idx int, id string, what string,
 	if ok(id) {
 		return
 	}
-	hint := Suggest(id, candidates())
 	if k := v.ix.Kind(id); k != "" {
-		v.add(src, key, idx, hint, "'%s' is a %s, expected a %s", id, k, what)
+		v.add(src, key, idx, "", "'%s' is %s %s, expected %s %s", id, article(k), k, article(what), what)
 		return
 	}
-	v.add(src, key, idx, hint, "unknown %s '%s'", what, id)
+	v.add(src, key, idx, Suggest(id, candidates()), "unknown %s '%s'", what, id)
+}
+
+// article returns "an" before a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func keys[T any](m map[string]T) []string {
@@ -165,7 +172,7 @@ func (v *validator) controlIDs() []string {
 func (v *validator) components() {
 	for i := range v.m.Components {
 		c := &v.m.Components[i]
-		if c.TrustBoundary != "" {
+		if c.TrustBoundary != "" || c.has("trust_boundary") {
 			v.ref(c.Source, "trust_boundary", -1, c.TrustBoundary, "trust boundary",
 				func() []string { return keys(v.ix.Boundaries) }, func(s string) bool { return v.ix.Boundaries[s] != nil })
 		}
@@ -237,7 +244,7 @@ func (v *validator) boundaries() {
 					for _, id := range path {
 						reported[id] = true
 					}
-					cyc := append(reverse(path), start)
+					cyc := append(append([]string{start}, reverse(path[1:])...), start)
 					v.add(v.m.TrustBoundaries[i].Source, "contains", -1, "remove one of the contains entries",
 						"trust boundaries nest in a cycle: %s", strings.Join(cyc, " contains "))
 				}
@@ -263,10 +270,10 @@ func (v *validator) flows() {
 	isComp := func(s string) bool { return v.ix.Components[s] != nil }
 	for i := range v.m.Flows {
 		f := &v.m.Flows[i]
-		if f.From != "" {
+		if f.From != "" || f.has("from") {
 			v.ref(f.Source, "from", -1, f.From, "component", comps, isComp)
 		}
-		if f.To != "" {
+		if f.To != "" || f.has("to") {
 			v.ref(f.Source, "to", -1, f.To, "component", comps, isComp)
 		}
 		if f.From != "" && f.From == f.To {

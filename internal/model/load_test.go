@@ -1,0 +1,299 @@
+package model
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// The -update flag rewrites golden files from the current output. Other test
+// files of the package may declare it too; it is declared here only when no
+// one else has, so that each test file stays self-contained.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/")
+	}
+}
+
+// updating reports whether the test run was asked to rewrite golden files.
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// testdataRead reads files relative to testdata, so that problem paths in
+// golden files do not depend on where the repository is checked out.
+func testdataRead(ctx context.Context, path string, limit int64) ([]byte, error) {
+	return readOSFile(ctx, filepath.Join("testdata", path), limit)
+}
+
+// invalidCases lists the invalid models: NAME.yaml files, and directories
+// whose root file is rampart.yaml (multi-file cases). Each has NAME.golden.
+func invalidCases(t testing.TB) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join("testdata", "invalid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		switch {
+		case e.IsDir():
+			names = append(names, e.Name())
+		case strings.HasSuffix(e.Name(), ".yaml"):
+			names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+		}
+	}
+	return names
+}
+
+func caseRoot(name string) string {
+	if st, err := os.Stat(filepath.Join("testdata", "invalid", name)); err == nil && st.IsDir() {
+		return "invalid/" + name + "/rampart.yaml"
+	}
+	return "invalid/" + name + ".yaml"
+}
+
+// caseOptions gives cases that test a limit a small limit, so that the
+// fixtures stay small.
+func caseOptions(name string) Options {
+	opts := Options{ReadFile: testdataRead}
+	switch name {
+	case "too-large":
+		opts.MaxFileSize = 1024
+	}
+	return opts
+}
+
+func TestInvalidModels(t *testing.T) {
+	names := invalidCases(t)
+	if len(names) < 35 {
+		t.Fatalf("only %d invalid models in testdata/invalid, want at least 35", len(names))
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			_, problems, err := Load(context.Background(), caseRoot(name), caseOptions(name))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			if len(problems.Errors()) == 0 {
+				t.Fatalf("no errors reported for an invalid model; problems: %v", problems)
+			}
+			for _, p := range problems {
+				if p.Pos.File == "" || p.Pos.Line <= 0 || p.Pos.Column <= 0 {
+					t.Errorf("problem without a full position: %q", p)
+				}
+				if p.Message == "" {
+					t.Errorf("problem without a message: %q", p)
+				}
+			}
+			var buf bytes.Buffer
+			for _, p := range problems {
+				buf.WriteString(p.String())
+				buf.WriteByte('\n')
+			}
+			checkGolden(t, filepath.Join("testdata", "invalid", name+".golden"), buf.Bytes())
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if updating() {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run 'go test ./internal/model -update' to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (rerun with -update after checking it)\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// exampleRoots lists the root model files under examples/: examples/*.yaml
+// and examples/*/rampart.yaml.
+func exampleRoots(t testing.TB) []string {
+	t.Helper()
+	top, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nested, err := filepath.Glob(filepath.Join("..", "..", "examples", "*", "rampart.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := append(top, nested...)
+	if len(roots) < 3 {
+		t.Fatalf("found %d example models, want at least 3", len(roots))
+	}
+	return roots
+}
+
+func TestExamplesLoadClean(t *testing.T) {
+	for _, path := range exampleRoots(t) {
+		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
+			m, problems, err := Load(context.Background(), path, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range problems {
+				t.Errorf("%s", p)
+			}
+			if m.System.ID == "" || len(m.Components) == 0 || len(m.Flows) == 0 {
+				t.Errorf("example %s looks empty: system %q, %d components, %d flows", path, m.System.ID, len(m.Components), len(m.Flows))
+			}
+		})
+	}
+}
+
+// TestExamplesCoverSchema asserts that the examples, between them, set every
+// key of the schema, use every treatment status, nest boundaries and split a
+// model with includes: they are the reference users copy from.
+func TestExamplesCoverSchema(t *testing.T) {
+	used := map[string]bool{}
+	statuses := map[TreatmentStatus]bool{}
+	nested, included := false, false
+	for _, path := range exampleRoots(t) {
+		m, _, err := Load(context.Background(), path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		markUsed(reflect.ValueOf(m).Elem(), used)
+		for _, tr := range m.Treatments {
+			statuses[tr.Status] = true
+		}
+		ix := m.Index()
+		for _, b := range m.TrustBoundaries {
+			if _, ok := ix.Parent[b.ID]; ok {
+				nested = true
+			}
+		}
+		if len(m.Files) > 2 {
+			included = true
+		}
+	}
+	var missing []string
+	walkKeys(reflect.TypeOf(Model{}), map[reflect.Type]bool{}, func(key string) {
+		if !used[key] {
+			missing = append(missing, key)
+		}
+	})
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("no example sets these keys: %s", strings.Join(missing, ", "))
+	}
+	for _, s := range TreatmentStatus("").Values() {
+		if !statuses[TreatmentStatus(s)] {
+			t.Errorf("no example has a treatment with status %s", s)
+		}
+	}
+	if !nested {
+		t.Error("no example nests trust boundaries")
+	}
+	if !included {
+		t.Error("no example splits a model over included files")
+	}
+}
+
+// markUsed records "Type.key" for every yaml field holding a non-zero value.
+func markUsed(v reflect.Value, used map[string]bool) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			markUsed(v.Elem(), used)
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			markUsed(v.Index(i), used)
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			markUsed(v.MapIndex(k), used)
+		}
+	case reflect.Struct:
+		if v.Type() == dateType {
+			return
+		}
+		si := infoOf(v.Type())
+		for _, f := range si.fields {
+			fv := v.Field(f.index)
+			if !fv.IsZero() {
+				used[v.Type().Name()+"."+f.name] = true
+			}
+			markUsed(fv, used)
+		}
+	}
+}
+
+// walkKeys calls fn with "Type.key" for every yaml field reachable from t.
+func walkKeys(t reflect.Type, seen map[reflect.Type]bool, fn func(string)) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == dateType || seen[t] {
+		return
+	}
+	seen[t] = true
+	si := infoOf(t)
+	for _, f := range si.fields {
+		fn(t.Name() + "." + f.name)
+		walkKeys(t.Field(f.index).Type, seen, fn)
+	}
+}
+
+// TestExampleSchemaUpToDate keeps examples/rampart.schema.json, which the
+// examples' yaml-language-server lines point at, equal to 'rampart schema'.
+func TestExampleSchemaUpToDate(t *testing.T) {
+	data, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, filepath.Join("..", "..", "examples", "rampart.schema.json"), append(data, '\n'))
+}
+
+// TestAliasBombStopsEarly checks that alias bombs are measured without
+// being expanded (each node is visited once, however often it is aliased)
+// and refused before decoding.
+func TestAliasBombStopsEarly(t *testing.T) {
+	for _, name := range []string{"alias-bomb", "merge-bomb"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "invalid", name+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc yaml.Node
+			if err := yaml.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			root := doc.Content[0]
+			literal := literalSize(root)
+			e := newExpansion(root, DefaultMaxExpansion)
+			if got := e.size(root); got <= e.limit {
+				t.Fatalf("expanded size %d is within the limit %d: not a bomb", got, e.limit)
+			}
+			if e.visited > literal {
+				t.Errorf("measuring visited %d nodes, more than the %d nodes written: it expanded the aliases", e.visited, literal)
+			}
+			if e.at == nil || e.at.Line == 0 {
+				t.Errorf("no position for the refusal")
+			}
+			l := &loader{ctx: context.Background(), opts: Options{}, seen: map[string]string{}}
+			l.opts.defaults()
+			if root := l.parse(name, data); root != nil {
+				t.Errorf("parse accepted the bomb; problems: %v", l.problems)
+			}
+		})
+	}
+}
