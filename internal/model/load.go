@@ -188,7 +188,7 @@ type expansion struct {
 	open    map[*yaml.Node]bool // anchored nodes being measured, to catch an alias inside its own anchor
 	at      *yaml.Node          // where the size first passed limit
 	self    bool                // at is an alias inside its own anchor
-	visited int        // nodes visited, for tests: bounded by the file's node count
+	visited int                 // nodes visited, for tests: bounded by the file's node count
 }
 
 // checkExpansion measures root's expansion: it returns nil when its aliases
