@@ -1,0 +1,76 @@
+package threats
+
+import (
+	"fmt"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+func init() {
+	register(Rule{
+		Meta: Meta{
+			ID:          "server-side-request-forgery",
+			Title:       "Server-side request forgery (SSRF)",
+			STRIDE:      []model.STRIDE{model.InformationDisclosure, model.Spoofing},
+			Scope:       ScopeFlow,
+			CWE:         []int{918},
+			CAPEC:       []int{664},
+			ATTACK:      []string{"T1190", "T1552.005"},
+			Likelihood:  3,
+			Impact:      2,
+			Mitigations: []string{"ssrf-protection"},
+			Threagile:   []string{"server-side-request-forgery"},
+			Trigger: "An in-scope server-side component (not a client, external entity or load balancer) makes outgoing " +
+				"requests over a web protocol.",
+			Why: "A server that makes web requests can be tricked into requesting URLs of the attacker's choosing: internal " +
+				"services in its network, cloud metadata endpoints that hand out credentials, or local files.",
+			Mitigation: "Never build outgoing URLs from caller input; map caller choices onto an allow-list of destinations, " +
+				"resolve and check the address before connecting, block link-local and metadata addresses, and send " +
+				"outgoing traffic through an egress proxy with an allow-list.",
+			References: []string{
+				"https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html",
+				"https://owasp.org/Top10/A10_2021-Server-Side_Request_Forgery_%28SSRF%29/",
+			},
+		},
+		Check: func(e *Env, emit func(Hit)) {
+			for _, f := range e.Flows() {
+				from, to := e.Source(f), e.Target(f)
+				if from.OutOfScope || Kind(from) == model.KindExternalEntity || rbIsClient(from) || rbIsLoadBalancer(from) ||
+					!rbWebProtocol(f.Protocol) {
+					continue
+				}
+				impact := 2
+				if e.rbHeld(to).C >= 5 {
+					impact = 3
+				}
+				// Anything reachable over the web in the caller's own network is a target too.
+				net := e.rbNetwork(from.ID)
+				for _, c := range e.Components() {
+					if impact == 3 || e.rbNetwork(c.ID) != net || e.rbHeld(c).C < 5 {
+						continue
+					}
+					for _, in := range e.Incoming(c.ID) {
+						if rbWebProtocol(in.Protocol) {
+							impact = 3
+							break
+						}
+					}
+				}
+				if b := e.Ix.Boundaries[e.Ix.Parent[from.ID]]; b != nil && (b.Type == "cloud-account" || b.Type == "vpc") ||
+					from.Hosting == "cloud-iaas" || from.Hosting == "cloud-paas" || from.Hosting == "serverless" {
+					impact = max(impact, 3) // cloud metadata endpoints hand out credentials
+				}
+				h := Hit{
+					Targets: []string{f.ID},
+					Impact:  impact,
+					Detail: fmt.Sprintf("%s makes %s requests to %s; if any part of the destination comes from a caller, it can be pointed at internal services or metadata endpoints.",
+						e.Name(from.ID), f.Protocol, e.Name(to.ID)),
+				}
+				if f.Usage == "devops" {
+					h.Likelihood = 2
+				}
+				emit(h)
+			}
+		},
+	})
+}
