@@ -23,6 +23,8 @@ var rulesC = []string{
 	"personal-data-to-third-party",
 	"personal-data-unencrypted-at-rest",
 	"sensitive-data-in-logs",
+	"missing-rate-limiting",
+	"weak-authentication-internet",
 }
 
 func TestRegistryC(t *testing.T) {
