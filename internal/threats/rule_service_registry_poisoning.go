@@ -21,7 +21,7 @@ func init() {
 			Impact:      2,
 			Mitigations: []string{"access-control", "mtls"},
 			Threagile:   []string{"service-registry-poisoning"},
-			Trigger: "An in-scope service registry or service discovery component (Consul, Eureka, ZooKeeper, ...).",
+			Trigger:     "An in-scope service registry or service discovery component (Consul, Eureka, ZooKeeper, ...).",
 			Why: "Services trust the registry to tell them where their peers are. Whoever can register or change entries can " +
 				"redirect traffic to an endpoint of their choosing, intercept credentials and data, or feed malicious configuration.",
 			Mitigation: "Require authentication and per-service authorisation for registration and updates (ACL tokens, " +
