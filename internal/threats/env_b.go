@@ -252,3 +252,15 @@ func rbImpact(r rbCIA, low, medium, high int) int {
 	}
 	return low
 }
+
+// rbNames lists the display names of elements, comma separated.
+func (e *Env) rbNames(ids []string) string {
+	out := ""
+	for i, id := range ids {
+		if i > 0 {
+			out += ", "
+		}
+		out += e.Name(id)
+	}
+	return out
+}
