@@ -25,6 +25,9 @@ var rulesC = []string{
 	"sensitive-data-in-logs",
 	"missing-rate-limiting",
 	"weak-authentication-internet",
+	"overprivileged-datastore-access",
+	"insecure-iot-channel",
+	"multi-tenant-data-isolation",
 }
 
 func TestRegistryC(t *testing.T) {
