@@ -18,7 +18,7 @@ func init() {
 			ATTACK:      []string{"T1133", "T1190", "T1110"},
 			Likelihood:  4,
 			Impact:      5,
-			Mitigations: []string{"ip-allowlist", "network-segmentation", "admin-mfa"},
+			Mitigations: []string{"ip-allowlist", "network-segmentation"},
 			Trigger: "A component with an administration interface is internet-facing, or receives a flow from an " +
 				"external entity that is neither over a VPN nor IP-filtered.",
 			Why: "An administration interface reachable by anyone is scanned for within minutes of going online. " +

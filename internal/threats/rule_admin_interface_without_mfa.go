@@ -20,7 +20,8 @@ func init() {
 			Impact:      5,
 			Mitigations: []string{"admin-mfa", "mfa"},
 			Trigger: "A component exposes an administration interface and its authentication is not multi-factor " +
-				"(mfa) or certificate-based (client-certificate, mtls).",
+				"(mfa) or certificate-based (client-certificate, mtls). It is reported mitigated when the admin-mfa " +
+				"or mfa control is in place.",
 			Why: "Administrators hold the keys to the whole system. A single phished, reused or guessed password " +
 				"gives an attacker full control: configuration, users, data and often code execution. The likelihood " +
 				"is higher when the interface is reachable from the internet.",
@@ -40,15 +41,15 @@ func init() {
 				}
 				how := "no authentication declared"
 				if c.Authentication != "" {
-					how = "authentication by " + string(c.Authentication) + " only"
+					how = "authentication by " + string(c.Authentication)
 				}
 				h := Hit{Targets: []string{c.ID},
-					Detail: fmt.Sprintf("%s exposes an administration interface with %s; one stolen credential gives "+
-						"administrative control.", e.Name(c.ID), how)}
+					Detail: fmt.Sprintf("%s exposes an administration interface with %s; without a second factor "+
+						"one stolen credential gives administrative control.", e.Name(c.ID), how)}
 				if c.InternetFacing {
 					h.Likelihood = 4
-					h.Detail = fmt.Sprintf("%s exposes an administration interface to the internet with %s; one "+
-						"stolen or guessed credential gives administrative control.", e.Name(c.ID), how)
+					h.Detail = fmt.Sprintf("%s exposes an administration interface to the internet with %s; "+
+						"without a second factor one stolen or guessed credential gives administrative control.", e.Name(c.ID), how)
 				}
 				emit(h)
 			}

@@ -19,8 +19,9 @@ func init() {
 			ATTACK:      []string{"T1557", "T1040", "T1565.002"},
 			Likelihood:  3,
 			Impact:      3,
-			Mitigations: []string{"mtls", "tls"},
-			Trigger: "A flow to or from an IoT device (type iot-device or hosting device) is not encrypted, or the " +
+			Mitigations: []string{"mtls"},
+			Trigger: "A flow to or from an IoT device (type iot-device or hosting device) is not encrypted (by its " +
+				"protocol, its encryption or a tls control), or the " +
 				"device proves its identity with no credential, a password or a shared API key instead of a " +
 				"per-device certificate (mtls, client-certificate).",
 			Why: "Devices talk over networks nobody controls (home Wi-Fi, cellular, shop floors) using lightweight " +
@@ -47,7 +48,7 @@ func init() {
 					continue
 				}
 				var gaps []string
-				if !e.Encrypted(f) {
+				if !e.Encrypted(f) && !e.Has(f.ID, "tls") {
 					gaps = append(gaps, fmt.Sprintf("travels unencrypted over %s", f.Protocol))
 				}
 				if !deviceIdentity(f) {

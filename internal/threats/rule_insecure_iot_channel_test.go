@@ -28,6 +28,12 @@ flows:
 			src:     head + "  - {id: telemetry, from: meter, to: broker, protocol: mqtt, controls: [mtls]}\n",
 			want:    []string{"insecure-iot-channel@telemetry"},
 			inPlace: map[string][]string{"insecure-iot-channel@telemetry": {"mtls"}}},
+		{name: "tls control covers encryption, device identity still missing",
+			src:    head + "  - {id: telemetry, from: meter, to: broker, protocol: mqtt, authentication: password, controls: [tls]}\n",
+			want:   []string{"insecure-iot-channel@telemetry"},
+			detail: map[string][]string{"insecure-iot-channel@telemetry": {"password"}},
+			absent: map[string][]string{"insecure-iot-channel@telemetry": {"unencrypted"}}},
+		{name: "tls control and device certificates", src: head + "  - {id: telemetry, from: meter, to: broker, protocol: mqtt, authentication: client-certificate, controls: [tls]}\n"},
 		{name: "mqtts with device certificates", src: head + "  - {id: telemetry, from: meter, to: broker, protocol: mqtts, authentication: mtls}\n"},
 		{name: "no device involved", src: `
 rampart: 1

@@ -19,8 +19,10 @@ func init() {
 			Likelihood:  3,
 			Impact:      3,
 			Mitigations: []string{"audit-logging"},
-			Trigger: "A server-side process that exposes an administration interface, or that handles confidential " +
-				"or restricted data, has no audit-logging control.",
+			Trigger: "A server-side process exposes an administration interface, or handles confidential or " +
+				"restricted data and is where people or code act on it: the team's own code (custom_code), a " +
+				"component people use directly (human_use), an identity provider, a vault or a build pipeline. " +
+				"It is reported mitigated when the audit-logging control is in place.",
 			Why: "Without a tamper-evident record of who did what and when, an insider or an attacker using stolen " +
 				"credentials can deny their actions, and an incident cannot be investigated or its scope bounded.",
 			Mitigation: "Log every security-relevant action (logins, administrative changes, access to and changes of " +
@@ -37,24 +39,38 @@ func init() {
 				if Kind(c) != model.KindProcess || clientSide(c) {
 					continue
 				}
-				sensitive := e.classifiedAmong(2, c.Stores, c.Processes)
+				var sensitive []string
+				if actedOn(c) {
+					sensitive = e.classifiedAmong(2, c.Stores, c.Processes)
+				}
 				if !c.AdminInterface && len(sensitive) == 0 {
 					continue
 				}
 				var detail string
 				switch {
 				case c.AdminInterface && len(sensitive) > 0:
-					detail = fmt.Sprintf("%s exposes an administration interface and handles %s, but no audit log records "+
-						"who changed or read what.", e.Name(c.ID), e.nameList(sensitive))
+					detail = fmt.Sprintf("%s exposes an administration interface and handles %s; without an audit "+
+						"log nobody could tell who changed or read what.", e.Name(c.ID), e.nameList(sensitive))
 				case c.AdminInterface:
-					detail = fmt.Sprintf("%s exposes an administration interface, but no audit log records who changed what.",
-						e.Name(c.ID))
+					detail = fmt.Sprintf("%s exposes an administration interface; without an audit log nobody could "+
+						"tell who changed what.", e.Name(c.ID))
 				default:
-					detail = fmt.Sprintf("%s handles %s, but no audit log records who read or changed it.",
+					detail = fmt.Sprintf("%s handles %s; without an audit log nobody could tell who read or changed it.",
 						e.Name(c.ID), e.nameList(sensitive))
 				}
 				emit(Hit{Targets: []string{c.ID}, Detail: detail})
 			}
 		},
 	})
+}
+
+// actedOn reports whether a process is where people or the system's own code
+// act on data, so that its actions need an audit trail: custom code, a
+// component people use, or an identity provider, vault or build pipeline.
+func actedOn(c *model.Component) bool {
+	switch c.Type {
+	case "identity-provider", "vault", "build-pipeline":
+		return true
+	}
+	return c.CustomCode || c.HumanUse
 }

@@ -18,8 +18,8 @@ func init() {
 			Likelihood:  2,
 			Impact:      4,
 			Mitigations: []string{"backup"},
-			Trigger: "A data store (other than a cache) stores data whose availability is rated high or critical and " +
-				"has no backup control.",
+			Trigger: "A data store (other than a cache or a queue, which hold transient data) stores data whose availability is rated high or critical. " +
+				"It is reported mitigated when the backup control is in place.",
 			Why: "Ransomware, a destructive attacker, a faulty migration or an operator's mistake can wipe or " +
 				"encrypt the data. Replicas copy deletions and corruption within seconds; only an independent, " +
 				"tested backup brings the data back.",
@@ -34,7 +34,7 @@ func init() {
 		},
 		Check: func(e *Env, emit func(Hit)) {
 			for _, c := range e.Components() {
-				if Kind(c) != model.KindDataStore || c.Type == "cache" {
+				if Kind(c) != model.KindDataStore || c.Type == "cache" || c.Type == "queue" {
 					continue
 				}
 				var critical bool
@@ -46,8 +46,8 @@ func init() {
 					continue
 				}
 				h := Hit{Targets: []string{c.ID}, Data: needed,
-					Detail: fmt.Sprintf("%s stores %s, whose availability matters, but nothing shows it is backed up: "+
-						"a deletion, corruption or ransomware attack would be permanent.", e.Name(c.ID), e.nameList(needed))}
+					Detail: fmt.Sprintf("%s stores %s, whose availability matters: without an independent "+
+						"backup, a deletion, corruption or ransomware attack would be permanent.", e.Name(c.ID), e.nameList(needed))}
 				if critical {
 					h.Impact = 5
 				}

@@ -49,11 +49,11 @@ func init() {
 				if len(in) > 0 && len(callers) == 0 {
 					continue
 				}
-				detail := fmt.Sprintf("%s is reachable from the internet and nothing limits how fast anyone can "+
-					"call it.", e.Name(c.ID))
+				detail := fmt.Sprintf("%s is reachable from the internet; unless requests are limited, anyone "+
+					"can call it as fast as they like.", e.Name(c.ID))
 				if len(callers) > 0 {
-					detail = fmt.Sprintf("%s takes requests from %s directly from the internet, and nothing limits "+
-						"how fast they can call it.", e.Name(c.ID), e.nameList(callers))
+					detail = fmt.Sprintf("%s takes requests from %s directly from the internet; unless requests "+
+						"are limited, they can call it as fast as they like.", e.Name(c.ID), e.nameList(callers))
 				}
 				emit(Hit{Targets: []string{c.ID}, Detail: detail})
 			}

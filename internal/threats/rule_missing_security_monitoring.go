@@ -18,8 +18,8 @@ func init() {
 			Likelihood:  3,
 			Impact:      3,
 			Mitigations: []string{"monitoring"},
-			Trigger: "An internet-facing process, or a component that stores restricted data, neither has the " +
-				"monitoring control nor sends events to a monitoring component.",
+			Trigger: "An internet-facing process, or a component that stores restricted data, sends no events to " +
+				"a monitoring component. It is reported mitigated when the monitoring control is in place.",
 			Why: "Attacks on exposed or high-value components (exploitation, credential abuse, floods, bulk reads) " +
 				"go unnoticed until the damage is done: nobody is alerted, so the time to detect and respond grows " +
 				"from minutes to months.",
@@ -45,14 +45,14 @@ func init() {
 				var detail string
 				switch {
 				case exposed && len(restricted) > 0:
-					detail = fmt.Sprintf("%s is reachable from the internet and stores %s, but no monitoring would "+
-						"alert anyone to an attack on it.", e.Name(c.ID), e.nameList(restricted))
+					detail = fmt.Sprintf("%s is reachable from the internet and stores %s; without monitoring "+
+						"nobody would be alerted to an attack on it.", e.Name(c.ID), e.nameList(restricted))
 				case exposed:
-					detail = fmt.Sprintf("%s is reachable from the internet, but no monitoring would alert anyone "+
-						"to an attack on it.", e.Name(c.ID))
+					detail = fmt.Sprintf("%s is reachable from the internet; without monitoring nobody would be "+
+						"alerted to an attack on it.", e.Name(c.ID))
 				default:
-					detail = fmt.Sprintf("%s stores %s, but no monitoring would alert anyone to unusual access "+
-						"to it.", e.Name(c.ID), e.nameList(restricted))
+					detail = fmt.Sprintf("%s stores %s; without monitoring nobody would be alerted to unusual "+
+						"access to it.", e.Name(c.ID), e.nameList(restricted))
 				}
 				emit(Hit{Targets: []string{c.ID}, Detail: detail})
 			}

@@ -18,8 +18,9 @@ func init() {
 			Likelihood:  3,
 			Impact:      3,
 			Mitigations: []string{"privacy-controls", "pseudonymization"},
-			Trigger: "A component in scope stores personal data and has no privacy controls (data minimisation, " +
-				"purpose limitation, retention limits, data-subject request handling) or pseudonymisation.",
+			Trigger: "A component in scope stores personal data. It is reported mitigated when privacy controls " +
+				"(data minimisation, purpose limitation, retention limits, data-subject request handling) or " +
+				"pseudonymisation are in place.",
 			Why: "Personal data kept without a purpose, beyond its retention period or in more detail than needed " +
 				"multiplies the harm of every breach and breaks data-protection law on its own: data subjects cannot " +
 				"exercise their rights and regulators can fine the organisation even without a breach. The impact " +
@@ -44,8 +45,8 @@ func init() {
 					continue
 				}
 				h := Hit{Targets: []string{c.ID}, Data: personal,
-					Detail: fmt.Sprintf("%s stores %s, personal data, without declared minimisation, retention or "+
-						"data-subject request handling.", e.Name(c.ID), e.nameList(personal))}
+					Detail: fmt.Sprintf("%s stores %s, personal data that needs minimisation, retention limits "+
+						"and data-subject request handling.", e.Name(c.ID), e.nameList(personal))}
 				for _, id := range personal {
 					if q := e.Ix.Data[id].Quantity; q == "many" || q == "very-many" {
 						h.Impact = 4

@@ -61,6 +61,8 @@ type ruleCase struct {
 	inPlace map[string][]string
 	// detail maps a threat id to words its description must contain.
 	detail map[string][]string
+	// absent maps a threat id to words its description must not contain.
+	absent map[string][]string
 }
 
 // runRuleCases runs a rule over each case's model and checks the threats it raises.
@@ -98,6 +100,13 @@ func runRuleCases(t *testing.T, ruleID string, cases []ruleCase) {
 				for _, w := range words {
 					if !strings.Contains(byID[id].Description, w) {
 						t.Errorf("%s: description %q does not mention %q", id, byID[id].Description, w)
+					}
+				}
+			}
+			for id, words := range tc.absent {
+				for _, w := range words {
+					if strings.Contains(byID[id].Description, w) {
+						t.Errorf("%s: description %q mentions %q", id, byID[id].Description, w)
 					}
 				}
 			}

@@ -17,7 +17,7 @@ func init() {
 			ATTACK:      []string{"T1552"},
 			Likelihood:  3,
 			Impact:      3,
-			Mitigations: []string{"log-redaction", "access-control"},
+			Mitigations: []string{"log-redaction"},
 			Trigger: "A flow into a log store or monitoring component carries confidential, restricted or personal " +
 				"data, or a log store stores such data.",
 			Why: "Logs are read by many more people and tools than the systems they come from, are copied to " +

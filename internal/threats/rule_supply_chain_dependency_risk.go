@@ -56,8 +56,8 @@ func init() {
 				if scanned {
 					continue
 				}
-				detail := fmt.Sprintf("%s is built from custom code and its third-party dependencies; nothing "+
-					"checks them for known vulnerabilities or malicious packages.", e.Name(c.ID))
+				detail := fmt.Sprintf("%s is built from custom code and its third-party dependencies; a "+
+					"vulnerable or malicious package among them would run with its privileges.", e.Name(c.ID))
 				if len(pipelines) > 0 {
 					ids := make([]string, len(pipelines))
 					for i, p := range pipelines {

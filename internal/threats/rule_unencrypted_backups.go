@@ -19,8 +19,8 @@ func init() {
 			Impact:      4,
 			Mitigations: []string{"backup-encryption"},
 			Trigger: "A component with a backup control (implemented or planned) stores confidential, restricted or " +
-				"personal data, its data is not encrypted by the application before storage, and no backup-encryption " +
-				"control is in place.",
+				"personal data, and its data is not encrypted by the application before storage. It is reported " +
+				"mitigated when the backup-encryption control is in place.",
 			Why: "Backups hold a full copy of the data, are kept for a long time, are often copied to cheaper storage " +
 				"with weaker access control and are rarely watched. A leaked or stolen backup discloses everything " +
 				"at once, long after the live data was protected or deleted.",
@@ -44,7 +44,8 @@ func init() {
 					continue
 				}
 				h := Hit{Targets: []string{c.ID}, Data: at,
-					Detail: fmt.Sprintf("Backups of %s hold copies of %s, and nothing says they are encrypted.",
+					Detail: fmt.Sprintf("Backups of %s hold copies of %s; unless they are encrypted, one copied "+
+						"backup discloses all of it.",
 						e.Name(c.ID), e.nameList(at))}
 				if len(e.classifiedAmong(3, at)) > 0 {
 					h.Impact = 5

@@ -18,7 +18,7 @@ func init() {
 			ATTACK:      []string{"T1110", "T1110.003", "T1110.004"},
 			Likelihood:  4,
 			Impact:      3,
-			Mitigations: []string{"mfa", "rate-limiting"},
+			Mitigations: []string{"mfa"},
 			Trigger: "An internet-facing component that people use directly (human_use), without an administration " +
 				"interface, authenticates them by password or session only.",
 			Why: "Billions of leaked credentials are replayed against every login page. Where passwords are reused, " +
