@@ -48,6 +48,7 @@ var controls = []Control{
 	{"pull-deployment", "Pull-based deployment", "The runtime pulls signed releases (GitOps) instead of build servers pushing with credentials.", 1, 0, ""},
 	{"rate-limiting", "Rate limiting", "Requests per client are limited and expensive operations throttled.", 1, 1, "D3-ITF"},
 	{"redundancy", "Redundancy", "Replicas and failover keep the service up when one instance fails.", 0, 1, ""},
+	{"runtime-isolation", "Runtime isolation", "Components of different trust levels or tiers run on separate hosts, clusters or node pools, or in strongly isolated sandboxes.", 1, 1, "D3-EI"},
 	{"safe-deserialization", "Safe deserialisation", "Only data formats without code execution are accepted, or types are allow-listed.", 2, 0, ""},
 	{"sast", "Static analysis (SAST)", "Code is scanned for vulnerabilities in CI.", 1, 0, ""},
 	{"secret-scanning", "Secret scanning", "Repositories and build logs are scanned for committed secrets.", 1, 0, ""},
