@@ -1,11 +1,13 @@
 package threats
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/model"
 )
 
 // rulesC lists the rules on logging and monitoring, administration,
@@ -47,6 +49,17 @@ func TestRegistryC(t *testing.T) {
 			if _, ok := catalog.LookupControl(c); !ok {
 				t.Errorf("rule %s: mitigation %q is not a catalog control", id, c)
 			}
+		}
+		for _, ref := range slices.Concat(cweRefs(r.CWE), capecRefs(r.CAPEC), attackRefs(r.ATTACK)) {
+			if ref.Name == "" {
+				t.Errorf("rule %s: %s has no name in the catalog", id, ref.ID)
+			}
+		}
+		if len(r.Threagile) > 0 {
+			t.Errorf("rule %s: goes beyond Threagile and must not claim Threagile ids %v", id, r.Threagile)
+		}
+		if privacy := strings.HasPrefix(id, "personal-data-"); privacy != (r.Category == "privacy") {
+			t.Errorf("rule %s: category %q", id, r.Category)
 		}
 	}
 }
@@ -110,6 +123,134 @@ func runRuleCases(t *testing.T, ruleID string, cases []ruleCase) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// TestRulesCTogether runs every rule of the set over one model of an online
+// service and checks the whole list of threats, so that the rules' triggers
+// stay apart from each other.
+func TestRulesCTogether(t *testing.T) {
+	const src = `
+rampart: 1
+system: {id: shop, name: Shop}
+data:
+  - {id: customers, name: Customer profiles, classification: confidential, personal: true, cia: {availability: high}}
+  - {id: cards, name: Card tokens, classification: restricted}
+  - {id: events, name: Access events, classification: internal}
+components:
+  - {id: user, type: user}
+  - {id: psp, name: Payment provider, type: third-party-service}
+  - {id: web, name: Shop front, type: web-application, internet_facing: true, human_use: true, custom_code: true,
+     authentication: password, processes: [customers], controls: [rate-limiting, monitoring]}
+  - {id: admin, name: Back office, type: web-application, admin_interface: true, authentication: oidc,
+     custom_code: true, processes: [customers], controls: [admin-mfa, audit-logging]}
+  - {id: db, name: Customer DB, type: database, multi_tenant: true, stores: [customers, cards],
+     encryption_at_rest: platform, controls: [backup, tenant-isolation]}
+  - {id: logs, name: Log store, type: log-store, stores: [events]}
+  - {id: ci, name: CI, type: build-pipeline, controls: [secrets-vault, dependency-scanning]}
+  - {id: meter, type: iot-device}
+flows:
+  - {id: browse, from: user, to: web, protocol: https}
+  - {id: pay, from: web, to: psp, protocol: https, data_sent: [customers]}
+  - {id: read, from: admin, to: db, protocol: jdbc, data_received: [customers]}
+  - {id: write, from: web, to: db, protocol: jdbc, data_sent: [customers]}
+  - {id: ship, from: web, to: logs, protocol: syslog, data_sent: [events]}
+  - {id: deploy, from: ci, to: web, protocol: https, usage: devops}
+  - {id: telemetry, from: meter, to: web, protocol: mqtts, authentication: mtls}
+`
+	m := load(t, src)
+	var rules []Rule
+	for _, id := range rulesC {
+		r, _ := Lookup(id)
+		rules = append(rules, r)
+	}
+	var got []string
+	for _, th := range Identify(m, rules) {
+		got = append(got, fmt.Sprintf("%s %v", th.ID, th.InPlace))
+	}
+	want := []string{
+		"admin-interface-without-mfa@admin [admin-mfa]",
+		"missing-audit-logging@admin [audit-logging]",
+		"missing-audit-logging@web []",
+		"missing-backup@db [backup]",
+		"missing-rate-limiting@web [rate-limiting]",
+		"missing-security-monitoring@db []",
+		"missing-security-monitoring@web [monitoring]",
+		"multi-tenant-data-isolation@db [tenant-isolation]",
+		"overprivileged-datastore-access@read []",
+		"personal-data-to-third-party@pay []",
+		"personal-data-without-privacy-controls@db []",
+		"secrets-in-ci-cd@ci [secrets-vault]",
+		"supply-chain-dependency-risk@admin []",
+		"supply-chain-dependency-risk@ci [dependency-scanning]",
+		"unencrypted-backups@db []",
+		"weak-authentication-internet@web []",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("threats:\n  got  %q\n  want %q", got, want)
+	}
+}
+
+// genModelC builds a model with n components of mixed kinds and 2n flows
+// that exercise the rules of the set.
+func genModelC(n int) *model.Model {
+	m := &model.Model{Rampart: 1, System: model.System{ID: "gen", Name: "Generated"}}
+	m.Data = []model.DataAsset{
+		{ID: "pii", Classification: "confidential", Personal: true, CIA: model.CIA{Availability: "high"}},
+		{ID: "secret", Classification: "restricted"},
+		{ID: "public", Classification: "public"},
+	}
+	types := []model.ComponentType{"api", "database", "web-application", "log-store", "build-pipeline",
+		"iot-device", "third-party-service", "object-storage"}
+	for i := range n {
+		c := model.Component{ID: fmt.Sprintf("c%d", i), Type: types[i%len(types)]}
+		switch c.Type.Kind() {
+		case model.KindDataStore:
+			c.Stores = []string{"pii", "secret", "public"}[:1+i%3]
+			c.MultiTenant = i%5 == 0
+			if i%4 == 0 {
+				c.Controls = []string{"backup"}
+			}
+		case model.KindProcess:
+			c.Processes = []string{"pii"}
+			c.CustomCode = i%2 == 0
+			c.InternetFacing = i%3 == 0
+			c.HumanUse = i%3 == 0
+			c.AdminInterface = i%7 == 0
+			c.Authentication = "password"
+		}
+		m.Components = append(m.Components, c)
+	}
+	for i := range 2 * n {
+		from, to := i%n, (i*7+1)%n
+		if from == to {
+			to = (to + 1) % n
+		}
+		m.Flows = append(m.Flows, model.Flow{ID: fmt.Sprintf("f%d", i), From: fmt.Sprintf("c%d", from),
+			To: fmt.Sprintf("c%d", to), Protocol: "mqtt", DataSent: []string{"pii"}, DataReceived: []string{"secret"}})
+	}
+	return m
+}
+
+func BenchmarkRulesC(b *testing.B) {
+	var rules []Rule
+	for _, id := range rulesC {
+		r, _ := Lookup(id)
+		rules = append(rules, r)
+	}
+	for _, n := range []int{1000, 10000} {
+		m := genModelC(n)
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var found int
+			for b.Loop() {
+				found = len(Identify(m, rules))
+			}
+			if found == 0 {
+				b.Fatal("generated model raised no threats")
+			}
+			b.ReportMetric(float64(found), "threats")
 		})
 	}
 }
