@@ -1,17 +1,87 @@
 package catalog
 
-// Names of the CAPEC attack patterns and MITRE ATT&CK (Enterprise) techniques
-// that built-in rules refer to. The CWE names are generated from MITRE's CWE
-// catalog (cwe_names_gen.go); these two tables are kept by hand because the
-// project embeds only the entries its rules use. Each id and name is written
-// exactly as MITRE publishes it (CAPEC 3.9, ATT&CK Enterprise v15). Whole
-// ATT&CK bundles can be loaded at run time with LoadSTIX.
+// Names of the CAPEC attack patterns and MITRE ATT&CK (Enterprise)
+// techniques that built-in rules refer to. The CWE names are generated from
+// MITRE's CWE catalog (cwe_names_gen.go); these two tables are kept by hand
+// because the project embeds only the entries its rules use, and a test
+// (cmd/rampart TestRuleCatalogNames) fails when a rule refers to an id missing
+// here. Each id and name is written exactly as MITRE publishes it (CAPEC 3.9,
+// ATT&CK Enterprise v15 and later; sub-techniques as "Technique: Sub-technique").
+// Whole ATT&CK bundles can be loaded at run time with LoadSTIX.
 
 var capecNames = map[int]string{
+	16:  "Dictionary-based Password Attack",
+	17:  "Using Malicious Files",
+	23:  "File Content Injection",
+	37:  "Retrieve Embedded Sensitive Data",
+	49:  "Password Brute Forcing",
+	62:  "Cross Site Request Forgery",
+	63:  "Cross-Site Scripting (XSS)",
+	66:  "SQL Injection",
+	94:  "Adversary in the Middle (AiTM)",
+	102: "Session Sidejacking",
 	115: "Authentication Bypass",
+	117: "Interception",
+	122: "Privilege Abuse",
+	125: "Flooding",
+	136: "LDAP Injection",
+	157: "Sniffing Attacks",
+	233: "Privilege Escalation",
+	248: "Command Injection",
+	268: "Audit Log Manipulation",
+	444: "Development Alteration",
+	445: "Malicious Logic Insertion into Product Software via Configuration Management Manipulation",
+	446: "Malicious Logic Insertion into Product via Inclusion of Third-Party Component",
+	469: "HTTP DoS",
+	538: "Open-Source Library Manipulation",
+	555: "Remote Services with Stolen Credentials",
+	560: "Use of Known Domain Credentials",
+	565: "Password Spraying",
+	588: "DOM-Based XSS",
+	591: "Reflected XSS",
+	592: "Stored XSS",
+	600: "Credential Stuffing",
+	616: "Establish Rogue Location",
+	664: "Server Side Request Forgery",
+	676: "NoSQL Injection",
 }
 
 var techniqueNames = map[string]string{
-	"T1078": "Valid Accounts",
-	"T1190": "Exploit Public-Facing Application",
+	"T1005":     "Data from Local System",
+	"T1021":     "Remote Services",
+	"T1040":     "Network Sniffing",
+	"T1070":     "Indicator Removal",
+	"T1072":     "Software Deployment Tools",
+	"T1078":     "Valid Accounts",
+	"T1078.004": "Valid Accounts: Cloud Accounts",
+	"T1110":     "Brute Force",
+	"T1110.003": "Brute Force: Password Spraying",
+	"T1110.004": "Brute Force: Credential Stuffing",
+	"T1133":     "External Remote Services",
+	"T1185":     "Browser Session Hijacking",
+	"T1189":     "Drive-by Compromise",
+	"T1190":     "Exploit Public-Facing Application",
+	"T1195":     "Supply Chain Compromise",
+	"T1195.001": "Supply Chain Compromise: Compromise Software Dependencies and Development Tools",
+	"T1195.002": "Supply Chain Compromise: Compromise Software Supply Chain",
+	"T1210":     "Exploitation of Remote Services",
+	"T1213":     "Data from Information Repositories",
+	"T1213.003": "Data from Information Repositories: Code Repositories",
+	"T1485":     "Data Destruction",
+	"T1486":     "Data Encrypted for Impact",
+	"T1490":     "Inhibit System Recovery",
+	"T1498":     "Network Denial of Service",
+	"T1499":     "Endpoint Denial of Service",
+	"T1505.003": "Server Software Component: Web Shell",
+	"T1525":     "Implant Internal Image",
+	"T1530":     "Data from Cloud Storage",
+	"T1552":     "Unsecured Credentials",
+	"T1552.001": "Unsecured Credentials: Credentials In Files",
+	"T1552.005": "Unsecured Credentials: Cloud Instance Metadata API",
+	"T1555":     "Credentials from Password Stores",
+	"T1557":     "Adversary-in-the-Middle",
+	"T1565.001": "Data Manipulation: Stored Data Manipulation",
+	"T1565.002": "Data Manipulation: Transmitted Data Manipulation",
+	"T1610":     "Deploy Container",
+	"T1611":     "Escape to Host",
 }
