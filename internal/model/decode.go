@@ -67,6 +67,31 @@ func infoOf(t reflect.Type) *structInfo {
 	return si
 }
 
+// enumInfo caches an enumerated type's values, as a list and a set.
+type enumInfo struct {
+	values []string
+	set    map[string]struct{}
+}
+
+var enumCache sync.Map // reflect.Type -> *enumInfo (nil for non-enum string types)
+
+// enumOf returns the values of an enumerated string type, or nil.
+func enumOf(t reflect.Type) *enumInfo {
+	if v, ok := enumCache.Load(t); ok {
+		return v.(*enumInfo)
+	}
+	var e *enumInfo
+	if t.Implements(enumType) {
+		values := reflect.Zero(t).Interface().(Enum).Values()
+		e = &enumInfo{values: values, set: make(map[string]struct{}, len(values))}
+		for _, v := range values {
+			e.set[v] = struct{}{}
+		}
+	}
+	enumCache.Store(t, e)
+	return e
+}
+
 type sourceSetter interface {
 	setSource(file, path string, n *yaml.Node)
 }
@@ -76,8 +101,8 @@ var (
 	enumType = reflect.TypeOf((*Enum)(nil)).Elem()
 )
 
-func (d *decoder) addf(n *yaml.Node, path, hint, format string, args ...any) {
-	p := problemf(Pos{File: d.file, Line: n.Line, Column: n.Column}, path, hint, format, args...)
+func (d *decoder) addf(n *yaml.Node, path keyPath, hint, format string, args ...any) {
+	p := problemf(Pos{File: d.file, Line: n.Line, Column: n.Column}, path.String(), hint, format, args...)
 	if d.reported == nil {
 		d.reported = map[[2]int]string{}
 	}
@@ -108,7 +133,7 @@ func (d *decoder) count(n *yaml.Node) bool {
 		d.expanded++
 		if d.expanded > d.maxExpand {
 			d.aborted = true
-			d.addf(n, "", "anchors and aliases may repeat content, but not multiply it; write the content out or split the model with includes",
+			d.addf(n, keyPath{}, "anchors and aliases may repeat content, but not multiply it; write the content out or split the model with includes",
 				"the model expands past %d nodes through aliases", d.maxExpand)
 			return false
 		}
@@ -140,14 +165,39 @@ func describe(n *yaml.Node) string {
 	return "an unexpected node"
 }
 
-func joinPath(parent, key string) string {
-	if parent == "" {
-		return key
-	}
-	return parent + "." + key
+// keyPath is a key path such as "flows[2].data_sent[0]", kept in parts
+// and joined only when needed (for an element's Source or a problem), so
+// that decoding a scalar allocates no path string.
+type keyPath struct {
+	base string // the enclosing element's path
+	key  string // a key under base, or ""
+	idx  int    // a list index plus one, or 0 for none
 }
 
-func (d *decoder) decode(n *yaml.Node, v reflect.Value, path string) {
+// String joins the parts: base.key[idx-1].
+func (p keyPath) String() string {
+	s := p.base
+	if p.key != "" {
+		if s != "" {
+			s += "."
+		}
+		s += p.key
+	}
+	if p.idx > 0 {
+		s += "[" + strconv.Itoa(p.idx-1) + "]"
+	}
+	return s
+}
+
+// item returns the path of the i-th item of the list at p.
+func (p keyPath) item(i int) keyPath {
+	if p.idx > 0 {
+		return keyPath{base: p.String(), idx: i + 1}
+	}
+	return keyPath{base: p.base, key: p.key, idx: i + 1}
+}
+
+func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 	if !d.count(n) {
 		return
 	}
@@ -217,7 +267,7 @@ func boolHint(n *yaml.Node) string {
 	return ""
 }
 
-func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind == yaml.ScalarNode && (n.Tag == "!!timestamp" || n.Tag == "!!str") {
 		if t, err := ParseDate(n.Value); err == nil {
 			v.Set(reflect.ValueOf(t))
@@ -227,7 +277,7 @@ func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path string) {
 	d.addf(n, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", describe(n))
 }
 
-func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind != yaml.ScalarNode {
 		d.addf(n, path, "", "expected a string, found %s", describe(n))
 		return
@@ -236,18 +286,19 @@ func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	v.SetString(n.Value)
-	if v.Type().Implements(enumType) && n.Value != "" {
-		values := v.Interface().(Enum).Values()
-		for _, ok := range values {
-			if ok == n.Value {
-				return
-			}
+	if n.Value == "" {
+		return
+	}
+	if e := enumOf(v.Type()); e != nil {
+		if _, ok := e.set[n.Value]; ok {
+			return
 		}
+		values := e.values
 		d.addf(n, path, Suggest(n.Value, values), "unknown value '%s', expected %s", n.Value, oneOf(values))
 	}
 }
 
-func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
@@ -263,7 +314,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	out := reflect.MakeSlice(v.Type(), base+len(n.Content), base+len(n.Content))
 	reflect.Copy(out, v)
 	for i, item := range n.Content {
-		d.decode(item, out.Index(base+i), path+"["+strconv.Itoa(i)+"]")
+		d.decode(item, out.Index(base+i), path.item(i))
 		if d.aborted {
 			break
 		}
@@ -271,7 +322,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path string) {
 	v.Set(out)
 }
 
-func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return
 	}
@@ -282,6 +333,7 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 	if v.IsNil() {
 		v.Set(reflect.MakeMap(v.Type()))
 	}
+	full := path.String()
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := d.resolve(n.Content[i]), n.Content[i+1]
@@ -290,19 +342,39 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			d.addf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, first.Line)
+			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, first.Line)
 			continue
 		}
 		seen[k.Value] = k
 		ev := reflect.New(v.Type().Elem()).Elem()
-		d.decode(val, ev, joinPath(path, k.Value))
+		d.decode(val, ev, keyPath{base: full, key: k.Value})
 		v.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
 	}
 }
 
-// pairs returns a mapping's key/value pairs with YAML merge keys (<<) applied:
-// explicit keys win over merged ones.
-func (d *decoder) pairs(n *yaml.Node, path string) [][2]*yaml.Node {
+// pairs returns a mapping's key/value pairs with YAML merge keys (<<) applied
+// (explicit keys win over merged ones), or nil when the mapping has no merge
+// key and its content can be walked as is.
+func (d *decoder) pairs(n *yaml.Node, path keyPath) [][2]*yaml.Node {
+	hasMerge := false
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			hasMerge = true
+			break
+		}
+	}
+	if !hasMerge {
+		// The common case: the caller walks the content itself, without copying.
+		return nil
+	}
+	if all := d.allPairs(n, path); all != nil {
+		return all
+	}
+	return [][2]*yaml.Node{}
+}
+
+// allPairs returns a mapping's key/value pairs with merge keys applied.
+func (d *decoder) allPairs(n *yaml.Node, path keyPath) [][2]*yaml.Node {
 	var explicit, merged [][2]*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
@@ -319,7 +391,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) [][2]*yaml.Node {
 				if rs.Kind != yaml.MappingNode {
 					d.addf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", describe(rs))
 				} else {
-					merged = append(merged, d.pairs(rs, path)...)
+					merged = append(merged, d.allPairs(rs, path)...)
 				}
 				if src.Kind == yaml.AliasNode {
 					d.inAlias--
@@ -345,7 +417,7 @@ func (d *decoder) pairs(n *yaml.Node, path string) [][2]*yaml.Node {
 	return explicit
 }
 
-func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
+func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 	si := infoOf(v.Type())
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		n2 := *n
@@ -355,14 +427,26 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		d.addf(n, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), describe(n))
 		return
 	}
+	full := path.String()
 	if s, ok := v.Addr().Interface().(sourceSetter); ok {
-		s.setSource(d.file, path, n)
+		s.setSource(d.file, full, n)
 	}
 	var present uint64 // bit per field; models have far fewer than 64 keys per type
 	firstLine := make(map[string]int, 4)
-	for _, p := range d.pairs(n, path) {
+	merged := d.pairs(n, path)
+	count := len(n.Content) / 2
+	if merged != nil {
+		count = len(merged)
+	}
+	for i := 0; i < count; i++ {
 		if d.aborted {
 			return
+		}
+		var p [2]*yaml.Node
+		if merged != nil {
+			p = merged[i]
+		} else {
+			p = [2]*yaml.Node{n.Content[2*i], n.Content[2*i+1]}
 		}
 		k := d.resolve(p[0])
 		if k.Kind != yaml.ScalarNode {
@@ -375,11 +459,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 			if hint == "" {
 				hint = "allowed keys: " + strings.Join(si.names, ", ")
 			}
-			d.addf(k, joinPath(path, k.Value), hint, "unknown key '%s'", k.Value)
+			d.addf(k, keyPath{base: full, key: k.Value}, hint, "unknown key '%s'", k.Value)
 			continue
 		}
 		if line, dup := firstLine[k.Value]; dup {
-			d.addf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, line)
+			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, line)
 			continue
 		}
 		firstLine[k.Value] = k.Line
@@ -387,7 +471,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path string) {
 		if !isNull(d.resolve(p[1])) {
 			present |= 1 << uint(idx)
 		}
-		d.decode(p[1], v.Field(f.index), joinPath(path, f.name))
+		d.decode(p[1], v.Field(f.index), keyPath{base: full, key: f.name})
 	}
 	for i, f := range si.fields {
 		if f.required && present&(1<<uint(i)) == 0 {

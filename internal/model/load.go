@@ -132,8 +132,21 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 			Hint: "start from 'rampart init', or remove the file"})
 		return nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
+	// Unmarshal parses the bytes in place; a decoder over a reader copies
+	// them. The decoder runs only when the file may hold a second document.
+	if !mayHoldSecondDocument(data) {
+		if root, ok := parseRoot(data); ok {
+			doc = yaml.Node{Kind: yaml.DocumentNode, Line: 1, Column: 1, Content: []*yaml.Node{root}}
+			return l.root(name, data, &doc)
+		}
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			l.problems = append(l.problems, syntaxProblem(name, data, err))
+			return nil
+		}
+		return l.root(name, data, &doc)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			l.problems = append(l.problems, Problem{Pos: Pos{File: name, Line: 1, Column: 1}, Message: "file holds only comments",
@@ -151,8 +164,31 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 		l.problems = append(l.problems, syntaxProblem(name, data, err))
 		return nil
 	}
+	return l.root(name, data, &doc)
+}
+
+// mayHoldSecondDocument reports whether data has a document marker ("---"
+// or "...") at the start of a line after its first line.
+func mayHoldSecondDocument(data []byte) bool {
+	for i := bytes.IndexByte(data, '\n'); i >= 0 && i+1 < len(data); {
+		rest := data[i+1:]
+		if bytes.HasPrefix(rest, []byte("---")) || bytes.HasPrefix(rest, []byte("...")) {
+			return true
+		}
+		j := bytes.IndexByte(rest, '\n')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// root checks a parsed document and returns its root node, or records why not.
+func (l *loader) root(name string, data []byte, doc *yaml.Node) *yaml.Node {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		l.problems = append(l.problems, Problem{Pos: Pos{File: name, Line: 1, Column: 1}, Message: "file holds no YAML document"})
+		l.problems = append(l.problems, Problem{Pos: Pos{File: name, Line: 1, Column: 1}, Message: "file holds only comments",
+			Hint: "start from 'rampart init', or remove the file"})
 		return nil
 	}
 	root := doc.Content[0]
@@ -389,7 +425,7 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, root b
 	if !root {
 		target = &Model{}
 	}
-	d.decode(node, modelValue(target), "")
+	d.decode(node, modelValue(target), keyPath{})
 	if !root {
 		// Required root keys do not apply to included fragments.
 		kept := d.problems[:0]

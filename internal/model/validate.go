@@ -17,7 +17,8 @@ const maxIDLen = 128
 // Validate checks a decoded model's meaning: ids, references, boundaries,
 // treatments and settings. It returns every problem found.
 func Validate(m *Model, opts Options) Problems {
-	v := &validator{m: m, ix: m.Index(), opts: opts, first: map[string]Source{}, firstKind: map[string]string{}}
+	n := len(m.Data) + len(m.Components) + len(m.TrustBoundaries) + len(m.Flows) + len(m.Controls) + len(m.Threats)
+	v := &validator{m: m, ix: m.Index(), opts: opts, first: make(map[string]firstUse, n)}
 	v.version()
 	v.ids()
 	v.components()
@@ -33,12 +34,17 @@ func Validate(m *Model, opts Options) Problems {
 }
 
 type validator struct {
-	m         *Model
-	ix        *Index
-	opts      Options
-	problems  Problems
-	first     map[string]Source
-	firstKind map[string]string
+	m        *Model
+	ix       *Index
+	opts     Options
+	problems Problems
+	first    map[string]firstUse
+}
+
+// firstUse is where an id was declared first, and by what kind of element.
+type firstUse struct {
+	src  *Source
+	kind string
 }
 
 func (v *validator) add(src Source, key string, idx int, hint, format string, args ...any) {
@@ -76,34 +82,34 @@ func (v *validator) checkID(src Source, id string) bool {
 // ids checks every element id: well formed and unique across the whole model,
 // since stable threat ids name elements by id alone.
 func (v *validator) ids() {
-	see := func(src Source, id, kind string) {
-		if id == "" || !v.checkID(src, id) {
+	see := func(src *Source, id, kind string) {
+		if id == "" || !v.checkID(*src, id) {
 			return
 		}
 		if prev, dup := v.first[id]; dup {
-			v.add(src, "id", -1, "ids are unique across data, components, boundaries, flows, controls and threats",
-				"duplicate id '%s' (already used by the %s at %s)", id, v.firstKind[id], prev.Pos)
+			v.add(*src, "id", -1, "ids are unique across data, components, boundaries, flows, controls and threats",
+				"duplicate id '%s' (already used by the %s at %s)", id, prev.kind, prev.src.Pos)
 			return
 		}
-		v.first[id], v.firstKind[id] = src, kind
+		v.first[id] = firstUse{src, kind}
 	}
 	for i := range v.m.Data {
-		see(v.m.Data[i].Source, v.m.Data[i].ID, ElemData)
+		see(&v.m.Data[i].Source, v.m.Data[i].ID, ElemData)
 	}
 	for i := range v.m.Components {
-		see(v.m.Components[i].Source, v.m.Components[i].ID, ElemComponent)
+		see(&v.m.Components[i].Source, v.m.Components[i].ID, ElemComponent)
 	}
 	for i := range v.m.TrustBoundaries {
-		see(v.m.TrustBoundaries[i].Source, v.m.TrustBoundaries[i].ID, ElemBoundary)
+		see(&v.m.TrustBoundaries[i].Source, v.m.TrustBoundaries[i].ID, ElemBoundary)
 	}
 	for i := range v.m.Flows {
-		see(v.m.Flows[i].Source, v.m.Flows[i].ID, ElemFlow)
+		see(&v.m.Flows[i].Source, v.m.Flows[i].ID, ElemFlow)
 	}
 	for i := range v.m.Controls {
-		see(v.m.Controls[i].Source, v.m.Controls[i].ID, ElemControl)
+		see(&v.m.Controls[i].Source, v.m.Controls[i].ID, ElemControl)
 	}
 	for i := range v.m.Threats {
-		see(v.m.Threats[i].Source, v.m.Threats[i].ID, ElemThreat)
+		see(&v.m.Threats[i].Source, v.m.Threats[i].ID, ElemThreat)
 	}
 }
 
@@ -189,8 +195,9 @@ func (v *validator) components() {
 // boundaries checks nesting: every component and boundary sits in at most
 // one boundary, and boundaries do not nest in a cycle.
 func (v *validator) boundaries() {
-	holder := map[string]Source{} // member id -> where it was placed first
-	holderID := map[string]string{}
+	n := len(v.m.Components) + len(v.m.TrustBoundaries)
+	holder := make(map[string]*Source, n) // member id -> where it was placed first
+	holderID := make(map[string]string, n)
 	place := func(member, boundary string, src Source, key string, idx int) {
 		if prev, ok := holderID[member]; ok {
 			if prev == boundary {
@@ -205,7 +212,7 @@ func (v *validator) boundaries() {
 				"%s '%s' is already in trust boundary '%s' (%s)", what, member, prev, holder[member].Pos)
 			return
 		}
-		holderID[member], holder[member] = boundary, src
+		holderID[member], holder[member] = boundary, &src
 	}
 	for i := range v.m.TrustBoundaries {
 		b := &v.m.TrustBoundaries[i]
