@@ -1,7 +1,6 @@
 package threats
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
@@ -410,16 +409,6 @@ func (e *Env) tgRAA() map[string]float64 {
 	return out
 }
 
-// tgSortedKeys returns a map's keys in order.
-func tgSortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // tgMostSensitive returns the component among ids whose data is most
 // valuable (ties broken by id), or "" when ids is empty.
 func (e *Env) tgMostSensitive(ids []string) string {
@@ -432,18 +421,6 @@ func (e *Env) tgMostSensitive(ids []string) string {
 		}
 	}
 	return best
-}
-
-// tgTagged reports whether tags hold any of the words (case-insensitive).
-func tgTagged(tags []string, words ...string) bool {
-	for _, t := range tags {
-		for _, w := range words {
-			if strings.EqualFold(strings.TrimSpace(t), w) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // tgDedupe returns ids without repeats, in first-seen order.

@@ -35,6 +35,21 @@ func TestRegistryA(t *testing.T) {
 				t.Errorf("rule %s: mitigation %q is not a catalog control", id, c)
 			}
 		}
+		for _, c := range r.CWE {
+			if catalog.CWEName(c) == "" {
+				t.Errorf("rule %s: CWE-%d has no catalog name", id, c)
+			}
+		}
+		for _, c := range r.CAPEC {
+			if catalog.CAPECName(c) == "" {
+				t.Errorf("rule %s: CAPEC-%d has no catalog name", id, c)
+			}
+		}
+		for _, c := range r.ATTACK {
+			if catalog.TechniqueName(c) == "" {
+				t.Errorf("rule %s: ATT&CK %s has no catalog name", id, c)
+			}
+		}
 		if len(r.References) == 0 {
 			t.Errorf("rule %s: no references", id)
 		}
