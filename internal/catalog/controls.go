@@ -36,6 +36,7 @@ var controls = []Control{
 	{"input-validation", "Input validation", "Input is validated against an allow-list schema at the trust boundary.", 2, 0, "D3-IV"},
 	{"ip-allowlist", "IP allow-listing", "Only known source addresses may connect.", 1, 0, "D3-ITF"},
 	{"least-privilege", "Least-privilege service accounts", "Service identities hold only the permissions they need.", 1, 1, "D3-UAP"},
+	{"llm-guardrails", "LLM guardrails", "Model input and output are treated as untrusted: instructions are kept apart from data, outputs are validated before use, and the model's tools and data access are limited to the caller's rights.", 1, 1, ""},
 	{"log-redaction", "Log redaction", "Secrets and personal data are masked or dropped before log events leave the application.", 1, 1, ""},
 	{"mfa", "Multi-factor authentication", "Users authenticate with a second factor.", 2, 0, "D3-MFA"},
 	{"monitoring", "Security monitoring and alerting", "Logs and metrics feed detection rules that alert a responder.", 1, 1, "D3-NTA"},
