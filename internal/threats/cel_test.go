@@ -353,3 +353,25 @@ func BenchmarkCustomRules(b *testing.B) {
 	}
 	b.ReportMetric(float64(n), "threats")
 }
+
+// TestCustomRulesDocExamples keeps docs/custom-rules.md in step with the
+// example rule files it shows.
+func TestCustomRulesDocExamples(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "custom-rules.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "cel", "*.yaml"))
+	if err != nil || len(files) < 2 {
+		t.Fatalf("example rule files: %v %v", files, err)
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(doc), "```yaml\n"+string(src)+"```\n") {
+			t.Errorf("docs/custom-rules.md does not show %s as it is", file)
+		}
+	}
+}
