@@ -1,0 +1,440 @@
+// Package foreign holds what the importers of other tools' formats share:
+// a position-keeping reader for JSON and YAML documents that records every
+// problem with the foreign file's own line and column, id sanitising, and a
+// structural comparison of models used by round-trip tests.
+package foreign
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// MaxAliasExpansion bounds how many alias dereferences one document may use,
+// so that a small YAML file cannot expand into a huge one.
+const MaxAliasExpansion = 100_000
+
+// Doc is a parsed foreign document with the problems found while reading it.
+type Doc struct {
+	// File names the document in problems.
+	File string
+	// Root is the document's top node (nil when it could not be parsed).
+	Root *yaml.Node
+	// JSON reports whether the document was written as JSON.
+	JSON bool
+	// Problems collects errors and warnings in source order of discovery.
+	Problems model.Problems
+	aliases  int
+}
+
+// LooksJSON reports whether data starts, after blanks and a byte-order mark, with '{' or '['.
+func LooksJSON(data []byte) bool {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimLeft(data, " \t\r\n")
+	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// Parse reads data as JSON (when it looks like JSON) or YAML and returns the
+// document. Syntax errors are recorded in Problems with their position; Root
+// is nil then.
+func Parse(name string, data []byte) *Doc {
+	d := &Doc{File: name}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file is empty"})
+		return d
+	}
+	if LooksJSON(data) {
+		d.JSON = true
+		if p, ok := jsonSyntax(name, data); !ok {
+			d.Problems = append(d.Problems, p)
+			return d
+		}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		d.Problems = append(d.Problems, yamlSyntax(name, data, err))
+		return d
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: extra.Line, Column: extra.Column},
+			Message: "a second document in the file", Hint: "the file must hold exactly one document"})
+	} else if !errors.Is(err, io.EOF) {
+		d.Problems = append(d.Problems, yamlSyntax(name, data, err))
+		return d
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file holds no document"})
+		return d
+	}
+	d.Root = doc.Content[0]
+	return d
+}
+
+// jsonSyntax checks data with the standard JSON decoder, which reports exact
+// byte offsets, and converts the offset of the first error into line:column.
+func jsonSyntax(name string, data []byte) (model.Problem, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var v json.RawMessage
+	err := dec.Decode(&v)
+	if err == nil {
+		if _, err2 := dec.Token(); err2 == io.EOF {
+			return model.Problem{}, true
+		}
+		off := dec.InputOffset()
+		line, col := LineCol(data, off)
+		return model.Problem{Pos: model.Pos{File: name, Line: line, Column: col},
+			Message: "JSON syntax error: data after the end of the top-level value", Hint: "the file must hold one JSON value"}, false
+	}
+	var se *json.SyntaxError
+	off := int64(len(data))
+	msg := err.Error()
+	hint := ""
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+		if off > 0 {
+			off-- // the offset is after the offending byte
+		}
+		if strings.Contains(msg, "after object key:value pair") || strings.Contains(msg, "after array element") {
+			hint = "check for a missing ',' or a trailing ',' before this point"
+		} else if strings.Contains(msg, "looking for beginning of object key string") {
+			hint = "keys must be double-quoted strings; remove any trailing ','"
+		}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		hint = "the file ends before every '{' and '[' is closed"
+	}
+	line, col := LineCol(data, off)
+	return model.Problem{Pos: model.Pos{File: name, Line: line, Column: col}, Message: "JSON syntax error: " + msg, Hint: hint}, false
+}
+
+func yamlSyntax(name string, data []byte, err error) model.Problem {
+	msg := err.Error()
+	p := model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		p.Pos.Line = line
+		p.Message = "syntax error: " + m[2]
+		text := lineText(data, line)
+		p.Pos.Column = len(text) - len(strings.TrimLeft(text, " \t")) + 1
+		if strings.Contains(text, "\t") {
+			p.Hint = "indentation must use spaces, not tabs"
+		}
+	}
+	return p
+}
+
+// LineCol converts a byte offset into a 1-based line and column (in characters).
+func LineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	if off < 0 {
+		off = 0
+	}
+	before := data[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return line, len([]rune(string(before[start:]))) + 1
+}
+
+func lineText(data []byte, line int) string {
+	for i := 1; i < line; i++ {
+		j := bytes.IndexByte(data, '\n')
+		if j < 0 {
+			return ""
+		}
+		data = data[j+1:]
+	}
+	if j := bytes.IndexByte(data, '\n'); j >= 0 {
+		data = data[:j]
+	}
+	return string(data)
+}
+
+// Pos is the position of n in the document.
+func (d *Doc) Pos(n *yaml.Node) model.Pos {
+	if n == nil {
+		return model.Pos{File: d.File, Line: 1, Column: 1}
+	}
+	return model.Pos{File: d.File, Line: n.Line, Column: n.Column}
+}
+
+// Errorf records an error at n.
+func (d *Doc) Errorf(n *yaml.Node, path, hint, format string, args ...any) {
+	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// Warnf records a warning at n.
+func (d *Doc) Warnf(n *yaml.Node, path, hint, format string, args ...any) {
+	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+}
+
+// HasErrors reports whether any error (not warning) was recorded.
+func (d *Doc) HasErrors() bool { return len(d.Problems.Errors()) > 0 }
+
+// resolve follows aliases, counting them against MaxAliasExpansion.
+func (d *Doc) resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		d.aliases++
+		if d.aliases > MaxAliasExpansion {
+			if d.aliases == MaxAliasExpansion+1 {
+				d.Errorf(n, "", "", "document expands through aliases past %d nodes", MaxAliasExpansion)
+			}
+			return nil
+		}
+		n = n.Alias
+	}
+	return n
+}
+
+// Describe names the JSON type of a node for messages: "a string", "an object"...
+func Describe(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "an object"
+	case yaml.SequenceNode:
+		return "an array"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "null"
+		case "!!bool":
+			return "a boolean (" + n.Value + ")"
+		case "!!int", "!!float":
+			return "a number (" + n.Value + ")"
+		}
+		return fmt.Sprintf("a string (%q)", short(n.Value))
+	}
+	return "an alias"
+}
+
+func short(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:37]) + "..."
+	}
+	return s
+}
+
+// IsNull reports whether n is absent or an explicit null.
+func IsNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// Obj is a mapping node being read, with its key path.
+type Obj struct {
+	D    *Doc
+	N    *yaml.Node
+	Path string
+}
+
+// Object reads n as an object. It records an error and returns ok=false
+// when n is something else; a missing or null node gives an empty object.
+func (d *Doc) Object(n *yaml.Node, path string) (Obj, bool) {
+	n = d.resolve(n)
+	if IsNull(n) {
+		return Obj{D: d, Path: path}, true
+	}
+	if n.Kind != yaml.MappingNode {
+		d.Errorf(n, path, "", "expected an object, found %s", Describe(n))
+		return Obj{D: d, Path: path}, false
+	}
+	return Obj{D: d, N: n, Path: path}, true
+}
+
+// Present reports whether the object exists (is not null or missing).
+func (o Obj) Present() bool { return o.N != nil }
+
+// KeyPath joins the object's path with key.
+func (o Obj) KeyPath(key string) string {
+	if o.Path == "" {
+		return key
+	}
+	return o.Path + "." + key
+}
+
+// Get returns the value under key, or nil.
+func (o Obj) Get(key string) *yaml.Node {
+	if o.N == nil {
+		return nil
+	}
+	for i := 0; i+1 < len(o.N.Content); i += 2 {
+		if o.N.Content[i].Value == key {
+			return o.D.resolve(o.N.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// Has reports whether key is present with a non-null value.
+func (o Obj) Has(key string) bool { return !IsNull(o.Get(key)) }
+
+// At returns the node to point at for key: its value, or the object itself when absent.
+func (o Obj) At(key string) *yaml.Node {
+	if v := o.Get(key); v != nil {
+		return v
+	}
+	return o.N
+}
+
+// Keys lists the object's keys in order.
+func (o Obj) Keys() []string {
+	if o.N == nil {
+		return nil
+	}
+	out := make([]string, 0, len(o.N.Content)/2)
+	for i := 0; i+1 < len(o.N.Content); i += 2 {
+		out = append(out, o.N.Content[i].Value)
+	}
+	return out
+}
+
+// Missing records "missing required key" for key.
+func (o Obj) Missing(key, hint string) {
+	o.D.Errorf(o.N, o.KeyPath(key), hint, "missing required key '%s'", key)
+}
+
+// Str reads a string under key. Numbers and booleans are refused with an
+// error naming the found type; a missing key gives "" (and an error when required).
+func (o Obj) Str(key string, required bool) string {
+	v := o.Get(key)
+	if IsNull(v) {
+		if required {
+			o.Missing(key, "")
+		}
+		return ""
+	}
+	if v.Kind != yaml.ScalarNode || (v.Tag != "!!str" && !(!o.D.JSON && (v.Tag == "!!int" || v.Tag == "!!float" || v.Tag == "!!timestamp"))) {
+		o.D.Errorf(v, o.KeyPath(key), "", "expected a string, found %s", Describe(v))
+		return ""
+	}
+	return v.Value
+}
+
+// ID reads a string or integer identifier under key (some tools write ids as numbers).
+func (o Obj) ID(key string, required bool) string {
+	v := o.Get(key)
+	if v != nil && v.Kind == yaml.ScalarNode && v.Tag == "!!int" {
+		return v.Value
+	}
+	return o.Str(key, required)
+}
+
+// Bool reads a boolean under key; missing gives false.
+func (o Obj) Bool(key string) bool {
+	v := o.Get(key)
+	if IsNull(v) {
+		return false
+	}
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+		o.D.Errorf(v, o.KeyPath(key), "write true or false", "expected a boolean, found %s", Describe(v))
+		return false
+	}
+	return v.Value == "true" || v.Value == "True" || v.Value == "TRUE"
+}
+
+// Num reads a number under key; ok is false when it is missing or not a number.
+func (o Obj) Num(key string, required bool) (float64, bool) {
+	v := o.Get(key)
+	if IsNull(v) {
+		if required {
+			o.Missing(key, "")
+		}
+		return 0, false
+	}
+	if v.Kind != yaml.ScalarNode || (v.Tag != "!!int" && v.Tag != "!!float") {
+		o.D.Errorf(v, o.KeyPath(key), "", "expected a number, found %s", Describe(v))
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(v.Value, "_", ""), 64)
+	if err != nil {
+		if i, err2 := strconv.ParseInt(v.Value, 0, 64); err2 == nil {
+			return float64(i), true
+		}
+		o.D.Errorf(v, o.KeyPath(key), "", "invalid number %q", v.Value)
+		return 0, false
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		o.D.Errorf(v, o.KeyPath(key), "", "expected a finite number, found %s", v.Value)
+		return 0, false
+	}
+	return f, true
+}
+
+// Arr reads an array under key; missing or null gives nil. Items are
+// returned with their paths.
+func (o Obj) Arr(key string, required bool) []Item {
+	v := o.Get(key)
+	if IsNull(v) {
+		if required {
+			o.Missing(key, "")
+		}
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		o.D.Errorf(v, o.KeyPath(key), "", "expected an array, found %s", Describe(v))
+		return nil
+	}
+	out := make([]Item, 0, len(v.Content))
+	for i, n := range v.Content {
+		out = append(out, Item{N: o.D.resolve(n), Path: o.KeyPath(key) + "[" + strconv.Itoa(i) + "]"})
+	}
+	return out
+}
+
+// Item is one element of an array with its key path.
+type Item struct {
+	N    *yaml.Node
+	Path string
+}
+
+// Obj reads the object under key.
+func (o Obj) Obj(key string) (Obj, bool) {
+	return o.D.Object(o.Get(key), o.KeyPath(key))
+}
+
+// Strs reads an array of strings under key, skipping (with an error) items of other types and nulls.
+func (o Obj) Strs(key string) []string {
+	var out []string
+	for _, it := range o.Arr(key, false) {
+		if IsNull(it.N) {
+			continue
+		}
+		if it.N.Kind != yaml.ScalarNode || it.N.Tag == "!!map" || it.N.Tag == "!!seq" {
+			o.D.Errorf(it.N, it.Path, "", "expected a string, found %s", Describe(it.N))
+			continue
+		}
+		if o.D.JSON && it.N.Tag != "!!str" {
+			o.D.Errorf(it.N, it.Path, "", "expected a string, found %s", Describe(it.N))
+			continue
+		}
+		out = append(out, it.N.Value)
+	}
+	return out
+}
+
+// ItemObj reads an array item as an object.
+func (d *Doc) ItemObj(it Item) (Obj, bool) {
+	if IsNull(it.N) {
+		d.Errorf(it.N, it.Path, "", "expected an object, found null")
+		return Obj{D: d, Path: it.Path}, false
+	}
+	return d.Object(it.N, it.Path)
+}

@@ -1,0 +1,106 @@
+// Package foreigntest helps the tests of the foreign-format packages: it
+// finds the shared fixtures of other tools, compares golden files and
+// renders imported models for them.
+package foreigntest
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// Update rewrites golden files instead of comparing with them (go test -update).
+var Update = flag.Bool("update", false, "rewrite golden files")
+
+// Fixtures returns the directory of the shared fixtures for one tool (e.g.
+// "otm"), found by walking up from the working directory to the repository
+// root (the directory holding go.mod) and looking beside it. When the
+// fixtures are absent the test is skipped, except in CI (CI=true) where it fails.
+func Fixtures(t testing.TB, tool string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	fx := filepath.Join(dir, "..", "shared", "fixtures", tool)
+	if st, err := os.Stat(fx); err != nil || !st.IsDir() {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("fixtures for %s not found at %s", tool, fx)
+		}
+		t.Skipf("fixtures for %s not found at %s; skipping", tool, fx)
+	}
+	return fx
+}
+
+// Golden compares got with the file testdata/name, or writes it with -update.
+func Golden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *Update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file missing (run go test -update): %v", err)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from the output (run go test -update and review the diff); got:\n%s", path, firstLines(got, 40))
+	}
+}
+
+func firstLines(b []byte, n int) string {
+	lines := bytes.SplitN(b, []byte("\n"), n+1)
+	if len(lines) > n {
+		lines = lines[:n]
+	}
+	return string(bytes.Join(lines, []byte("\n")))
+}
+
+// ModelJSON renders an imported model and its problems as indented JSON for golden files.
+func ModelJSON(t testing.TB, m *model.Model, problems model.Problems) []byte {
+	t.Helper()
+	out, err := json.MarshalIndent(struct {
+		Model    *model.Model   `json:"model"`
+		Problems model.Problems `json:"problems,omitempty"`
+	}{m, problems}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(out, '\n')
+}
+
+// Validate checks an imported model as Rampart's own loader would, and
+// fails the test on any error.
+func Validate(t testing.TB, m *model.Model) model.Problems {
+	t.Helper()
+	ps := model.Validate(m, model.Options{})
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Errorf("imported model is invalid:\n%v", errs)
+	}
+	return ps
+}

@@ -1,0 +1,436 @@
+package threatdragon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// fileVersion is the Threat Dragon version written into exported files.
+const fileVersion = "2.3.0"
+
+// Threat Dragon's JSON, in the key order Threat Dragon itself writes.
+type tdFile struct {
+	Version string    `json:"version"`
+	Summary tdSummary `json:"summary"`
+	Detail  tdDetail  `json:"detail"`
+}
+
+type tdSummary struct {
+	Title       string `json:"title"`
+	Owner       string `json:"owner"`
+	Description string `json:"description"`
+	ID          int    `json:"id"`
+}
+
+type tdDetail struct {
+	Contributors []tdContributor `json:"contributors"`
+	Diagrams     []tdDiagram     `json:"diagrams"`
+	DiagramTop   int             `json:"diagramTop"`
+	Reviewer     string          `json:"reviewer"`
+	ThreatTop    int             `json:"threatTop"`
+}
+
+type tdContributor struct {
+	Name string `json:"name"`
+}
+
+type tdDiagram struct {
+	ID          int      `json:"id"`
+	Title       string   `json:"title"`
+	DiagramType string   `json:"diagramType"`
+	Placeholder string   `json:"placeholder"`
+	Thumbnail   string   `json:"thumbnail"`
+	Version     string   `json:"version"`
+	Description string   `json:"description"`
+	Cells       []tdCell `json:"cells"`
+}
+
+type tdXY struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+type tdSize struct {
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+}
+
+type tdEnd struct {
+	Cell string `json:"cell"`
+}
+
+type tdCell struct {
+	Position  *tdXY   `json:"position,omitempty"`
+	Size      *tdSize `json:"size,omitempty"`
+	Attrs     any     `json:"attrs"`
+	Visible   *bool   `json:"visible,omitempty"`
+	Shape     string  `json:"shape"`
+	ZIndex    int     `json:"zIndex"`
+	ID        string  `json:"id"`
+	Connector string  `json:"connector,omitempty"`
+	Labels    []any   `json:"labels,omitempty"`
+	Source    *tdEnd  `json:"source,omitempty"`
+	Target    *tdEnd  `json:"target,omitempty"`
+	Vertices  []tdXY  `json:"vertices,omitempty"`
+	Data      tdData  `json:"data"`
+}
+
+type tdData struct {
+	Name                   string     `json:"name"`
+	Description            string     `json:"description"`
+	Type                   string     `json:"type"`
+	IsTrustBoundary        bool       `json:"isTrustBoundary"`
+	OutOfScope             *bool      `json:"outOfScope,omitempty"`
+	ReasonOutOfScope       *string    `json:"reasonOutOfScope,omitempty"`
+	HasOpenThreats         bool       `json:"hasOpenThreats"`
+	Threats                []tdThreat `json:"threats,omitempty"`
+	ProvidesAuthentication *bool      `json:"providesAuthentication,omitempty"`
+	HandlesCardPayment     *bool      `json:"handlesCardPayment,omitempty"`
+	HandlesGoodsOrServices *bool      `json:"handlesGoodsOrServices,omitempty"`
+	IsWebApplication       *bool      `json:"isWebApplication,omitempty"`
+	PrivilegeLevel         *string    `json:"privilegeLevel,omitempty"`
+	IsALog                 *bool      `json:"isALog,omitempty"`
+	IsEncrypted            *bool      `json:"isEncrypted,omitempty"`
+	IsSigned               *bool      `json:"isSigned,omitempty"`
+	StoresCredentials      *bool      `json:"storesCredentials,omitempty"`
+	StoresInventory        *bool      `json:"storesInventory,omitempty"`
+	IsBidirectional        *bool      `json:"isBidirectional,omitempty"`
+	IsPublicNetwork        *bool      `json:"isPublicNetwork,omitempty"`
+	Protocol               *string    `json:"protocol,omitempty"`
+}
+
+type tdThreat struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Status      string `json:"status"`
+	Severity    string `json:"severity"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	Mitigation  string `json:"mitigation"`
+	ModelType   string `json:"modelType"`
+	Number      int    `json:"number"`
+	Score       string `json:"score"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Node sizes as Threat Dragon draws them.
+func nodeSize(c *model.Component) (float64, float64) {
+	switch c.Type.Kind() {
+	case model.KindExternalEntity:
+		return 160, 80
+	case model.KindDataStore:
+		return 160, 80
+	}
+	return 100, 100
+}
+
+var strideTD = map[model.STRIDE]string{
+	model.Spoofing: "Spoofing", model.Tampering: "Tampering", model.Repudiation: "Repudiation",
+	model.InformationDisclosure: "Information disclosure", model.DenialOfService: "Denial of service",
+	model.ElevationOfPrivilege: "Elevation of privilege",
+}
+
+// Export writes the model as a Threat Dragon v2 file with one laid-out
+// diagram; the manual threats and the identified threats are attached to
+// the cells of their targets.
+func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	ex := &exporter{m: m, ix: m.Index(), threats: map[string][]tdThreat{}}
+	ex.problems = append(ex.problems, foreign.ModelLosses(m, "Threat Dragon")...)
+	ex.collectThreats(found)
+	f := tdFile{Version: fileVersion}
+	f.Summary = tdSummary{Title: m.System.Name, Owner: m.System.Owner, Description: m.System.Description}
+	f.Detail.Contributors = []tdContributor{}
+	for _, t := range m.System.Tags {
+		switch {
+		case strings.HasPrefix(t, "contributor:"):
+			f.Detail.Contributors = append(f.Detail.Contributors, tdContributor{Name: strings.TrimPrefix(t, "contributor:")})
+		case strings.HasPrefix(t, "reviewer:"):
+			f.Detail.Reviewer = strings.TrimPrefix(t, "reviewer:")
+		}
+	}
+	dg := tdDiagram{ID: 0, Title: firstNonEmpty(m.System.Name, "Main diagram"), DiagramType: "STRIDE",
+		Placeholder: "New STRIDE diagram description", Thumbnail: "./public/content/images/thumbnail.stride.jpg", Version: fileVersion}
+	dg.Cells = ex.cells()
+	f.Detail.Diagrams = []tdDiagram{dg}
+	f.Detail.DiagramTop = 1
+	f.Detail.ThreatTop = ex.number
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, ex.problems, fmt.Errorf("encode Threat Dragon model: %w", err)
+	}
+	ex.problems.Sort()
+	return buf.Bytes(), ex.problems, ctx.Err()
+}
+
+type exporter struct {
+	m        *model.Model
+	ix       *model.Index
+	threats  map[string][]tdThreat // element id -> threats on its cell
+	number   int
+	problems model.Problems
+}
+
+func (ex *exporter) warn(pos model.Pos, path, hint, format string, args ...any) {
+	ex.problems = append(ex.problems, foreign.Warn(pos, path, hint, fmt.Sprintf(format, args...)))
+}
+
+func (ex *exporter) collectThreats(found []threats.Threat) {
+	for _, t := range foreign.Threats(ex.m, found) {
+		ex.number++
+		td := tdThreat{ID: t.ID, Title: t.Title, Description: t.Description, Mitigation: t.MitigationText,
+			ModelType: "STRIDE", Number: ex.number, Severity: foreign.Severity(t.Likelihood, t.Impact)}
+		if len(t.STRIDE) > 0 {
+			td.Type = strideTD[t.STRIDE[0]]
+			if len(t.STRIDE) > 1 && t.Manual() {
+				ex.warn(t.Pos, "", "", "threat '%s' has %d STRIDE categories; Threat Dragon keeps one, %s", t.ID, len(t.STRIDE), td.Type)
+			}
+		}
+		td.Status = ex.status(t)
+		if t.Treatment != nil {
+			if lost := treatmentFields(t.Treatment); len(lost) > 0 {
+				ex.warn(t.Treatment.Pos, t.Treatment.Path, "", "the register entry of '%s' keeps only its status in Threat Dragon; dropped: %s",
+					t.ID, strings.Join(lost, ", "))
+			}
+		}
+		var cells []string
+		for _, id := range t.Targets {
+			if ex.ix.Components[id] != nil || ex.ix.Flows[id] != nil || ex.ix.Boundaries[id] != nil {
+				cells = append(cells, id)
+			}
+		}
+		if len(cells) == 0 {
+			ex.warn(t.Pos, "", "target a component, flow or trust boundary", "threat '%s' targets no diagram element (%s); not exported",
+				t.ID, strings.Join(t.Targets, ", "))
+			continue
+		}
+		if !t.Manual() {
+			// An identified threat is about its first target; the others are context.
+			cells = cells[:1]
+		}
+		for _, id := range cells {
+			ex.threats[id] = append(ex.threats[id], td)
+		}
+	}
+}
+
+// status maps a register state onto Threat Dragon's Open, Mitigated and NA.
+func (ex *exporter) status(t foreign.Threat) string {
+	switch t.Status {
+	case "mitigated":
+		return "Mitigated"
+	case "false-positive":
+		return "NA"
+	case "open", "mitigating", "":
+		return "Open"
+	case "avoided":
+		ex.warn(t.Pos, "", "", "threat '%s' is avoided; Threat Dragon has no such status, written as NA", t.ID)
+		return "NA"
+	}
+	ex.warn(t.Pos, "", "", "threat '%s' is %s; Threat Dragon has no such status, written as Open", t.ID, t.Status)
+	return "Open"
+}
+
+func treatmentFields(t *model.Treatment) []string {
+	var out []string
+	add := func(name string, set bool) {
+		if set {
+			out = append(out, name)
+		}
+	}
+	add("owner", t.Owner != "")
+	add("due", t.Due != nil)
+	add("justification", t.Justification != "" && t.Justification != naJustification)
+	add("accepted_by", t.AcceptedBy != "")
+	add("expires", t.Expires != nil)
+	add("transferred_to", t.TransferredTo != "")
+	add("ticket", t.Ticket != "")
+	add("reviewed", t.Reviewed != nil)
+	add("checked_by", t.CheckedBy != "")
+	return out
+}
+
+func hasOpen(ts []tdThreat) bool {
+	for _, t := range ts {
+		if t.Status == "Open" {
+			return true
+		}
+	}
+	return false
+}
+
+func hasTag(tags []string, t string) bool {
+	for _, x := range tags {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func tagValue(tags []string, prefix string) (string, bool) {
+	for _, x := range tags {
+		if strings.HasPrefix(x, prefix) {
+			return strings.TrimPrefix(x, prefix), true
+		}
+	}
+	return "", false
+}
+
+// splitReason separates the out-of-scope reason the importer appended to a description.
+func splitReason(desc string) (string, string) {
+	if i := strings.LastIndex(desc, outOfScopePrefix); i >= 0 && (i == 0 || strings.HasSuffix(desc[:i], "\n\n")) {
+		return strings.TrimSuffix(desc[:i], "\n\n"), desc[i+len(outOfScopePrefix):]
+	}
+	return desc, ""
+}
+
+func (ex *exporter) cells() []tdCell {
+	lay := foreign.Arrange(ex.m, nodeSize)
+	cells := []tdCell{}
+	for _, b := range ex.m.TrustBoundaries {
+		r := lay.Boxes[b.ID]
+		c := tdCell{Position: &tdXY{r.X, r.Y}, Size: &tdSize{r.W, r.H}, Visible: ptr(true), Shape: "trust-boundary-box", ZIndex: -1, ID: b.ID,
+			Attrs: map[string]any{"label": map[string]any{"text": firstNonEmpty(b.Name, b.ID)}},
+			Data:  tdData{Name: firstNonEmpty(b.Name, b.ID), Description: b.Description, Type: "tm.BoundaryBox", IsTrustBoundary: true}}
+		if ts := ex.threats[b.ID]; len(ts) > 0 {
+			c.Data.Threats, c.Data.HasOpenThreats = ts, hasOpen(ts)
+		}
+		cells = append(cells, c)
+	}
+	z := 1
+	for i := range ex.m.Components {
+		comp := &ex.m.Components[i]
+		r := lay.Nodes[comp.ID]
+		desc, reason := splitReason(comp.Description)
+		d := tdData{Name: firstNonEmpty(comp.Name, comp.ID), Description: desc, OutOfScope: ptr(comp.OutOfScope), ReasonOutOfScope: ptr(reason)}
+		carried := []string{"description", "out_of_scope", "controls"}
+		for _, f := range ex.ix.Incoming[comp.ID] {
+			if hasTag(f.Tags, tagPublicNetwork) {
+				carried = append(carried, "internet_facing")
+			}
+		}
+		var shape string
+		switch comp.Type.Kind() {
+		case model.KindExternalEntity:
+			shape, d.Type = "actor", "tm.Actor"
+			d.ProvidesAuthentication = ptr(hasTag(comp.Tags, tagProvidesAuth) || comp.Type == "identity-provider")
+		case model.KindDataStore:
+			shape, d.Type = "store", "tm.Store"
+			d.IsALog = ptr(comp.Type == "log-store")
+			d.IsEncrypted = ptr(comp.EncryptionAtRest != "" && comp.EncryptionAtRest != "none")
+			d.IsSigned = ptr(hasTag(comp.Tags, tagSigned))
+			d.StoresCredentials = ptr(hasTag(comp.Tags, tagCredentials))
+			d.StoresInventory = ptr(hasTag(comp.Tags, tagInventory))
+			carried = append(carried, "encryption_at_rest")
+		default:
+			shape, d.Type = "process", "tm.Process"
+			d.HandlesCardPayment = ptr(hasTag(comp.Tags, tagCardPayment))
+			d.HandlesGoodsOrServices = ptr(hasTag(comp.Tags, tagGoods))
+			d.IsWebApplication = ptr(comp.Type == "web-application")
+			p, _ := tagValue(comp.Tags, tagPrivilege)
+			d.PrivilegeLevel = ptr(p)
+		}
+		if ts := ex.threats[comp.ID]; len(ts) > 0 {
+			d.Threats, d.HasOpenThreats = ts, hasOpen(ts)
+		}
+		if lost := foreign.ComponentFields(comp, carried...); len(lost) > 0 {
+			if lost = withoutTagsCarried(lost, comp.Tags); len(lost) > 0 {
+				ex.warn(comp.Pos, comp.Path, "", "Threat Dragon has no place for component '%s' %s; not exported", comp.ID, strings.Join(lost, ", "))
+			}
+		}
+		if known := typeCarried(comp.Type); !known {
+			ex.warn(comp.Pos, comp.Path, "", "component '%s' is a %s; Threat Dragon only knows its kind (%s)", comp.ID, comp.Type, d.Type)
+		}
+		cells = append(cells, tdCell{Position: &tdXY{r.X, r.Y}, Size: &tdSize{r.W, r.H}, Visible: ptr(true), Shape: shape, ZIndex: z, ID: comp.ID,
+			Attrs: map[string]any{"text": map[string]any{"text": d.Name}}, Data: d})
+		z++
+	}
+	for i := range ex.m.Flows {
+		f := &ex.m.Flows[i]
+		if ex.ix.Components[f.From] == nil || ex.ix.Components[f.To] == nil {
+			ex.warn(f.Pos, f.Path, "", "flow '%s' joins unknown components; not exported", f.ID)
+			continue
+		}
+		desc, reason := splitReason(f.Description)
+		proto, ok := tagValue(f.Tags, tagProtocol)
+		if !ok && f.Protocol != "other" {
+			proto = strings.ToUpper(string(f.Protocol))
+		}
+		d := tdData{Name: firstNonEmpty(f.Name, f.ID), Description: desc, Type: "tm.Flow",
+			OutOfScope: ptr(hasTag(f.Tags, tagOutOfScope)), ReasonOutOfScope: ptr(reason),
+			IsBidirectional: ptr(hasTag(f.Tags, tagBidirectional)), IsEncrypted: ptr(f.EffectiveEncryption() != "none"),
+			IsPublicNetwork: ptr(hasTag(f.Tags, tagPublicNetwork)), Protocol: ptr(proto)}
+		if ts := ex.threats[f.ID]; len(ts) > 0 {
+			d.Threats, d.HasOpenThreats = ts, hasOpen(ts)
+		}
+		if lost := foreign.FlowFields(f, "description", "encryption", "controls"); len(lost) > 0 {
+			if lost = withoutTagsCarried(lost, f.Tags); len(lost) > 0 {
+				ex.warn(f.Pos, f.Path, "", "Threat Dragon has no place for flow '%s' %s; not exported", f.ID, strings.Join(lost, ", "))
+			}
+		}
+		line := map[string]any{"stroke": "#333333", "strokeWidth": 1, "targetMarker": map[string]any{"name": "block"},
+			"sourceMarker": map[string]any{"name": ""}, "strokeDasharray": nil}
+		if *d.IsBidirectional {
+			line["sourceMarker"] = map[string]any{"name": "block"}
+		}
+		cells = append(cells, tdCell{Attrs: map[string]any{"line": line}, Shape: "flow", ZIndex: 10, ID: f.ID, Connector: "smooth",
+			Labels: []any{flowLabel(d.Name)}, Source: &tdEnd{Cell: f.From}, Target: &tdEnd{Cell: f.To}, Data: d})
+	}
+	return cells
+}
+
+// withoutTagsCarried drops "tags" from lost when every tag is one the
+// exporter turns back into a Threat Dragon flag.
+func withoutTagsCarried(lost, tags []string) []string {
+	for _, t := range tags {
+		switch {
+		case t == tagProvidesAuth, t == tagCardPayment, t == tagGoods, t == tagSigned, t == tagCredentials, t == tagInventory,
+			t == tagPublicNetwork, t == tagBidirectional, t == tagOutOfScope, t == "curve",
+			strings.HasPrefix(t, tagPrivilege), strings.HasPrefix(t, tagProtocol):
+		default:
+			return lost
+		}
+	}
+	out := lost[:0:0]
+	for _, l := range lost {
+		if l != "tags" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// typeCarried reports whether a component type survives the trip through
+// Threat Dragon's three shapes and their flags.
+func typeCarried(t model.ComponentType) bool {
+	switch t {
+	case "external-entity", "process", "web-application", "datastore", "log-store":
+		return true
+	}
+	return false
+}
+
+func flowLabel(text string) map[string]any {
+	return map[string]any{
+		"markup": []any{map[string]any{"tagName": "ellipse", "selector": "labelBody"}, map[string]any{"tagName": "text", "selector": "labelText"}},
+		"attrs": map[string]any{
+			"labelText": map[string]any{"text": text, "textAnchor": "middle", "textVerticalAnchor": "middle"},
+			"labelBody": map[string]any{"ref": "labelText", "refRx": "50%", "refRy": "60%", "fill": "#fff", "strokeWidth": 0},
+		},
+		"position": 0.5,
+	}
+}

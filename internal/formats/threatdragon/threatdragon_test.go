@@ -1,0 +1,360 @@
+package threatdragon
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func fixtures(t *testing.T) []string {
+	t.Helper()
+	dir := foreigntest.Fixtures(t, "threat-dragon")
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Threat Dragon fixtures in %s", dir)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Detect(data) {
+		t.Errorf("%s: not detected as Threat Dragon", path)
+	}
+	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Fatalf("%s: import errors:\n%v", path, errs)
+	}
+	return m, ps
+}
+
+func base(path string) string { return strings.TrimSuffix(filepath.Base(path), ".json") }
+
+func TestImportFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m, ps := importFile(t, path)
+			foreigntest.Validate(t, m)
+			if len(m.Components) == 0 || len(m.Flows) == 0 {
+				t.Errorf("imported %d components and %d flows, expected some of each", len(m.Components), len(m.Flows))
+			}
+			foreigntest.Golden(t, base(path)+".golden.json", foreigntest.ModelJSON(t, m, ps))
+		})
+	}
+}
+
+// TestImportDemoDetails checks the mapping on Threat Dragon's own demo model.
+func TestImportDemoDetails(t *testing.T) {
+	var path string
+	for _, p := range fixtures(t) {
+		if base(p) == "v2-threat-model" {
+			path = p
+		}
+	}
+	if path == "" {
+		t.Fatal("v2-threat-model.json missing from the fixtures")
+	}
+	m, _ := importFile(t, path)
+	ix := m.Index()
+	want := map[string]string{"browser": model.KindExternalEntity, "web-application": model.KindProcess, "database": model.KindDataStore}
+	for id, kind := range want {
+		c := ix.Components[id]
+		if c == nil {
+			t.Errorf("component %s missing", id)
+			continue
+		}
+		if c.Type.Kind() != kind {
+			t.Errorf("component %s is a %s, want %s", id, c.Type.Kind(), kind)
+		}
+	}
+	if !ix.Components["web-application-config"].OutOfScope {
+		t.Error("out-of-scope store not marked out of scope")
+	}
+	// The loose "Web Request" flow is attached to the browser next to its end.
+	var webRequest *model.Flow
+	for i := range m.Flows {
+		if m.Flows[i].Name == "Web Request" {
+			webRequest = &m.Flows[i]
+		}
+	}
+	if webRequest == nil || webRequest.From != "browser" || webRequest.To != "web-application" {
+		t.Errorf("Web Request flow = %+v, want browser -> web-application", webRequest)
+	}
+	status := map[string]model.TreatmentStatus{}
+	for _, tr := range m.Treatments {
+		status[tr.Threat] = tr.Status
+	}
+	byTitle := map[string]model.ManualThreat{}
+	for _, th := range m.Threats {
+		byTitle[th.Title] = th
+	}
+	cred := byTitle["Accessing DB credentials"]
+	if cred.ID == "" || status[cred.ID] != "open" || len(cred.STRIDE) != 1 || cred.STRIDE[0] != model.InformationDisclosure ||
+		cred.Likelihood != 4 || len(cred.Targets) != 1 || cred.Targets[0] != "worker-config" {
+		t.Errorf("Accessing DB credentials imported as %+v (status %s)", cred, status[cred.ID])
+	}
+	fake := byTitle["Fake messages could be placed on the queue"]
+	if status[fake.ID] != "mitigated" || len(fake.Mitigations) != 1 || ix.Controls[fake.Mitigations[0]].Status != "implemented" {
+		t.Errorf("mitigated threat imported as %+v (status %s)", fake, status[fake.ID])
+	}
+	// The curve between the web application and the database puts the database in a boundary.
+	if p := ix.Parent["database"]; p == "" {
+		t.Error("database is in no trust boundary; the curve around it was ignored")
+	}
+}
+
+func exportModel(t *testing.T, m *model.Model) ([]byte, model.Problems) {
+	t.Helper()
+	found := threats.Identify(m, threats.Builtin())
+	out, ps, err := Export(context.Background(), m, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(out) {
+		t.Fatal("export is not valid JSON")
+	}
+	return out, ps
+}
+
+func TestExportFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m, _ := importFile(t, path)
+			out, ps := exportModel(t, m)
+			foreigntest.Golden(t, base(path)+".export.golden.json", out)
+			foreigntest.Golden(t, base(path)+".export.problems.golden.txt", []byte(ps.Error()+"\n"))
+			checkShape(t, out)
+		})
+	}
+}
+
+// checkShape verifies what Threat Dragon needs to open the file: version,
+// summary title, cells with ids, shapes and data types; flows joined to
+// existing node cells; nodes inside their boundary boxes.
+func checkShape(t *testing.T, out []byte) {
+	t.Helper()
+	var f tdFile
+	if err := json.Unmarshal(out, &f); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(f.Version, "2.") || f.Summary.Title == "" || len(f.Detail.Diagrams) != 1 {
+		t.Fatalf("bad header: version %q, title %q, %d diagrams", f.Version, f.Summary.Title, len(f.Detail.Diagrams))
+	}
+	nodes := map[string]tdCell{}
+	for _, c := range f.Detail.Diagrams[0].Cells {
+		if c.ID == "" || c.Shape == "" || c.Data.Type == "" {
+			t.Errorf("cell without id, shape or type: %+v", c)
+		}
+		if c.Position != nil {
+			nodes[c.ID] = c
+		}
+	}
+	for _, c := range f.Detail.Diagrams[0].Cells {
+		if c.Shape == "flow" {
+			if _, ok := nodes[c.Source.Cell]; !ok {
+				t.Errorf("flow %s source %s is not a node", c.ID, c.Source.Cell)
+			}
+			if _, ok := nodes[c.Target.Cell]; !ok {
+				t.Errorf("flow %s target %s is not a node", c.ID, c.Target.Cell)
+			}
+		}
+	}
+	// No two nodes overlap.
+	var list []tdCell
+	for _, c := range nodes {
+		if c.Shape != "trust-boundary-box" {
+			list = append(list, c)
+		}
+	}
+	for i := range list {
+		for j := i + 1; j < len(list); j++ {
+			a, b := list[i], list[j]
+			if a.Position.X < b.Position.X+b.Size.Width && b.Position.X < a.Position.X+a.Size.Width &&
+				a.Position.Y < b.Position.Y+b.Size.Height && b.Position.Y < a.Position.Y+a.Size.Height {
+				t.Errorf("cells %s and %s overlap", a.ID, b.ID)
+			}
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m1, _ := importFile(t, path)
+			out, _ := exportModel(t, m1)
+			m2, ps, err := Import(context.Background(), "exported.json", out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := ps.Errors(); len(errs) > 0 {
+				t.Fatalf("re-import errors:\n%v", errs)
+			}
+			foreigntest.Validate(t, m2)
+			if d := foreign.Diff(m1, m2); len(d) > 0 {
+				t.Errorf("round trip changed the model:\n%s", strings.Join(d, "\n"))
+			}
+		})
+	}
+}
+
+// TestExportRuleThreats checks that identified threats land on their
+// element's cell and come back as register entries, not as manual threats.
+func TestExportRuleThreats(t *testing.T) {
+	src := `rampart: 1
+system: {id: shop, name: Shop}
+data:
+  - {id: orders, classification: confidential}
+components:
+  - {id: user, type: user}
+  - {id: api, type: api, processes: [orders]}
+  - {id: db, type: database, stores: [orders]}
+trust_boundaries:
+  - {id: dmz, type: network-segment, contains: [api]}
+flows:
+  - {id: user-to-api, from: user, to: api, protocol: http}
+  - {id: api-to-db, from: api, to: db, protocol: sql, authentication: password}
+threats:
+  - {id: T-1, title: Order tampering, stride: [tampering], targets: [api, db]}
+treatments:
+  - {threat: missing-authentication@user-to-api, status: false-positive, justification: internal only}
+`
+	m, ps, err := model.LoadBytes(context.Background(), "shop.yaml", []byte(src), model.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("test model: %v %v", err, ps.Errors())
+	}
+	found := threats.Identify(m, threats.Builtin())
+	out, eps, err := Export(context.Background(), m, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f tdFile
+	if err := json.Unmarshal(out, &f); err != nil {
+		t.Fatal(err)
+	}
+	on := map[string][]string{}
+	for _, c := range f.Detail.Diagrams[0].Cells {
+		for _, th := range c.Data.Threats {
+			on[th.ID] = append(on[th.ID], c.ID+"/"+th.Status)
+		}
+	}
+	if got := strings.Join(on["missing-authentication@user-to-api"], ","); got != "user-to-api/NA" {
+		t.Errorf("missing-authentication@user-to-api is on %q, want user-to-api/NA", got)
+	}
+	if got := strings.Join(on["T-1"], ","); got != "api/Open,db/Open" {
+		t.Errorf("T-1 is on %q, want api/Open,db/Open", got)
+	}
+	if !strings.Contains(eps.Error(), "data assets (orders)") {
+		t.Errorf("no warning about the dropped data assets:\n%v", eps)
+	}
+	m2, ps2, err := Import(context.Background(), "shop.json", out)
+	if err != nil || len(ps2.Errors()) > 0 {
+		t.Fatalf("re-import: %v %v", err, ps2.Errors())
+	}
+	if d := foreign.Diff(m, m2); len(d) > 0 {
+		t.Errorf("round trip from Rampart changed the model:\n%s", strings.Join(d, "\n"))
+	}
+	var treated bool
+	for _, tr := range m2.Treatments {
+		if tr.Threat == "missing-authentication@user-to-api" && tr.Status == "false-positive" {
+			treated = true
+		}
+	}
+	if !treated {
+		t.Errorf("the identified threat's status did not come back as a treatment: %+v", m2.Treatments)
+	}
+	for _, th := range m2.Threats {
+		if strings.HasPrefix(th.Title, "Missing authentication") {
+			t.Errorf("identified threat re-imported as a manual threat: %+v", th)
+		}
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"syntax", "{\n  \"summary\": {\"title\": \"x\"},\n  \"detail\": {\"diagrams\": [}\n}"},
+		{"v1", `{"summary": {"title": "Old"}, "detail": {"contributors": [], "diagrams": [{"title": "d", "diagramJson": {"cells": []}}]}}`},
+		{"wrong-version", `{"version": "3.0.0", "summary": {"title": "x"}, "detail": {"diagrams": []}}`},
+		{"missing-id", `{"version": "2.3.0", "summary": {"title": "x"}, "detail": {"diagrams": [{"cells": [
+  {"shape": "actor", "data": {"type": "tm.Actor", "name": "User"}}]}]}}`},
+		{"dangling-flow", `{"version": "2.3.0", "summary": {"title": "x"}, "detail": {"diagrams": [{"cells": [
+  {"id": "a", "shape": "actor", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 50}, "data": {"type": "tm.Actor", "name": "User"}},
+  {"id": "f", "shape": "flow", "source": {"cell": "a"}, "target": {"cell": "ghost"}, "data": {"type": "tm.Flow", "name": "Call"}}]}]}}`},
+		{"wrong-types", `{"version": "2.3.0", "summary": {"title": 5}, "detail": {"diagrams": [{"cells": [
+  {"id": "a", "shape": "process", "data": {"type": "tm.Process", "name": "P", "outOfScope": "no", "threats": [{"title": "T", "status": "Maybe", "severity": 3}]}}]}]}}`},
+		{"missing-detail", `{"version": "2.3.0", "summary": {"title": "x"}}`},
+	}
+	var report strings.Builder
+	for _, c := range cases {
+		_, ps, err := Import(context.Background(), c.name+".json", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(ps.Errors()) == 0 {
+			t.Errorf("%s: no error reported", c.name)
+		}
+		for _, p := range ps.Errors() {
+			if p.Pos.Line == 0 {
+				t.Errorf("%s: error without a line: %v", c.name, p)
+			}
+		}
+		report.WriteString("== " + c.name + "\n" + ps.Error() + "\n")
+	}
+	foreigntest.Golden(t, "errors.golden.txt", []byte(report.String()))
+}
+
+func TestRegistered(t *testing.T) {
+	f, err := formats.Lookup(Name)
+	if err != nil || f.Import == nil || f.Export == nil {
+		t.Fatalf("format not registered: %v", err)
+	}
+	if formats.Detect([]byte(`{"summary": {"title": "x"}, "detail": {"diagrams": []}}`)) != Name {
+		t.Error("Threat Dragon content not detected")
+	}
+	if Detect([]byte("rampart: 1\n")) {
+		t.Error("a Rampart model detected as Threat Dragon")
+	}
+}
+
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(`{"version": "2.3.0", "summary": {"title": "x"}, "detail": {"diagrams": [{"cells": [
+  {"id": "a", "shape": "actor", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 50}, "data": {"type": "tm.Actor", "name": "User", "threats": [{"title": "T", "status": "Open"}]}},
+  {"id": "b", "shape": "store", "position": {"x": 300, "y": 0}, "size": {"width": 100, "height": 50}, "data": {"type": "tm.Store", "name": "DB"}},
+  {"id": "c", "shape": "trust-boundary-curve", "source": {"x": 200, "y": -100}, "target": {"x": 200, "y": 200}, "data": {"type": "tm.Boundary"}},
+  {"id": "f", "shape": "flow", "source": {"cell": "a"}, "target": {"x": 301, "y": 10}, "data": {"type": "tm.Flow", "name": "Call", "protocol": "HTTP/S"}}]}]}}`))
+	f.Add([]byte(`{"summary": {}, "detail": {"diagrams": [{"diagramJson": {}}]}}`))
+	f.Add([]byte(`[1, 2]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, ps, err := Import(context.Background(), "fuzz.json", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Pos.Line <= 0 {
+				t.Fatalf("problem without a position: %v", p)
+			}
+		}
+		if m != nil && len(ps.Errors()) == 0 {
+			if _, _, err := Export(context.Background(), m, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
