@@ -30,6 +30,8 @@ var rulesC = []string{
 	"overprivileged-datastore-access",
 	"insecure-iot-channel",
 	"multi-tenant-data-isolation",
+	"llm-prompt-injection",
+	"personal-data-unencrypted-in-transit",
 }
 
 func TestRegistryC(t *testing.T) {
