@@ -30,7 +30,7 @@ func init() {
 				"content, and monitor for abuse.",
 			References: []string{
 				"https://genai.owasp.org/llmrisk/llm01-prompt-injection/",
-				"https://genai.owasp.org/llmrisk/llm062025-excessive-agency/",
+				"OWASP Top 10 for LLM Applications 2025, LLM05 Improper Output Handling and LLM06 Excessive Agency",
 				"MITRE ATLAS AML.T0051, LLM Prompt Injection",
 				"NIST AI 600-1, Generative Artificial Intelligence Profile",
 			},
