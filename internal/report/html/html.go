@@ -1,0 +1,422 @@
+// Package html writes an analysis as one self-contained HTML report: an
+// executive summary, a likelihood × impact heatmap, the data-flow diagram,
+// a sortable and filterable threat register, each threat explained with its
+// references, controls and treatment, attack paths, the data asset inventory
+// and a model summary. The file carries its own CSS and script, fetches
+// nothing and prints cleanly.
+package html
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/diagram"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+//go:embed templates/*
+var files embed.FS
+
+var page = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{
+	"sevclass": func(s model.Severity) string {
+		if s.Rank() == 0 {
+			return "sev-none"
+		}
+		return "sev-" + string(s)
+	},
+	"join": strings.Join,
+	"anchor": func(id string) string {
+		return "t-" + anchorRe.ReplaceAllString(id, "_")
+	},
+	"pct": func(f float64) string { return fmt.Sprintf("%.0f%%", f*100) },
+	"inc": func(i int) int { return i + 1 },
+}).ParseFS(files, "templates/report.html.tmpl"))
+
+var anchorRe = regexp.MustCompile(`[^A-Za-z0-9_.:-]`)
+
+// summaryBreaches is how many breaches the executive summary lists.
+const summaryBreaches = 10
+
+// Options tune the report.
+type Options struct {
+	// Renderer draws the diagram; nil starts a Graphviz for this report.
+	Renderer *diagram.Renderer
+	// NoDiagram leaves the diagram out.
+	NoDiagram bool
+}
+
+// Write renders the report for an analysis result.
+func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+	v, err := build(ctx, r, opts)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, v); err != nil {
+		return fmt.Errorf("html report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("html report: write: %w", err)
+	}
+	return nil
+}
+
+// view is what the template shows.
+type view struct {
+	Title    string
+	Result   *analysis.Result
+	CSS      template.CSS
+	JS       template.JS
+	Diagram  template.HTML
+	Severity []sevRow
+	Statuses []statusRow
+	Breaches []analysis.Finding
+	// MoreBreaches counts breaches beyond the ones listed in the summary.
+	MoreBreaches int
+	Heatmap  []heatRow
+	Impacts  []string
+	Threats  []threatView
+	Paths    []pathView
+	Data     []dataView
+	Comps    []compView
+	Bounds   []boundView
+	Levels   []string
+	States   []string
+}
+
+type sevRow struct {
+	Severity  model.Severity
+	All, Open int
+}
+
+type statusRow struct {
+	Status string
+	Count  int
+}
+
+type heatRow struct {
+	Likelihood int
+	Name       string
+	Cells      []heatCell
+}
+
+type heatCell struct {
+	Impact   int
+	Severity model.Severity
+	Count    int
+}
+
+type threatView struct {
+	analysis.Finding
+	Anchor      string
+	Why         string
+	Mitigation  string
+	Recommended []controlView
+	Statement   string
+	Search      string
+}
+
+type controlView struct {
+	ID, Name, State string
+}
+
+type pathView struct {
+	analysis.AttackPath
+	Steps   []string
+	DataNam string
+}
+
+type dataView struct {
+	model.DataAsset
+	HeldBy []string
+}
+
+type compView struct {
+	*model.Component
+	Kind     string
+	Boundary string
+	Severity model.Severity
+	Threats  int
+}
+
+type boundView struct {
+	*model.TrustBoundary
+	Parent  string
+	Members int
+}
+
+func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error) {
+	m := r.Model
+	if m == nil {
+		return nil, fmt.Errorf("html report: the result carries no model")
+	}
+	css, err := files.ReadFile("templates/report.css")
+	if err != nil {
+		return nil, fmt.Errorf("html report: %w", err)
+	}
+	js, err := files.ReadFile("templates/report.js")
+	if err != nil {
+		return nil, fmt.Errorf("html report: %w", err)
+	}
+	title := r.System.Name
+	if title == "" {
+		title = r.System.ID
+	}
+	v := &view{Title: title, Result: r, CSS: template.CSS(css), JS: template.JS(js),
+		Levels: []string{"critical", "high", "medium", "low"}, States: model.TreatmentStatus("").Values()}
+
+	s := r.Summary
+	for _, sev := range v.Levels {
+		v.Severity = append(v.Severity, sevRow{Severity: model.Severity(sev), All: s.BySeverity[model.Severity(sev)], Open: s.OpenBySeverity[model.Severity(sev)]})
+	}
+	for _, st := range v.States {
+		v.Statuses = append(v.Statuses, statusRow{Status: st, Count: s.ByStatus[st]})
+	}
+	v.Breaches = r.Breaches()
+	if len(v.Breaches) > summaryBreaches {
+		v.MoreBreaches = len(v.Breaches) - summaryBreaches
+		v.Breaches = v.Breaches[:summaryBreaches]
+	}
+	for _, n := range r.Matrix.ImpactNames {
+		v.Impacts = append(v.Impacts, n)
+	}
+	for l := 5; l >= 1; l-- {
+		row := heatRow{Likelihood: l, Name: r.Matrix.LikelihoodNames[l-1]}
+		for i := 1; i <= 5; i++ {
+			row.Cells = append(row.Cells, heatCell{Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
+		}
+		v.Heatmap = append(v.Heatmap, row)
+	}
+
+	fs := append([]analysis.Finding(nil), r.Findings...)
+	analysis.SortByRisk(fs)
+	perElement := map[string]int{}
+	for _, f := range fs {
+		v.Threats = append(v.Threats, explain(f))
+		for _, t := range f.Targets {
+			perElement[t]++
+		}
+	}
+
+	ix := m.Index()
+	name := func(id string) string {
+		if c := ix.Components[id]; c != nil && c.Name != "" {
+			return c.Name
+		}
+		return id
+	}
+	for _, p := range r.Paths {
+		pv := pathView{AttackPath: p, DataNam: p.Data}
+		if d := ix.Data[p.Data]; d != nil && d.Name != "" {
+			pv.DataNam = d.Name
+		}
+		for _, c := range p.Components {
+			pv.Steps = append(pv.Steps, name(c))
+		}
+		v.Paths = append(v.Paths, pv)
+	}
+	holders := map[string][]string{}
+	for i := range m.Components {
+		c := &m.Components[i]
+		seen := map[string]bool{}
+		for _, list := range [][]string{c.Stores, c.Processes} {
+			for _, d := range list {
+				if !seen[d] {
+					seen[d] = true
+					holders[d] = append(holders[d], name(c.ID))
+				}
+			}
+		}
+	}
+	for _, d := range m.Data {
+		v.Data = append(v.Data, dataView{DataAsset: d, HeldBy: holders[d.ID]})
+	}
+	sevs := elementSeverity(r)
+	for i := range m.Components {
+		c := &m.Components[i]
+		v.Comps = append(v.Comps, compView{Component: c, Kind: c.Type.Kind(), Boundary: ix.Parent[c.ID],
+			Severity: sevs[c.ID], Threats: perElement[c.ID]})
+	}
+	members := map[string]int{}
+	for _, p := range ix.Parent {
+		members[p]++
+	}
+	for i := range m.TrustBoundaries {
+		b := &m.TrustBoundaries[i]
+		v.Bounds = append(v.Bounds, boundView{TrustBoundary: b, Parent: ix.Parent[b.ID], Members: members[b.ID]})
+	}
+
+	if !opts.NoDiagram {
+		svg, err := drawSVG(ctx, r, opts.Renderer, sevs)
+		if err != nil {
+			return nil, err
+		}
+		v.Diagram = template.HTML(svg)
+	}
+	return v, nil
+}
+
+// elementSeverity is the highest residual severity of the open threats on each element.
+func elementSeverity(r *analysis.Result) map[string]model.Severity {
+	var targets [][]string
+	var sev []model.Severity
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Treatment.Open() {
+			targets = append(targets, f.Targets)
+			sev = append(sev, f.Residual.Severity)
+		}
+	}
+	return diagram.SeverityByElement(targets, sev)
+}
+
+// explain gathers what the report says about one finding.
+func explain(f analysis.Finding) threatView {
+	tv := threatView{Finding: f, Anchor: "t-" + anchorRe.ReplaceAllString(f.ID, "_")}
+	if rule, ok := threats.Lookup(f.Rule); ok {
+		tv.Why = rule.Why
+		tv.Mitigation = rule.Mitigation
+	}
+	inPlace, planned := map[string]bool{}, map[string]bool{}
+	for _, c := range f.InPlace {
+		inPlace[c] = true
+	}
+	for _, c := range f.Planned {
+		planned[c] = true
+	}
+	seen := map[string]bool{}
+	add := func(id string) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		cv := controlView{ID: id, Name: id, State: "recommended"}
+		if c, ok := catalog.LookupControl(id); ok {
+			cv.Name = c.Name
+		}
+		switch {
+		case inPlace[id]:
+			cv.State = "implemented"
+		case planned[id]:
+			cv.State = "planned"
+		}
+		tv.Recommended = append(tv.Recommended, cv)
+	}
+	for _, list := range [][]string{f.InPlace, f.Planned, f.Mitigations} {
+		for _, id := range list {
+			add(id)
+		}
+	}
+	tv.Statement = statement(f)
+	parts := []string{f.ID, f.Title, strings.Join(f.Targets, " "), string(f.Residual.Severity),
+		string(f.Treatment.Status), f.Treatment.Owner}
+	for _, s := range f.STRIDE {
+		parts = append(parts, string(s))
+	}
+	tv.Search = strings.ToLower(strings.Join(parts, " "))
+	return tv
+}
+
+// statement summarises the treatment in one sentence.
+func statement(f analysis.Finding) string {
+	t := f.Treatment
+	var b strings.Builder
+	switch t.Status {
+	case "accepted":
+		b.WriteString("Accepted")
+		if t.AcceptedBy != "" {
+			b.WriteString(" by " + t.AcceptedBy)
+		}
+		if t.Expires != "" {
+			b.WriteString(" until " + t.Expires)
+		}
+		if t.Expired {
+			b.WriteString(" (expired: counts as open again)")
+		}
+	case "transferred":
+		b.WriteString("Transferred")
+		if t.TransferredTo != "" {
+			b.WriteString(" to " + t.TransferredTo)
+		}
+	case "mitigated":
+		b.WriteString("Mitigated")
+		if t.Source == "controls" {
+			b.WriteString(" by implemented controls")
+		}
+	default:
+		b.WriteString(strings.ToUpper(string(t.Status[:1])) + string(t.Status[1:]))
+	}
+	if t.Owner != "" {
+		b.WriteString("; owner " + t.Owner)
+	}
+	if t.Due != "" {
+		b.WriteString("; due " + t.Due)
+		if t.Overdue {
+			b.WriteString(" (overdue)")
+		}
+	}
+	if t.Ticket != "" {
+		b.WriteString("; ticket " + t.Ticket)
+	}
+	return b.String() + "."
+}
+
+var prologRe = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
+
+func drawSVG(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, sevs map[string]model.Severity) (string, error) {
+	opts := diagram.Options{Severity: sevs}
+	var buf bytes.Buffer
+	var err error
+	if rd != nil {
+		err = rd.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
+	} else {
+		err = diagram.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
+	}
+	if err != nil {
+		return "", fmt.Errorf("html report: diagram: %w", err)
+	}
+	return InlineSVG(buf.String()), nil
+}
+
+// InlineSVG prepares Graphviz SVG for embedding in HTML: it drops the XML
+// prolog and doctype, and lets the picture scale to its container.
+func InlineSVG(svg string) string {
+	svg = prologRe.ReplaceAllString(svg, "$1")
+	// Keep the drawing's natural size as a maximum, so small diagrams are
+	// not blown up while large ones shrink to the page.
+	if i := strings.Index(svg, "<svg"); i >= 0 {
+		end := strings.Index(svg[i:], ">")
+		if end > 0 {
+			head := svg[i : i+end]
+			w := attr(head, "width")
+			newHead := head
+			newHead = strings.Replace(newHead, ` width="`+w+`"`, ` width="100%" style="max-width:`+w+`" role="img" aria-labelledby="dfd-caption"`, 1)
+			newHead = strings.Replace(newHead, ` height="`+attr(head, "height")+`"`, "", 1)
+			svg = svg[:i] + newHead + svg[i+end:]
+		}
+	}
+	return strings.TrimSpace(svg)
+}
+
+func attr(tag, name string) string {
+	k := " " + name + `="`
+	i := strings.Index(tag, k)
+	if i < 0 {
+		return ""
+	}
+	rest := tag[i+len(k):]
+	j := strings.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return rest[:j]
+}

@@ -1,0 +1,56 @@
+(function () {
+  "use strict";
+  var table = document.getElementById("register-table");
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var text = document.getElementById("f-text");
+  var sev = document.getElementById("f-sev");
+  var status = document.getElementById("f-status");
+  var count = document.getElementById("f-count");
+
+  function filter() {
+    var q = text.value.trim().toLowerCase();
+    var words = q ? q.split(/\s+/) : [];
+    var s = sev.value, st = status.value, shown = 0;
+    rows.forEach(function (row) {
+      var hay = row.getAttribute("data-search") || "";
+      var ok = (!s || row.getAttribute("data-sev") === s) &&
+        (!st || row.getAttribute("data-status") === st) &&
+        words.every(function (w) { return hay.indexOf(w) !== -1; });
+      row.hidden = !ok;
+      if (ok) { shown++; }
+    });
+    count.textContent = shown + " of " + rows.length + " threats shown";
+  }
+  text.addEventListener("input", filter);
+  sev.addEventListener("change", filter);
+  status.addEventListener("change", filter);
+
+  function key(row, col, type) {
+    var cell = row.cells[col];
+    var v = cell.getAttribute("data-sort");
+    if (v === null) { v = cell.textContent.trim().toLowerCase(); }
+    return type === "num" ? parseFloat(v) || 0 : v;
+  }
+  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  heads.forEach(function (th, col) {
+    var button = th.querySelector("button");
+    if (!button) { return; }
+    button.addEventListener("click", function () {
+      var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+      heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", dir);
+      var type = th.getAttribute("data-type");
+      var sign = dir === "ascending" ? 1 : -1;
+      var order = rows.map(function (row, i) { return { row: row, i: i, k: key(row, col, type) }; });
+      order.sort(function (a, b) {
+        if (a.k < b.k) { return -sign; }
+        if (a.k > b.k) { return sign; }
+        return a.i - b.i;
+      });
+      order.forEach(function (o) { body.appendChild(o.row); });
+      rows = order.map(function (o) { return o.row; });
+    });
+  });
+})();

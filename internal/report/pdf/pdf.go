@@ -1,0 +1,951 @@
+// Package pdf writes an analysis as a printable PDF report, in pure Go: a
+// cover page, a table of contents, the executive summary, the heatmap, the
+// data-flow diagram, the threat register, each threat in detail, attack
+// paths, data assets and a model summary, with page numbers and bookmarks.
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/signintech/gopdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goitalic"
+	"golang.org/x/image/font/gofont/goregular"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/diagram"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// Options tune the PDF.
+type Options struct {
+	// Renderer draws the diagram; nil starts a Graphviz for this report.
+	Renderer *diagram.Renderer
+	// NoDiagram leaves the diagram out.
+	NoDiagram bool
+}
+
+// Page geometry in points (A4).
+const (
+	margin     = 48.0
+	bottomGap  = 56.0 // space kept free for the footer
+	bodySize   = 9.5
+	lineFactor = 1.35
+)
+
+type rgb [3]uint8
+
+var (
+	black   = rgb{17, 24, 39}
+	muted   = rgb{75, 85, 99}
+	line    = rgb{209, 213, 219}
+	headBg  = rgb{31, 41, 55}
+	white   = rgb{255, 255, 255}
+	panel   = rgb{243, 244, 246}
+	accent  = rgb{29, 78, 216}
+	sevFill = map[model.Severity][2]rgb{}
+)
+
+func init() {
+	for s, p := range diagram.Palette {
+		sevFill[s] = [2]rgb{hex(p[0]), hex(p[1])}
+	}
+}
+
+func hex(s string) rgb {
+	v, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 16, 32)
+	if err != nil {
+		return black
+	}
+	return rgb{uint8(v >> 16), uint8(v >> 8), uint8(v)}
+}
+
+type tocEntry struct {
+	title  string
+	page   int
+	anchor string
+}
+
+type doc struct {
+	pdf    *gopdf.GoPdf
+	w, h   float64
+	y      float64
+	pages  []gopdf.Rect
+	toc    []tocEntry
+	title  string
+	family string
+	err    error
+}
+
+// Write renders the PDF report for an analysis result.
+func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+	if r.Model == nil {
+		return fmt.Errorf("pdf report: the result carries no model")
+	}
+	var img image.Image
+	if !opts.NoDiagram {
+		var err error
+		img, err = diagramImage(ctx, r, opts.Renderer)
+		if err != nil {
+			return err
+		}
+	}
+	d, err := newDoc(r)
+	if err != nil {
+		return err
+	}
+	d.cover(r)
+	d.tocPage()
+	d.summary(r)
+	d.heatmap(r)
+	if img != nil {
+		d.diagram(img)
+	}
+	fs := append([]analysis.Finding(nil), r.Findings...)
+	analysis.SortByRisk(fs)
+	d.register(fs)
+	d.details(fs)
+	d.paths(r)
+	d.dataAssets(r)
+	d.modelSummary(r)
+	d.fillTOC()
+	d.footers()
+	if d.err != nil {
+		return fmt.Errorf("pdf report: %w", d.err)
+	}
+	var buf bytes.Buffer
+	if err := d.pdf.Write(&buf); err != nil {
+		return fmt.Errorf("pdf report: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("pdf report: write: %w", err)
+	}
+	return nil
+}
+
+func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer) (image.Image, error) {
+	var targets [][]string
+	var sev []model.Severity
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		if f.Treatment.Open() {
+			targets = append(targets, f.Targets)
+			sev = append(sev, f.Residual.Severity)
+		}
+	}
+	opts := diagram.Options{Severity: diagram.SeverityByElement(targets, sev)}
+	var buf bytes.Buffer
+	var err error
+	if rd != nil {
+		err = rd.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
+	} else {
+		err = diagram.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pdf report: diagram: %w", err)
+	}
+	img, err := png.Decode(&buf)
+	if err != nil {
+		return nil, fmt.Errorf("pdf report: diagram: %w", err)
+	}
+	return img, nil
+}
+
+func newDoc(r *analysis.Result) (*doc, error) {
+	p := &gopdf.GoPdf{}
+	p.Start(gopdf.Config{PageSize: *gopdf.PageSizeA4})
+	subst := gopdf.TtfOption{OnGlyphNotFoundSubstitute: func(rune) rune { return '?' }}
+	for _, f := range []struct {
+		data  []byte
+		style int
+	}{{goregular.TTF, gopdf.Regular}, {gobold.TTF, gopdf.Bold}, {goitalic.TTF, gopdf.Italic}} {
+		o := subst
+		o.Style = f.style
+		if err := p.AddTTFFontDataWithOption("go", f.data, o); err != nil {
+			return nil, fmt.Errorf("pdf report: font: %w", err)
+		}
+	}
+	title := r.System.Name
+	if title == "" {
+		title = r.System.ID
+	}
+	p.SetInfo(gopdf.PdfInfo{Title: "Threat model: " + title, Subject: "Threat model report", Creator: r.Tool, Producer: r.Tool})
+	return &doc{pdf: p, title: title, family: "go"}, nil
+}
+
+// --- low-level drawing ---
+
+func (d *doc) check(err error) {
+	if err != nil && d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *doc) newPage(landscape bool) {
+	size := *gopdf.PageSizeA4
+	if landscape {
+		size = gopdf.Rect{W: size.H, H: size.W}
+	}
+	d.pdf.AddPageWithOption(gopdf.PageOption{PageSize: &size})
+	d.w, d.h = size.W, size.H
+	d.pages = append(d.pages, size)
+	d.y = margin
+}
+
+func (d *doc) font(style string, size float64) {
+	d.check(d.pdf.SetFont(d.family, style, size))
+}
+
+func (d *doc) color(c rgb)     { d.pdf.SetTextColor(c[0], c[1], c[2]) }
+func (d *doc) fill(c rgb)      { d.pdf.SetFillColor(c[0], c[1], c[2]) }
+func (d *doc) stroke(c rgb)    { d.pdf.SetStrokeColor(c[0], c[1], c[2]) }
+func (d *doc) bottom() float64 { return d.h - bottomGap }
+
+// ensure starts a new page when h more points do not fit.
+func (d *doc) ensure(h float64) bool {
+	if d.y+h > d.bottom() {
+		d.newPage(false)
+		return true
+	}
+	return false
+}
+
+func (d *doc) textAt(x, y float64, s string) {
+	d.pdf.SetXY(x, y)
+	d.check(d.pdf.Text(s))
+}
+
+// lines wraps s to width in the current font.
+func (d *doc) lines(s string, width float64) []string {
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		if strings.TrimSpace(para) == "" {
+			out = append(out, "")
+			continue
+		}
+		ls, err := d.pdf.SplitTextWithWordWrap(para, width)
+		if err != nil || len(ls) == 0 {
+			ls, err = d.pdf.SplitText(para, width)
+			if err != nil {
+				ls = []string{para}
+			}
+		}
+		out = append(out, ls...)
+	}
+	return out
+}
+
+// para writes wrapped text at the cursor and moves it down.
+func (d *doc) para(s, style string, size float64, c rgb, indent float64) {
+	d.font(style, size)
+	d.color(c)
+	lh := size * lineFactor
+	for _, l := range d.lines(s, d.w-2*margin-indent) {
+		d.ensure(lh)
+		d.textAt(margin+indent, d.y+size, l)
+		d.y += lh
+	}
+	d.y += size * 0.4
+}
+
+// heading starts a section (level 1: new page, bookmark and TOC entry).
+func (d *doc) heading(title string, level int) {
+	switch level {
+	case 1:
+		d.newPage(false)
+		anchor := fmt.Sprintf("sec-%d", len(d.toc)+1)
+		d.pdf.SetAnchor(anchor)
+		d.pdf.AddOutline(title)
+		d.toc = append(d.toc, tocEntry{title: title, page: len(d.pages), anchor: anchor})
+		d.font("B", 18)
+		d.color(black)
+		d.textAt(margin, d.y+18, title)
+		d.y += 26
+		d.stroke(black)
+		d.pdf.SetLineWidth(1.2)
+		d.pdf.Line(margin, d.y, d.w-margin, d.y)
+		d.y += 12
+	default:
+		d.ensure(40)
+		d.y += 6
+		d.font("B", 12)
+		d.color(black)
+		d.textAt(margin, d.y+12, title)
+		d.y += 18
+	}
+}
+
+// cell is one table cell.
+type cell struct {
+	text string
+	bold bool
+	sev  model.Severity // tints the cell
+	link string
+}
+
+type col struct {
+	title string
+	width float64 // fraction of the text width
+}
+
+// table draws rows under a header that repeats on each new page.
+func (d *doc) table(caption string, cols []col, rows [][]cell) {
+	const size, pad = 8.0, 3.0
+	lh := size * 1.3
+	total := d.w - 2*margin
+	widths := make([]float64, len(cols))
+	for i, c := range cols {
+		widths[i] = c.width * total
+	}
+	header := func() {
+		d.font("B", size)
+		hl := make([][]string, len(cols))
+		hh := 0.0
+		for i, c := range cols {
+			hl[i] = d.lines(c.title, widths[i]-2*pad)
+			hh = max(hh, float64(len(hl[i]))*lh+2*pad)
+		}
+		d.ensure(hh + lh + 2*pad)
+		x := margin
+		d.fill(headBg)
+		d.pdf.RectFromUpperLeftWithStyle(margin, d.y, total, hh, "F")
+		d.color(white)
+		for i := range cols {
+			for j, l := range hl[i] {
+				d.textAt(x+pad, d.y+pad+size+float64(j)*lh, l)
+			}
+			x += widths[i]
+		}
+		d.y += hh
+	}
+	if caption != "" {
+		d.ensure(60)
+		d.font("B", 9.5)
+		d.color(black)
+		d.textAt(margin, d.y+10, caption)
+		d.y += 15
+	}
+	header()
+	for ri, row := range rows {
+		cl := make([][]string, len(cols))
+		rh := 0.0
+		for i := range cols {
+			if i >= len(row) {
+				continue
+			}
+			style := ""
+			if row[i].bold || row[i].sev != "" {
+				style = "B"
+			}
+			d.font(style, size)
+			cl[i] = d.lines(row[i].text, widths[i]-2*pad)
+			rh = max(rh, float64(len(cl[i]))*lh+2*pad)
+		}
+		if d.y+rh > d.bottom() {
+			d.newPage(false)
+			header()
+		}
+		x := margin
+		if ri%2 == 1 {
+			d.fill(rgb{249, 250, 251})
+			d.pdf.RectFromUpperLeftWithStyle(margin, d.y, total, rh, "F")
+		}
+		for i := range cols {
+			if i >= len(row) {
+				x += widths[i]
+				continue
+			}
+			c := row[i]
+			fg := black
+			if p, ok := sevFill[c.sev]; ok {
+				d.fill(p[0])
+				d.pdf.RectFromUpperLeftWithStyle(x+1, d.y+1, widths[i]-2, rh-2, "F")
+				fg = darken(p[1])
+			}
+			style := ""
+			if c.bold || c.sev != "" {
+				style = "B"
+			}
+			d.font(style, size)
+			if c.link != "" {
+				fg = accent
+			}
+			d.color(fg)
+			for j, l := range cl[i] {
+				d.textAt(x+pad, d.y+pad+size+float64(j)*lh, l)
+			}
+			if c.link != "" {
+				d.pdf.AddInternalLink(c.link, x, d.y, widths[i], rh)
+			}
+			x += widths[i]
+		}
+		d.stroke(line)
+		d.pdf.SetLineWidth(0.5)
+		d.pdf.Line(margin, d.y+rh, margin+total, d.y+rh)
+		d.y += rh
+	}
+	d.y += 10
+}
+
+// darken makes a border colour dark enough for text on the light fill.
+func darken(c rgb) rgb { return rgb{c[0] * 6 / 10, c[1] * 6 / 10, c[2] * 6 / 10} }
+
+// --- sections ---
+
+func (d *doc) cover(r *analysis.Result) {
+	d.newPage(false)
+	d.fill(headBg)
+	d.pdf.RectFromUpperLeftWithStyle(0, 0, d.w, 250, "F")
+	d.font("", 11)
+	d.color(rgb{209, 213, 219})
+	d.textAt(margin, 90, "THREAT MODEL REPORT")
+	d.font("B", 30)
+	d.color(white)
+	y := 130.0
+	for _, l := range d.lines(d.title, d.w-2*margin) {
+		d.textAt(margin, y, l)
+		y += 36
+	}
+	d.y = 290
+	facts := [][2]string{{"System", r.System.ID}, {"Owner", r.System.Owner}, {"Risk owner", r.System.RiskOwner},
+		{"Classification", string(r.System.Classification)}, {"Assessed as of", r.AsOf}, {"Produced by", r.Tool}}
+	for _, f := range facts {
+		if f[1] == "" {
+			continue
+		}
+		d.font("B", 11)
+		d.color(muted)
+		d.textAt(margin, d.y, f[0])
+		d.font("", 11)
+		d.color(black)
+		d.textAt(margin+110, d.y, f[1])
+		d.y += 20
+	}
+	s := r.Summary
+	d.y += 30
+	boxes := []struct {
+		n     int
+		label string
+		alert bool
+	}{{s.Threats, "threats identified", false}, {s.Open, "open", false}, {s.Breaches, "above risk appetite", s.Breaches > 0}}
+	bw := (d.w - 2*margin - 20) / 3
+	for i, b := range boxes {
+		x := margin + float64(i)*(bw+10)
+		bg, fg := panel, black
+		if b.alert {
+			p := sevFill["critical"]
+			bg, fg = p[0], darken(p[1])
+		}
+		d.fill(bg)
+		d.pdf.RectFromUpperLeftWithStyle(x, d.y, bw, 70, "F")
+		d.font("B", 26)
+		d.color(fg)
+		d.textAt(x+12, d.y+36, strconv.Itoa(b.n))
+		d.font("", 10)
+		d.textAt(x+12, d.y+56, b.label)
+	}
+	d.y += 100
+	if r.Appetite.Declared {
+		d.para("Risk appetite: residual severity at most "+string(r.Appetite.MaxSeverity)+".", "", 10, muted, 0)
+	}
+}
+
+func (d *doc) tocPage() {
+	d.newPage(false)
+	d.font("B", 18)
+	d.color(black)
+	d.textAt(margin, d.y+18, "Contents")
+	d.y += 40
+}
+
+// fillTOC writes the table of contents on page 2 once every section's page is known.
+func (d *doc) fillTOC() {
+	if len(d.pages) < 2 {
+		return
+	}
+	d.check(d.pdf.SetPage(2))
+	w := d.pages[1].W
+	y := margin + 40 + d.pages[len(d.pages)-1].H - d.pages[1].H
+	for i, e := range d.toc {
+		d.font("", 12)
+		d.color(black)
+		label := fmt.Sprintf("%d.  %s", i+1, e.title)
+		d.textAt(margin, y+12, label)
+		num := strconv.Itoa(e.page)
+		nw, err := d.pdf.MeasureTextWidth(num)
+		d.check(err)
+		lw, err := d.pdf.MeasureTextWidth(label)
+		d.check(err)
+		d.color(muted)
+		dots := strings.Repeat(".", max(0, int((w-2*margin-lw-nw-16)/3.2)))
+		d.textAt(margin+lw+8, y+12, dots)
+		d.color(black)
+		d.textAt(w-margin-nw, y+12, num)
+		d.pdf.AddInternalLink(e.anchor, margin, y, w-2*margin, 16)
+		y += 22
+	}
+}
+
+// footers number every page but the cover.
+func (d *doc) footers() {
+	n := len(d.pages)
+	last := d.pages[n-1].H
+	for i := 2; i <= n; i++ {
+		d.check(d.pdf.SetPage(i))
+		p := d.pages[i-1]
+		// gopdf flips y with the height of the page added last, not of the
+		// page returned to: shift by the difference (landscape pages).
+		off := last - p.H
+		d.font("", 8)
+		d.color(muted)
+		d.stroke(line)
+		d.pdf.SetLineWidth(0.5)
+		d.pdf.Line(margin, p.H-38+off, p.W-margin, p.H-38+off)
+		d.textAt(margin, p.H-26+off, "Threat model: "+d.title)
+		s := fmt.Sprintf("Page %d of %d", i, n)
+		sw, err := d.pdf.MeasureTextWidth(s)
+		d.check(err)
+		d.textAt(p.W-margin-sw, p.H-26+off, s)
+	}
+}
+
+func (d *doc) summary(r *analysis.Result) {
+	d.heading("Executive summary", 1)
+	s := r.Summary
+	verdict := "All open threats are within the risk appetite"
+	if s.Breaches > 0 {
+		verdict = fmt.Sprintf("%d open threat(s) exceed the risk appetite", s.Breaches)
+	}
+	app := "maximum residual severity " + string(r.Appetite.MaxSeverity)
+	for _, k := range sortedKeys(r.Appetite.ByCategory) {
+		app += "; " + k + ": " + string(r.Appetite.ByCategory[k])
+	}
+	if !r.Appetite.Declared {
+		app += "; the model declares none, so the default applies"
+	}
+	d.para(verdict+" ("+app+").", "B", 11, black, 0)
+	d.para(fmt.Sprintf("%d threats identified, %d open. %d expired acceptance(s), %d overdue action(s).",
+		s.Threats, s.Open, s.ExpiredAcceptances, s.Overdue), "", 10, black, 0)
+	var rows [][]cell
+	for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+		rows = append(rows, []cell{{text: string(sev), sev: sev}, {text: strconv.Itoa(s.BySeverity[sev])}, {text: strconv.Itoa(s.OpenBySeverity[sev])}})
+	}
+	rows = append(rows, []cell{{text: "total", bold: true}, {text: strconv.Itoa(s.Threats), bold: true}, {text: strconv.Itoa(s.Open), bold: true}})
+	d.table("Threats by residual severity", []col{{"Severity", .3}, {"All", .2}, {"Open", .2}}, rows)
+	rows = nil
+	for _, st := range model.TreatmentStatus("").Values() {
+		rows = append(rows, []cell{{text: st}, {text: strconv.Itoa(s.ByStatus[st])}})
+	}
+	d.table("Threats by treatment status", []col{{"Status", .3}, {"Threats", .2}}, rows)
+	if b := r.Breaches(); len(b) > 0 {
+		rows = nil
+		for _, f := range b {
+			rows = append(rows, []cell{{text: f.ID, link: anchor(f.ID)}, {text: f.Title}, {text: string(f.Residual.Severity), sev: f.Residual.Severity},
+				{text: string(f.Limit)}, {text: dash(f.Treatment.Owner)}})
+		}
+		d.table("Open threats above the risk appetite", []col{{"Threat", .34}, {"Title", .34}, {"Residual", .11}, {"Appetite", .1}, {"Owner", .11}}, rows)
+	}
+}
+
+func (d *doc) heatmap(r *analysis.Result) {
+	d.heading("Risk heatmap", 1)
+	d.para("Open threats by residual likelihood (rows) and impact (columns). The cell colour is the severity band of the risk matrix.", "", 10, black, 0)
+	const labelW, cw, ch = 110.0, 72.0, 46.0
+	x0, y0 := margin+labelW, d.y+30
+	d.font("B", 8)
+	d.color(black)
+	for i := 0; i < 5; i++ {
+		d.textAt(x0+float64(i)*cw+4, y0-16, r.Matrix.ImpactNames[i])
+		d.font("", 7)
+		d.color(muted)
+		d.textAt(x0+float64(i)*cw+4, y0-6, fmt.Sprintf("impact %d", i+1))
+		d.font("B", 8)
+		d.color(black)
+	}
+	for row := 0; row < 5; row++ {
+		l := 5 - row
+		y := y0 + float64(row)*ch
+		d.font("B", 8)
+		d.color(black)
+		d.textAt(margin, y+ch/2, r.Matrix.LikelihoodNames[l-1])
+		d.font("", 7)
+		d.color(muted)
+		d.textAt(margin, y+ch/2+10, fmt.Sprintf("likelihood %d", l))
+		for i := 1; i <= 5; i++ {
+			sev := r.Matrix.Bands[l-1][i-1]
+			x := x0 + float64(i-1)*cw
+			p := sevFill[sev]
+			d.fill(p[0])
+			d.stroke(white)
+			d.pdf.SetLineWidth(2)
+			d.pdf.RectFromUpperLeftWithStyle(x, y, cw, ch, "FD")
+			n := r.Summary.Heatmap[l-1][i-1]
+			d.font("B", 14)
+			if n == 0 {
+				d.font("", 9)
+			}
+			d.color(darken(p[1]))
+			s := strconv.Itoa(n)
+			sw, err := d.pdf.MeasureTextWidth(s)
+			d.check(err)
+			d.textAt(x+cw/2-sw/2, y+ch/2+5, s)
+		}
+	}
+	d.y = y0 + 5*ch + 20
+}
+
+func (d *doc) diagram(img image.Image) {
+	d.newPage(true)
+	anchor := fmt.Sprintf("sec-%d", len(d.toc)+1)
+	d.pdf.SetAnchor(anchor)
+	d.pdf.AddOutline("Data-flow diagram")
+	d.toc = append(d.toc, tocEntry{title: "Data-flow diagram", page: len(d.pages), anchor: anchor})
+	d.font("B", 18)
+	d.color(black)
+	d.textAt(margin, d.y+18, "Data-flow diagram")
+	d.y += 30
+	b := img.Bounds()
+	maxW, maxH := d.w-2*margin, d.bottom()-d.y-24
+	scale := min(maxW/float64(b.Dx()), maxH/float64(b.Dy()), 0.5) // PNG is 144 dpi: 0.5 keeps its natural size
+	iw, ih := float64(b.Dx())*scale, float64(b.Dy())*scale
+	d.check(d.pdf.ImageFrom(img, margin+(maxW-iw)/2, d.y, &gopdf.Rect{W: iw, H: ih}))
+	d.y += ih + 8
+	d.para("Processes are rounded boxes, data stores cylinders and external entities grey boxes, inside their trust boundaries (dashed). Elements are tinted by the highest residual severity of their open threats; dashed arrows are unencrypted flows.", "I", 8, muted, 0)
+}
+
+func (d *doc) register(fs []analysis.Finding) {
+	d.heading("Threat register", 1)
+	if len(fs) == 0 {
+		d.para("No threats were identified.", "", 10, black, 0)
+		return
+	}
+	var rows [][]cell
+	for _, f := range fs {
+		rows = append(rows, []cell{
+			{text: f.ID, link: anchor(f.ID)}, {text: f.Title},
+			{text: string(f.Inherent.Severity), sev: f.Inherent.Severity},
+			{text: fmt.Sprintf("%s %d×%d", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact), sev: f.Residual.Severity},
+			{text: string(f.Treatment.Status) + flagIf(f.Breach, " (above appetite)")},
+			{text: dash(f.Treatment.Owner)}, {text: dash(f.Treatment.Due)},
+		})
+	}
+	d.table("Highest residual risk first", []col{{"ID", .27}, {"Threat", .25}, {"Inherent", .09}, {"Residual", .11},
+		{"Status", .12}, {"Owner", .08}, {"Due", .08}}, rows)
+}
+
+func (d *doc) details(fs []analysis.Finding) {
+	d.heading("Threat details", 1)
+	for i, f := range fs {
+		if i > 0 {
+			d.ensure(120)
+			d.stroke(line)
+			d.pdf.SetLineWidth(0.5)
+			d.pdf.Line(margin, d.y, d.w-margin, d.y)
+			d.y += 8
+		} else {
+			d.ensure(120)
+		}
+		d.pdf.SetAnchor(anchor(f.ID))
+		// Severity tag and title.
+		p := sevFill[f.Residual.Severity]
+		d.font("B", 8)
+		tag := strings.ToUpper(string(f.Residual.Severity))
+		tw, err := d.pdf.MeasureTextWidth(tag)
+		d.check(err)
+		d.fill(p[0])
+		d.pdf.RectFromUpperLeftWithStyle(margin, d.y, tw+8, 13, "F")
+		d.color(darken(p[1]))
+		d.textAt(margin+4, d.y+9.5, tag)
+		d.font("B", 11)
+		d.color(black)
+		title := d.lines(f.Title, d.w-2*margin-tw-16)
+		for j, l := range title {
+			d.textAt(margin+tw+14, d.y+10+float64(j)*14, l)
+		}
+		d.y += float64(len(title))*14 + 4
+		d.para(f.ID, "", 8, muted, 0)
+		d.para(f.Description, "", bodySize, black, 0)
+		facts := [][2]string{
+			{"Elements", strings.Join(f.Targets, ", ")},
+			{"Data at stake", strings.Join(f.Data, ", ")},
+			{"STRIDE", strideList(f.STRIDE)},
+			{"Inherent risk", fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Inherent.Score)},
+			{"Residual risk", fmt.Sprintf("%s (likelihood %d × impact %d = %d); appetite %s%s", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Residual.Score, f.Limit, flagIf(f.Breach, ": above appetite"))},
+			{"Treatment", treatment(f)},
+		}
+		if len(f.Factors) > 0 {
+			facts = append(facts, [2]string{"Scoring factors", strings.Join(f.Factors, "; ")})
+		}
+		d.facts(facts)
+		if rule, ok := threats.Lookup(f.Rule); ok {
+			if rule.Why != "" {
+				d.para("Why it matters", "B", bodySize, black, 0)
+				d.para(rule.Why, "", bodySize, black, 0)
+			}
+			if rule.Mitigation != "" {
+				d.para("How to fix it", "B", bodySize, black, 0)
+				d.para(rule.Mitigation, "", bodySize, black, 0)
+			}
+		}
+		if ctl := controls(f); ctl != "" {
+			d.para("Controls", "B", bodySize, black, 0)
+			d.para(ctl, "", bodySize, black, 0)
+		}
+		d.refs(f)
+		d.y += 4
+	}
+}
+
+func (d *doc) facts(facts [][2]string) {
+	const labelW = 90.0
+	for _, f := range facts {
+		if f[1] == "" {
+			continue
+		}
+		d.font("", bodySize)
+		ls := d.lines(f[1], d.w-2*margin-labelW)
+		lh := bodySize * lineFactor
+		d.ensure(lh)
+		d.font("B", bodySize)
+		d.color(muted)
+		d.textAt(margin, d.y+bodySize, f[0])
+		d.font("", bodySize)
+		d.color(black)
+		for i, l := range ls {
+			if i > 0 {
+				d.ensure(lh)
+			}
+			d.textAt(margin+labelW, d.y+bodySize, l)
+			d.y += lh
+		}
+	}
+	d.y += 4
+}
+
+func (d *doc) refs(f analysis.Finding) {
+	var refs []threats.Ref
+	refs = append(append(append(refs, f.CWE...), f.CAPEC...), f.ATTACK...)
+	if len(refs) == 0 {
+		return
+	}
+	d.para("References", "B", bodySize, black, 0)
+	lh := bodySize * lineFactor
+	for _, r := range refs {
+		label := r.ID
+		if strings.HasPrefix(r.ID, "T") {
+			label = "ATT&CK " + r.ID
+		}
+		d.font("", bodySize)
+		d.ensure(lh)
+		w, err := d.pdf.MeasureTextWidth(label)
+		d.check(err)
+		d.color(accent)
+		d.textAt(margin+8, d.y+bodySize, label)
+		d.pdf.AddExternalLink(r.URL, margin+8, d.y, w, lh)
+		if r.Name != "" {
+			d.color(black)
+			rest := d.lines(r.Name, d.w-2*margin-w-20)
+			if len(rest) > 0 {
+				d.textAt(margin+w+14, d.y+bodySize, rest[0])
+			}
+		}
+		d.y += lh
+	}
+	d.y += 3
+}
+
+func (d *doc) paths(r *analysis.Result) {
+	d.heading("Attack paths", 1)
+	if len(r.Paths) == 0 {
+		d.para("No attack paths: no confidential or restricted data is reachable from an entry point.", "", 10, black, 0)
+		return
+	}
+	d.para("The most likely route from an entry point to each confidential or restricted data asset, most likely first, with the open threats met on the way.", "", 10, black, 0)
+	ix := r.Model.Index()
+	for _, p := range r.Paths {
+		name := p.Data
+		if dd := ix.Data[p.Data]; dd != nil && dd.Name != "" {
+			name = dd.Name
+		}
+		d.ensure(60)
+		d.para(fmt.Sprintf("Path %d: to %s (%s) at %s, likelihood %.0f%%", p.Rank, name, p.Classification, p.Target, p.Likelihood*100), "B", 10.5, black, 0)
+		var steps []string
+		for _, c := range p.Components {
+			if cc := ix.Components[c]; cc != nil && cc.Name != "" {
+				steps = append(steps, cc.Name)
+			} else {
+				steps = append(steps, c)
+			}
+		}
+		d.para(strings.Join(steps, "  →  "), "", bodySize, black, 8)
+		if len(p.Threats) > 0 {
+			d.para("Open threats on the path: "+strings.Join(p.Threats, ", "), "", 8.5, muted, 8)
+		} else {
+			d.para("No open threats on this path.", "", 8.5, muted, 8)
+		}
+	}
+}
+
+func (d *doc) dataAssets(r *analysis.Result) {
+	d.heading("Data assets", 1)
+	held := map[string][]string{}
+	for i := range r.Model.Components {
+		c := &r.Model.Components[i]
+		seen := map[string]bool{}
+		for _, list := range [][]string{c.Stores, c.Processes} {
+			for _, id := range list {
+				if !seen[id] {
+					seen[id] = true
+					held[id] = append(held[id], c.ID)
+				}
+			}
+		}
+	}
+	var rows [][]cell
+	for _, a := range r.Model.Data {
+		rows = append(rows, []cell{{text: a.ID, bold: true}, {text: dash(a.Name)}, {text: string(a.Classification)},
+			{text: fmt.Sprintf("%s / %s / %s", dash(string(a.CIA.Confidentiality)), dash(string(a.CIA.Integrity)), dash(string(a.CIA.Availability)))},
+			{text: yesNo(a.Personal)}, {text: strings.Join(held[a.ID], ", ")}})
+	}
+	d.table("Data asset inventory", []col{{"ID", .16}, {"Name", .24}, {"Classification", .13}, {"C / I / A", .17}, {"Personal", .08}, {"Held by", .22}}, rows)
+}
+
+func (d *doc) modelSummary(r *analysis.Result) {
+	d.heading("Model summary", 1)
+	c := r.Counts
+	d.para(fmt.Sprintf("%d components, %d flows, %d data assets, %d trust boundaries, %d declared controls and %d register entries, from %s.",
+		c.Components, c.Flows, c.Data, c.TrustBoundaries, c.Controls, c.Treatments, strings.Join(r.Files, ", ")), "", 10, black, 0)
+	ix := r.Model.Index()
+	var rows [][]cell
+	for i := range r.Model.Components {
+		cc := &r.Model.Components[i]
+		rows = append(rows, []cell{{text: cc.ID, bold: true}, {text: dash(cc.Name)}, {text: string(cc.Type)}, {text: dash(cc.Technology)},
+			{text: dash(ix.Parent[cc.ID])}, {text: yesNo(cc.InternetFacing)}, {text: strings.Join(cc.Controls, ", ")}})
+	}
+	d.table("Components", []col{{"ID", .15}, {"Name", .2}, {"Type", .13}, {"Technology", .11}, {"Trust boundary", .13}, {"Internet", .08}, {"Controls", .2}}, rows)
+	if len(r.Model.TrustBoundaries) > 0 {
+		rows = nil
+		for i := range r.Model.TrustBoundaries {
+			b := &r.Model.TrustBoundaries[i]
+			rows = append(rows, []cell{{text: b.ID, bold: true}, {text: dash(b.Name)}, {text: string(b.Type)}, {text: dash(ix.Parent[b.ID])}})
+		}
+		d.table("Trust boundaries", []col{{"ID", .22}, {"Name", .34}, {"Type", .22}, {"Inside", .22}}, rows)
+	}
+	if len(r.Warnings) > 0 {
+		d.heading("Warnings", 2)
+		for _, w := range r.Warnings {
+			d.para("• "+w.String(), "", 8.5, black, 0)
+		}
+	}
+}
+
+// --- helpers ---
+
+func anchor(id string) string { return "t:" + id }
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func flagIf(b bool, s string) string {
+	if b {
+		return s
+	}
+	return ""
+}
+
+func strideList(s []model.STRIDE) string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = string(v)
+	}
+	return strings.Join(out, ", ")
+}
+
+func treatment(f analysis.Finding) string {
+	t := f.Treatment
+	parts := []string{string(t.Status)}
+	if t.Source == "controls" {
+		parts[0] += " by implemented controls"
+	}
+	if t.Owner != "" {
+		parts = append(parts, "owner "+t.Owner)
+	}
+	if t.Due != "" {
+		parts = append(parts, "due "+t.Due+flagIf(t.Overdue, " (overdue)"))
+	}
+	if t.AcceptedBy != "" {
+		parts = append(parts, "accepted by "+t.AcceptedBy)
+	}
+	if t.Expires != "" {
+		parts = append(parts, "expires "+t.Expires+flagIf(t.Expired, " (expired)"))
+	}
+	if t.TransferredTo != "" {
+		parts = append(parts, "transferred to "+t.TransferredTo)
+	}
+	if t.Ticket != "" {
+		parts = append(parts, "ticket "+t.Ticket)
+	}
+	s := strings.Join(parts, "; ")
+	if t.Justification != "" {
+		s += ". " + t.Justification
+	}
+	return s
+}
+
+func controls(f analysis.Finding) string {
+	state := map[string]string{}
+	var order []string
+	add := func(ids []string, st string) {
+		for _, id := range ids {
+			if _, ok := state[id]; !ok {
+				state[id] = st
+				order = append(order, id)
+			}
+		}
+	}
+	add(f.InPlace, "implemented")
+	add(f.Planned, "planned")
+	add(f.Mitigations, "recommended")
+	var out []string
+	for _, id := range order {
+		name := id
+		if c, ok := catalog.LookupControl(id); ok {
+			name = c.Name + " (" + id + ")"
+		}
+		out = append(out, "• "+name+": "+state[id])
+	}
+	return strings.Join(out, "\n")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
