@@ -82,15 +82,15 @@ type view struct {
 	Breaches []analysis.Finding
 	// MoreBreaches counts breaches beyond the ones listed in the summary.
 	MoreBreaches int
-	Heatmap  []heatRow
-	Impacts  []string
-	Threats  []threatView
-	Paths    []pathView
-	Data     []dataView
-	Comps    []compView
-	Bounds   []boundView
-	Levels   []string
-	States   []string
+	Heatmap      []heatRow
+	Impacts      []string
+	Threats      []threatView
+	Paths        []pathView
+	Data         []dataView
+	Comps        []compView
+	Bounds       []boundView
+	Levels       []string
+	States       []string
 }
 
 type sevRow struct {
