@@ -24,6 +24,9 @@ type Format struct {
 	// Import converts a foreign file into a Rampart model. Problems carry
 	// positions in the foreign file; warnings name what could not be carried over.
 	Import func(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error)
+	// ImportNotes, when set, is Import that also returns comment lines for
+	// the top of the written model (e.g. how foreign ids became Rampart ids).
+	ImportNotes func(ctx context.Context, name string, data []byte) (*model.Model, []string, model.Problems, error)
 	// Export writes the model (and identified threats, where the format holds
 	// them) in this format. Warnings name what the format cannot carry.
 	Export func(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error)

@@ -1,0 +1,425 @@
+package threagile
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// reader walks a Threagile YAML node tree, keeping every position so that
+// problems point at the Threagile file's own line and column. It collects
+// problems instead of stopping at the first.
+type reader struct {
+	file     string
+	problems *model.Problems
+	// expanded counts nodes reached through aliases; past maxExpand the
+	// reader stops, so that an alias bomb is refused instead of expanded.
+	expanded  int
+	maxExpand int
+	inAlias   int
+	aborted   bool
+}
+
+func (r *reader) pos(n *yaml.Node) model.Pos {
+	if n == nil {
+		return model.Pos{File: r.file}
+	}
+	return model.Pos{File: r.file, Line: n.Line, Column: n.Column}
+}
+
+func (r *reader) errf(n *yaml.Node, path, hint, format string, args ...any) {
+	*r.problems = append(*r.problems, model.Problem{Pos: r.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+func (r *reader) warnf(n *yaml.Node, path, hint, format string, args ...any) {
+	*r.problems = append(*r.problems, model.Problem{Pos: r.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+}
+
+// resolve follows aliases, counting the nodes they expand to.
+func (r *reader) resolve(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+		r.count(n, 1)
+	}
+	return n
+}
+
+func (r *reader) count(n *yaml.Node, k int) bool {
+	if r.aborted {
+		return false
+	}
+	if r.inAlias > 0 || k > 0 {
+		r.expanded += k
+		if r.expanded > r.maxExpand {
+			r.aborted = true
+			r.errf(n, "", "anchors and aliases may repeat content, but not multiply it", "the file expands past %d nodes through aliases", r.maxExpand)
+			return false
+		}
+	}
+	return true
+}
+
+// describe names what a node holds, for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.Tag {
+		case "!!null":
+			return "nothing (null)"
+		case "!!bool":
+			return n.Value
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		}
+		v := n.Value
+		if len(v) > 40 {
+			v = v[:40] + "..."
+		}
+		return "'" + v + "'"
+	}
+	return "an alias"
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// field is one key of a mapping with its value.
+type field struct {
+	key, val *yaml.Node
+}
+
+// obj is a YAML mapping being read: it remembers which keys were read so
+// that the rest can be reported as unknown.
+type obj struct {
+	r      *reader
+	n      *yaml.Node
+	path   string
+	fields map[string]field
+	order  []string
+	used   map[string]bool
+}
+
+// object reads a mapping node (after aliases and merge keys). A null node
+// gives an empty object; anything else that is not a mapping is an error
+// and gives nil.
+func (r *reader) object(n *yaml.Node, path, what string) *obj {
+	n = r.resolve(n)
+	o := &obj{r: r, n: n, path: path, fields: map[string]field{}, used: map[string]bool{}}
+	if isNull(n) {
+		return o
+	}
+	if n.Kind != yaml.MappingNode {
+		r.errf(n, path, "", "expected %s (a mapping of keys), found %s", what, describe(n))
+		return nil
+	}
+	if !r.count(n, 0) {
+		return nil
+	}
+	var merged []field
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merged = append(merged, r.mergeFields(v, path)...)
+			continue
+		}
+		k = r.resolve(k)
+		if k.Kind != yaml.ScalarNode {
+			r.errf(k, path, "", "expected a key, found %s", describe(k))
+			continue
+		}
+		if prev, dup := o.fields[k.Value]; dup {
+			r.errf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, prev.key.Line)
+			continue
+		}
+		o.fields[k.Value] = field{k, v}
+		o.order = append(o.order, k.Value)
+	}
+	for _, f := range merged { // explicit keys win over merged ones
+		if _, ok := o.fields[f.key.Value]; !ok {
+			o.fields[f.key.Value] = f
+			o.order = append(o.order, f.key.Value)
+		}
+	}
+	return o
+}
+
+// mergeFields returns the fields a merge key (<<) brings in.
+func (r *reader) mergeFields(v *yaml.Node, path string) []field {
+	sources := []*yaml.Node{v}
+	if rv := r.resolve(v); rv.Kind == yaml.SequenceNode {
+		sources = rv.Content
+	}
+	var out []field
+	for _, src := range sources {
+		r.inAlias++
+		rs := r.resolve(src)
+		if rs.Kind != yaml.MappingNode {
+			r.errf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", describe(rs))
+		} else if r.count(rs, len(rs.Content)) {
+			sub := r.object(rs, path, "a mapping")
+			if sub != nil {
+				for _, k := range sub.order {
+					out = append(out, sub.fields[k])
+				}
+			}
+		}
+		r.inAlias--
+	}
+	return out
+}
+
+func joinPath(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
+}
+
+// titled renders a path step for a map entry keyed by a title.
+func titled(parent, key, title string) string {
+	return joinPath(parent, key) + "['" + title + "']"
+}
+
+// has reports whether the key is present (even with a null value).
+func (o *obj) has(key string) bool {
+	_, ok := o.fields[key]
+	return ok
+}
+
+// node returns the value node under key, or nil.
+func (o *obj) node(key string) *yaml.Node {
+	f, ok := o.fields[key]
+	if !ok {
+		return nil
+	}
+	o.used[key] = true
+	return f.val
+}
+
+// at returns the position of the value under key, or of the mapping itself.
+func (o *obj) at(key string) model.Pos {
+	if f, ok := o.fields[key]; ok {
+		return o.r.pos(f.val)
+	}
+	return o.r.pos(o.n)
+}
+
+// str reads a scalar as text; null and absent read as "".
+func (o *obj) str(key string) string {
+	n := o.node(key)
+	if n == nil {
+		return ""
+	}
+	n = o.r.resolve(n)
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		o.r.errf(n, joinPath(o.path, key), "", "expected a text value, found %s", describe(n))
+		return ""
+	}
+	return n.Value
+}
+
+// boolean reads true or false; null and absent read as false.
+func (o *obj) boolean(key string) bool {
+	n := o.node(key)
+	if n == nil {
+		return false
+	}
+	n = o.r.resolve(n)
+	if isNull(n) {
+		return false
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+		hint := ""
+		if n.Kind == yaml.ScalarNode {
+			switch strings.ToLower(n.Value) {
+			case "yes", "y", "on":
+				hint = "write true"
+			case "no", "n", "off":
+				hint = "write false"
+			}
+		}
+		o.r.errf(n, joinPath(o.path, key), hint, "expected true or false, found %s", describe(n))
+		return false
+	}
+	b, _ := strconv.ParseBool(strings.ToLower(n.Value))
+	return b
+}
+
+// integer reads a whole number; null and absent read as 0.
+func (o *obj) integer(key string) int {
+	n := o.node(key)
+	if n == nil {
+		return 0
+	}
+	n = o.r.resolve(n)
+	if isNull(n) {
+		return 0
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!int" {
+		if i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 32); err == nil {
+			return int(i)
+		}
+	}
+	o.r.errf(n, joinPath(o.path, key), "", "expected a whole number, found %s", describe(n))
+	return 0
+}
+
+// item is one text item of a list, with its node for positions.
+type item struct {
+	v string
+	n *yaml.Node
+}
+
+// list reads a list of text values; null and absent read as empty.
+func (o *obj) list(key string) []item {
+	n := o.node(key)
+	if n == nil {
+		return nil
+	}
+	n = o.r.resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	path := joinPath(o.path, key)
+	if n.Kind != yaml.SequenceNode {
+		hint := ""
+		if n.Kind == yaml.ScalarNode {
+			hint = "write a list, e.g. [" + n.Value + "]"
+		}
+		o.r.errf(n, path, hint, "expected a list, found %s", describe(n))
+		return nil
+	}
+	out := make([]item, 0, len(n.Content))
+	for i, c := range n.Content {
+		if c.Kind == yaml.AliasNode {
+			o.r.inAlias++
+		}
+		c2 := o.r.resolve(c)
+		if c.Kind == yaml.AliasNode {
+			o.r.inAlias--
+		}
+		if isNull(c2) {
+			continue
+		}
+		if c2.Kind != yaml.ScalarNode {
+			o.r.errf(c2, path+"["+strconv.Itoa(i)+"]", "", "expected a text value, found %s", describe(c2))
+			continue
+		}
+		out = append(out, item{c2.Value, c2})
+	}
+	return out
+}
+
+// entry is one titled object of a map of objects (Threagile keys its
+// elements by title).
+type entry struct {
+	title string
+	key   *yaml.Node
+	o     *obj
+}
+
+// entries reads a mapping of titles to objects.
+func (o *obj) entries(key, what string) []entry {
+	n := o.node(key)
+	if n == nil {
+		return nil
+	}
+	m := o.r.object(n, joinPath(o.path, key), "a mapping of "+what+" by title")
+	if m == nil {
+		return nil
+	}
+	out := make([]entry, 0, len(m.order))
+	for _, title := range m.order {
+		f := m.fields[title]
+		m.used[title] = true
+		isAlias := f.val.Kind == yaml.AliasNode
+		if isAlias {
+			o.r.inAlias++
+		}
+		sub := o.r.object(f.val, titled(o.path, key, title), "a "+what)
+		if isAlias {
+			o.r.inAlias--
+		}
+		if o.r.aborted {
+			return out
+		}
+		if sub == nil {
+			continue
+		}
+		out = append(out, entry{title: title, key: f.key, o: sub})
+	}
+	return out
+}
+
+// enum reads a value from a fixed vocabulary. A missing value is an error
+// when required; an unknown one always is, with the closest valid word.
+func (o *obj) enum(key string, allowed []string, required bool) string {
+	n := o.node(key)
+	v := o.str(key)
+	path := joinPath(o.path, key)
+	if v == "" {
+		if required {
+			at := o.n
+			if n != nil {
+				at = n
+			}
+			o.r.errf(at, path, "allowed values: "+strings.Join(allowed, ", "), "missing required key '%s'", key)
+		}
+		return ""
+	}
+	for _, a := range allowed {
+		if a == strings.TrimSpace(v) {
+			return a
+		}
+	}
+	hint := model.Suggest(v, allowed)
+	msg := "unknown value '%s' for %s, expected one of " + strings.Join(allowed, ", ")
+	if len(allowed) > 12 {
+		msg = "unknown value '%s' for %s, expected one of " + strings.Join(allowed[:12], ", ") + ", ..."
+		if hint == "" {
+			hint = "see Threagile's schema for every allowed value"
+		}
+	}
+	o.r.errf(o.r.resolve(n), path, hint, msg, v, key)
+	return ""
+}
+
+// requireID reads an element id, which Threagile requires and limits to
+// letters, digits and hyphens.
+func (o *obj) requireID(what string) (string, *yaml.Node) {
+	n := o.node("id")
+	id := strings.TrimSpace(o.str("id"))
+	if id == "" {
+		at := o.n
+		if n != nil {
+			at = o.r.resolve(n)
+		}
+		o.r.errf(at, joinPath(o.path, "id"), "give every "+what+" an id of letters, digits and hyphens", "missing required key 'id'")
+		return "", nil
+	}
+	return id, o.r.resolve(n)
+}
+
+// unknown warns about keys that were not read: Threagile itself ignores
+// them, so a typo there silently loses data.
+func (o *obj) unknown(known []string) {
+	for _, k := range o.order {
+		if o.used[k] {
+			continue
+		}
+		hint := model.Suggest(k, known)
+		o.r.warnf(o.fields[k].key, joinPath(o.path, k), hint, "unknown key '%s' is ignored", k)
+	}
+}
