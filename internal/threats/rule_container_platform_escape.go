@@ -35,19 +35,27 @@ func init() {
 			},
 		},
 		Check: func(e *Env, emit func(Hit)) {
+			var containers map[string][]string // runtime -> containers running on it
 			for _, c := range e.Components() {
 				if !tgIs(c, trContainerPlatform) {
 					continue
+				}
+				if containers == nil {
+					containers = map[string][]string{}
+					for i := range e.M.Components {
+						if o := &e.M.Components[i]; o.Runtime != "" && o.Hosting == "container" {
+							containers[o.Runtime] = append(containers[o.Runtime], o.ID)
+						}
+					}
 				}
 				// the workloads at stake: containers running on the same runtime, if modelled
 				var hosted []string
 				data := e.DataAtStake(c.ID)
 				if c.Runtime != "" {
-					for i := range e.M.Components {
-						o := &e.M.Components[i]
-						if o.ID != c.ID && o.Runtime == c.Runtime && o.Hosting == "container" {
-							hosted = append(hosted, "'"+e.Name(o.ID)+"'")
-							data = append(data, e.DataAtStake(o.ID)...)
+					for _, o := range containers[c.Runtime] {
+						if o != c.ID {
+							hosted = append(hosted, "'"+e.Name(o)+"'")
+							data = append(data, e.DataAtStake(o)...)
 						}
 					}
 				}

@@ -41,6 +41,7 @@ func init() {
 				if avail < 3 {
 					continue
 				}
+				data := e.DataAtStake(c.ID)
 				check := func(f *model.Flow, via *model.Flow) {
 					if f.Usage == "devops" || tgLocal(f.Protocol) || !e.CrossesNetwork(f) {
 						return
@@ -59,7 +60,7 @@ func init() {
 							"boundary over %s, forwarded by '%s' over %s: a flood or costly requests from that side "+
 							"could take it down.", e.Name(f.From), e.Name(c.ID), e.tgFlowName(f), e.Name(via.From), e.tgFlowName(via))
 					}
-					emit(Hit{Targets: targets, Detail: detail, Data: e.DataAtStake(c.ID), Impact: impact})
+					emit(Hit{Targets: targets, Detail: detail, Data: data, Impact: impact})
 				}
 				for _, in := range e.Incoming(c.ID) {
 					from := e.Source(in)
