@@ -181,11 +181,11 @@ An unknown rule id exits with status 2.`,
 				}
 				ids[i] = d.ID
 			}
-			msg := fmt.Errorf("unknown rule %q", id)
-			if hint := model.Suggest(id, ids); hint != "" {
-				msg = fmt.Errorf("unknown rule %q — %s", id, hint)
+			hint := model.Suggest(id, ids)
+			if hint == "" {
+				hint = "run 'rampart rules' to list the rules"
 			}
-			return fail(exitUsage, fmt.Errorf("%w\nRun 'rampart rules' to list the rules.", msg))
+			return fail(exitUsage, fmt.Errorf("unknown rule %q — %s", id, hint))
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or markdown")
