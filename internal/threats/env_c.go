@@ -110,3 +110,14 @@ func (e *Env) pipelinesInto(c *model.Component) []*model.Component {
 	}
 	return out
 }
+
+// networkBoundary returns the innermost network trust boundary holding an
+// element, or "" when it is in none (outside every modelled network).
+func (e *Env) networkBoundary(id string) string {
+	for _, p := range e.Ix.BoundaryChain(id) {
+		if b := e.Ix.Boundaries[p]; b != nil && b.Type.Network() {
+			return p
+		}
+	}
+	return ""
+}

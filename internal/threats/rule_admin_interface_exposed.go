@@ -20,7 +20,7 @@ func init() {
 			Impact:      5,
 			Mitigations: []string{"ip-allowlist", "network-segmentation"},
 			Trigger: "A component with an administration interface is internet-facing, or receives a flow from an " +
-				"external entity that is neither over a VPN nor IP-filtered.",
+				"external entity outside its network trust boundary that is neither over a VPN nor IP-filtered.",
 			Why: "An administration interface reachable by anyone is scanned for within minutes of going online. " +
 				"Every credential attack and every vulnerability in the admin code path is then one step away from " +
 				"full control of the component.",
@@ -39,7 +39,12 @@ func init() {
 				}
 				var callers []string
 				for _, f := range e.Incoming(c.ID) {
-					if from := e.Source(f); from != nil && Kind(from) == model.KindExternalEntity && !f.VPN && !f.IPFiltered {
+					from := e.Source(f)
+					if from == nil || Kind(from) != model.KindExternalEntity || f.VPN || f.IPFiltered {
+						continue
+					}
+					// A caller inside the component's own network is trusted; one outside every modelled network is not.
+					if net := e.networkBoundary(from.ID); net == "" || net != e.networkBoundary(c.ID) {
 						callers = append(callers, from.ID)
 					}
 				}

@@ -30,6 +30,22 @@ flows:
 flows:
   - {id: f, from: ops, to: admin, protocol: https, vpn: true}
 `},
+		{name: "operator inside the same network",
+			src: head + `  - {id: admin, type: web-application, admin_interface: true}
+trust_boundaries:
+  - {id: corp, type: network-on-premises, contains: [ops, admin]}
+flows:
+  - {id: f, from: ops, to: admin, protocol: https}
+`},
+		{name: "operator in another network",
+			src: head + `  - {id: admin, type: web-application, admin_interface: true, trust_boundary: dc}
+trust_boundaries:
+  - {id: corp, type: network-on-premises, contains: [ops]}
+  - {id: dc, type: network-segment}
+flows:
+  - {id: f, from: ops, to: admin, protocol: https}
+`,
+			want: []string{"admin-interface-exposed@admin"}},
 		{name: "internal admin interface", src: head + "  - {id: admin, type: web-application, admin_interface: true}\n"},
 		{name: "internet-facing without admin interface", src: head + "  - {id: web, type: web-application, internet_facing: true}\n"},
 	})
