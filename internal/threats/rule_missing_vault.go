@@ -21,7 +21,7 @@ func init() {
 			Mitigations: []string{"secrets-vault"},
 			Threagile:   []string{"missing-vault"},
 			Trigger: "The model has components but no secrets vault (a component of type vault, or whose technology is a vault). " +
-				"The threat is raised once, on the most sensitive in-scope component.",
+				"The threat is raised once, on the in-scope component holding the most sensitive data (confidentiality first, then integrity, then availability).",
 			Why: "Without a vault, credentials, keys and certificates end up in configuration files, environment variables " +
 				"and build settings, where a path traversal, a leaked backup or a read-only foothold is enough to steal them.",
 			Mitigation: "Keep secrets in a dedicated, hardened vault with authentication, authorisation and audit logging; " +
@@ -42,7 +42,7 @@ func init() {
 			}
 			for _, c := range e.Components() {
 				r := e.rbHeld(c)
-				if s := r.C + r.I + r.A; s > topScore || (s == topScore && c.ID < top.ID) {
+				if s := r.C*100 + r.I*10 + r.A; s > topScore || (s == topScore && c.ID < top.ID) {
 					top, topScore = c, s
 				}
 			}
