@@ -44,6 +44,7 @@ func init() {
 				}
 				emit(Hit{
 					Targets: []string{f.ID},
+					Data:    e.DataAtStake(to.ID, f.ID),
 					Impact:  impact,
 					Detail: fmt.Sprintf("Build pipeline %s pushes deployments to %s over %s, so %s must accept deployments and %s holds credentials for it.",
 						e.Name(from.ID), e.Name(to.ID), f.Protocol, e.Name(to.ID), e.Name(from.ID)),

@@ -44,6 +44,7 @@ func init() {
 				}
 				h := Hit{
 					Targets: []string{f.ID},
+					Data:    e.DataAtStake(to.ID, f.ID),
 					Impact:  rbImpact(e.rbHeld(to), 2, 3, 4),
 					Detail: fmt.Sprintf("%s sends queries to search engine %s over %s; query parts taken from callers could rewrite the search.",
 						e.Name(from.ID), e.Name(to.ID), f.Protocol),

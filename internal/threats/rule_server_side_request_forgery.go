@@ -62,6 +62,7 @@ func init() {
 				}
 				h := Hit{
 					Targets: []string{f.ID},
+					Data:    e.DataAtStake(to.ID, f.ID),
 					Impact:  impact,
 					Detail: fmt.Sprintf("%s makes %s requests to %s; if any part of the destination comes from a caller, it can be pointed at internal services or metadata endpoints.",
 						e.Name(from.ID), f.Protocol, e.Name(to.ID)),

@@ -46,6 +46,7 @@ func init() {
 				}
 				h := Hit{
 					Targets: []string{f.ID},
+					Data:    e.DataAtStake(to.ID, f.ID),
 					Impact:  rbImpact(e.rbHeld(to), 3, 3, 4),
 					Detail: fmt.Sprintf("%s queries %s over %s; a query built from untrusted input could be rewritten.",
 						e.Name(f.From), e.Name(to.ID), f.Protocol),

@@ -50,6 +50,7 @@ func init() {
 				}
 				emit(Hit{
 					Targets: []string{f.ID},
+					Data:    e.DataAtStake(to.ID, f.ID),
 					Impact:  rbImpact(r, 2, 2, 3),
 					Detail: fmt.Sprintf("%s on the internet reaches %s directly over %s, with no guarding service in between.",
 						e.Name(from.ID), e.Name(to.ID), f.Protocol),
