@@ -46,13 +46,13 @@ func init() {
 				if r.tgTop() {
 					impact = 4
 				}
-				what := "artifact registry"
+				what := "an artifact registry"
 				if tgIs(c, trSourceRepo) {
-					what = "source code repository"
+					what = "a source code repository"
 				}
 				emit(Hit{
 					Targets: []string{c.ID},
-					Detail: fmt.Sprintf("Component '%s' is a %s: secrets committed or packaged into it by mistake "+
+					Detail: fmt.Sprintf("Component '%s' is %s: secrets committed or packaged into it by mistake "+
 						"stay readable to everyone with access to it, including its history.", e.Name(c.ID), what),
 					Impact: impact,
 				})

@@ -20,7 +20,7 @@ func init() {
 			Impact:      4,
 			Mitigations: []string{"mfa", "admin-mfa"},
 			Threagile:   []string{"missing-authentication-second-factor"},
-			Trigger: "A component used by a person (human_use) sends confidential data or data of high integrity to an " +
+			Trigger: "A person's client (an external entity or client device marked human_use) sends confidential data or data of high integrity to an " +
 				"in-scope component that handles sensitive data or serves several tenants, without a second factor " +
 				"(flow authentication is not mfa and the target does not require mfa). A forwarder in between (load " +
 				"balancer, reverse proxy, WAF) is looked through.",
@@ -38,6 +38,11 @@ func init() {
 			excluded := func(c *model.Component) bool {
 				return c == nil || tgAny(c, trTolerated) || Kind(c) == model.KindDataStore
 			}
+			// a person's own device or client: a process people use directly
+			// (a web application's UI) calls others on its own behalf, not as the person
+			person := func(c *model.Component) bool {
+				return c.HumanUse && (Kind(c) == model.KindExternalEntity || tgAny(c, trClient))
+			}
 			risky := func(f *model.Flow) bool {
 				r := e.tgRate(f.ID)
 				return (r.C >= 3 || r.I >= 3) && f.Authentication != "mfa"
@@ -54,7 +59,7 @@ func init() {
 					if excluded(caller) {
 						continue
 					}
-					if caller.HumanUse {
+					if person(caller) {
 						if risky(in) {
 							emit(Hit{
 								Targets: []string{in.ID},
@@ -69,14 +74,14 @@ func init() {
 						continue
 					}
 					for _, up := range e.Incoming(caller.ID) {
-						person := e.Source(up)
-						if excluded(person) || !person.HumanUse || !risky(up) {
+						user := e.Source(up)
+						if excluded(user) || !person(user) || !risky(up) {
 							continue
 						}
 						emit(Hit{
 							Targets: []string{up.ID, in.ID},
 							Detail: fmt.Sprintf("People using '%s' reach '%s' through '%s' over %s with %s authentication and no second factor.",
-								e.Name(person.ID), e.Name(c.ID), e.Name(caller.ID), e.tgFlowName(up), tgAuthName(up.Authentication)),
+								e.Name(user.ID), e.Name(c.ID), e.Name(caller.ID), e.tgFlowName(up), tgAuthName(up.Authentication)),
 							Data: e.DataAtStake(up.ID, c.ID),
 						})
 					}

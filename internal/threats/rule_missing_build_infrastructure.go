@@ -77,10 +77,18 @@ func init() {
 			}
 			emit(Hit{
 				Targets: []string{at},
-				Detail: fmt.Sprintf("Components with custom code (%s) are modelled without %s that write, build and ship that code.",
-					strings.Join(names, ", "), strings.Join(missing, ", ")),
+				Detail: fmt.Sprintf("Components with custom code (%s) are modelled, but the model lacks %s, so how that "+
+					"code is written, built and shipped is not analysed.", strings.Join(names, ", "), tgJoinAnd(missing)),
 				Impact: impact,
 			})
 		},
 	})
+}
+
+// tgJoinAnd joins phrases as "a, b and c".
+func tgJoinAnd(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

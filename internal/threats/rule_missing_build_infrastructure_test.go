@@ -32,7 +32,7 @@ components:
 	}
 	noCustom := "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: app, type: web-application}\n"
 	expectHits(t, rule, noCustom, []string{}...)
-	expectDetail(t, rule, head, rule+"@app", "'app'", "'job'", "build pipeline")
+	expectDetail(t, rule, head, rule+"@app", "'app'", "'job'", "a source code repository, a build pipeline and a developer client")
 	withControl := "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: app, type: web-application, custom_code: true, controls: [code-review]}\n"
 	expectInPlace(t, rule, withControl, rule+"@app", "code-review")
 }
