@@ -23,7 +23,7 @@ func init() {
 			Trigger: "An authenticated flow from a component able to pass on its caller's identity reaches an in-scope " +
 				"component that serves end-user requests (web application, web server, API, application server, " +
 				"ERP, ...) and handles sensitive data (or, when multi-tenant, any data above internal), while the " +
-				"flow's authorization is not enduser. DevOps flows count only when they have no authorization at all.",
+				"flow's authorization is not per end user (enduser, or rbac/abac on the user's roles and attributes). DevOps flows count only when they have no authorization at all.",
 			Why: "The called component authorises the caller's technical account, not the person on whose behalf it " +
 				"acts. Whoever compromises the calling component, or tricks it (confused deputy), can read or change " +
 				"every user's and every tenant's data.",
@@ -52,7 +52,7 @@ func init() {
 					if caller == nil || !tgIs(caller, trPropagates) || Kind(caller) == model.KindDataStore {
 						continue
 					}
-					if !e.Authenticated(in) || in.Authorization == "enduser" {
+					if !e.Authenticated(in) || tgPerUser(in.Authorization) {
 						continue
 					}
 					if in.Usage == "devops" && in.Authorization != "" && in.Authorization != "none" {
@@ -79,3 +79,7 @@ func init() {
 		},
 	})
 }
+
+// tgPerUser reports whether an authorization decides per end user: on the
+// propagated identity itself or on the user's roles or attributes.
+func tgPerUser(a model.Authorization) bool { return a == "enduser" || a == "rbac" || a == "abac" }

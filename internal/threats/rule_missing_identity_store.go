@@ -18,8 +18,9 @@ func init() {
 			Impact:     2,
 			Threagile:  []string{"missing-identity-store"},
 			Trigger: "Flows are authorised by end-user identity (authorization: enduser) but the model has no in-scope " +
-				"identity store (directory, LDAP, identity database). The threat points at the most sensitive " +
-				"component such flows reach.",
+				"identity store (directory, LDAP, identity database), nor an identity provider that keeps the " +
+				"accounts itself (it stores data) or is run by someone else (SaaS, external, out of scope). The " +
+				"threat points at the most sensitive component such flows reach.",
 			Why: "Where users log in, their identities and credentials are kept somewhere. If that store is not " +
 				"modelled, the threats against it (credential theft, account takeover, injection into directory " +
 				"queries) go unseen.",
@@ -32,6 +33,15 @@ func init() {
 		Check: func(e *Env, emit func(Hit)) {
 			for _, c := range e.Components() {
 				if tgIs(c, trIdentityStore) {
+					return
+				}
+			}
+			// an identity provider run by someone else, or one that keeps the
+			// accounts itself, holds the identities: nothing is missing
+			for i := range e.M.Components {
+				c := &e.M.Components[i]
+				if tgIs(c, trIdentity) && (c.OutOfScope || len(c.Stores) > 0 || c.Hosting == "cloud-saas" ||
+					c.Hosting == "external" || Kind(c) == model.KindExternalEntity) {
 					return
 				}
 			}
@@ -56,10 +66,21 @@ func init() {
 			}
 			emit(Hit{
 				Targets: []string{at},
-				Detail: fmt.Sprintf("Requests to '%s' (and %d other component(s)) are authorised by end-user identity, "+
-					"but no identity store holding those users is modelled.", e.Name(at), len(targets)-1),
+				Detail: fmt.Sprintf("Requests to '%s'%s are authorised by end-user identity, but no identity store "+
+					"holding those users is modelled.", e.Name(at), tgOthers(len(targets)-1)),
 				Impact: impact,
 			})
 		},
 	})
+}
+
+// tgOthers phrases how many further components share a finding.
+func tgOthers(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " and 1 other component"
+	}
+	return fmt.Sprintf(" and %d other components", n)
 }
