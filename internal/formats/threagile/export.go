@@ -351,6 +351,9 @@ func (e *exporter) dataAssets() ordered {
 	for i := range e.m.Data {
 		d := &e.m.Data[i]
 		desc, just := splitMarker(d.Description, ciaMarker)
+		if desc == "" {
+			desc = d.Name
+		}
 		x := xData{ID: e.id("data asset", d.ID, d.Pos), Description: desc, Usage: "business", Tags: e.tagList(d.Tags), Owner: d.Owner,
 			Quantity: string(d.Quantity), Justification: just}
 		if x.Quantity == "" {
@@ -414,6 +417,9 @@ func (e *exporter) technicalAssets() ordered {
 	for i := range e.m.Components {
 		c := &e.m.Components[i]
 		desc, just := splitMarker(c.Description, outOfScopeMarker)
+		if desc == "" {
+			desc = c.Name
+		}
 		tech, exact := technologyOf(c)
 		if !exact && c.Technology != "" {
 			e.warn("tech "+c.Technology, c.Pos, c.Path+".technology", "technology '%s' is not a Threagile technology; written as '%s' from the component type", c.Technology, tech)
@@ -698,14 +704,12 @@ func hasKey(o ordered, k string) bool {
 // riskID builds the Threagile risk id of a Rampart threat from the rule's
 // id shape; parts it cannot fill become wildcards, which Threagile accepts.
 func (e *exporter) riskID(rm *RuleMapping, t *threats.Threat) string {
-	var flow *model.Flow
+	var flows []*model.Flow
 	var comps, data []string
 	for _, id := range t.Targets {
 		switch {
 		case e.ix.Flows[id] != nil:
-			if flow == nil {
-				flow = e.ix.Flows[id]
-			}
+			flows = append(flows, e.ix.Flows[id])
 		case e.ix.Components[id] != nil:
 			comps = append(comps, id)
 		case e.ix.Data[id] != nil:
@@ -718,22 +722,40 @@ func (e *exporter) riskID(rm *RuleMapping, t *threats.Threat) string {
 		}
 		return "*"
 	}
+	link := func(f *model.Flow) string {
+		if l := e.links[f.ID]; l != "" {
+			return l
+		}
+		return "*"
+	}
+	// Over several hops, Threagile names the link into the asset at risk
+	// (the last hop); its DoS rule names the first hop and appends '->' and
+	// the forwarding link.
+	var first, last *model.Flow
+	if len(flows) > 0 {
+		first, last = flows[0], flows[len(flows)-1]
+	}
+	forwarded := rm.Threagile == "dos-risky-access-across-trust-boundary" && len(flows) > 1
 	parts := []string{rm.Threagile}
 	ci := 0
 	for _, p := range rm.Parts {
 		v := "*"
 		switch p {
 		case PartLink:
-			if flow != nil && e.links[flow.ID] != "" {
-				v = e.links[flow.ID]
+			if forwarded {
+				v = link(first) + "->" + link(last)
+			} else if last != nil {
+				v = link(last)
 			}
 		case PartFrom:
-			if flow != nil {
-				v = comp(flow.From)
+			if forwarded {
+				v = comp(first.From)
+			} else if last != nil {
+				v = comp(last.From)
 			}
 		case PartTo:
-			if flow != nil {
-				v = comp(flow.To)
+			if last != nil {
+				v = comp(last.To)
 			} else if len(comps) > 0 {
 				v = comp(comps[0])
 			}
@@ -741,8 +763,8 @@ func (e *exporter) riskID(rm *RuleMapping, t *threats.Threat) string {
 			if ci < len(comps) {
 				v = comp(comps[ci])
 				ci++
-			} else if flow != nil && p == PartAsset {
-				v = comp(flow.To)
+			} else if last != nil && p == PartAsset {
+				v = comp(last.To)
 			}
 		case PartData:
 			if len(data) > 0 {

@@ -633,6 +633,9 @@ func joinText(a, b string) string {
 	if a == "" {
 		return b
 	}
+	if b == "" {
+		return a
+	}
 	return a + "\n\n" + b
 }
 
