@@ -1,0 +1,65 @@
+// Package otm reads and writes Open Threat Model (OTM) documents, in JSON
+// and YAML: project, trust zones, components, data flows, assets, threats
+// and mitigations with their instances, and representations.
+package otm
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+// Names of the formats: OTM as JSON, and the same as YAML (export only differs).
+const (
+	Name     = "otm"
+	NameYAML = "otm-yaml"
+)
+
+// Version is the OTM version written by Export.
+const Version = "0.2.0"
+
+func init() {
+	formats.Register(formats.Format{Name: Name, Title: "Open Threat Model (JSON or YAML)", Detect: Detect, Import: Import, Export: Export})
+	formats.Register(formats.Format{Name: NameYAML, Title: "Open Threat Model (YAML)", Import: Import, Export: ExportYAML})
+}
+
+var versionKeyRE = regexp.MustCompile(`(?m)^\s*"?otmVersion"?\s*:`)
+
+// Detect reports whether data is an OTM document: it has an otmVersion key.
+func Detect(data []byte) bool {
+	head := data
+	if len(head) > 1<<16 {
+		head = head[:1<<16]
+	}
+	return bytes.Contains(head, []byte("otmVersion")) && (versionKeyRE.Match(head) || foreign.LooksJSON(head))
+}
+
+// Import converts an OTM document (JSON or YAML) into a Rampart model.
+func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	d := foreign.Parse(name, data)
+	if d.Root == nil {
+		return nil, d.Problems, nil
+	}
+	im := newImporter(d)
+	im.run()
+	d.Problems.Sort()
+	return im.m, d.Problems, ctx.Err()
+}
+
+// Export writes the model as OTM JSON.
+func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error) {
+	return export(ctx, m, found, false)
+}
+
+// ExportYAML writes the model as OTM YAML.
+func ExportYAML(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error) {
+	return export(ctx, m, found, true)
+}

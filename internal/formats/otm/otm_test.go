@@ -1,0 +1,348 @@
+package otm
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+var fixtureNames = []string{"example.otm.json", "example.otm.yaml"}
+
+func importFixture(t *testing.T, name string) (*model.Model, model.Problems) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(foreigntest.Fixtures(t, "otm"), name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Detect(data) {
+		t.Errorf("%s: not detected as OTM", name)
+	}
+	m, ps, err := Import(context.Background(), name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Fatalf("%s: import errors:\n%v", name, errs)
+	}
+	return m, ps
+}
+
+func TestImportFixtures(t *testing.T) {
+	for _, name := range fixtureNames {
+		t.Run(name, func(t *testing.T) {
+			m, ps := importFixture(t, name)
+			foreigntest.Validate(t, m)
+			foreigntest.Golden(t, name+".golden.json", foreigntest.ModelJSON(t, m, ps))
+		})
+	}
+}
+
+// TestJSONAndYAMLAgree checks that the two encodings of the same model import alike.
+func TestJSONAndYAMLAgree(t *testing.T) {
+	a, _ := importFixture(t, "example.otm.json")
+	b, _ := importFixture(t, "example.otm.yaml")
+	if d := foreign.Diff(a, b); len(d) > 0 {
+		t.Errorf("JSON and YAML imports differ:\n%s", strings.Join(d, "\n"))
+	}
+}
+
+func TestImportDetails(t *testing.T) {
+	m, _ := importFixture(t, "example.otm.yaml")
+	ix := m.Index()
+	if ix.Parent["web-service"] != "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d" {
+		t.Errorf("web-service is in %q, want the Private trust zone", ix.Parent["web-service"])
+	}
+	if c := ix.Components["customer-database"]; c == nil || c.Type != "database" {
+		t.Errorf("customer-database imported as %+v", c)
+	}
+	ws := ix.Components["web-service"]
+	if ws == nil || len(ws.Processes) != 2 || len(ws.Stores) != 1 {
+		t.Errorf("web-service assets: %+v", ws)
+	}
+	cc := ix.Data["cc-data"]
+	if cc == nil || cc.CIA.Confidentiality != "critical" || cc.Classification != "restricted" {
+		t.Errorf("cc-data imported as %+v", cc)
+	}
+	// The threat's two instances share their state: one manual threat with two targets.
+	if len(m.Threats) != 1 || len(m.Threats[0].Targets) != 2 {
+		t.Fatalf("got manual threats %+v, want one with two targets", m.Threats)
+	}
+	for _, th := range m.Threats {
+		if th.Likelihood != 3 || th.Impact != 5 || len(th.STRIDE) != 2 || len(th.CWE) != 2 {
+			t.Errorf("threat %s: %+v", th.ID, th)
+		}
+	}
+	mit := ix.Controls["fd6136f4-e2ff-11eb-ba80-0242ac130004"]
+	if mit == nil || mit.Status != "implemented" || mit.Effect == nil || mit.Effect.Likelihood != 2 {
+		t.Errorf("mitigation imported as %+v", mit)
+	}
+	if !contains(ws.Controls, "fd6136f4-e2ff-11eb-ba80-0242ac130004") {
+		t.Errorf("implemented mitigation not placed on web-service: %v", ws.Controls)
+	}
+	found := threats.Identify(m, nil)
+	for _, th := range found {
+		if th.ID == "22724267-be7e-44c0-8b1f-d7d33e9a34ec" && (len(th.InPlace) != 1 || len(th.Planned) != 0) {
+			t.Errorf("the implemented mitigation does not count as in place: %+v", th)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func exportBoth(t *testing.T, m *model.Model) (js, ys []byte, ps model.Problems) {
+	t.Helper()
+	found := threats.Identify(m, threats.Builtin())
+	js, ps, err := Export(context.Background(), m, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(js) {
+		t.Fatal("JSON export is not valid JSON")
+	}
+	ys, _, err = ExportYAML(context.Background(), m, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := yaml.Unmarshal(ys, &v); err != nil {
+		t.Fatalf("YAML export does not parse: %v", err)
+	}
+	return js, ys, ps
+}
+
+func TestExportFixtures(t *testing.T) {
+	for _, name := range fixtureNames {
+		t.Run(name, func(t *testing.T) {
+			m, _ := importFixture(t, name)
+			js, ys, ps := exportBoth(t, m)
+			foreigntest.Golden(t, name+".export.golden.json", js)
+			foreigntest.Golden(t, name+".export.golden.yaml", ys)
+			foreigntest.Golden(t, name+".export.problems.golden.txt", []byte(ps.Error()+"\n"))
+			checkSchema(t, js)
+		})
+	}
+}
+
+// checkSchema verifies the required keys of the OTM schema on an export.
+func checkSchema(t *testing.T, js []byte) {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(js, &doc); err != nil {
+		t.Fatal(err)
+	}
+	need := func(where string, obj any, keys ...string) {
+		o, ok := obj.(map[string]any)
+		if !ok {
+			t.Errorf("%s is not an object", where)
+			return
+		}
+		for _, k := range keys {
+			if _, ok := o[k]; !ok {
+				t.Errorf("%s lacks required key %s", where, k)
+			}
+		}
+	}
+	need("document", doc, "otmVersion", "project")
+	need("project", doc["project"], "name", "id")
+	for _, sec := range []struct {
+		key  string
+		keys []string
+	}{
+		{"trustZones", []string{"id", "name", "risk"}}, {"components", []string{"id", "name", "type", "parent"}},
+		{"dataflows", []string{"id", "name", "source", "destination"}}, {"threats", []string{"id", "name", "risk"}},
+		{"mitigations", []string{"id", "name", "riskReduction"}}, {"assets", []string{"id", "name", "risk"}},
+	} {
+		list, _ := doc[sec.key].([]any)
+		for i, item := range list {
+			need(sec.key+"["+itoa(i)+"]", item, sec.keys...)
+		}
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestRoundTrip(t *testing.T) {
+	for _, name := range fixtureNames {
+		t.Run(name, func(t *testing.T) {
+			m1, _ := importFixture(t, name)
+			js, ys, _ := exportBoth(t, m1)
+			for kind, out := range map[string][]byte{"json": js, "yaml": ys} {
+				m2, ps, err := Import(context.Background(), "exported."+kind, out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if errs := ps.Errors(); len(errs) > 0 {
+					t.Fatalf("%s re-import errors:\n%v", kind, errs)
+				}
+				foreigntest.Validate(t, m2)
+				if d := foreign.Diff(m1, m2); len(d) > 0 {
+					t.Errorf("%s round trip changed the model:\n%s", kind, strings.Join(d, "\n"))
+				}
+			}
+		})
+	}
+}
+
+// TestRoundTripFromRampart exports a Rampart model and reads it back.
+func TestRoundTripFromRampart(t *testing.T) {
+	src := `rampart: 1
+system: {id: shop, name: Shop, owner: team-shop}
+data:
+  - {id: orders, classification: confidential, cia: {confidentiality: high}}
+components:
+  - {id: user, type: user}
+  - {id: api, type: api, technology: go, processes: [orders], controls: [waf]}
+  - {id: db, type: database, stores: [orders]}
+trust_boundaries:
+  - {id: dmz, type: network-segment, contains: [api]}
+flows:
+  - {id: user-to-api, from: user, to: api, protocol: https, data_sent: [orders]}
+  - {id: api-to-db, from: api, to: db, protocol: sql, authentication: password}
+controls:
+  - {id: waf, status: implemented}
+threats:
+  - {id: T-1, title: Order tampering, stride: [tampering], targets: [api, db], mitigations: [waf]}
+treatments:
+  - {threat: T-1, status: mitigating, owner: bob, due: 2030-01-01}
+`
+	m, ps, err := model.LoadBytes(context.Background(), "shop.yaml", []byte(src), model.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("test model: %v %v", err, ps.Errors())
+	}
+	js, _, eps := exportBoth(t, m)
+	m2, ps2, err := Import(context.Background(), "shop.otm.json", js)
+	if err != nil || len(ps2.Errors()) > 0 {
+		t.Fatalf("re-import: %v %v", err, ps2.Errors())
+	}
+	foreigntest.Validate(t, m2)
+	// Identified threats come back as manual threats: compare only the model's own.
+	var manual []model.ManualThreat
+	for _, th := range m2.Threats {
+		if th.ID == "T-1" {
+			manual = append(manual, th)
+		}
+	}
+	m2.Threats = manual
+	if d := foreign.Diff(m, m2); len(d) > 0 {
+		t.Errorf("round trip from Rampart changed the model:\n%s", strings.Join(d, "\n"))
+	}
+	api := m2.Index().Components["api"]
+	if api == nil || api.Technology != "go" || api.Type != "api" {
+		t.Errorf("api came back as %+v", api)
+	}
+	if f := m2.Index().Flows["user-to-api"]; f == nil || f.Protocol != "https" {
+		t.Errorf("user-to-api came back as %+v", f)
+	}
+	if !strings.Contains(eps.Error(), "warning") && len(eps) > 0 {
+		t.Errorf("export problems are not warnings: %v", eps)
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	cases := []struct{ name, src string }{
+		{"syntax.yaml", "otmVersion: 0.2.0\nproject:\n  name: x\n   id: y\n"},
+		{"syntax.json", "{\"otmVersion\": \"0.2.0\", \"project\": {\"name\": \"x\", \"id\": \"y\",}}"},
+		{"wrong-version.yaml", "otmVersion: 1.0.0\nproject: {name: x, id: y}\n"},
+		{"missing-version.json", `{"project": {"name": "x", "id": "y"}}`},
+		{"missing-ids.yaml", `otmVersion: 0.2.0
+project: {name: x}
+trustZones:
+  - {name: Zone, risk: {trustRating: 10}}
+components:
+  - {name: Web, type: web-service, parent: {trustZone: z}}
+`},
+		{"dangling.yaml", `otmVersion: 0.2.0
+project: {name: x, id: y}
+trustZones:
+  - {id: z, name: Zone, risk: {trustRating: 10}}
+components:
+  - {id: web, name: Web, type: web-service, parent: {trustZone: zz}, threats: [{threat: t9, state: exposed}]}
+dataflows:
+  - {id: f, name: F, source: web, destination: dbb}
+`},
+		{"wrong-types.json", `{"otmVersion": "0.2.0", "project": {"name": ["x"], "id": "y"},
+ "components": [{"id": "c", "name": "C", "type": "web", "parent": {"trustZone": 3}, "tags": "a"}],
+ "threats": [{"id": "t", "name": "T", "risk": {"likelihood": "high", "impact": 50}}]}`},
+	}
+	var report strings.Builder
+	for _, c := range cases {
+		_, ps, err := Import(context.Background(), c.name, []byte(c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(ps.Errors()) == 0 {
+			t.Errorf("%s: no error reported", c.name)
+		}
+		for _, p := range ps.Errors() {
+			if p.Pos.Line == 0 {
+				t.Errorf("%s: error without a line: %v", c.name, p)
+			}
+		}
+		report.WriteString("== " + c.name + "\n" + ps.Error() + "\n")
+	}
+	foreigntest.Golden(t, "errors.golden.txt", []byte(report.String()))
+}
+
+func TestRegistered(t *testing.T) {
+	for _, n := range []string{Name, NameYAML} {
+		if f, err := formats.Lookup(n); err != nil || f.Import == nil || f.Export == nil {
+			t.Errorf("format %s not registered: %v", n, err)
+		}
+	}
+	if formats.Detect([]byte("otmVersion: 0.2.0\nproject: {name: x, id: y}\n")) != Name {
+		t.Error("OTM YAML not detected")
+	}
+	if Detect([]byte("rampart: 1\nsystem: {id: otmVersion}\n")) {
+		t.Error("a Rampart model detected as OTM")
+	}
+}
+
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(`otmVersion: 0.2.0
+project: {name: x, id: y}
+assets: [{id: a, name: A, risk: {confidentiality: 90, integrity: 10, availability: 50}}]
+trustZones: [{id: z, name: Z, risk: {trustRating: 10}, parent: {trustZone: z2}}, {id: z2, name: Z2, risk: {trustRating: 90}}]
+components:
+  - {id: c, name: C, type: database, parent: {trustZone: z}, assets: {stored: [a]}, threats: [{threat: t, state: mitigated, mitigations: [{mitigation: m, state: implemented}]}]}
+  - {id: d, name: D, type: web, parent: {component: c}}
+dataflows: [{id: f, name: F, source: c, destination: d, tags: [https], threats: [{threat: t, state: exposed}]}]
+threats: [{id: t, name: T, categories: [Spoofing], cwes: [CWE-1], risk: {likelihood: 10, impact: 90}}]
+mitigations: [{id: m, name: M, riskReduction: 70}]
+`))
+	f.Add([]byte(`{"otmVersion": "0.1.0", "project": {"name": "x", "id": "y"}, "components": [{"id": "a", "parent": {"id": "q", "type": "x"}}]}`))
+	f.Add([]byte("a: &a [*a]\notmVersion: 0.2.0\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, ps, err := Import(context.Background(), "fuzz.yaml", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Pos.Line <= 0 {
+				t.Fatalf("problem without a position: %v", p)
+			}
+		}
+		if m != nil && len(ps.Errors()) == 0 {
+			if _, _, err := Export(context.Background(), m, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
