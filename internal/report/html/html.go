@@ -115,14 +115,23 @@ type heatCell struct {
 	Count    int
 }
 
+// threatView is one finding flattened for the template: plain strings
+// render much faster than field chains through embedded structs.
 type threatView struct {
-	analysis.Finding
-	Anchor      string
-	Why         string
-	Mitigation  string
-	Recommended []controlView
-	Statement   string
-	Search      string
+	ID, Title, Anchor, Description     string
+	Targets, Stride, Data, Limit       string
+	InhSev, InhLI, InhSort, Inherent   string
+	ResSev, ResLI, ResSort, Residual   string
+	Status, Owner, Due, Justification  string
+	Statement, Why, Mitigation, Search string
+	Breach, Expired, Overdue           bool
+	Factors                            []string
+	Recommended                        []controlView
+	Refs                               []refView
+}
+
+type refView struct {
+	URL, Label, Name string
 }
 
 type controlView struct {
@@ -281,7 +290,24 @@ func elementSeverity(r *analysis.Result) map[string]model.Severity {
 
 // explain gathers what the report says about one finding.
 func explain(f analysis.Finding) threatView {
-	tv := threatView{Finding: f, Anchor: "t-" + anchorRe.ReplaceAllString(f.ID, "_")}
+	stride := make([]string, len(f.STRIDE))
+	for i, c := range f.STRIDE {
+		stride[i] = string(c)
+	}
+	tr := f.Treatment
+	tv := threatView{
+		ID: f.ID, Title: f.Title, Anchor: "t-" + anchorRe.ReplaceAllString(f.ID, "_"), Description: f.Description,
+		Targets: strings.Join(f.Targets, ", "), Stride: strings.Join(stride, ", "), Data: strings.Join(f.Data, ", "),
+		Limit:  string(f.Limit),
+		InhSev: sevName(f.Inherent.Severity), InhLI: fmt.Sprintf("%d×%d", f.Inherent.Likelihood, f.Inherent.Impact),
+		InhSort:  fmt.Sprintf("%d%02d", f.Inherent.Severity.Rank(), f.Inherent.Score),
+		Inherent: fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Inherent.Score),
+		ResSev:   sevName(f.Residual.Severity), ResLI: fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
+		ResSort:  fmt.Sprintf("%d%02d", f.Residual.Severity.Rank(), f.Residual.Score),
+		Residual: fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Residual.Score),
+		Status:   string(tr.Status), Owner: orDash(tr.Owner), Due: orDash(tr.Due), Justification: tr.Justification,
+		Breach: f.Breach, Expired: tr.Expired, Overdue: tr.Overdue, Factors: f.Factors,
+	}
 	if rule, ok := threats.Lookup(f.Rule); ok {
 		tv.Why = rule.Why
 		tv.Mitigation = rule.Mitigation
@@ -294,36 +320,52 @@ func explain(f analysis.Finding) threatView {
 		planned[c] = true
 	}
 	seen := map[string]bool{}
-	add := func(id string) {
-		if seen[id] {
-			return
-		}
-		seen[id] = true
-		cv := controlView{ID: id, Name: id, State: "recommended"}
-		if c, ok := catalog.LookupControl(id); ok {
-			cv.Name = c.Name
-		}
-		switch {
-		case inPlace[id]:
-			cv.State = "implemented"
-		case planned[id]:
-			cv.State = "planned"
-		}
-		tv.Recommended = append(tv.Recommended, cv)
-	}
 	for _, list := range [][]string{f.InPlace, f.Planned, f.Mitigations} {
 		for _, id := range list {
-			add(id)
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			cv := controlView{ID: id, Name: id, State: "recommended"}
+			if c, ok := catalog.LookupControl(id); ok {
+				cv.Name = c.Name
+			}
+			switch {
+			case inPlace[id]:
+				cv.State = "implemented"
+			case planned[id]:
+				cv.State = "planned"
+			}
+			tv.Recommended = append(tv.Recommended, cv)
 		}
 	}
-	tv.Statement = statement(f)
-	parts := []string{f.ID, f.Title, strings.Join(f.Targets, " "), string(f.Residual.Severity),
-		string(f.Treatment.Status), f.Treatment.Owner}
-	for _, s := range f.STRIDE {
-		parts = append(parts, string(s))
+	for _, r := range f.CWE {
+		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
 	}
-	tv.Search = strings.ToLower(strings.Join(parts, " "))
+	for _, r := range f.CAPEC {
+		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
+	}
+	for _, r := range f.ATTACK {
+		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: "ATT&CK " + r.ID, Name: r.Name})
+	}
+	tv.Statement = statement(f)
+	tv.Search = strings.ToLower(strings.Join([]string{f.ID, f.Title, tv.Targets, tv.Stride,
+		string(f.Residual.Severity), string(tr.Status), tr.Owner}, " "))
 	return tv
+}
+
+func sevName(s model.Severity) string {
+	if s.Rank() == 0 {
+		return "none"
+	}
+	return string(s)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }
 
 // statement summarises the treatment in one sentence.
