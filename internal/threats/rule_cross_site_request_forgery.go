@@ -51,6 +51,7 @@ func init() {
 					Detail: fmt.Sprintf("Web application '%s' accepts requests from '%s' over %s (%s): a foreign web "+
 						"page could make a logged-in user's browser send forged requests to it.",
 						e.Name(to.ID), e.Name(f.From), e.tgFlowName(f), f.Protocol),
+					Data:       e.DataAtStake(to.ID, f.ID),
 					Likelihood: likelihood,
 					Impact:     impact,
 				})
