@@ -19,6 +19,7 @@ import (
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
 	"cel.dev/cel-go/interpreter"
 	"go.yaml.in/yaml/v3"
@@ -652,7 +653,7 @@ func (cr *celRule) check(e *Env, emit func(Hit)) {
 	var failures int
 	var firstErr error
 	var firstID string
-	eval := func(id string, value map[string]any) {
+	eval := func(id string, value ref.Val) {
 		act.value = value
 		out, _, err := cr.cond.Eval(act)
 		if err == nil {
@@ -733,24 +734,40 @@ func (c *celCache) get(e *Env) *celData {
 	return c.last
 }
 
-// celData holds the CEL views (maps keyed by YAML key names) of a model's
-// elements, each built on first use.
+// view is an element as CEL sees it: a map from YAML key to an already
+// converted CEL value, so evaluation converts nothing.
+type view = map[string]ref.Val
+
+var adapter = types.DefaultTypeAdapter
+
+// celMap wraps a view as a CEL map value.
+func celMap(v view) ref.Val { return types.NewMap(adapter, v) }
+
+// celStrings wraps a list of text as a CEL list value.
+func celStrings(s []string) ref.Val {
+	if s == nil {
+		s = []string{}
+	}
+	return types.NewStringList(adapter, s)
+}
+
+// celData holds the CEL views of a model's elements, each kind built on first use.
 type celData struct {
 	e *Env
 
 	dataOnce, shallowOnce, flowOnce, compOnce, boundOnce, modelOnce sync.Once
 
-	data    map[string]map[string]any
-	shallow map[string]map[string]any
-	flows   map[*model.Flow]map[string]any
-	comps   []map[string]any
-	bounds  map[string]map[string]any
-	model   map[string]any
+	data    map[string]ref.Val
+	shallow map[string]view
+	flows   map[*model.Flow]ref.Val
+	comps   []ref.Val
+	bounds  map[string]ref.Val
+	model   ref.Val
 }
 
 // dataMaps returns the view of every data asset by id: its fields plus
 // level, cia_scores, stored_by, processed_by and carried_by.
-func (d *celData) dataMaps() map[string]map[string]any {
+func (d *celData) dataMaps() map[string]ref.Val {
 	d.dataOnce.Do(func() {
 		e := d.e
 		storedBy, processedBy, carriedBy := map[string][]string{}, map[string][]string{}, map[string][]string{}
@@ -765,59 +782,64 @@ func (d *celData) dataMaps() map[string]map[string]any {
 		}
 		for i := range e.M.Flows {
 			f := &e.M.Flows[i]
-			for _, id := range append(append([]string{}, f.DataSent...), f.DataReceived...) {
-				if l := carriedBy[id]; len(l) == 0 || l[len(l)-1] != f.ID {
-					carriedBy[id] = append(l, f.ID)
+			for _, list := range [][]string{f.DataSent, f.DataReceived} {
+				for _, id := range list {
+					if l := carriedBy[id]; len(l) == 0 || l[len(l)-1] != f.ID {
+						carriedBy[id] = append(l, f.ID)
+					}
 				}
 			}
 		}
-		d.data = make(map[string]map[string]any, len(e.Ix.Data))
+		d.data = make(map[string]ref.Val, len(e.Ix.Data))
 		for id, a := range e.Ix.Data {
 			m := fieldsOf(reflect.ValueOf(a).Elem())
-			m["level"] = int64(a.Classification.Level())
-			m["cia_scores"] = map[string]any{
-				"confidentiality": int64(a.CIA.Confidentiality.Score()),
-				"integrity":       int64(a.CIA.Integrity.Score()),
-				"availability":    int64(a.CIA.Availability.Score()),
-			}
-			m["stored_by"] = nonNil(storedBy[id])
-			m["processed_by"] = nonNil(processedBy[id])
-			m["carried_by"] = nonNil(carriedBy[id])
-			d.data[id] = m
+			m["level"] = types.Int(a.Classification.Level())
+			m["cia_scores"] = celMap(view{
+				"confidentiality": types.Int(a.CIA.Confidentiality.Score()),
+				"integrity":       types.Int(a.CIA.Integrity.Score()),
+				"availability":    types.Int(a.CIA.Availability.Score()),
+			})
+			m["stored_by"] = celStrings(storedBy[id])
+			m["processed_by"] = celStrings(processedBy[id])
+			m["carried_by"] = celStrings(carriedBy[id])
+			d.data[id] = celMap(m)
 		}
 	})
 	return d.data
 }
 
-// assets returns the views of the data assets an element handles, most valuable first.
-func (d *celData) assets(id string) (list []any, maxLevel int64, personal bool) {
+// addAssets sets data, max_classification and personal for the data an element handles.
+func (d *celData) addAssets(m view, id string) {
 	data := d.dataMaps()
 	ids := d.e.DataAtStake(id)
-	list = make([]any, 0, len(ids))
+	list := make([]ref.Val, 0, len(ids))
+	maxLevel, personal := 0, false
 	for _, a := range ids {
 		list = append(list, data[a])
 		asset := d.e.Ix.Data[a]
-		maxLevel = max(maxLevel, int64(asset.Classification.Level()))
+		maxLevel = max(maxLevel, asset.Classification.Level())
 		personal = personal || asset.Personal
 	}
-	return list, maxLevel, personal
+	m["data"] = types.NewRefValList(adapter, list)
+	m["max_classification"] = types.Int(maxLevel)
+	m["personal"] = types.Bool(personal)
 }
 
 // shallowComponents returns every component's view without its flows, by id:
 // its fields plus kind, boundary, boundaries, data, max_classification,
 // personal, untrusted and implemented_controls.
-func (d *celData) shallowComponents() map[string]map[string]any {
+func (d *celData) shallowComponents() map[string]view {
 	d.shallowOnce.Do(func() {
 		e := d.e
-		d.shallow = make(map[string]map[string]any, len(e.Ix.Components))
+		d.shallow = make(map[string]view, len(e.Ix.Components))
 		for id, c := range e.Ix.Components {
 			m := fieldsOf(reflect.ValueOf(c).Elem())
-			m["kind"] = c.Type.Kind()
-			m["boundary"] = e.Ix.Parent[id]
-			m["boundaries"] = nonNil(e.Ix.BoundaryChain(id))
-			m["data"], m["max_classification"], m["personal"] = d.assets(id)
-			m["untrusted"] = e.Untrusted(c)
-			m["implemented_controls"] = d.implemented(id)
+			m["kind"] = types.String(c.Type.Kind())
+			m["boundary"] = types.String(e.Ix.Parent[id])
+			m["boundaries"] = celStrings(e.Ix.BoundaryChain(id))
+			d.addAssets(m, id)
+			m["untrusted"] = types.Bool(e.Untrusted(c))
+			m["implemented_controls"] = celStrings(d.implemented(id))
 			d.shallow[id] = m
 		}
 	})
@@ -840,59 +862,65 @@ func (d *celData) implemented(id string) []string {
 // (component views without flows), crosses_boundary, crosses_network,
 // encrypted, effective_encryption, authenticated, data, max_classification,
 // personal and implemented_controls.
-func (d *celData) flowMaps() map[*model.Flow]map[string]any {
+func (d *celData) flowMaps() map[*model.Flow]ref.Val {
 	d.flowOnce.Do(func() {
 		e := d.e
 		comps := d.shallowComponents()
-		d.flows = make(map[*model.Flow]map[string]any, len(e.M.Flows))
+		wrapped := make(map[string]ref.Val, len(comps))
+		endpoint := func(id string) ref.Val {
+			if v, ok := wrapped[id]; ok {
+				return v
+			}
+			m := comps[id]
+			if m == nil {
+				m = view{"id": types.String(id)}
+			}
+			v := celMap(m)
+			wrapped[id] = v
+			return v
+		}
+		d.flows = make(map[*model.Flow]ref.Val, len(e.M.Flows))
 		for i := range e.M.Flows {
 			f := &e.M.Flows[i]
 			m := fieldsOf(reflect.ValueOf(f).Elem())
-			m["source"] = endpoint(comps, f.From)
-			m["target"] = endpoint(comps, f.To)
-			m["crosses_boundary"] = e.Crosses(f)
-			m["crosses_network"] = e.CrossesNetwork(f)
-			m["encrypted"] = e.Encrypted(f)
-			m["effective_encryption"] = string(f.EffectiveEncryption())
-			m["authenticated"] = e.Authenticated(f)
-			m["data"], m["max_classification"], m["personal"] = d.assets(f.ID)
-			m["implemented_controls"] = d.implemented(f.ID)
-			d.flows[f] = m
+			m["source"] = endpoint(f.From)
+			m["target"] = endpoint(f.To)
+			m["crosses_boundary"] = types.Bool(e.Crosses(f))
+			m["crosses_network"] = types.Bool(e.CrossesNetwork(f))
+			m["encrypted"] = types.Bool(e.Encrypted(f))
+			m["effective_encryption"] = types.String(f.EffectiveEncryption())
+			m["authenticated"] = types.Bool(e.Authenticated(f))
+			d.addAssets(m, f.ID)
+			m["implemented_controls"] = celStrings(d.implemented(f.ID))
+			d.flows[f] = celMap(m)
 		}
 	})
 	return d.flows
 }
 
-func endpoint(comps map[string]map[string]any, id string) map[string]any {
-	if m := comps[id]; m != nil {
-		return m
-	}
-	return map[string]any{"id": id}
-}
-
 // components returns the full views of the in-scope components, in model
 // order: the shallow view plus incoming and outgoing flow views.
-func (d *celData) components() []map[string]any {
+func (d *celData) components() []ref.Val {
 	d.compOnce.Do(func() {
 		e := d.e
 		shallow, flows := d.shallowComponents(), d.flowMaps()
-		list := func(fs []*model.Flow) []any {
-			out := make([]any, len(fs))
+		list := func(fs []*model.Flow) ref.Val {
+			out := make([]ref.Val, len(fs))
 			for i, f := range fs {
 				out[i] = flows[f]
 			}
-			return out
+			return types.NewRefValList(adapter, out)
 		}
-		d.comps = make([]map[string]any, len(e.Components()))
+		d.comps = make([]ref.Val, len(e.Components()))
 		for i, c := range e.Components() {
 			base := shallow[c.ID]
-			m := make(map[string]any, len(base)+2)
+			m := make(view, len(base)+2)
 			for k, v := range base {
 				m[k] = v
 			}
 			m["incoming"] = list(e.Incoming(c.ID))
 			m["outgoing"] = list(e.Outgoing(c.ID))
-			d.comps[i] = m
+			d.comps[i] = celMap(m)
 		}
 	})
 	return d.comps
@@ -901,7 +929,7 @@ func (d *celData) components() []map[string]any {
 // boundaryMaps returns every trust boundary's view by id: its fields plus
 // parent, boundaries, network, components (directly inside) and nested
 // (boundaries directly inside).
-func (d *celData) boundaryMaps() map[string]map[string]any {
+func (d *celData) boundaryMaps() map[string]ref.Val {
 	d.boundOnce.Do(func() {
 		e := d.e
 		comps, nested := map[string][]string{}, map[string][]string{}
@@ -917,15 +945,15 @@ func (d *celData) boundaryMaps() map[string]map[string]any {
 				nested[p] = append(nested[p], b.ID)
 			}
 		}
-		d.bounds = make(map[string]map[string]any, len(e.Ix.Boundaries))
+		d.bounds = make(map[string]ref.Val, len(e.Ix.Boundaries))
 		for id, b := range e.Ix.Boundaries {
 			m := fieldsOf(reflect.ValueOf(b).Elem())
-			m["parent"] = e.Ix.Parent[id]
-			m["boundaries"] = nonNil(e.Ix.BoundaryChain(id))
-			m["network"] = b.Type.Network()
-			m["components"] = nonNil(comps[id])
-			m["nested"] = nonNil(nested[id])
-			d.bounds[id] = m
+			m["parent"] = types.String(e.Ix.Parent[id])
+			m["boundaries"] = celStrings(e.Ix.BoundaryChain(id))
+			m["network"] = types.Bool(b.Type.Network())
+			m["components"] = celStrings(comps[id])
+			m["nested"] = celStrings(nested[id])
+			d.bounds[id] = celMap(m)
 		}
 	})
 	return d.bounds
@@ -933,34 +961,27 @@ func (d *celData) boundaryMaps() map[string]map[string]any {
 
 // modelMap returns the view of the model as a whole: system (its fields),
 // counts, and controls (the declared controls).
-func (d *celData) modelMap() map[string]any {
+func (d *celData) modelMap() ref.Val {
 	d.modelOnce.Do(func() {
 		m := d.e.M
-		controls := make([]any, len(m.Controls))
+		controls := make([]ref.Val, len(m.Controls))
 		for i := range m.Controls {
-			controls[i] = fieldsOf(reflect.ValueOf(&m.Controls[i]).Elem())
+			controls[i] = celMap(fieldsOf(reflect.ValueOf(&m.Controls[i]).Elem()))
 		}
-		d.model = map[string]any{
-			"system": fieldsOf(reflect.ValueOf(&m.System).Elem()),
-			"counts": map[string]any{
-				"components": int64(len(m.Components)),
-				"flows":      int64(len(m.Flows)),
-				"data":       int64(len(m.Data)),
-				"boundaries": int64(len(m.TrustBoundaries)),
-				"controls":   int64(len(m.Controls)),
-				"threats":    int64(len(m.Threats)),
-			},
-			"controls": controls,
-		}
+		d.model = celMap(view{
+			"system": celMap(fieldsOf(reflect.ValueOf(&m.System).Elem())),
+			"counts": celMap(view{
+				"components": types.Int(len(m.Components)),
+				"flows":      types.Int(len(m.Flows)),
+				"data":       types.Int(len(m.Data)),
+				"boundaries": types.Int(len(m.TrustBoundaries)),
+				"controls":   types.Int(len(m.Controls)),
+				"threats":    types.Int(len(m.Threats)),
+			}),
+			"controls": types.NewRefValList(adapter, controls),
+		})
 	})
 	return d.model
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 // yamlFields caches, per struct type, the exported fields with a YAML key.
@@ -990,60 +1011,60 @@ func fieldsFor(t reflect.Type) []yamlField {
 
 var dateType = reflect.TypeOf(model.Date{})
 
-// fieldsOf returns a struct's fields by YAML key as CEL-friendly values:
-// text, bool, int64, lists of text and nested maps. Unset fields are present
-// with their zero value, so conditions never fail on a missing key.
-func fieldsOf(v reflect.Value) map[string]any {
+// fieldsOf returns a struct's fields by YAML key as CEL values: text, bool,
+// int, lists and nested maps. Unset fields are present with their zero
+// value, so conditions never fail on a missing key.
+func fieldsOf(v reflect.Value) view {
 	fields := fieldsFor(v.Type())
-	m := make(map[string]any, len(fields)+12)
+	m := make(view, len(fields)+12)
 	for _, f := range fields {
 		m[f.key] = celValue(v.Field(f.index))
 	}
 	return m
 }
 
-func celValue(v reflect.Value) any {
+func celValue(v reflect.Value) ref.Val {
 	if v.Type() == dateType {
 		d := v.Interface().(model.Date)
 		if d.IsZero() {
-			return ""
+			return types.String("")
 		}
-		return d.String()
+		return types.String(d.String())
 	}
 	switch v.Kind() {
 	case reflect.String:
-		return v.String()
+		return types.String(v.String())
 	case reflect.Bool:
-		return v.Bool()
+		return types.Bool(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return v.Int()
+		return types.Int(v.Int())
 	case reflect.Pointer:
 		if v.IsNil() {
-			return nil
+			return types.NullValue
 		}
 		return celValue(v.Elem())
 	case reflect.Struct:
-		return fieldsOf(v)
+		return celMap(fieldsOf(v))
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.String {
 			out := make([]string, v.Len())
 			for i := range out {
 				out[i] = v.Index(i).String()
 			}
-			return out
+			return celStrings(out)
 		}
-		out := make([]any, v.Len())
+		out := make([]ref.Val, v.Len())
 		for i := range out {
 			out[i] = celValue(v.Index(i))
 		}
-		return out
+		return types.NewRefValList(adapter, out)
 	case reflect.Map:
-		out := make(map[string]any, v.Len())
+		out := make(view, v.Len())
 		iter := v.MapRange()
 		for iter.Next() {
 			out[fmt.Sprint(iter.Key().Interface())] = celValue(iter.Value())
 		}
-		return out
+		return celMap(out)
 	}
-	return nil
+	return types.NullValue
 }

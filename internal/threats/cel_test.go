@@ -375,3 +375,26 @@ func TestCustomRulesDocExamples(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCustomRuleEval measures condition evaluation alone over the
+// 10,000-component model: the element views are built before the timer starts.
+func BenchmarkCustomRuleEval(b *testing.B) {
+	rules := loadExamples(b)
+	e := NewEnv(benchModel(10_000))
+	n := 0
+	emit := func(Hit) { n++ }
+	for _, r := range rules {
+		r.Check(e, emit)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		n = 0
+		for _, r := range rules {
+			r.Check(e, emit)
+		}
+	}
+	if n == 0 {
+		b.Fatal("no hits")
+	}
+}
