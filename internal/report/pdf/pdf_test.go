@@ -1,0 +1,135 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
+
+func analyse(t testing.TB, path string) *analysis.Result {
+	t.Helper()
+	m, problems, err := model.Load(context.Background(), path, model.Options{})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("%s is invalid: %v", path, errs)
+	}
+	return analysis.Analyze(m, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
+}
+
+// tool finds a poppler utility; outside CI the test skips without it, in CI it fails.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed (CI must install poppler-utils)", name)
+	}
+	t.Skipf("%s is not installed; apt-get install poppler-utils to run this test", name)
+	return ""
+}
+
+func writePDF(t *testing.T, r *analysis.Result, opts Options) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, r, opts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+		t.Fatalf("output does not start with %%PDF-: %q", buf.Bytes()[:min(16, buf.Len())])
+	}
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestPDFTextHasEveryThreat(t *testing.T) {
+	pdftotext := tool(t, "pdftotext")
+	r := analyse(t, example)
+	if len(r.Findings) == 0 {
+		t.Fatal("the example yields no threats; the test would prove nothing")
+	}
+	path := writePDF(t, r, Options{})
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	text := string(out)
+	for _, f := range r.Findings {
+		if !strings.Contains(text, f.ID) {
+			t.Errorf("PDF text lacks threat %s", f.ID)
+		}
+	}
+	for _, w := range []string{"THREAT MODEL REPORT", r.System.Name, "Contents", "Executive summary", "Risk heatmap",
+		"Data-flow diagram", "Threat register", "Threat details", "Attack paths", "Data assets", "Model summary"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("PDF text lacks %q", w)
+		}
+	}
+	// Every page after the cover is numbered "Page N of M", and the contents
+	// list the sections with the pages they start on.
+	pages := strings.Count(text, "\f")
+	numbers := regexp.MustCompile(`Page (\d+) of (\d+)`).FindAllStringSubmatch(text, -1)
+	if len(numbers) != pages-1 {
+		t.Errorf("%d page numbers for %d pages", len(numbers), pages)
+	}
+	for i, n := range numbers {
+		if n[1] != strconv.Itoa(i+2) || n[2] != strconv.Itoa(pages) {
+			t.Errorf("page footer %q, want Page %d of %d", n[0], i+2, pages)
+			break
+		}
+	}
+	toc := regexp.MustCompile(`(?m)^\d\.\s+Executive summary\s*\.*\s*(\d+)`).FindStringSubmatch(text)
+	if toc == nil || toc[1] != "3" {
+		t.Errorf("contents do not put the executive summary on page 3: %v", toc)
+	}
+}
+
+func TestPDFEmbedsDiagram(t *testing.T) {
+	pdfimages := tool(t, "pdfimages")
+	r := analyse(t, example)
+	tests := []struct {
+		name   string
+		opts   Options
+		images int
+	}{
+		{"with diagram", Options{}, 1},
+		{"without diagram", Options{NoDiagram: true}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writePDF(t, r, tt.opts)
+			out, err := exec.Command(pdfimages, "-list", path).Output()
+			if err != nil {
+				t.Fatalf("pdfimages: %v", err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			if got := len(lines) - 2; got < tt.images || (tt.images == 0 && got != 0) {
+				t.Errorf("%d images in the PDF, want %d:\n%s", got, tt.images, out)
+			}
+		})
+	}
+}
+
+func TestPDFNeedsModel(t *testing.T) {
+	if err := Write(context.Background(), &bytes.Buffer{}, &analysis.Result{}, Options{}); err == nil {
+		t.Error("a result without a model rendered without error")
+	}
+}

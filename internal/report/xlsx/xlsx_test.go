@@ -1,0 +1,176 @@
+package xlsx
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
+
+func analyse(t testing.TB, path string) *analysis.Result {
+	t.Helper()
+	m, problems, err := model.Load(context.Background(), path, model.Options{})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("%s is invalid: %v", path, errs)
+	}
+	return analysis.Analyze(m, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
+}
+
+func readBack(t *testing.T, r *analysis.Result) *excelize.File {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatalf("the workbook does not open: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func TestWorkbookHasEveryThreat(t *testing.T) {
+	r := analyse(t, example)
+	if len(r.Findings) == 0 {
+		t.Fatal("the example yields no threats; the test would prove nothing")
+	}
+	f := readBack(t, r)
+	if got, want := f.GetSheetList(), []string{SheetThreats, SheetData, SheetComponents, SheetTreatments}; !slices.Equal(got, want) {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	rows, err := f.GetRows(SheetThreats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(r.Findings)+1 {
+		t.Errorf("%d threat rows, want %d", len(rows)-1, len(r.Findings))
+	}
+	header := rows[0]
+	col := func(name string) int {
+		i := slices.Index(header, name)
+		if i < 0 {
+			t.Fatalf("Threats header lacks %q: %v", name, header)
+		}
+		return i
+	}
+	idCol, sevCol, statusCol := col("ID"), col("Residual severity"), col("Status")
+	byID := map[string][]string{}
+	for _, row := range rows[1:] {
+		byID[row[idCol]] = row
+	}
+	for _, fd := range r.Findings {
+		row, ok := byID[fd.ID]
+		if !ok {
+			t.Errorf("Threats sheet lacks %s", fd.ID)
+			continue
+		}
+		if row[sevCol] != string(fd.Residual.Severity) || row[statusCol] != string(fd.Treatment.Status) {
+			t.Errorf("%s: severity %q status %q, want %q %q", fd.ID, row[sevCol], row[statusCol], fd.Residual.Severity, fd.Treatment.Status)
+		}
+	}
+}
+
+func TestWorkbookFeatures(t *testing.T) {
+	r := analyse(t, example)
+	f := readBack(t, r)
+
+	for _, sheet := range []string{SheetThreats, SheetData, SheetComponents, SheetTreatments} {
+		panes, err := f.GetPanes(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("%s: header row is not frozen: %+v", sheet, panes)
+		}
+	}
+	// Autofilter: a defined name _xlnm._FilterDatabase per sheet.
+	filters := 0
+	for _, dn := range f.GetDefinedName() {
+		if dn.Name == "_xlnm._FilterDatabase" {
+			filters++
+		}
+	}
+	if filters != 4 {
+		t.Errorf("%d autofilters, want one per sheet (4)", filters)
+	}
+	for _, sheet := range []string{SheetThreats, SheetTreatments} {
+		dvs, err := f.GetDataValidations(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dvs) != 1 || dvs[0].Type != "list" || !strings.Contains(dvs[0].Formula1, "accepted") {
+			t.Errorf("%s: status drop-down missing: %+v", sheet, dvs)
+		}
+	}
+	// The residual severity cell of a critical threat is filled with the critical colour.
+	rows, err := f.GetRows(SheetThreats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for i, row := range rows[1:] {
+		sev := model.Severity(row[11])
+		if sev.Rank() == 0 {
+			continue
+		}
+		cell := "L" + strconv.Itoa(i+2)
+		id, err := f.GetCellStyle(SheetThreats, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[model.Severity]string{"low": "DCFCE7", "medium": "FEF9C3", "high": "FFEDD5", "critical": "FEE2E2"}[sev]
+		if len(st.Fill.Color) == 0 || !strings.EqualFold(st.Fill.Color[0], want) {
+			t.Errorf("%s (%s) fill %v, want %s", cell, sev, st.Fill.Color, want)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Error("no severity cells were checked")
+	}
+	data, err := f.GetRows(SheetData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) != len(r.Model.Data)+1 {
+		t.Errorf("%d data rows, want %d", len(data)-1, len(r.Model.Data))
+	}
+	comps, err := f.GetRows(SheetComponents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(comps) != len(r.Model.Components)+1 {
+		t.Errorf("%d component rows, want %d", len(comps)-1, len(r.Model.Components))
+	}
+	treats, err := f.GetRows(SheetTreatments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(treats) != len(r.Model.Treatments)+1 {
+		t.Errorf("%d treatment rows, want %d", len(treats)-1, len(r.Model.Treatments))
+	}
+}
+
+func TestWorkbookNeedsModel(t *testing.T) {
+	if err := Write(&bytes.Buffer{}, &analysis.Result{}); err == nil {
+		t.Error("a result without a model rendered without error")
+	}
+}
