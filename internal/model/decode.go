@@ -313,13 +313,22 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 	base := v.Len()
 	out := reflect.MakeSlice(v.Type(), base+len(n.Content), base+len(n.Content))
 	reflect.Copy(out, v)
+	// Elements (structs) that are not mappings are reported and left out,
+	// so that validation never sees an element without a position.
+	structs := v.Type().Elem().Kind() == reflect.Struct && v.Type().Elem() != dateType
+	kept := base
 	for i, item := range n.Content {
-		d.decode(item, out.Index(base+i), path.item(i))
+		d.decode(item, out.Index(kept), path.item(i))
 		if d.aborted {
 			break
 		}
+		if r := d.resolve(item); !structs || r.Kind == yaml.MappingNode || isNull(r) {
+			kept++
+		} else {
+			out.Index(kept).SetZero()
+		}
 	}
-	v.Set(out)
+	v.Set(out.Slice(0, kept))
 }
 
 func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {

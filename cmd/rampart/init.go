@@ -1,0 +1,384 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+func init() { extraCommands = append(extraCommands, newInitCmd) }
+
+// initAnswers are what the starter model is made from.
+type initAnswers struct {
+	Name           string
+	Owner          string
+	RiskOwner      string
+	InternetFacing bool
+	PersonalData   bool
+}
+
+func newInitCmd() *cobra.Command {
+	var (
+		force bool
+		ans   = initAnswers{Name: "My system", Owner: "my-team", RiskOwner: "risk-owner", InternetFacing: true}
+	)
+	cmd := &cobra.Command{
+		Use:   "init [FILE]",
+		Short: "Write a commented starter model (default rampart.yaml)",
+		Long: `Init writes a small, commented model that validates clean, to start from.
+On a terminal it asks a few questions; otherwise it takes the flags. It never
+overwrites an existing file unless --force is given.`,
+		Example: `  rampart init
+  rampart init --name "Payments API" --owner team-payments --risk-owner jane.doe --personal-data
+  rampart init services/billing.yaml --internet-facing=false`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := "rampart.yaml"
+			if len(args) == 1 {
+				path = args[0]
+			}
+			if !force {
+				if _, err := os.Stat(path); err == nil {
+					return fail(exitUsage, fmt.Errorf("%s already exists (use --force to overwrite it)", path))
+				} else if !errors.Is(err, fs.ErrNotExist) {
+					return fail(exitUsage, fmt.Errorf("check %s: %w", path, err))
+				}
+			}
+			if inputIsTerminal(cmd.InOrStdin()) {
+				var err error
+				ans, err = askInit(cmd.InOrStdin(), cmd.OutOrStdout(), ans, cmd.Flags().Changed)
+				if err != nil {
+					return fail(exitUsage, fmt.Errorf("read answers: %w", err))
+				}
+			}
+			data, err := starterModel(ans, filepath.Base(path))
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			// The starter must itself be valid: check before writing.
+			if _, problems, err := model.LoadBytes(cmd.Context(), path, data, model.Options{}); err != nil || len(problems) > 0 {
+				return fail(exitUsage, fmt.Errorf("the starter model for these answers is not valid (please report this): %v %v", err, problems))
+			}
+			if err := writeFileAtomic(path, data, force); err != nil {
+				return fail(exitUsage, err)
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "wrote %s\n", path)
+			fmt.Fprintf(out, "next: edit it to describe your system, then run 'rampart validate %s'\n", path)
+			fmt.Fprintf(out, "editor completion: rampart schema > %s\n", filepath.Join(filepath.Dir(path), "rampart.schema.json"))
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&force, "force", false, "overwrite FILE if it exists")
+	f.StringVar(&ans.Name, "name", ans.Name, "system name")
+	f.StringVar(&ans.Owner, "owner", ans.Owner, "accountable team")
+	f.StringVar(&ans.RiskOwner, "risk-owner", ans.RiskOwner, "person who may accept risk (senior risk owner)")
+	f.BoolVar(&ans.InternetFacing, "internet-facing", ans.InternetFacing, "the system is reachable from the internet")
+	f.BoolVar(&ans.PersonalData, "personal-data", ans.PersonalData, "the system holds personal data")
+	return cmd
+}
+
+// inputIsTerminal reports whether r is an interactive terminal.
+func inputIsTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// askInit asks for each answer not already given as a flag, offering the
+// current value as the default.
+func askInit(in io.Reader, out io.Writer, ans initAnswers, given func(string) bool) (initAnswers, error) {
+	rd := bufio.NewReader(in)
+	ask := func(question, def string) (string, error) {
+		fmt.Fprintf(out, "%s [%s]: ", question, def)
+		line, err := rd.ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			if errors.Is(err, io.EOF) {
+				return def, nil
+			}
+			return "", err
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			return line, nil
+		}
+		return def, nil
+	}
+	yesNo := func(question string, def bool) (bool, error) {
+		d := "y/N"
+		if def {
+			d = "Y/n"
+		}
+		for {
+			a, err := ask(question, d)
+			if err != nil {
+				return def, err
+			}
+			if a == d {
+				return def, nil // no answer: the default
+			}
+			switch strings.ToLower(a) {
+			case "y", "yes":
+				return true, nil
+			case "n", "no":
+				return false, nil
+			}
+			fmt.Fprintln(out, "please answer y or n")
+		}
+	}
+	var err error
+	for _, q := range []struct {
+		flag, question string
+		v              *string
+	}{
+		{"name", "System name", &ans.Name},
+		{"owner", "Owning team", &ans.Owner},
+		{"risk-owner", "Risk owner (who may accept risk)", &ans.RiskOwner},
+	} {
+		if !given(q.flag) {
+			if *q.v, err = ask(q.question, *q.v); err != nil {
+				return ans, err
+			}
+		}
+	}
+	if !given("internet-facing") {
+		if ans.InternetFacing, err = yesNo("Is it reachable from the internet?", ans.InternetFacing); err != nil {
+			return ans, err
+		}
+	}
+	if !given("personal-data") {
+		if ans.PersonalData, err = yesNo("Does it hold personal data?", ans.PersonalData); err != nil {
+			return ans, err
+		}
+	}
+	return ans, nil
+}
+
+// slug turns a name into an id: lower case letters, digits and dashes.
+func slug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimSuffix(b.String(), "-")
+	if s == "" {
+		return "my-system"
+	}
+	return s
+}
+
+// yamlString renders s as a YAML scalar: double-quoted JSON is valid YAML
+// and safe whatever the text holds.
+func yamlString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+var plainRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._@-]*$`)
+
+// personID renders a person or team name: plain when it is a simple word
+// YAML reads as a string, quoted otherwise.
+func personID(s string) string {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null":
+		return yamlString(s)
+	}
+	if plainRE.MatchString(s) {
+		return s
+	}
+	return yamlString(s)
+}
+
+// comment renders s on one comment line.
+func comment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+var starterTmpl = template.Must(template.New("starter").Funcs(template.FuncMap{"q": yamlString, "p": personID, "c": comment}).Parse(
+	`# yaml-language-server: $schema=rampart.schema.json
+#
+# Threat model of {{c .Name}}, written as code.
+#
+# Started with 'rampart init'. Replace the example components and flows with
+# your system's, then check the model:
+#
+#   rampart validate {{c .File}}
+#
+# Completion and inline errors in your editor: run
+#   rampart schema > rampart.schema.json
+# next to this file (the first line of this file points at it).
+rampart: 1
+
+system:
+  id: {{.ID}}
+  name: {{q .Name}}
+  owner: {{p .Owner}}           # the accountable team
+  risk_owner: {{p .RiskOwner}}  # the one person who may accept risk
+  classification: internal
+
+# The most severe risk the system may carry untreated (low, medium, high, critical).
+risk_appetite:
+  max_severity: medium
+{{- if .PersonalData}}
+  by_category:
+    privacy: low                # personal data: stricter
+{{- end}}
+
+# Data the system handles. Classification drives the impact of threats.
+data:
+{{- if .PersonalData}}
+  - id: personal-data
+    name: Personal data of users
+    classification: confidential
+    cia: { confidentiality: high, integrity: high, availability: medium }
+    personal: true
+    quantity: many
+{{- end}}
+  - id: business-data
+    name: Business records
+    classification: internal
+    cia: { confidentiality: medium, integrity: high, availability: medium }
+
+# Processes, data stores and external entities. Types: run 'rampart schema'
+# or see docs/model.md.
+components:
+  - id: users
+    name: {{if .InternetFacing}}Users on the internet{{else}}Staff on the corporate network{{end}}
+    type: user
+    human_use: true
+  - id: web-app
+    name: Web application
+    type: web-application
+    internet_facing: {{.InternetFacing}}
+    custom_code: true
+    authentication: {{if .InternetFacing}}session{{else}}oidc{{end}}
+    processes: [{{if .PersonalData}}personal-data, {{end}}business-data]
+    controls: [tls{{if .InternetFacing}}, waf{{end}}]
+  - id: database
+    name: Database
+    type: database
+    technology: postgresql
+    stores: [{{if .PersonalData}}personal-data, {{end}}business-data]
+    encryption_at_rest: platform
+    controls: [backup]
+
+# Trust boundaries group what trusts each other; they may nest.
+trust_boundaries:
+  - id: production
+    name: Production environment
+    type: {{if .InternetFacing}}cloud-account{{else}}network-on-premises{{end}}
+    contains: [web-app, database]
+
+# Data flows: the caller is 'from'.
+flows:
+  - id: users-to-web-app
+    from: users
+    to: web-app
+    protocol: https
+    authentication: {{if .InternetFacing}}session{{else}}oidc{{end}}
+    authorization: enduser
+    data_sent: [{{if .PersonalData}}personal-data, {{end}}business-data]
+    data_received: [{{if .PersonalData}}personal-data, {{end}}business-data]
+  - id: web-app-to-database
+    from: web-app
+    to: database
+    protocol: sql
+    encryption: tls
+    authentication: password
+    authorization: technical-user
+    data_sent: [{{if .PersonalData}}personal-data, {{end}}business-data]
+    data_received: [{{if .PersonalData}}personal-data, {{end}}business-data]
+
+# Your own controls, and the state of catalog controls (planned/implemented).
+controls:
+  - id: waf
+    status: {{if .InternetFacing}}implemented{{else}}planned{{end}}
+
+# Threats you know of, next to the ones Rampart identifies:
+# threats:
+#   - id: T1
+#     title: Stolen admin session
+#     stride: [spoofing]
+#     targets: [web-app]
+
+# The risk register, keyed by threat id:
+# treatments:
+#   - threat: T1
+#     status: mitigating        # open, mitigating, mitigated, accepted, transferred, avoided, false-positive
+#     owner: {{c .Owner}}
+#     due: 2027-01-31
+`))
+
+// starterModel renders the starter model for the answers.
+func starterModel(ans initAnswers, file string) ([]byte, error) {
+	var buf bytes.Buffer
+	err := starterTmpl.Execute(&buf, struct {
+		initAnswers
+		ID, File string
+	}{ans, slug(ans.Name), file})
+	if err != nil {
+		return nil, fmt.Errorf("render starter model: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so that path never holds a half-written file.
+// Without overwrite, it fails if path exists.
+func writeFileAtomic(path string, data []byte, overwrite bool) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if !overwrite {
+		// Link fails if path exists, closing the window between the
+		// earlier check and the rename.
+		if err := os.Link(tmp.Name(), path); err == nil {
+			return nil
+		} else if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s already exists (use --force to overwrite it)", path)
+		}
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// runIn runs the CLI in-process with stdin text and returns the exit code
+// and outputs.
+func runIn(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestInitWritesValidModels(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		want  []string // text the model must contain
+	}{
+		{"defaults", nil, []string{"id: my-system", "internet_facing: true", "waf"}},
+		{"internal with personal data", []string{"--internet-facing=false", "--personal-data"},
+			[]string{"internet_facing: false", "personal: true", "privacy: low", "network-on-premises"}},
+		{"internet facing with personal data", []string{"--personal-data", "--name", "Payments API", "--owner", "team-payments", "--risk-owner", "jane.doe"},
+			[]string{"id: payments-api", `name: "Payments API"`, "owner: team-payments", "risk_owner: jane.doe", "personal: true"}},
+		{"awkward text", []string{"--name", "Billing: \"v2\"\n# injected: true", "--owner", "yes", "--risk-owner", "Jane Doe <jane@example.com>"},
+			[]string{"id: billing-v2-injected-true", `owner: "yes"`, `risk_owner: "Jane Doe \u003cjane@example.com\u003e"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "rampart.yaml")
+			code, stdout, stderr := runIn(t, "", append([]string{"init", path}, tc.flags...)...)
+			if code != exitOK {
+				t.Fatalf("exit %d, stderr: %s", code, stderr)
+			}
+			if !strings.Contains(stdout, "wrote "+path) {
+				t.Errorf("stdout %q does not say what was written", stdout)
+			}
+			m, problems, err := model.Load(context.Background(), path, model.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(problems) > 0 {
+				t.Fatalf("starter model has problems:\n%s", problems.Error())
+			}
+			if m.System.ID == "" || len(m.Components) == 0 || len(m.Flows) == 0 {
+				t.Errorf("starter model is empty")
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(data), w) {
+					t.Errorf("model lacks %q:\n%s", w, data)
+				}
+			}
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			if len(entries) != 1 {
+				t.Errorf("init left %d files in the directory, want only the model", len(entries))
+			}
+		})
+	}
+}
+
+func TestInitRefusesToOverwrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "rampart.yaml")
+	if err := os.WriteFile(path, []byte("mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runIn(t, "", "init", path)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr, "already exists") || !strings.Contains(stderr, "--force") {
+		t.Errorf("stderr %q does not explain the refusal", stderr)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "mine\n" {
+		t.Errorf("file was changed to %q", data)
+	}
+	code, _, stderr = runIn(t, "", "init", "--force", path)
+	if code != exitOK {
+		t.Fatalf("--force: exit %d, stderr %s", code, stderr)
+	}
+	if data, _ := os.ReadFile(path); !strings.HasPrefix(string(data), "# yaml-language-server") {
+		t.Errorf("--force did not write the starter model: %q", data)
+	}
+}
+
+func TestInitDefaultFileName(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if code, _, stderr := runIn(t, "", "init"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rampart.yaml")); err != nil {
+		t.Errorf("rampart.yaml not written: %v", err)
+	}
+}
+
+func TestAskInit(t *testing.T) {
+	defaults := initAnswers{Name: "My system", Owner: "my-team", RiskOwner: "risk-owner", InternetFacing: true}
+	none := func(string) bool { return false }
+	var out bytes.Buffer
+	got, err := askInit(strings.NewReader("Shop\n\nmaria\nmaybe\nn\nyes\n"), &out, defaults, none)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := initAnswers{Name: "Shop", Owner: "my-team", RiskOwner: "maria", InternetFacing: false, PersonalData: true}
+	if got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if !strings.Contains(out.String(), "please answer y or n") || !strings.Contains(out.String(), "System name [My system]") {
+		t.Errorf("prompts: %q", out.String())
+	}
+	// Flags already given are not asked; end of input keeps the defaults.
+	given := func(f string) bool { return f == "name" }
+	got, err = askInit(strings.NewReader(""), &bytes.Buffer{}, defaults, given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != defaults {
+		t.Errorf("empty input: got %+v, want the defaults", got)
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"Payments API": "payments-api", "  --x--  ": "x", "": "my-system", "Ünïcode 2": "n-code-2", "a/b_c": "a-b-c",
+	} {
+		if got := slug(in); got != want {
+			t.Errorf("slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
