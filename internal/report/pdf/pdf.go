@@ -123,7 +123,7 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 		return fmt.Errorf("pdf report: %w", d.err)
 	}
 	var buf bytes.Buffer
-	if err := d.pdf.Write(&buf); err != nil {
+	if _, err := d.pdf.WriteTo(&buf); err != nil {
 		return fmt.Errorf("pdf report: %w", err)
 	}
 	if _, err := w.Write(buf.Bytes()); err != nil {
