@@ -398,3 +398,34 @@ func BenchmarkCustomRuleEval(b *testing.B) {
 		b.Fatal("no hits")
 	}
 }
+
+// TestCustomRulesConcurrent runs the same custom rules over two models at
+// once (run with -race): each analysis must see its own model's views.
+func TestCustomRulesConcurrent(t *testing.T) {
+	rules := loadExamples(t)
+	models := []*model.Model{load(t, exampleModel), benchModel(300)}
+	want := make([]int, len(models))
+	for i, m := range models {
+		want[i] = len(Identify(m, rules))
+	}
+	errs := make(chan string, 40)
+	done := make(chan struct{})
+	for g := 0; g < 8; g++ {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for k := 0; k < 5; k++ {
+				i := (g + k) % len(models)
+				if got := len(Identify(models[i], rules)); got != want[i] {
+					errs <- fmt.Sprintf("model %d: %d threats, want %d", i, got, want[i])
+				}
+			}
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
