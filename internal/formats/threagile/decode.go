@@ -375,7 +375,11 @@ func (o *obj) enum(key string, allowed []string, required bool) string {
 			if n != nil {
 				at = n
 			}
-			o.r.errf(at, path, "allowed values: "+strings.Join(allowed, ", "), "missing required key '%s'", key)
+			hint := "allowed values: " + strings.Join(allowed, ", ")
+			if len(allowed) > 12 {
+				hint = "see Threagile's schema for the allowed values, e.g. " + strings.Join(allowed[:4], ", ")
+			}
+			o.r.errf(at, path, hint, "missing required key '%s'", key)
 		}
 		return ""
 	}
@@ -384,7 +388,7 @@ func (o *obj) enum(key string, allowed []string, required bool) string {
 			return a
 		}
 	}
-	hint := model.Suggest(v, allowed)
+	hint := suggest(v, allowed)
 	msg := "unknown value '%s' for %s, expected one of " + strings.Join(allowed, ", ")
 	if len(allowed) > 12 {
 		msg = "unknown value '%s' for %s, expected one of " + strings.Join(allowed[:12], ", ") + ", ..."
@@ -419,7 +423,50 @@ func (o *obj) unknown(known []string) {
 		if o.used[k] {
 			continue
 		}
-		hint := model.Suggest(k, known)
+		hint := suggest(k, known)
 		o.r.warnf(o.fields[k].key, joinPath(o.path, k), hint, "unknown key '%s' is ignored", k)
 	}
+}
+
+// suggest is model.Suggest preferring, among equally close words, one with
+// the same first letter ("htps" suggests "https", not "ftps").
+func suggest(word string, candidates []string) string {
+	if word == "" {
+		return ""
+	}
+	var same []string
+	for _, c := range candidates {
+		if c != "" && c[0] == word[0] {
+			same = append(same, c)
+		}
+	}
+	if h := model.Suggest(word, same); h != "" {
+		if all := model.Suggest(word, candidates); all != "" && dist(word, all) < dist(word, h) {
+			return all
+		}
+		return h
+	}
+	return model.Suggest(word, candidates)
+}
+
+// dist is the edit distance between a word and the quoted word in a hint.
+func dist(word, hint string) int {
+	c := strings.TrimSuffix(strings.TrimPrefix(hint, "did you mean '"), "'?")
+	prev := make([]int, len(c)+1)
+	cur := make([]int, len(c)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(word); i++ {
+		cur[0] = i
+		for j := 1; j <= len(c); j++ {
+			cost := 1
+			if word[i-1] == c[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(c)]
 }

@@ -41,6 +41,8 @@ type Mapping struct {
 	Risks map[string][]string
 	// Keys lists the risk_tracking keys in file order.
 	Keys []string
+	// Shadowed marks keys whose every threat is tracked by a more specific key.
+	Shadowed map[string]bool
 	// Links counts the communication links (whose ids all change).
 	Links int
 }
@@ -67,6 +69,10 @@ func (mp *Mapping) Notes(file string) []string {
 		out = append(out, "Threagile risk_tracking keys and the treatments they became:")
 		for _, k := range mp.Keys {
 			ids := mp.Risks[k]
+			if len(ids) == 0 && mp.Shadowed[k] {
+				out = append(out, "  "+k+" -> (every threat it matches is tracked by a more specific key)")
+				continue
+			}
 			if len(ids) == 0 {
 				out = append(out, "  "+k+" -> (not carried: matches no threat Rampart identifies)")
 				continue
@@ -187,7 +193,7 @@ type builder struct {
 func newBuilder(ctx context.Context, imp *Importer) *builder {
 	return &builder{
 		ctx: ctx, imp: imp, m: &model.Model{Rampart: model.SchemaVersion},
-		mapping: Mapping{IDs: map[string]string{}, Risks: map[string][]string{}},
+		mapping: Mapping{IDs: map[string]string{}, Risks: map[string][]string{}, Shadowed: map[string]bool{}},
 		chain:   map[string]bool{}, seen: map[string]string{}, singles: map[string]single{},
 		dataID: map[string]string{}, assetID: map[string]string{}, boundaryID: map[string]string{},
 		runtimeID: map[string]string{}, linkID: map[string]string{}, firstPos: map[string]model.Pos{},
@@ -234,6 +240,11 @@ func syntaxProblem(name string, data []byte, err error) model.Problem {
 	p := model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
+		if strings.HasPrefix(m[2], "did not find expected") {
+			// The YAML parser reports these on the line before (it counts
+			// the lines of its parser errors from zero).
+			line++
+		}
 		p.Pos.Line = line
 		p.Message = "YAML syntax error: " + m[2]
 		text := lineOf(data, line)
@@ -341,13 +352,14 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	for _, e := range top.entries("risk_tracking", "risk tracking entry") {
 		b.riskTracking(r, e)
 	}
+	includes := top.list("includes")
 	top.unknown(topKeys)
 	if r.aborted {
 		return
 	}
 	// Includes are read after the including file, relative to it.
 	dir := filepath.Dir(name)
-	for i, inc := range top.list("includes") {
+	for i, inc := range includes {
 		ref := pendingRef{id: inc.v, pos: r.pos(inc.n), path: "includes[" + strconv.Itoa(i) + "]"}
 		b.include(dir, inc.v, ref)
 	}
@@ -453,7 +465,7 @@ func (b *builder) header(r *reader, top *obj, root bool) {
 		b.m.System.Name = v
 		b.m.System.ID = sanitize(slug(v))
 		b.m.System.SetPos(top.at("title"), "title")
-	} else if root && strings.TrimSpace(top.str("title")) == "" {
+	} else if root && !top.has("title") {
 		r.errf(top.n, "", "give the model a title", "missing required key 'title'")
 	}
 	if v := b.setSingle(r, top, "date"); v != "" {
@@ -736,7 +748,7 @@ func (b *builder) technicalAsset(r *reader, e entry) {
 		}
 		if !ok {
 			r.errf(it.n, joinPath(o.path, "data_formats_accepted")+"["+strconv.Itoa(i)+"]",
-				model.Suggest(v, []string{"json", "xml", "serialization", "file", "csv"}),
+				suggest(v, []string{"json", "xml", "serialization", "file", "csv"}),
 				"unknown data format '%s', expected one of json, xml, serialization, file, csv", v)
 			continue
 		}
@@ -959,7 +971,7 @@ func (b *builder) resolveRef(ref pendingRef, ids map[string]string, what string)
 		b.errAt(ref, "", "empty reference, expected a %s id", what)
 		return "", false
 	}
-	b.errAt(ref, model.Suggest(ref.id, keysOf(ids)), "unknown %s '%s'", what, ref.id)
+	b.errAt(ref, suggest(ref.id, keysOf(ids)), "unknown %s '%s'", what, ref.id)
 	return "", false
 }
 
@@ -1223,6 +1235,9 @@ func (b *builder) treatments() {
 		}
 		sort.Strings(ids)
 		b.mapping.Risks[tr.key] = ids
+		if len(targets) > 0 && len(ids) == 0 {
+			b.mapping.Shadowed[tr.key] = true
+		}
 		switch {
 		case len(targets) == 0:
 			hint := "Rampart rules " + strings.Join(ruleList(rule), ", ") + " find no such threat in this model"
