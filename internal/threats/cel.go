@@ -288,10 +288,13 @@ func (l *ruleLoader) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	m.Category = d.str(values, "category")
 	m.References = d.strs(values, "references")
 	m.Threagile = d.strs(values, "threagile")
-	m.Mitigations = d.strs(values, "mitigations")
-	m.CWE = d.ints(values, "cwe")
-	m.CAPEC = d.ints(values, "capec")
-	m.ATTACK = d.strs(values, "attack")
+	var mitNodes, cweNodes, attackNodes, strideNodes []*yaml.Node
+	var stride []string
+	m.Mitigations, mitNodes = d.strNodes(values, "mitigations")
+	m.CWE, cweNodes = d.ints(values, "cwe")
+	m.CAPEC, _ = d.ints(values, "capec")
+	m.ATTACK, attackNodes = d.strNodes(values, "attack")
+	stride, strideNodes = d.strNodes(values, "stride")
 	m.Likelihood = d.rating(values, "likelihood")
 	m.Impact = d.rating(values, "impact")
 	condition := d.str(values, "condition")
@@ -313,9 +316,9 @@ func (l *ruleLoader) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	}
 	strideValues := model.STRIDE("").Values()
 	if v := values["stride"]; v != nil {
-		for i, s := range d.strs(values, "stride") {
+		for i, s := range stride {
 			if !contains(strideValues, s) {
-				l.add(f, itemNode(v, i), joinKey(path, "stride")+"["+strconv.Itoa(i)+"]", hintOr(model.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
+				l.add(f, strideNodes[i], itemPath(path, "stride", v, strideNodes[i]), hintOr(model.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
 				continue
 			}
 			m.STRIDE = append(m.STRIDE, model.STRIDE(s))
@@ -336,14 +339,14 @@ func (l *ruleLoader) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	if v := values["attack"]; v != nil {
 		for i, t := range m.ATTACK {
 			if !techniquePattern.MatchString(t) {
-				l.add(f, itemNode(v, i), joinKey(path, "attack")+"["+strconv.Itoa(i)+"]", "write technique ids like T1190 or T1552.001", "'%s' is not an ATT&CK technique id", t)
+				l.add(f, attackNodes[i], itemPath(path, "attack", v, attackNodes[i]), "write technique ids like T1190 or T1552.001", "'%s' is not an ATT&CK technique id", t)
 			}
 		}
 	}
 	if v := values["cwe"]; v != nil {
 		for i, id := range m.CWE {
 			if catalog.CWEName(id) == "" {
-				l.warn(f, itemNode(v, i), joinKey(path, "cwe")+"["+strconv.Itoa(i)+"]", "check the number at https://cwe.mitre.org", "CWE-%d is not in the CWE catalog %s", id, catalog.CWEVersion)
+				l.warn(f, cweNodes[i], itemPath(path, "cwe", v, cweNodes[i]), "check the number at https://cwe.mitre.org", "CWE-%d is not in the CWE catalog %s", id, catalog.CWEVersion)
 			}
 		}
 	}
@@ -351,7 +354,7 @@ func (l *ruleLoader) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		ids := catalog.ControlIDs()
 		for i, c := range m.Mitigations {
 			if _, ok := catalog.LookupControl(c); !ok {
-				l.warn(f, itemNode(v, i), joinKey(path, "mitigations")+"["+strconv.Itoa(i)+"]", hintOr(model.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
+				l.warn(f, mitNodes[i], itemPath(path, "mitigations", v, mitNodes[i]), hintOr(model.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
 			}
 		}
 	}
@@ -403,11 +406,14 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func itemNode(n *yaml.Node, i int) *yaml.Node {
-	if n.Kind == yaml.SequenceNode && i < len(n.Content) {
-		return n.Content[i]
+// itemPath is the key path of item inside the list node list, e.g. "stride[1]".
+func itemPath(path, key string, list, item *yaml.Node) string {
+	for i, n := range list.Content {
+		if n == item {
+			return joinKey(path, key) + "[" + strconv.Itoa(i) + "]"
+		}
 	}
-	return n
+	return joinKey(path, key)
 }
 
 // fieldDecoder reads typed values out of a rule's key nodes, reporting bad types.
@@ -434,35 +440,44 @@ func (d fieldDecoder) str(values map[string]*yaml.Node, key string) string {
 }
 
 func (d fieldDecoder) strs(values map[string]*yaml.Node, key string) []string {
+	out, _ := d.strNodes(values, key)
+	return out
+}
+
+// strNodes returns a list of text and the node of each item.
+func (d fieldDecoder) strNodes(values map[string]*yaml.Node, key string) ([]string, []*yaml.Node) {
 	n := values[key]
 	if n == nil {
-		return nil
+		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
 		d.l.add(d.f, n, joinKey(d.path, key), "write a list, e.g. "+key+": [a, b]", "expected a list, found %s", describeNode(n))
-		return nil
+		return nil, nil
 	}
 	out := make([]string, 0, len(n.Content))
+	nodes := make([]*yaml.Node, 0, len(n.Content))
 	for i, item := range n.Content {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" || item.Value == "" {
 			d.l.add(d.f, item, joinKey(d.path, key)+"["+strconv.Itoa(i)+"]", "", "expected text, found %s", describeNode(item))
 			continue
 		}
 		out = append(out, item.Value)
+		nodes = append(nodes, item)
 	}
-	return out
+	return out, nodes
 }
 
-func (d fieldDecoder) ints(values map[string]*yaml.Node, key string) []int {
+func (d fieldDecoder) ints(values map[string]*yaml.Node, key string) ([]int, []*yaml.Node) {
 	n := values[key]
 	if n == nil {
-		return nil
+		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
 		d.l.add(d.f, n, joinKey(d.path, key), "write a list of numbers, e.g. "+key+": [79, 89]", "expected a list, found %s", describeNode(n))
-		return nil
+		return nil, nil
 	}
 	var out []int
+	var nodes []*yaml.Node
 	for i, item := range n.Content {
 		v, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(item.Value, "CWE-"), "CAPEC-"))
 		if item.Kind != yaml.ScalarNode || err != nil || v <= 0 {
@@ -470,8 +485,9 @@ func (d fieldDecoder) ints(values map[string]*yaml.Node, key string) []int {
 			continue
 		}
 		out = append(out, v)
+		nodes = append(nodes, item)
 	}
-	return out
+	return out, nodes
 }
 
 func (d fieldDecoder) rating(values map[string]*yaml.Node, key string) int {
