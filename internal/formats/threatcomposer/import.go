@@ -1,0 +1,476 @@
+package threatcomposer
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+type entity struct {
+	obj     foreign.Obj
+	tcID    string
+	id      string // Rampart id
+	numeric int
+}
+
+type importer struct {
+	d           *foreign.Doc
+	m           *model.Model
+	ids         *foreign.IDs
+	system      string // id of the component standing for the whole application
+	threats     map[string]*entity
+	threatOrder []*entity
+	mits        map[string]*entity
+	mitOrder    []*entity
+	assumptions map[string]*entity
+	asmOrder    []*entity
+	assets      map[string]string // impacted asset name -> data id
+	assetOrder  []string
+	// links
+	threatMits map[string][]string // threat tc id -> mitigation tc ids
+	mitThreats map[string][]string
+	threatAsm  map[string][]string // threat tc id -> assumption tc ids
+	mitAsm     map[string][]string
+}
+
+func newImporter(d *foreign.Doc) *importer {
+	return &importer{d: d, m: &model.Model{Rampart: model.SchemaVersion}, ids: foreign.NewIDs(),
+		threats: map[string]*entity{}, mits: map[string]*entity{}, assumptions: map[string]*entity{}, assets: map[string]string{},
+		threatMits: map[string][]string{}, mitThreats: map[string][]string{}, threatAsm: map[string][]string{}, mitAsm: map[string][]string{}}
+}
+
+var topKeys = map[string]bool{"schema": true, "workspace": true, "applicationInfo": true, "architecture": true, "dataflow": true,
+	"assumptions": true, "mitigations": true, "assumptionLinks": true, "mitigationLinks": true, "threats": true}
+
+func (im *importer) run() {
+	root, ok := im.d.Object(im.d.Root, "")
+	if !ok || !root.Present() {
+		if ok {
+			im.d.Errorf(im.d.Root, "", "", "expected an object, found %s", foreign.Describe(im.d.Root))
+		}
+		return
+	}
+	v, ok := root.Num("schema", true)
+	if !ok {
+		return
+	}
+	if v != SchemaVersion {
+		im.d.Errorf(root.At("schema"), "schema", "export the workspace again from a current Threat Composer",
+			"unsupported Threat Composer schema %v, expected %d", v, SchemaVersion)
+		return
+	}
+	for _, k := range root.Keys() {
+		if !topKeys[k] {
+			im.d.Warnf(root.At(k), k, "", "unknown section '%s' dropped", k)
+		}
+	}
+	im.application(root)
+	im.declare(root, "assumptions", "A", &im.asmOrder, im.assumptions)
+	im.declare(root, "mitigations", "M", &im.mitOrder, im.mits)
+	im.declare(root, "threats", "T", &im.threatOrder, im.threats)
+	im.links(root)
+	im.systemComponent()
+	im.mitigations()
+	im.threatList()
+	im.assumptionText()
+}
+
+func (im *importer) application(root foreign.Obj) {
+	app, _ := root.Obj("applicationInfo")
+	name := app.Str("name", false)
+	sys := model.System{ID: firstNonEmpty(foreign.Slug(name), "threat-composer-workspace"), Name: firstNonEmpty(strings.TrimSpace(name), "Threat Composer workspace"),
+		Description: app.Str("description", false)}
+	if app.Present() {
+		sys.SetPos(im.d.Pos(app.N), app.Path)
+	}
+	for _, sec := range []struct{ key, head string }{{"architecture", headArchitecture}, {"dataflow", headDataflow}} {
+		o, ok := root.Obj(sec.key)
+		if !ok || !o.Present() {
+			continue
+		}
+		if desc := strings.TrimSpace(o.Str("description", false)); desc != "" {
+			sys.Description = joinText(sys.Description, sec.head+"\n\n"+desc)
+		}
+		if o.Has("image") {
+			o.Str("image", false)
+			im.d.Warnf(o.At("image"), o.KeyPath("image"), "keep the diagram next to the model, or draw it with rampart diagram",
+				"the %s diagram image is not kept", sec.key)
+		}
+	}
+	if ws, ok := root.Obj("workspace"); ok && ws.Present() {
+		im.d.Warnf(ws.N, "workspace", "", "workspace settings are not kept")
+	}
+	im.m.System = sys
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+func joinText(a, b string) string {
+	if a == "" {
+		return b
+	}
+	if b == "" {
+		return a
+	}
+	return a + "\n\n" + b
+}
+
+// declare reads the entities of one section and gives each a Rampart id
+// from its numeric id: T-3, M-7, A-2.
+func (im *importer) declare(root foreign.Obj, key, prefix string, order *[]*entity, byID map[string]*entity) {
+	usedNum := map[int]bool{}
+	for _, it := range root.Arr(key, false) {
+		o, ok := im.d.ItemObj(it)
+		if !ok {
+			continue
+		}
+		id := o.Str("id", true)
+		if id == "" {
+			continue
+		}
+		if prev, dup := byID[id]; dup {
+			im.d.Errorf(o.At("id"), o.KeyPath("id"), "", "duplicate id '%s' (already used at %s)", id, im.d.Pos(prev.obj.N))
+			continue
+		}
+		e := &entity{obj: o, tcID: id}
+		if n, ok := o.Num("numericId", true); ok {
+			e.numeric = int(n)
+		}
+		cand := ""
+		if e.numeric > 0 && !usedNum[e.numeric] {
+			cand = prefix + "-" + strconv.Itoa(e.numeric)
+			usedNum[e.numeric] = true
+		}
+		e.id = im.ids.Take(prefix, cand, prefix+"-"+foreign.Slug(id))
+		byID[id] = e
+		*order = append(*order, e)
+	}
+}
+
+func (im *importer) links(root foreign.Obj) {
+	for _, it := range root.Arr("mitigationLinks", false) {
+		o, ok := im.d.ItemObj(it)
+		if !ok {
+			continue
+		}
+		mid := o.Str("mitigationId", true)
+		lid := o.Str("linkedId", true)
+		if mid == "" || lid == "" {
+			continue
+		}
+		if im.mits[mid] == nil {
+			im.d.Warnf(o.At("mitigationId"), o.KeyPath("mitigationId"), danglingHint, "link to unknown mitigation '%s' dropped", mid)
+			continue
+		}
+		switch {
+		case im.threats[lid] != nil:
+			im.threatMits[lid] = appendUnique(im.threatMits[lid], mid)
+			im.mitThreats[mid] = appendUnique(im.mitThreats[mid], lid)
+		case im.assumptions[lid] != nil:
+			im.mitAsm[mid] = appendUnique(im.mitAsm[mid], lid)
+		default:
+			im.d.Warnf(o.At("linkedId"), o.KeyPath("linkedId"), danglingHint, "link of mitigation %s to unknown threat or assumption '%s' dropped", im.mits[mid].id, lid)
+		}
+	}
+	for _, it := range root.Arr("assumptionLinks", false) {
+		o, ok := im.d.ItemObj(it)
+		if !ok {
+			continue
+		}
+		aid := o.Str("assumptionId", true)
+		lid := o.Str("linkedId", true)
+		typ := o.Str("type", true)
+		if aid == "" || lid == "" {
+			continue
+		}
+		if im.assumptions[aid] == nil {
+			im.d.Warnf(o.At("assumptionId"), o.KeyPath("assumptionId"), danglingHint, "link to unknown assumption '%s' dropped", aid)
+			continue
+		}
+		switch typ {
+		case "Threat":
+			if im.threats[lid] == nil {
+				im.d.Warnf(o.At("linkedId"), o.KeyPath("linkedId"), danglingHint, "link of assumption %s to unknown threat '%s' dropped", im.assumptions[aid].id, lid)
+				continue
+			}
+			im.threatAsm[lid] = appendUnique(im.threatAsm[lid], aid)
+		case "Mitigation":
+			if im.mits[lid] == nil {
+				im.d.Warnf(o.At("linkedId"), o.KeyPath("linkedId"), danglingHint, "link of assumption %s to unknown mitigation '%s' dropped", im.assumptions[aid].id, lid)
+				continue
+			}
+			im.mitAsm[lid] = appendUnique(im.mitAsm[lid], aid)
+		case "":
+		default:
+			im.d.Errorf(o.At("type"), o.KeyPath("type"), "", "unknown link type '%s', expected Threat or Mitigation", typ)
+		}
+	}
+}
+
+// danglingHint explains why links to missing entities are only warnings:
+// Threat Composer keeps links when their entity is deleted, so real exports
+// contain them.
+const danglingHint = "Threat Composer keeps links to deleted entities; the link carries nothing else"
+
+func appendUnique[T comparable](list []T, v T) []T {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// metadata reads an entity's metadata list into key -> values.
+func (im *importer) metadata(o foreign.Obj) map[string][]string {
+	out := map[string][]string{}
+	for _, it := range o.Arr("metadata", false) {
+		mo, ok := im.d.ItemObj(it)
+		if !ok {
+			continue
+		}
+		key := mo.Str("key", true)
+		v := mo.Get("value")
+		switch {
+		case v == nil:
+			mo.Missing("value", "")
+		case v.Kind == yaml.ScalarNode && v.Tag == "!!str":
+			out[key] = append(out[key], v.Value)
+		case v.Kind == yaml.SequenceNode:
+			out[key] = append(out[key], mo.Strs("value")...)
+		default:
+			im.d.Errorf(v, mo.KeyPath("value"), "", "expected a string or an array of strings, found %s", foreign.Describe(v))
+		}
+	}
+	return out
+}
+
+func (im *importer) entityTags(e *entity) []string { return e.obj.Strs("tags") }
+
+// systemComponent creates the component standing for the whole application:
+// Threat Composer threats name no model elements.
+func (im *importer) systemComponent() {
+	if len(im.threatOrder) == 0 && len(im.mitOrder) == 0 {
+		return
+	}
+	im.system = im.ids.Take("application", im.m.System.ID)
+	c := model.Component{ID: im.system, Name: im.m.System.Name, Type: "process",
+		Description: "The whole application: Threat Composer describes threats against the application, not against its individual components."}
+	c.SetPos(im.m.System.Pos, im.m.System.Path)
+	im.m.Components = append(im.m.Components, c)
+	im.d.Warnf(im.d.Root, "", "model the components and flows, then retarget the threats",
+		"Threat Composer threats name no model elements; they target the component '%s' standing for the whole application", im.system)
+}
+
+func (im *importer) component() *model.Component {
+	for i := range im.m.Components {
+		if im.m.Components[i].ID == im.system {
+			return &im.m.Components[i]
+		}
+	}
+	return nil
+}
+
+func (im *importer) mitigations() {
+	for _, e := range im.mitOrder {
+		o := e.obj
+		content := o.Str("content", true)
+		meta := im.metadata(o)
+		c := model.Control{ID: e.id, Name: oneLine(content), Description: strings.Join(meta["Comments"], "\n\n"), Status: "planned"}
+		switch st := o.Str("status", false); st {
+		case "mitigationResolved":
+			c.Status = "implemented"
+		case "mitigationIdentified", "mitigationInProgress", "":
+		case "mitigationResolvedWillNotAction":
+			im.d.Warnf(o.At("status"), o.KeyPath("status"), "remove the control, or accept the threats it addressed",
+				"mitigation %s will not be actioned; Rampart has no such control status, imported as planned", e.id)
+		default:
+			im.d.Warnf(o.At("status"), o.KeyPath("status"), "statuses: mitigationIdentified, mitigationInProgress, mitigationResolved, mitigationResolvedWillNotAction",
+				"unknown mitigation status '%s'; imported as planned", st)
+		}
+		if tags := im.entityTags(e); len(tags) > 0 {
+			c.Description = joinText(c.Description, lineTags+strings.Join(tags, "; "))
+		}
+		if asm := im.mitAsm[e.tcID]; len(asm) > 0 {
+			c.Description = joinText(c.Description, lineAssumptions+strings.Join(im.asmIDs(asm), ", "))
+		}
+		for _, tid := range im.mitThreats[e.tcID] {
+			c.Mitigates = append(c.Mitigates, im.threats[tid].id)
+		}
+		c.SetPos(im.d.Pos(o.N), o.Path)
+		im.m.Controls = append(im.m.Controls, c)
+		if sc := im.component(); sc != nil {
+			sc.Controls = append(sc.Controls, c.ID)
+		}
+	}
+}
+
+func (im *importer) asmIDs(tcIDs []string) []string {
+	out := make([]string, 0, len(tcIDs))
+	for _, id := range tcIDs {
+		out = append(out, im.assumptions[id].id)
+	}
+	return out
+}
+
+var strideLetters = map[string]model.STRIDE{
+	"S": model.Spoofing, "T": model.Tampering, "R": model.Repudiation,
+	"I": model.InformationDisclosure, "D": model.DenialOfService, "E": model.ElevationOfPrivilege,
+}
+
+var priorityLI = map[string]int{"High": 4, "Medium": 3, "Low": 2}
+
+var goalRating = map[int]model.Rating{4: "high", 3: "medium", 2: "low"}
+
+func (im *importer) threatList() {
+	for _, e := range im.threatOrder {
+		o := e.obj
+		g := grammar{Source: o.Str("threatSource", false), Prereq: o.Str("prerequisites", false), Action: o.Str("threatAction", false),
+			Impact: o.Str("threatImpact", false), Goals: o.Strs("impactedGoal"), Assets: o.Strs("impactedAssets")}
+		statement := strings.TrimSpace(o.Str("statement", false))
+		if statement == "" {
+			if g.Action == "" {
+				im.d.Errorf(o.N, o.Path, "write at least the threat action, or the full statement", "threat %s has neither a statement nor a threat action", e.id)
+				continue
+			}
+			statement = g.statement()
+		}
+		meta := im.metadata(o)
+		mt := model.ManualThreat{ID: e.id, Title: oneLine(statement), Targets: []string{im.system}}
+		mt.SetPos(im.d.Pos(o.N), o.Path)
+		for _, letters := range meta["STRIDE"] {
+			s, ok := strideLetters[letters]
+			if !ok {
+				im.d.Warnf(o.At("metadata"), o.KeyPath("metadata"), "STRIDE letters are S, T, R, I, D and E", "unknown STRIDE letter '%s' dropped", letters)
+				continue
+			}
+			mt.STRIDE = appendUnique(mt.STRIDE, s)
+		}
+		if p := meta["Priority"]; len(p) > 0 {
+			if n, ok := priorityLI[p[0]]; ok {
+				mt.Likelihood, mt.Impact = n, n
+			} else {
+				im.d.Warnf(o.At("metadata"), o.KeyPath("metadata"), "priorities are High, Medium and Low", "unknown priority '%s'; likelihood and impact left to analysis", p[0])
+			}
+		}
+		for key := range meta {
+			if key != "STRIDE" && key != "Priority" && key != "Comments" {
+				im.d.Warnf(o.At("metadata"), o.KeyPath("metadata"), "", "metadata '%s' dropped", key)
+			}
+		}
+		desc := strings.Join(meta["Comments"], "\n\n")
+		if !g.empty() {
+			desc = joinText(desc, g.block())
+		}
+		if tags := im.entityTags(e); len(tags) > 0 {
+			desc = joinText(desc, lineTags+strings.Join(tags, "; "))
+		}
+		if asm := im.threatAsm[e.tcID]; len(asm) > 0 {
+			desc = joinText(desc, lineAssumptions+strings.Join(im.asmIDs(asm), ", "))
+		}
+		mt.Description = desc
+		for _, a := range g.Assets {
+			mt.Targets = appendUnique(mt.Targets, im.asset(a, g.Goals, mt.Likelihood))
+		}
+		for _, mid := range im.threatMits[e.tcID] {
+			mt.Mitigations = append(mt.Mitigations, im.mits[mid].id)
+		}
+		im.m.Threats = append(im.m.Threats, mt)
+		tr := model.Treatment{Threat: mt.ID}
+		switch st := o.Str("status", false); st {
+		case "threatResolved":
+			tr.Status = "mitigated"
+		case "threatResolvedNotUseful":
+			tr.Status, tr.Justification = "false-positive", notUseful
+		case "threatIdentified", "":
+			tr.Status = "open"
+		default:
+			tr.Status = "open"
+			im.d.Warnf(o.At("status"), o.KeyPath("status"), "statuses: threatIdentified, threatResolved, threatResolvedNotUseful",
+				"unknown threat status '%s'; imported as open", st)
+		}
+		tr.SetPos(im.d.Pos(o.At("status")), o.KeyPath("status"))
+		im.m.Treatments = append(im.m.Treatments, tr)
+	}
+	if len(im.assetOrder) > 0 {
+		im.d.Warnf(im.d.Root, "", "set each data asset's classification in the model",
+			"the %d impacted assets become data assets classified 'internal'; Threat Composer does not classify them", len(im.assetOrder))
+	}
+}
+
+// asset returns the data asset for an impacted asset, creating it on first
+// use; the goals a threat impacts raise its CIA ratings to the threat's priority.
+func (im *importer) asset(name string, goals []string, level int) string {
+	key := strings.ToLower(strings.TrimSpace(name))
+	id, ok := im.assets[key]
+	if !ok {
+		id = im.ids.Take("asset", foreign.Slug(name))
+		im.assets[key] = id
+		im.assetOrder = append(im.assetOrder, id)
+		im.m.Data = append(im.m.Data, model.DataAsset{ID: id, Name: strings.TrimSpace(name), Classification: "internal"})
+		if sc := im.component(); sc != nil {
+			sc.Processes = append(sc.Processes, id)
+		}
+	}
+	d := &im.m.Data[indexOf(im.m.Data, id)]
+	r := goalRating[level]
+	for _, g := range goals {
+		var field *model.Rating
+		switch strings.ToLower(g) {
+		case "confidentiality":
+			field = &d.CIA.Confidentiality
+		case "integrity":
+			field = &d.CIA.Integrity
+		case "availability":
+			field = &d.CIA.Availability
+		}
+		if field != nil && r != "" && r.Score() > field.Score() {
+			*field = r
+		}
+	}
+	return id
+}
+
+func indexOf(data []model.DataAsset, id string) int {
+	for i := range data {
+		if data[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// assumptionText keeps the assumptions in the system description, where
+// threats and controls refer to them by id.
+func (im *importer) assumptionText() {
+	if len(im.asmOrder) == 0 {
+		return
+	}
+	lines := []string{headAssumptions, ""}
+	var dropped []string
+	for _, e := range im.asmOrder {
+		content := oneLine(e.obj.Str("content", true))
+		lines = append(lines, "- "+e.id+": "+content)
+		meta := im.metadata(e.obj)
+		if len(meta["Comments"]) > 0 || len(im.entityTags(e)) > 0 {
+			dropped = append(dropped, e.id)
+		}
+	}
+	im.m.System.Description = joinText(im.m.System.Description, strings.Join(lines, "\n"))
+	if len(dropped) > 0 {
+		sort.Strings(dropped)
+		im.d.Warnf(im.d.Root, "assumptions", "", "the comments and tags of assumptions %s are not kept", strings.Join(dropped, ", "))
+	}
+}

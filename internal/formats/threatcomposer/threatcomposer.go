@@ -1,0 +1,243 @@
+// Package threatcomposer reads and writes AWS Threat Composer workspace
+// exports (JSON): application info, architecture and data flow
+// descriptions, assumptions, threats written in the threat grammar,
+// mitigations and the links between them.
+package threatcomposer
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// Name is the format's --from/--to name.
+const Name = "threat-composer"
+
+// SchemaVersion is the Threat Composer export schema this package reads and writes.
+const SchemaVersion = 1
+
+func init() {
+	formats.Register(formats.Format{Name: Name, Title: "AWS Threat Composer JSON", Detect: Detect, Import: Import, Export: Export})
+}
+
+var schemaRE = regexp.MustCompile(`"schema"\s*:\s*\d`)
+
+// Detect reports whether data is a Threat Composer export: a JSON object
+// with a numeric schema and Threat Composer sections.
+func Detect(data []byte) bool {
+	if !foreign.LooksJSON(data) {
+		return false
+	}
+	if !schemaRE.Match(data) {
+		return false
+	}
+	for _, k := range []string{`"threats"`, `"mitigations"`, `"assumptions"`, `"applicationInfo"`} {
+		if bytes.Contains(data, []byte(k)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Import converts a Threat Composer export into a Rampart model.
+func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	d := foreign.Parse(name, data)
+	if d.Root == nil {
+		return nil, d.Problems, nil
+	}
+	im := newImporter(d)
+	im.run()
+	d.Problems.Sort()
+	return im.m, d.Problems, ctx.Err()
+}
+
+// Text sections and lines that carry Threat Composer content Rampart has no
+// field for, inside descriptions (and back on export).
+const (
+	headArchitecture = "### Architecture"
+	headDataflow     = "### Data flow"
+	headAssumptions  = "### Assumptions"
+	lineSource       = "Threat source: "
+	linePrereq       = "Prerequisites: "
+	lineAction       = "Threat action: "
+	lineImpact       = "Threat impact: "
+	lineGoal         = "Impacted goal: "
+	lineAssets       = "Impacted assets: "
+	lineTags         = "Tags: "
+	lineAssumptions  = "Assumptions: "
+	notUseful        = "Resolved as not useful in Threat Composer."
+)
+
+// grammar is a threat in Threat Composer's threat grammar.
+type grammar struct {
+	Source, Prereq, Action, Impact string
+	Goals, Assets                  []string
+}
+
+func (g grammar) empty() bool {
+	return g.Source == "" && g.Prereq == "" && g.Action == "" && g.Impact == "" && len(g.Goals) == 0 && len(g.Assets) == 0
+}
+
+// block renders the grammar as one paragraph of labelled lines.
+func (g grammar) block() string {
+	var lines []string
+	add := func(prefix, v string) {
+		if v != "" {
+			lines = append(lines, prefix+oneLine(v))
+		}
+	}
+	add(lineSource, g.Source)
+	add(linePrereq, g.Prereq)
+	add(lineAction, g.Action)
+	add(lineImpact, g.Impact)
+	add(lineGoal, strings.Join(g.Goals, "; "))
+	add(lineAssets, strings.Join(g.Assets, "; "))
+	return strings.Join(lines, "\n")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// statement renders the grammar the way Threat Composer does:
+// "A <source> <prerequisites> can <action>, which leads to <impact>,
+// resulting in reduced <goals> of <assets>".
+func (g grammar) statement() string {
+	var b strings.Builder
+	src := g.Source
+	if src == "" {
+		src = "threat actor"
+	}
+	b.WriteString(article(src) + " " + src)
+	if g.Prereq != "" {
+		b.WriteString(" " + g.Prereq)
+	}
+	b.WriteString(" can " + g.Action)
+	if g.Impact != "" {
+		b.WriteString(", which leads to " + g.Impact)
+	}
+	if len(g.Goals) > 0 || len(g.Assets) > 0 {
+		b.WriteString(", resulting in reduced")
+		if len(g.Goals) > 0 {
+			b.WriteString(" " + joinAnd(g.Goals))
+		}
+		if len(g.Assets) > 0 {
+			b.WriteString(" of " + joinAnd(g.Assets))
+		}
+	}
+	return b.String()
+}
+
+func article(s string) string {
+	if s != "" && strings.ContainsRune("aeiouAEIOU", rune(s[0])) {
+		return "An"
+	}
+	return "A"
+}
+
+func joinAnd(list []string) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " and " + list[len(list)-1]
+}
+
+func splitSemi(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ";") {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// parsed is a description taken apart into its plain text and the
+// paragraphs the importer added.
+type parsed struct {
+	text        string
+	grammar     grammar
+	tags        []string
+	assumptions []string
+}
+
+func parseDescription(desc string) parsed {
+	var p parsed
+	var kept []string
+	for _, para := range strings.Split(desc, "\n\n") {
+		switch {
+		case strings.HasPrefix(para, lineSource) || strings.HasPrefix(para, lineAction):
+			for _, line := range strings.Split(para, "\n") {
+				switch {
+				case strings.HasPrefix(line, lineSource):
+					p.grammar.Source = strings.TrimPrefix(line, lineSource)
+				case strings.HasPrefix(line, linePrereq):
+					p.grammar.Prereq = strings.TrimPrefix(line, linePrereq)
+				case strings.HasPrefix(line, lineAction):
+					p.grammar.Action = strings.TrimPrefix(line, lineAction)
+				case strings.HasPrefix(line, lineImpact):
+					p.grammar.Impact = strings.TrimPrefix(line, lineImpact)
+				case strings.HasPrefix(line, lineGoal):
+					p.grammar.Goals = splitSemi(strings.TrimPrefix(line, lineGoal))
+				case strings.HasPrefix(line, lineAssets):
+					p.grammar.Assets = splitSemi(strings.TrimPrefix(line, lineAssets))
+				}
+			}
+		case strings.HasPrefix(para, lineTags) && !strings.Contains(para, "\n"):
+			p.tags = splitSemi(strings.TrimPrefix(para, lineTags))
+		case strings.HasPrefix(para, lineAssumptions) && !strings.Contains(para, "\n"):
+			for _, a := range strings.Split(strings.TrimPrefix(para, lineAssumptions), ",") {
+				if a = strings.TrimSpace(a); a != "" {
+					p.assumptions = append(p.assumptions, a)
+				}
+			}
+		default:
+			kept = append(kept, para)
+		}
+	}
+	p.text = strings.Join(kept, "\n\n")
+	return p
+}
+
+// systemSections splits a system description into the application
+// description and the sections the importer appended to it.
+func systemSections(desc string) (app, arch, flow string, assumptions []assumptionText) {
+	rest, asm := cutSection(desc, headAssumptions)
+	rest, flow = cutSection(rest, headDataflow)
+	app, arch = cutSection(rest, headArchitecture)
+	for _, line := range strings.Split(asm, "\n") {
+		line = strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "- ") {
+			continue
+		}
+		id, content, ok := strings.Cut(strings.TrimPrefix(line, "- "), ": ")
+		if ok {
+			assumptions = append(assumptions, assumptionText{id: id, content: content})
+		}
+	}
+	return app, arch, flow, assumptions
+}
+
+// cutSection removes the last section headed head (as the importer wrote
+// it) from the end of desc.
+func cutSection(desc, head string) (rest, body string) {
+	marker := head + "\n\n"
+	if i := strings.LastIndex(desc, "\n\n"+marker); i >= 0 {
+		return desc[:i], desc[i+2+len(marker):]
+	}
+	if strings.HasPrefix(desc, marker) {
+		return "", desc[len(marker):]
+	}
+	return desc, ""
+}
+
+type assumptionText struct{ id, content string }

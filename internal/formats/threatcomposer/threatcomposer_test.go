@@ -1,0 +1,365 @@
+package threatcomposer
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func fixtures(t *testing.T) []string {
+	t.Helper()
+	dir := foreigntest.Fixtures(t, "threat-composer")
+	files, err := filepath.Glob(filepath.Join(dir, "*.tc.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no Threat Composer fixtures in %s", dir)
+	}
+	sort.Strings(files)
+	return files
+}
+
+func base(path string) string { return strings.TrimSuffix(filepath.Base(path), ".tc.json") }
+
+func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !Detect(data) {
+		t.Errorf("%s: not detected as Threat Composer", path)
+	}
+	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Fatalf("%s: import errors:\n%v", path, errs)
+	}
+	return m, ps
+}
+
+func TestImportFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m, ps := importFile(t, path)
+			foreigntest.Validate(t, m)
+			if len(m.Threats) == 0 || len(m.Controls) == 0 {
+				t.Errorf("imported %d threats and %d controls, expected some of each", len(m.Threats), len(m.Controls))
+			}
+			foreigntest.Golden(t, base(path)+".golden.json", foreigntest.ModelJSON(t, m, ps))
+		})
+	}
+}
+
+func TestImportDetails(t *testing.T) {
+	var path string
+	for _, p := range fixtures(t) {
+		if base(p) == "ThreatComposer" {
+			path = p
+		}
+	}
+	if path == "" {
+		t.Fatal("ThreatComposer.tc.json missing from the fixtures")
+	}
+	m, _ := importFile(t, path)
+	ix := m.Index()
+	th := ix.Threats["T-22"]
+	if th == nil {
+		t.Fatal("threat T-22 missing")
+	}
+	if !strings.HasPrefix(th.Title, "A threat actor that is able to trick a user") || len(th.STRIDE) != 1 || th.STRIDE[0] != model.InformationDisclosure ||
+		th.Likelihood != 3 || th.Targets[0] != "threat-composer" {
+		t.Errorf("T-22 imported as %+v", th)
+	}
+	if !strings.Contains(th.Description, "Threat action: read the contents of local browser storage") {
+		t.Errorf("T-22 lost its grammar: %q", th.Description)
+	}
+	if d := ix.Data["application-metadata"]; d == nil || d.CIA.Confidentiality.Score() < 3 || d.Classification != "internal" {
+		t.Errorf("impacted asset imported as %+v", d)
+	}
+	status := map[string]model.TreatmentStatus{}
+	for _, tr := range m.Treatments {
+		status[tr.Threat] = tr.Status
+	}
+	if status["T-22"] != "mitigated" {
+		t.Errorf("T-22 status %s, want mitigated (threatResolved)", status["T-22"])
+	}
+	if c := ix.Controls["M-19"]; c == nil || c.Status != "implemented" || c.Name != "Schema validation on data import" {
+		t.Errorf("M-19 imported as %+v", c)
+	}
+	if !strings.Contains(m.System.Description, headAssumptions) {
+		t.Error("assumptions missing from the system description")
+	}
+}
+
+func TestExportFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m, _ := importFile(t, path)
+			out, ps, err := Export(context.Background(), m, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			foreigntest.Golden(t, base(path)+".export.golden.json", out)
+			foreigntest.Golden(t, base(path)+".export.problems.golden.txt", []byte(ps.Error()+"\n"))
+			checkSchema(t, out)
+		})
+	}
+}
+
+// checkSchema verifies what Threat Composer's strict import schema demands:
+// 36-character ids, numeric ids, links to existing entities, known statuses
+// and metadata keys.
+func checkSchema(t *testing.T, out []byte) {
+	t.Helper()
+	var doc document
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Schema != 1 {
+		t.Errorf("schema %d", doc.Schema)
+	}
+	ids := map[string]string{}
+	nums := map[string]bool{}
+	check := func(kind, id string, n int) {
+		if len(id) != 36 {
+			t.Errorf("%s id %q is not 36 characters", kind, id)
+		}
+		if n <= 0 {
+			t.Errorf("%s %s has numericId %d", kind, id, n)
+		}
+		key := kind + strings.Repeat("#", n)
+		if nums[key] {
+			t.Errorf("%s numericId %d used twice", kind, n)
+		}
+		nums[key] = true
+		ids[id] = kind
+	}
+	for _, a := range doc.Assumptions {
+		check("assumption", a.ID, a.NumericID)
+	}
+	for _, m := range doc.Mitigations {
+		check("mitigation", m.ID, m.NumericID)
+		switch m.Status {
+		case "mitigationIdentified", "mitigationInProgress", "mitigationResolved", "mitigationResolvedWillNotAction":
+		default:
+			t.Errorf("mitigation status %q", m.Status)
+		}
+	}
+	for _, th := range doc.Threats {
+		check("threat", th.ID, th.NumericID)
+		switch th.Status {
+		case "threatIdentified", "threatResolved", "threatResolvedNotUseful":
+		default:
+			t.Errorf("threat status %q", th.Status)
+		}
+		for _, md := range th.Metadata {
+			if md.Key != "STRIDE" && md.Key != "Priority" && md.Key != "Comments" {
+				t.Errorf("threat metadata key %q", md.Key)
+			}
+		}
+		for _, tag := range th.Tags {
+			if len(tag) > maxTag {
+				t.Errorf("tag %q too long", tag)
+			}
+		}
+		if th.Statement == "" {
+			t.Errorf("threat %s has no statement", th.ID)
+		}
+	}
+	for _, l := range doc.MitigationLinks {
+		if ids[l.MitigationID] != "mitigation" || ids[l.LinkedID] == "" {
+			t.Errorf("dangling mitigation link %+v", l)
+		}
+	}
+	for _, l := range doc.AssumptionLinks {
+		if ids[l.AssumptionID] != "assumption" || ids[l.LinkedID] != strings.ToLower(l.Type) {
+			t.Errorf("dangling assumption link %+v", l)
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m1, _ := importFile(t, path)
+			out, _, err := Export(context.Background(), m1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m2, ps, err := Import(context.Background(), "exported.tc.json", out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if errs := ps.Errors(); len(errs) > 0 {
+				t.Fatalf("re-import errors:\n%v", errs)
+			}
+			foreigntest.Validate(t, m2)
+			if d := foreign.Diff(m1, m2); len(d) > 0 {
+				t.Errorf("round trip changed the model:\n%s", strings.Join(d, "\n"))
+			}
+			// Links survive: each threat keeps its mitigations and descriptions (with assumptions).
+			ix2 := m2.Index()
+			for _, th := range m1.Threats {
+				o := ix2.Threats[th.ID]
+				if o == nil || strings.Join(o.Mitigations, ",") != strings.Join(th.Mitigations, ",") || o.Description != th.Description {
+					t.Errorf("threat %s changed:\n%+v\n%+v", th.ID, th, o)
+				}
+			}
+			if m1.System.Description != m2.System.Description {
+				t.Errorf("system description changed:\n%q\n%q", m1.System.Description, m2.System.Description)
+			}
+		})
+	}
+}
+
+// TestExportRampartThreats writes identified and manual threats of a
+// Rampart model in threat-grammar form.
+func TestExportRampartThreats(t *testing.T) {
+	src := `rampart: 1
+system: {id: shop, name: Shop}
+data:
+  - {id: orders, name: Orders, classification: confidential}
+components:
+  - {id: user, type: user}
+  - {id: api, name: Order API, type: api, processes: [orders]}
+flows:
+  - {id: user-to-api, from: user, to: api, protocol: http, data_sent: [orders]}
+controls:
+  - {id: waf, status: implemented}
+threats:
+  - {id: T-1, title: Order tampering, description: Someone changes orders., stride: [tampering], targets: [api, orders], likelihood: 4, impact: 4, mitigations: [waf]}
+treatments:
+  - {threat: T-1, status: mitigated}
+`
+	m, ps, err := model.LoadBytes(context.Background(), "shop.yaml", []byte(src), model.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("test model: %v %v", err, ps.Errors())
+	}
+	found := threats.Identify(m, threats.Builtin())
+	out, eps, err := Export(context.Background(), m, found)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSchema(t, out)
+	foreigntest.Golden(t, "rampart.export.golden.json", out)
+	var doc document
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var t1 *threat
+	for i := range doc.Threats {
+		if doc.Threats[i].NumericID == 1 {
+			t1 = &doc.Threats[i]
+		}
+	}
+	if t1 == nil || t1.Statement != "A threat actor with access to Order API and Orders can order tampering, which leads to someone changes orders, resulting in reduced integrity of Orders" ||
+		t1.Status != "threatResolved" {
+		t.Errorf("T-1 exported as %+v", t1)
+	}
+	if len(doc.Threats) < 2 {
+		t.Errorf("identified threats not exported: %d threats", len(doc.Threats))
+	}
+	if !strings.Contains(eps.Error(), "architecture and data flow descriptions") {
+		t.Errorf("no warning about elements written as text:\n%v", eps)
+	}
+	if !strings.Contains(doc.Dataflow.Description, "user-to-api") {
+		t.Errorf("data flow description lacks the flows: %q", doc.Dataflow.Description)
+	}
+}
+
+func TestBadFiles(t *testing.T) {
+	cases := []struct {
+		name, src string
+		warnOnly  bool
+	}{
+		{"syntax", "{\n  \"schema\": 1,\n  \"threats\": [\n    {\"id\": \"a\" \"numericId\": 1}\n  ]\n}", false},
+		{"wrong-version", `{"schema": 7, "threats": []}`, false},
+		{"missing-schema", `{"threats": []}`, false},
+		{"missing-ids", `{"schema": 1, "threats": [{"numericId": 1, "statement": "x"}], "mitigations": [{"content": "m"}]}`, false},
+		{"dangling", `{"schema": 1,
+ "threats": [{"id": "t1", "numericId": 1, "statement": "A threat"}],
+ "mitigations": [{"id": "m1", "numericId": 1, "content": "M"}],
+ "mitigationLinks": [{"mitigationId": "m2", "linkedId": "t1"}, {"mitigationId": "m1", "linkedId": "t9"}],
+ "assumptionLinks": [{"type": "Threat", "assumptionId": "a1", "linkedId": "t1"}]}`, true},
+		{"bad-link-type", `{"schema": 1, "threats": [{"id": "t1", "numericId": 1, "statement": "A threat"}],
+ "assumptions": [{"id": "a1", "numericId": 1, "content": "A"}],
+ "assumptionLinks": [{"type": "Component", "assumptionId": "a1", "linkedId": "t1"}]}`, false},
+		{"wrong-types", `{"schema": "1"}`, false},
+		{"wrong-types-2", `{"schema": 1, "threats": [{"id": "t1", "numericId": "one", "statement": 5, "impactedAssets": "db",
+ "metadata": [{"key": "STRIDE", "value": 3}]}]}`, false},
+	}
+	var report strings.Builder
+	for _, c := range cases {
+		_, ps, err := Import(context.Background(), c.name+".tc.json", []byte(c.src))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if c.warnOnly {
+			if len(ps.Errors()) > 0 || len(ps.Warnings()) < 2 {
+				t.Errorf("%s: want only warnings, got %v", c.name, ps)
+			}
+		} else if len(ps.Errors()) == 0 {
+			t.Errorf("%s: no error reported", c.name)
+		}
+		for _, p := range ps {
+			if p.Pos.Line == 0 {
+				t.Errorf("%s: error without a line: %v", c.name, p)
+			}
+		}
+		report.WriteString("== " + c.name + "\n" + ps.Error() + "\n")
+	}
+	foreigntest.Golden(t, "errors.golden.txt", []byte(report.String()))
+}
+
+func TestRegistered(t *testing.T) {
+	f, err := formats.Lookup(Name)
+	if err != nil || f.Import == nil || f.Export == nil {
+		t.Fatalf("format not registered: %v", err)
+	}
+	if formats.Detect([]byte(`{"schema": 1, "threats": []}`)) != Name {
+		t.Error("Threat Composer content not detected")
+	}
+	if Detect([]byte(`{"summary": {"title": "x"}, "detail": {"diagrams": []}}`)) {
+		t.Error("a Threat Dragon model detected as Threat Composer")
+	}
+}
+
+func FuzzImport(f *testing.F) {
+	f.Add([]byte(`{"schema": 1, "applicationInfo": {"name": "App"},
+ "assumptions": [{"id": "a1", "numericId": 1, "content": "A", "metadata": [{"key": "Comments", "value": "c"}]}],
+ "threats": [{"id": "t1", "numericId": 1, "threatSource": "actor", "threatAction": "do", "impactedGoal": ["integrity"], "impactedAssets": ["db"],
+   "metadata": [{"key": "STRIDE", "value": ["T"]}, {"key": "Priority", "value": "High"}], "status": "threatResolvedNotUseful"}],
+ "mitigations": [{"id": "m1", "numericId": 1, "content": "M", "status": "mitigationResolved"}],
+ "mitigationLinks": [{"mitigationId": "m1", "linkedId": "t1"}],
+ "assumptionLinks": [{"type": "Mitigation", "assumptionId": "a1", "linkedId": "m1"}]}`))
+	f.Add([]byte(`{"schema": 1, "threats": [{"id": "t1"}, {"id": "t1"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, ps, err := Import(context.Background(), "fuzz.tc.json", data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Pos.Line <= 0 {
+				t.Fatalf("problem without a position: %v", p)
+			}
+		}
+		if m != nil && len(ps.Errors()) == 0 {
+			if _, _, err := Export(context.Background(), m, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
