@@ -374,6 +374,31 @@ func TestCustomRulesDocExamples(t *testing.T) {
 			t.Errorf("docs/custom-rules.md does not show %s as it is", file)
 		}
 	}
+	// The error messages the documentation shows are the ones the loader prints.
+	_, errorsPart, ok := strings.Cut(string(doc), "\n## Errors\n")
+	if !ok {
+		t.Fatal("docs/custom-rules.md has no Errors section")
+	}
+	_, block, _ := strings.Cut(errorsPart, "```\n")
+	block, _, _ = strings.Cut(block, "```")
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "cel", "invalid", "*.golden"))
+	var all strings.Builder
+	for _, g := range goldens {
+		b, err := os.ReadFile(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("Errors section shows %d messages", len(lines))
+	}
+	for _, line := range lines {
+		if !strings.Contains(all.String(), "testdata/cel/invalid/"+line+"\n") {
+			t.Errorf("documented message is not what the loader prints: %s", line)
+		}
+	}
 }
 
 // BenchmarkCustomRuleEval measures condition evaluation alone over the
