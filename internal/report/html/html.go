@@ -394,6 +394,12 @@ func statement(f analysis.Finding) string {
 		if t.Source == "controls" {
 			b.WriteString(" by implemented controls")
 		}
+	case "open":
+		if t.Source == "default" {
+			b.WriteString("No treatment recorded in the register")
+		} else {
+			b.WriteString("Recorded as open")
+		}
 	default:
 		b.WriteString(strings.ToUpper(string(t.Status[:1])) + string(t.Status[1:]))
 	}
