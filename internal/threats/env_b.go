@@ -202,37 +202,6 @@ func (e *Env) rbNetwork(id string) string {
 	return ""
 }
 
-// rbSameExecEnv reports whether two components share their execution
-// environment: both sit directly in the same execution-environment boundary,
-// or both sit in no boundary at all.
-func (e *Env) rbSameExecEnv(a, b string) bool {
-	pa, oka := e.Ix.Parent[a]
-	pb, okb := e.Ix.Parent[b]
-	if !oka && !okb {
-		return true
-	}
-	if !oka || !okb || pa != pb {
-		return false
-	}
-	tb := e.Ix.Boundaries[pa]
-	return tb != nil && tb.Type == "execution-environment"
-}
-
-// rbLinked reports whether a flow joins two components, either way.
-func (e *Env) rbLinked(a, b string) bool {
-	for _, f := range e.Outgoing(a) {
-		if f.To == b {
-			return true
-		}
-	}
-	for _, f := range e.Outgoing(b) {
-		if f.To == a {
-			return true
-		}
-	}
-	return false
-}
-
 // rbFlowName names a flow in a description: its name, or "from → to".
 func (e *Env) rbFlowName(f *model.Flow) string {
 	if f.Name != "" {

@@ -33,32 +33,25 @@ func init() {
 			},
 		},
 		Check: func(e *Env, emit func(Hit)) {
+			// exposed[n]: network n holds a component with strictly confidential
+			// data that answers web requests, a target for any SSRF from inside n.
+			var exposed map[string]bool
 			for _, f := range e.Flows() {
 				from, to := e.Source(f), e.Target(f)
 				if from.OutOfScope || Kind(from) == model.KindExternalEntity || rbIsClient(from) || rbIsLoadBalancer(from) ||
 					!rbWebProtocol(f.Protocol) {
 					continue
 				}
-				impact := 2
-				if e.rbHeld(to).C >= 5 {
-					impact = 3
+				if exposed == nil {
+					exposed = rbWebExposedTop(e)
 				}
-				// Anything reachable over the web in the caller's own network is a target too.
-				net := e.rbNetwork(from.ID)
-				for _, c := range e.Components() {
-					if impact == 3 || e.rbNetwork(c.ID) != net || e.rbHeld(c).C < 5 {
-						continue
-					}
-					for _, in := range e.Incoming(c.ID) {
-						if rbWebProtocol(in.Protocol) {
-							impact = 3
-							break
-						}
-					}
+				impact := 2
+				if e.rbHeld(to).C >= 5 || exposed[e.rbNetwork(from.ID)] {
+					impact = 3
 				}
 				if b := e.Ix.Boundaries[e.Ix.Parent[from.ID]]; b != nil && (b.Type == "cloud-account" || b.Type == "vpc") ||
 					from.Hosting == "cloud-iaas" || from.Hosting == "cloud-paas" || from.Hosting == "serverless" {
-					impact = max(impact, 3) // cloud metadata endpoints hand out credentials
+					impact = 3 // cloud metadata endpoints hand out credentials
 				}
 				h := Hit{
 					Targets: []string{f.ID},
@@ -74,4 +67,16 @@ func init() {
 			}
 		},
 	})
+}
+
+// rbWebExposedTop returns the networks holding an in-scope component with
+// strictly confidential data that receives web requests.
+func rbWebExposedTop(e *Env) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range e.Flows() {
+		if to := e.Target(f); rbWebProtocol(f.Protocol) && !to.OutOfScope && e.rbHeld(to).C >= 5 {
+			out[e.rbNetwork(to.ID)] = true
+		}
+	}
+	return out
 }
