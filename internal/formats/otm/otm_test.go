@@ -44,6 +44,7 @@ func TestImportFixtures(t *testing.T) {
 			m, ps := importFixture(t, name)
 			foreigntest.Validate(t, m)
 			foreigntest.Golden(t, name+".golden.json", foreigntest.ModelJSON(t, m, ps))
+			foreigntest.Golden(t, name+".golden.yaml", foreigntest.Reload(t, m, "rampart.yaml"))
 		})
 	}
 }

@@ -57,6 +57,7 @@ func TestImportFixtures(t *testing.T) {
 				t.Errorf("imported %d threats and %d controls, expected some of each", len(m.Threats), len(m.Controls))
 			}
 			foreigntest.Golden(t, base(path)+".golden.json", foreigntest.ModelJSON(t, m, ps))
+			foreigntest.Golden(t, base(path)+".golden.yaml", foreigntest.Reload(t, m, "rampart.yaml"))
 		})
 	}
 }

@@ -57,6 +57,7 @@ func TestImportFixtures(t *testing.T) {
 				t.Errorf("imported %d components and %d flows, expected some of each", len(m.Components), len(m.Flows))
 			}
 			foreigntest.Golden(t, base(path)+".golden.json", foreigntest.ModelJSON(t, m, ps))
+			foreigntest.Golden(t, base(path)+".golden.yaml", foreigntest.Reload(t, m, "rampart.yaml"))
 		})
 	}
 }

@@ -5,12 +5,15 @@ package foreigntest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -103,4 +106,26 @@ func Validate(t testing.TB, m *model.Model) model.Problems {
 		t.Errorf("imported model is invalid:\n%v", errs)
 	}
 	return ps
+}
+
+// Reload writes an imported model as Rampart YAML, loads it back with
+// Rampart's own loader and checks that it is valid and unchanged. It
+// returns the YAML for golden files.
+func Reload(t testing.TB, m *model.Model, name string) []byte {
+	t.Helper()
+	out, err := model.Marshal(m)
+	if err != nil {
+		t.Fatalf("write Rampart YAML: %v", err)
+	}
+	back, ps, err := model.LoadBytes(context.Background(), name, out, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := ps.Errors(); len(errs) > 0 {
+		t.Errorf("the written Rampart model does not load:\n%v", errs)
+	}
+	if d := foreign.Diff(m, back); len(d) > 0 {
+		t.Errorf("writing and loading changed the model:\n%s", strings.Join(d, "\n"))
+	}
+	return out
 }
