@@ -176,7 +176,8 @@ func rbWireEncrypted(f *model.Flow) bool {
 	case "none", "vpn":
 		return false
 	}
-	return f.Protocol.Encrypted()
+	// Certificate authentication of the caller only exists inside TLS.
+	return f.Protocol.Encrypted() || f.Authentication == "mtls" || f.Authentication == "client-certificate"
 }
 
 // rbFromOutside reports whether a flow's source is on the internet: an

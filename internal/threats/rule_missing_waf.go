@@ -21,7 +21,7 @@ func init() {
 			Mitigations: []string{"waf"},
 			Threagile:   []string{"missing-waf"},
 			Trigger: "An in-scope web application or web service receives a web-protocol flow across a network trust " +
-				"boundary, or straight from the internet, from a component that is not a WAF.",
+				"boundary, or straight from the internet, from a component that is neither a WAF nor protected by one.",
 			Why: "Without a filtering layer, attackers can run automated injection, traversal and scanning attacks at full " +
 				"speed against the application, and there is no early place to block or alert on them or to patch a flaw virtually.",
 			Mitigation: "Put a web application firewall (a managed cloud WAF, or a reverse proxy with a WAF module such as " +
@@ -40,7 +40,7 @@ func init() {
 				var via []string
 				for _, f := range e.Incoming(c.ID) {
 					from := e.Source(f)
-					if from == nil || !rbWebProtocol(f.Protocol) || rbIsWAF(from) || !(e.CrossesNetwork(f) || e.rbFromOutside(from)) {
+					if from == nil || !rbWebProtocol(f.Protocol) || rbIsWAF(from) || e.Has(from.ID, "waf") || !(e.CrossesNetwork(f) || e.rbFromOutside(from)) {
 						continue
 					}
 					via = append(via, e.rbFlowName(f))

@@ -33,6 +33,12 @@ flows:
 flows:
   - {id: f, from: waf, to: web, protocol: https}
 `, nil},
+		{"behind a reverse proxy with a WAF module", `
+  - {id: proxy, type: reverse-proxy, trust_boundary: dmz, controls: [waf]}
+  - {id: web, type: web-server, trust_boundary: app}
+flows:
+  - {id: f, from: proxy, to: web, protocol: https}
+`, nil},
 		{"same segment", `
   - {id: web, type: web-server, trust_boundary: dmz}
 flows:

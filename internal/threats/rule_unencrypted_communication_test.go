@@ -33,6 +33,7 @@ flows:
   - {id: m, from: a, to: mon, protocol: syslog, data_sent: [top]}
   - {id: p, from: a, to: b, protocol: http, data_sent: [news]}
   - {id: v, from: a, to: b, protocol: tcp, vpn: true, data_sent: [conf]}
+  - {id: cert, from: a, to: b, protocol: tcp, authentication: mtls, data_sent: [top]}
 `, nil},
 	}
 	for _, tt := range tests {
