@@ -251,6 +251,14 @@ func TestReportInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read the sorted ids: %v", err)
 	}
+	do("zoom the diagram", chromedp.Click(chromedp.ID("dfd-zoom")))
+	pressed, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("dfd-zoom"), "aria-pressed"))
+	if err != nil {
+		t.Fatalf("read aria-pressed: %v", err)
+	}
+	if pressed.Value != "true" {
+		t.Errorf("the diagram zoom button is not pressed after a click: %q", pressed.Value)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(problems) > 0 {

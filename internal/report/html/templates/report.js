@@ -1,5 +1,17 @@
 (function () {
   "use strict";
+  var zoom = document.getElementById("dfd-zoom");
+  var frame = document.getElementById("dfd-frame");
+  if (zoom && frame) {
+    var svg = frame.querySelector("svg");
+    zoom.addEventListener("click", function () {
+      var actual = frame.classList.toggle("actual");
+      if (svg) { svg.style.width = actual ? svg.style.maxWidth : ""; }
+      zoom.setAttribute("aria-pressed", actual ? "true" : "false");
+      zoom.textContent = actual ? "Fit to width" : "Show at actual size";
+    });
+  }
+
   var table = document.getElementById("register-table");
   if (!table) { return; }
   var body = table.tBodies[0];
