@@ -159,6 +159,7 @@ controls:
 		{ScopeComponent, "size(component.incoming) == 1 && size(component.outgoing) == 1", []string{"api", "web"}},
 		{ScopeComponent, "component.incoming.exists(f, f.source.internet_facing)", []string{"api"}},
 		{ScopeComponent, "component.id == 'old'", nil}, // out of scope components are not checked
+		{ScopeComponent, "component.technology.upperAscii().lowerAscii().startsWith('ngi') && sets.intersects(component.tags, ['edge']) && 'a,b'.split(',').join('-') == 'a-b' && '%s'.format(['x']) == 'x'", []string{"web"}},
 		{ScopeComponent, "model.system.owner == 'team-shop' && model.counts.components == 5 && component.id == 'web'", []string{"web"}},
 		{ScopeFlow, "flow.crosses_boundary && !flow.crosses_network", nil},
 		{ScopeFlow, "flow.crosses_network", []string{"api-db", "web-api"}},
