@@ -51,7 +51,7 @@ func init() {
 				emit(Hit{
 					Targets: []string{c.ID},
 					Impact:  rbImpact(e.rbHeld(c), 2, 2, 3),
-					Detail: fmt.Sprintf("%s is reached across a network boundary by %s with no web application firewall in front of it.",
+					Detail: fmt.Sprintf("%s is reached from another network or from the internet by %s with no web application firewall in front of it.",
 						e.Name(c.ID), strings.Join(via, ", ")),
 				})
 			}
