@@ -100,12 +100,35 @@ type field struct {
 // obj is a YAML mapping being read: it remembers which keys were read so
 // that the rest can be reported as unknown.
 type obj struct {
-	r      *reader
-	n      *yaml.Node
-	path   string
-	fields map[string]field
+	r    *reader
+	n    *yaml.Node
+	path string
+	// order and fields hold the keys in file order; used marks keys read.
+	// Mappings have a few dozen keys at most, so a linear search beats maps.
 	order  []string
-	used   map[string]bool
+	fields []field
+	used   []bool
+}
+
+// find returns the index of key, or -1.
+func (o *obj) find(key string) int {
+	for i, k := range o.order {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// add appends a key unless present, reporting whether it was added.
+func (o *obj) add(f field) bool {
+	if o.find(f.key.Value) >= 0 {
+		return false
+	}
+	o.order = append(o.order, f.key.Value)
+	o.fields = append(o.fields, f)
+	o.used = append(o.used, false)
+	return true
 }
 
 // object reads a mapping node (after aliases and merge keys). A null node
@@ -113,7 +136,7 @@ type obj struct {
 // and gives nil.
 func (r *reader) object(n *yaml.Node, path, what string) *obj {
 	n = r.resolve(n)
-	o := &obj{r: r, n: n, path: path, fields: map[string]field{}, used: map[string]bool{}}
+	o := &obj{r: r, n: n, path: path}
 	if isNull(n) {
 		return o
 	}
@@ -136,18 +159,14 @@ func (r *reader) object(n *yaml.Node, path, what string) *obj {
 			r.errf(k, path, "", "expected a key, found %s", describe(k))
 			continue
 		}
-		if prev, dup := o.fields[k.Value]; dup {
-			r.errf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, prev.key.Line)
+		if i := o.find(k.Value); i >= 0 {
+			r.errf(k, joinPath(path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, o.fields[i].key.Line)
 			continue
 		}
-		o.fields[k.Value] = field{k, v}
-		o.order = append(o.order, k.Value)
+		o.add(field{k, v})
 	}
 	for _, f := range merged { // explicit keys win over merged ones
-		if _, ok := o.fields[f.key.Value]; !ok {
-			o.fields[f.key.Value] = f
-			o.order = append(o.order, f.key.Value)
-		}
+		o.add(f)
 	}
 	return o
 }
@@ -167,9 +186,7 @@ func (r *reader) mergeFields(v *yaml.Node, path string) []field {
 		} else if r.count(rs, len(rs.Content)) {
 			sub := r.object(rs, path, "a mapping")
 			if sub != nil {
-				for _, k := range sub.order {
-					out = append(out, sub.fields[k])
-				}
+				out = append(out, sub.fields...)
 			}
 		}
 		r.inAlias--
@@ -190,25 +207,22 @@ func titled(parent, key, title string) string {
 }
 
 // has reports whether the key is present (even with a null value).
-func (o *obj) has(key string) bool {
-	_, ok := o.fields[key]
-	return ok
-}
+func (o *obj) has(key string) bool { return o.find(key) >= 0 }
 
 // node returns the value node under key, or nil.
 func (o *obj) node(key string) *yaml.Node {
-	f, ok := o.fields[key]
-	if !ok {
+	i := o.find(key)
+	if i < 0 {
 		return nil
 	}
-	o.used[key] = true
-	return f.val
+	o.used[i] = true
+	return o.fields[i].val
 }
 
 // at returns the position of the value under key, or of the mapping itself.
 func (o *obj) at(key string) model.Pos {
-	if f, ok := o.fields[key]; ok {
-		return o.r.pos(f.val)
+	if i := o.find(key); i >= 0 {
+		return o.r.pos(o.fields[i].val)
 	}
 	return o.r.pos(o.n)
 }
@@ -341,9 +355,9 @@ func (o *obj) entries(key, what string) []entry {
 		return nil
 	}
 	out := make([]entry, 0, len(m.order))
-	for _, title := range m.order {
-		f := m.fields[title]
-		m.used[title] = true
+	for i, title := range m.order {
+		f := m.fields[i]
+		m.used[i] = true
 		isAlias := f.val.Kind == yaml.AliasNode
 		if isAlias {
 			o.r.inAlias++
@@ -419,12 +433,12 @@ func (o *obj) requireID(what string) (string, *yaml.Node) {
 // unknown warns about keys that were not read: Threagile itself ignores
 // them, so a typo there silently loses data.
 func (o *obj) unknown(known []string) {
-	for _, k := range o.order {
-		if o.used[k] {
+	for i, k := range o.order {
+		if o.used[i] {
 			continue
 		}
 		hint := suggest(k, known)
-		o.r.warnf(o.fields[k].key, joinPath(o.path, k), hint, "unknown key '%s' is ignored", k)
+		o.r.warnf(o.fields[i].key, joinPath(o.path, k), hint, "unknown key '%s' is ignored", k)
 	}
 }
 

@@ -614,7 +614,7 @@ func (b *builder) dataAsset(r *reader, e entry) {
 	o.enum("usage", usages, true)
 	b.drop(o, "usage", "data usage", "the usage (business/devops) of data assets is not carried", "")
 	d.Quantity = model.Quantity(o.enum("quantity", quantities, true))
-	if c := o.enum("confidentiality", keysOf(confidentiality), true); c != "" {
+	if c := o.enum("confidentiality", confidentialityValues, true); c != "" {
 		d.Classification = confidentiality[c].class
 		d.CIA.Confidentiality = confidentiality[c].rating
 	}
@@ -681,7 +681,7 @@ func (b *builder) technicalAsset(r *reader, e entry) {
 	}
 	tech := ""
 	if o.has("technology") {
-		tech = o.enum("technology", keysOf(technologies), !o.has("technologies"))
+		tech = o.enum("technology", technologiesValues, !o.has("technologies"))
 	}
 	var techs []string
 	for _, it := range o.list("technologies") {
@@ -715,14 +715,14 @@ func (b *builder) technicalAsset(r *reader, e entry) {
 	case "physical", "virtual":
 		b.drop(o, "machine", "asset machine", "the machine kind (physical/virtual) of technical assets is not carried", "")
 	}
-	if enc := o.enum("encryption", keysOf(encryptions), true); enc != "" && enc != "none" {
+	if enc := o.enum("encryption", encryptionsValues, true); enc != "" && enc != "none" {
 		c.EncryptionAtRest = model.AtRest(encryptions[enc].to)
 		if encryptions[enc].approx {
 			b.drop(o, "encryption", "asset encryption "+enc, "encryption '"+enc+"' becomes encryption at rest '"+encryptions[enc].to+"'", "")
 		}
 	}
 	c.Owner = strings.TrimSpace(o.str("owner"))
-	o.enum("confidentiality", keysOf(confidentiality), true)
+	o.enum("confidentiality", confidentialityValues, true)
 	o.enum("integrity", criticality, true)
 	o.enum("availability", criticality, true)
 	for _, k := range []string{"confidentiality", "integrity", "availability", "justification_cia_rating"} {
@@ -784,7 +784,7 @@ func (b *builder) link(r *reader, sourceTID, sourceID string, e entry) {
 		}
 		r.errf(at, joinPath(o.path, "target"), "name the technical asset id the link goes to", "missing required key 'target'")
 	}
-	if p := o.enum("protocol", keysOf(protocols), true); p != "" {
+	if p := o.enum("protocol", protocolsValues, true); p != "" {
 		pm := protocols[p]
 		f.Protocol = model.Protocol(pm.to)
 		if pm.tls {
@@ -794,14 +794,14 @@ func (b *builder) link(r *reader, sourceTID, sourceID string, e entry) {
 			b.drop(o, "protocol", "protocol "+p, "protocol '"+p+"' has no exact Rampart counterpart and becomes '"+pm.to+"'", "")
 		}
 	}
-	if a := o.enum("authentication", keysOf(authentications), true); a != "" {
+	if a := o.enum("authentication", authenticationsValues, true); a != "" {
 		am := authentications[a]
 		f.Authentication = model.Authentication(am.to)
 		if am.approx {
 			b.drop(o, "authentication", "authentication "+a, "authentication '"+a+"' has no exact Rampart counterpart and becomes '"+am.to+"'", "")
 		}
 	}
-	if a := o.enum("authorization", keysOf(authorizations), true); a != "" {
+	if a := o.enum("authorization", authorizationsValues, true); a != "" {
 		f.Authorization = model.Authorization(authorizations[a].to)
 	}
 	f.Tags = tagsOf(o)
@@ -838,7 +838,7 @@ func (b *builder) trustBoundary(r *reader, e entry) {
 	tid, idNode := o.requireID("trust boundary")
 	tb := model.TrustBoundary{Name: e.title, Description: describeText(o.str("description"), e.title)}
 	tb.SetPos(r.pos(e.key), o.path)
-	if t := o.enum("type", keysOf(boundaryTypes), true); t != "" {
+	if t := o.enum("type", boundaryTypesValues, true); t != "" {
 		tb.Type = model.BoundaryType(boundaryTypes[t].to)
 		if boundaryTypes[t].approx {
 			b.drop(o, "type", "boundary "+t, "trust boundary type '"+t+"' has no exact Rampart counterpart and becomes '"+boundaryTypes[t].to+"'", "")

@@ -371,3 +371,14 @@ var confidentialityRatingOut = map[model.Rating]string{
 }
 
 var classificationOut = map[int]string{0: "public", 1: "internal", 2: "confidential", 3: "strictly-confidential"}
+
+// Sorted value lists of the vocabularies, for messages and checks.
+var (
+	confidentialityValues = keysOf(confidentiality)
+	technologiesValues    = keysOf(technologies)
+	encryptionsValues     = keysOf(encryptions)
+	protocolsValues       = keysOf(protocols)
+	authenticationsValues = keysOf(authentications)
+	authorizationsValues  = keysOf(authorizations)
+	boundaryTypesValues   = keysOf(boundaryTypes)
+)
