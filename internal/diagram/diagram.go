@@ -307,23 +307,24 @@ func local(p model.Protocol) bool {
 func legend(b *strings.Builder) {
 	b.WriteString("  subgraph cluster_legend {\n")
 	b.WriteString(`    graph [id="legend", label=<<B>Legend</B>>, style="rounded", color="#d1d5db", fontsize=11, labeljust=l, margin=10];` + "\n")
-	b.WriteString(`    "legend:process" [shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9];` + "\n")
-	b.WriteString(`    "legend:store" [shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9];` + "\n")
-	b.WriteString(`    "legend:external" [shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9];` + "\n")
+	b.WriteString(`    "legend:process" [shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9, height=0.3];` + "\n")
+	b.WriteString(`    "legend:store" [shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9, height=0.3];` + "\n")
+	b.WriteString(`    "legend:external" [shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9, height=0.3];` + "\n")
 	var sev strings.Builder
 	sev.WriteString(`<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3">`)
-	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk</B></FONT></TD></TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk</B></FONT></TD></TR><TR>`)
 	for _, s := range []model.Severity{"critical", "high", "medium", "low"} {
 		p := Palette[s]
-		fmt.Fprintf(&sev, `<TR><TD BGCOLOR="%s" COLOR="%s" WIDTH="18"> </TD><TD BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">%s</FONT></TD></TR>`, p[0], p[1], s)
+		fmt.Fprintf(&sev, `<TD BGCOLOR="%s" COLOR="%s"><FONT POINT-SIZE="8">%s</FONT></TD>`, p[0], p[1], s)
 	}
-	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">── encrypted flow</FONT></TD></TR>`)
-	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">- - - unencrypted flow</FONT></TD></TR>`)
-	sev.WriteString(`<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9">[- -] trust boundary</FONT></TD></TR>`)
+	sev.WriteString(`</TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">solid arrow: encrypted flow</FONT></TD></TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed arrow: unencrypted flow</FONT></TD></TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed frame: trust boundary</FONT></TD></TR>`)
 	sev.WriteString(`</TABLE>>`)
-	b.WriteString(`    "legend:severity" [shape=plaintext, style="", label=` + sev.String() + "];\n")
+	b.WriteString(`    "legend:severity" [shape=plaintext, style="", margin=0, label=` + sev.String() + "];\n")
 	b.WriteString(`    { rank=same; "legend:process"; "legend:store"; "legend:external"; "legend:severity"; }` + "\n")
-	b.WriteString(`    "legend:process" -> "legend:store" -> "legend:external" -> "legend:severity" [style=invis];` + "\n")
+	b.WriteString(`    "legend:severity" -> "legend:external" -> "legend:store" -> "legend:process" [style=invis];` + "\n")
 	b.WriteString("  }\n")
 }
 
