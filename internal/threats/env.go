@@ -123,7 +123,7 @@ func (e *Env) Has(elementID, control string) bool {
 }
 
 // addressing returns the implemented and planned controls on the targets
-// that address a threat: the rule's recommended catalog controls, and the
+// (for a flow: on the flow and both its ends) that address a threat: the rule's recommended catalog controls, and the
 // model's own controls that say they mitigate the rule or one of its categories.
 func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []string, targets []string) (inPlace, planned []string) {
 	want := map[string]bool{}
@@ -132,7 +132,15 @@ func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []strin
 	}
 	seen := map[string]bool{}
 	for _, t := range targets {
-		for _, id := range e.listed(t) {
+		ids := e.listed(t)
+		if f := e.Ix.Flows[t]; f != nil {
+			// A flow's threat is also addressed by a recommended control on
+			// its caller: egress filtering against SSRF, a signing pipeline.
+			if from := e.Ix.Components[f.From]; from != nil {
+				ids = append(ids[:len(ids):len(ids)], from.Controls...)
+			}
+		}
+		for _, id := range ids {
 			if seen[id] {
 				continue
 			}
