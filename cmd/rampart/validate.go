@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -73,7 +78,65 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 	return cmd
 }
 
-// loadModel loads a model file for a command; err means it could not be read at all.
+// loadModel loads a model file for a command; err means it could not be read
+// at all. Files in a foreign format (Threagile, Threat Dragon, OTM, Threat
+// Composer) are recognised from their content, or named with --from, and
+// imported; their problems point into the foreign file.
 func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, error) {
-	return model.Load(cmd.Context(), path, model.Options{})
+	from := ""
+	if f := cmd.Flag("from"); f != nil {
+		from = strings.TrimSpace(f.Value.String())
+	}
+	if from == "rampart" {
+		return model.Load(cmd.Context(), path, model.Options{})
+	}
+	data, err := readModelFile(path, model.DefaultMaxFileSize)
+	if errors.Is(err, model.ErrTooLarge) {
+		return nil, model.Problems{{Pos: model.Pos{File: path}, Message: fmt.Sprintf("file is larger than the %d-byte limit", model.DefaultMaxFileSize)}}, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read model: %w", err)
+	}
+	if from == "" {
+		from = formats.Detect(data)
+		if from == "" {
+			return model.LoadBytes(cmd.Context(), path, data, model.Options{})
+		}
+	}
+	f, err := formats.Lookup(from)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--from: %w", err)
+	}
+	if f.Import == nil {
+		return nil, nil, fmt.Errorf("format %s cannot be imported", f.Name)
+	}
+	return f.Import(cmd.Context(), path, data)
+}
+
+// readModelFile reads at most limit bytes of a file; a longer file is an
+// error wrapping model.ErrTooLarge.
+func readModelFile(path string, limit int64) ([]byte, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s: %w: over %d bytes", path, model.ErrTooLarge, limit)
+	}
+	return data, nil
+}
+
+// addFromFlag adds --from to every command: the format of the model files
+// read, when detection from their content is not wanted.
+func addFromFlag(root *cobra.Command) {
+	root.PersistentFlags().String("from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
+		" (default: detected from their content)")
 }

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newExportCmd)
+}
+
+func newExportCmd() *cobra.Command {
+	var to, output string
+	cmd := &cobra.Command{
+		Use:   "export --to FORMAT MODEL [-o FILE]",
+		Short: "Write a model in another tool's format",
+		Long: `Export writes a model in another threat-modelling tool's format (` + strings.Join(formats.Names(), ", ") + `).
+Threats are identified first, so that formats which hold threats receive them;
+warnings (printed to stderr) name everything the format cannot carry.
+
+Exit status: 0 written, 1 the model has problems (nothing is written),
+2 usage error or unreadable file.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if to == "" {
+				return fail(exitUsage, fmt.Errorf("--to is required: one of %s", strings.Join(formats.Names(), ", ")))
+			}
+			f, err := formats.Lookup(to)
+			if err != nil {
+				return fail(exitUsage, fmt.Errorf("--to: %w", err))
+			}
+			if f.Export == nil {
+				return fail(exitUsage, fmt.Errorf("format %s cannot be exported", f.Name))
+			}
+			path := args[0]
+			m, problems, err := loadModel(cmd, path)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			stderr := cmd.ErrOrStderr()
+			if errs := problems.Errors(); len(errs) > 0 {
+				for _, p := range errs {
+					fmt.Fprintln(stderr, p.String())
+				}
+				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
+			}
+			found := threats.Identify(m, threats.Builtin())
+			data, warnings, err := f.Export(cmd.Context(), m, found)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			for _, p := range warnings {
+				fmt.Fprintln(stderr, p.String())
+			}
+			if errs := warnings.Errors(); len(errs) > 0 {
+				return fail(exitFindings, fmt.Errorf("%s: cannot be written as %s", path, f.Title))
+			}
+			if output == "" || output == "-" {
+				_, err := cmd.OutOrStdout().Write(data)
+				return err
+			}
+			if err := writeFileAtomic(output, data, true); err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(stderr, "wrote %s (%s, %d threats identified, %d warnings)\n", output, f.Title, len(found), len(warnings))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "format to write: "+strings.Join(formats.Names(), ", "))
+	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	return cmd
+}

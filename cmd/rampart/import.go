@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	_ "github.com/rampart-sec/rampart/internal/formats/threagile" // Threagile YAML
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newImportCmd)
+}
+
+func newImportCmd() *cobra.Command {
+	var output string
+	cmd := &cobra.Command{
+		Use:   "import [--from FORMAT] FILE [-o rampart.yaml]",
+		Short: "Convert a model from another tool into a Rampart model",
+		Long: `Import reads a model written for another threat-modelling tool (` + strings.Join(formats.Names(), ", ") + `)
+and writes it as a clean, commented Rampart model. The format is detected from
+the file's content unless --from names it. Warnings (printed to stderr) name
+everything the Rampart model cannot carry; problems in the foreign file are
+reported with its own line and column.
+
+Exit status: 0 written, 1 the foreign file has problems (nothing is written),
+2 usage error or unreadable file.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := args[0]
+			data, err := readModelFile(path, model.DefaultMaxFileSize)
+			if err != nil {
+				return fail(exitUsage, fmt.Errorf("read %s: %w", path, err))
+			}
+			from := ""
+			if f := cmd.Flag("from"); f != nil {
+				from = strings.TrimSpace(f.Value.String())
+			}
+			if from == "" {
+				from = formats.Detect(data)
+				if from == "" {
+					return fail(exitUsage, fmt.Errorf("%s: cannot tell which tool's format this is (it may already be a Rampart model); name it with --from %s",
+						path, strings.Join(formats.Names(), "|")))
+				}
+			}
+			if from == "rampart" {
+				return fail(exitUsage, fmt.Errorf("--from rampart: the file is already a Rampart model"))
+			}
+			f, err := formats.Lookup(from)
+			if err != nil {
+				return fail(exitUsage, fmt.Errorf("--from: %w", err))
+			}
+			var (
+				m        *model.Model
+				notes    []string
+				problems model.Problems
+			)
+			switch {
+			case f.ImportNotes != nil:
+				m, notes, problems, err = f.ImportNotes(cmd.Context(), path, data)
+			case f.Import != nil:
+				m, problems, err = f.Import(cmd.Context(), path, data)
+			default:
+				return fail(exitUsage, fmt.Errorf("format %s cannot be imported", f.Name))
+			}
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			stderr := cmd.ErrOrStderr()
+			for _, p := range problems {
+				fmt.Fprintln(stderr, p.String())
+			}
+			if errs := problems.Errors(); len(errs) > 0 {
+				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
+			}
+			if len(notes) == 0 {
+				notes = []string{"Imported from the " + f.Title + " file " + filepath.Base(path) + "."}
+			}
+			out, err := model.MarshalWithHeader(m, notes...)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			if output == "" || output == "-" {
+				_, err := cmd.OutOrStdout().Write(out)
+				return err
+			}
+			if err := writeFileAtomic(output, out, true); err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(stderr, "wrote %s: %d data assets, %d components, %d flows, %d trust boundaries, %d threats, %d treatments (%d warnings)\n",
+				output, len(m.Data), len(m.Components), len(m.Flows), len(m.TrustBoundaries), len(m.Threats), len(m.Treatments), len(problems.Warnings()))
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	return cmd
+}

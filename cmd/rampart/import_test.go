@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// threagileFixture returns the path of a shared Threagile fixture, skipping
+// the test when the fixtures are absent (failing in CI).
+func threagileFixture(t *testing.T, name string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("repository root not found")
+		}
+		dir = parent
+	}
+	path := filepath.Join(dir, "..", "shared", "fixtures", "threagile", name)
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("fixture %s missing (it must be present in CI)", path)
+		}
+		t.Skipf("fixture %s not found; skipping", path)
+	}
+	return path
+}
+
+const badThreagile = `threagile_version: 1.0.0
+title: Broken
+business_criticality: important
+data_assets: {}
+technical_assets:
+  Web:
+    id: web
+    type: process
+    usage: business
+    size: component
+    technology: web-app
+    machine: virtual
+    encryption: none
+    confidentiality: internal
+    integrity: operational
+    availability: operational
+`
+
+func TestImportCommand(t *testing.T) {
+	example := threagileFixture(t, "threagile-example-model.yaml")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte(badThreagile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notAModel := filepath.Join(dir, "notes.yaml")
+	if err := os.WriteFile(notAModel, []byte("shopping: [milk]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.yaml")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"detected format", []string{"import", example, "-o", out}, exitOK, "", "wrote " + out},
+		{"named format", []string{"import", "--from", "threagile", example, "-o", out}, exitOK, "", "warning: "},
+		{"to stdout", []string{"import", example}, exitOK, "# Imported from the Threagile model threagile-example-model.yaml.", "risk_tracking key"},
+		{"bad foreign file", []string{"import", bad, "-o", filepath.Join(dir, "never.yaml")}, exitFindings, "",
+			"bad.yaml:11:17: technical_assets['Web'].technology: unknown value 'web-app'"},
+		{"unknown format", []string{"import", "--from", "visio", example}, exitUsage, "", "unknown format \"visio\""},
+		{"undetectable", []string{"import", notAModel}, exitUsage, "", "cannot tell which tool's format"},
+		{"missing file", []string{"import", filepath.Join(dir, "nope.yaml")}, exitUsage, "", "nope.yaml"},
+		{"no arguments", []string{"import"}, exitUsage, "", "accepts 1 arg"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runIn(t, "", tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %.500s\nstderr: %.2000s", code, tc.code, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tc.stdout) {
+				t.Errorf("stdout lacks %q:\n%.500s", tc.stdout, stdout)
+			}
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr lacks %q:\n%.2000s", tc.stderr, stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "never.yaml")); !os.IsNotExist(err) {
+		t.Errorf("a file was written for an invalid input (%v)", err)
+	}
+	m, problems, err := model.Load(context.Background(), out, model.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("imported model does not validate: %v", errs)
+	}
+	if len(m.Components) != 14 || len(m.Flows) != 20 || len(m.Treatments) == 0 {
+		t.Errorf("imported model: %d components, %d flows, %d treatments", len(m.Components), len(m.Flows), len(m.Treatments))
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestForeignFilesAccepted runs validate on a Threagile file directly,
+// detected from its content and named with --from.
+func TestForeignFilesAccepted(t *testing.T) {
+	example := threagileFixture(t, "threagile-example-model.yaml")
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte(badThreagile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"detected", []string{"validate", example}, exitOK, "threagile-example-model.yaml: ok", ""},
+		{"named", []string{"validate", "--from", "threagile", example}, exitOK, "ok", ""},
+		{"invalid foreign file", []string{"validate", bad}, exitFindings, "bad.yaml:11:17: technical_assets['Web'].technology", ""},
+		{"forced rampart", []string{"validate", "--from", "rampart", example}, exitFindings, "unknown key 'threagile_version'", ""},
+		{"unknown --from", []string{"validate", "--from", "visio", example}, exitUsage, "", "unknown format"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runIn(t, "", tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %.1000s\nstderr: %.1000s", code, tc.code, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tc.stdout) || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stdout %q / stderr %q lack %q / %q", stdout, stderr, tc.stdout, tc.stderr)
+			}
+		})
+	}
+}
