@@ -63,10 +63,14 @@ be highlighted. The format follows the output file's extension (.svg, .png,
 			if pathRank != 0 && highlight != "" {
 				return fail(exitUsage, fmt.Errorf("use --highlight-path or --highlight, not both"))
 			}
+			prog := newProgress(cmd.ErrOrStderr())
+			defer prog.done()
+			prog.step("analysing " + args[0])
 			res, err := af.analyse(cmd, args[0])
 			if err != nil {
 				return err
 			}
+			prog.step("laying out and drawing the diagram")
 			opts, err := diagramOptions(res, pathRank, highlight, noRisk)
 			if err != nil {
 				return fail(exitUsage, err)
