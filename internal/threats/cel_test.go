@@ -455,3 +455,43 @@ func TestCustomRulesConcurrent(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// FuzzParseCustomRules checks that no rule file makes the loader panic, and
+// that every problem it reports has a position in the file.
+func FuzzParseCustomRules(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "cel", "*.yaml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "cel", "invalid", "*.yaml"))
+	for _, file := range append(seeds, more...) {
+		if src, err := os.ReadFile(file); err == nil {
+			f.Add(src)
+		}
+	}
+	f.Add([]byte("condition: |\n  a\n\n  b = \n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		rules, problems := ParseCustomRules("f.yaml", src)
+		for _, p := range problems {
+			if p.Pos.File != "f.yaml" {
+				t.Errorf("problem without the file: %v", p)
+			}
+		}
+		for _, r := range rules {
+			if r.Check == nil || r.ID == "" {
+				t.Errorf("incomplete rule %+v", r.Meta)
+			}
+		}
+	})
+}
+
+// BenchmarkParseCustomRules measures loading (parsing, validating and
+// compiling) the example rule file with two rules.
+func BenchmarkParseCustomRules(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join("testdata", "cel", "data-handling.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if rules, _ := ParseCustomRules("r.yaml", src); len(rules) != 2 {
+			b.Fatal("rules did not load")
+		}
+	}
+}
