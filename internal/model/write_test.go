@@ -167,9 +167,11 @@ func TestMarshalExamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(problems.Errors()) > 0 || len(m.Includes) > 0 {
-				t.Skipf("%s is not a valid stand-alone model (%d problems)", f, len(problems.Errors()))
+			if len(problems.Errors()) > 0 {
+				t.Skipf("%s is an included fragment, not a model of its own (%d problems alone)", f, len(problems.Errors()))
 			}
+			// A model spread over includes is written as one file.
+			m.Includes = nil
 			out, err := Marshal(m)
 			if err != nil {
 				t.Fatal(err)

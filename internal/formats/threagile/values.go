@@ -42,7 +42,6 @@ var (
 	impacts      = []string{"low", "medium", "high", "very-high"}
 	breachProbs  = []string{"improbable", "possible", "probable"}
 	riskStatuses = []string{"unchecked", "in-discussion", "accepted", "in-progress", "mitigated", "false-positive"}
-	edgeLayouts  = []string{"", "ortho", "spline", "polyline", "false", "curved"}
 )
 
 // confidentiality maps Threagile's five confidentiality levels onto a
