@@ -36,8 +36,8 @@ func Analyze(m *model.Model, opts Options) *Result {
 		opts.Tool = "rampart"
 	}
 
-	found := threats.Identify(m, opts.Rules)
 	env := threats.NewEnv(m)
+	found := env.Identify(opts.Rules)
 	reach := graph.New(m).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
@@ -66,9 +66,9 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 
 	for i := range found {
-		t := found[i]
-		a := assessor.Assess(&t)
-		st := register.Resolve(t.ID, aliases(&t), t.Mitigated())
+		t := &found[i]
+		a := assessor.Assess(t)
+		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
 			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
 		f.Breach = st.Open() && risk.Exceeds(f.Residual.Severity, f.Limit)

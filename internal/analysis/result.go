@@ -87,7 +87,7 @@ type Summary struct {
 
 // Finding is one threat with its risk and register state.
 type Finding struct {
-	threats.Threat
+	*threats.Threat
 	Inherent  risk.Score      `json:"inherent"`
 	Residual  risk.Score      `json:"residual"`
 	Factors   []string        `json:"factors"`

@@ -132,15 +132,26 @@ func ID(rule string, targets []string) string {
 // Identify runs the rules over the model and adds its manual threats. The
 // result is sorted by threat id and is the same for the same input.
 func Identify(m *model.Model, rules []Rule) []Threat {
-	e := NewEnv(m)
+	return NewEnv(m).Identify(rules)
+}
+
+// ruleRefs are a rule's catalog references, built once per rule and shared
+// (read-only) by all its threats.
+type ruleRefs struct {
+	cwe, capec, attack []Ref
+}
+
+// Identify runs the rules in this environment; see the package-level Identify.
+func (e *Env) Identify(rules []Rule) []Threat {
+	m := e.M
 	disabled := map[string]bool{}
 	if m.Settings != nil {
 		for _, id := range m.Settings.DisabledRules {
 			disabled[id] = true
 		}
 	}
-	byID := map[string]int{}
-	var out []Threat
+	byID := make(map[string]int, len(m.Components)+len(m.Flows))
+	out := make([]Threat, 0, len(m.Components)+len(m.Flows))
 	for i := range rules {
 		r := &rules[i]
 		if disabled[r.ID] || r.Check == nil {
@@ -150,19 +161,20 @@ func Identify(m *model.Model, rules []Rule) []Threat {
 		if r.custom {
 			origin = OriginCustom
 		}
+		refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK)}
 		r.Check(e, func(h Hit) {
 			if len(h.Targets) == 0 {
 				return
 			}
-			t := e.threatFrom(r, h, origin)
-			if j, dup := byID[t.ID]; dup {
+			id := ID(r.ID, h.Targets)
+			if j, dup := byID[id]; dup {
 				if h.Detail != "" && !strings.Contains(out[j].Description, h.Detail) {
 					out[j].Description += " " + h.Detail
 				}
 				return
 			}
-			byID[t.ID] = len(out)
-			out = append(out, t)
+			byID[id] = len(out)
+			out = append(out, e.threatFrom(r, &refs, id, h, origin))
 		})
 	}
 	for i := range m.Threats {
@@ -172,18 +184,18 @@ func Identify(m *model.Model, rules []Rule) []Threat {
 	return out
 }
 
-func (e *Env) threatFrom(r *Rule, h Hit, origin Origin) Threat {
+func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) Threat {
 	t := Threat{
-		ID:          ID(r.ID, h.Targets),
+		ID:          id,
 		Rule:        r.ID,
 		Origin:      origin,
 		Title:       r.Title,
 		Description: h.Detail,
 		STRIDE:      r.STRIDE,
 		Category:    r.Category,
-		CWE:         cweRefs(r.CWE),
-		CAPEC:       capecRefs(r.CAPEC),
-		ATTACK:      attackRefs(r.ATTACK),
+		CWE:         refs.cwe,
+		CAPEC:       refs.capec,
+		ATTACK:      refs.attack,
 		Targets:     h.Targets,
 		Likelihood:  r.Likelihood,
 		Impact:      r.Impact,
