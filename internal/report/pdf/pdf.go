@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"strconv"
@@ -91,7 +90,7 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	if r.Model == nil {
 		return fmt.Errorf("pdf report: the result carries no model")
 	}
-	var img image.Image
+	var img []byte
 	if !opts.NoDiagram {
 		var err error
 		img, err = diagramImage(ctx, r, opts.Renderer)
@@ -132,7 +131,8 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	return nil
 }
 
-func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer) (image.Image, error) {
+// diagramImage renders the diagram as PNG bytes, which the PDF embeds as they are.
+func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer) ([]byte, error) {
 	var targets [][]string
 	var sev []model.Severity
 	for i := range r.Findings {
@@ -153,11 +153,7 @@ func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer)
 	if err != nil {
 		return nil, fmt.Errorf("pdf report: diagram: %w", err)
 	}
-	img, err := png.Decode(&buf)
-	if err != nil {
-		return nil, fmt.Errorf("pdf report: diagram: %w", err)
-	}
-	return img, nil
+	return buf.Bytes(), nil
 }
 
 func newDoc(r *analysis.Result) (*doc, error) {
@@ -603,7 +599,7 @@ func (d *doc) heatmap(r *analysis.Result) {
 	d.y = y0 + 5*ch + 20
 }
 
-func (d *doc) diagram(img image.Image) {
+func (d *doc) diagram(img []byte) {
 	d.newPage(true)
 	anchor := fmt.Sprintf("sec-%d", len(d.toc)+1)
 	d.pdf.SetAnchor(anchor)
@@ -613,11 +609,20 @@ func (d *doc) diagram(img image.Image) {
 	d.color(black)
 	d.textAt(margin, d.y+18, "Data-flow diagram")
 	d.y += 30
-	b := img.Bounds()
+	cfg, err := png.DecodeConfig(bytes.NewReader(img))
+	if err != nil {
+		d.check(fmt.Errorf("diagram: %w", err))
+		return
+	}
+	holder, err := gopdf.ImageHolderByBytes(img)
+	if err != nil {
+		d.check(fmt.Errorf("diagram: %w", err))
+		return
+	}
 	maxW, maxH := d.w-2*margin, d.bottom()-d.y-24
-	scale := min(maxW/float64(b.Dx()), maxH/float64(b.Dy()), 0.5) // PNG is 144 dpi: 0.5 keeps its natural size
-	iw, ih := float64(b.Dx())*scale, float64(b.Dy())*scale
-	d.check(d.pdf.ImageFrom(img, margin+(maxW-iw)/2, d.y, &gopdf.Rect{W: iw, H: ih}))
+	scale := min(maxW/float64(cfg.Width), maxH/float64(cfg.Height), 0.5) // PNG is 144 dpi: 0.5 keeps its natural size
+	iw, ih := float64(cfg.Width)*scale, float64(cfg.Height)*scale
+	d.check(d.pdf.ImageByHolder(holder, margin+(maxW-iw)/2, d.y, &gopdf.Rect{W: iw, H: ih}))
 	d.y += ih + 8
 	d.para("Processes are rounded boxes, data stores cylinders and external entities grey boxes, inside their trust boundaries (dashed). Elements are tinted by the highest residual severity of their open threats; dashed arrows are unencrypted flows.", "I", 8, muted, 0)
 }
