@@ -364,3 +364,17 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkImport(b *testing.B) {
+	dir := foreigntest.Fixtures(b, "threat-composer")
+	data, err := os.ReadFile(filepath.Join(dir, "GenAIChatbot.tc.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, ps, err := Import(context.Background(), "GenAIChatbot.tc.json", data); err != nil || len(ps.Errors()) > 0 {
+			b.Fatal(err, ps.Errors())
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -359,3 +360,43 @@ func FuzzImport(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkImport(b *testing.B) {
+	dir := foreigntest.Fixtures(b, "threat-dragon")
+	data, err := os.ReadFile(filepath.Join(dir, "v2-threat-model.json"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, ps, err := Import(context.Background(), "v2-threat-model.json", data); err != nil || len(ps.Errors()) > 0 {
+			b.Fatal(err, ps.Errors())
+		}
+	}
+}
+
+// BenchmarkExport lays out and writes a model of 500 components.
+func BenchmarkExport(b *testing.B) {
+	m := &model.Model{Rampart: 1, System: model.System{ID: "big", Name: "Big"}}
+	for i := range 500 {
+		id := "c" + strings.Repeat("x", i%3) + string(rune('a'+i%26)) + itoa(i)
+		m.Components = append(m.Components, model.Component{ID: id, Type: "process"})
+		if i > 0 {
+			m.Flows = append(m.Flows, model.Flow{ID: "f" + itoa(i), From: m.Components[i/2].ID, To: id, Protocol: "https"})
+		}
+	}
+	for i := range 20 {
+		b := model.TrustBoundary{ID: "b" + itoa(i), Type: "network-segment"}
+		for j := i * 25; j < i*25+25; j++ {
+			b.Contains = append(b.Contains, m.Components[j].ID)
+		}
+		m.TrustBoundaries = append(m.TrustBoundaries, b)
+	}
+	for b.Loop() {
+		if _, _, err := Export(context.Background(), m, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
