@@ -440,8 +440,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 	if s, ok := v.Addr().Interface().(sourceSetter); ok {
 		s.setSource(d.file, full, n)
 	}
-	var present uint64 // bit per field; models have far fewer than 64 keys per type
-	firstLine := make(map[string]int, 4)
+	var present, seen uint64 // bits per field; models have far fewer than 64 keys per type
 	merged := d.pairs(n, path)
 	count := len(n.Content) / 2
 	if merged != nil {
@@ -471,11 +470,11 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 			d.addf(k, keyPath{base: full, key: k.Value}, hint, "unknown key '%s'", k.Value)
 			continue
 		}
-		if line, dup := firstLine[k.Value]; dup {
-			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, line)
+		if seen&(1<<uint(idx)) != 0 {
+			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, firstKeyLine(n, merged, k.Value))
 			continue
 		}
-		firstLine[k.Value] = k.Line
+		seen |= 1 << uint(idx)
 		f := si.fields[idx]
 		if !isNull(d.resolve(p[1])) {
 			present |= 1 << uint(idx)
@@ -487,6 +486,25 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 			d.addf(n, path, "", "missing required key '%s'", f.name)
 		}
 	}
+}
+
+// firstKeyLine returns the line of the first key named key in a mapping
+// (or in its merged pairs).
+func firstKeyLine(n *yaml.Node, merged [][2]*yaml.Node, key string) int {
+	if merged != nil {
+		for _, p := range merged {
+			if p[0].Value == key {
+				return p[0].Line
+			}
+		}
+		return 0
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
 }
 
 func isNull(n *yaml.Node) bool {

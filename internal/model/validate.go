@@ -147,15 +147,27 @@ func keys[T any](m map[string]T) []string {
 }
 
 func (v *validator) dataRef(src Source, key string, list []string) {
-	seen := map[string]bool{}
+	var seen map[string]bool // for long lists only; short ones are scanned
+	if len(list) > 16 {
+		seen = make(map[string]bool, len(list))
+	}
 	for i, id := range list {
-		v.ref(src, key, i, id, "data asset", func() []string { return keys(v.ix.Data) }, func(s string) bool { return v.ix.Data[s] != nil })
-		if seen[id] {
+		v.ref(src, key, i, id, "data asset", v.dataIDs, v.isData)
+		twice := false
+		if seen != nil {
+			twice = seen[id]
+			seen[id] = true
+		} else {
+			twice = slices.Contains(list[:i], id)
+		}
+		if twice {
 			v.warn(src, key, i, "", "'%s' is listed twice", id)
 		}
-		seen[id] = true
 	}
 }
+
+func (v *validator) dataIDs() []string     { return keys(v.ix.Data) }
+func (v *validator) isData(id string) bool { return v.ix.Data[id] != nil }
 
 func (v *validator) controlRefs(src Source, list []string) {
 	for i, id := range list {
