@@ -86,6 +86,14 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 	r.Summary = summarise(r.Findings)
 	r.Paths = attackPaths(reach, r.Findings)
+	r.Stride = threats.StrideMatrix(m, found)
+	r.Summary.Coverage = map[model.STRIDE]map[string]int{}
+	for _, c := range r.Stride {
+		if r.Summary.Coverage[c.Category] == nil {
+			r.Summary.Coverage[c.Category] = map[string]int{threats.StrideOpen: 0, threats.StrideMitigated: 0, threats.StrideNoThreat: 0}
+		}
+		r.Summary.Coverage[c.Category][c.State]++
+	}
 	return r
 }
 

@@ -99,6 +99,17 @@ func TestAppetiteAndTreatments(t *testing.T) {
 	if b := r.Breaches(); len(b) != 2 || b[0].ID != "rule-t@expired-app" {
 		t.Errorf("breaches: %v", b)
 	}
+	// Five processes, six STRIDE categories each; tampering is open on three
+	// (the guarded one is mitigated), denial of service open on busy-app.
+	if len(r.Stride) != 30 {
+		t.Errorf("got %d STRIDE cells, want 30", len(r.Stride))
+	}
+	if c := r.Summary.Coverage[model.Tampering]; c["open"] != 3 || c["mitigated"] != 1 || c["no-threat"] != 1 {
+		t.Errorf("tampering coverage %v", c)
+	}
+	if c := r.Summary.Coverage[model.DenialOfService]; c["open"] != 1 || c["no-threat"] != 4 {
+		t.Errorf("denial-of-service coverage %v", c)
+	}
 }
 
 func TestThreagileAliasesMatchRegister(t *testing.T) {

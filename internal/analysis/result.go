@@ -26,14 +26,17 @@ type Result struct {
 	AsOf   string     `json:"as_of"`
 	System SystemInfo `json:"system"`
 	// Files lists the model files, root first.
-	Files    []string       `json:"files"`
-	Counts   ModelCounts    `json:"model"`
-	Appetite AppetiteInfo   `json:"appetite"`
-	Matrix   risk.Matrix    `json:"matrix"`
-	Summary  Summary        `json:"summary"`
-	Findings []Finding      `json:"threats"`
-	Paths    []AttackPath   `json:"attack_paths"`
-	Warnings model.Problems `json:"warnings"`
+	Files    []string     `json:"files"`
+	Counts   ModelCounts  `json:"model"`
+	Appetite AppetiteInfo `json:"appetite"`
+	Matrix   risk.Matrix  `json:"matrix"`
+	Summary  Summary      `json:"summary"`
+	Findings []Finding    `json:"threats"`
+	Paths    []AttackPath `json:"attack_paths"`
+	// Stride is the STRIDE-per-element matrix: each element and applicable
+	// category with the threats found and whether they are addressed.
+	Stride   []threats.StrideCell `json:"stride"`
+	Warnings model.Problems       `json:"warnings"`
 
 	// Model is the analysed model, for writers that draw or list it.
 	Model *model.Model `json:"-"`
@@ -83,6 +86,9 @@ type Summary struct {
 	Overdue            int `json:"overdue"`
 	// Heatmap[l-1][i-1] counts untreated threats by residual likelihood and impact.
 	Heatmap [5][5]int `json:"heatmap"`
+	// Coverage counts STRIDE-per-element cells by category and state
+	// (open, mitigated, no-threat).
+	Coverage map[model.STRIDE]map[string]int `json:"stride_coverage"`
 }
 
 // Finding is one threat with its risk and register state.

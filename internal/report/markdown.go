@@ -74,6 +74,15 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 				f.Residual.Impact, status, f.ID, anchor(f.ID), mdEscape(f.Title), f.Pos.File, f.Pos.Line)
 		}
 	}
+	if len(r.Summary.Coverage) > 0 {
+		b.WriteString("\n## STRIDE per element\n\nElement and category pairs (Microsoft's STRIDE-per-element table) by what analysis found.\n\n")
+		b.WriteString("| Category | Open | Mitigated | No threat found |\n|---|---:|---:|---:|\n")
+		for _, c := range model.STRIDE("").Values() {
+			if cov, ok := r.Summary.Coverage[model.STRIDE(c)]; ok {
+				fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", c, cov["open"], cov["mitigated"], cov["no-threat"])
+			}
+		}
+	}
 	if len(r.Paths) > 0 {
 		b.WriteString("\n## Attack paths\n\n")
 		for _, p := range r.Paths {
