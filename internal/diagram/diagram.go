@@ -307,9 +307,9 @@ func local(p model.Protocol) bool {
 func legend(b *strings.Builder) {
 	b.WriteString("  subgraph cluster_legend {\n")
 	b.WriteString(`    graph [id="legend", label=<<B>Legend</B>>, style="rounded", color="#d1d5db", fontsize=11, labeljust=l, margin=10];` + "\n")
-	b.WriteString(`    "legend:process" [shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9, height=0.3];` + "\n")
-	b.WriteString(`    "legend:store" [shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9, height=0.3];` + "\n")
-	b.WriteString(`    "legend:external" [shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9, height=0.3];` + "\n")
+	b.WriteString(`    "legend:process" [id="legend-process", shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9, height=0.3];` + "\n")
+	b.WriteString(`    "legend:store" [id="legend-store", shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9, height=0.3];` + "\n")
+	b.WriteString(`    "legend:external" [id="legend-external", shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9, height=0.3];` + "\n")
 	var sev strings.Builder
 	sev.WriteString(`<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3">`)
 	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk</B></FONT></TD></TR><TR>`)
@@ -322,7 +322,7 @@ func legend(b *strings.Builder) {
 	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed arrow: unencrypted flow</FONT></TD></TR>`)
 	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed frame: trust boundary</FONT></TD></TR>`)
 	sev.WriteString(`</TABLE>>`)
-	b.WriteString(`    "legend:severity" [shape=plaintext, style="", margin=0, label=` + sev.String() + "];\n")
+	b.WriteString(`    "legend:severity" [id="legend-severity", shape=plaintext, style="", margin=0, label=` + sev.String() + "];\n")
 	b.WriteString(`    { rank=same; "legend:process"; "legend:store"; "legend:external"; "legend:severity"; }` + "\n")
 	b.WriteString(`    "legend:severity" -> "legend:external" -> "legend:store" -> "legend:process" [style=invis];` + "\n")
 	b.WriteString("  }\n")

@@ -259,6 +259,17 @@ func TestReportInBrowser(t *testing.T) {
 	if pressed.Value != "true" {
 		t.Errorf("the diagram zoom button is not pressed after a click: %q", pressed.Value)
 	}
+	if len(r.Paths) > 0 {
+		do("show attack path 1", chromedp.Click(chromedp.CSS(".show-path")))
+		onPath, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#dfd-frame .on-path").length`))
+		if err != nil {
+			t.Fatalf("count highlighted elements: %v", err)
+		}
+		p := r.Paths[0]
+		if want := len(p.Components) + len(p.Flows); onPath != want {
+			t.Errorf("path 1 highlights %d diagram elements, want %d", onPath, want)
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(problems) > 0 {

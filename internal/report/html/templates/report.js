@@ -12,6 +12,29 @@
     });
   }
 
+  // Attack paths: highlight one path's components and flows on the diagram.
+  var pathButtons = Array.prototype.slice.call(document.querySelectorAll(".show-path"));
+  pathButtons.forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (!frame) { return; }
+      var on = button.getAttribute("aria-pressed") !== "true";
+      pathButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+      Array.prototype.forEach.call(frame.querySelectorAll(".on-path"), function (el) { el.classList.remove("on-path"); });
+      frame.classList.toggle("path-mode", on);
+      if (!on) { return; }
+      button.setAttribute("aria-pressed", "true");
+      var ids = (button.closest("li").getAttribute("data-elements") || "").split(/\s+/);
+      ids.forEach(function (id) {
+        if (!id) { return; }
+        ["c-", "f-"].forEach(function (prefix) {
+          var el = document.getElementById(prefix + id);
+          if (el && frame.contains(el)) { el.classList.add("on-path"); }
+        });
+      });
+      frame.scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+  });
+
   var table = document.getElementById("register-table");
   if (!table) { return; }
   var body = table.tBodies[0];
