@@ -306,9 +306,24 @@ func (o Obj) Keys() []string {
 	return out
 }
 
-// Missing records "missing required key" for key.
+// missingHints are the default hints for common required keys.
+var missingHints = map[string]string{
+	"id":   "every element needs an id of its own, unique in the file",
+	"name": "give the element a name",
+	"type": "give the element's type",
+}
+
+// Missing records "missing required key" for key; an empty hint is
+// replaced by a default for common keys.
 func (o Obj) Missing(key, hint string) {
-	o.D.Errorf(o.N, o.KeyPath(key), hint, "missing required key '%s'", key)
+	if hint == "" {
+		hint = missingHints[key]
+	}
+	n := o.N
+	if n == nil {
+		n = o.D.Root
+	}
+	o.D.Errorf(n, o.KeyPath(key), hint, "missing required key '%s'", key)
 }
 
 // Str reads a string under key. Numbers and booleans are refused with an

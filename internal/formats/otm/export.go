@@ -333,7 +333,7 @@ func (ex *exporter) build(found []threats.Threat) {
 			tz.Parent = &parent{TrustZone: p}
 		}
 		if len(tags) > 0 {
-			ex.warn(b.Pos, b.Path, "OTM trust zones have no tags; trust boundary '%s' tags (%s) not exported", b.ID, strings.Join(tags, ", "))
+			a[attrPrefix+"tags"] = strings.Join(tags, ",")
 		}
 		tz.Attributes = orNil(a)
 		ex.doc.TrustZones = append(ex.doc.TrustZones, tz)

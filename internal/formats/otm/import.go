@@ -442,6 +442,7 @@ func (im *importer) trustZones(root foreign.Obj) {
 			b.Tags = append(b.Tags, tagTrustRating+strconv.FormatFloat(tr, 'f', -1, 64))
 		}
 		b.Tags = append(b.Tags, attributes(z)...)
+		b.Tags = append(b.Tags, splitList(rampartAttr(z, "tags"))...)
 		b.SetPos(im.d.Pos(z.N), z.Path)
 		im.zones[oid] = b.ID
 		zs = append(zs, zone{b: len(im.m.TrustBoundaries), parent: im.parent(z, false)})

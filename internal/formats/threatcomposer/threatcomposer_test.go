@@ -249,7 +249,7 @@ treatments:
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("test model: %v %v", err, ps.Errors())
 	}
-	found := threats.Identify(m, threats.Builtin())
+	found := append(foreigntest.Findings(m), threats.Identify(m, nil)...)
 	out, eps, err := Export(context.Background(), m, found)
 	if err != nil {
 		t.Fatal(err)

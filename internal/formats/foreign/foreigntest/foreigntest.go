@@ -15,6 +15,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
 )
 
 // Update rewrites golden files instead of comparing with them (go test -update).
@@ -126,6 +127,25 @@ func Reload(t testing.TB, m *model.Model, name string) []byte {
 	}
 	if d := foreign.Diff(m, back); len(d) > 0 {
 		t.Errorf("writing and loading changed the model:\n%s", strings.Join(d, "\n"))
+	}
+	return out
+}
+
+// Findings returns identified threats for golden export tests, made by the
+// test itself so that changes to the built-in rules' wording do not change
+// the goldens: one per flow and one on the first component.
+func Findings(m *model.Model) []threats.Threat {
+	var out []threats.Threat
+	for _, f := range m.Flows {
+		out = append(out, threats.Threat{ID: "example-unauthenticated-flow@" + f.ID, Rule: "example-unauthenticated-flow", Origin: threats.OriginRule,
+			Title: "Unauthenticated flow", Description: "The flow " + f.ID + " does not authenticate its caller.",
+			STRIDE: []model.STRIDE{model.Spoofing}, Targets: []string{f.ID}, Likelihood: 4, Impact: 3, Mitigations: []string{"mtls"}})
+	}
+	if len(m.Components) > 0 {
+		c := m.Components[0]
+		out = append(out, threats.Threat{ID: "example-unhardened@" + c.ID, Rule: "example-unhardened", Origin: threats.OriginRule,
+			Title: "Unhardened component", Description: "Component " + c.ID + " is not hardened.",
+			STRIDE: []model.STRIDE{model.Tampering, model.ElevationOfPrivilege}, Targets: []string{c.ID}, Likelihood: 2, Impact: 2})
 	}
 	return out
 }
