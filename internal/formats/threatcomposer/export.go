@@ -184,7 +184,7 @@ func (ex *exporter) build(found []threats.Threat) {
 		flow = ex.dataflowText()
 	}
 	ex.doc.Architecture.Description, ex.doc.Dataflow.Description = arch, flow
-	if len(m.Components) > 0 || len(m.Flows) > 0 {
+	if ex.modelled() {
 		ex.warn(m.System.Pos, "", "Threat Composer has no model elements; components, trust boundaries and flows are written as the architecture and data flow descriptions")
 	}
 	// Assumptions.
@@ -213,8 +213,31 @@ func (ex *exporter) build(found []threats.Threat) {
 	}
 }
 
+// modelled reports whether the model has elements besides the component
+// an import from Threat Composer made for the whole application.
+func (ex *exporter) modelled() bool {
+	if len(ex.m.Flows) > 0 || len(ex.m.TrustBoundaries) > 0 {
+		return true
+	}
+	for _, c := range ex.m.Components {
+		if !hasTag(c.Tags, tagApplication) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasTag(tags []string, t string) bool {
+	for _, x := range tags {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
 func (ex *exporter) architectureText() string {
-	if len(ex.m.Components) == 0 {
+	if !ex.modelled() {
 		return ""
 	}
 	var b strings.Builder

@@ -80,6 +80,22 @@ func (im *importer) run() {
 	im.assumptionText()
 }
 
+// known lists the keys Threat Composer's strict schema allows per entity.
+var known = map[string]map[string]bool{
+	"threats": set("id", "numericId", "displayOrder", "metadata", "tags", "threatSource", "prerequisites", "threatAction",
+		"threatImpact", "impactedGoal", "impactedAssets", "statement", "customTemplate", "displayedStatement", "status"),
+	"mitigations": set("id", "numericId", "displayOrder", "metadata", "tags", "content", "status"),
+	"assumptions": set("id", "numericId", "displayOrder", "metadata", "tags", "content"),
+}
+
+func set(keys ...string) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
+}
+
 func (im *importer) application(root foreign.Obj) {
 	app, _ := root.Obj("applicationInfo")
 	name := app.Str("name", false)
@@ -143,6 +159,11 @@ func (im *importer) declare(root foreign.Obj, key, prefix string, order *[]*enti
 		if prev, dup := byID[id]; dup {
 			im.d.Errorf(o.At("id"), o.KeyPath("id"), "", "duplicate id '%s' (already used at %s)", id, im.d.Pos(prev.obj.N))
 			continue
+		}
+		for _, k := range o.Keys() {
+			if !known[key][k] {
+				im.d.Warnf(o.At(k), o.KeyPath(k), "", "unknown key '%s' dropped", k)
+			}
 		}
 		e := &entity{obj: o, tcID: id}
 		if n, ok := o.Num("numericId", true); ok {
@@ -266,7 +287,7 @@ func (im *importer) systemComponent() {
 		return
 	}
 	im.system = im.ids.Take("application", im.m.System.ID)
-	c := model.Component{ID: im.system, Name: im.m.System.Name, Type: "process",
+	c := model.Component{ID: im.system, Name: im.m.System.Name, Type: "process", Tags: []string{tagApplication},
 		Description: "The whole application: Threat Composer describes threats against the application, not against its individual components."}
 	c.SetPos(im.m.System.Pos, im.m.System.Path)
 	im.m.Components = append(im.m.Components, c)

@@ -74,6 +74,8 @@ const (
 	lineTags         = "Tags: "
 	lineAssumptions  = "Assumptions: "
 	notUseful        = "Resolved as not useful in Threat Composer."
+	// tagApplication marks the component standing for the whole application.
+	tagApplication = "threat-composer:application"
 )
 
 // grammar is a threat in Threat Composer's threat grammar.
