@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/golang/freetype/truetype"
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/goitalic"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/math/fixed"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/catalog"
@@ -83,6 +85,42 @@ type doc struct {
 	title  string
 	family string
 	err    error
+
+	style   string
+	size    float64
+	metrics map[string]*metrics
+}
+
+// metrics caches a font's advance widths, in points per point of size.
+type metrics struct {
+	font  *truetype.Font
+	units fixed.Int26_6
+	adv   map[rune]float64
+}
+
+func newMetrics(data []byte) (*metrics, error) {
+	f, err := truetype.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	return &metrics{font: f, units: fixed.Int26_6(f.FUnitsPerEm()), adv: map[rune]float64{}}, nil
+}
+
+func (m *metrics) width(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		a, ok := m.adv[r]
+		if !ok {
+			idx := m.font.Index(r)
+			if idx == 0 {
+				idx = m.font.Index('?')
+			}
+			a = float64(m.font.HMetric(m.units, idx).AdvanceWidth) / float64(m.units)
+			m.adv[r] = a
+		}
+		w += a
+	}
+	return w
 }
 
 // Write renders the PDF report for an analysis result.
@@ -174,8 +212,16 @@ func newDoc(r *analysis.Result) (*doc, error) {
 	if title == "" {
 		title = r.System.ID
 	}
+	ms := map[string]*metrics{}
+	for style, data := range map[string][]byte{"": goregular.TTF, "B": gobold.TTF, "I": goitalic.TTF} {
+		m, err := newMetrics(data)
+		if err != nil {
+			return nil, fmt.Errorf("pdf report: font: %w", err)
+		}
+		ms[style] = m
+	}
 	p.SetInfo(gopdf.PdfInfo{Title: "Threat model: " + title, Subject: "Threat model report", Creator: r.Tool, Producer: r.Tool})
-	return &doc{pdf: p, title: title, family: "go"}, nil
+	return &doc{pdf: p, title: title, family: "go", metrics: ms}, nil
 }
 
 // --- low-level drawing ---
@@ -198,7 +244,18 @@ func (d *doc) newPage(landscape bool) {
 }
 
 func (d *doc) font(style string, size float64) {
+	d.style, d.size = style, size
 	d.check(d.pdf.SetFont(d.family, style, size))
+}
+
+// measure is the width of s in the current font, from the font's advance
+// widths (gopdf measures rune by rune through its subsetter, which is slow).
+func (d *doc) measure(s string) float64 {
+	m := d.metrics[d.style]
+	if m == nil {
+		m = d.metrics[""]
+	}
+	return m.width(s) * d.size
 }
 
 func (d *doc) color(c rgb)     { d.pdf.SetTextColor(c[0], c[1], c[2]) }
@@ -220,24 +277,61 @@ func (d *doc) textAt(x, y float64, s string) {
 	d.check(d.pdf.Text(s))
 }
 
-// lines wraps s to width in the current font.
+// lines wraps s to width in the current font: at spaces, and inside words
+// (ids, URLs) only when a word alone is wider than the line.
 func (d *doc) lines(s string, width float64) []string {
 	var out []string
+	space := d.measure(" ")
 	for _, para := range strings.Split(s, "\n") {
-		if strings.TrimSpace(para) == "" {
+		words := strings.Fields(para)
+		if len(words) == 0 {
 			out = append(out, "")
 			continue
 		}
-		ls, err := d.pdf.SplitTextWithWordWrap(para, width)
-		if err != nil || len(ls) == 0 {
-			ls, err = d.pdf.SplitText(para, width)
-			if err != nil {
-				ls = []string{para}
+		cur, curW := "", 0.0
+		for _, w := range words {
+			ww := d.measure(w)
+			switch {
+			case cur == "":
+			case curW+space+ww <= width:
+				cur, curW = cur+" "+w, curW+space+ww
+				continue
+			default:
+				out = append(out, cur)
 			}
+			for ww > width {
+				head, rest := d.cut(w, width)
+				out = append(out, head)
+				w = rest
+				ww = d.measure(w)
+			}
+			cur, curW = w, ww
 		}
-		out = append(out, ls...)
+		out = append(out, cur)
 	}
 	return out
+}
+
+// cut splits a word that is too wide: the longest head that fits (at least
+// one rune), preferring a break after a hyphen, '@', '+', '/' or '.'.
+func (d *doc) cut(w string, width float64) (string, string) {
+	runes := []rune(w)
+	n, total := 0, 0.0
+	for n < len(runes) {
+		rw := d.measure(string(runes[n]))
+		if n > 0 && total+rw > width {
+			break
+		}
+		total += rw
+		n++
+	}
+	for i := n; i > n/2 && i > 1; i-- {
+		switch runes[i-1] {
+		case '-', '@', '+', '/', '.', '_':
+			return string(runes[:i]), string(runes[i:])
+		}
+	}
+	return string(runes[:n]), string(runes[n:])
 }
 
 // para writes wrapped text at the cursor and moves it down.
@@ -477,10 +571,8 @@ func (d *doc) fillTOC() {
 		label := fmt.Sprintf("%d.  %s", i+1, e.title)
 		d.textAt(margin, y+12, label)
 		num := strconv.Itoa(e.page)
-		nw, err := d.pdf.MeasureTextWidth(num)
-		d.check(err)
-		lw, err := d.pdf.MeasureTextWidth(label)
-		d.check(err)
+		nw := d.measure(num)
+		lw := d.measure(label)
 		d.color(muted)
 		dots := strings.Repeat(".", max(0, int((w-2*margin-lw-nw-16)/3.2)))
 		d.textAt(margin+lw+8, y+12, dots)
@@ -508,8 +600,7 @@ func (d *doc) footers() {
 		d.pdf.Line(margin, p.H-38+off, p.W-margin, p.H-38+off)
 		d.textAt(margin, p.H-26+off, "Threat model: "+d.title)
 		s := fmt.Sprintf("Page %d of %d", i, n)
-		sw, err := d.pdf.MeasureTextWidth(s)
-		d.check(err)
+		sw := d.measure(s)
 		d.textAt(p.W-margin-sw, p.H-26+off, s)
 	}
 }
@@ -591,8 +682,7 @@ func (d *doc) heatmap(r *analysis.Result) {
 			}
 			d.color(darken(p[1]))
 			s := strconv.Itoa(n)
-			sw, err := d.pdf.MeasureTextWidth(s)
-			d.check(err)
+			sw := d.measure(s)
 			d.textAt(x+cw/2-sw/2, y+ch/2+5, s)
 		}
 	}
@@ -664,8 +754,7 @@ func (d *doc) details(fs []analysis.Finding) {
 		p := sevFill[f.Residual.Severity]
 		d.font("B", 8)
 		tag := strings.ToUpper(string(f.Residual.Severity))
-		tw, err := d.pdf.MeasureTextWidth(tag)
-		d.check(err)
+		tw := d.measure(tag)
 		d.fill(p[0])
 		d.pdf.RectFromUpperLeftWithStyle(margin, d.y, tw+8, 13, "F")
 		d.color(darken(p[1]))
@@ -751,8 +840,7 @@ func (d *doc) refs(f analysis.Finding) {
 		}
 		d.font("", bodySize)
 		d.ensure(lh)
-		w, err := d.pdf.MeasureTextWidth(label)
-		d.check(err)
+		w := d.measure(label)
 		d.color(accent)
 		d.textAt(margin+8, d.y+bodySize, label)
 		d.pdf.AddExternalLink(r.URL, margin+8, d.y, w, lh)
