@@ -48,7 +48,7 @@ technical_assets:
     type: process
     usage: business
     size: component
-    technology: web-app
+    technology: web-thing
     machine: virtual
     encryption: none
     confidentiality: internal
@@ -79,7 +79,7 @@ func TestImportCommand(t *testing.T) {
 		{"named format", []string{"import", "--from", "threagile", example, "-o", out}, exitOK, "", "warning: "},
 		{"to stdout", []string{"import", example}, exitOK, "# Imported from the Threagile model threagile-example-model.yaml.", "risk_tracking key"},
 		{"bad foreign file", []string{"import", bad, "-o", filepath.Join(dir, "never.yaml")}, exitFindings, "",
-			"bad.yaml:11:17: technical_assets['Web'].technology: unknown value 'web-app'"},
+			"bad.yaml:11:17: technical_assets['Web'].technology: unknown value 'web-thing'"},
 		{"unknown format", []string{"import", "--from", "visio", example}, exitUsage, "", "unknown format \"visio\""},
 		{"undetectable", []string{"import", notAModel}, exitUsage, "", "cannot tell which tool's format"},
 		{"missing file", []string{"import", filepath.Join(dir, "nope.yaml")}, exitUsage, "", "nope.yaml"},

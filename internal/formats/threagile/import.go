@@ -681,11 +681,19 @@ func (b *builder) technicalAsset(r *reader, e entry) {
 	}
 	tech := ""
 	if o.has("technology") {
-		tech = o.enum("technology", technologiesValues, !o.has("technologies"))
+		if canonical, ok := technologyAliases[strings.TrimSpace(o.str("technology"))]; ok {
+			tech = canonical
+		} else {
+			tech = o.enum("technology", technologiesValues, !o.has("technologies"))
+		}
 	}
 	var techs []string
 	for _, it := range o.list("technologies") {
-		techs = append(techs, strings.TrimSpace(it.v))
+		v := strings.TrimSpace(it.v)
+		if canonical, ok := technologyAliases[v]; ok {
+			v = canonical
+		}
+		techs = append(techs, v)
 	}
 	if tech == "" && len(techs) > 0 {
 		tech = techs[0]

@@ -122,6 +122,7 @@ var technologies = map[string]model.ComponentType{
 	"mainframe":                "service",
 	"block-storage":            "file-storage",
 	"library":                  "process",
+	"big-data-platform":        "object-storage",
 }
 
 // datastoreTech maps technologies onto a data-store type for assets that
@@ -381,3 +382,21 @@ var (
 	authorizationsValues  = keysOf(authorizations)
 	boundaryTypesValues   = keysOf(boundaryTypes)
 )
+
+// technologyAliases are the other names current Threagile versions accept
+// for technologies; the importer writes the canonical name.
+var technologyAliases = map[string]string{
+	"artificial-intelligence": "ai", "machine-learning": "ai", "deep-learning": "ai", "neural-network": "ai", "ml": "ai", "dl": "ai",
+	"app-server": "application-server", "san": "block-storage", "web-browser": "browser", "ci": "build-pipeline",
+	"continuous-integration": "build-pipeline", "client": "client-system", "command-line": "cli", "command-line-tool": "cli",
+	"command-line-interface": "cli", "content-management-system": "cms", "code-inspection": "code-inspection-platform",
+	"code-analysis": "code-inspection-platform", "container": "container-platform", "docker": "container-platform",
+	"kubernetes": "container-platform", "db": "database", "desktop-system": "desktop", "enterprise-java-beans": "ejb",
+	"enterprise-resource-planning": "erp", "file-storage": "file-server", "hardware-security-module": "hsm",
+	"idp": "identity-provider", "identity-store": "identity-store-database", "intrusion-detection-system": "ids", "iot": "iot-device",
+	"intrusion-prevention-system": "ips", "ldap": "ldap-server", "lb": "load-balancer", "local-storage": "local-file-system",
+	"email-server": "mail-server", "mq": "message-queue", "siem": "monitoring", "reporting": "report-engine", "cron": "scheduler",
+	"service-discovery": "service-registry", "git": "sourcecode-repository", "job": "task", "utility": "tool",
+	"unknown": "unknown-technology", "hashicorp-vault": "vault", "web-application-firewall": "waf", "web-app": "web-application",
+	"rest-api": "web-service-rest", "soap-api": "web-service-soap", "big-data": "big-data-platform",
+}
