@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -131,5 +132,46 @@ func TestPDFEmbedsDiagram(t *testing.T) {
 func TestPDFNeedsModel(t *testing.T) {
 	if err := Write(context.Background(), &bytes.Buffer{}, &analysis.Result{}, Options{}); err == nil {
 		t.Error("a result without a model rendered without error")
+	}
+}
+
+func TestLines(t *testing.T) {
+	r := analyse(t, example)
+	d, err := newDoc(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.newPage(false)
+	d.font("", 10)
+	tests := []struct {
+		name  string
+		text  string
+		width float64
+		want  []string
+	}{
+		{"fits", "short text", 200, []string{"short text"}},
+		{"wraps at spaces", "alpha beta gamma delta", max(d.measure("alpha beta"), d.measure("gamma delta")) + 1, []string{"alpha beta", "gamma delta"}},
+		{"keeps paragraphs", "one\ntwo", 200, []string{"one", "two"}},
+		{"empty paragraph", "", 200, []string{""}},
+		{"cuts long ids after a separator", "missing-authentication@web-to-api", d.measure("missing-authentication@") + 1,
+			[]string{"missing-authentication@", "web-to-api"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := d.lines(tt.text, tt.width)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("lines(%q, %.1f) = %q, want %q", tt.text, tt.width, got, tt.want)
+			}
+			for _, l := range got {
+				if d.measure(l) > tt.width && len([]rune(l)) > 1 {
+					t.Errorf("line %q is %.1f wide, over %.1f", l, d.measure(l), tt.width)
+				}
+			}
+		})
+	}
+	// A word too wide for any line still comes out whole, spread over lines.
+	word := strings.Repeat("x", 200)
+	if got := strings.Join(d.lines(word, 50), ""); got != word {
+		t.Errorf("a long word lost characters: %d of %d", len(got), len(word))
 	}
 }
