@@ -92,10 +92,12 @@ func jsonSyntax(name string, data []byte) (model.Problem, bool) {
 	var v json.RawMessage
 	err := dec.Decode(&v)
 	if err == nil {
-		if _, err2 := dec.Token(); err2 == io.EOF {
+		off := dec.InputOffset()
+		rest := bytes.TrimLeft(data[off:], " \t\r\n")
+		if len(rest) == 0 {
 			return model.Problem{}, true
 		}
-		off := dec.InputOffset()
+		off = int64(len(data) - len(rest))
 		line, col := LineCol(data, off)
 		return model.Problem{Pos: model.Pos{File: name, Line: line, Column: col},
 			Message: "JSON syntax error: data after the end of the top-level value", Hint: "the file must hold one JSON value"}, false
