@@ -4,7 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/xeipuuv/gojsonschema"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
 )
@@ -50,5 +55,108 @@ func TestSchemaPrintsJSONSchema(t *testing.T) {
 	}
 	if code, _, _ := runIn(t, "", "schema", "extra"); code != exitUsage {
 		t.Errorf("schema with an argument: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// yamlToJSON converts a YAML node into the values encoding/json uses, with
+// dates kept as strings (as the schema describes them).
+func yamlToJSON(t *testing.T, n *yaml.Node) any {
+	t.Helper()
+	switch n.Kind {
+	case yaml.DocumentNode:
+		return yamlToJSON(t, n.Content[0])
+	case yaml.AliasNode:
+		return yamlToJSON(t, n.Alias)
+	case yaml.MappingNode:
+		m := map[string]any{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			m[n.Content[i].Value] = yamlToJSON(t, n.Content[i+1])
+		}
+		return m
+	case yaml.SequenceNode:
+		l := []any{}
+		for _, c := range n.Content {
+			l = append(l, yamlToJSON(t, c))
+		}
+		return l
+	}
+	switch n.Tag {
+	case "!!null":
+		return nil
+	case "!!bool":
+		return n.Value == "true"
+	case "!!int":
+		i, err := strconv.ParseInt(n.Value, 0, 64)
+		if err != nil {
+			t.Fatalf("line %d: %v", n.Line, err)
+		}
+		return i
+	case "!!float":
+		f, err := strconv.ParseFloat(n.Value, 64)
+		if err != nil {
+			t.Fatalf("line %d: %v", n.Line, err)
+		}
+		return f
+	}
+	return n.Value
+}
+
+// TestExamplesMatchJSONSchema validates every example root model against
+// the published JSON Schema, as an editor would: the schema must accept
+// what the loader accepts.
+func TestExamplesMatchJSONSchema(t *testing.T) {
+	data, err := model.JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader := gojsonschema.NewSchemaLoader()
+	loader.Draft = gojsonschema.Draft7 // the 2020-12 keywords the schema uses ($defs, $ref) read the same
+	loader.AutoDetect = false
+	schema, err := loader.Compile(gojsonschema.NewBytesLoader(data))
+	if err != nil {
+		t.Fatalf("compile schema: %v", err)
+	}
+	check := func(name string, src []byte) *gojsonschema.Result {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(src, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		res, err := schema.Validate(gojsonschema.NewGoLoader(yamlToJSON(t, &doc)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return res
+	}
+	roots, _ := filepath.Glob(examplePath("*.yaml"))
+	nested, _ := filepath.Glob(examplePath("*/rampart.yaml"))
+	roots = append(roots, nested...)
+	if len(roots) < 3 {
+		t.Fatalf("found %d examples", len(roots))
+	}
+	for _, path := range roots {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res := check(path, src); !res.Valid() {
+			for _, e := range res.Errors() {
+				t.Errorf("%s: %s", path, e)
+			}
+		}
+	}
+	// The schema must also reject a wrong enum value, a missing key and an unknown key.
+	bad := "rampart: 1\nsystem: {id: s}\ncomponents:\n  - {id: a, type: webapp, colour: blue}\n"
+	res := check("bad", []byte(bad))
+	if res.Valid() {
+		t.Fatal("schema accepted an invalid model")
+	}
+	msgs := ""
+	for _, e := range res.Errors() {
+		msgs += e.String() + "\n"
+	}
+	for _, want := range []string{"name", "type", "colour"} {
+		if !strings.Contains(msgs, want) {
+			t.Errorf("schema errors do not mention %q:\n%s", want, msgs)
+		}
 	}
 }
