@@ -766,6 +766,13 @@ func (e *exporter) riskID(rm *RuleMapping, t *threats.Threat) string {
 			} else if last != nil && p == PartAsset {
 				v = comp(last.To)
 			}
+		case PartRuntime:
+			for _, id := range t.Targets {
+				if e.ix.Kind(id) == "" { // rules name a shared runtime by its id
+					v = e.id("shared runtime", id, model.Pos{})
+					break
+				}
+			}
 		case PartData:
 			if len(data) > 0 {
 				v = e.id("data asset", data[0], e.ix.Data[data[0]].Pos)

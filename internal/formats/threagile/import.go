@@ -1231,6 +1231,10 @@ func (b *builder) treatments() {
 		}
 		var ids []string
 		for _, id := range targets {
+			if !b.elementsKnown(id) {
+				b.warnAt(tr.pos, tr.path, "", "risk_tracking key '%s' maps onto threat '%s', whose id names something that is not a model element; its tracking is not carried", tr.key, id)
+				continue
+			}
 			if prev, dup := treated[id]; dup {
 				if !strings.Contains(tr.key, "*") {
 					b.warnAt(tr.pos, tr.path, "", "risk_tracking key '%s' maps onto threat '%s', already treated by key '%s'; the first is kept", tr.key, id, prev)
@@ -1259,6 +1263,25 @@ func (b *builder) treatments() {
 		}
 	}
 	sort.SliceStable(b.m.Treatments, func(i, j int) bool { return b.m.Treatments[i].Pos.Line < b.m.Treatments[j].Pos.Line })
+}
+
+// elementsKnown reports whether a threat id can key a treatment: a manual
+// threat, or a rule id whose element part names model elements only.
+func (b *builder) elementsKnown(threatID string) bool {
+	ix := b.m.Index()
+	if ix.Threats[threatID] != nil {
+		return true
+	}
+	_, elems, ok := strings.Cut(threatID, "@")
+	if !ok {
+		return false
+	}
+	for _, e := range strings.Split(elems, "+") {
+		if k := ix.Kind(e); k == "" || k == model.ElemControl {
+			return false
+		}
+	}
+	return true
 }
 
 func ruleList(rule string) []string {
@@ -1323,8 +1346,8 @@ func (b *builder) lookupPart(p string, kind Part) (string, bool) {
 			return id, true
 		}
 	}
-	if _, ok := b.runtimeID[p]; ok {
-		return "", true
+	if id, ok := b.runtimeID[p]; ok {
+		return id, true // Rampart rules name a shared runtime by its id
 	}
 	return "", false
 }
