@@ -165,22 +165,14 @@ type placed struct {
 	x, y, w, h float64
 }
 
-// depths is each component's distance from an entry point along flows.
+// depths is each component's column: its distance along flows from the
+// entry points (the external entities; when there are none, the components
+// nobody calls). A component no entry point reaches sits one column before
+// the nearest component it calls.
 func depths(m *model.Model, ix *model.Index) map[string]int {
 	depth := map[string]int{}
 	var queue []string
-	visit := func(id string) {
-		if _, ok := depth[id]; !ok {
-			depth[id] = 0
-			queue = append(queue, id)
-		}
-	}
-	for _, c := range m.Components {
-		if len(ix.Incoming[c.ID]) == 0 || c.Type.Kind() == model.KindExternalEntity {
-			visit(c.ID)
-		}
-	}
-	for {
+	bfs := func() {
 		for len(queue) > 0 {
 			id := queue[0]
 			queue = queue[1:]
@@ -191,17 +183,52 @@ func depths(m *model.Model, ix *model.Index) map[string]int {
 				}
 			}
 		}
-		// Components only reachable through cycles: start from the first left.
-		next := ""
-		for _, c := range m.Components {
-			if _, ok := depth[c.ID]; !ok {
-				next = c.ID
-				break
+	}
+	start := func(keep func(c *model.Component) bool) {
+		for i := range m.Components {
+			c := &m.Components[i]
+			if _, ok := depth[c.ID]; !ok && keep(c) {
+				depth[c.ID] = 0
+				queue = append(queue, c.ID)
 			}
 		}
-		if next == "" {
-			return depth
-		}
-		visit(next)
+		bfs()
 	}
+	start(func(c *model.Component) bool { return c.Type.Kind() == model.KindExternalEntity })
+	if len(depth) == 0 {
+		start(func(c *model.Component) bool { return len(ix.Incoming[c.ID]) == 0 })
+	}
+	for len(depth) < len(ix.Components) {
+		// Place unreached callers just before what they call.
+		changed := false
+		for _, c := range m.Components {
+			if _, ok := depth[c.ID]; ok {
+				continue
+			}
+			best := -1
+			for _, f := range ix.Outgoing[c.ID] {
+				if d, ok := depth[f.To]; ok && (best < 0 || d < best) {
+					best = d
+				}
+			}
+			if best >= 0 {
+				depth[c.ID] = max(0, best-1)
+				queue = append(queue, c.ID)
+				changed = true
+			}
+		}
+		bfs()
+		if !changed {
+			// An island nobody reaches: start it from its first component.
+			for _, c := range m.Components {
+				if _, ok := depth[c.ID]; !ok {
+					depth[c.ID] = 0
+					queue = append(queue, c.ID)
+					break
+				}
+			}
+			bfs()
+		}
+	}
+	return depth
 }
