@@ -22,7 +22,14 @@ type decoder struct {
 	aborted   bool
 	// reported dedupes problems met again through aliases and merge keys.
 	reported map[[2]int]string
+	// workers, when above one, lets long lists of elements be decoded
+	// concurrently; the loader allows it only for files without aliases,
+	// where no node is shared between elements.
+	workers int
 }
+
+// parallelItems is the list length from which elements are decoded concurrently.
+const parallelItems = 2048
 
 type fieldInfo struct {
 	name     string
@@ -316,6 +323,10 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 	// Elements (structs) that are not mappings are reported and left out,
 	// so that validation never sees an element without a position.
 	structs := v.Type().Elem().Kind() == reflect.Struct && v.Type().Elem() != dateType
+	if structs && d.workers > 1 && d.inAlias == 0 && len(n.Content) >= parallelItems {
+		v.Set(out.Slice(0, d.decodeItemsParallel(n, out, base, path)))
+		return
+	}
 	kept := base
 	for i, item := range n.Content {
 		d.decode(item, out.Index(kept), path.item(i))
@@ -329,6 +340,47 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 		}
 	}
 	v.Set(out.Slice(0, kept))
+}
+
+// decodeItemsParallel decodes the elements of list n into out[base:],
+// splitting the list between d.workers decoders, then drops the items that
+// are not mappings, as the sequential path does. It returns how many
+// elements of out to keep.
+func (d *decoder) decodeItemsParallel(n *yaml.Node, out reflect.Value, base int, path keyPath) int {
+	items := n.Content
+	per := (len(items) + d.workers - 1) / d.workers
+	subs := make([]*decoder, 0, d.workers)
+	var wg sync.WaitGroup
+	for lo := 0; lo < len(items); lo += per {
+		hi := min(lo+per, len(items))
+		sub := &decoder{file: d.file, maxExpand: d.maxExpand}
+		subs = append(subs, sub)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi && !sub.aborted; i++ {
+				sub.decode(items[i], out.Index(base+i), path.item(i))
+			}
+		}()
+	}
+	wg.Wait()
+	for _, sub := range subs {
+		d.problems = append(d.problems, sub.problems...)
+		d.aborted = d.aborted || sub.aborted
+	}
+	kept := base
+	for i, item := range items {
+		if r := d.resolve(item); r.Kind == yaml.MappingNode || isNull(r) {
+			if kept != base+i {
+				out.Index(kept).Set(out.Index(base + i))
+			}
+			kept++
+		}
+	}
+	for i := kept; i < out.Len(); i++ {
+		out.Index(i).SetZero()
+	}
+	return kept
 }
 
 func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -421,6 +422,9 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, root b
 		return false
 	}
 	d := &decoder{file: name, maxExpand: l.opts.MaxExpansion}
+	if !bytes.Contains(data, []byte("*")) {
+		d.workers = runtime.GOMAXPROCS(0)
+	}
 	target := m
 	if !root {
 		target = &Model{}
