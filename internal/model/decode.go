@@ -246,7 +246,11 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 		v.SetBool(b)
 	case reflect.Int:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			d.addf(n, path, "", "expected a whole number, found %s", describe(n))
+			hint := ""
+			if _, err := strconv.Atoi(n.Value); err == nil && n.Kind == yaml.ScalarNode {
+				hint = "write " + n.Value + " without quotes"
+			}
+			d.addf(n, path, hint, "expected a whole number, found %s", describe(n))
 			return
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 32)
