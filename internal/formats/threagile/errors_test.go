@@ -354,3 +354,38 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+// TestRuntimeTracking tracks a risk on a shared runtime: Rampart names the
+// runtime in the threat id, which is not a model element, so the tracking
+// is reported instead of written as an invalid treatment.
+func TestRuntimeTracking(t *testing.T) {
+	src := edit(t, "trust_boundaries:", `shared_runtimes:
+  Host:
+    id: host
+    description: a host
+    technical_assets_running: [web, db]
+trust_boundaries:`) + "risk_tracking:\n  mixed-targets-on-shared-runtime@host:\n    status: mitigated\n    justification: split\n"
+	m, mp, problems, err := (&Importer{}).Import(context.Background(), "runtime.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("errors:\n%s", problemLines(errs))
+	}
+	for _, c := range m.Components {
+		if c.Runtime != "host" {
+			t.Errorf("%s runs on %q, want host", c.ID, c.Runtime)
+		}
+	}
+	text := string(problemLines(problems))
+	if _, ok := threatsFired(m)["mixed-targets-on-shared-runtime@host"]; ok {
+		if !strings.Contains(text, "whose id names something that is not a model element") {
+			t.Errorf("runtime tracking not reported:\n%s", text)
+		}
+	} else if !strings.Contains(text, "matches no threat Rampart identifies") {
+		t.Errorf("runtime tracking not reported:\n%s", text)
+	}
+	if len(m.Treatments) != 0 || len(mp.Risks["mixed-targets-on-shared-runtime@host"]) != 0 {
+		t.Errorf("an invalid treatment was written: %+v", m.Treatments)
+	}
+}

@@ -242,3 +242,12 @@ func parityMatch(ix *model.Index, element string, targets []string) bool {
 	}
 	return false
 }
+
+// threatsFired identifies a model's threats by id.
+func threatsFired(m *model.Model) map[string]threats.Threat {
+	out := map[string]threats.Threat{}
+	for _, t := range threats.Identify(m, threats.Builtin()) {
+		out[t.ID] = t
+	}
+	return out
+}
