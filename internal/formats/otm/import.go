@@ -74,6 +74,7 @@ type importer struct {
 	mitOrder []string
 	skipZone map[string]bool // generated zones not imported
 	mitUses  map[string]*mitUse
+	mitID    map[string]string // OTM mitigation id -> control id
 }
 
 func newImporter(d *foreign.Doc) *importer {
@@ -908,6 +909,11 @@ type group struct {
 // threatInstances turns each OTM threat into one manual threat per group of
 // instances that share a state.
 func (im *importer) threatInstances() {
+	// Mitigations become controls; their ids are taken before the threats'.
+	im.mitID = map[string]string{}
+	for _, mid := range im.mitOrder {
+		im.mitID[mid] = im.ids.Take("mitigation", mid, foreign.Slug(im.mits[mid].Str("name", false)))
+	}
 	for _, tid := range im.order {
 		def := im.threats[tid]
 		t := def.obj
@@ -1007,7 +1013,7 @@ func (im *importer) manualThreat(def *threatDef, g *group, id string) {
 		for _, mi := range in.mitigations {
 			if !seenMit[mi.id] {
 				seenMit[mi.id] = true
-				mt.Mitigations = append(mt.Mitigations, mi.id)
+				mt.Mitigations = append(mt.Mitigations, im.mitID[mi.id])
 			}
 			im.useMitigation(mi, in.elem, mt.ID, mt.STRIDE)
 		}
@@ -1064,7 +1070,7 @@ func (im *importer) useMitigation(mi mitInstance, elem, threatID string, stride 
 	}
 	if !u.elems[elem] {
 		u.elems[elem] = true
-		im.placeControl(elem, mi.id)
+		im.placeControl(elem, im.mitID[mi.id])
 	}
 }
 
@@ -1087,13 +1093,7 @@ func (im *importer) placeControl(elem, cid string) {
 func (im *importer) mitigationControls() {
 	for _, mid := range im.mitOrder {
 		mo := im.mits[mid]
-		if !foreign.ValidID(mid) || im.ids.Used(mid) {
-			im.d.Errorf(mo.At("id"), mo.KeyPath("id"), "mitigation ids become control ids: letters, digits, '.', '_', '-' and ':'",
-				"mitigation id '%s' cannot be used as a Rampart control id", mid)
-			continue
-		}
-		im.ids.Reserve(mid)
-		c := model.Control{ID: mid, Name: mo.Str("name", false), Description: mo.Str("description", false), Status: "planned"}
+		c := model.Control{ID: im.mitID[mid], Name: mo.Str("name", false), Description: mo.Str("description", false), Status: "planned"}
 		c.Catalog = rampartAttr(mo, "catalog")
 		if rr, ok := mo.Num("riskReduction", false); ok && rr > 0 {
 			steps := int(math.Round(rr / 25))

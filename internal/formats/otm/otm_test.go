@@ -352,3 +352,28 @@ mitigations: [{id: m, name: M, riskReduction: 70}]
 		}
 	})
 }
+
+// TestMitigationIDClash checks that a mitigation whose id is taken by a
+// component, or is not a valid Rampart id, gets an id of its own that
+// the threats then use.
+func TestMitigationIDClash(t *testing.T) {
+	src := `otmVersion: 0.2.0
+project: {name: x, id: y}
+trustZones: [{id: z, name: Z, risk: {trustRating: 10}}]
+components:
+  - {id: auth, name: Auth, type: web-service, parent: {trustZone: z}, threats: [{threat: t, state: exposed, mitigations: [{mitigation: auth, state: implemented}, {mitigation: "bad id!", state: required}]}]}
+threats: [{id: t, name: T, risk: {likelihood: 10, impact: 90}}]
+mitigations: [{id: auth, name: Strong auth, riskReduction: 70}, {id: "bad id!", name: Bad, riskReduction: 10}]
+`
+	m, ps, err := Import(context.Background(), "clash.yaml", []byte(src))
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	foreigntest.Validate(t, m)
+	if got := strings.Join(m.Threats[0].Mitigations, ","); got != "auth-2,bad-id" {
+		t.Errorf("threat mitigations %q, want auth-2,bad-id", got)
+	}
+	if got := strings.Join(m.Components[0].Controls, ","); got != "auth-2,bad-id" {
+		t.Errorf("component controls %q, want auth-2,bad-id", got)
+	}
+}
