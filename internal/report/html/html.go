@@ -79,6 +79,7 @@ type view struct {
 	Diagram  template.HTML
 	Severity []sevRow
 	Statuses []statusRow
+	Coverage []coverageRow
 	Breaches []analysis.Finding
 	// MoreBreaches counts breaches beyond the ones listed in the summary.
 	MoreBreaches int
@@ -101,6 +102,12 @@ type sevRow struct {
 type statusRow struct {
 	Status string
 	Count  int
+}
+
+// coverageRow counts the STRIDE-per-element cells of one category.
+type coverageRow struct {
+	Category                  string
+	Open, Mitigated, NoThreat int
 }
 
 type heatRow struct {
@@ -189,6 +196,11 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	}
 	for _, st := range v.States {
 		v.Statuses = append(v.Statuses, statusRow{Status: st, Count: s.ByStatus[st]})
+	}
+	for _, c := range model.STRIDE("").Values() {
+		if cov, ok := s.Coverage[model.STRIDE(c)]; ok {
+			v.Coverage = append(v.Coverage, coverageRow{Category: c, Open: cov["open"], Mitigated: cov["mitigated"], NoThreat: cov["no-threat"]})
+		}
 	}
 	v.Breaches = r.Breaches()
 	if len(v.Breaches) > summaryBreaches {

@@ -77,6 +77,9 @@ func TestReportContent(t *testing.T) {
 	if m := external.FindString(out); m != "" {
 		t.Errorf("report refers to an external resource or keeps an XML prolog: %q", m)
 	}
+	if len(r.Summary.Coverage) > 0 && !strings.Contains(out, "STRIDE per element") {
+		t.Error("report lacks the STRIDE-per-element coverage")
+	}
 	for _, d := range r.Model.Data {
 		if !strings.Contains(out, ">"+d.ID+"</code></th>") {
 			t.Errorf("data inventory lacks %s", d.ID)

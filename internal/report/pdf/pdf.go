@@ -633,6 +633,15 @@ func (d *doc) summary(r *analysis.Result) {
 		rows = append(rows, []cell{{text: st}, {text: strconv.Itoa(s.ByStatus[st])}})
 	}
 	d.table("Threats by treatment status", []col{{"Status", .3}, {"Threats", .2}}, rows)
+	if len(s.Coverage) > 0 {
+		rows = nil
+		for _, c := range model.STRIDE("").Values() {
+			if cov, ok := s.Coverage[model.STRIDE(c)]; ok {
+				rows = append(rows, []cell{{text: c}, {text: strconv.Itoa(cov["open"])}, {text: strconv.Itoa(cov["mitigated"])}, {text: strconv.Itoa(cov["no-threat"])}})
+			}
+		}
+		d.table("STRIDE per element: element and category pairs", []col{{"Category", .3}, {"Open", .15}, {"Mitigated", .15}, {"No threat found", .2}}, rows)
+	}
 	if b := r.Breaches(); len(b) > 0 {
 		rows = nil
 		for _, f := range b {
