@@ -151,11 +151,11 @@ type xCategory struct {
 }
 
 type xTracking struct {
-	Status        string `yaml:"status"`
-	Justification string `yaml:"justification"`
-	Ticket        string `yaml:"ticket"`
-	Date          string `yaml:"date"`
-	CheckedBy     string `yaml:"checked_by"`
+	Status        string  `yaml:"status"`
+	Justification string  `yaml:"justification"`
+	Ticket        string  `yaml:"ticket"`
+	Date          *string `yaml:"date"` // null when unknown (the schema allows a date or null)
+	CheckedBy     string  `yaml:"checked_by"`
 }
 
 // exporter writes a Rampart model as a Threagile model.
@@ -826,7 +826,8 @@ func (e *exporter) tracking(found []threats.Threat) ordered {
 			x.CheckedBy = tr.AcceptedBy
 		}
 		if tr.Reviewed != nil {
-			x.Date = tr.Reviewed.String()
+			d := tr.Reviewed.String()
+			x.Date = &d
 		}
 		if tr.Owner != "" || tr.Due != nil || tr.Expires != nil || tr.TransferredTo != "" {
 			e.warn("treatment extras", tr.Pos, tr.Path, "treatment owners, due dates, expiry dates and transferred_to are not carried: Threagile's risk_tracking has no such fields")
