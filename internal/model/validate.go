@@ -334,8 +334,8 @@ func (v *validator) controls() {
 			}
 		}
 		for j, s := range c.Mitigates {
-			if contains(categories, s) {
-				continue
+			if contains(categories, s) || v.ix.Threats[s] != nil {
+				continue // a STRIDE category, or a manual threat the control is for
 			}
 			if !strings.Contains(s, "-") || (v.opts.RuleIDs != nil && !contains(v.opts.RuleIDs, s)) {
 				v.add(c.Source, "mitigates", j, Suggest(s, slices.Concat(categories, v.opts.RuleIDs)),
