@@ -98,11 +98,11 @@ func ModelJSON(t testing.TB, m *model.Model, problems model.Problems) []byte {
 	return append(out, '\n')
 }
 
-// Validate checks an imported model as Rampart's own loader would, and
-// fails the test on any error.
+// Validate checks an imported model as Rampart's own loader would (with
+// the built-in rule ids known), and fails the test on any error.
 func Validate(t testing.TB, m *model.Model) model.Problems {
 	t.Helper()
-	ps := model.Validate(m, model.Options{})
+	ps := model.Validate(m, model.Options{RuleIDs: threats.RuleIDs(threats.Builtin())})
 	if errs := ps.Errors(); len(errs) > 0 {
 		t.Errorf("imported model is invalid:\n%v", errs)
 	}
@@ -118,7 +118,7 @@ func Reload(t testing.TB, m *model.Model, name string) []byte {
 	if err != nil {
 		t.Fatalf("write Rampart YAML: %v", err)
 	}
-	back, ps, err := model.LoadBytes(context.Background(), name, out, model.Options{})
+	back, ps, err := model.LoadBytes(context.Background(), name, out, model.Options{RuleIDs: threats.RuleIDs(threats.Builtin())})
 	if err != nil {
 		t.Fatal(err)
 	}
