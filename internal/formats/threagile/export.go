@@ -241,6 +241,14 @@ func (e *exporter) tagList(tags []string) []string {
 	return out
 }
 
+// uniqueTitleBase is an element's title before de-duplication: its name, else its id.
+func uniqueTitleBase(name, id string) string {
+	if t := strings.TrimSpace(name); t != "" {
+		return t
+	}
+	return id
+}
+
 // uniqueTitle makes element titles unique within a section (Threagile keys elements by title).
 func uniqueTitle(seen map[string]bool, name, id string) string {
 	t := strings.TrimSpace(name)
@@ -352,7 +360,7 @@ func (e *exporter) dataAssets() ordered {
 		d := &e.m.Data[i]
 		desc, just := splitMarker(d.Description, ciaMarker)
 		if desc == "" {
-			desc = d.Name
+			desc = uniqueTitleBase(d.Name, d.ID)
 		}
 		x := xData{ID: e.id("data asset", d.ID, d.Pos), Description: desc, Usage: "business", Tags: e.tagList(d.Tags), Owner: d.Owner,
 			Quantity: string(d.Quantity), Justification: just}
@@ -418,7 +426,7 @@ func (e *exporter) technicalAssets() ordered {
 		c := &e.m.Components[i]
 		desc, just := splitMarker(c.Description, outOfScopeMarker)
 		if desc == "" {
-			desc = c.Name
+			desc = uniqueTitleBase(c.Name, c.ID)
 		}
 		tech, exact := technologyOf(c)
 		if !exact && c.Technology != "" {
