@@ -125,7 +125,7 @@ func (ix *Index) kind(id, k string) {
 // Kind returns what kind of element id names ("" when none).
 func (ix *Index) Kind(id string) string { return ix.kinds[id] }
 
-// Boundaries returns the chain of trust boundaries holding id, innermost first.
+// BoundaryChain returns the chain of trust boundaries holding id, innermost first.
 func (ix *Index) BoundaryChain(id string) []string {
 	var chain []string
 	for p, ok := ix.Parent[id]; ok && len(chain) <= len(ix.Boundaries); p, ok = ix.Parent[p] {

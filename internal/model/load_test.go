@@ -297,3 +297,43 @@ func TestAliasBombStopsEarly(t *testing.T) {
 		})
 	}
 }
+
+// TestRuleIDsChecked checks that, given the rule ids, validation checks
+// disabled rules, control mitigations and the rule part of treatment ids.
+func TestRuleIDsChecked(t *testing.T) {
+	src := `rampart: 1
+system: {id: s, name: S, risk_owner: jane}
+components:
+  - {id: web, type: api, controls: [own]}
+settings:
+  disabled_rules: [missing-authentication, missing-authentcation]
+controls:
+  - {id: own, status: implemented, mitigates: [spoofing, missing-wafx]}
+treatments:
+  - {threat: missing-authentication@web, status: open}
+  - {threat: missing-authz@web, status: open}
+`
+	rules := []string{"missing-authentication", "missing-authorization", "missing-waf"}
+	_, problems, err := LoadBytes(context.Background(), "m.yaml", []byte(src), Options{RuleIDs: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := problems.Error()
+	for _, want := range []string{
+		"m.yaml:6:44: settings.disabled_rules[1]: unknown rule 'missing-authentcation' (did you mean 'missing-authentication'?)",
+		"m.yaml:8:58: controls[0].mitigates[1]: 'missing-wafx' is neither a STRIDE category, 'privacy', nor a rule id (did you mean 'missing-waf'?)",
+		"m.yaml:11:14: treatments[1].threat: unknown rule 'missing-authz' in threat id",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing problem %q in:\n%s", want, got)
+		}
+	}
+	if n := len(problems.Errors()); n != 3 {
+		t.Errorf("%d errors, want 3:\n%s", n, got)
+	}
+	// Without rule ids, rule names are not checked.
+	_, problems, _ = LoadBytes(context.Background(), "m.yaml", []byte(src), Options{})
+	if len(problems.Errors()) != 0 {
+		t.Errorf("without rule ids: %s", problems.Error())
+	}
+}

@@ -497,7 +497,17 @@ func (v *validator) appetite() {
 
 func (v *validator) settings() {
 	s := v.m.Settings
-	if s == nil || s.Matrix == nil {
+	if s == nil {
+		return
+	}
+	if v.opts.RuleIDs != nil {
+		for i, r := range s.DisabledRules {
+			if !contains(v.opts.RuleIDs, r) {
+				v.add(s.Source, "disabled_rules", i, Suggest(r, v.opts.RuleIDs), "unknown rule '%s'", r)
+			}
+		}
+	}
+	if s.Matrix == nil {
 		return
 	}
 	mx := s.Matrix
