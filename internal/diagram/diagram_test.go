@@ -355,6 +355,24 @@ func BenchmarkRenderSVG1000(b *testing.B) {
 	}
 }
 
+func BenchmarkRenderPNG1000(b *testing.B) {
+	ctx := context.Background()
+	m := bigModel(1000)
+	r, err := NewRenderer(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var buf bytes.Buffer
+		if err := r.Render(ctx, m, Options{}, FormatPNG, &buf); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(buf.Len()))
+	}
+}
+
 func BenchmarkDOT1000(b *testing.B) {
 	m := bigModel(1000)
 	for i := 0; i < b.N; i++ {

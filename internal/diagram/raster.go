@@ -44,17 +44,16 @@ type fontKey struct {
 	size  float64
 }
 
-func newRasterizer() *rasterizer {
+func newRasterizer() (*rasterizer, error) {
 	r := &rasterizer{DefaultRenderEngine: &gvc.DefaultRenderEngine{}, fonts: map[fontKey]font.Face{}}
 	for i, data := range [][]byte{goregular.TTF, gobold.TTF, goitalic.TTF, gobolditalic.TTF} {
 		f, err := truetype.Parse(data)
 		if err != nil {
-			// The Go fonts are compiled in; failing to parse them is a build defect.
-			panic(fmt.Sprintf("diagram: parse embedded Go font: %v", err))
+			return nil, fmt.Errorf("diagram: parse embedded Go font: %w", err)
 		}
 		r.ttf[i] = f
 	}
-	return r
+	return r, nil
 }
 
 func (r *rasterizer) sx(job *gvc.Job) float64 { return job.Scale().X() }

@@ -54,7 +54,11 @@ type Renderer struct {
 
 // NewRenderer starts an embedded Graphviz.
 func NewRenderer(ctx context.Context) (*Renderer, error) {
-	rp, err := gvc.NewRenderPlugin(ctx, "png", newRasterizer())
+	raster, err := newRasterizer()
+	if err != nil {
+		return nil, err
+	}
+	rp, err := gvc.NewRenderPlugin(ctx, "png", raster)
 	if err != nil {
 		return nil, fmt.Errorf("diagram: start graphviz png renderer: %w", err)
 	}
