@@ -381,3 +381,42 @@ func BenchmarkDOT1000(b *testing.B) {
 		}
 	}
 }
+
+// Two renderers used at once must not corrupt each other: Graphviz's
+// WebAssembly module is shared.
+func TestConcurrentRenderers(t *testing.T) {
+	ctx := context.Background()
+	m := loadShop(t)
+	want := DOT(m, Options{})
+	errs := make(chan error, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			r, err := NewRenderer(ctx)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer r.Close()
+			for j := 0; j < 3; j++ {
+				var buf bytes.Buffer
+				if err := r.Render(ctx, m, Options{}, FormatSVG, &buf); err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Contains(buf.Bytes(), []byte("Orders DB")) {
+					errs <- fmt.Errorf("render %d lacks a component", j)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if !bytes.Equal(DOT(m, Options{}), want) {
+		t.Error("DOT changed")
+	}
+}

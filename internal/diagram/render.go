@@ -48,12 +48,17 @@ const pngDPI = 144
 // one is costly (it compiles Graphviz's WebAssembly module), so reuse it. A
 // Renderer is safe for concurrent use; renders are serialised.
 type Renderer struct {
-	mu sync.Mutex
 	gv *graphviz.Graphviz
 }
 
+// gvMu serialises every call into Graphviz: go-graphviz runs all instances
+// in one shared WebAssembly module, which is not safe for concurrent use.
+var gvMu sync.Mutex
+
 // NewRenderer starts an embedded Graphviz.
 func NewRenderer(ctx context.Context) (*Renderer, error) {
+	gvMu.Lock()
+	defer gvMu.Unlock()
 	raster, err := newRasterizer()
 	if err != nil {
 		return nil, err
@@ -89,8 +94,8 @@ func NewRenderer(ctx context.Context) (*Renderer, error) {
 
 // Close releases the embedded Graphviz.
 func (r *Renderer) Close() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	gvMu.Lock()
+	defer gvMu.Unlock()
 	if r.gv == nil {
 		return nil
 	}
@@ -129,8 +134,8 @@ func (r *Renderer) RenderDOT(ctx context.Context, dot []byte, format Format, w i
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	gvMu.Lock()
+	defer gvMu.Unlock()
 	if r.gv == nil {
 		return fmt.Errorf("diagram: renderer is closed")
 	}
