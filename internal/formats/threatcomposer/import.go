@@ -368,6 +368,9 @@ func (im *importer) threatList() {
 			}
 			statement = g.statement()
 		}
+		if o.Has("customTemplate") {
+			im.d.Warnf(o.At("customTemplate"), o.KeyPath("customTemplate"), "", "the custom statement template of %s is not kept; its statement is", e.id)
+		}
 		meta := im.metadata(o)
 		mt := model.ManualThreat{ID: e.id, Title: oneLine(statement), Targets: []string{im.system}}
 		mt.SetPos(im.d.Pos(o.N), o.Path)

@@ -111,6 +111,10 @@ func (im *importer) run() {
 		im.m.System.Tags = append(im.m.System.Tags, "reviewer:"+r)
 	}
 	diagrams := detail.Arr("diagrams", true)
+	if len(diagrams) > 0 {
+		im.d.Warnf(detail.At("diagrams"), detail.KeyPath("diagrams"), "rampart diagram and the Threat Dragon export draw it again",
+			"the diagram layout (positions, sizes, colours and line routes) is not kept; trust boundary membership is taken from it")
+	}
 	for i, it := range diagrams {
 		dg, ok := im.d.ItemObj(it)
 		if !ok {
