@@ -373,3 +373,16 @@ func BenchmarkDiagramAndReport1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(r.Findings)), "threats")
 }
+
+func TestEmptyModel(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(path, []byte("rampart: 1\nsystem: {id: empty, name: Empty}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := render(t, analyse(t, path))
+	for _, w := range []string{"No threats were identified.", "No attack paths", "0 of 0 threats shown", "<svg"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("report of an empty model lacks %q", w)
+		}
+	}
+}

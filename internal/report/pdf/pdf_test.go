@@ -175,3 +175,20 @@ func TestLines(t *testing.T) {
 		t.Errorf("a long word lost characters: %d of %d", len(got), len(word))
 	}
 }
+
+func TestEmptyModel(t *testing.T) {
+	pdftotext := tool(t, "pdftotext")
+	path := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(path, []byte("rampart: 1\nsystem: {id: empty, name: Empty}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(pdftotext, writePDF(t, analyse(t, path), Options{}), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	for _, w := range []string{"No threats were identified.", "No attack paths"} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("PDF of an empty model lacks %q", w)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -172,5 +173,20 @@ func TestWorkbookFeatures(t *testing.T) {
 func TestWorkbookNeedsModel(t *testing.T) {
 	if err := Write(&bytes.Buffer{}, &analysis.Result{}); err == nil {
 		t.Error("a result without a model rendered without error")
+	}
+}
+
+func TestEmptyModel(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(path, []byte("rampart: 1\nsystem: {id: empty, name: Empty}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := readBack(t, analyse(t, path))
+	rows, err := f.GetRows(SheetThreats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0][0] != "ID" {
+		t.Errorf("an empty model gives Threats rows %v, want the header only", rows)
 	}
 }
