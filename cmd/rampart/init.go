@@ -238,8 +238,9 @@ rampart: 1
 system:
   id: {{.ID}}
   name: {{q .Name}}
-  owner: {{p .Owner}}           # the accountable team
-  risk_owner: {{p .RiskOwner}}  # the one person who may accept risk
+  # The accountable team, and the one person who may accept risk.
+  owner: {{p .Owner}}
+  risk_owner: {{p .RiskOwner}}
   classification: internal
 
 # The most severe risk the system may carry untreated (low, medium, high, critical).
