@@ -62,6 +62,13 @@ func Parse(name string, data []byte) *Doc {
 			d.Problems = append(d.Problems, p)
 			return d
 		}
+		root, err := parseJSON(data)
+		if err != nil {
+			d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "JSON syntax error: " + err.Error()})
+			return d
+		}
+		d.Root = root
+		return d
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -272,17 +279,25 @@ func (o Obj) KeyPath(key string) string {
 	return o.Path + "." + key
 }
 
-// Get returns the value under key, or nil.
+// Get returns the value under key, or nil. A key given twice in JSON
+// counts with its last value, as JSON parsers read it.
 func (o Obj) Get(key string) *yaml.Node {
 	if o.N == nil {
 		return nil
 	}
+	var found *yaml.Node
 	for i := 0; i+1 < len(o.N.Content); i += 2 {
 		if o.N.Content[i].Value == key {
-			return o.D.resolve(o.N.Content[i+1])
+			found = o.N.Content[i+1]
+			if !o.D.JSON {
+				break
+			}
 		}
 	}
-	return nil
+	if found == nil {
+		return nil
+	}
+	return o.D.resolve(found)
 }
 
 // Has reports whether key is present with a non-null value.

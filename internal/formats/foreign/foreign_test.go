@@ -134,3 +134,29 @@ func TestArrange(t *testing.T) {
 		t.Error("empty boundary has no box")
 	}
 }
+
+// TestJSONEscapes checks JSON that YAML parsers refuse: the \/ escape and
+// surrogate pairs (as Python writes them), and repeated keys (last wins).
+func TestJSONEscapes(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`{"a": "x\/y"}`, "x/y"},
+		{`{"a": "\ud83d\ude00 \u00e9"}`, "😀 é"},
+		{`{"a": "first", "a": "last"}`, "last"},
+		{"{\n  \"é\": 1,\n  \"a\": \"tab\\there\"}", "tab\there"},
+	}
+	for _, c := range cases {
+		d := Parse("x", []byte(c.src))
+		o, ok := d.Object(d.Root, "")
+		if !ok || len(d.Problems) > 0 {
+			t.Fatalf("%s: %v", c.src, d.Problems)
+		}
+		if got := o.Str("a", true); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.src, got, c.want)
+		}
+	}
+	d := Parse("x", []byte("{\n  \"é\": 1,\n  \"a\": true}"))
+	o, _ := d.Object(d.Root, "")
+	if v := o.Get("a"); v.Line != 3 || v.Column != 8 {
+		t.Errorf("position of a = %d:%d, want 3:8", v.Line, v.Column)
+	}
+}
