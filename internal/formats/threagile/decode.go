@@ -108,10 +108,22 @@ type obj struct {
 	order  []string
 	fields []field
 	used   []bool
+	// index maps keys to positions once a mapping is large (maps of
+	// elements by title hold thousands of keys).
+	index map[string]int
 }
+
+// smallMapping is the size up to which keys are found by linear search.
+const smallMapping = 32
 
 // find returns the index of key, or -1.
 func (o *obj) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return i
+		}
+		return -1
+	}
 	for i, k := range o.order {
 		if k == key {
 			return i
@@ -128,6 +140,14 @@ func (o *obj) add(f field) bool {
 	o.order = append(o.order, f.key.Value)
 	o.fields = append(o.fields, f)
 	o.used = append(o.used, false)
+	if o.index != nil {
+		o.index[f.key.Value] = len(o.order) - 1
+	} else if len(o.order) > smallMapping {
+		o.index = make(map[string]int, 2*len(o.order))
+		for i, k := range o.order {
+			o.index[k] = i
+		}
+	}
 	return true
 }
 
