@@ -293,6 +293,9 @@ func (ex *exporter) build(found []threats.Threat) {
 	for _, d := range m.Data {
 		as := asset{Name: firstNonEmpty(d.Name, d.ID), ID: d.ID, Description: d.Description,
 			Risk: assetRisk{Confidentiality: score(d.CIA.Confidentiality), Integrity: score(d.CIA.Integrity), Availability: score(d.CIA.Availability)}}
+		if i := strings.LastIndex(as.Description, riskPrefix); i >= 0 && (i == 0 || strings.HasSuffix(as.Description[:i], "\n\n")) {
+			as.Description, as.Risk.Comment = strings.TrimSuffix(as.Description[:i], "\n\n"), as.Description[i+len(riskPrefix):]
+		}
 		_, aa, _ := splitTags(d.Tags)
 		aa[attrPrefix+"classification"] = string(d.Classification)
 		if d.Personal {
