@@ -538,13 +538,14 @@ func (b *builder) claimID(r *reader, idNode *yaml.Node, path, threagileID, kind,
 		}
 		r.warnf(idNode, path, "Threagile keeps ids unique per kind, Rampart across the whole model",
 			"%s id '%s' becomes '%s': %s", kind, threagileID, out, why)
-	} else if !threagileID2(threagileID) {
+	} else if !validThreagileID(threagileID) {
 		r.warnf(idNode, path, "Threagile allows only letters, digits and hyphens in ids", "id '%s' is not a valid Threagile id", threagileID)
 	}
 	return out
 }
 
-func threagileID2(id string) bool { return threagileID.MatchString(id) }
+// validThreagileID reports whether an id is valid in Threagile (letters, digits, hyphens).
+func validThreagileID(id string) bool { return threagileID.MatchString(id) }
 
 // declare records a Threagile id of a kind; duplicates are errors, as in Threagile.
 func (b *builder) declare(r *reader, idNode *yaml.Node, path, kind, id string) bool {
