@@ -191,7 +191,8 @@ func (ex *exporter) warn(pos model.Pos, path, hint, format string, args ...any) 
 func (ex *exporter) collectThreats(found []threats.Threat) {
 	for _, t := range foreign.Threats(ex.m, found) {
 		ex.number++
-		td := tdThreat{ID: t.ID, Title: t.Title, Description: t.Description, Mitigation: t.MitigationText,
+		desc, score := splitScore(t.Description)
+		td := tdThreat{ID: t.ID, Title: t.Title, Description: desc, Mitigation: t.MitigationText, Score: score,
 			ModelType: "STRIDE", Number: ex.number, Severity: foreign.Severity(t.Likelihood, t.Impact)}
 		if len(t.STRIDE) > 0 {
 			td.Type = strideTD[t.STRIDE[0]]
@@ -225,6 +226,14 @@ func (ex *exporter) collectThreats(found []threats.Threat) {
 			ex.threats[id] = append(ex.threats[id], td)
 		}
 	}
+}
+
+// splitScore takes back the custom score the importer appended to a description.
+func splitScore(desc string) (string, string) {
+	if i := strings.LastIndex(desc, scorePrefix); i >= 0 && (i == 0 || strings.HasSuffix(desc[:i], "\n\n")) && !strings.Contains(desc[i:], "\n") {
+		return strings.TrimSuffix(desc[:i], "\n\n"), desc[i+len(scorePrefix):]
+	}
+	return desc, ""
 }
 
 // status maps a register state onto Threat Dragon's Open, Mitigated and NA.

@@ -327,6 +327,35 @@ func TestBadFiles(t *testing.T) {
 	foreigntest.Golden(t, "errors.golden.txt", []byte(report.String()))
 }
 
+// TestThreatFieldsRoundTrip checks the threat fields Rampart keeps in text:
+// a custom score and a category from another methodology.
+func TestThreatFieldsRoundTrip(t *testing.T) {
+	src := `{"version": "2.3.0", "summary": {"title": "x"}, "detail": {"diagrams": [{"cells": [
+  {"id": "p", "shape": "process", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
+   "data": {"type": "tm.Process", "name": "P", "threats": [
+     {"id": "t-1", "title": "Linkable", "status": "NA", "severity": "Low", "type": "Linking", "modelType": "LINDDUN", "description": "d", "mitigation": "m", "score": "7.5"}]}}]}]}}`
+	m, ps, err := Import(context.Background(), "x.json", []byte(src))
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	if !strings.Contains(ps.Error(), "no STRIDE equivalent") {
+		t.Errorf("no warning about the LINDDUN category:\n%v", ps)
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f tdFile
+	if err := json.Unmarshal(out, &f); err != nil {
+		t.Fatal(err)
+	}
+	th := f.Detail.Diagrams[0].Cells[0].Data.Threats[0]
+	if th.ID != "t-1" || th.Score != "7.5" || th.Status != "NA" || th.Severity != "Low" || th.Mitigation != "m" ||
+		!strings.Contains(th.Description, "Category: Linking (LINDDUN)") {
+		t.Errorf("threat exported as %+v", th)
+	}
+}
+
 func TestRegistered(t *testing.T) {
 	f, err := formats.Lookup(Name)
 	if err != nil || f.Import == nil || f.Export == nil {
