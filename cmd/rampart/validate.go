@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -98,7 +99,9 @@ func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, e
 		return nil, nil, fmt.Errorf("read model: %w", err)
 	}
 	if from == "" {
-		from = formats.Detect(data)
+		if !rampartKeyRE.Match(data) {
+			from = formats.Detect(data)
+		}
 		if from == "" {
 			return model.LoadBytes(cmd.Context(), path, data, model.Options{})
 		}
@@ -112,6 +115,10 @@ func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, e
 	}
 	return f.Import(cmd.Context(), path, data)
 }
+
+// rampartKeyRE finds the top-level key every Rampart model starts with, so
+// that Rampart's own files never go through foreign-format detection.
+var rampartKeyRE = regexp.MustCompile(`(?m)^rampart\s*:`)
 
 // readModelFile reads at most limit bytes of a file; a longer file is an
 // error wrapping model.ErrTooLarge.
