@@ -77,7 +77,14 @@ func (mp *Mapping) Notes(file string) []string {
 				out = append(out, "  "+k+" -> (not carried: matches no threat Rampart identifies)")
 				continue
 			}
-			out = append(out, "  "+k+" -> "+strings.Join(ids, ", "))
+			if line := "  " + k + " -> " + strings.Join(ids, ", "); len(line) <= 100 {
+				out = append(out, line)
+				continue
+			}
+			out = append(out, "  "+k+" ->")
+			for _, id := range ids {
+				out = append(out, "      "+id)
+			}
 		}
 	}
 	return out
