@@ -87,8 +87,24 @@ type threat struct {
 	Status         string     `json:"status"`
 }
 
-// maxTag is the longest tag Threat Composer accepts.
-const maxTag = 30
+// Field lengths Threat Composer's import schema accepts.
+const (
+	maxTag       = 30
+	maxField     = 200     // threat statement parts, application name
+	maxStatement = 7 * 200 // the rendered statement
+	maxComment   = 1000    // comments, mitigation and assumption content
+	maxText      = 100000  // application, architecture and data flow descriptions
+)
+
+// limit shortens s to n characters, warning that the rest is dropped.
+func (ex *exporter) limit(s string, n int, what string) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	ex.warn(ex.m.System.Pos, "", "%s is longer than the %d characters Threat Composer accepts; cut to %d", what, n, n)
+	return string(r[:n-1]) + "…"
+}
 
 var strideLetter = map[model.STRIDE]string{
 	model.Spoofing: "S", model.Tampering: "T", model.Repudiation: "R",
@@ -174,8 +190,9 @@ func (n *numbering) number(id string, claimed map[int]bool) int {
 func (ex *exporter) build(found []threats.Threat) {
 	m := ex.m
 	app, arch, flow, asms := systemSections(m.System.Description)
-	ex.doc = document{Schema: SchemaVersion, ApplicationInfo: appInfo{Name: m.System.Name, Description: app},
-		Assumptions: []assumption{}, Mitigations: []mitigation{}, AssumptionLinks: []assumptionLink{}, MitigationLinks: []mitigationLink{}, Threats: []threat{}}
+	ex.doc = document{Schema: SchemaVersion,
+		ApplicationInfo: appInfo{Name: ex.limit(m.System.Name, maxField, "the application name"), Description: ex.limit(app, maxText, "the application description")},
+		Assumptions:     []assumption{}, Mitigations: []mitigation{}, AssumptionLinks: []assumptionLink{}, MitigationLinks: []mitigationLink{}, Threats: []threat{}}
 	ex.problems = append(ex.problems, foreign.ModelLosses(m, "Threat Composer", "data")...)
 	if arch == "" {
 		arch = ex.architectureText()
@@ -183,7 +200,8 @@ func (ex *exporter) build(found []threats.Threat) {
 	if flow == "" {
 		flow = ex.dataflowText()
 	}
-	ex.doc.Architecture.Description, ex.doc.Dataflow.Description = arch, flow
+	ex.doc.Architecture.Description = ex.limit(arch, maxText, "the architecture description")
+	ex.doc.Dataflow.Description = ex.limit(flow, maxText, "the data flow description")
 	if ex.modelled() {
 		ex.warn(m.System.Pos, "", "Threat Composer has no model elements; components, trust boundaries and flows are written as the architecture and data flow descriptions")
 	}
@@ -198,7 +216,7 @@ func (ex *exporter) build(found []threats.Threat) {
 		uuid := foreign.UUID("assumption", a.id)
 		ex.asm[a.id] = uuid
 		n := an.number(a.id, claimed)
-		ex.doc.Assumptions = append(ex.doc.Assumptions, assumption{ID: uuid, NumericID: n, DisplayOrder: i + 1, Content: a.content})
+		ex.doc.Assumptions = append(ex.doc.Assumptions, assumption{ID: uuid, NumericID: n, DisplayOrder: i + 1, Content: ex.limit(a.content, maxComment, "assumption "+a.id)})
 	}
 	list := foreign.Threats(m, found)
 	ex.mitigations(list)
@@ -312,7 +330,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 				mi.Content = cc.Name
 			}
 			if p.text != "" {
-				mi.Metadata = []metadata{{Key: "Comments", Value: p.text}}
+				mi.Metadata = []metadata{{Key: "Comments", Value: ex.limit(p.text, maxComment, "the description of control "+id)}}
 			}
 			mi.Tags = tags(p.tags)
 			if c.Status == "implemented" {
@@ -328,6 +346,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 		} else {
 			mi.Content = id
 		}
+		mi.Content = ex.limit(mi.Content, maxComment, "the name of control "+id)
 		ex.doc.Mitigations = append(ex.doc.Mitigations, mi)
 	}
 }
@@ -353,8 +372,18 @@ func (ex *exporter) threat(t foreign.Threat, numeric, order int) {
 		g = ex.synthesise(t, p.text)
 		statement = g.statement()
 	}
-	tt := threat{ID: foreign.UUID("threat", t.ID), NumericID: numeric, DisplayOrder: order, ThreatSource: g.Source, Prerequisites: g.Prereq,
-		ThreatAction: g.Action, ThreatImpact: g.Impact, ImpactedGoal: g.Goals, ImpactedAssets: g.Assets, Statement: statement}
+	field := func(v, name string) string { return ex.limit(v, maxField, "the "+name+" of threat "+t.ID) }
+	fields := func(vs []string, name string) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = field(v, name)
+		}
+		return out
+	}
+	tt := threat{ID: foreign.UUID("threat", t.ID), NumericID: numeric, DisplayOrder: order, ThreatSource: field(g.Source, "threat source"),
+		Prerequisites: field(g.Prereq, "prerequisites"), ThreatAction: field(g.Action, "threat action"), ThreatImpact: field(g.Impact, "threat impact"),
+		ImpactedGoal: fields(g.Goals, "impacted goal"), ImpactedAssets: fields(g.Assets, "impacted assets"),
+		Statement: ex.limit(statement, maxStatement, "the statement of threat "+t.ID)}
 	if pr := foreign.Severity(t.Likelihood, t.Impact); pr != "" {
 		tt.Metadata = append(tt.Metadata, metadata{Key: "Priority", Value: pr})
 	}
@@ -370,7 +399,7 @@ func (ex *exporter) threat(t foreign.Threat, numeric, order int) {
 		comments = joinText(comments, "Identified by Rampart rule "+t.Rule+" as "+t.ID+".")
 	}
 	if comments != "" {
-		tt.Metadata = append(tt.Metadata, metadata{Key: "Comments", Value: comments})
+		tt.Metadata = append(tt.Metadata, metadata{Key: "Comments", Value: ex.limit(comments, maxComment, "the comments of threat "+t.ID)})
 	}
 	tt.Tags = tags(p.tags)
 	if !t.Manual() {

@@ -59,9 +59,13 @@ func (im *importer) run() {
 	if !ok {
 		return
 	}
-	if v != SchemaVersion {
-		im.d.Errorf(root.At("schema"), "schema", "export the workspace again from a current Threat Composer",
-			"unsupported Threat Composer schema %v, expected %d", v, SchemaVersion)
+	switch {
+	case v == 1 || v == 1.1:
+	case v > 1 && v < 2:
+		im.d.Warnf(root.At("schema"), "schema", "", "Threat Composer schema %v is newer than the 1.1 this importer knows; reading it as 1.1", v)
+	default:
+		im.d.Errorf(root.At("schema"), "schema", "this importer reads schemas 1 and 1.1; export the workspace again from a current Threat Composer",
+			"unsupported Threat Composer schema %v", v)
 		return
 	}
 	for _, k := range root.Keys() {

@@ -176,8 +176,13 @@ func checkSchema(t *testing.T, out []byte) {
 				t.Errorf("tag %q too long", tag)
 			}
 		}
-		if th.Statement == "" {
-			t.Errorf("threat %s has no statement", th.ID)
+		if th.Statement == "" || len([]rune(th.Statement)) > maxStatement {
+			t.Errorf("threat %s statement has %d characters", th.ID, len([]rune(th.Statement)))
+		}
+		for _, f := range append([]string{th.ThreatSource, th.Prerequisites, th.ThreatAction, th.ThreatImpact}, append(th.ImpactedGoal, th.ImpactedAssets...)...) {
+			if len([]rune(f)) > maxField {
+				t.Errorf("threat %s has a grammar field of %d characters", th.ID, len([]rune(f)))
+			}
 		}
 	}
 	for _, l := range doc.MitigationLinks {
@@ -278,6 +283,25 @@ treatments:
 	}
 	if !strings.Contains(doc.Dataflow.Description, "user-to-api") {
 		t.Errorf("data flow description lacks the flows: %q", doc.Dataflow.Description)
+	}
+}
+
+// TestExportLimits checks that text longer than Threat Composer accepts is
+// cut, with a warning.
+func TestExportLimits(t *testing.T) {
+	long := strings.Repeat("very long words ", 120)
+	src := "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: api, type: api}\nthreats:\n  - {id: T-1, title: " + long + ", targets: [api]}\n"
+	m, ps, err := model.LoadBytes(context.Background(), "long.yaml", []byte(src), model.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("test model: %v %v", err, ps.Errors())
+	}
+	out, eps, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSchema(t, out)
+	if !strings.Contains(eps.Error(), "the statement of threat T-1 is longer than") || !strings.Contains(eps.Error(), "the threat action of threat T-1") {
+		t.Errorf("no warnings about the cut text:\n%v", eps)
 	}
 }
 
