@@ -1,7 +1,7 @@
 // Package xlsx writes an analysis as a risk register workbook: a "Threats"
 // sheet with filters, a frozen header, severity colours and a drop-down list
-// on the status column, and sheets for data assets, components and the
-// model's treatments.
+// on the status column, sheets for data assets, components and the model's
+// treatments, and a summary with the counts, the appetite and the heatmap.
 package xlsx
 
 import (
@@ -27,6 +27,7 @@ const (
 	SheetData       = "Data assets"
 	SheetComponents = "Components"
 	SheetTreatments = "Treatments"
+	SheetSummary    = "Summary"
 )
 
 // validationRows is how far down the status drop-down reaches, so that rows
@@ -41,6 +42,8 @@ type column struct {
 type styles struct {
 	header int
 	wrap   int
+	title  int
+	bold   int
 	sev    map[model.Severity]int
 }
 
@@ -72,7 +75,7 @@ func Build(r *analysis.Result) (*excelize.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("xlsx report: %w", err)
 	}
-	steps := []func(*excelize.File, *analysis.Result, *styles) error{threatsSheet, dataSheet, componentsSheet, treatmentsSheet}
+	steps := []func(*excelize.File, *analysis.Result, *styles) error{threatsSheet, dataSheet, componentsSheet, treatmentsSheet, summarySheet}
 	for _, step := range steps {
 		if err := step(f, r, st); err != nil {
 			f.Close()
@@ -110,6 +113,14 @@ func newStyles(f *excelize.File) (*styles, error) {
 	st.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	if err != nil {
 		return nil, fmt.Errorf("xlsx report: wrap style: %w", err)
+	}
+	st.title, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx report: title style: %w", err)
+	}
+	st.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx report: bold style: %w", err)
 	}
 	for sev, p := range diagram.Palette {
 		id, err := f.NewStyle(&excelize.Style{
@@ -374,6 +385,101 @@ func treatmentsSheet(f *excelize.File, r *analysis.Result, st *styles) error {
 	}
 	if err := statusValidation(f, SheetTreatments, "B"); err != nil {
 		return fmt.Errorf("treatments sheet: status list: %w", err)
+	}
+	return nil
+}
+
+// summarySheet gives the counts, the appetite and the heatmap at a glance.
+func summarySheet(f *excelize.File, r *analysis.Result, st *styles) error {
+	const sh = SheetSummary
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	set := func(cell string, v any, style int) error {
+		if err := f.SetCellValue(sh, cell, v); err != nil {
+			return err
+		}
+		if style != 0 {
+			return f.SetCellStyle(sh, cell, cell, style)
+		}
+		return nil
+	}
+	s := r.Summary
+	appetite := "maximum residual severity " + string(r.Appetite.MaxSeverity)
+	if !r.Appetite.Declared {
+		appetite += " (default: the model declares none)"
+	}
+	cells := []struct {
+		cell  string
+		v     any
+		style int
+	}{
+		{"A1", "Risk register: " + r.System.Name, st.title},
+		{"A2", fmt.Sprintf("System %s, as of %s, %s", r.System.ID, r.AsOf, r.Tool), 0},
+		{"A4", "Threats", st.bold}, {"B4", s.Threats, 0},
+		{"A5", "Open", st.bold}, {"B5", s.Open, 0},
+		{"A6", "Above appetite", st.bold}, {"B6", s.Breaches, 0},
+		{"A7", "Expired acceptances", st.bold}, {"B7", s.ExpiredAcceptances, 0},
+		{"A8", "Overdue", st.bold}, {"B8", s.Overdue, 0},
+		{"A9", "Appetite", st.bold}, {"B9", appetite, 0},
+		{"A11", "Severity", st.header}, {"B11", "All", st.header}, {"C11", "Open", st.header},
+		{"E11", "Status", st.header}, {"F11", "Threats", st.header},
+	}
+	for _, c := range cells {
+		if err := set(c.cell, c.v, c.style); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+	}
+	for i, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+		row := 12 + i
+		if err := set(fmt.Sprintf("A%d", row), string(sev), st.sev[sev]); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+		if err := set(fmt.Sprintf("B%d", row), s.BySeverity[sev], 0); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+		if err := set(fmt.Sprintf("C%d", row), s.OpenBySeverity[sev], 0); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+	}
+	for i, status := range model.TreatmentStatus("").Values() {
+		row := 12 + i
+		if err := set(fmt.Sprintf("E%d", row), status, 0); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+		if err := set(fmt.Sprintf("F%d", row), s.ByStatus[status], 0); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+	}
+	// Heatmap of open threats: likelihood 5 at the top, impact 1 at the left.
+	top := 21
+	if err := set(fmt.Sprintf("A%d", top), "Open threats: likelihood (rows) × impact (columns)", st.bold); err != nil {
+		return fmt.Errorf("summary sheet: %w", err)
+	}
+	for i := 0; i < 5; i++ {
+		cell, _ := excelize.CoordinatesToCellName(i+2, top+1)
+		if err := set(cell, fmt.Sprintf("%d %s", i+1, r.Matrix.ImpactNames[i]), st.header); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+	}
+	for row := 0; row < 5; row++ {
+		l := 5 - row
+		y := top + 2 + row
+		if err := set(fmt.Sprintf("A%d", y), fmt.Sprintf("%d %s", l, r.Matrix.LikelihoodNames[l-1]), st.header); err != nil {
+			return fmt.Errorf("summary sheet: %w", err)
+		}
+		for i := 1; i <= 5; i++ {
+			cell, _ := excelize.CoordinatesToCellName(i+1, y)
+			if err := set(cell, s.Heatmap[l-1][i-1], st.sev[r.Matrix.Bands[l-1][i-1]]); err != nil {
+				return fmt.Errorf("summary sheet: %w", err)
+			}
+		}
+	}
+	if err := f.SetColWidth(sh, "A", "A", 24); err != nil {
+		return fmt.Errorf("summary sheet: %w", err)
+	}
+	if err := f.SetColWidth(sh, "B", "F", 14); err != nil {
+		return fmt.Errorf("summary sheet: %w", err)
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func TestWorkbookHasEveryThreat(t *testing.T) {
 		t.Fatal("the example yields no threats; the test would prove nothing")
 	}
 	f := readBack(t, r)
-	if got, want := f.GetSheetList(), []string{SheetThreats, SheetData, SheetComponents, SheetTreatments}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{SheetThreats, SheetData, SheetComponents, SheetTreatments, SheetSummary}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	rows, err := f.GetRows(SheetThreats)
@@ -167,6 +167,33 @@ func TestWorkbookFeatures(t *testing.T) {
 	}
 	if len(treats) != len(r.Model.Treatments)+1 {
 		t.Errorf("%d treatment rows, want %d", len(treats)-1, len(r.Model.Treatments))
+	}
+}
+
+func TestSummarySheet(t *testing.T) {
+	r := analyse(t, example)
+	f := readBack(t, r)
+	tests := []struct {
+		cell string
+		want string
+	}{
+		{"B4", strconv.Itoa(r.Summary.Threats)},
+		{"B5", strconv.Itoa(r.Summary.Open)},
+		{"B6", strconv.Itoa(r.Summary.Breaches)},
+		{"A12", "critical"},
+		{"B12", strconv.Itoa(r.Summary.BySeverity["critical"])},
+		// Heatmap: row 23 is likelihood 5, column B impact 1.
+		{"B23", strconv.Itoa(r.Summary.Heatmap[4][0])},
+		{"F27", strconv.Itoa(r.Summary.Heatmap[0][4])},
+	}
+	for _, tt := range tests {
+		got, err := f.GetCellValue(SheetSummary, tt.cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("Summary!%s = %q, want %q", tt.cell, got, tt.want)
+		}
 	}
 }
 
