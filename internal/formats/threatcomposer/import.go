@@ -282,6 +282,21 @@ func (im *importer) metadata(o foreign.Obj) map[string][]string {
 	return out
 }
 
+// onlyComments warns about metadata other than comments, which mitigations
+// and assumptions cannot carry.
+func (im *importer) onlyComments(o foreign.Obj, meta map[string][]string) {
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		if k != "Comments" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		im.d.Warnf(o.At("metadata"), o.KeyPath("metadata"), "", "metadata '%s' dropped", k)
+	}
+}
+
 func (im *importer) entityTags(e *entity) []string { return e.obj.Strs("tags") }
 
 // systemComponent creates the component standing for the whole application:
@@ -313,6 +328,7 @@ func (im *importer) mitigations() {
 		o := e.obj
 		content := o.Str("content", true)
 		meta := im.metadata(o)
+		im.onlyComments(o, meta)
 		c := model.Control{ID: e.id, Name: oneLine(content), Description: strings.Join(meta["Comments"], "\n\n"), Status: "planned"}
 		switch st := o.Str("status", false); st {
 		case "mitigationResolved":
@@ -492,6 +508,7 @@ func (im *importer) assumptionText() {
 		content := oneLine(e.obj.Str("content", true))
 		lines = append(lines, "- "+e.id+": "+content)
 		meta := im.metadata(e.obj)
+		im.onlyComments(e.obj, meta)
 		if len(meta["Comments"]) > 0 || len(im.entityTags(e)) > 0 {
 			dropped = append(dropped, e.id)
 		}
