@@ -43,7 +43,7 @@ func newReportCmd() *cobra.Command {
   pdf   the same content paginated for print, with a cover page, a table of
         contents and page numbers
   xlsx  a risk register workbook: threats (filters, severity colours, status
-        drop-down), data assets, components and treatments
+        drop-down), data assets, components, treatments and a summary
 
 The machine formats of 'rampart analyze' (json, markdown, sarif, csv) work too.
 The format follows the output file's extension unless --format says otherwise.
