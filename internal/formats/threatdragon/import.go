@@ -709,14 +709,14 @@ func (im *importer) threats() {
 	var list []pending
 	for _, c := range im.cells {
 		for _, it := range threatItems(c) {
-			if c.elem == "" {
-				continue
-			}
 			if c.kind == kText {
 				if o, ok := im.d.Object(it.N, it.Path); ok {
 					im.d.Warnf(it.N, it.Path, "", "threat '%s' on a text block dropped", short(o.Str("title", false)))
 				}
 				continue
+			}
+			if c.elem == "" {
+				continue // its flow was dropped, with a warning per threat
 			}
 			list = append(list, pending{c, it})
 		}
