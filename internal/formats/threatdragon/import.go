@@ -443,7 +443,7 @@ var protocolAliases = map[string]model.Protocol{
 }
 
 // protocol maps Threat Dragon's free-text protocol onto Rampart's list.
-func protocol(s string, encrypted bool) (p model.Protocol, known bool) {
+func protocol(s string) (p model.Protocol, known bool) {
 	l := strings.ToLower(strings.TrimSpace(s))
 	if l == "" {
 		return "other", true
@@ -454,12 +454,8 @@ func protocol(s string, encrypted bool) (p model.Protocol, known bool) {
 		}
 	}
 	if a, ok := protocolAliases[l]; ok {
-		if a == "tcp" && (l == "tls" || l == "ssl") {
-			return "tcp", true
-		}
 		return a, true
 	}
-	_ = encrypted
 	return "other", false
 }
 
@@ -480,7 +476,7 @@ func (im *importer) flow(c *cell) (model.Flow, bool) {
 	}
 	encrypted := d.Bool("isEncrypted")
 	raw := d.Str("protocol", false)
-	proto, known := protocol(raw, encrypted)
+	proto, known := protocol(raw)
 	f := model.Flow{ID: c.elem, Name: name, Description: d.Str("description", false), From: from.elem, To: to.elem, Protocol: proto}
 	f.SetPos(im.pos(c, ""))
 	if !known {
