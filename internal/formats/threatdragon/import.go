@@ -480,11 +480,13 @@ func (im *importer) flow(c *cell) (model.Flow, bool) {
 	f := model.Flow{ID: c.elem, Name: name, Description: d.Str("description", false), From: from.elem, To: to.elem, Protocol: proto}
 	f.SetPos(im.pos(c, ""))
 	if !known {
-		f.Tags = append(f.Tags, tagProtocol+raw)
 		im.d.Warnf(d.At("protocol"), d.KeyPath("protocol"), "", "protocol '%s' is not one Rampart knows; imported as 'other' and kept as a tag", raw)
 	}
-	if raw == "HTTP/S" || strings.EqualFold(raw, "http/s") {
-		f.Tags = append(f.Tags, tagProtocol+raw)
+	if raw != "" && raw != strings.ToUpper(string(proto)) && raw != string(proto) {
+		f.Tags = append(f.Tags, tagProtocol+raw) // exported back as written
+	}
+	if l := strings.ToLower(raw); l == "tls" || l == "ssl" {
+		encrypted = true
 	}
 	if encrypted && !proto.Encrypted() {
 		f.Encryption = "tls"
