@@ -195,3 +195,44 @@ func TestMarshalNil(t *testing.T) {
 		t.Fatal("Marshal(nil) returned no error")
 	}
 }
+
+// FuzzMarshal loads arbitrary model text; whatever loads without errors must
+// write and load back to the same model, and write the same text again.
+func FuzzMarshal(f *testing.F) {
+	full, err := Marshal(fullModel(&testing.T{}))
+	if err == nil {
+		f.Add(full)
+	}
+	f.Add([]byte("rampart: 1\nsystem: {id: s, name: \"x: y\", description: \"a\\n b\\n\"}\n"))
+	f.Add([]byte("rampart: 1\nsystem: {id: s, name: S, tags: ['#', '- x', '{', '~', 'null', '0x1F', '.inf']}\n"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	for _, file := range files {
+		if data, err := os.ReadFile(file); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, problems, err := LoadBytes(context.Background(), "fuzz.yaml", data, Options{ReadFile: noFiles})
+		if err != nil || len(problems.Errors()) > 0 || len(m.Includes) > 0 {
+			return
+		}
+		out, err := Marshal(m)
+		if err != nil {
+			t.Fatalf("valid model does not write: %v", err)
+		}
+		back, problems, err := LoadBytes(context.Background(), "fuzz.yaml", out, Options{ReadFile: noFiles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := problems.Errors(); len(errs) > 0 {
+			t.Fatalf("written model has problems: %v\n%s", errs, out)
+		}
+		if got, want := canonical(t, back), canonical(t, m); got != want {
+			t.Fatalf("written model loads back differently\nwritten:\n%s\ngot:  %s\nwant: %s", out, got, want)
+		}
+		again, err := Marshal(back)
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("writing is not stable (%v):\n%s\n---\n%s", err, out, again)
+		}
+	})
+}
