@@ -139,3 +139,22 @@ func TestAnalyzeOutputs(t *testing.T) {
 		t.Errorf("bad --as-of: exit %d, want %d", code, exitUsage)
 	}
 }
+
+func TestAnalyzeCustomRules(t *testing.T) {
+	// The example rules flag internet-facing administration interfaces without MFA.
+	model := writeModel(t, strings.Replace(strings.Replace(gateModel, "APPETITE", "low", 1), "internet_facing: true,", "internet_facing: true, admin_interface: true,", 1))
+	code, out, errOut := runCLI(t, "analyze", model, "--rules", "../../internal/threats/testdata/cel", "-f", "json", "--as-of", "2026-11-24")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, `"origin": "custom"`) || !strings.Contains(out, `@api"`) {
+		t.Errorf("no custom threat on api in the output")
+	}
+	code, _, errOut = runCLI(t, "check", model, "--rules", "../../internal/threats/testdata/cel/invalid")
+	if code != exitUsage || !strings.Contains(errOut, ".yaml:") {
+		t.Errorf("invalid custom rules: exit %d, stderr %s", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "analyze", model, "--rules", filepath.Join(t.TempDir(), "missing")); code != exitUsage {
+		t.Errorf("missing rules directory: exit %d, want %d", code, exitUsage)
+	}
+}
