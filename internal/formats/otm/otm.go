@@ -1,6 +1,31 @@
 // Package otm reads and writes Open Threat Model (OTM) documents, in JSON
 // and YAML: project, trust zones, components, data flows, assets, threats
 // and mitigations with their instances, and representations.
+//
+// Import maps:
+//
+//   - project → system (ownerContact and attributes as tags).
+//   - assets → data assets: CIA scores 0..100 → ratings, classification
+//     from confidentiality.
+//   - trustZones → trust boundaries, nested through parent.trustZone; the
+//     OTM type and trustRating are kept as tags.
+//   - components → components: the OTM type is mapped onto Rampart's types
+//     by keyword (and kept as a tag "otm-type:..."), parent.trustZone →
+//     boundary membership, parent.component → runtime (and the host's zone),
+//     assets processed and stored → processes and stores.
+//   - dataflows → flows (bidirectional as a tag, assets as data sent, the
+//     protocol from a tag naming one).
+//   - threats → manual threats (categories → STRIDE, cwes, risk 0..100 →
+//     likelihood and impact 1..5), one per group of instances sharing a
+//     state, targeting the components and dataflows of the instances; the
+//     state → a treatment.
+//   - mitigations → the model's own controls (riskReduction → effect),
+//     placed on the elements where an instance says implemented or required.
+//
+// Export writes OTM 0.2.0 with a generated diagram representation; Rampart
+// fields OTM has no place for travel as rampart.* attributes, which Import
+// reads back. Components outside every trust boundary go into a generated
+// zone that Import skips.
 package otm
 
 import (

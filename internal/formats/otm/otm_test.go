@@ -377,3 +377,16 @@ mitigations: [{id: auth, name: Strong auth, riskReduction: 70}, {id: "bad id!", 
 		t.Errorf("component controls %q, want auth-2,bad-id", got)
 	}
 }
+
+func BenchmarkImport(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(foreigntest.Fixtures(b, "otm"), "example.otm.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, ps, err := Import(context.Background(), "example.otm.yaml", data); err != nil || len(ps.Errors()) > 0 {
+			b.Fatal(err, ps.Errors())
+		}
+	}
+}

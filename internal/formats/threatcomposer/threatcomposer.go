@@ -2,6 +2,28 @@
 // exports (JSON): application info, architecture and data flow
 // descriptions, assumptions, threats written in the threat grammar,
 // mitigations and the links between them.
+//
+// Threat Composer has no model elements, so import creates one component
+// standing for the whole application (tagged threat-composer:application)
+// and one data asset per impacted asset; every threat targets both. Then:
+//
+//   - threats → manual threats T-<numericId>: title from the statement,
+//     STRIDE and priority (→ likelihood and impact) from the metadata, the
+//     grammar fields, comments, tags and linked assumptions kept as labelled
+//     paragraphs of the description; status → treatment (threatResolved →
+//     mitigated, threatResolvedNotUseful → false-positive).
+//   - mitigations → own controls M-<numericId> placed on the application
+//     component (mitigationResolved → implemented, otherwise planned),
+//     linked to their threats.
+//   - assumptions → a section of the system description, A-<numericId>.
+//   - architecture and data flow descriptions → sections of the system
+//     description; diagram images are dropped with a warning.
+//
+// Export reverses this; threats that were not written in the grammar
+// (identified ones, hand-written ones) get a synthesised grammar, and the
+// model's components, boundaries and flows are described in the
+// architecture and data flow descriptions. Ids are UUIDs derived from the
+// Rampart ids, so exports are reproducible.
 package threatcomposer
 
 import (

@@ -1,6 +1,36 @@
 // Package threatdragon reads and writes OWASP Threat Dragon version 2 models
 // (JSON): diagrams of actors, processes, stores, flows and trust boundaries,
 // with the threats recorded on each cell.
+//
+// Import maps:
+//
+//   - summary: title, owner, description → system; contributors and the
+//     reviewer → system tags "contributor:NAME" and "reviewer:NAME".
+//   - tm.Actor → external-entity component; tm.Process → process (or
+//     web-application when isWebApplication); tm.Store → datastore (or
+//     log-store when isALog, encryption_at_rest platform when isEncrypted).
+//     Flags Rampart has no field for become tags (stores-credentials,
+//     signed, provides-authentication, ...). Ids are the cell ids when a
+//     person chose them, otherwise slugs of the names, unique in the model.
+//   - tm.Flow → flow from source.cell to target.cell; its protocol is mapped
+//     onto Rampart's list (the text as written is kept as a tag when it
+//     differs), isEncrypted → encryption tls, isPublicNetwork → tag and an
+//     internet-facing target, isBidirectional and outOfScope → tags. A flow
+//     end not attached to a cell is attached to a node within 40 units.
+//   - tm.BoundaryBox → trust boundary holding what its area encloses (the
+//     smallest enclosing box wins, boxes nest); tm.Boundary curves → trust
+//     boundary holding the elements on the curve's smaller side.
+//   - threats on cells → manual threats (title, description, STRIDE type,
+//     severity as likelihood and impact), the mitigation text → an own
+//     control placed on the cell (implemented when Mitigated), the status →
+//     a treatment (Open → open, Mitigated → mitigated, NA → false-positive).
+//     A threat whose id is a stable id of a built-in rule on existing
+//     elements (as Export writes them) becomes only that threat's treatment.
+//
+// Export writes one diagram laid out left to right along the flows, with
+// trust boundaries as boxes around their members, and attaches manual
+// threats to each target's cell and identified threats to their first
+// target's cell. Everything Threat Dragon cannot hold is named in warnings.
 package threatdragon
 
 import (
