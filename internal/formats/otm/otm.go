@@ -53,15 +53,25 @@ func init() {
 	formats.Register(formats.Format{Name: NameYAML, Title: "Open Threat Model (YAML)", Import: Import, Export: ExportYAML})
 }
 
-var versionKeyRE = regexp.MustCompile(`(?m)^\s*"?otmVersion"?\s*:`)
+var (
+	yamlVersionRE = regexp.MustCompile(`(?m)^otmVersion\s*:`)
+	jsonVersionRE = regexp.MustCompile(`"otmVersion"\s*:`)
+)
 
-// Detect reports whether data is an OTM document: it has an otmVersion key.
+// Detect reports whether data is an OTM document: it has a top-level
+// otmVersion key (as JSON, or at the start of a YAML line).
 func Detect(data []byte) bool {
 	head := data
 	if len(head) > 1<<16 {
 		head = head[:1<<16]
 	}
-	return bytes.Contains(head, []byte("otmVersion")) && (versionKeyRE.Match(head) || foreign.LooksJSON(head))
+	if !bytes.Contains(head, []byte("otmVersion")) {
+		return false
+	}
+	if foreign.LooksJSON(head) {
+		return jsonVersionRE.Match(head)
+	}
+	return yamlVersionRE.Match(head)
 }
 
 // Import converts an OTM document (JSON or YAML) into a Rampart model.

@@ -316,8 +316,14 @@ func TestRegistered(t *testing.T) {
 	if formats.Detect([]byte("otmVersion: 0.2.0\nproject: {name: x, id: y}\n")) != Name {
 		t.Error("OTM YAML not detected")
 	}
-	if Detect([]byte("rampart: 1\nsystem: {id: otmVersion}\n")) {
-		t.Error("a Rampart model detected as OTM")
+	for _, s := range []string{"rampart: 1\nsystem: {id: otmVersion}\n", "rampart: 1\nsystem:\n  description: |\n    otmVersion: 0.2.0\n",
+		`{"summary": {"description": "see otmVersion 0.2.0"}, "detail": {"diagrams": []}}`} {
+		if Detect([]byte(s)) {
+			t.Errorf("detected as OTM: %s", s)
+		}
+	}
+	if !Detect([]byte(`{"otmVersion":"0.2.0","project":{"name":"x","id":"y"}}`)) {
+		t.Error("minified OTM JSON not detected")
 	}
 }
 
