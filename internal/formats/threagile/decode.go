@@ -167,6 +167,8 @@ func (r *reader) object(n *yaml.Node, path, what string) *obj {
 	if !r.count(n, 0) {
 		return nil
 	}
+	size := len(n.Content) / 2
+	o.order, o.fields, o.used = make([]string, 0, size), make([]field, 0, size), make([]bool, 0, size)
 	var merged []field
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -402,8 +404,8 @@ func (o *obj) entries(key, what string) []entry {
 func (o *obj) enum(key string, allowed []string, required bool) string {
 	n := o.node(key)
 	v := o.str(key)
-	path := joinPath(o.path, key)
 	if v == "" {
+		path := joinPath(o.path, key)
 		if required {
 			at := o.n
 			if n != nil {
@@ -422,6 +424,7 @@ func (o *obj) enum(key string, allowed []string, required bool) string {
 			return a
 		}
 	}
+	path := joinPath(o.path, key)
 	hint := suggest(v, allowed)
 	msg := "unknown value '%s' for %s, expected one of " + strings.Join(allowed, ", ")
 	if len(allowed) > 12 {

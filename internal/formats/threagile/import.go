@@ -122,9 +122,23 @@ func (imp *Importer) Import(ctx context.Context, name string, data []byte) (*mod
 
 // pendingRef is a reference to a Threagile element, resolved once every file is read.
 type pendingRef struct {
-	id   string
-	pos  model.Pos
-	path string
+	id  string
+	pos model.Pos
+	// base is the key path of the reference, or of its list when idx >= 0.
+	base string
+	idx  int
+}
+
+// path renders the reference's key path (only needed for messages).
+func (r pendingRef) path() string {
+	if r.idx < 0 {
+		return r.base
+	}
+	return r.base + "[" + strconv.Itoa(r.idx) + "]"
+}
+
+func ref(id string, pos model.Pos, path string) pendingRef {
+	return pendingRef{id: id, pos: pos, base: path, idx: -1}
 }
 
 type pendingRisk struct {
@@ -367,12 +381,11 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	// Includes are read after the including file, relative to it.
 	dir := filepath.Dir(name)
 	for i, inc := range includes {
-		ref := pendingRef{id: inc.v, pos: r.pos(inc.n), path: "includes[" + strconv.Itoa(i) + "]"}
-		b.include(dir, inc.v, ref)
+		b.include(dir, inc.v, pendingRef{id: inc.v, pos: r.pos(inc.n), base: "includes", idx: i})
 	}
 }
 
-func (b *builder) include(dir, inc string, ref pendingRef) {
+func (b *builder) include(dir, inc string, at pendingRef) {
 	if err := b.ctx.Err(); err != nil {
 		return
 	}
@@ -385,11 +398,11 @@ func (b *builder) include(dir, inc string, ref pendingRef) {
 		abs = path
 	}
 	if b.chain[abs] {
-		b.errAt(ref, "remove one of the includes", "includes form a cycle through '%s'", inc)
+		b.errAt(at, "remove one of the includes", "includes form a cycle through '%s'", inc)
 		return
 	}
 	if prev, dup := b.seen[abs]; dup {
-		b.errAt(ref, "include each file once", "'%s' is already included (as %s)", inc, prev)
+		b.errAt(at, "include each file once", "'%s' is already included (as %s)", inc, prev)
 		return
 	}
 	limit := b.imp.MaxIncludes
@@ -397,7 +410,7 @@ func (b *builder) include(dir, inc string, ref pendingRef) {
 		limit = model.DefaultMaxIncludes
 	}
 	if b.nfiles >= limit {
-		b.errAt(ref, "", "more than %d model files", limit)
+		b.errAt(at, "", "more than %d model files", limit)
 		return
 	}
 	data, err := b.readFile(b.ctx, path)
@@ -406,14 +419,14 @@ func (b *builder) include(dir, inc string, ref pendingRef) {
 		if errors.Is(err, os.ErrNotExist) {
 			hint = "include paths are relative to the including file"
 		}
-		b.errAt(ref, hint, "cannot read include: %v", err)
+		b.errAt(at, hint, "cannot read include: %v", err)
 		return
 	}
-	b.file(path, data, &ref)
+	b.file(path, data, &at)
 }
 
 func (b *builder) errAt(ref pendingRef, hint, format string, args ...any) {
-	b.problems = append(b.problems, model.Problem{Pos: ref.pos, Path: ref.path, Message: fmt.Sprintf(format, args...), Hint: hint})
+	b.problems = append(b.problems, model.Problem{Pos: ref.pos, Path: ref.path(), Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
 func (b *builder) warnAt(pos model.Pos, path, hint, format string, args ...any) {
@@ -578,9 +591,13 @@ func (b *builder) title(r *reader, e entry, section, kind string) bool {
 
 func refsOf(r *reader, o *obj, key string) []pendingRef {
 	items := o.list(key)
+	if len(items) == 0 {
+		return nil
+	}
+	base := joinPath(o.path, key)
 	out := make([]pendingRef, 0, len(items))
 	for i, it := range items {
-		out = append(out, pendingRef{id: strings.TrimSpace(it.v), pos: r.pos(it.n), path: joinPath(o.path, key) + "[" + strconv.Itoa(i) + "]"})
+		out = append(out, pendingRef{id: strings.TrimSpace(it.v), pos: r.pos(it.n), base: base, idx: i})
 	}
 	return out
 }
@@ -839,7 +856,7 @@ func (b *builder) link(r *reader, sourceTID, sourceID string, e entry) {
 	b.mapping.Links++
 	idx := len(b.m.Flows)
 	b.flowRefs[idx] = [2][]pendingRef{sent, received}
-	b.flowTo[idx] = pendingRef{id: target, pos: o.at("target"), path: joinPath(o.path, "target")}
+	b.flowTo[idx] = ref(target, o.at("target"), joinPath(o.path, "target"))
 	b.flowSource[idx] = sourceTID
 	b.m.Flows = append(b.m.Flows, f)
 }
@@ -937,7 +954,7 @@ func (b *builder) riskCategory(r *reader, e entry) {
 		ro.enum("data_breach_probability", breachProbs, false)
 		b.drop(ro, "data_breach_probability", "risk breach probability", "the data breach probability of identified risks is not carried", "")
 		one := func(key string) pendingRef {
-			return pendingRef{id: strings.TrimSpace(ro.str(key)), pos: ro.at(key), path: joinPath(ro.path, key)}
+			return ref(strings.TrimSpace(ro.str(key)), ro.at(key), joinPath(ro.path, key))
 		}
 		// Threagile builds the id from the most relevant elements in this order.
 		refs := []pendingRef{one("most_relevant_technical_asset"), one("most_relevant_communication_link"),
@@ -1114,7 +1131,7 @@ func (b *builder) runtimes() {
 			}
 			c := &b.m.Components[b.assetIdx[ref.id]]
 			if c.Runtime != "" && c.Runtime != b.runtimeID[rt] {
-				b.warnAt(ref.pos, ref.path, "Rampart gives each component one runtime",
+				b.warnAt(ref.pos, ref.path(), "Rampart gives each component one runtime",
 					"technical asset '%s' already runs on shared runtime '%s'; its place on '%s' is not carried", ref.id, c.Runtime, rt)
 				continue
 			}
@@ -1143,7 +1160,7 @@ func (b *builder) individualRisks() {
 				continue
 			}
 			if kinds[j].what == "shared runtime" {
-				b.warnAt(ref.pos, ref.path, "", "shared runtime '%s' is not an element in Rampart and cannot be the target of a threat", ref.id)
+				b.warnAt(ref.pos, ref.path(), "", "shared runtime '%s' is not an element in Rampart and cannot be the target of a threat", ref.id)
 				continue
 			}
 			t.Targets = appendNew(t.Targets, id)
