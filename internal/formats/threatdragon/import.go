@@ -229,6 +229,10 @@ func (im *importer) readCell(it foreign.Item, diagram int) {
 	if c.name == "" {
 		c.name = labelText(o)
 	}
+	if kind != kText {
+		// Line breaks in names only wrap the label in the diagram.
+		c.name = strings.Join(strings.Fields(c.name), " ")
+	}
 	switch kind {
 	case kActor, kProcess, kStore, kBox, kText:
 		pos, _ := o.Obj("position")
