@@ -218,7 +218,8 @@ components:
   - {id: api, type: api, technology: go, processes: [orders], controls: [waf]}
   - {id: db, type: database, stores: [orders]}
 trust_boundaries:
-  - {id: dmz, type: network-segment, contains: [api]}
+  - {id: dmz, type: network-segment, contains: [api, core], tags: [edge]}
+  - {id: core, type: vpc, contains: [db]}
 flows:
   - {id: user-to-api, from: user, to: api, protocol: https, data_sent: [orders]}
   - {id: api-to-db, from: api, to: db, protocol: sql, authentication: password}

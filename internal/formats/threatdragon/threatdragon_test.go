@@ -234,7 +234,9 @@ components:
   - {id: api, type: api, processes: [orders]}
   - {id: db, type: database, stores: [orders]}
 trust_boundaries:
-  - {id: dmz, type: network-segment, contains: [api]}
+  - {id: dmz, type: network-segment, contains: [api, core]}
+  - {id: core, type: network-segment, contains: [db]}
+  - {id: empty, type: network-segment}
 flows:
   - {id: user-to-api, from: user, to: api, protocol: http}
   - {id: api-to-db, from: api, to: db, protocol: sql, authentication: password}
