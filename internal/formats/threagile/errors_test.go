@@ -348,6 +348,8 @@ func TestDetect(t *testing.T) {
 		{"rampart: 1\nsystem: {id: a, name: b}\n", false},
 		{`{"otmVersion": "0.2.0"}`, false},
 		{"# threagile_version: 1.0.0 in a comment\n", false},
+		{`{"threagile_version": "1.0.0", "title": "json"}`, true},
+		{"{\n  \"title\": \"json\",\n  \"threagile_version\": \"1.0.0\"\n}", true},
 	} {
 		if got := Detect([]byte(tc.src)); got != tc.want {
 			t.Errorf("Detect(%.30q) = %v, want %v", tc.src, got, tc.want)

@@ -24,13 +24,14 @@ func init() {
 }
 
 var (
-	versionKey = regexp.MustCompile(`(?m)^threagile_version\s*:`)
+	versionKey = regexp.MustCompile(`(?m)^threagile_version\s*:|^\s*\{?\s*"threagile_version"\s*:`)
 	assetsKey  = regexp.MustCompile(`(?m)^technical_assets\s*:`)
 	dataKey    = regexp.MustCompile(`(?m)^data_assets\s*:`)
 )
 
 // Detect reports whether data looks like a Threagile model: it has a
-// top-level threagile_version key, or both technical_assets and data_assets.
+// top-level threagile_version key (in YAML, or in JSON, which Threagile's
+// YAML reader also takes), or both technical_assets and data_assets.
 func Detect(data []byte) bool {
 	if len(data) > 1<<20 {
 		data = data[:1<<20]
