@@ -116,3 +116,29 @@ func BenchmarkLoad10k(b *testing.B) {
 		b.ReportMetric(float64(used.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
+
+// BenchmarkLoadDangling loads a model whose 10,000 flows all point at
+// misspelled components among 5,000: every reference gets a suggestion,
+// which must stay cheap.
+func BenchmarkLoadDangling(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&buf, "  - {id: component-%d, type: api}\n", i)
+	}
+	buf.WriteString("flows:\n")
+	for i := 0; i < 10000; i++ {
+		fmt.Fprintf(&buf, "  - {id: f-%d, from: component-%d, to: compnent-%d, protocol: https}\n", i, i%5000, (i+1)%5000)
+	}
+	data := buf.Bytes()
+	b.ReportAllocs()
+	for b.Loop() {
+		_, problems, err := LoadBytes(context.Background(), "dangling.yaml", data, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n := len(problems.Errors()); n != 10000 {
+			b.Fatalf("%d errors, want 10000", n)
+		}
+	}
+}

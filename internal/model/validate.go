@@ -39,6 +39,25 @@ type validator struct {
 	opts     Options
 	problems Problems
 	first    map[string]firstUse
+	// candidates caches sorted id lists for suggestions, by list name.
+	candidates map[string][]string
+	suggested  map[string]string // hints by list and word
+	compared   int               // candidates compared by suggest so far
+}
+
+// cached returns a function giving the list f builds, built once.
+func (v *validator) cached(name string, f func() []string) func() []string {
+	return func() []string {
+		if l, ok := v.candidates[name]; ok {
+			return l
+		}
+		if v.candidates == nil {
+			v.candidates = map[string][]string{}
+		}
+		l := f()
+		v.candidates[name] = l
+		return l
+	}
 }
 
 // firstUse is where an id was declared first, and by what kind of element.
@@ -126,7 +145,32 @@ func (v *validator) ref(src Source, key string, idx int, id string, what string,
 		v.add(src, key, idx, "", "'%s' is %s %s, expected %s %s", id, article(k), k, article(what), what)
 		return
 	}
-	v.add(src, key, idx, Suggest(id, candidates()), "unknown %s '%s'", what, id)
+	v.add(src, key, idx, v.suggest(id, what, candidates), "unknown %s '%s'", what, id)
+}
+
+// suggestBudget caps how many candidates suggestions may compare against
+// in one validation, so that a model with thousands of broken references
+// among thousands of elements is still reported quickly (later problems
+// then come without a "did you mean").
+const suggestBudget = 1_000_000
+
+// suggest is Suggest for references, remembered per word and list, and
+// within suggestBudget.
+func (v *validator) suggest(word, list string, candidates func() []string) string {
+	key := list + "\x00" + word
+	if hint, ok := v.suggested[key]; ok {
+		return hint
+	}
+	c := candidates()
+	if v.compared += len(c); v.compared > suggestBudget {
+		return ""
+	}
+	hint := Suggest(word, c)
+	if v.suggested == nil {
+		v.suggested = map[string]string{}
+	}
+	v.suggested[key] = hint
+	return hint
 }
 
 // article returns "an" before a vowel, else "a".
@@ -166,7 +210,9 @@ func (v *validator) dataRef(src Source, key string, list []string) {
 	}
 }
 
-func (v *validator) dataIDs() []string     { return keys(v.ix.Data) }
+func (v *validator) dataIDs() []string {
+	return v.cached("data", func() []string { return keys(v.ix.Data) })()
+}
 func (v *validator) isData(id string) bool { return v.ix.Data[id] != nil }
 
 func (v *validator) controlRefs(src Source, list []string) {
@@ -184,7 +230,7 @@ func (v *validator) isControl(id string) bool {
 }
 
 func (v *validator) controlIDs() []string {
-	return append(keys(v.ix.Controls), catalog.ControlIDs()...)
+	return v.cached("controls", func() []string { return append(keys(v.ix.Controls), catalog.ControlIDs()...) })()
 }
 
 func (v *validator) components() {
@@ -192,7 +238,7 @@ func (v *validator) components() {
 		c := &v.m.Components[i]
 		if c.TrustBoundary != "" || c.has("trust_boundary") {
 			v.ref(c.Source, "trust_boundary", -1, c.TrustBoundary, "trust boundary",
-				func() []string { return keys(v.ix.Boundaries) }, func(s string) bool { return v.ix.Boundaries[s] != nil })
+				v.cached("boundaries", func() []string { return keys(v.ix.Boundaries) }), func(s string) bool { return v.ix.Boundaries[s] != nil })
 		}
 		v.dataRef(c.Source, "processes", c.Processes)
 		v.dataRef(c.Source, "stores", c.Stores)
@@ -234,7 +280,7 @@ func (v *validator) boundaries() {
 				continue
 			}
 			v.ref(b.Source, "contains", j, id, "component or trust boundary",
-				func() []string { return append(keys(v.ix.Components), keys(v.ix.Boundaries)...) },
+				v.cached("members", func() []string { return append(keys(v.ix.Components), keys(v.ix.Boundaries)...) }),
 				func(s string) bool { return v.ix.Components[s] != nil || v.ix.Boundaries[s] != nil })
 			if v.ix.Components[id] != nil || v.ix.Boundaries[id] != nil {
 				place(id, b.ID, b.Source, "contains", j)
@@ -285,7 +331,7 @@ func reverse(s []string) []string {
 }
 
 func (v *validator) flows() {
-	comps := func() []string { return keys(v.ix.Components) }
+	comps := v.cached("components", func() []string { return keys(v.ix.Components) })
 	isComp := func(s string) bool { return v.ix.Components[s] != nil }
 	for i := range v.m.Flows {
 		f := &v.m.Flows[i]
@@ -346,7 +392,7 @@ func (v *validator) controls() {
 }
 
 func (v *validator) threats() {
-	all := func() []string { return keys(v.ix.kinds) }
+	all := v.cached("elements", func() []string { return keys(v.ix.kinds) })
 	for i := range v.m.Threats {
 		t := &v.m.Threats[i]
 		if len(t.Targets) == 0 && t.Title != "" {
@@ -459,7 +505,7 @@ func (v *validator) threatID(t *Treatment) {
 	}
 	rule, elems, ok := strings.Cut(t.Threat, "@")
 	if !ok {
-		v.add(t.Source, "threat", -1, Suggest(t.Threat, keys(v.ix.Threats)),
+		v.add(t.Source, "threat", -1, Suggest(t.Threat, v.cached("threats", func() []string { return keys(v.ix.Threats) })()),
 			"'%s' is not a manual threat id nor a generated id of the form rule-id@element-id", t.Threat)
 		return
 	}
@@ -468,7 +514,7 @@ func (v *validator) threatID(t *Treatment) {
 	}
 	for _, e := range strings.Split(elems, "+") {
 		if k := v.ix.Kind(e); k == "" || k == ElemControl {
-			v.add(t.Source, "threat", -1, Suggest(e, keys(v.ix.kinds)), "threat id names unknown element '%s'", e)
+			v.add(t.Source, "threat", -1, Suggest(e, v.cached("elements", func() []string { return keys(v.ix.kinds) })()), "threat id names unknown element '%s'", e)
 		}
 	}
 }
