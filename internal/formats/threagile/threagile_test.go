@@ -541,3 +541,23 @@ func TestExportNative(t *testing.T) {
 		t.Errorf("treatment of the manual threat is not tracked under its Threagile risk id:\n%s", out)
 	}
 }
+
+// TestExportFixtures exports each imported fixture back to Threagile and
+// compares the file and its warnings with reviewed golden files.
+func TestExportFixtures(t *testing.T) {
+	for _, path := range fixtures(t) {
+		base := strings.TrimSuffix(filepath.Base(path), ".yaml")
+		t.Run(base, func(t *testing.T) {
+			m, _, problems := importFile(t, path)
+			if errs := problems.Errors(); len(errs) > 0 {
+				t.Fatalf("import: %s", problemLines(errs))
+			}
+			out, warnings, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, base+".threagile.yaml", out)
+			golden(t, base+".export-problems.txt", problemLines(warnings))
+		})
+	}
+}
