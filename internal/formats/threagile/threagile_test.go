@@ -557,7 +557,16 @@ func TestExportFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, base+".threagile.yaml", out)
-			golden(t, base+".export-problems.txt", problemLines(warnings))
+			// How many threats the rule library finds changes with the library;
+			// the golden file keeps the warning without the count.
+			var kept model.Problems
+			for _, p := range warnings {
+				if i := strings.Index(p.Message, " threats Rampart identified are not written"); i > 0 {
+					p.Message = "N" + p.Message[i:]
+				}
+				kept = append(kept, p)
+			}
+			golden(t, base+".export-problems.txt", problemLines(kept))
 		})
 	}
 }
