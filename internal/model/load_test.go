@@ -67,7 +67,7 @@ func caseRoot(name string) string {
 func caseOptions(name string) Options {
 	opts := Options{ReadFile: testdataRead}
 	switch name {
-	case "too-large":
+	case "too-large", "include-too-large":
 		opts.MaxFileSize = 1024
 	}
 	return opts
