@@ -337,3 +337,28 @@ treatments:
 		t.Errorf("without rule ids: %s", problems.Error())
 	}
 }
+
+// TestDocsCoverSchema keeps docs/model.md complete: every key of the
+// format and every enumerated value appears in it.
+func TestDocsCoverSchema(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "model.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	walkKeys(reflect.TypeOf(Model{}), map[reflect.Type]bool{}, func(key string) {
+		_, name, _ := strings.Cut(key, ".")
+		if !strings.Contains(doc, "`"+name+"`") {
+			t.Errorf("docs/model.md does not document the key `%s` (%s)", name, key)
+		}
+	})
+	for _, e := range []Enum{Classification(""), Rating(""), Quantity(""), ComponentType(""), Hosting(""), Authentication(""),
+		Authorization(""), Encryption(""), AtRest(""), Protocol(""), DataFormat(""), Usage(""), BoundaryType(""),
+		ControlStatus(""), STRIDE(""), Severity(""), TreatmentStatus("")} {
+		for _, v := range e.Values() {
+			if !strings.Contains(doc, "`"+v+"`") {
+				t.Errorf("docs/model.md does not list the %T value `%s`", e, v)
+			}
+		}
+	}
+}
