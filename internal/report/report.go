@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
@@ -95,13 +94,4 @@ func strideList(f *analysis.Finding) string {
 		parts[i] = string(s)
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedKeys[M ~map[K]V, K ~string, V any](m M) []K {
-	out := make([]K, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }

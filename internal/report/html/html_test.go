@@ -65,7 +65,7 @@ func TestReportContent(t *testing.T) {
 		`<th scope="col"`, `<th scope="row"`, `<caption>`, `@media print`, `:focus-visible`,
 		`<svg width="100%"`, `role="img"`, `<button type="button">Residual</button>`,
 		`https://cwe.mitre.org/data/definitions/`, `https://capec.mitre.org/data/definitions/`, `https://attack.mitre.org/techniques/`,
-		`id="f-text"`, `id="f-sev"`, `id="f-status"`,
+		`id="f-text"`, `id="f-sev"`, `id="f-status"`, `id="f-breach"`,
 	}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
@@ -244,6 +244,9 @@ func TestReportInBrowser(t *testing.T) {
 	afterSev := rows()
 	do("clear the severity", set("f-sev", "", "change"))
 	afterReset := rows()
+	do("only breaches", chromedp.Click(chromedp.ID("f-breach")))
+	onlyBreaches := rows()
+	do("all again", chromedp.Click(chromedp.ID("f-breach")))
 	// Sort by ID from the keyboard: focus the header button and press Enter.
 	do("sort by id", chromedp.Focus(chromedp.CSS("#register-table thead th:first-child button")), chromedp.KeyEvent("\r"))
 	sortState, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("#register-table thead th:first-child"), "aria-sort"))
@@ -307,6 +310,9 @@ func TestReportInBrowser(t *testing.T) {
 	}
 	if len(afterReset) != len(r.Findings) {
 		t.Errorf("clearing the filters shows %d rows, want %d", len(afterReset), len(r.Findings))
+	}
+	if len(onlyBreaches) != r.Summary.Breaches {
+		t.Errorf("'above appetite only' shows %d rows, want %d", len(onlyBreaches), r.Summary.Breaches)
 	}
 	if sortState.Value != "ascending" {
 		t.Errorf("after Enter on the ID header aria-sort is %q, want ascending", sortState.Value)

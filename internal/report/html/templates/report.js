@@ -42,16 +42,18 @@
   var text = document.getElementById("f-text");
   var sev = document.getElementById("f-sev");
   var status = document.getElementById("f-status");
+  var breach = document.getElementById("f-breach");
   var count = document.getElementById("f-count");
 
   function filter() {
     var q = text.value.trim().toLowerCase();
     var words = q ? q.split(/\s+/) : [];
-    var s = sev.value, st = status.value, shown = 0;
+    var s = sev.value, st = status.value, onlyBreach = breach.checked, shown = 0;
     rows.forEach(function (row) {
       var hay = row.getAttribute("data-search") || "";
       var ok = (!s || row.getAttribute("data-sev") === s) &&
         (!st || row.getAttribute("data-status") === st) &&
+        (!onlyBreach || row.classList.contains("breach")) &&
         words.every(function (w) { return hay.indexOf(w) !== -1; });
       row.hidden = !ok;
       if (ok) { shown++; }
@@ -61,6 +63,7 @@
   text.addEventListener("input", filter);
   sev.addEventListener("change", filter);
   status.addEventListener("change", filter);
+  breach.addEventListener("change", filter);
 
   function key(row, col, type) {
     var cell = row.cells[col];
