@@ -192,3 +192,17 @@ func TestEmptyModel(t *testing.T) {
 		}
 	}
 }
+
+func TestPDFDeterministic(t *testing.T) {
+	r := analyse(t, example)
+	var a, b bytes.Buffer
+	if err := Write(context.Background(), &a, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), &b, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two PDFs of the same result differ")
+	}
+}

@@ -217,3 +217,17 @@ func TestEmptyModel(t *testing.T) {
 		t.Errorf("an empty model gives Threats rows %v, want the header only", rows)
 	}
 }
+
+func TestWorkbookDeterministic(t *testing.T) {
+	r := analyse(t, example)
+	var a, b bytes.Buffer
+	if err := Write(&a, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("two workbooks of the same result differ")
+	}
+}
