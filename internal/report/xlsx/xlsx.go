@@ -122,7 +122,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx report: bold style: %w", err)
 	}
-	for sev, p := range diagram.Palette {
+	for _, sv := range model.Severity("").Values() {
+		sev := model.Severity(sv)
+		p := diagram.Palette[sev]
 		id, err := f.NewStyle(&excelize.Style{
 			Font:      &excelize.Font{Bold: true, Color: strings.TrimPrefix(p[1], "#")},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{strings.TrimPrefix(p[0], "#")}},
