@@ -63,7 +63,7 @@ be highlighted. The format follows the output file's extension (.svg, .png,
 			if pathRank != 0 && highlight != "" {
 				return fail(exitUsage, fmt.Errorf("use --highlight-path or --highlight, not both"))
 			}
-			prog := newProgress(cmd.ErrOrStderr())
+			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
 			prog.step("analysing " + args[0])
 			res, err := af.analyse(cmd, args[0])

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ The file is written whole or not at all.`,
 				}
 			}
 			var machine report.Writer
-			if !contains(reportFormats, f) {
+			if !slices.Contains(reportFormats, f) {
 				w, err := report.Lookup(f, report.Options{})
 				if err != nil {
 					return fail(exitUsage, fmt.Errorf("unknown report format %q (want %s, or one of %s); set --format",
@@ -78,7 +79,7 @@ The file is written whole or not at all.`,
 			if toStdout && (f == "pdf" || f == "xlsx") && isTerminal(cmd.OutOrStdout()) {
 				return fail(exitUsage, fmt.Errorf("refusing to write %s to a terminal; use -o FILE", f))
 			}
-			prog := newProgress(cmd.ErrOrStderr())
+			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
 			prog.step("analysing " + args[0])
 			res, err := af.analyse(cmd, args[0])
@@ -106,7 +107,7 @@ The file is written whole or not at all.`,
 	return cmd
 }
 
-func writeReport(ctx context.Context, w io.Writer, res *analysis.Result, format string, machine report.Writer, prog *progress) error {
+func writeReport(ctx context.Context, w io.Writer, res *analysis.Result, format string, machine report.Writer, prog *ttyProgress) error {
 	switch format {
 	case "html":
 		prog.step("drawing the diagram and writing HTML")
@@ -122,35 +123,26 @@ func writeReport(ctx context.Context, w io.Writer, res *analysis.Result, format 
 	return machine(w, res)
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// progress shows what a long run is doing on stderr, only when stderr is a
+// ttyProgress shows what a long run is doing on stderr, only when stderr is a
 // terminal, on one line that is cleared at the end.
-type progress struct {
+type ttyProgress struct {
 	w     io.Writer
 	on    bool
 	start time.Time
 }
 
-func newProgress(w io.Writer) *progress {
-	return &progress{w: w, on: isTerminal(w), start: time.Now()}
+func newTTYProgress(w io.Writer) *ttyProgress {
+	return &ttyProgress{w: w, on: isTerminal(w), start: time.Now()}
 }
 
-func (p *progress) step(msg string) {
+func (p *ttyProgress) step(msg string) {
 	if !p.on {
 		return
 	}
 	fmt.Fprintf(p.w, "\r\033[K[%4.1fs] %s…", time.Since(p.start).Seconds(), msg)
 }
 
-func (p *progress) done() {
+func (p *ttyProgress) done() {
 	if p.on {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
