@@ -60,6 +60,9 @@ func TestDiagramCommand(t *testing.T) {
 			if !strings.Contains(errOut, tt.err) {
 				t.Errorf("stderr lacks %q: %s", tt.err, errOut)
 			}
+			if tt.code == exitOK && strings.Contains(errOut, "\033[K") {
+				t.Errorf("progress went to a stderr that is not a terminal: %q", errOut)
+			}
 			if tt.file != "" {
 				data, err := os.ReadFile(filepath.Join(dir, tt.file))
 				if err != nil {
@@ -130,6 +133,9 @@ func TestReportCommand(t *testing.T) {
 			}
 			if !strings.Contains(errOut, tt.err) {
 				t.Errorf("stderr lacks %q: %s", tt.err, errOut)
+			}
+			if tt.code == exitOK && strings.Contains(errOut, "\033[K") {
+				t.Errorf("progress went to a stderr that is not a terminal: %q", errOut)
 			}
 			if tt.file != "" {
 				data, err := os.ReadFile(filepath.Join(dir, tt.file))
