@@ -4,8 +4,11 @@
 package threats
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -141,7 +144,10 @@ type ruleRefs struct {
 	cwe, capec, attack []Ref
 }
 
-// Identify runs the rules in this environment; see the package-level Identify.
+// Identify runs the rules in this environment; see the package-level
+// Identify. Rules only read the environment, so they run on all cores; each
+// rule's threats are collected apart and joined, so the result does not
+// depend on scheduling.
 func (e *Env) Identify(rules []Rule) []Threat {
 	m := e.M
 	disabled := map[string]bool{}
@@ -150,37 +156,78 @@ func (e *Env) Identify(rules []Rule) []Threat {
 			disabled[id] = true
 		}
 	}
-	byID := make(map[string]int, len(m.Components)+len(m.Flows))
-	out := make([]Threat, 0, len(m.Components)+len(m.Flows))
-	for i := range rules {
-		r := &rules[i]
-		if disabled[r.ID] || r.Check == nil {
-			continue
-		}
-		origin := OriginRule
-		if r.custom {
-			origin = OriginCustom
-		}
-		refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK)}
-		r.Check(e, func(h Hit) {
-			if len(h.Targets) == 0 {
-				return
-			}
-			id := ID(r.ID, h.Targets)
-			if j, dup := byID[id]; dup {
-				if h.Detail != "" && !strings.Contains(out[j].Description, h.Detail) {
-					out[j].Description += " " + h.Detail
+	perRule := make([][]Threat, len(rules))
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), len(rules))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(rules) {
+					return
 				}
-				return
+				if r := &rules[i]; !disabled[r.ID] && r.Check != nil {
+					perRule[i] = e.run(r)
+				}
 			}
-			byID[id] = len(out)
-			out = append(out, e.threatFrom(r, &refs, id, h, origin))
-		})
+		}()
+	}
+	wg.Wait()
+	total := len(m.Threats)
+	for _, ts := range perRule {
+		total += len(ts)
+	}
+	out := make([]Threat, 0, total)
+	for _, ts := range perRule {
+		out = append(out, ts...)
 	}
 	for i := range m.Threats {
 		out = append(out, e.manual(&m.Threats[i]))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return sortByID(out)
+}
+
+// run collects one rule's threats, merging repeated hits on the same elements.
+func (e *Env) run(r *Rule) []Threat {
+	origin := OriginRule
+	if r.custom {
+		origin = OriginCustom
+	}
+	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK)}
+	byID := map[string]int{}
+	var out []Threat
+	r.Check(e, func(h Hit) {
+		if len(h.Targets) == 0 {
+			return
+		}
+		id := ID(r.ID, h.Targets)
+		if j, dup := byID[id]; dup {
+			if h.Detail != "" && !strings.Contains(out[j].Description, h.Detail) {
+				out[j].Description += " " + h.Detail
+			}
+			return
+		}
+		byID[id] = len(out)
+		out = append(out, e.threatFrom(r, &refs, id, h, origin))
+	})
+	return out
+}
+
+// sortByID orders threats by id. Threats are large, so it sorts their
+// indexes and moves each threat once instead of swapping whole structs.
+func sortByID(ts []Threat) []Threat {
+	idx := make([]int, len(ts))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return ts[idx[a]].ID < ts[idx[b]].ID })
+	out := make([]Threat, len(ts))
+	for i, j := range idx {
+		out[i] = ts[j]
+	}
 	return out
 }
 
