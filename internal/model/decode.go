@@ -574,4 +574,5 @@ func firstN(s []string, n int) []string {
 	return s
 }
 
+// modelValue is the addressable struct value the decoder fills for a model.
 func modelValue(m *Model) reflect.Value { return reflect.ValueOf(m).Elem() }

@@ -266,10 +266,6 @@ func (f *Flow) EffectiveEncryption() Encryption {
 	if f.Protocol.Encrypted() {
 		return "tls"
 	}
-	switch f.Protocol {
-	case "in-process", "local-file", "ipc":
-		return "none"
-	}
 	return "none"
 }
 
