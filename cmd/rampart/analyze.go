@@ -192,9 +192,12 @@ expires. --max-severity overrides the appetite for every category.`,
 				}
 			}
 			analysis.SortByRisk(breaches)
-			for _, w := range res.Warnings {
-				if !quiet && strings.Contains(w.Message, "expired") {
-					fmt.Fprintln(cmd.ErrOrStderr(), w.String())
+			if !quiet {
+				for _, f := range res.Findings {
+					if f.Treatment.Expired {
+						fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",
+							f.Pos.File, f.Pos.Line, f.ID, f.Treatment.Expires)
+					}
 				}
 			}
 			if len(breaches) == 0 {

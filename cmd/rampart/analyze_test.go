@@ -85,7 +85,11 @@ func TestCheckExitCodes(t *testing.T) {
 			}
 		})
 	}
-	_, _, errOut := runCLI(t, "check", above, "--max-severity", "hihg")
+	_, _, errOut := runCLI(t, "check", expired, "--as-of", "2027-04-01")
+	if !strings.Contains(errOut, "acceptance of missing-authentication@u-a expired on 2027-03-31") {
+		t.Errorf("expired acceptance not reported: %s", errOut)
+	}
+	_, _, errOut = runCLI(t, "check", above, "--max-severity", "hihg")
 	if !strings.Contains(errOut, "did you mean 'high'?") {
 		t.Errorf("no suggestion for a misspelt severity: %s", errOut)
 	}
