@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/rampart-sec/rampart/internal/atomicfile"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -349,37 +350,12 @@ func starterModel(ans initAnswers, file string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so that path never holds a half-written file.
-// Without overwrite, it fails if path exists.
+// writeFileAtomic writes data to path whole or not at all; without
+// overwrite it refuses an existing file.
 func writeFileAtomic(path string, data []byte, overwrite bool) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	err := atomicfile.Write(path, data, overwrite)
+	if errors.Is(err, atomicfile.ErrExists) {
+		return fmt.Errorf("%s already exists (use --force to overwrite it)", path)
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if !overwrite {
-		// Link fails if path exists, closing the window between the
-		// earlier check and the rename.
-		if err := os.Link(tmp.Name(), path); err == nil {
-			return nil
-		} else if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("%s already exists (use --force to overwrite it)", path)
-		}
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return err
 }
