@@ -8,35 +8,8 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
-
-// threagileFixture returns the path of a shared Threagile fixture, skipping
-// the test when the fixtures are absent (failing in CI).
-func threagileFixture(t *testing.T, name string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root not found")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "fixtures", "threagile", name)
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("fixture %s missing (it must be present in CI)", path)
-		}
-		t.Skipf("fixture %s not found; skipping", path)
-	}
-	return path
-}
 
 const badThreagile = `threagile_version: 1.0.0
 title: Broken
@@ -150,4 +123,10 @@ func TestForeignFilesAccepted(t *testing.T) {
 			}
 		})
 	}
+}
+
+// threagileFixture returns the path of a shared Threagile sample model.
+func threagileFixture(t *testing.T, name string) string {
+	t.Helper()
+	return testfixtures.Path(t, "threagile/"+name)
 }

@@ -8,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/catalog/internal/cwexml"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
 
 // TestCWENamesUpToDate regenerates the CWE table from the fixture catalog in
 // memory and compares it with the checked-in cwe_names_gen.go.
 func TestCWENamesUpToDate(t *testing.T) {
-	path := fixture(t, "mitre/cwec_v4.15.xml")
+	path := testfixtures.Path(t, "mitre/cwec_v4.15.xml")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

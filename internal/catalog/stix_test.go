@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
 
 func loadICS(t *testing.T) *Attack {
 	t.Helper()
-	f, err := os.Open(fixture(t, "mitre/ics-attack.json"))
+	f, err := os.Open(testfixtures.Path(t, "mitre/ics-attack.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +84,7 @@ func TestLoadSTIXICS(t *testing.T) {
 // countMitigates counts the bundle's mitigates relationships between
 // objects that are not revoked, decoding the fixture independently.
 func countMitigates(t *testing.T) int {
-	data, err := os.ReadFile(fixture(t, "mitre/ics-attack.json"))
+	data, err := os.ReadFile(testfixtures.Path(t, "mitre/ics-attack.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,42 +3,13 @@ package threats_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/formats/threagile"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
-
-// fixtureA returns the path of a shared fixture file (../shared/fixtures
-// next to the repository root), skipping the test when the fixtures are
-// absent except in CI (CI=true), where their absence fails it.
-func fixtureA(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (go.mod) not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("fixture %s is required in CI: %v", p, err)
-		}
-		t.Skipf("fixture %s not present (shared fixtures are not checked out): %v", p, err)
-	}
-	return p
-}
 
 // TestThreagileExampleA runs the Threagile parity rules on Threagile's own
 // example model and checks every threat they raise. The expectations follow
@@ -47,7 +18,7 @@ func fixtureA(t *testing.T, rel string) string {
 // per-asset CIA ratings are not carried), and a caller outside every trust
 // boundary (the internet customer) counts as crossing one.
 func TestThreagileExampleA(t *testing.T) {
-	path := fixtureA(t, "threagile/threagile-example-model.yaml")
+	path := testfixtures.Path(t, "threagile/threagile-example-model.yaml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

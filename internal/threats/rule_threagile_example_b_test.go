@@ -3,43 +3,14 @@ package threats_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/formats/threagile"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
-
-// fixtureB returns the path of a shared fixture file (../shared/fixtures next
-// to the repository root). It skips the test when the fixtures are absent,
-// except in CI (CI=true), where their absence fails it.
-func fixtureB(t *testing.T, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (go.mod) not found above the test directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("fixture %s is required in CI: %v", p, err)
-		}
-		t.Skipf("fixture %s not present (shared fixtures are not checked out): %v", p, err)
-	}
-	return p
-}
 
 // TestThreagileExampleB runs the exposure, injection, deployment, encryption
 // and model-consistency parity rules on Threagile's own example model and
@@ -52,7 +23,7 @@ func fixtureB(t *testing.T, rel string) string {
 // as unguarded direct data store access although both segments sit in the
 // same outer network.
 func TestThreagileExampleB(t *testing.T) {
-	path := fixtureB(t, "threagile/threagile-example-model.yaml")
+	path := testfixtures.Path(t, "threagile/threagile-example-model.yaml")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

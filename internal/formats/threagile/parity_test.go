@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -131,7 +132,7 @@ var parityTable = []parityPair{
 // recorded gap must still be gaps, so that the table stays honest; they are
 // listed in the test log.
 func TestThreagileParity(t *testing.T) {
-	m, _, problems := importFile(t, filepath.Join(fixturesDir(t), "threagile-example-model.yaml"))
+	m, _, problems := importFile(t, filepath.Join(testfixtures.Path(t, "threagile"), "threagile-example-model.yaml"))
 	if errs := problems.Errors(); len(errs) > 0 {
 		t.Fatalf("example model does not import:\n%s", problemLines(errs))
 	}

@@ -15,42 +15,15 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// fixturesDir finds the shared fixtures next to the repository root. It
-// skips the test when they are absent, except in CI where they must exist.
-func fixturesDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", "threagile")
-	if _, err := os.Stat(fx); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Threagile fixtures missing at %s (they must be present in CI)", fx)
-		}
-		t.Skipf("Threagile fixtures not found at %s; skipping", fx)
-	}
-	return fx
-}
-
 func fixtures(t testing.TB) []string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(fixturesDir(t), "*.yaml"))
+	files, err := filepath.Glob(filepath.Join(testfixtures.Path(t, "threagile"), "*.yaml"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no Threagile fixtures found (%v)", err)
 	}
@@ -160,7 +133,7 @@ func TestImportFixtures(t *testing.T) {
 // elements beyond the golden file: kinds, protocols, boundaries, runtimes,
 // manual threats and treatments.
 func TestImportExampleContent(t *testing.T) {
-	m, _, problems := importFile(t, filepath.Join(fixturesDir(t), "threagile-example-model.yaml"))
+	m, _, problems := importFile(t, filepath.Join(testfixtures.Path(t, "threagile"), "threagile-example-model.yaml"))
 	if errs := problems.Errors(); len(errs) > 0 {
 		t.Fatalf("problems:\n%s", problemLines(errs))
 	}

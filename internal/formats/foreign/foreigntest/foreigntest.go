@@ -15,6 +15,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -27,28 +28,7 @@ var Update = flag.Bool("update", false, "rewrite golden files")
 // fixtures are absent the test is skipped, except in CI (CI=true) where it fails.
 func Fixtures(t testing.TB, tool string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	fx := filepath.Join(dir, "..", "shared", "fixtures", tool)
-	if st, err := os.Stat(fx); err != nil || !st.IsDir() {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("fixtures for %s not found at %s", tool, fx)
-		}
-		t.Skipf("fixtures for %s not found at %s; skipping", tool, fx)
-	}
-	return fx
+	return testfixtures.Path(t, tool)
 }
 
 // Golden compares got with the file testdata/name, or writes it with -update.
