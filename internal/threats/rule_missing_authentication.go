@@ -20,8 +20,8 @@ func init() {
 			Impact:      4,
 			Mitigations: []string{"mtls", "mfa", "access-control"},
 			Threagile:   []string{"missing-authentication"},
-			Trigger: "A flow without authentication reaches a process that handles confidential or restricted data, " +
-				"or any flow without authentication crosses a trust boundary into a process.",
+			Trigger: "A flow without authentication reaches a process or data store that handles confidential or restricted data, " +
+				"or any flow without authentication crosses a trust boundary into a process or data store.",
 			Why: "Anyone who can reach the endpoint can act as a legitimate caller: read or change the data " +
 				"the process handles, or use it as a stepping stone.",
 			Mitigation: "Authenticate every caller (OAuth2/OIDC for users, mTLS or signed tokens for services) and " +
@@ -31,7 +31,7 @@ func init() {
 		Check: func(e *Env, emit func(Hit)) {
 			for _, f := range e.Flows() {
 				to := e.Target(f)
-				if e.Authenticated(f) || Kind(to) != model.KindProcess || f.Protocol == "in-process" {
+				if e.Authenticated(f) || Kind(to) == model.KindExternalEntity || f.Protocol == "in-process" {
 					continue
 				}
 				if !e.Sensitive(to.ID) && !e.Crosses(f) {
