@@ -45,7 +45,7 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	if err != nil {
 		return nil, err
 	}
-	m, problems, err := loadModel(cmd, path)
+	m, problems, err := loadModelWith(cmd, path, knownRuleIDs(rules))
 	if err != nil {
 		return nil, fail(exitUsage, err)
 	}

@@ -162,3 +162,24 @@ func TestAnalyzeCustomRules(t *testing.T) {
 		t.Errorf("missing rules directory: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// TestTreatmentRuleChecked checks that a misspelt rule in a treatment id is
+// an error with a suggestion, and that custom rule ids are known with --rules.
+func TestTreatmentRuleChecked(t *testing.T) {
+	typo := writeModel(t, strings.Replace(gateModel, "APPETITE", "low", 1)+`treatments:
+  - {threat: missing-authentcation@u-a, status: open}
+`)
+	code, out, _ := runCLI(t, "validate", typo)
+	if code != exitFindings || !strings.Contains(out, "unknown rule 'missing-authentcation'") || !strings.Contains(out, "did you mean 'missing-authentication'?") {
+		t.Errorf("validate: exit %d\n%s", code, out)
+	}
+	custom := writeModel(t, strings.Replace(strings.Replace(gateModel, "APPETITE", "critical", 1), "internet_facing: true,", "internet_facing: true, admin_interface: true,", 1)+`treatments:
+  - {threat: acme-internet-admin-without-mfa@api, status: false-positive, justification: break-glass only}
+`)
+	if code, _, errOut := runCLI(t, "check", custom); code != exitUsage || !strings.Contains(errOut, "unknown rule 'acme-internet-admin-without-mfa'") {
+		t.Errorf("without --rules the custom rule is unknown: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "check", custom, "--rules", "../../internal/threats/testdata/cel"); code != exitOK {
+		t.Errorf("with --rules: exit %d %s", code, errOut)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
 )
 
 const modelSchemaVersion = model.SchemaVersion
@@ -79,17 +80,24 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 	return cmd
 }
 
-// loadModel loads a model file for a command; err means it could not be read
+// loadModel loads a model for a command, checking the rule part of
+// treatment ids against the built-in rules; see loadModelWith.
+func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, error) {
+	return loadModelWith(cmd, path, knownRuleIDs(threats.Builtin()))
+}
+
+// loadModelWith loads a model file for a command; err means it could not be read
 // at all. Files in a foreign format (Threagile, Threat Dragon, OTM, Threat
 // Composer) are recognised from their content, or named with --from, and
 // imported; their problems point into the foreign file.
-func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, error) {
+func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Model, model.Problems, error) {
+	opts := model.Options{RuleIDs: ruleIDs}
 	from := ""
 	if f := cmd.Flag("from"); f != nil {
 		from = strings.TrimSpace(f.Value.String())
 	}
 	if from == "rampart" {
-		return model.Load(cmd.Context(), path, model.Options{})
+		return model.Load(cmd.Context(), path, opts)
 	}
 	data, err := readModelFile(path, model.DefaultMaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
@@ -103,7 +111,7 @@ func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, e
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), path, data, model.Options{})
+			return model.LoadBytes(cmd.Context(), path, data, opts)
 		}
 	}
 	f, err := formats.Lookup(from)
@@ -146,4 +154,14 @@ func readModelFile(path string, limit int64) ([]byte, error) {
 func addFromFlag(root *cobra.Command) {
 	root.PersistentFlags().String("from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
 		" (default: detected from their content)")
+}
+
+// knownRuleIDs lists the ids a treatment may name: every rule's id and the
+// Threagile ids the rules cover (register keys imported from Threagile).
+func knownRuleIDs(rules []threats.Rule) []string {
+	ids := threats.RuleIDs(rules)
+	for _, r := range rules {
+		ids = append(ids, r.Threagile...)
+	}
+	return ids
 }
