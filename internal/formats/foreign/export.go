@@ -1,6 +1,9 @@
 package foreign
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -195,4 +198,17 @@ func Severity(likelihood, impact int) string {
 		return "Medium"
 	}
 	return "Low"
+}
+
+// EncodeJSON renders an export document as indented JSON without HTML
+// escaping (model text such as "<script>" stays readable), ending in a newline.
+func EncodeJSON(doc any, what string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, fmt.Errorf("encode %s: %w", what, err)
+	}
+	return buf.Bytes(), nil
 }

@@ -2,8 +2,8 @@ package otm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -198,14 +198,10 @@ func export(ctx context.Context, m *model.Model, found []threats.Threat, asYAML 
 	}
 	ex := &exporter{m: m, ix: m.Index(), mitIDs: map[string]bool{}}
 	ex.build(found)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(ex.doc); err != nil {
-		return nil, ex.problems, fmt.Errorf("encode OTM: %w", err)
+	out, err := foreign.EncodeJSON(ex.doc, "OTM")
+	if err != nil {
+		return nil, ex.problems, err
 	}
-	out := buf.Bytes()
 	if asYAML {
 		y, err := jsonToYAML(out)
 		if err != nil {
@@ -291,7 +287,7 @@ func (ex *exporter) build(found []threats.Threat) {
 		return []repElement{{Representation: diagramID, Name: name, ID: id + "-shape", Position: &position{r.X, r.Y}, Size: &size{r.W, r.H}}}
 	}
 	for _, d := range m.Data {
-		as := asset{Name: firstNonEmpty(d.Name, d.ID), ID: d.ID, Description: d.Description,
+		as := asset{Name: cmp.Or(d.Name, d.ID), ID: d.ID, Description: d.Description,
 			Risk: assetRisk{Confidentiality: score(d.CIA.Confidentiality), Integrity: score(d.CIA.Integrity), Availability: score(d.CIA.Availability)}}
 		if i := strings.LastIndex(as.Description, riskPrefix); i >= 0 && (i == 0 || strings.HasSuffix(as.Description[:i], "\n\n")) {
 			as.Description, as.Risk.Comment = strings.TrimSuffix(as.Description[:i], "\n\n"), as.Description[i+len(riskPrefix):]
@@ -319,7 +315,7 @@ func (ex *exporter) build(found []threats.Threat) {
 	}
 	for _, b := range m.TrustBoundaries {
 		tags, a, special := splitTags(b.Tags)
-		tz := trustZone{Name: firstNonEmpty(b.Name, b.ID), ID: b.ID, Type: special[tagType], Description: b.Description,
+		tz := trustZone{Name: cmp.Or(b.Name, b.ID), ID: b.ID, Type: special[tagType], Description: b.Description,
 			Representations: rep(b.ID, b.Name, lay.Boxes[b.ID])}
 		if tz.Type == "" {
 			tz.Type = string(b.Type)
@@ -352,7 +348,7 @@ func (ex *exporter) build(found []threats.Threat) {
 	for i := range m.Components {
 		c := &m.Components[i]
 		tags, a, special := splitTags(c.Tags)
-		oc := component{Name: firstNonEmpty(c.Name, c.ID), ID: c.ID, Description: c.Description, Type: special[tagType], Tags: tags,
+		oc := component{Name: cmp.Or(c.Name, c.ID), ID: c.ID, Description: c.Description, Type: special[tagType], Tags: tags,
 			Representations: rep(c.ID, c.Name, lay.Nodes[c.ID]), Threats: instances[c.ID]}
 		if oc.Type == "" {
 			oc.Type = string(c.Type)
@@ -390,7 +386,7 @@ func (ex *exporter) build(found []threats.Threat) {
 	for i := range m.Flows {
 		f := &m.Flows[i]
 		tags, a, special := splitTags(f.Tags)
-		df := dataflow{Name: firstNonEmpty(f.Name, f.ID), ID: f.ID, Description: f.Description, Bidirectional: special[tagBidirectional] == "true",
+		df := dataflow{Name: cmp.Or(f.Name, f.ID), ID: f.ID, Description: f.Description, Bidirectional: special[tagBidirectional] == "true",
 			Source: f.From, Destination: f.To, Tags: tags, Threats: instances[f.ID]}
 		df.Assets = append(append(df.Assets, f.DataSent...), f.DataReceived...)
 		if f.Protocol != "other" && !hasTag(tags, string(f.Protocol)) {
@@ -595,7 +591,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 	for _, id := range ids {
 		mi := mitigation{ID: id, Name: id, RiskReduction: 50}
 		if c := ex.ix.Controls[id]; c != nil {
-			mi.Name, mi.Description = firstNonEmpty(c.Name, c.ID), c.Description
+			mi.Name, mi.Description = cmp.Or(c.Name, c.ID), c.Description
 			if c.Catalog != "" {
 				mi.Attributes = attrs{attrPrefix + "catalog": c.Catalog}
 			}

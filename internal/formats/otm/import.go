@@ -1,6 +1,7 @@
 package otm
 
 import (
+	"cmp"
 	"math"
 	"sort"
 	"strconv"
@@ -140,7 +141,7 @@ func (im *importer) project(root foreign.Obj) {
 	}
 	name := p.Str("name", true)
 	id := p.ID("id", true)
-	sys := model.System{ID: firstNonEmpty(foreign.Sanitize(id), foreign.Slug(name), "otm-project"), Name: firstNonEmpty(name, id, "OTM project"),
+	sys := model.System{ID: cmp.Or(foreign.Sanitize(id), foreign.Slug(name), "otm-project"), Name: cmp.Or(name, id, "OTM project"),
 		Description: p.Str("description", false), Owner: p.Str("owner", false)}
 	if c := p.Str("ownerContact", false); c != "" {
 		sys.Tags = append(sys.Tags, tagOwnerContact+c)
@@ -149,15 +150,6 @@ func (im *importer) project(root foreign.Obj) {
 	sys.Tags = append(sys.Tags, attributes(p)...)
 	sys.SetPos(im.d.Pos(p.N), "project")
 	im.m.System = sys
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 // attributes turns an element's free-form attributes into tags, except the
@@ -206,7 +198,7 @@ func (im *importer) representations(root foreign.Obj) {
 		r.Str("name", true)
 		r.Str("id", true)
 		r.Str("type", true)
-		names = append(names, firstNonEmpty(r.Str("name", false), r.Str("id", false)))
+		names = append(names, cmp.Or(r.Str("name", false), r.Str("id", false)))
 	}
 	if len(reps) > 0 {
 		im.d.Warnf(root.At("representations"), "representations", "",
@@ -842,7 +834,7 @@ func (im *importer) threatStatus(in instance) model.TreatmentStatus {
 
 // threatDef reads a threat declaration.
 func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
-	def := &threatDef{obj: t, id: id, title: firstNonEmpty(t.Str("name", true), id), desc: t.Str("description", false)}
+	def := &threatDef{obj: t, id: id, title: cmp.Or(t.Str("name", true), id), desc: t.Str("description", false)}
 	var other []string
 	for _, c := range t.Strs("categories") {
 		if s, ok := strideCategories[strings.ToLower(strings.TrimSpace(c))]; ok {

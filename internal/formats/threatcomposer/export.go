@@ -1,9 +1,8 @@
 package threatcomposer
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -139,15 +138,12 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 	}
 	ex := &exporter{m: m, ix: m.Index(), asm: map[string]string{}}
 	ex.build(found)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(ex.doc); err != nil {
-		return nil, ex.problems, fmt.Errorf("encode Threat Composer export: %w", err)
+	out, err := foreign.EncodeJSON(ex.doc, "Threat Composer export")
+	if err != nil {
+		return nil, ex.problems, err
 	}
 	ex.problems.Sort()
-	return buf.Bytes(), ex.problems, ctx.Err()
+	return out, ex.problems, ctx.Err()
 }
 
 // numbering hands out numeric ids: "T-7" keeps 7, others get the next free one.
@@ -261,7 +257,7 @@ func (ex *exporter) architectureText() string {
 	var b strings.Builder
 	b.WriteString("Components:\n")
 	for _, c := range ex.m.Components {
-		fmt.Fprintf(&b, "\n- **%s** (%s", firstNonEmpty(c.Name, c.ID), c.Type)
+		fmt.Fprintf(&b, "\n- **%s** (%s", cmp.Or(c.Name, c.ID), c.Type)
 		if c.Technology != "" {
 			b.WriteString(", " + c.Technology)
 		}
@@ -276,7 +272,7 @@ func (ex *exporter) architectureText() string {
 	if len(ex.m.TrustBoundaries) > 0 {
 		b.WriteString("\n\nTrust boundaries:\n")
 		for _, tb := range ex.m.TrustBoundaries {
-			fmt.Fprintf(&b, "\n- **%s** (%s): %s", firstNonEmpty(tb.Name, tb.ID), tb.Type, strings.Join(tb.Contains, ", "))
+			fmt.Fprintf(&b, "\n- **%s** (%s): %s", cmp.Or(tb.Name, tb.ID), tb.Type, strings.Join(tb.Contains, ", "))
 		}
 	}
 	return b.String()
@@ -289,7 +285,7 @@ func (ex *exporter) dataflowText() string {
 	var b strings.Builder
 	b.WriteString("Data flows:\n")
 	for _, f := range ex.m.Flows {
-		fmt.Fprintf(&b, "\n- **%s**: %s → %s over %s", firstNonEmpty(f.Name, f.ID), f.From, f.To, f.Protocol)
+		fmt.Fprintf(&b, "\n- **%s**: %s → %s over %s", cmp.Or(f.Name, f.ID), f.From, f.To, f.Protocol)
 		if data := append(append([]string(nil), f.DataSent...), f.DataReceived...); len(data) > 0 {
 			b.WriteString(", carrying " + strings.Join(data, ", "))
 		}
@@ -325,7 +321,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 		mi := mitigation{ID: foreign.UUID("mitigation", id), NumericID: mn.number(id, claimed), DisplayOrder: i + 1, Status: "mitigationIdentified"}
 		if c := ex.ix.Controls[id]; c != nil {
 			p := parseDescription(c.Description)
-			mi.Content = firstNonEmpty(c.Name, id)
+			mi.Content = cmp.Or(c.Name, id)
 			if cc, ok := catalog.LookupControl(id); ok && c.Name == "" {
 				mi.Content = cc.Name
 			}
@@ -453,7 +449,7 @@ func (ex *exporter) synthesise(t foreign.Threat, text string) grammar {
 	}
 	for _, id := range t.Targets {
 		if d := ex.ix.Data[id]; d != nil {
-			g.Assets = appendUnique(g.Assets, firstNonEmpty(d.Name, d.ID))
+			g.Assets = appendUnique(g.Assets, cmp.Or(d.Name, d.ID))
 		}
 	}
 	if len(g.Assets) == 0 {
@@ -465,13 +461,13 @@ func (ex *exporter) synthesise(t foreign.Threat, text string) grammar {
 func (ex *exporter) name(id string) string {
 	switch {
 	case ex.ix.Components[id] != nil:
-		return firstNonEmpty(ex.ix.Components[id].Name, id)
+		return cmp.Or(ex.ix.Components[id].Name, id)
 	case ex.ix.Flows[id] != nil:
-		return firstNonEmpty(ex.ix.Flows[id].Name, id)
+		return cmp.Or(ex.ix.Flows[id].Name, id)
 	case ex.ix.Data[id] != nil:
-		return firstNonEmpty(ex.ix.Data[id].Name, id)
+		return cmp.Or(ex.ix.Data[id].Name, id)
 	case ex.ix.Boundaries[id] != nil:
-		return firstNonEmpty(ex.ix.Boundaries[id].Name, id)
+		return cmp.Or(ex.ix.Boundaries[id].Name, id)
 	}
 	return id
 }

@@ -1,6 +1,7 @@
 package threatcomposer
 
 import (
+	"cmp"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,7 +104,7 @@ func set(keys ...string) map[string]bool {
 func (im *importer) application(root foreign.Obj) {
 	app, _ := root.Obj("applicationInfo")
 	name := app.Str("name", false)
-	sys := model.System{ID: firstNonEmpty(foreign.Slug(name), "threat-composer-workspace"), Name: firstNonEmpty(strings.TrimSpace(name), "Threat Composer workspace"),
+	sys := model.System{ID: cmp.Or(foreign.Slug(name), "threat-composer-workspace"), Name: cmp.Or(strings.TrimSpace(name), "Threat Composer workspace"),
 		Description: app.Str("description", false)}
 	if app.Present() {
 		sys.SetPos(im.d.Pos(app.N), app.Path)
@@ -126,15 +127,6 @@ func (im *importer) application(root foreign.Obj) {
 		im.d.Warnf(ws.N, "workspace", "", "workspace settings are not kept")
 	}
 	im.m.System = sys
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 func joinText(a, b string) string {

@@ -1,9 +1,8 @@
 package threatdragon
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -159,21 +158,18 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 			f.Detail.Reviewer = strings.TrimPrefix(t, "reviewer:")
 		}
 	}
-	dg := tdDiagram{ID: 0, Title: firstNonEmpty(m.System.Name, "Main diagram"), DiagramType: "STRIDE",
+	dg := tdDiagram{ID: 0, Title: cmp.Or(m.System.Name, "Main diagram"), DiagramType: "STRIDE",
 		Placeholder: "New STRIDE diagram description", Thumbnail: "./public/content/images/thumbnail.stride.jpg", Version: fileVersion}
 	dg.Cells = ex.cells()
 	f.Detail.Diagrams = []tdDiagram{dg}
 	f.Detail.DiagramTop = 1
 	f.Detail.ThreatTop = ex.number
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(f); err != nil {
-		return nil, ex.problems, fmt.Errorf("encode Threat Dragon model: %w", err)
+	out, err := foreign.EncodeJSON(f, "Threat Dragon model")
+	if err != nil {
+		return nil, ex.problems, err
 	}
 	ex.problems.Sort()
-	return buf.Bytes(), ex.problems, ctx.Err()
+	return out, ex.problems, ctx.Err()
 }
 
 type exporter struct {
@@ -313,8 +309,8 @@ func (ex *exporter) cells() []tdCell {
 	for _, b := range ex.m.TrustBoundaries {
 		r := lay.Boxes[b.ID]
 		c := tdCell{Position: &tdXY{r.X, r.Y}, Size: &tdSize{r.W, r.H}, Visible: ptr(true), Shape: "trust-boundary-box", ZIndex: -1, ID: b.ID,
-			Attrs: map[string]any{"label": map[string]any{"text": firstNonEmpty(b.Name, b.ID)}},
-			Data:  tdData{Name: firstNonEmpty(b.Name, b.ID), Description: b.Description, Type: "tm.BoundaryBox", IsTrustBoundary: true}}
+			Attrs: map[string]any{"label": map[string]any{"text": cmp.Or(b.Name, b.ID)}},
+			Data:  tdData{Name: cmp.Or(b.Name, b.ID), Description: b.Description, Type: "tm.BoundaryBox", IsTrustBoundary: true}}
 		if ts := ex.threats[b.ID]; len(ts) > 0 {
 			c.Data.Threats, c.Data.HasOpenThreats = ts, hasOpen(ts)
 		}
@@ -325,7 +321,7 @@ func (ex *exporter) cells() []tdCell {
 		comp := &ex.m.Components[i]
 		r := lay.Nodes[comp.ID]
 		desc, reason := splitReason(comp.Description)
-		d := tdData{Name: firstNonEmpty(comp.Name, comp.ID), Description: desc, OutOfScope: ptr(comp.OutOfScope), ReasonOutOfScope: ptr(reason)}
+		d := tdData{Name: cmp.Or(comp.Name, comp.ID), Description: desc, OutOfScope: ptr(comp.OutOfScope), ReasonOutOfScope: ptr(reason)}
 		carried := []string{"description", "out_of_scope", "controls"}
 		for _, f := range ex.ix.Incoming[comp.ID] {
 			if hasTag(f.Tags, tagPublicNetwork) {
@@ -379,7 +375,7 @@ func (ex *exporter) cells() []tdCell {
 		if !ok && f.Protocol != "other" {
 			proto = strings.ToUpper(string(f.Protocol))
 		}
-		d := tdData{Name: firstNonEmpty(f.Name, f.ID), Description: desc, Type: "tm.Flow",
+		d := tdData{Name: cmp.Or(f.Name, f.ID), Description: desc, Type: "tm.Flow",
 			OutOfScope: ptr(hasTag(f.Tags, tagOutOfScope)), ReasonOutOfScope: ptr(reason),
 			IsBidirectional: ptr(hasTag(f.Tags, tagBidirectional)), IsEncrypted: ptr(f.EffectiveEncryption() != "none"),
 			IsPublicNetwork: ptr(hasTag(f.Tags, tagPublicNetwork)), Protocol: ptr(proto)}

@@ -1,6 +1,7 @@
 package threatdragon
 
 import (
+	"cmp"
 	"math"
 	"sort"
 	"strings"
@@ -179,21 +180,12 @@ func (im *importer) summary(root foreign.Obj) {
 	}
 	title := sum.Str("title", sum.Present())
 	im.m.System = model.System{
-		ID:          firstNonEmpty(foreign.Slug(title), "threat-dragon-model"),
-		Name:        firstNonEmpty(title, "Threat Dragon model"),
+		ID:          cmp.Or(foreign.Slug(title), "threat-dragon-model"),
+		Name:        cmp.Or(title, "Threat Dragon model"),
 		Description: sum.Str("description", false),
 		Owner:       sum.Str("owner", false),
 	}
 	im.m.System.SetPos(im.d.Pos(sum.N), "summary")
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 func (im *importer) readCell(it foreign.Item, diagram int) {
@@ -783,7 +775,7 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 		return
 	}
 	if title == "" {
-		title = firstNonEmpty(typ, "Untitled threat")
+		title = cmp.Or(typ, "Untitled threat")
 		im.d.Warnf(o.N, path, "", "threat without a title; named '%s'", title)
 	}
 	var id string
