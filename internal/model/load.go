@@ -142,7 +142,7 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 			return l.root(name, data, &doc)
 		}
 		if err := yaml.Unmarshal(data, &doc); err != nil {
-			l.problems = append(l.problems, syntaxProblem(name, data, err))
+			l.problems = append(l.problems, SyntaxProblem(name, data, err))
 			return nil
 		}
 		return l.root(name, data, &doc)
@@ -154,7 +154,7 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 				Hint: "start from 'rampart init', or remove the file"})
 			return nil
 		}
-		l.problems = append(l.problems, syntaxProblem(name, data, err))
+		l.problems = append(l.problems, SyntaxProblem(name, data, err))
 		return nil
 	}
 	var extra yaml.Node
@@ -162,7 +162,7 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 		l.problems = append(l.problems, Problem{Pos: Pos{File: name, Line: extra.Line, Column: extra.Column},
 			Message: "a second YAML document in the file", Hint: "a model file holds one document; split the model with includes"})
 	} else if !errors.Is(err, io.EOF) {
-		l.problems = append(l.problems, syntaxProblem(name, data, err))
+		l.problems = append(l.problems, SyntaxProblem(name, data, err))
 		return nil
 	}
 	return l.root(name, data, &doc)
@@ -299,11 +299,13 @@ func (e *expansion) size(n *yaml.Node) int {
 
 var unknownAnchorRE = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 
-// syntaxProblem turns a YAML parser error into a problem. The parser names
-// a line only, and for some errors the line where the enclosing construct
-// started, so the position is refined from the text where the error says
-// what to look for (a tab, an unclosed bracket, an unknown alias).
-func syntaxProblem(name string, data []byte, err error) Problem {
+// SyntaxProblem turns a YAML parser error on data (from file name) into a
+// problem with a hint. The parser names a line only, and for some errors the
+// line where the enclosing construct started, so the position is refined
+// from the text where the error says what to look for (a tab, an unclosed
+// bracket, an unknown alias). Foreign YAML formats use it too, so that their
+// syntax errors read like Rampart's own.
+func SyntaxProblem(name string, data []byte, err error) Problem {
 	msg := err.Error()
 	p := Problem{Pos: Pos{File: name, Line: 1, Column: 1}, Message: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
 	if m := unknownAnchorRE.FindStringSubmatch(msg); m != nil {

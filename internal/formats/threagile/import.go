@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -225,8 +224,6 @@ func newBuilder(ctx context.Context, imp *Importer) *builder {
 	}
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // parse turns a file into its root node, or records why it cannot.
 func (b *builder) parse(name string, data []byte) *yaml.Node {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
@@ -238,7 +235,7 @@ func (b *builder) parse(name string, data []byte) *yaml.Node {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
-		b.problems = append(b.problems, syntaxProblem(name, data, err))
+		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
 		return nil
 	}
 	var extra yaml.Node
@@ -246,7 +243,7 @@ func (b *builder) parse(name string, data []byte) *yaml.Node {
 		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: extra.Line, Column: extra.Column},
 			Message: "a second YAML document in the file", Hint: "a Threagile model file holds one document; use includes to split it"})
 	} else if !errors.Is(err, io.EOF) {
-		b.problems = append(b.problems, syntaxProblem(name, data, err))
+		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
 		return nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || isNull(doc.Content[0]) {
@@ -254,46 +251,6 @@ func (b *builder) parse(name string, data []byte) *yaml.Node {
 		return nil
 	}
 	return doc.Content[0]
-}
-
-func syntaxProblem(name string, data []byte, err error) model.Problem {
-	msg := err.Error()
-	p := model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "YAML syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if strings.HasPrefix(m[2], "did not find expected") {
-			// The YAML parser reports these on the line before (it counts
-			// the lines of its parser errors from zero).
-			line++
-		}
-		p.Pos.Line = line
-		p.Message = "YAML syntax error: " + m[2]
-		text := lineOf(data, line)
-		p.Pos.Column = len(text) - len(strings.TrimLeft(text, " \t")) + 1
-		switch {
-		case strings.Contains(text, "\t") || strings.Contains(m[2], "tab"):
-			p.Hint = "YAML indentation must use spaces, not tabs"
-		case strings.Contains(m[2], "mapping values are not allowed"):
-			p.Hint = "quote values that contain ': ', or check the indentation"
-		case strings.Contains(m[2], "did not find expected key"), strings.Contains(m[2], "could not find expected ':'"):
-			p.Hint = "check the indentation and that every key ends with ':'"
-		}
-	}
-	return p
-}
-
-func lineOf(data []byte, line int) string {
-	for i := 1; i < line; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return ""
-		}
-		data = data[j+1:]
-	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return string(data)
 }
 
 func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
