@@ -2,6 +2,7 @@ package threats
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -44,5 +45,32 @@ func expectHits(t *testing.T, ruleID, src string, want ...string) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: got threats %v, want %v", ruleID, got, want)
+	}
+}
+
+// benchRules benchmarks the built-in rules with the given ids on models of
+// 1,000 and 10,000 components built by gen, reporting the threats raised.
+func benchRules(b *testing.B, ids []string, gen func(n int) *model.Model) {
+	var rules []Rule
+	for _, id := range ids {
+		r, ok := Lookup(id)
+		if !ok {
+			b.Fatalf("no rule %s", id)
+		}
+		rules = append(rules, r)
+	}
+	for _, n := range []int{1000, 10000} {
+		m := gen(n)
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var found int
+			for b.Loop() {
+				found = len(Identify(m, rules))
+			}
+			if found == 0 {
+				b.Fatal("generated model raised no threats")
+			}
+			b.ReportMetric(float64(found), "threats")
+		})
 	}
 }

@@ -44,18 +44,4 @@ func rbBenchModel(n int) *model.Model {
 	return m
 }
 
-func BenchmarkRulesB(b *testing.B) {
-	var rules []Rule
-	for _, id := range rulesB {
-		r, _ := Lookup(id)
-		rules = append(rules, r)
-	}
-	for _, n := range []int{1000, 10000} {
-		m := rbBenchModel(n)
-		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
-			for i := 0; i < b.N; i++ {
-				Identify(m, rules)
-			}
-		})
-	}
-}
+func BenchmarkRulesB(b *testing.B) { benchRules(b, rulesB, rbBenchModel) }

@@ -235,24 +235,4 @@ func genModelC(n int) *model.Model {
 	return m
 }
 
-func BenchmarkRulesC(b *testing.B) {
-	var rules []Rule
-	for _, id := range rulesC {
-		r, _ := Lookup(id)
-		rules = append(rules, r)
-	}
-	for _, n := range []int{1000, 10000} {
-		m := genModelC(n)
-		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var found int
-			for b.Loop() {
-				found = len(Identify(m, rules))
-			}
-			if found == 0 {
-				b.Fatal("generated model raised no threats")
-			}
-			b.ReportMetric(float64(found), "threats")
-		})
-	}
-}
+func BenchmarkRulesC(b *testing.B) { benchRules(b, rulesC, genModelC) }
