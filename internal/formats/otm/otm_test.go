@@ -342,22 +342,7 @@ mitigations: [{id: m, name: M, riskReduction: 70}]
 `))
 	f.Add([]byte(`{"otmVersion": "0.1.0", "project": {"name": "x", "id": "y"}, "components": [{"id": "a", "parent": {"id": "q", "type": "x"}}]}`))
 	f.Add([]byte("a: &a [*a]\notmVersion: 0.2.0\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ps, err := Import(context.Background(), "fuzz.yaml", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range ps {
-			if p.Pos.Line <= 0 {
-				t.Fatalf("problem without a position: %v", p)
-			}
-		}
-		if m != nil && len(ps.Errors()) == 0 {
-			if _, _, err := Export(context.Background(), m, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	f.Fuzz(foreigntest.FuzzImport("fuzz.yaml", Import, Export))
 }
 
 // TestMitigationIDClash checks that a mitigation whose id is taken by a

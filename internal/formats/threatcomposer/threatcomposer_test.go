@@ -371,22 +371,7 @@ func FuzzImport(f *testing.F) {
  "mitigationLinks": [{"mitigationId": "m1", "linkedId": "t1"}],
  "assumptionLinks": [{"type": "Mitigation", "assumptionId": "a1", "linkedId": "m1"}]}`))
 	f.Add([]byte(`{"schema": 1, "threats": [{"id": "t1"}, {"id": "t1"}]}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ps, err := Import(context.Background(), "fuzz.tc.json", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range ps {
-			if p.Pos.Line <= 0 {
-				t.Fatalf("problem without a position: %v", p)
-			}
-		}
-		if m != nil && len(ps.Errors()) == 0 {
-			if _, _, err := Export(context.Background(), m, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	f.Fuzz(foreigntest.FuzzImport("fuzz.tc.json", Import, Export))
 }
 
 func BenchmarkImport(b *testing.B) {

@@ -379,22 +379,7 @@ func FuzzImport(f *testing.F) {
   {"id": "f", "shape": "flow", "source": {"cell": "a"}, "target": {"x": 301, "y": 10}, "data": {"type": "tm.Flow", "name": "Call", "protocol": "HTTP/S"}}]}]}}`))
 	f.Add([]byte(`{"summary": {}, "detail": {"diagrams": [{"diagramJson": {}}]}}`))
 	f.Add([]byte(`[1, 2]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, ps, err := Import(context.Background(), "fuzz.json", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range ps {
-			if p.Pos.Line <= 0 {
-				t.Fatalf("problem without a position: %v", p)
-			}
-		}
-		if m != nil && len(ps.Errors()) == 0 {
-			if _, _, err := Export(context.Background(), m, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	})
+	f.Fuzz(foreigntest.FuzzImport("fuzz.json", Import, Export))
 }
 
 func BenchmarkImport(b *testing.B) {

@@ -129,3 +129,28 @@ func Findings(m *model.Model) []threats.Threat {
 	}
 	return out
 }
+
+// FuzzImport is the body of the importers' fuzz tests: importing any input
+// (named name) returns no error and does not panic, every problem has a
+// position, and a model imported without errors exports again.
+func FuzzImport(name string,
+	imp func(context.Context, string, []byte) (*model.Model, model.Problems, error),
+	exp func(context.Context, *model.Model, []threats.Threat) ([]byte, model.Problems, error),
+) func(*testing.T, []byte) {
+	return func(t *testing.T, data []byte) {
+		m, ps, err := imp(context.Background(), name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.Pos.Line <= 0 {
+				t.Fatalf("problem without a position: %v", p)
+			}
+		}
+		if m != nil && len(ps.Errors()) == 0 {
+			if _, _, err := exp(context.Background(), m, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
