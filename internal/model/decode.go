@@ -148,7 +148,9 @@ func (d *decoder) count(n *yaml.Node) bool {
 	return true
 }
 
-func describe(n *yaml.Node) string {
+// DescribeNode names what a YAML node holds, for messages such as
+// "expected a list, found a mapping". Foreign YAML formats use it too.
+func DescribeNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -168,6 +170,8 @@ func describe(n *yaml.Node) string {
 			v = v[:40] + "..."
 		}
 		return "'" + v + "'"
+	case yaml.AliasNode:
+		return "an alias"
 	}
 	return "an unexpected node"
 }
@@ -239,7 +243,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 		d.decodeString(n, v, path)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.addf(n, path, boolHint(n), "expected true or false, found %s", describe(n))
+			d.addf(n, path, boolHint(n), "expected true or false, found %s", DescribeNode(n))
 			return
 		}
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
@@ -250,12 +254,12 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 			if _, err := strconv.Atoi(n.Value); err == nil && n.Kind == yaml.ScalarNode {
 				hint = "write " + n.Value + " without quotes"
 			}
-			d.addf(n, path, hint, "expected a whole number, found %s", describe(n))
+			d.addf(n, path, hint, "expected a whole number, found %s", DescribeNode(n))
 			return
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 32)
 		if err != nil {
-			d.addf(n, path, "", "expected a whole number, found %s", describe(n))
+			d.addf(n, path, "", "expected a whole number, found %s", DescribeNode(n))
 			return
 		}
 		v.SetInt(i)
@@ -285,12 +289,12 @@ func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path keyPath) {
 			return
 		}
 	}
-	d.addf(n, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", describe(n))
+	d.addf(n, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", DescribeNode(n))
 }
 
 func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind != yaml.ScalarNode {
-		d.addf(n, path, "", "expected a string, found %s", describe(n))
+		d.addf(n, path, "", "expected a string, found %s", DescribeNode(n))
 		return
 	}
 	if n.Tag == "!!null" {
@@ -318,7 +322,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 		if n.Kind == yaml.ScalarNode {
 			hint = "write a list, e.g. [" + n.Value + "]"
 		}
-		d.addf(n, path, hint, "expected a list, found %s", describe(n))
+		d.addf(n, path, hint, "expected a list, found %s", DescribeNode(n))
 		return
 	}
 	base := v.Len()
@@ -392,7 +396,7 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.addf(n, path, "", "expected a mapping, found %s", describe(n))
+		d.addf(n, path, "", "expected a mapping, found %s", DescribeNode(n))
 		return
 	}
 	if v.IsNil() {
@@ -403,7 +407,7 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := d.resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k, path, "", "expected a string key, found %s", describe(k))
+			d.addf(k, path, "", "expected a string key, found %s", DescribeNode(k))
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
@@ -454,7 +458,7 @@ func (d *decoder) allPairs(n *yaml.Node, path keyPath) [][2]*yaml.Node {
 				}
 				rs := d.resolve(src)
 				if rs.Kind != yaml.MappingNode {
-					d.addf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", describe(rs))
+					d.addf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", DescribeNode(rs))
 				} else {
 					merged = append(merged, d.allPairs(rs, path)...)
 				}
@@ -489,7 +493,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		n2.Kind, n2.Content = yaml.MappingNode, nil
 		n = &n2
 	} else if n.Kind != yaml.MappingNode {
-		d.addf(n, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), describe(n))
+		d.addf(n, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), DescribeNode(n))
 		return
 	}
 	full := path.String()
@@ -514,7 +518,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		}
 		k := d.resolve(p[0])
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k, path, "", "expected a key, found %s", describe(k))
+			d.addf(k, path, "", "expected a key, found %s", DescribeNode(k))
 			continue
 		}
 		idx, ok := si.byName[k.Value]

@@ -420,7 +420,7 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, root b
 	if node.Kind != yaml.MappingNode {
 		l.problems = append(l.problems, problemf(Pos{File: name, Line: node.Line, Column: node.Column}, "",
 			"a model starts with 'rampart: 1', then system, data, components, trust_boundaries and flows",
-			"expected a mapping of model sections, found %s", describe(node)))
+			"expected a mapping of model sections, found %s", DescribeNode(node)))
 		return false
 	}
 	d := &decoder{file: name, maxExpand: l.opts.MaxExpansion}

@@ -63,31 +63,6 @@ func (r *reader) count(n *yaml.Node, k int) bool {
 	return true
 }
 
-// describe names what a node holds, for messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "nothing (null)"
-		case "!!bool":
-			return n.Value
-		case "!!int", "!!float":
-			return "the number " + n.Value
-		}
-		v := n.Value
-		if len(v) > 40 {
-			v = v[:40] + "..."
-		}
-		return "'" + v + "'"
-	}
-	return "an alias"
-}
-
 func isNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
@@ -161,7 +136,7 @@ func (r *reader) object(n *yaml.Node, path, what string) *obj {
 		return o
 	}
 	if n.Kind != yaml.MappingNode {
-		r.errf(n, path, "", "expected %s (a mapping of keys), found %s", what, describe(n))
+		r.errf(n, path, "", "expected %s (a mapping of keys), found %s", what, model.DescribeNode(n))
 		return nil
 	}
 	if !r.count(n, 0) {
@@ -178,7 +153,7 @@ func (r *reader) object(n *yaml.Node, path, what string) *obj {
 		}
 		k = r.resolve(k)
 		if k.Kind != yaml.ScalarNode {
-			r.errf(k, path, "", "expected a key, found %s", describe(k))
+			r.errf(k, path, "", "expected a key, found %s", model.DescribeNode(k))
 			continue
 		}
 		if i := o.find(k.Value); i >= 0 {
@@ -204,7 +179,7 @@ func (r *reader) mergeFields(v *yaml.Node, path string) []field {
 		r.inAlias++
 		rs := r.resolve(src)
 		if rs.Kind != yaml.MappingNode {
-			r.errf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", describe(rs))
+			r.errf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", model.DescribeNode(rs))
 		} else if r.count(rs, len(rs.Content)) {
 			sub := r.object(rs, path, "a mapping")
 			if sub != nil {
@@ -260,7 +235,7 @@ func (o *obj) str(key string) string {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
-		o.r.errf(n, joinPath(o.path, key), "", "expected a text value, found %s", describe(n))
+		o.r.errf(n, joinPath(o.path, key), "", "expected a text value, found %s", model.DescribeNode(n))
 		return ""
 	}
 	return n.Value
@@ -286,7 +261,7 @@ func (o *obj) boolean(key string) bool {
 				hint = "write false"
 			}
 		}
-		o.r.errf(n, joinPath(o.path, key), hint, "expected true or false, found %s", describe(n))
+		o.r.errf(n, joinPath(o.path, key), hint, "expected true or false, found %s", model.DescribeNode(n))
 		return false
 	}
 	b, _ := strconv.ParseBool(strings.ToLower(n.Value))
@@ -308,7 +283,7 @@ func (o *obj) integer(key string) int {
 			return int(i)
 		}
 	}
-	o.r.errf(n, joinPath(o.path, key), "", "expected a whole number, found %s", describe(n))
+	o.r.errf(n, joinPath(o.path, key), "", "expected a whole number, found %s", model.DescribeNode(n))
 	return 0
 }
 
@@ -334,7 +309,7 @@ func (o *obj) list(key string) []item {
 		if n.Kind == yaml.ScalarNode {
 			hint = "write a list, e.g. [" + n.Value + "]"
 		}
-		o.r.errf(n, path, hint, "expected a list, found %s", describe(n))
+		o.r.errf(n, path, hint, "expected a list, found %s", model.DescribeNode(n))
 		return nil
 	}
 	out := make([]item, 0, len(n.Content))
@@ -350,7 +325,7 @@ func (o *obj) list(key string) []item {
 			continue
 		}
 		if c2.Kind != yaml.ScalarNode {
-			o.r.errf(c2, path+"["+strconv.Itoa(i)+"]", "", "expected a text value, found %s", describe(c2))
+			o.r.errf(c2, path+"["+strconv.Itoa(i)+"]", "", "expected a text value, found %s", model.DescribeNode(c2))
 			continue
 		}
 		out = append(out, item{c2.Value, c2})

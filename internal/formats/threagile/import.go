@@ -301,7 +301,7 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	r := &reader{file: name, problems: &b.problems, maxExpand: model.DefaultMaxExpansion}
 	if node.Kind != yaml.MappingNode {
 		r.errf(node, "", "a Threagile model is a mapping starting with threagile_version, title, data_assets and technical_assets",
-			"expected a mapping of model sections, found %s", describe(node))
+			"expected a mapping of model sections, found %s", model.DescribeNode(node))
 		return
 	}
 	top := r.object(node, "", "a Threagile model")
