@@ -201,9 +201,10 @@ type Principal struct {
 	Grants []Grant
 	// Clearance is the highest classification the user may read.
 	Clearance model.Classification
-	// Limit, when not nil, narrows what the caller may do to these actions
-	// (an API token's scopes); it never widens the grants.
-	Limit []Action
+	// Within, when not nil, narrows the caller to what these grants allow
+	// too (an API token's scopes): an action needs a grant from Grants and
+	// one from Within, so a token never widens its user's rights.
+	Within []Grant
 }
 
 // Resource is what an action applies to: a system, or nothing for
@@ -226,30 +227,33 @@ func (p *Principal) Check(a Action, r Resource) error {
 	if p == nil {
 		return fmt.Errorf("%w: not signed in", ErrForbidden)
 	}
-	if p.Limit != nil && !slices.Contains(p.Limit, a) {
-		return fmt.Errorf("%w: this token is not scoped for %s", ErrForbidden, a)
+	if p.Within != nil && !anyAllows(p.Within, a, r) {
+		return fmt.Errorf("%w: this token is not scoped for %s%s", ErrForbidden, a, onSystem(a, r))
 	}
-	granted := false
-	for _, g := range p.Grants {
-		if g.Validate() != nil || !slices.Contains(Permissions[g.Role], a) {
-			continue
-		}
-		if g.covers(a, r) {
-			granted = true
-			break
-		}
-	}
-	if !granted {
-		if a.SystemScoped() && r.System != "" {
-			return fmt.Errorf("%w: %s may not %s on system %s", ErrForbidden, p.User, a, r.System)
-		}
-		return fmt.Errorf("%w: %s may not %s", ErrForbidden, p.User, a)
+	if !anyAllows(p.Grants, a, r) {
+		return fmt.Errorf("%w: %s may not %s%s", ErrForbidden, p.User, a, onSystem(a, r))
 	}
 	if a.SystemScoped() && r.Classification.Level() > p.Clearance.Level() {
 		return fmt.Errorf("%w: system %s is classified %s, above %s's clearance (%s)",
 			ErrForbidden, r.System, r.Classification, p.User, clearanceName(p.Clearance))
 	}
 	return nil
+}
+
+func anyAllows(grants []Grant, a Action, r Resource) bool {
+	for _, g := range grants {
+		if g.Validate() == nil && slices.Contains(Permissions[g.Role], a) && g.covers(a, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func onSystem(a Action, r Resource) string {
+	if a.SystemScoped() && r.System != "" {
+		return " on system " + r.System
+	}
+	return ""
 }
 
 func (g Grant) covers(a Action, r Resource) bool {
@@ -265,7 +269,7 @@ func (g Grant) covers(a Action, r Resource) bool {
 }
 
 // Has reports whether p holds role r for resource res (globally, for its
-// team or for the system), whatever its token limit.
+// team or for the system), whatever its token's scopes.
 func (p *Principal) Has(role Role, res Resource) bool {
 	for _, g := range p.Grants {
 		if g.Role != role || g.Validate() != nil {

@@ -115,16 +115,20 @@ func TestClearanceGatesSystemActions(t *testing.T) {
 }
 
 func TestTokenLimitNarrowsNeverWidens(t *testing.T) {
+	other := Resource{System: "web", Team: "team-pay", Classification: "official"}
 	p := &Principal{User: "ci", Grants: []Grant{{Role: Developer, Team: "team-pay"}}, Clearance: "official",
-		Limit: []Action{PushModel, DecideAcceptance}}
+		Within: []Grant{{Role: Developer, System: "payments"}, {Role: SRO}}}
 	if !p.Allowed(PushModel, pay) {
 		t.Error("push within the token's scope refused")
 	}
-	if err := p.Check(UpdateRegister, pay); err == nil || !strings.Contains(err.Error(), "token") {
-		t.Errorf("update outside the token's scope: %v", err)
+	if err := p.Check(PushModel, other); err == nil || !strings.Contains(err.Error(), "token") {
+		t.Errorf("push to another system of the team through a one-system token: %v", err)
 	}
 	if p.Allowed(DecideAcceptance, pay) {
 		t.Error("a token scope widened a developer to deciding acceptances")
+	}
+	if !(&Principal{Grants: p.Grants, Clearance: "official"}).Allowed(PushModel, other) {
+		t.Error("without a token the team grant covers the team's systems")
 	}
 }
 
