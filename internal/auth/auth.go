@@ -88,6 +88,8 @@ var (
 	ErrLocked = errors.New("account locked after repeated failed sign-ins; try again later")
 	// ErrRateLimited means this client tried to sign in too often.
 	ErrRateLimited = errors.New("too many sign-in attempts; slow down")
+	// ErrInvalid is wrapped by refusals of bad input (names, passwords, grants).
+	ErrInvalid = errors.New("invalid")
 )
 
 // Options tune the service; zero values take the defaults.
@@ -163,15 +165,15 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error)
 		return store.User{}, err
 	}
 	if len(n.Password) < MinPasswordLength {
-		return store.User{}, fmt.Errorf("password: want at least %d characters", MinPasswordLength)
+		return store.User{}, fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
 	}
 	for _, g := range n.Grants {
 		if err := g.Validate(); err != nil {
-			return store.User{}, err
+			return store.User{}, fmt.Errorf("%w grant: %w", ErrInvalid, err)
 		}
 	}
 	if n.Clearance != "" && !validClassification(n.Clearance) {
-		return store.User{}, fmt.Errorf("clearance %q: want one of %v", n.Clearance, n.Clearance.Values())
+		return store.User{}, fmt.Errorf("%w clearance %q: want one of %v", ErrInvalid, n.Clearance, n.Clearance.Values())
 	}
 	hash, err := argon2id.CreateHash(n.Password, s.opts.Params)
 	if err != nil {
@@ -263,11 +265,11 @@ func (s *Service) setLoginState(ctx context.Context, u store.User, failed int, u
 // ValidName checks a user name: 1–64 characters of letters, digits, '.', '-', '_' and '@'.
 func ValidName(name string) error {
 	if name == "" || len(name) > 64 {
-		return fmt.Errorf("user name %q: want 1 to 64 characters", name)
+		return fmt.Errorf("%w user name %q: want 1 to 64 characters", ErrInvalid, name)
 	}
 	for _, r := range name {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' || r == '@') {
-			return fmt.Errorf("user name %q: %q not allowed (letters, digits, '.', '-', '_' and '@' are)", name, r)
+			return fmt.Errorf("%w user name %q: %q not allowed (letters, digits, '.', '-', '_' and '@' are)", ErrInvalid, name, r)
 		}
 	}
 	return nil

@@ -1,0 +1,252 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/store"
+)
+
+type exceptionOutput struct {
+	ETag string `header:"ETag"`
+	Body store.Exception
+}
+
+type reviewOutput struct {
+	ETag string `header:"ETag"`
+	Body store.Review
+}
+
+// Overdue lists what is past its date across the systems the caller reads.
+type Overdue struct {
+	AsOf string `json:"as_of"`
+	// Threats are open or mitigating threats past their due date.
+	Threats []store.Threat `json:"threats"`
+	// Acceptances are accepted risks past their expiry or within the warning period.
+	Acceptances []store.Acceptance `json:"acceptances"`
+	// Exceptions are approved exceptions past their review date.
+	Exceptions []store.Exception `json:"exceptions"`
+	// Reviews are open reviews past their due date.
+	Reviews []store.Review `json:"reviews"`
+}
+
+type overdueOutput struct{ Body Overdue }
+
+func (s *Server) exceptionRoutes() {
+	o := op("request-exception", http.MethodPost, "/systems/{system}/exceptions", "exceptions",
+		"Draft a policy exception: reason, risk of not following the policy, mitigations not implemented, difficulties, review date")
+	o.DefaultStatus = http.StatusCreated
+	huma.Register(s.api, o, func(ctx context.Context, in *struct {
+		systemPath
+		Body struct {
+			Title        string   `json:"title" minLength:"1" maxLength:"200"`
+			Reason       string   `json:"reason" minLength:"1" maxLength:"10000"`
+			Risk         string   `json:"risk" minLength:"1" maxLength:"10000" doc:"Risk to the organisation of not following the policy."`
+			Mitigations  []string `json:"mitigations" maxItems:"100" doc:"Mitigations that will not be implemented."`
+			Difficulties string   `json:"difficulties" maxLength:"10000" doc:"Technical and other difficulties."`
+			ReviewDate   string   `json:"review_date" format:"date"`
+			Submit       bool     `json:"submit,omitempty"`
+		}
+	}) (*exceptionOutput, error) {
+		_, p, err := s.system(ctx, in.System, rbac.RequestException)
+		if err != nil {
+			return nil, err
+		}
+		e, err := s.reg.RequestException(ctx, p.User, store.Exception{SystemID: in.System, Title: in.Body.Title, Reason: in.Body.Reason,
+			Risk: in.Body.Risk, Mitigations: nonNil(in.Body.Mitigations), Difficulties: in.Body.Difficulties, ReviewDate: in.Body.ReviewDate}, in.Body.Submit)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &exceptionOutput{ETag: etag(e.Version), Body: e}, nil
+	})
+
+	huma.Register(s.api, op("list-exceptions", http.MethodGet, "/exceptions", "exceptions", "Policy exceptions the caller may read"),
+		func(ctx context.Context, in *struct {
+			Page
+			System       string   `query:"system" maxLength:"100"`
+			State        []string `query:"state" enum:"draft,submitted,approved,rejected,revoked"`
+			ReviewBefore string   `query:"review_before" format:"date"`
+		}) (*ListOutput[store.Exception], error) {
+			f := store.ExceptionFilter{SystemID: in.System, ReviewBefore: in.ReviewBefore}
+			for _, st := range in.State {
+				f.State = append(f.State, store.ExceptionState(st))
+			}
+			all, err := s.store.ListExceptions(ctx, f)
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			vis, err := visibleBy(ctx, s, all, func(e store.Exception) string { return e.SystemID })
+			if err != nil {
+				return nil, err
+			}
+			return &ListOutput[store.Exception]{Body: page(vis, in.Page)}, nil
+		})
+
+	huma.Register(s.api, op("get-exception", http.MethodGet, "/exceptions/{id}", "exceptions", "One policy exception"),
+		func(ctx context.Context, in *acceptancePath) (*exceptionOutput, error) {
+			e, _, err := s.exception(ctx, in.ID, rbac.ReadSystem)
+			if err != nil {
+				return nil, err
+			}
+			return &exceptionOutput{ETag: etag(e.Version), Body: e}, nil
+		})
+
+	transitions := []struct {
+		verb, summary string
+		action        rbac.Action
+		do            func(ctx context.Context, actor string, id, version int64, note string) (store.Exception, error)
+	}{
+		{"submit", "Submit a draft exception to the SRO", rbac.RequestException, s.reg.SubmitException},
+		{"approve", "Approve an exception (the SRO; never the requester)", rbac.DecideException, s.reg.ApproveException},
+		{"reject", "Reject a submitted exception", rbac.DecideException, s.reg.RejectException},
+		{"revoke", "Revoke an approved exception", rbac.DecideException, s.reg.RevokeException},
+	}
+	for _, t := range transitions {
+		huma.Register(s.api, update(op(t.verb+"-exception", http.MethodPost, "/exceptions/{id}/"+t.verb, "exceptions", t.summary)),
+			func(ctx context.Context, in *decisionInput) (*exceptionOutput, error) {
+				v, err := in.version()
+				if err != nil {
+					return nil, err
+				}
+				_, p, err := s.exception(ctx, in.ID, t.action)
+				if err != nil {
+					return nil, err
+				}
+				e, err := t.do(ctx, p.User, in.ID, v, in.note())
+				if err != nil {
+					return nil, s.fail(ctx, err)
+				}
+				return &exceptionOutput{ETag: etag(e.Version), Body: e}, nil
+			})
+	}
+}
+
+func (s *Server) exception(ctx context.Context, id int64, a rbac.Action) (store.Exception, *rbac.Principal, error) {
+	if _, err := principal(ctx); err != nil {
+		return store.Exception{}, nil, err
+	}
+	e, err := s.store.GetException(ctx, id)
+	if err != nil {
+		return store.Exception{}, nil, s.fail(ctx, err)
+	}
+	_, p, err := s.system(ctx, e.SystemID, a)
+	return e, p, err
+}
+
+func (s *Server) reviewRoutes() {
+	huma.Register(s.api, op("list-reviews", http.MethodGet, "/reviews", "reviews", "Reviews of model versions and periodic model reviews"),
+		func(ctx context.Context, in *struct {
+			Page
+			System    string   `query:"system" maxLength:"100"`
+			State     []string `query:"state" enum:"open,done"`
+			Kind      string   `query:"kind" enum:"version,periodic"`
+			DueBefore string   `query:"due_before" format:"date"`
+		}) (*ListOutput[store.Review], error) {
+			f := store.ReviewFilter{SystemID: in.System, Kind: store.ReviewKind(in.Kind), DueBefore: in.DueBefore}
+			for _, st := range in.State {
+				f.State = append(f.State, store.ReviewState(st))
+			}
+			all, err := s.store.ListReviews(ctx, f)
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			vis, err := visibleBy(ctx, s, all, func(r store.Review) string { return r.SystemID })
+			if err != nil {
+				return nil, err
+			}
+			return &ListOutput[store.Review]{Body: page(vis, in.Page)}, nil
+		})
+
+	huma.Register(s.api, op("get-review", http.MethodGet, "/reviews/{id}", "reviews", "One review"),
+		func(ctx context.Context, in *acceptancePath) (*reviewOutput, error) {
+			r, _, err := s.review(ctx, in.ID, rbac.ReadSystem)
+			if err != nil {
+				return nil, err
+			}
+			return &reviewOutput{ETag: etag(r.Version), Body: r}, nil
+		})
+
+	huma.Register(s.api, update(op("complete-review", http.MethodPost, "/reviews/{id}/complete", "reviews",
+		"Sign off a review (the SRO)")),
+		func(ctx context.Context, in *decisionInput) (*reviewOutput, error) {
+			v, err := in.version()
+			if err != nil {
+				return nil, err
+			}
+			_, p, err := s.review(ctx, in.ID, rbac.CompleteReview)
+			if err != nil {
+				return nil, err
+			}
+			r, err := s.reg.CompleteReview(ctx, p.User, in.ID, v, in.note())
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &reviewOutput{ETag: etag(r.Version), Body: r}, nil
+		})
+
+	huma.Register(s.api, op("list-overdue", http.MethodGet, "/overdue", "reviews",
+		"Everything past its date: treatments, acceptances, exceptions and reviews"),
+		func(ctx context.Context, _ *struct{}) (*overdueOutput, error) {
+			o, err := s.overdue(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return &overdueOutput{Body: o}, nil
+		})
+}
+
+func (s *Server) review(ctx context.Context, id int64, a rbac.Action) (store.Review, *rbac.Principal, error) {
+	if _, err := principal(ctx); err != nil {
+		return store.Review{}, nil, err
+	}
+	r, err := s.store.GetReview(ctx, id)
+	if err != nil {
+		return store.Review{}, nil, s.fail(ctx, err)
+	}
+	_, p, err := s.system(ctx, r.SystemID, a)
+	return r, p, err
+}
+
+func (s *Server) overdue(ctx context.Context) (Overdue, error) {
+	today := s.opts.Now().UTC().Format("2006-01-02")
+	pol, err := s.store.GetPolicy(ctx)
+	if err != nil {
+		return Overdue{}, s.fail(ctx, err)
+	}
+	warn := s.opts.Now().UTC().AddDate(0, 0, pol.AcceptanceWarningDays).Format("2006-01-02")
+	ts, err := s.store.ListThreats(ctx, store.ThreatFilter{Status: []model.TreatmentStatus{"open", "mitigating"}, DueBefore: today, Sort: "due"})
+	if err != nil {
+		return Overdue{}, s.fail(ctx, err)
+	}
+	as, err := s.store.ListAcceptances(ctx, store.AcceptanceFilter{State: []store.AcceptanceState{store.AcceptanceAccepted, store.AcceptanceExpired}, ExpiresBefore: warn})
+	if err != nil {
+		return Overdue{}, s.fail(ctx, err)
+	}
+	es, err := s.store.ListExceptions(ctx, store.ExceptionFilter{State: []store.ExceptionState{store.ExceptionApproved}, ReviewBefore: today})
+	if err != nil {
+		return Overdue{}, s.fail(ctx, err)
+	}
+	rs, err := s.store.ListReviews(ctx, store.ReviewFilter{State: []store.ReviewState{store.ReviewOpen}, DueBefore: today})
+	if err != nil {
+		return Overdue{}, s.fail(ctx, err)
+	}
+	o := Overdue{AsOf: today}
+	if o.Threats, err = visibleBy(ctx, s, ts, func(t store.Threat) string { return t.SystemID }); err != nil {
+		return Overdue{}, err
+	}
+	if o.Acceptances, err = visibleBy(ctx, s, as, func(a store.Acceptance) string { return a.SystemID }); err != nil {
+		return Overdue{}, err
+	}
+	if o.Exceptions, err = visibleBy(ctx, s, es, func(e store.Exception) string { return e.SystemID }); err != nil {
+		return Overdue{}, err
+	}
+	if o.Reviews, err = visibleBy(ctx, s, rs, func(r store.Review) string { return r.SystemID }); err != nil {
+		return Overdue{}, err
+	}
+	o.Threats, o.Acceptances, o.Exceptions, o.Reviews = nonNil(o.Threats), nonNil(o.Acceptances), nonNil(o.Exceptions), nonNil(o.Reviews)
+	return o, nil
+}
