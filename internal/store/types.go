@@ -363,7 +363,8 @@ type ExceptionFilter struct {
 // AuditEntry is one link of the hash-chained audit trail.
 type AuditEntry struct {
 	// Seq numbers entries 1, 2, 3… without gaps.
-	Seq    int64     `json:"seq"`
+	Seq int64 `json:"seq"`
+	// At is kept to the microsecond (PostgreSQL's precision).
 	At     time.Time `json:"at"`
 	Actor  string    `json:"actor"`
 	Action string    `json:"action"`
