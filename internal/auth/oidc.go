@@ -104,7 +104,7 @@ func (o *OIDC) Finish(w http.ResponseWriter, r *http.Request) (store.User, error
 	}
 	idt, err := o.verifier.Verify(ctx, raw)
 	if err != nil {
-		return store.User{}, fmt.Errorf("oidc: %w", err)
+		return store.User{}, err // go-oidc's errors name themselves ("oidc: ...")
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
 		return store.User{}, errors.New("oidc: nonce does not match")
