@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/rampart-sec/rampart/internal/audit"
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
@@ -128,7 +129,7 @@ func (s *Server) userRoutes() {
 		case err != nil:
 			return nil, s.fail(ctx, err)
 		}
-		if err := s.reg.Audit(ctx, p.User, "user.create", "user/"+u.Name, map[string]any{"grants": in.Body.Grants, "clearance": in.Body.Clearance}); err != nil {
+		if err := s.recordAudit(ctx, p.User, "user.create", "user/"+u.Name, map[string]any{"grants": in.Body.Grants, "clearance": in.Body.Clearance}); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &userOutput{ETag: etag(u.Version), Body: u}, nil
@@ -161,7 +162,15 @@ func (s *Server) userRoutes() {
 				return nil, huma.Error409Conflict("an admin cannot remove their own admin grant; ask another admin")
 			}
 			u.Grants, u.Clearance, u.Disabled, u.Version = auth.StoreGrants(gs), in.Body.Clearance, in.Body.Disabled, v
-			u, err = s.reg.UpdateUser(ctx, p.User, u)
+			err = s.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+				var err error
+				if u, err = tx.UpdateUser(ctx, u); err != nil {
+					return err
+				}
+				_, err = audit.Append(ctx, tx, s.opts.Now(), audit.Record{Actor: p.User, Action: "user.update", Object: "user/" + u.Name,
+					Data: map[string]any{"grants": in.Body.Grants, "clearance": u.Clearance, "disabled": u.Disabled}})
+				return err
+			})
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
@@ -206,7 +215,7 @@ func (s *Server) userRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		if err := s.reg.Audit(ctx, p.User, "token.create", fmt.Sprintf("token/%d", t.ID), map[string]any{"name": t.Name, "scopes": in.Body.Scopes, "expires_at": t.ExpiresAt}); err != nil {
+		if err := s.recordAudit(ctx, p.User, "token.create", fmt.Sprintf("token/%d", t.ID), map[string]any{"name": t.Name, "scopes": in.Body.Scopes, "expires_at": t.ExpiresAt}); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &struct{ Body NewTokenOutput }{Body: NewTokenOutput{Token: t, Secret: secret}}, nil
@@ -235,7 +244,7 @@ func (s *Server) userRoutes() {
 		if err := s.auth.RevokeToken(ctx, in.ID); err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		if err := s.reg.Audit(ctx, p.User, "token.revoke", fmt.Sprintf("token/%d", in.ID), map[string]any{}); err != nil {
+		if err := s.recordAudit(ctx, p.User, "token.revoke", fmt.Sprintf("token/%d", in.ID), map[string]any{}); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return nil, nil

@@ -36,11 +36,6 @@ type Workflow interface {
 
 	CompleteReview(ctx context.Context, actor string, id, version int64, notes string) (store.Review, error)
 	SetPolicy(ctx context.Context, actor string, p store.Policy) (store.Policy, error)
-	UpdateUser(ctx context.Context, actor string, u store.User) (store.User, error)
-	// Audit records a change made outside the workflow (users, tokens).
-	Audit(ctx context.Context, actor, action, object string, data any) error
-	// VerifyAudit checks the audit trail's hash chain.
-	VerifyAudit(ctx context.Context) (AuditReport, error)
 }
 
 // ThreatUpdate changes a threat's register entry; nil fields stay as they are.
@@ -63,15 +58,4 @@ type AcceptanceRequest struct {
 	Extends int64
 	// Submit submits at once rather than leaving a draft.
 	Submit bool
-}
-
-// AuditReport is the result of checking the audit trail.
-type AuditReport struct {
-	// OK is set when every entry links to the one before and hashes right.
-	OK      bool  `json:"ok"`
-	Entries int64 `json:"entries"`
-	// FirstBad is the sequence number of the first entry that does not hold (0 when OK).
-	FirstBad int64 `json:"first_bad,omitempty"`
-	// Problem says what is wrong at FirstBad.
-	Problem string `json:"problem,omitempty"`
 }
