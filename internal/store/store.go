@@ -59,6 +59,9 @@ type Repo interface {
 	SystemThreats(ctx context.Context, systemID string) ([]Threat, error)
 	// InsertThreats adds new threats (Version 1).
 	InsertThreats(ctx context.Context, ts []Threat) error
+	// MarkThreatsSeen sets LastSeen to seq on the system's threats that are
+	// not gone (the register state and Version stay).
+	MarkThreatsSeen(ctx context.Context, systemID string, seq int) error
 	// UpdateThreat writes t if t.Version is current.
 	UpdateThreat(ctx context.Context, t Threat) (Threat, error)
 	// AddThreatEvents appends to threats' histories.

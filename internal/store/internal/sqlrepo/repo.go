@@ -514,6 +514,15 @@ func (r *Repo) UpdateThreat(ctx context.Context, t store.Threat) (store.Threat, 
 	return t, nil
 }
 
+// MarkThreatsSeen implements store.Repo.
+func (r *Repo) MarkThreatsSeen(ctx context.Context, systemID string, seq int) error {
+	if _, err := r.exec(ctx, `UPDATE threats SET last_seen = $1 WHERE system_id = $2 AND NOT gone AND last_seen < $1`,
+		seq, systemID); err != nil {
+		return fmt.Errorf("marking threats of %q seen: %w", systemID, err)
+	}
+	return nil
+}
+
 // AddThreatEvents implements store.Repo.
 func (r *Repo) AddThreatEvents(ctx context.Context, evs []store.ThreatEvent) error {
 	return r.batch(ctx, len(evs), 6, `INSERT INTO threat_events (system_id, threat_id, at, actor, kind, text) VALUES `,
