@@ -7,6 +7,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) acceptanceRoutes() {
 	huma.Register(s.api, o, func(ctx context.Context, in *struct {
 		systemPath
 		Body struct {
-			Threats       []string `json:"threats" minItems:"1" maxItems:"1000" uniqueItems:"true"`
+			Threats       []string `json:"threats,omitempty" maxItems:"500" uniqueItems:"true" doc:"Threat ids; may be empty when extending."`
 			Justification string   `json:"justification" minLength:"1" maxLength:"10000"`
 			Expires       string   `json:"expires" format:"date" doc:"YYYY-MM-DD, within the policy's maximum."`
 			Extends       int64    `json:"extends,omitempty" doc:"The expired or expiring acceptance this one renews."`
@@ -54,8 +55,11 @@ func (s *Server) acceptanceRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		a, err := s.reg.RequestAcceptance(ctx, p.User, AcceptanceRequest{SystemID: in.System, Threats: in.Body.Threats,
-			Justification: in.Body.Justification, Expires: in.Body.Expires, Extends: in.Body.Extends, Submit: in.Body.Submit})
+		a, err := s.reg.RequestAcceptance(ctx, actor(p), register.AcceptanceRequest{SystemID: in.System, ThreatIDs: in.Body.Threats,
+			Justification: in.Body.Justification, Expires: in.Body.Expires, Extends: in.Body.Extends})
+		if err == nil && in.Body.Submit {
+			a, err = s.reg.SubmitAcceptance(ctx, actor(p), a.ID, a.Version)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -97,12 +101,22 @@ func (s *Server) acceptanceRoutes() {
 	transitions := []struct {
 		id, summary string
 		action      rbac.Action
-		do          func(ctx context.Context, actor string, id, version int64, note string) (store.Acceptance, error)
+		do          func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Acceptance, error)
 	}{
-		{"submit-acceptance", "Submit a draft for decision", rbac.RequestAcceptance, s.reg.SubmitAcceptance},
-		{"approve-acceptance", "Accept the risk (the system's risk owner or SRO; never the requester)", rbac.DecideAcceptance, s.reg.ApproveAcceptance},
-		{"reject-acceptance", "Reject a submitted acceptance", rbac.DecideAcceptance, s.reg.RejectAcceptance},
+		{"submit-acceptance", "Submit a draft for decision (its requester)", rbac.RequestAcceptance,
+			func(ctx context.Context, by register.Actor, id, version int64, _ string) (store.Acceptance, error) {
+				return s.reg.SubmitAcceptance(ctx, by, id, version)
+			}},
+		{"approve-acceptance", "Accept the risk (the system's risk owner or SRO; never the requester)", rbac.DecideAcceptance,
+			func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Acceptance, error) {
+				return s.reg.DecideAcceptance(ctx, by, id, version, register.Decision{Accept: true, Note: note})
+			}},
+		{"reject-acceptance", "Reject a submitted acceptance", rbac.DecideAcceptance,
+			func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Acceptance, error) {
+				return s.reg.DecideAcceptance(ctx, by, id, version, register.Decision{Accept: false, Note: note})
+			}},
 		{"revoke-acceptance", "Revoke an accepted risk: its threats re-open", rbac.RevokeAcceptance, s.reg.RevokeAcceptance},
+		{"confirm-acceptance", "Keep an accepted risk whose risk changed, recording the new risk (a re-review)", rbac.DecideAcceptance, s.reg.ConfirmAcceptance},
 	}
 	for _, t := range transitions {
 		verb := t.id[:len(t.id)-len("-acceptance")]
@@ -116,7 +130,7 @@ func (s *Server) acceptanceRoutes() {
 				if err != nil {
 					return nil, err
 				}
-				a, err := t.do(ctx, p.User, in.ID, v, in.note())
+				a, err := t.do(ctx, actor(p), in.ID, v, in.note())
 				if err != nil {
 					return nil, s.fail(ctx, err)
 				}
@@ -148,6 +162,12 @@ func visibleBy[T any](ctx context.Context, s *Server, items []T, systemOf func(T
 	out := items[:0:0]
 	for _, it := range items {
 		id := systemOf(it)
+		if id == "" { // not tied to one system: register-wide readers only
+			if p.Allowed(rbac.ReadPolicy, rbac.Resource{}) {
+				out = append(out, it)
+			}
+			continue
+		}
 		sys, ok := systems[id]
 		if !ok {
 			got, err := s.store.GetSystem(ctx, id)

@@ -81,7 +81,7 @@ func (s *Server) policyRoutes() {
 				return nil, err
 			}
 			in.Body.Version = v
-			p, err := s.reg.SetPolicy(ctx, pr.User, in.Body)
+			p, err := s.reg.SetPolicy(ctx, actor(pr), in.Body)
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -80,6 +81,9 @@ func allow(ctx context.Context, a rbac.Action, r rbac.Resource) (*rbac.Principal
 	}
 	return p, nil
 }
+
+// actor is the register's name for the caller.
+func actor(p *rbac.Principal) register.Actor { return register.Actor{Name: p.User} }
 
 // resource is the rbac view of a system.
 func resource(s store.System) rbac.Resource {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -23,15 +23,8 @@ type reviewOutput struct {
 
 // Overdue lists what is past its date across the systems the caller reads.
 type Overdue struct {
+	register.Overdue
 	AsOf string `json:"as_of"`
-	// Threats are open or mitigating threats past their due date.
-	Threats []store.Threat `json:"threats"`
-	// Acceptances are accepted risks past their expiry or within the warning period.
-	Acceptances []store.Acceptance `json:"acceptances"`
-	// Exceptions are approved exceptions past their review date.
-	Exceptions []store.Exception `json:"exceptions"`
-	// Reviews are open reviews past their due date.
-	Reviews []store.Review `json:"reviews"`
 }
 
 type overdueOutput struct{ Body Overdue }
@@ -56,8 +49,11 @@ func (s *Server) exceptionRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		e, err := s.reg.RequestException(ctx, p.User, store.Exception{SystemID: in.System, Title: in.Body.Title, Reason: in.Body.Reason,
-			Risk: in.Body.Risk, Mitigations: nonNil(in.Body.Mitigations), Difficulties: in.Body.Difficulties, ReviewDate: in.Body.ReviewDate}, in.Body.Submit)
+		e, err := s.reg.RequestException(ctx, actor(p), store.Exception{SystemID: in.System, Title: in.Body.Title, Reason: in.Body.Reason,
+			Risk: in.Body.Risk, Mitigations: nonNil(in.Body.Mitigations), Difficulties: in.Body.Difficulties, ReviewDate: in.Body.ReviewDate})
+		if err == nil && in.Body.Submit {
+			e, err = s.reg.SubmitException(ctx, actor(p), e.ID, e.Version)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -98,11 +94,20 @@ func (s *Server) exceptionRoutes() {
 	transitions := []struct {
 		verb, summary string
 		action        rbac.Action
-		do            func(ctx context.Context, actor string, id, version int64, note string) (store.Exception, error)
+		do            func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Exception, error)
 	}{
-		{"submit", "Submit a draft exception to the SRO", rbac.RequestException, s.reg.SubmitException},
-		{"approve", "Approve an exception (the SRO; never the requester)", rbac.DecideException, s.reg.ApproveException},
-		{"reject", "Reject a submitted exception", rbac.DecideException, s.reg.RejectException},
+		{"submit", "Submit a draft exception to the SRO (its requester)", rbac.RequestException,
+			func(ctx context.Context, by register.Actor, id, version int64, _ string) (store.Exception, error) {
+				return s.reg.SubmitException(ctx, by, id, version)
+			}},
+		{"approve", "Approve an exception (the SRO; never the requester)", rbac.DecideException,
+			func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Exception, error) {
+				return s.reg.DecideException(ctx, by, id, version, register.Decision{Accept: true, Note: note})
+			}},
+		{"reject", "Reject a submitted exception", rbac.DecideException,
+			func(ctx context.Context, by register.Actor, id, version int64, note string) (store.Exception, error) {
+				return s.reg.DecideException(ctx, by, id, version, register.Decision{Accept: false, Note: note})
+			}},
 		{"revoke", "Revoke an approved exception", rbac.DecideException, s.reg.RevokeException},
 	}
 	for _, t := range transitions {
@@ -116,7 +121,7 @@ func (s *Server) exceptionRoutes() {
 				if err != nil {
 					return nil, err
 				}
-				e, err := t.do(ctx, p.User, in.ID, v, in.note())
+				e, err := t.do(ctx, actor(p), in.ID, v, in.note())
 				if err != nil {
 					return nil, s.fail(ctx, err)
 				}
@@ -181,7 +186,7 @@ func (s *Server) reviewRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			r, err := s.reg.CompleteReview(ctx, p.User, in.ID, v, in.note())
+			r, err := s.reg.CompleteReview(ctx, actor(p), in.ID, v, in.note())
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
@@ -212,41 +217,24 @@ func (s *Server) review(ctx context.Context, id int64, a rbac.Action) (store.Rev
 }
 
 func (s *Server) overdue(ctx context.Context) (Overdue, error) {
-	today := s.opts.Now().UTC().Format("2006-01-02")
-	pol, err := s.store.GetPolicy(ctx)
+	all, err := s.reg.Overdue(ctx, "")
 	if err != nil {
 		return Overdue{}, s.fail(ctx, err)
 	}
-	warn := s.opts.Now().UTC().AddDate(0, 0, pol.AcceptanceWarningDays).Format("2006-01-02")
-	ts, err := s.store.ListThreats(ctx, store.ThreatFilter{Status: []model.TreatmentStatus{"open", "mitigating"}, DueBefore: today, Sort: "due"})
-	if err != nil {
-		return Overdue{}, s.fail(ctx, err)
-	}
-	as, err := s.store.ListAcceptances(ctx, store.AcceptanceFilter{State: []store.AcceptanceState{store.AcceptanceAccepted, store.AcceptanceExpired}, ExpiresBefore: warn})
-	if err != nil {
-		return Overdue{}, s.fail(ctx, err)
-	}
-	es, err := s.store.ListExceptions(ctx, store.ExceptionFilter{State: []store.ExceptionState{store.ExceptionApproved}, ReviewBefore: today})
-	if err != nil {
-		return Overdue{}, s.fail(ctx, err)
-	}
-	rs, err := s.store.ListReviews(ctx, store.ReviewFilter{State: []store.ReviewState{store.ReviewOpen}, DueBefore: today})
-	if err != nil {
-		return Overdue{}, s.fail(ctx, err)
-	}
-	o := Overdue{AsOf: today}
-	if o.Threats, err = visibleBy(ctx, s, ts, func(t store.Threat) string { return t.SystemID }); err != nil {
+	o := Overdue{AsOf: s.opts.Now().UTC().Format("2006-01-02")}
+	if o.Treatments, err = visibleBy(ctx, s, all.Treatments, func(t store.Threat) string { return t.SystemID }); err != nil {
 		return Overdue{}, err
 	}
-	if o.Acceptances, err = visibleBy(ctx, s, as, func(a store.Acceptance) string { return a.SystemID }); err != nil {
+	if o.Acceptances, err = visibleBy(ctx, s, all.Acceptances, func(a store.Acceptance) string { return a.SystemID }); err != nil {
 		return Overdue{}, err
 	}
-	if o.Exceptions, err = visibleBy(ctx, s, es, func(e store.Exception) string { return e.SystemID }); err != nil {
+	if o.Exceptions, err = visibleBy(ctx, s, all.Exceptions, func(e store.Exception) string { return e.SystemID }); err != nil {
 		return Overdue{}, err
 	}
-	if o.Reviews, err = visibleBy(ctx, s, rs, func(r store.Review) string { return r.SystemID }); err != nil {
+	if o.Reviews, err = visibleBy(ctx, s, all.Reviews, func(r store.Review) string { return r.SystemID }); err != nil {
 		return Overdue{}, err
 	}
-	o.Threats, o.Acceptances, o.Exceptions, o.Reviews = nonNil(o.Threats), nonNil(o.Acceptances), nonNil(o.Exceptions), nonNil(o.Reviews)
+	o.TreatmentsTotal = len(o.Treatments)
+	o.Treatments, o.Acceptances, o.Exceptions, o.Reviews = nonNil(o.Treatments), nonNil(o.Acceptances), nonNil(o.Exceptions), nonNil(o.Reviews)
 	return o, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -93,8 +94,12 @@ func (s *Server) fail(ctx context.Context, err error) error {
 		return err
 	case errors.As(err, &stale):
 		return s.staleProblem(stale)
-	case errors.Is(err, rbac.ErrForbidden):
+	case errors.Is(err, rbac.ErrForbidden), errors.Is(err, register.ErrForbidden):
 		return huma.Error403Forbidden(err.Error())
+	case errors.Is(err, register.ErrInvalid):
+		return huma.Error422UnprocessableEntity(err.Error())
+	case errors.Is(err, register.ErrTransition):
+		return huma.Error409Conflict(err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		return huma.Error404NotFound(err.Error())
 	case errors.Is(err, store.ErrExists):

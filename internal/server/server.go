@@ -15,6 +15,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -22,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -52,7 +56,7 @@ type Options struct {
 // Server is one stateless API node over a store.
 type Server struct {
 	store    store.Store
-	reg      Workflow
+	reg      *register.Service
 	auth     *auth.Service
 	opts     Options
 	log      *slog.Logger
@@ -62,9 +66,9 @@ type Server struct {
 	registry *prometheus.Registry
 }
 
-// New builds the HTTP handler over st, reg (the workflow service on st) and
-// authn (sign-in on st).
-func New(st store.Store, reg Workflow, authn *auth.Service, opts Options) (*Server, error) {
+// New builds the HTTP handler over st, reg (the register workflow on st)
+// and authn (sign-in on st).
+func New(st store.Store, reg *register.Service, authn *auth.Service, opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -82,6 +86,9 @@ func New(st store.Store, reg Workflow, authn *auth.Service, opts Options) (*Serv
 	cfg := huma.DefaultConfig("Rampart register", Version)
 	cfg.Info.Description = "The organisation's threat register: systems, model versions, threats and their " +
 		"treatment, risk acceptances, policy exceptions, reviews, policy, users, tokens and the audit trail."
+	// Types from other packages are named with their package (StoreThreat,
+	// DiffThreat), so that two Threats do not clash.
+	cfg.Components.Schemas = huma.NewMapRegistry("#/components/schemas/", schemaName)
 	cfg.OpenAPIPath = "/openapi"
 	cfg.DocsPath = ""
 	cfg.SchemasPath = "/schemas"
@@ -116,6 +123,18 @@ func New(st store.Store, reg Workflow, authn *auth.Service, opts Options) (*Serv
 	}))
 	s.handler = csrf.Handler(withClient(s.authenticate(mux)))
 	return s, nil
+}
+
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	pkg := path.Base(t.PkgPath())
+	if t.Name() == "" || pkg == "server" || pkg == "." || t.PkgPath() == "" {
+		return name
+	}
+	return strings.ToUpper(pkg[:1]) + pkg[1:] + name
 }
 
 // Handler returns the server's HTTP handler.

@@ -74,7 +74,7 @@ func (s *Server) systemRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		sys, err := s.reg.CreateSystem(ctx, p.User, store.System{ID: in.Body.ID, Name: in.Body.Name,
+		sys, err := s.reg.CreateSystem(ctx, actor(p), store.System{ID: in.Body.ID, Name: in.Body.Name,
 			OwnerTeam: in.Body.OwnerTeam, RiskOwner: in.Body.RiskOwner, SRO: in.Body.SRO,
 			Classification: in.Body.Classification, Tier: in.Body.Tier})
 		if err != nil {
@@ -114,7 +114,7 @@ func (s *Server) systemRoutes() {
 			if _, err := allow(ctx, rbac.ManageSystem, resource(next)); err != nil {
 				return nil, err
 			}
-			sys, err = s.reg.UpdateSystem(ctx, p.User, next)
+			sys, err = s.reg.UpdateSystem(ctx, actor(p), next)
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

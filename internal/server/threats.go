@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -30,7 +31,9 @@ type eventOutput struct {
 type ThreatChange struct {
 	Status *model.TreatmentStatus `json:"status,omitempty" enum:"open,mitigating,mitigated,transferred,avoided,false-positive" doc:"Accepted is reached only through an approved acceptance."`
 	Owner  *string                `json:"owner,omitempty" maxLength:"64"`
-	Due    *string                `json:"due,omitempty" format:"date" doc:"YYYY-MM-DD; empty clears it."`
+	Due    *string                `json:"due,omitempty" doc:"YYYY-MM-DD; empty clears it."`
+	// Comment is added to the history with the change.
+	Comment string `json:"comment,omitempty" maxLength:"10000"`
 }
 
 // Decision is the register's decision on one threat, in the shape of a
@@ -135,8 +138,8 @@ func (s *Server) threatRoutes() {
 			if in.Body.Status == nil && in.Body.Owner == nil && in.Body.Due == nil {
 				return nil, huma.Error400BadRequest("nothing to change: give status, owner or due")
 			}
-			t, err := s.reg.UpdateThreat(ctx, p.User, ThreatUpdate{SystemID: in.System, ThreatID: in.Threat,
-				Version: v, Status: in.Body.Status, Owner: in.Body.Owner, Due: in.Body.Due})
+			t, err := s.reg.UpdateThreat(ctx, actor(p), in.System, in.Threat, v,
+				register.ThreatPatch{Status: in.Body.Status, Owner: in.Body.Owner, Due: in.Body.Due, Comment: in.Body.Comment})
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
@@ -158,7 +161,7 @@ func (s *Server) threatRoutes() {
 		if strings.TrimSpace(in.Body.Text) == "" {
 			return nil, huma.Error400BadRequest("empty comment")
 		}
-		ev, err := s.reg.Comment(ctx, p.User, in.System, in.Threat, in.Body.Text)
+		ev, err := s.reg.Comment(ctx, actor(p), in.System, in.Threat, in.Body.Text)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}

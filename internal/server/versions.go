@@ -13,6 +13,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/diff"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -24,6 +25,10 @@ type versionPath struct {
 
 type versionOutput struct {
 	Body store.ModelVersion
+}
+
+type pushOutput struct {
+	Body register.Pushed
 }
 
 type resultOutput struct {
@@ -65,16 +70,14 @@ func (s *Server) versionRoutes() {
 		systemPath
 		Ref     string `query:"ref" maxLength:"200" doc:"Where the model came from: a commit, tag or pipeline."`
 		RawBody []byte `contentType:"application/yaml" doc:"The model, YAML or JSON, with includes merged."`
-	}) (*versionOutput, error) {
-		sys, p, err := s.system(ctx, in.System, rbac.PushModel)
-		if err != nil {
+	}) (*pushOutput, error) {
+		if _, err := principal(ctx); err != nil {
 			return nil, err
 		}
 		if len(in.RawBody) == 0 {
 			return nil, huma.Error400BadRequest("empty body: send the model (YAML or JSON)")
 		}
-		name := sys.ID + ".yaml"
-		m, problems, err := LoadPushed(ctx, name, in.RawBody)
+		m, problems, err := LoadPushed(ctx, in.System+".yaml", in.RawBody)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -83,17 +86,29 @@ func (s *Server) versionRoutes() {
 				Detail: fmt.Sprintf("the model does not validate: %d problem(s); `rampart validate` shows the same", len(errs))},
 				Problems: errs}
 		}
-		if m.System.ID != sys.ID {
+		if m.System.ID != in.System {
 			return nil, &ModelProblem{ErrorModel: huma.ErrorModel{Title: "Unprocessable Entity", Status: http.StatusUnprocessableEntity,
-				Detail: fmt.Sprintf("the model is of system %q, not %q: push it to /systems/%s/versions", m.System.ID, sys.ID, m.System.ID)},
-				Problems: []model.Problem{{Pos: m.System.Pos, Path: "system.id", Message: fmt.Sprintf("system id %q does not match the system pushed to (%q)", m.System.ID, sys.ID)}}}
+				Detail: fmt.Sprintf("the model is of system %q, not %q: push it to /systems/%s/versions", m.System.ID, in.System, m.System.ID)},
+				Problems: []model.Problem{{Pos: m.System.Pos, Path: "system.id", Message: fmt.Sprintf("system id %q does not match the system pushed to (%q)", m.System.ID, in.System)}}}
 		}
-		res := analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool})
-		v, err := s.reg.PushVersion(ctx, p.User, sys.ID, in.RawBody, res, in.Ref)
+		// A first push registers the system for the model's team; later
+		// pushes need the right on the system as registered.
+		res := rbac.Resource{System: m.System.ID, Team: m.System.Owner, Classification: m.System.Classification}
+		if sys, err := s.store.GetSystem(ctx, in.System); err == nil {
+			res = resource(sys)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return nil, s.fail(ctx, err)
+		}
+		p, err := allow(ctx, rbac.PushModel, res)
+		if err != nil {
+			return nil, err
+		}
+		out, err := s.reg.PushVersion(ctx, actor(p), register.Push{Source: in.RawBody,
+			Result: analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool}), Ref: in.Ref})
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &versionOutput{Body: v}, nil
+		return &pushOutput{Body: out}, nil
 	})
 
 	huma.Register(s.api, op("list-versions", http.MethodGet, "/systems/{system}/versions", "versions", "A system's model versions, newest first"),
