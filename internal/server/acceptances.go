@@ -11,7 +11,8 @@ import (
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
-type acceptancePath struct {
+// IDPath names an acceptance, exception, review or token by number.
+type IDPath struct {
 	ID int64 `path:"id" minimum:"1"`
 }
 
@@ -22,7 +23,7 @@ type acceptanceOutput struct {
 
 // decisionInput is the body of a state change: an optional note.
 type decisionInput struct {
-	acceptancePath
+	IDPath
 	IfMatch
 	Body *struct {
 		Note string `json:"note,omitempty" maxLength:"10000" doc:"Why: shown in the history and the audit trail."`
@@ -42,7 +43,7 @@ func (s *Server) acceptanceRoutes() {
 	o.DefaultStatus = http.StatusCreated
 	o.Errors = append(o.Errors, http.StatusConflict)
 	huma.Register(s.api, o, func(ctx context.Context, in *struct {
-		systemPath
+		SystemPath
 		Body struct {
 			Threats       []string `json:"threats,omitempty" maxItems:"500" uniqueItems:"true" doc:"Threat ids; may be empty when extending."`
 			Justification string   `json:"justification" minLength:"1" maxLength:"10000"`
@@ -90,7 +91,7 @@ func (s *Server) acceptanceRoutes() {
 		})
 
 	huma.Register(s.api, op("get-acceptance", http.MethodGet, "/acceptances/{id}", "acceptances", "One risk acceptance"),
-		func(ctx context.Context, in *acceptancePath) (*acceptanceOutput, error) {
+		func(ctx context.Context, in *IDPath) (*acceptanceOutput, error) {
 			a, _, err := s.acceptance(ctx, in.ID, rbac.ReadSystem)
 			if err != nil {
 				return nil, err

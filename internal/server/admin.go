@@ -28,7 +28,7 @@ type userOutput struct {
 
 // UserFields are what an admin sets on a user.
 type UserFields struct {
-	Grants    []string             `json:"grants" maxItems:"100" doc:"ROLE, ROLE@team:NAME or ROLE@system:ID."`
+	Grants    []string             `json:"grants,omitempty" maxItems:"100" doc:"ROLE, ROLE@team:NAME or ROLE@system:ID; none: the user can do nothing."`
 	Clearance model.Classification `json:"clearance,omitempty" enum:"public,internal,confidential,restricted,official,official-sensitive,secret,top-secret"`
 	Disabled  bool                 `json:"disabled,omitempty"`
 }
@@ -196,7 +196,7 @@ func (s *Server) userRoutes() {
 		Body struct {
 			Name   string   `json:"name" minLength:"1" maxLength:"100"`
 			Scopes []string `json:"scopes,omitempty" maxItems:"50" doc:"Grants to narrow the token to (ROLE, ROLE@team:NAME, ROLE@system:ID)."`
-			Days   int      `json:"days" minimum:"1" maximum:"366" default:"90"`
+			Days   int      `json:"days,omitempty" minimum:"1" maximum:"366" default:"90"`
 		}
 	}) (*struct{ Body NewTokenOutput }, error) {
 		p, err := principal(ctx)
@@ -223,7 +223,7 @@ func (s *Server) userRoutes() {
 
 	o = op("revoke-token", http.MethodDelete, "/tokens/{id}", "tokens", "Revoke a token (its owner or an admin)")
 	o.DefaultStatus = http.StatusNoContent
-	huma.Register(s.api, o, func(ctx context.Context, in *acceptancePath) (*struct{}, error) {
+	huma.Register(s.api, o, func(ctx context.Context, in *IDPath) (*struct{}, error) {
 		p, err := principal(ctx)
 		if err != nil {
 			return nil, err

@@ -94,7 +94,7 @@ func (s *Server) auditRoutes() {
 	huma.Register(s.api, op("export-system", http.MethodGet, "/systems/{system}/export", "systems",
 		"A system's register for sharing; redacted (names pseudonymised, free text masked) unless the caller may and asks otherwise"),
 		func(ctx context.Context, in *struct {
-			systemPath
+			SystemPath
 			Redact bool `query:"redact" default:"true"`
 		}) (*struct{ Body any }, error) {
 			sys, p, err := s.system(ctx, in.System, rbac.ReadSystem)

@@ -34,7 +34,7 @@ func (s *Server) exceptionRoutes() {
 		"Draft a policy exception: reason, risk of not following the policy, mitigations not implemented, difficulties, review date")
 	o.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, o, func(ctx context.Context, in *struct {
-		systemPath
+		SystemPath
 		Body struct {
 			Title        string   `json:"title" minLength:"1" maxLength:"200"`
 			Reason       string   `json:"reason" minLength:"1" maxLength:"10000"`
@@ -83,7 +83,7 @@ func (s *Server) exceptionRoutes() {
 		})
 
 	huma.Register(s.api, op("get-exception", http.MethodGet, "/exceptions/{id}", "exceptions", "One policy exception"),
-		func(ctx context.Context, in *acceptancePath) (*exceptionOutput, error) {
+		func(ctx context.Context, in *IDPath) (*exceptionOutput, error) {
 			e, _, err := s.exception(ctx, in.ID, rbac.ReadSystem)
 			if err != nil {
 				return nil, err
@@ -167,7 +167,7 @@ func (s *Server) reviewRoutes() {
 		})
 
 	huma.Register(s.api, op("get-review", http.MethodGet, "/reviews/{id}", "reviews", "One review"),
-		func(ctx context.Context, in *acceptancePath) (*reviewOutput, error) {
+		func(ctx context.Context, in *IDPath) (*reviewOutput, error) {
 			r, _, err := s.review(ctx, in.ID, rbac.ReadSystem)
 			if err != nil {
 				return nil, err

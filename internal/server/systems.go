@@ -29,7 +29,8 @@ type systemOutput struct {
 	Body store.System
 }
 
-type systemPath struct {
+// SystemPath names a system in a path.
+type SystemPath struct {
 	System string `path:"system" maxLength:"100" doc:"System id, as in the model's system.id."`
 }
 
@@ -84,7 +85,7 @@ func (s *Server) systemRoutes() {
 	})
 
 	huma.Register(s.api, op("get-system", http.MethodGet, "/systems/{system}", "systems", "One system"),
-		func(ctx context.Context, in *systemPath) (*systemOutput, error) {
+		func(ctx context.Context, in *SystemPath) (*systemOutput, error) {
 			sys, _, err := s.system(ctx, in.System, rbac.ReadSystem)
 			if err != nil {
 				return nil, err
@@ -95,7 +96,7 @@ func (s *Server) systemRoutes() {
 	huma.Register(s.api, update(op("update-system", http.MethodPut, "/systems/{system}", "systems",
 		"Change a system's owner team, risk owner, SRO, classification or tier")),
 		func(ctx context.Context, in *struct {
-			systemPath
+			SystemPath
 			IfMatch
 			Body SystemFields
 		}) (*systemOutput, error) {

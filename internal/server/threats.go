@@ -13,8 +13,9 @@ import (
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
-type threatPath struct {
-	systemPath
+// ThreatPath names a threat in a path.
+type ThreatPath struct {
+	SystemPath
 	Threat string `path:"threat" maxLength:"300" doc:"Stable threat id (rule@element)."`
 }
 
@@ -62,8 +63,8 @@ type decisionsOutput struct {
 	Body Decisions
 }
 
-// threatQuery filters and sorts threat lists.
-type threatQuery struct {
+// ThreatQuery filters and sorts threat lists.
+type ThreatQuery struct {
 	Page
 	Status      []string `query:"status" enum:"open,mitigating,mitigated,accepted,transferred,avoided,false-positive" doc:"Any of these states."`
 	Severity    []string `query:"severity" enum:"low,medium,high,critical" doc:"Any of these residual severities."`
@@ -74,7 +75,7 @@ type threatQuery struct {
 	Sort        string   `query:"sort" enum:"id,-id,severity,-severity,due,-due,updated,-updated" default:"-severity"`
 }
 
-func (q threatQuery) filter(systemID string) store.ThreatFilter {
+func (q ThreatQuery) filter(systemID string) store.ThreatFilter {
 	f := store.ThreatFilter{SystemID: systemID, Owner: q.Owner, Rule: q.Rule, DueBefore: q.DueBefore,
 		IncludeGone: q.IncludeGone, Sort: q.Sort, Limit: q.Limit, Offset: q.Offset}
 	for _, st := range q.Status {
@@ -90,8 +91,8 @@ func (s *Server) threatRoutes() {
 	huma.Register(s.api, op("list-threats", http.MethodGet, "/systems/{system}/threats", "register",
 		"A system's threats with their register state, filtered, sorted and paged"),
 		func(ctx context.Context, in *struct {
-			systemPath
-			threatQuery
+			SystemPath
+			ThreatQuery
 		}) (*ListOutput[store.Threat], error) {
 			if _, _, err := s.system(ctx, in.System, rbac.ReadSystem); err != nil {
 				return nil, err
@@ -109,7 +110,7 @@ func (s *Server) threatRoutes() {
 		})
 
 	huma.Register(s.api, op("get-threat", http.MethodGet, "/systems/{system}/threats/{threat}", "register", "One threat"),
-		func(ctx context.Context, in *threatPath) (*threatOutput, error) {
+		func(ctx context.Context, in *ThreatPath) (*threatOutput, error) {
 			if _, _, err := s.system(ctx, in.System, rbac.ReadSystem); err != nil {
 				return nil, err
 			}
@@ -123,7 +124,7 @@ func (s *Server) threatRoutes() {
 	huma.Register(s.api, update(op("update-threat", http.MethodPatch, "/systems/{system}/threats/{threat}", "register",
 		"Change a threat's status, owner or due date")),
 		func(ctx context.Context, in *struct {
-			threatPath
+			ThreatPath
 			IfMatch
 			Body ThreatChange
 		}) (*threatOutput, error) {
@@ -149,7 +150,7 @@ func (s *Server) threatRoutes() {
 	o := op("comment-threat", http.MethodPost, "/systems/{system}/threats/{threat}/comments", "register", "Comment on a threat")
 	o.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, o, func(ctx context.Context, in *struct {
-		threatPath
+		ThreatPath
 		Body struct {
 			Text string `json:"text" minLength:"1" maxLength:"10000"`
 		}
@@ -171,7 +172,7 @@ func (s *Server) threatRoutes() {
 	huma.Register(s.api, op("threat-history", http.MethodGet, "/systems/{system}/threats/{threat}/history", "register",
 		"A threat's history: status, owner and due changes, comments, acceptances, versions"),
 		func(ctx context.Context, in *struct {
-			threatPath
+			ThreatPath
 			Page
 		}) (*ListOutput[store.ThreatEvent], error) {
 			if _, _, err := s.system(ctx, in.System, rbac.ReadSystem); err != nil {
@@ -189,7 +190,7 @@ func (s *Server) threatRoutes() {
 
 	huma.Register(s.api, op("get-decisions", http.MethodGet, "/systems/{system}/decisions", "register",
 		"The register's decisions in the model's treatments shape (for rampart pull and check --server)"),
-		func(ctx context.Context, in *systemPath) (*decisionsOutput, error) {
+		func(ctx context.Context, in *SystemPath) (*decisionsOutput, error) {
 			sys, _, err := s.system(ctx, in.System, rbac.ReadSystem)
 			if err != nil {
 				return nil, err

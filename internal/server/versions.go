@@ -18,8 +18,9 @@ import (
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
-type versionPath struct {
-	systemPath
+// VersionPath names a model version in a path.
+type VersionPath struct {
+	SystemPath
 	Seq int `path:"seq" minimum:"1" doc:"Version number within the system."`
 }
 
@@ -67,7 +68,7 @@ func (s *Server) versionRoutes() {
 	o.MaxBodyBytes = MaxModelBytes
 	o.Errors = append(o.Errors, http.StatusRequestEntityTooLarge)
 	huma.Register(s.api, o, func(ctx context.Context, in *struct {
-		systemPath
+		SystemPath
 		Ref     string `query:"ref" maxLength:"200" doc:"Where the model came from: a commit, tag or pipeline."`
 		RawBody []byte `contentType:"application/yaml" doc:"The model, YAML or JSON, with includes merged."`
 	}) (*pushOutput, error) {
@@ -113,7 +114,7 @@ func (s *Server) versionRoutes() {
 
 	huma.Register(s.api, op("list-versions", http.MethodGet, "/systems/{system}/versions", "versions", "A system's model versions, newest first"),
 		func(ctx context.Context, in *struct {
-			systemPath
+			SystemPath
 			Page
 		}) (*ListOutput[store.ModelVersion], error) {
 			if _, _, err := s.system(ctx, in.System, rbac.ReadSystem); err != nil {
@@ -127,7 +128,7 @@ func (s *Server) versionRoutes() {
 		})
 
 	huma.Register(s.api, op("get-version", http.MethodGet, "/systems/{system}/versions/{seq}", "versions", "One model version"),
-		func(ctx context.Context, in *versionPath) (*versionOutput, error) {
+		func(ctx context.Context, in *VersionPath) (*versionOutput, error) {
 			v, err := s.version(ctx, in)
 			if err != nil {
 				return nil, err
@@ -137,7 +138,7 @@ func (s *Server) versionRoutes() {
 
 	huma.Register(s.api, op("get-version-analysis", http.MethodGet, "/systems/{system}/versions/{seq}/analysis", "versions",
 		"The analysis stored with a version (the JSON `rampart analyze -f json` writes)"),
-		func(ctx context.Context, in *versionPath) (*resultOutput, error) {
+		func(ctx context.Context, in *VersionPath) (*resultOutput, error) {
 			v, err := s.version(ctx, in)
 			if err != nil {
 				return nil, err
@@ -147,7 +148,7 @@ func (s *Server) versionRoutes() {
 
 	huma.Register(s.api, op("get-version-model", http.MethodGet, "/systems/{system}/versions/{seq}/model", "versions",
 		"The model source of a version, as pushed"),
-		func(ctx context.Context, in *versionPath) (*sourceOutput, error) {
+		func(ctx context.Context, in *VersionPath) (*sourceOutput, error) {
 			v, err := s.version(ctx, in)
 			if err != nil {
 				return nil, err
@@ -158,7 +159,7 @@ func (s *Server) versionRoutes() {
 	huma.Register(s.api, op("diff-versions", http.MethodGet, "/systems/{system}/diff", "versions",
 		"What changed between two versions: elements, flows, threats and risk"),
 		func(ctx context.Context, in *struct {
-			systemPath
+			SystemPath
 			From int `query:"from" minimum:"1" required:"true"`
 			To   int `query:"to" minimum:"0" doc:"0 or absent: the latest version."`
 		}) (*diffOutput, error) {
@@ -182,7 +183,7 @@ func (s *Server) versionRoutes() {
 		})
 }
 
-func (s *Server) version(ctx context.Context, in *versionPath) (store.ModelVersion, error) {
+func (s *Server) version(ctx context.Context, in *VersionPath) (store.ModelVersion, error) {
 	if _, _, err := s.system(ctx, in.System, rbac.ReadSystem); err != nil {
 		return store.ModelVersion{}, err
 	}
