@@ -257,9 +257,15 @@ func onSystem(a Action, r Resource) string {
 }
 
 func (g Grant) covers(a Action, r Resource) bool {
-	switch g.Scope() {
-	case Global:
+	switch {
+	case g.Scope() == Global:
 		return true
+	case a == ReadPolicy:
+		// The policy (matrix, appetite, SLAs) is what every team works to:
+		// any grant that includes reading it covers it, whatever its scope.
+		return true
+	}
+	switch g.Scope() {
 	case TeamScope:
 		return a.SystemScoped() && r.Team != "" && r.Team == g.Team
 	case SystemOnly:

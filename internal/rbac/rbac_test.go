@@ -49,8 +49,11 @@ func TestCheckFollowsTheRACI(t *testing.T) {
 		{Grant{Role: Admin}, ReadAudit, Resource{}, true},
 		{Grant{Role: CISO}, ReadAudit, Resource{}, false},
 		{Grant{Role: Auditor}, UpdateRegister, pay, false},
-		// Register-wide actions are never reached through a scoped grant.
-		{Grant{Role: SRO, System: "payments"}, ReadPolicy, Resource{}, false},
+		// Register-wide actions are never reached through a scoped grant,
+		// except reading the policy every team works to.
+		{Grant{Role: SRO, System: "payments"}, ReadPolicy, Resource{}, true},
+		{Grant{Role: SRO, System: "payments"}, ReadAudit, Resource{}, false},
+		{Grant{Role: SecurityLead, Team: "team-pay"}, SetPolicy, Resource{}, false},
 		{Grant{Role: SRO}, ReadPolicy, Resource{}, true},
 		// Users: the admin's alone.
 		{Grant{Role: Admin}, ManageUsers, Resource{}, true},

@@ -183,3 +183,12 @@ func (e *env) must(want int, user, method, path string, body any, headers ...str
 	}
 	return r
 }
+
+// jsonField returns one string field of a JSON object answer.
+func (r resp) jsonField(t *testing.T, key string) string {
+	t.Helper()
+	var m map[string]any
+	r.json(t, &m)
+	s, _ := m[key].(string)
+	return s
+}
