@@ -34,7 +34,7 @@ treatment moved.
 Exit status: 0 compared (whatever changed), 1 invalid model, 2 usage error,
 unreadable input or server failure.`,
 		Example: `  rampart diff rampart.yaml.orig rampart.yaml
-  rampart diff --server https://rampart.example --system payments 3 latest`,
+  rampart diff --server=https://rampart.example --system payments 3 latest`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "text" && format != "json" {

@@ -35,9 +35,11 @@ type serverFlags struct {
 const serverFromEnv = "$RAMPART_SERVER"
 
 func (s *serverFlags) register(cmd *cobra.Command, optional bool) {
-	cmd.Flags().StringVar(&s.url, "server", "", "server URL (default $RAMPART_SERVER)")
 	if optional {
+		cmd.Flags().StringVar(&s.url, "server", "", "use the server: --server=URL, or --server alone for $RAMPART_SERVER")
 		cmd.Flags().Lookup("server").NoOptDefVal = serverFromEnv
+	} else {
+		cmd.Flags().StringVar(&s.url, "server", "", "server URL (default $RAMPART_SERVER)")
 	}
 	cmd.Flags().StringVar(&s.token, "token", "", "API token (default $RAMPART_TOKEN; prefer the variable: flags show in process lists)")
 }
@@ -107,10 +109,11 @@ server failure.`,
 			if err != nil {
 				return err
 			}
-			v, err := c.Push(cmd.Context(), m.System.ID, src, ref)
+			pushed, err := c.Push(cmd.Context(), m.System.ID, src, ref)
 			if err != nil {
 				return serverError(cmd, err)
 			}
+			v := pushed.Version
 			fmt.Fprintf(cmd.OutOrStdout(), "pushed %s version %d: %d threat(s), %d new, %d changed, %d gone\n",
 				v.SystemID, v.Seq, v.Threats, v.New, v.Changed, v.Gone)
 			return nil

@@ -18,8 +18,8 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/diff"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/server"
-	"github.com/rampart-sec/rampart/internal/store"
 )
 
 // Client is an API client. The zero value is not usable; see New.
@@ -114,8 +114,8 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 // Push sends a model version of system; src is the model (YAML or JSON)
 // with includes merged.
-func (c *Client) Push(ctx context.Context, system string, src []byte, ref string) (store.ModelVersion, error) {
-	var v store.ModelVersion
+func (c *Client) Push(ctx context.Context, system string, src []byte, ref string) (register.Pushed, error) {
+	var v register.Pushed
 	q := url.Values{}
 	if ref != "" {
 		q.Set("ref", ref)
