@@ -20,7 +20,7 @@ import (
 
 func modelClass(s string) model.Classification { return model.Classification(s) }
 
-func paymentsModel(t *testing.T) []byte {
+func paymentsModel(t testing.TB) []byte {
 	t.Helper()
 	src, err := os.ReadFile("testdata/payments.yaml")
 	if err != nil {

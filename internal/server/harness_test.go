@@ -58,11 +58,12 @@ var people = map[string][]rbac.Grant{
 	"audrey":   {{Role: rbac.Auditor}},
 	"outsider": {{Role: rbac.Developer, Team: "team-other"}},
 	"nobody":   nil,
+	"pusher":   {{Role: rbac.Developer, Team: "team-00"}},
 }
 
 // env is one server over a real database, with a token per person.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	st     store.Store
 	clock  *clock
 	srv    *httptest.Server
@@ -82,7 +83,7 @@ func newEnv(t *testing.T, db string) *env {
 	return newEnvOn(t, st, &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
 }
 
-func newEnvOn(t *testing.T, st store.Store, c *clock) *env {
+func newEnvOn(t testing.TB, st store.Store, c *clock) *env {
 	t.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -126,7 +127,7 @@ type resp struct {
 	body   []byte
 }
 
-func (r resp) json(t *testing.T, v any) {
+func (r resp) json(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.body, err)
@@ -185,7 +186,7 @@ func (e *env) must(want int, user, method, path string, body any, headers ...str
 }
 
 // jsonField returns one string field of a JSON object answer.
-func (r resp) jsonField(t *testing.T, key string) string {
+func (r resp) jsonField(t testing.TB, key string) string {
 	t.Helper()
 	var m map[string]any
 	r.json(t, &m)
