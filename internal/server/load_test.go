@@ -157,12 +157,15 @@ func runLoad(b *testing.B, eng, db string) {
 	}
 	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
 	var (
-		mu       sync.Mutex
-		samples  []sample
-		errs     []string
-		lastOK   = map[string]struct{ version int64; owner string }{}
-		retries  int
-		wg       sync.WaitGroup
+		mu      sync.Mutex
+		samples []sample
+		errs    []string
+		lastOK  = map[string]struct {
+			version int64
+			owner   string
+		}{}
+		retries int
+		wg      sync.WaitGroup
 	)
 	small := func(id string) []byte { return bigModel(id, 10) }
 	c1, w1 := cpuTime(), time.Now()
