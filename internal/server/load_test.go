@@ -269,9 +269,10 @@ func runLoad(b *testing.B, eng, db string) {
 		errs = append(errs, fmt.Sprintf("big push: %d %v %.300s", code, err, body))
 	}
 
-	report := fmt.Sprintf("%s: seeded %d systems / %d threats in %s (CPU %s); mixed %d s, %d clients: %d requests (%.0f/s), %d retries on 412, %d errors, %d lost updates, CPU %s (%.2f cores)\n",
+	report := fmt.Sprintf("%s: seeded %d systems / %d threats in %s (CPU %s); mixed %d s, %d clients: %d requests (%.0f/s), %d retries on 412, %d errors, %d lost updates, CPU %s (%.2f cores, %s per request)\n",
 		eng, loadSystems, loadSystems*threatsPerSystem, seedWall.Round(time.Second), seedCPU.Round(time.Second), seconds, loadClients,
-		len(samples), float64(len(samples))/mixWall.Seconds(), retries, len(errs), lost, mixCPU.Round(time.Millisecond), mixCPU.Seconds()/mixWall.Seconds())
+		len(samples), float64(len(samples))/mixWall.Seconds(), retries, len(errs), lost, mixCPU.Round(time.Millisecond), mixCPU.Seconds()/mixWall.Seconds(),
+		(mixCPU / time.Duration(max(1, len(samples)))).Round(10*time.Microsecond))
 	for _, kind := range []string{"list", "update", "push"} {
 		var ds []time.Duration
 		for _, s := range samples {
