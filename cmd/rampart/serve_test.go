@@ -236,7 +236,7 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 	}
 
 	// diff: offline between files, and between versions on the server.
-	code, stdout, _ = runCLI(t, "diff", bad, path)
+	code, _, _ = runCLI(t, "diff", bad, path)
 	if code != 2 {
 		t.Errorf("diff with an invalid model: %d", code)
 	}
@@ -365,4 +365,40 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	}
 	a.shutdown(t)
 	b.shutdown(t)
+}
+
+func TestServeSettingsFromFlagsEnvironmentAndFile(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "serve.yaml")
+	if err := os.WriteFile(cfg, []byte("listen: 127.0.0.1:9999\nlog-level: debug\ntrusted-origin: [https://a.example, https://b.example]\ngrace: 3s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := newServeCmd()
+	if err := cmd.Flags().Parse([]string{"--log-level", "warn"}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RAMPART_LISTEN", "127.0.0.1:7777")
+	if err := layerConfig(cmd.Flags(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	get := func(name string) string { return cmd.Flags().Lookup(name).Value.String() }
+	cases := map[string]string{
+		"log-level":      "warn",                                  // the flag wins
+		"listen":         "127.0.0.1:7777",                        // then the environment
+		"grace":          "3s",                                    // then the file
+		"trusted-origin": "[https://a.example,https://b.example]", // lists from the file
+		"log-format":     "text",                                  // else the default
+	}
+	for name, want := range cases {
+		if got := get(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("listn: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := layerConfig(newServeCmd().Flags(), bad)
+	if err == nil || !strings.Contains(err.Error(), "bad.yaml:1:1") || !strings.Contains(err.Error(), "listen") {
+		t.Errorf("unknown setting: %v", err)
+	}
 }

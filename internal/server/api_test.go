@@ -428,3 +428,63 @@ func TestPolicyUsersTokensAndAudit(t *testing.T) {
 		}
 	})
 }
+
+// TestAcceptanceExpiresAndTheThreatReopens drives the clock past an
+// acceptance's expiry: the sweep (a periodic job on a live server) expires
+// it, its threat re-opens and the decisions the gate reads say so; a
+// renewal is a new acceptance, decided afresh.
+func TestAcceptanceExpiresAndTheThreatReopens(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		e := newEnv(t, db)
+		e.setUp()
+		const th = "missing-hardening@db"
+		var acc store.Acceptance
+		r := e.must(http.StatusCreated, "lee", "POST", "/api/v1/systems/payments/acceptances", map[string]any{
+			"threats": []string{th}, "justification": "patched monthly", "expires": "2026-12-31", "submit": true})
+		r.json(t, &acc)
+		e.must(http.StatusOK, "rita", "POST", fmt.Sprintf("/api/v1/acceptances/%d/approve", acc.ID), nil, "If-Match", r.header.Get("ETag"))
+		decided := func() server.Decision {
+			var d server.Decisions
+			e.must(http.StatusOK, "dev", "GET", "/api/v1/systems/payments/decisions", nil).json(t, &d)
+			for _, x := range d.Decisions {
+				if x.Threat == th {
+					return x
+				}
+			}
+			return server.Decision{}
+		}
+		if d := decided(); d.Status != "accepted" || d.Expires != "2026-12-31" {
+			t.Fatalf("before expiry: %+v", d)
+		}
+		// Within the warning period it still holds.
+		e.clock.Add(20 * 24 * time.Hour) // 2026-12-21
+		if _, err := e.reg.Sweep(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if th, _ := e.threat(th); th.Status != "accepted" {
+			t.Errorf("before expiry the threat is %s", th.Status)
+		}
+		e.clock.Add(12 * 24 * time.Hour) // 2027-01-02
+		if _, err := e.reg.Sweep(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := e.threat(th); got.Status != "open" {
+			t.Errorf("after expiry the threat is %s, want open", got.Status)
+		}
+		if d := decided(); d.Status == "accepted" {
+			t.Errorf("the gate still reads an accepted risk after expiry: %+v", d)
+		}
+		var a store.Acceptance
+		e.must(http.StatusOK, "vic", "GET", fmt.Sprintf("/api/v1/acceptances/%d", acc.ID), nil).json(t, &a)
+		if a.State != store.AcceptanceExpired {
+			t.Errorf("acceptance state %s, want expired", a.State)
+		}
+		// Extending it is a new request, decided again.
+		var renewal store.Acceptance
+		e.must(http.StatusCreated, "lee", "POST", "/api/v1/systems/payments/acceptances", map[string]any{
+			"extends": acc.ID, "justification": "still patched monthly", "expires": "2027-03-31"}).json(t, &renewal)
+		if renewal.State != store.AcceptanceDraft || renewal.Extends != acc.ID || len(renewal.Threats) != 1 {
+			t.Errorf("renewal: %+v", renewal)
+		}
+	})
+}

@@ -67,6 +67,7 @@ type env struct {
 	st     store.Store
 	clock  *clock
 	srv    *httptest.Server
+	reg    *register.Service
 	tokens map[string]string
 }
 
@@ -96,7 +97,7 @@ func newEnvOn(t testing.TB, st store.Store, c *clock) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, st: st, clock: c, srv: httptest.NewServer(srv.Handler()), tokens: map[string]string{}}
+	e := &env{t: t, st: st, clock: c, srv: httptest.NewServer(srv.Handler()), reg: reg, tokens: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 	for name, grants := range people {
 		if _, err := st.GetUserByName(ctx, name); err == nil {
