@@ -12,46 +12,10 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/audit"
 	"github.com/rampart-sec/rampart/internal/store"
-	"github.com/rampart-sec/rampart/internal/store/postgres"
-	"github.com/rampart-sec/rampart/internal/store/sqlite"
 	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-// engine is a store with a way to run raw SQL on it, as an intruder with
-// database access would.
-type engine struct {
-	name string
-	open func(t *testing.T) (store.Store, func(q string))
-}
-
-var engines = []engine{
-	{"sqlite", func(t *testing.T) (store.Store, func(string)) {
-		s, err := sqlite.Open(context.Background(), storetest.SQLite(t), store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close(context.Background()) })
-		return s, func(q string) {
-			if _, err := s.DB().Exec(q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}},
-	{"postgres", func(t *testing.T) (store.Store, func(string)) {
-		s, err := postgres.Open(context.Background(), storetest.Postgres(t), store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = s.Close(context.Background()) })
-		return s, func(q string) {
-			if _, err := s.Pool().Exec(context.Background(), q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}},
-}
 
 func fill(t *testing.T, s store.Store) {
 	t.Helper()
@@ -91,14 +55,14 @@ func TestTamper(t *testing.T) {
 			`UPDATE audit_log SET actor = 'mallory', hash = 'x' WHERE seq = 2`,
 		}, "does not carry the hash"},
 	}
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
-					s, raw := e.open(t)
+					s := e.Open(t, store.Options{})
 					fill(t, s)
 					for _, q := range c.sql {
-						raw(q)
+						e.Exec(t, s, q)
 					}
 					rep, err := audit.Verify(context.Background(), s)
 					if c.wantIn == "" {
@@ -124,9 +88,9 @@ func TestTamper(t *testing.T) {
 }
 
 func TestExportAndCanonical(t *testing.T) {
-	for _, e := range engines {
-		t.Run(e.name, func(t *testing.T) {
-			s, _ := e.open(t)
+	for _, e := range storetest.Engines {
+		t.Run(e.Name, func(t *testing.T) {
+			s := e.Open(t, store.Options{})
 			fill(t, s)
 			var buf bytes.Buffer
 			n, err := audit.Export(context.Background(), s, &buf, 1)

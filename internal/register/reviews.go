@@ -15,7 +15,9 @@ import (
 func reviewObject(id int64) string { return "review/" + strconv.FormatInt(id, 10) }
 
 // Review returns one review.
-func (s *Service) Review(ctx context.Context, id int64) (store.Review, error) { return s.st.GetReview(ctx, id) }
+func (s *Service) Review(ctx context.Context, id int64) (store.Review, error) {
+	return s.st.GetReview(ctx, id)
+}
 
 // Reviews lists reviews.
 func (s *Service) Reviews(ctx context.Context, f store.ReviewFilter) ([]store.Review, error) {
