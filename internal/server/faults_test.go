@@ -183,3 +183,36 @@ func TestDatabaseDownIs503AndRecovers(t *testing.T) {
 	e.must(200, "dev", "PATCH", "/api/v1/systems/payments/threats/"+url.PathEscape("missing-hardening@db"),
 		map[string]any{"owner": "dev"}, "If-Match", tag)
 }
+
+func TestOpenAPIMetricsAndProbes(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	e.setUp()
+	doc := e.must(200, "", "GET", "/api/v1/openapi.json", nil)
+	var d struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	doc.json(t, &d)
+	if d.OpenAPI != "3.1.0" || len(d.Paths) < 30 {
+		t.Errorf("OpenAPI %q with %d paths", d.OpenAPI, len(d.Paths))
+	}
+	e.must(404, "vic", "GET", "/api/v1/systems/nope", nil)
+	m := e.must(200, "", "GET", "/metrics", nil)
+	for _, want := range []string{
+		`rampart_http_requests_total{code="201",operation="push-version"} 1`,
+		`rampart_http_requests_total{code="404",operation="get-system"} 1`,
+		`rampart_database_up{engine="sqlite"} 1`,
+		`rampart_http_request_duration_seconds_bucket{operation="list-threats"`,
+	} {
+		if want == `rampart_http_request_duration_seconds_bucket{operation="list-threats"` {
+			e.must(200, "vic", "GET", "/api/v1/systems/payments/threats", nil)
+			m = e.must(200, "", "GET", "/metrics", nil)
+		}
+		if !strings.Contains(string(m.body), want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(string(m.body), e.tokens["vic"]) {
+		t.Error("a token shows in the metrics")
+	}
+}

@@ -73,7 +73,7 @@ type env struct {
 
 var fast = &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-func newEnv(t *testing.T, db string) *env {
+func newEnv(t testing.TB, db string) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := engine.Open(ctx, db, store.Options{})
