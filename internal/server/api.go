@@ -110,6 +110,7 @@ func (s *Server) routes() {
 	s.threatRoutes()
 	s.acceptanceRoutes()
 	s.exceptionRoutes()
+	s.exceptionRenewal()
 	s.reviewRoutes()
 	s.policyRoutes()
 	s.userRoutes()

@@ -285,6 +285,8 @@ func TestRegisterWorkflow(t *testing.T) {
 		if ex.State != store.ExceptionApproved || ex.DecidedBy != "sam" {
 			t.Errorf("exception: %+v", ex)
 		}
+		r = e.must(http.StatusOK, "sam", "POST", xpath+"/renew", map[string]any{"review_date": "2027-02-01", "note": "still needed"},
+			"If-Match", r.header.Get("ETag"))
 
 		// Reviews: the push opened one; the SRO completes it.
 		var rl server.List[store.Review]
@@ -293,6 +295,11 @@ func TestRegisterWorkflow(t *testing.T) {
 			t.Fatal("no open review after a push")
 		}
 		rpath := fmt.Sprintf("/api/v1/reviews/%d", rl.Items[0].ID)
+		var chs server.List[store.VersionChange]
+		e.must(http.StatusOK, "vic", "GET", rpath+"/changes", nil).json(t, &chs)
+		if chs.Total != 29 {
+			t.Errorf("the first review starts from %d changes, want the 29 new threats", chs.Total)
+		}
 		r = e.must(http.StatusOK, "vic", "GET", rpath, nil)
 		e.must(http.StatusForbidden, "lee", "POST", rpath+"/complete", nil, "If-Match", r.header.Get("ETag"))
 		e.must(http.StatusOK, "sam", "POST", rpath+"/complete", map[string]any{"note": "reviewed in the workshop"}, "If-Match", r.header.Get("ETag"))

@@ -130,6 +130,33 @@ func (s *Server) exceptionRoutes() {
 	}
 }
 
+func (s *Server) exceptionRenewal() {
+	huma.Register(s.api, update(op("renew-exception", http.MethodPost, "/exceptions/{id}/renew", "exceptions",
+		"Move an approved exception's review date on after its review (the SRO)")),
+		func(ctx context.Context, in *struct {
+			IDPath
+			IfMatch
+			Body struct {
+				ReviewDate string `json:"review_date" doc:"The next review date, YYYY-MM-DD."`
+				Note       string `json:"note,omitempty" maxLength:"10000"`
+			}
+		}) (*exceptionOutput, error) {
+			v, err := in.version()
+			if err != nil {
+				return nil, err
+			}
+			_, p, err := s.exception(ctx, in.ID, rbac.DecideException)
+			if err != nil {
+				return nil, err
+			}
+			e, err := s.reg.RenewException(ctx, actor(p), in.ID, v, in.Body.ReviewDate, in.Body.Note)
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &exceptionOutput{ETag: etag(e.Version), Body: e}, nil
+		})
+}
+
 func (s *Server) exception(ctx context.Context, id int64, a rbac.Action) (store.Exception, *rbac.Principal, error) {
 	if _, err := principal(ctx); err != nil {
 		return store.Exception{}, nil, err
@@ -173,6 +200,19 @@ func (s *Server) reviewRoutes() {
 				return nil, err
 			}
 			return &reviewOutput{ETag: etag(r.Version), Body: r}, nil
+		})
+
+	huma.Register(s.api, op("review-changes", http.MethodGet, "/reviews/{id}/changes", "reviews",
+		"What changed in the system's threats since the review before: the starting point of this review"),
+		func(ctx context.Context, in *IDPath) (*ListOutput[store.VersionChange], error) {
+			if _, _, err := s.review(ctx, in.ID, rbac.ReadSystem); err != nil {
+				return nil, err
+			}
+			chs, err := s.reg.ReviewChanges(ctx, in.ID)
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &ListOutput[store.VersionChange]{Body: page(chs, Page{Limit: max(1, len(chs))})}, nil
 		})
 
 	huma.Register(s.api, update(op("complete-review", http.MethodPost, "/reviews/{id}/complete", "reviews",

@@ -40,6 +40,11 @@ func BenchmarkLoad(b *testing.B) {
 				db = storetest.SQLite(b)
 			} else {
 				db = storetest.Postgres(b)
+				// pgxpool's default pool is max(4, CPUs) connections; 50
+				// clients want more (an operator sets it in the URL too).
+				if n := os.Getenv("RAMPART_LOAD_PG_CONNS"); n != "" {
+					db += sep(db) + "pool_max_conns=" + n
+				}
 			}
 			for range b.N {
 				runLoad(b, eng, db)
@@ -295,6 +300,13 @@ func runLoad(b *testing.B, eng, db string) {
 	if len(errs) > 0 || lost > 0 {
 		b.Fatalf("%d errors (first: %s), %d lost updates", len(errs), first(errs), lost)
 	}
+}
+
+func sep(url string) string {
+	if strings.Contains(url, "?") {
+		return "&"
+	}
+	return "?"
 }
 
 func first(s []string) string {
