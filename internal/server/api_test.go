@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -492,6 +493,38 @@ func TestAcceptanceExpiresAndTheThreatReopens(t *testing.T) {
 			"extends": acc.ID, "justification": "still patched monthly", "expires": "2027-03-31"}).json(t, &renewal)
 		if renewal.State != store.AcceptanceDraft || renewal.Extends != acc.ID || len(renewal.Threats) != 1 {
 			t.Errorf("renewal: %+v", renewal)
+		}
+	})
+}
+
+// TestConcurrentPushesOfOneSystem: pushes carry no precondition, so
+// concurrent pushes of one system all land, one after another.
+func TestConcurrentPushesOfOneSystem(t *testing.T) {
+	engines(t, func(t *testing.T, db string) {
+		e := newEnv(t, db)
+		e.setUp()
+		const n = 6
+		var wg sync.WaitGroup
+		codes := make([]int, n)
+		seqs := make([]int, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.call("dev", "POST", "/api/v1/systems/payments/versions", paymentsModel(t))
+				codes[i] = r.status
+				var p register.Pushed
+				_ = json.Unmarshal(r.body, &p)
+				seqs[i] = p.Version.Seq
+			}()
+		}
+		wg.Wait()
+		seen := map[int]bool{}
+		for i := range n {
+			if codes[i] != http.StatusCreated || seen[seqs[i]] || seqs[i] < 2 {
+				t.Errorf("push %d: %d, version %d (all: %v %v)", i, codes[i], seqs[i], codes, seqs)
+			}
+			seen[seqs[i]] = true
 		}
 	})
 }

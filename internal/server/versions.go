@@ -104,8 +104,13 @@ func (s *Server) versionRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		out, err := s.reg.PushVersion(ctx, actor(p), register.Push{Source: in.RawBody,
-			Result: analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool}), Ref: in.Ref})
+		push := register.Push{Source: in.RawBody, Result: analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool}), Ref: in.Ref}
+		out, err := s.reg.PushVersion(ctx, actor(p), push)
+		// A push names no version it is based on: when another push of the
+		// same system won the race for its row, this one simply goes after it.
+		for try := 0; try < 5 && errors.Is(err, store.ErrStale); try++ {
+			out, err = s.reg.PushVersion(ctx, actor(p), push)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
