@@ -253,6 +253,12 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 		t.Errorf("server diff: %d %s %s", code, stdout, stderr)
 	}
 
+	for name, tok := range tokens {
+		if strings.Contains(n.stderr.String(), tok) {
+			t.Errorf("%s's token is in the server log", name)
+		}
+	}
+
 	// audit verify, on the server and on the database; then tamper with it.
 	t.Setenv("RAMPART_TOKEN", tokens["audrey"])
 	if code, stdout, stderr := runCLI(t, "audit", "verify", "--server"); code != 0 || !strings.Contains(stdout, "the hash chain is intact") {

@@ -216,3 +216,30 @@ func TestOpenAPIMetricsAndProbes(t *testing.T) {
 		t.Error("a token shows in the metrics")
 	}
 }
+
+func TestSignInLockoutAndRateLimitOverHTTP(t *testing.T) {
+	e := newEnv(t, storetest.SQLite(t))
+	login := func(pw string) int {
+		return e.call("", "POST", "/api/v1/auth/login", map[string]any{"user": "vic", "password": pw}).status
+	}
+	for i := range 5 {
+		if got := login("wrong password"); got != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, got)
+		}
+	}
+	if got := login("password for vic"); got != http.StatusLocked {
+		t.Errorf("right password on a locked account: %d, want 423", got)
+	}
+	var last resp
+	for range 5 {
+		last = e.call("", "POST", "/api/v1/auth/login", map[string]any{"user": "dev", "password": "x"})
+	}
+	if last.status != http.StatusTooManyRequests || last.header.Get("Retry-After") == "" {
+		t.Errorf("11th attempt in a minute from one address: %d (Retry-After %q)", last.status, last.header.Get("Retry-After"))
+	}
+	// The lock and the limit pass with time.
+	e.clock.Add(16 * time.Minute)
+	if got := login("password for vic"); got != http.StatusOK {
+		t.Errorf("after the lock: %d", got)
+	}
+}
