@@ -158,6 +158,23 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 		"lee": "security-lead@team:team-pay", "audrey": "auditor"})
 	path := serverModel(t)
 
+	// The printed password signs in; user passwd replaces it.
+	adminPW := regexp.MustCompile(`with password (\S+)`).FindStringSubmatch(out)[1]
+	if st, _, body := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": adminPW}); st != 200 {
+		t.Fatalf("admin sign-in: %d %s", st, body)
+	}
+	code, stdout, _ := runCLI(t, "user", "passwd", "admin", "--db", db)
+	m := regexp.MustCompile(`password: (\S+) \(shown once\)`).FindStringSubmatch(stdout)
+	if code != 0 || m == nil {
+		t.Fatalf("user passwd: %d %s", code, stdout)
+	}
+	if st, _, _ := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": m[1]}); st != 200 {
+		t.Errorf("sign-in with the new password: %d", st)
+	}
+	if st, _, _ := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": adminPW}); st != 401 {
+		t.Errorf("sign-in with the replaced password: %d", st)
+	}
+
 	// push: the token and server from the environment.
 	t.Setenv("RAMPART_SERVER", n.url)
 	t.Setenv("RAMPART_TOKEN", tokens["dev"])
@@ -183,11 +200,6 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 		t.Fatalf("check --server before decisions: %d %s", code, stdout)
 	}
 	// The server's risk owner accepts every breaching threat; the gate passes.
-	adminPW := regexp.MustCompile(`with password (\S+)`).FindStringSubmatch(out)[1]
-	st, _, body := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": adminPW})
-	if st != 200 {
-		t.Fatalf("admin sign-in: %d %s", st, body)
-	}
 	setOwners(t, n.url, db, "rita")
 	var breaches []string
 	for _, line := range strings.Split(stdout, "\n") {

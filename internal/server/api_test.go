@@ -385,6 +385,10 @@ func TestPolicyUsersTokensAndAudit(t *testing.T) {
 			t.Errorf("me: %s", me.body)
 		}
 		e.must(http.StatusUnauthorized, "", "POST", "/api/v1/auth/login", map[string]any{"user": "newbie", "password": "wrong password"})
+		sess := strings.Split(cookie, ";")[0]
+		e.must(http.StatusNoContent, "", "POST", "/api/v1/me/password", map[string]any{"current": "long enough password", "new": "a better passphrase"},
+			"Cookie", sess)
+		e.must(http.StatusOK, "", "POST", "/api/v1/auth/login", map[string]any{"user": "newbie", "password": "a better passphrase"})
 		// A browser on another origin cannot change anything with that cookie.
 		e.must(http.StatusForbidden, "", "POST", "/api/v1/auth/logout", nil, "Cookie", strings.Split(cookie, ";")[0],
 			"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
