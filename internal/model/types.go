@@ -7,28 +7,15 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // SchemaVersion is the model format version this build reads and writes.
 const SchemaVersion = 1
 
 // Pos is a position in a source file (1-based line and column).
-type Pos struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
-}
-
-// IsZero reports whether the position is unknown.
-func (p Pos) IsZero() bool { return p.Line == 0 }
-
-// String renders the position as file:line:column.
-func (p Pos) String() string {
-	if p.IsZero() {
-		return p.File
-	}
-	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
-}
+type Pos = source.Pos
 
 // Source records where an element was declared. It is embedded in every
 // element type; the loader fills it in.

@@ -26,6 +26,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Custom rules are YAML files holding rule metadata plus a CEL condition
@@ -150,7 +151,7 @@ func (l *ruleLoader) add(f *ruleFile, n *yaml.Node, path, hint, format string, a
 
 func (l *ruleLoader) warn(f *ruleFile, n *yaml.Node, path, hint, format string, args ...any) {
 	l.add(f, n, path, hint, format, args...)
-	l.problems[len(l.problems)-1].Warning = true
+	l.problems[len(l.problems)-1].Severity = source.Warning
 }
 
 func (f *ruleFile) pos(n *yaml.Node) model.Pos {

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // MaxAliasExpansion bounds how many alias dereferences one document may use,
@@ -190,7 +191,7 @@ func (d *Doc) Errorf(n *yaml.Node, path, hint, format string, args ...any) {
 
 // Warnf records a warning at n.
 func (d *Doc) Warnf(n *yaml.Node, path, hint, format string, args ...any) {
-	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Severity: source.Warning})
 }
 
 // HasErrors reports whether any error (not warning) was recorded.

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -387,7 +388,7 @@ func (b *builder) errAt(ref pendingRef, hint, format string, args ...any) {
 }
 
 func (b *builder) warnAt(pos model.Pos, path, hint, format string, args ...any) {
-	b.problems = append(b.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+	b.problems = append(b.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Severity: source.Warning})
 }
 
 // drop records a value Rampart cannot carry. Drops of the same kind are

@@ -1,4 +1,4 @@
-package model
+package source
 
 import (
 	"bytes"
@@ -244,9 +244,9 @@ func itemStarts(data []byte, lines []line, first, stop int) []int {
 	return starts
 }
 
-// parseRoot parses data into its document node, in parallel when the file
+// parseLarge parses data into its document node, in parallel when the file
 // is large and plainly laid out.
-func parseRoot(data []byte) (*yaml.Node, bool) {
+func parseLarge(data []byte) (*yaml.Node, bool) {
 	if len(data) < parallelMin {
 		return nil, false
 	}
