@@ -19,10 +19,13 @@ import (
 
 // Default loader limits.
 const (
-	DefaultMaxFileSize  = 32 << 20 // bytes per file
-	DefaultMaxExpansion = 100_000  // nodes reachable through aliases
-	DefaultMaxIncludes  = 256      // files per model
+	DefaultMaxFileSize  = source.DefaultMaxFileSize  // bytes per file
+	DefaultMaxExpansion = source.DefaultMaxExpansion // nodes reachable through aliases
+	DefaultMaxIncludes  = 256                        // files per model, the root included
 )
+
+// StdinName names a model read from standard input in problems.
+const StdinName = "<stdin>"
 
 // Options bound what the loader accepts.
 type Options struct {
@@ -30,11 +33,15 @@ type Options struct {
 	MaxFileSize int64
 	// MaxExpansion refuses models whose aliases expand past this many nodes.
 	MaxExpansion int
-	// MaxIncludes refuses models spread over more files.
+	// MaxIncludes refuses models spread over more files; every include
+	// counts, those that fail too.
 	MaxIncludes int
+	// IncludeRoot, when set, is a directory whose tree includes may name
+	// besides the root model's own directory tree.
+	IncludeRoot string
 	// RuleIDs, when set, lets validation check the rule part of treatment threat ids.
 	RuleIDs []string
-	// ReadFile reads a file; nil means the operating system's files.
+	// ReadFile reads a file; nil means source.ReadFile (regular files only).
 	ReadFile func(ctx context.Context, path string, limit int64) ([]byte, error)
 }
 
@@ -49,38 +56,18 @@ func (o *Options) defaults() {
 		o.MaxIncludes = DefaultMaxIncludes
 	}
 	if o.ReadFile == nil {
-		o.ReadFile = readOSFile
+		o.ReadFile = source.ReadFile
 	}
 }
 
 // ErrTooLarge is wrapped by errors for files over the size limit.
-var ErrTooLarge = errors.New("file too large")
-
-func readOSFile(ctx context.Context, path string, limit int64) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes", ErrTooLarge, limit)
-	}
-	return data, nil
-}
+var ErrTooLarge = source.ErrTooLarge
 
 // Load reads the model at path with its includes and validates it. It
 // returns the model (possibly partial), every problem found (errors and
 // warnings), and an error only when the root file cannot be read at all.
+// Includes are confined to the directory tree of path (and of
+// opts.IncludeRoot), symlinks resolved.
 func Load(ctx context.Context, path string, opts Options) (*Model, Problems, error) {
 	opts.defaults()
 	data, err := opts.ReadFile(ctx, path, opts.MaxFileSize)
@@ -93,15 +80,35 @@ func Load(ctx context.Context, path string, opts Options) (*Model, Problems, err
 	return LoadBytes(ctx, path, data, opts)
 }
 
-// LoadBytes loads a model from data named name (includes are read relative to name).
+// LoadReader loads a model read from r (standard input, for the path "-"),
+// named StdinName in problems; includes are read relative to the working
+// directory and confined to its tree. The read stops when ctx is cancelled.
+func LoadReader(ctx context.Context, r io.Reader, opts Options) (*Model, Problems, error) {
+	opts.defaults()
+	data, err := source.ReadReader(ctx, r, StdinName, opts.MaxFileSize)
+	if err != nil {
+		if errors.Is(err, ErrTooLarge) {
+			return &Model{Files: []string{StdinName}}, Problems{tooLarge(StdinName, opts.MaxFileSize)}, nil
+		}
+		return nil, nil, fmt.Errorf("read model: %w", err)
+	}
+	return LoadBytes(ctx, StdinName, data, opts)
+}
+
+// LoadBytes loads a model from data named name (includes are read relative
+// to name, and confined to the tree of its directory).
 func LoadBytes(ctx context.Context, name string, data []byte, opts Options) (*Model, Problems, error) {
 	opts.defaults()
 	if int64(len(data)) > opts.MaxFileSize {
 		return &Model{Files: []string{name}}, Problems{tooLarge(name, opts.MaxFileSize)}, nil
 	}
-	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}}
+	dir := filepath.Dir(name)
+	if name == StdinName {
+		dir = "."
+	}
+	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}, roots: includeRoots(dir, opts.IncludeRoot)}
 	m := &Model{}
-	if l.file(m, name, data, nil, true) {
+	if l.file(m, name, data, nil, nil) {
 		// Meaning is checked even when some keys were wrong, so that one run
 		// shows every problem; elements that failed to decode are skipped by
 		// the checks that need them.
@@ -112,9 +119,59 @@ func LoadBytes(ctx context.Context, name string, data []byte, opts Options) (*Mo
 	return m, l.problems, ctx.Err()
 }
 
+// tooLarge says which limit a file passed and how to raise it.
 func tooLarge(name string, limit int64) Problem {
-	return Problem{Pos: Pos{File: name, Line: 1, Column: 1}, Message: fmt.Sprintf("file is larger than the %d-byte limit", limit),
-		Hint: "split the model with includes"}
+	return source.Errorf(Pos{File: name, Line: 1, Column: 1}, source.CodeLimit, "",
+		"split the model with includes, or raise the limit with --max-file-size",
+		"file is larger than the %d-byte file size limit", limit)
+}
+
+// includeRoots returns the directories includes may be read from: the root
+// model's directory and extra, each absolute with symlinks resolved.
+func includeRoots(dir, extra string) []string {
+	var roots []string
+	for _, d := range []string{dir, extra} {
+		if d == "" {
+			continue
+		}
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		roots = append(roots, abs)
+	}
+	return roots
+}
+
+// within reports whether path is root or inside its tree (both absolute and clean).
+func within(path, root string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// confined reports whether an include's absolute path stays inside the
+// allowed trees, both as written and after resolving symlinks (a path that
+// does not exist yet is judged as written; reading it then fails).
+func (l *loader) confined(abs string) bool {
+	inside := func(p string) bool {
+		for _, r := range l.roots {
+			if within(p, r) {
+				return true
+			}
+		}
+		return false
+	}
+	if !inside(abs) {
+		return false
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return true
+	}
+	return inside(real)
 }
 
 type loader struct {
@@ -123,6 +180,11 @@ type loader struct {
 	problems Problems
 	files    []string
 	seen     map[string]string // absolute path -> as named
+	roots    []string          // trees includes may be read from
+	// counted is the number of files the model named so far, the root and
+	// every include, read or not; past opts.MaxIncludes the loader stops.
+	counted int
+	stopped bool
 }
 
 // parse turns bytes into a YAML document's root node, or records why not.
@@ -147,18 +209,49 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 	return doc.Root
 }
 
-// file decodes one model file into m (the root) or into a fragment merged
-// into m. It reports whether the root could be decoded far enough to validate.
-func (l *loader) file(m *Model, name string, data []byte, chain []string, root bool) bool {
+// realPath is abs with symlinks resolved, or abs when it cannot be resolved.
+func realPath(abs string) string {
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	return abs
+}
+
+// include is where a file was included: the including file's position and
+// key path, and the path as written.
+type include struct {
+	pos  Pos
+	path string
+	name string
+}
+
+// file decodes one model file into m (the root, when inc is nil) or into a
+// fragment merged into m. It reports whether the root could be decoded far
+// enough to validate.
+func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *include) bool {
 	abs, err := filepath.Abs(name)
 	if err != nil {
 		abs = name
 	}
-	l.seen[abs] = name
+	key := realPath(abs)
+	l.seen[key] = name
 	l.files = append(l.files, name)
+	if inc == nil {
+		l.counted++
+	}
 	node := l.parse(name, data)
 	if node == nil {
 		return false
+	}
+	if inc != nil {
+		if why := notFragment(node); why != "" {
+			// Not a model: say so without quoting the file, which may hold
+			// anything (a key, a password file) and is not the user's model.
+			l.problems = append(l.problems, source.Errorf(inc.pos, source.CodeType, inc.path,
+				"an included file holds model sections: data, components, trust_boundaries, flows, controls, threats, treatments",
+				"included file '%s' is not a model fragment: %s", inc.name, why))
+			return false
+		}
 	}
 	if node.Kind != yaml.MappingNode {
 		l.problems = append(l.problems, problemf(Pos{File: name, Line: node.Line, Column: node.Column}, source.CodeType, "",
@@ -171,11 +264,11 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, root b
 		d.workers = runtime.GOMAXPROCS(0)
 	}
 	target := m
-	if !root {
+	if inc != nil {
 		target = &Model{}
 	}
 	d.decode(node, modelValue(target), keyPath{})
-	if !root {
+	if inc != nil {
 		// Required root keys do not apply to included fragments.
 		kept := d.problems[:0]
 		for _, p := range d.problems {
@@ -190,58 +283,98 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, root b
 	}
 	l.problems = append(l.problems, d.problems...)
 	dir := filepath.Dir(name)
-	chain = append(chain, abs)
-	for i, inc := range target.Includes {
-		pos := target.At("includes", i)
-		path := "includes[" + strconv.Itoa(i) + "]"
-		if err := l.ctx.Err(); err != nil {
-			return false
+	if name == StdinName {
+		dir = "."
+	}
+	chain = append(chain, key)
+	for i, incPath := range target.Includes {
+		if l.stopped || l.ctx.Err() != nil {
+			return inc == nil
 		}
-		if inc == "" {
-			l.problems = append(l.problems, Problem{Pos: pos, Path: path, Message: "empty include path"})
+		site := &include{pos: target.At("includes", i), path: "includes[" + strconv.Itoa(i) + "]", name: incPath}
+		l.counted++
+		if l.counted > l.opts.MaxIncludes {
+			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeLimit, site.path,
+				"merge some of the files; every include counts, those that failed too",
+				"more than %d model files: the model-file limit", l.opts.MaxIncludes))
+			l.stopped = true
+			return inc == nil
+		}
+		if incPath == "" {
+			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeInvalidValue, site.path, "", "empty include path"))
 			continue
 		}
-		incName := inc
+		incName := incPath
 		if !filepath.IsAbs(incName) {
-			incName = filepath.Join(dir, inc)
+			incName = filepath.Join(dir, incPath)
 		}
 		incAbs, err := filepath.Abs(incName)
 		if err != nil {
-			incAbs = incName
+			incAbs = filepath.Clean(incName)
 		}
-		if cyc := cycleFrom(chain, incAbs); cyc != nil {
+		if !l.confined(incAbs) {
+			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeOutsideRoot, site.path,
+				"includes name files under the root model's directory; widen that with --include-root DIR",
+				"include '%s' is outside the model's directory tree (%s)", incPath, strings.Join(l.roots, ", ")))
+			continue
+		}
+		incKey := realPath(incAbs)
+		if cyc := cycleFrom(chain, incKey); cyc != nil {
 			names := make([]string, 0, len(cyc)+1)
 			for _, c := range cyc {
 				names = append(names, l.seen[c])
 			}
 			names = append(names, incName)
-			l.problems = append(l.problems, Problem{Pos: pos, Path: path, Message: "includes form a cycle: " + strings.Join(names, " -> "),
-				Hint: "remove one of the includes"})
+			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeIncludeCycle, site.path, "remove one of the includes",
+				"includes form a cycle: %s", strings.Join(names, " -> ")))
 			continue
 		}
-		if prev, dup := l.seen[incAbs]; dup {
-			l.problems = append(l.problems, Problem{Pos: pos, Path: path, Message: fmt.Sprintf("'%s' is already included (as %s)", inc, prev),
-				Hint: "include each file once"})
+		if prev, dup := l.seen[incKey]; dup {
+			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeDuplicateFile, site.path, "include each file once",
+				"'%s' is already included (as %s)", incPath, prev))
 			continue
-		}
-		if len(l.files) >= l.opts.MaxIncludes {
-			l.problems = append(l.problems, Problem{Pos: pos, Path: path, Message: fmt.Sprintf("more than %d model files", l.opts.MaxIncludes)})
-			return true
 		}
 		incData, err := l.opts.ReadFile(l.ctx, incName, l.opts.MaxFileSize)
 		if err != nil {
-			hint := ""
-			if errors.Is(err, ErrTooLarge) {
-				hint = "split it further"
-			} else if errors.Is(err, os.ErrNotExist) {
+			code, hint := source.CodeUnreadable, ""
+			switch {
+			case errors.Is(err, ErrTooLarge):
+				code, hint = source.CodeLimit, "split it further, or raise the file size limit with --max-file-size"
+			case errors.Is(err, source.ErrNotRegular):
+				code, hint = source.CodeNotRegular, "an include names a model file"
+			case errors.Is(err, os.ErrNotExist):
 				hint = "paths are relative to the including file"
 			}
-			l.problems = append(l.problems, Problem{Pos: pos, Path: path, Message: fmt.Sprintf("cannot read included file '%s': %s", inc, trimPathErr(err)), Hint: hint})
+			l.problems = append(l.problems, source.Errorf(site.pos, code, site.path, hint, "cannot read included file '%s': %s", incPath, trimPathErr(err)))
 			continue
 		}
-		l.file(m, incName, incData, chain, false)
+		l.file(m, incName, incData, chain, site)
 	}
 	return true
+}
+
+// notFragment says why a parsed included file is not a model fragment, in
+// words that quote nothing from it, or "" when it is one: a mapping at
+// least half of whose keys are model sections.
+func notFragment(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+	case yaml.SequenceNode:
+		return "its top level is a list, not a mapping of model sections"
+	default:
+		return "its top level is not a mapping of model sections"
+	}
+	si := infoOf(modelValue(&Model{}).Type())
+	keys, known := len(n.Content)/2, 0
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if _, ok := si.byName[n.Content[i].Value]; ok {
+			known++
+		}
+	}
+	if keys > 0 && 2*known < keys {
+		return fmt.Sprintf("%d of its %d top-level keys are not model sections", keys-known, keys)
+	}
+	return ""
 }
 
 func trimPathErr(err error) string {
@@ -263,17 +396,17 @@ func cycleFrom(chain []string, abs string) []string {
 
 // checkFragment refuses root-only sections in an included file.
 func (l *loader) checkFragment(f *Model, name string) {
-	if f.Rampart != 0 && f.Rampart != SchemaVersion {
-		l.problems = append(l.problems, Problem{Pos: f.At("rampart", -1), Path: "rampart",
-			Message: fmt.Sprintf("unsupported schema version %d, this build reads %d", f.Rampart, SchemaVersion)})
+	if f.hasInt("rampart") && f.Rampart != SchemaVersion {
+		l.problems = append(l.problems, source.Errorf(f.At("rampart", -1), source.CodeVersion, "rampart", "",
+			"unsupported schema version %d, this build reads %d", f.Rampart, SchemaVersion))
 	}
 	for _, k := range []struct {
 		key string
 		set bool
 	}{{"system", f.System.ID != "" || f.System.Name != ""}, {"risk_appetite", f.RiskAppetite != nil}, {"settings", f.Settings != nil}} {
 		if k.set {
-			l.problems = append(l.problems, Problem{Pos: f.At(k.key, -1), Path: k.key,
-				Message: fmt.Sprintf("'%s' may only be set in the root model file", k.key), Hint: "move it to the file that includes " + name})
+			l.problems = append(l.problems, source.Errorf(f.At(k.key, -1), source.CodeInvalid, k.key, "move it to the file that includes "+name,
+				"'%s' may only be set in the root model file", k.key))
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/rampart-sec/rampart/internal/source"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -30,7 +31,7 @@ func updating() bool {
 // testdataRead reads files relative to testdata, so that problem paths in
 // golden files do not depend on where the repository is checked out.
 func testdataRead(ctx context.Context, path string, limit int64) ([]byte, error) {
-	return readOSFile(ctx, filepath.Join("testdata", path), limit)
+	return source.ReadFile(ctx, filepath.Join("testdata", path), limit)
 }
 
 // invalidCases lists the invalid models: NAME.yaml files, and directories

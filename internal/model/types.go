@@ -71,6 +71,24 @@ func (s Source) has(key string) bool {
 	return false
 }
 
+// hasInt reports whether the element's mapping sets key to a whole number
+// (a value of another type is reported by the decoder).
+func (s Source) hasInt(key string) bool {
+	if s.node == nil {
+		return false
+	}
+	for i := 0; i+1 < len(s.node.Content); i += 2 {
+		if s.node.Content[i].Value == key {
+			v := s.node.Content[i+1]
+			for v.Kind == yaml.AliasNode && v.Alias != nil {
+				v = v.Alias
+			}
+			return v.Kind == yaml.ScalarNode && v.Tag == "!!int"
+		}
+	}
+	return false
+}
+
 // KeyPath returns the element's path joined with a key and optional index.
 func (s Source) KeyPath(key string, idx int) string {
 	p := s.Path

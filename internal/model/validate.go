@@ -84,7 +84,7 @@ func (v *validator) warn(src Source, key string, idx int, hint, format string, a
 }
 
 func (v *validator) version() {
-	if v.m.Rampart != 0 && v.m.Rampart != SchemaVersion {
+	if v.m.hasInt("rampart") && v.m.Rampart != SchemaVersion {
 		v.addc(source.CodeVersion, v.m.Source, "rampart", -1, "", "unsupported schema version %d, this build reads %d", v.m.Rampart, SchemaVersion)
 	}
 	if v.m.System.ID != "" {

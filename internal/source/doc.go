@@ -35,5 +35,10 @@
 // parser error into a positioned problem with a hint. Codes (Code) are
 // stable: once published a code keeps its meaning, so users and CI can
 // filter on them; docs/problems.md lists them.
-
+//
+// Files: ReadFile reads a file for any command: regular files only (a FIFO,
+// device or directory is refused before it is opened for reading, so nothing
+// blocks), at most a size limit, and honouring the context; ReadReader reads
+// standard input the same way, returning on cancellation even while a read
+// blocks.
 package source

@@ -87,7 +87,7 @@ func LoadCustomRules(ctx context.Context, dir string) ([]Rule, model.Problems, e
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("reading custom rules: %w", err)
 		}
-		src, err := readRuleFile(file)
+		src, err := readRuleFile(ctx, file)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -106,18 +106,12 @@ func ParseCustomRules(file string, src []byte) ([]Rule, model.Problems) {
 	return l.rules, l.problems
 }
 
-func readRuleFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readRuleFile reads one custom rule file through the input layer's
+// reader: regular files only, at most MaxCustomRuleFileSize bytes.
+func readRuleFile(ctx context.Context, path string) ([]byte, error) {
+	src, err := source.ReadFile(ctx, path, MaxCustomRuleFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading custom rules: %w", err)
-	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxCustomRuleFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading custom rules %s: %w", path, err)
-	}
-	if len(src) > MaxCustomRuleFileSize {
-		return nil, fmt.Errorf("reading custom rules %s: %w: over %d bytes", path, model.ErrTooLarge, MaxCustomRuleFileSize)
 	}
 	return src, nil
 }

@@ -262,19 +262,7 @@ func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
 	if b.imp.ReadFile != nil {
 		return b.imp.ReadFile(ctx, path, limit)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes", model.ErrTooLarge, limit)
-	}
-	return data, nil
+	return source.ReadFile(ctx, path, limit)
 }
 
 // topKeys lists every top-level key of Threagile's schema.
