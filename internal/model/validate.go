@@ -8,12 +8,9 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/source"
 )
-
-var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]*$`)
-
-const maxIDLen = 128
 
 // Validate checks a decoded model's meaning: ids, references, boundaries,
 // treatments and settings. It returns every problem found.
@@ -93,11 +90,11 @@ func (v *validator) version() {
 }
 
 func (v *validator) checkID(src Source, id string) bool {
-	if len(id) > maxIDLen {
-		v.addc(source.CodeInvalidID, src, "id", -1, "", "id is longer than %d characters", maxIDLen)
+	if len(id) > ids.MaxLen {
+		v.addc(source.CodeInvalidID, src, "id", -1, "", "id is longer than %d characters", ids.MaxLen)
 		return false
 	}
-	if !idRE.MatchString(id) {
+	if !ids.Valid(id) {
 		v.addc(source.CodeInvalidID, src, "id", -1, "ids start with a letter or digit and use only letters, digits, '.', '_', '-' and ':'",
 			"invalid id '%s'", id)
 		return false

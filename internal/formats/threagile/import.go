@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -429,7 +430,7 @@ func (b *builder) header(r *reader, top *obj, root bool) {
 	}
 	if v := b.setSingle(r, top, "title"); v != "" {
 		b.m.System.Name = v
-		b.m.System.ID = sanitize(slug(v))
+		b.m.System.ID = sanitize(ids.Slug(v))
 		b.m.System.SetPos(top.at("title"), "title")
 	} else if root && !top.has("title") {
 		r.errf(top.n, "", "give the model a title", "missing required key 'title'")
@@ -1012,7 +1013,7 @@ func (b *builder) finish(name string) {
 		m.System.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
 	if m.System.ID == "" {
-		m.System.ID = sanitize(slug(m.System.Name))
+		m.System.ID = sanitize(ids.Slug(m.System.Name))
 		if m.System.ID == "id" || m.System.ID == "" {
 			m.System.ID = "threagile-model"
 		}
