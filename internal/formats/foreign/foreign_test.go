@@ -66,7 +66,9 @@ func TestParseProblems(t *testing.T) {
 		{"json unclosed", "{\"a\": [1, 2", "x:1:12: JSON syntax error: unexpected EOF"},
 		{"json extra", "{} {}", "x:1:4: JSON syntax error: data after the end"},
 		{"yaml tab", "a:\n\tb: 1\n", "x:2:"},
-		{"two documents", "a: 1\n---\nb: 2\n", "x:2:1: a second document"},
+		{"two documents", "a: 1\n---\nb: 2\n", "x:2:1: a second YAML document"},
+		{"json duplicate key", "{\"a\": \"first\", \"a\": \"last\"}", "x:1:16: duplicate key \"a\" (first at line 1)"},
+		{"json invalid UTF-8", "{\n  \"a\": \"caf\xe9\"\n}", "x:2:12: invalid UTF-8 byte 0xe9"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,12 +138,11 @@ func TestArrange(t *testing.T) {
 }
 
 // TestJSONEscapes checks JSON that YAML parsers refuse: the \/ escape and
-// surrogate pairs (as Python writes them), and repeated keys (last wins).
+// surrogate pairs (as Python writes them).
 func TestJSONEscapes(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{`{"a": "x\/y"}`, "x/y"},
 		{`{"a": "\ud83d\ude00 \u00e9"}`, "😀 é"},
-		{`{"a": "first", "a": "last"}`, "last"},
 		{"{\n  \"é\": 1,\n  \"a\": \"tab\\there\"}", "tab\there"},
 	}
 	for _, c := range cases {
