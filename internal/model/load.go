@@ -106,7 +106,7 @@ func LoadBytes(ctx context.Context, name string, data []byte, opts Options) (*Mo
 	if name == StdinName {
 		dir = "."
 	}
-	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}, roots: includeRoots(dir, opts.IncludeRoot)}
+	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}, tree: source.NewTree(dir, opts.IncludeRoot)}
 	m := &Model{}
 	if l.file(m, name, data, nil, nil) {
 		// Meaning is checked even when some keys were wrong, so that one run
@@ -126,61 +126,13 @@ func tooLarge(name string, limit int64) Problem {
 		"file is larger than the %d-byte file size limit", limit)
 }
 
-// includeRoots returns the directories includes may be read from: the root
-// model's directory and extra, each absolute with symlinks resolved.
-func includeRoots(dir, extra string) []string {
-	var roots []string
-	for _, d := range []string{dir, extra} {
-		if d == "" {
-			continue
-		}
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			continue
-		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
-		}
-		roots = append(roots, abs)
-	}
-	return roots
-}
-
-// within reports whether path is root or inside its tree (both absolute and clean).
-func within(path, root string) bool {
-	rel, err := filepath.Rel(root, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
-}
-
-// confined reports whether an include's absolute path stays inside the
-// allowed trees, both as written and after resolving symlinks (a path that
-// does not exist yet is judged as written; reading it then fails).
-func (l *loader) confined(abs string) bool {
-	inside := func(p string) bool {
-		for _, r := range l.roots {
-			if within(p, r) {
-				return true
-			}
-		}
-		return false
-	}
-	if !inside(abs) {
-		return false
-	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return true
-	}
-	return inside(real)
-}
-
 type loader struct {
 	ctx      context.Context
 	opts     Options
 	problems Problems
 	files    []string
 	seen     map[string]string // absolute path -> as named
-	roots    []string          // trees includes may be read from
+	tree     *source.Tree      // where includes may be read from
 	// counted is the number of files the model named so far, the root and
 	// every include, read or not; past opts.MaxIncludes the loader stops.
 	counted int
@@ -209,14 +161,6 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 	return doc.Root
 }
 
-// realPath is abs with symlinks resolved, or abs when it cannot be resolved.
-func realPath(abs string) string {
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		return real
-	}
-	return abs
-}
-
 // include is where a file was included: the including file's position and
 // key path, and the path as written.
 type include struct {
@@ -233,7 +177,7 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 	if err != nil {
 		abs = name
 	}
-	key := realPath(abs)
+	key := source.RealPath(abs)
 	l.seen[key] = name
 	l.files = append(l.files, name)
 	if inc == nil {
@@ -312,13 +256,13 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 		if err != nil {
 			incAbs = filepath.Clean(incName)
 		}
-		if !l.confined(incAbs) {
+		if !l.tree.Contains(incAbs) {
 			l.problems = append(l.problems, source.Errorf(site.pos, source.CodeOutsideRoot, site.path,
 				"includes name files under the root model's directory; widen that with --include-root DIR",
-				"include '%s' is outside the model's directory tree (%s)", incPath, strings.Join(l.roots, ", ")))
+				"include '%s' is outside the model's directory tree (%s)", incPath, strings.Join(l.tree.Roots(), ", ")))
 			continue
 		}
-		incKey := realPath(incAbs)
+		incKey := source.RealPath(incAbs)
 		if cyc := cycleFrom(chain, incKey); cyc != nil {
 			names := make([]string, 0, len(cyc)+1)
 			for _, c := range cyc {

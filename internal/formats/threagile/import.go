@@ -27,8 +27,12 @@ type Importer struct {
 	ReadFile func(ctx context.Context, path string, limit int64) ([]byte, error)
 	// MaxFileSize bounds each file (default model.DefaultMaxFileSize).
 	MaxFileSize int64
-	// MaxIncludes bounds the number of files (default model.DefaultMaxIncludes).
+	// MaxIncludes bounds the number of files (default model.DefaultMaxIncludes);
+	// every include counts, those that fail too.
 	MaxIncludes int
+	// IncludeRoot, when set, is a directory whose tree includes may name
+	// besides the root file's own directory tree.
+	IncludeRoot string
 }
 
 // Mapping records how an imported model's Threagile ids became Rampart ids:
@@ -112,6 +116,7 @@ func ImportNotes(ctx context.Context, name string, data []byte) (*model.Model, [
 // Import converts the Threagile file name (holding data) and its includes.
 func (imp *Importer) Import(ctx context.Context, name string, data []byte) (*model.Model, *Mapping, model.Problems, error) {
 	b := newBuilder(ctx, imp)
+	b.tree = source.NewTree(filepath.Dir(name), imp.IncludeRoot)
 	b.file(name, data, nil)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, b.problems, fmt.Errorf("import %s: %w", name, err)
@@ -178,6 +183,7 @@ type single struct {
 
 type builder struct {
 	ctx      context.Context
+	tree     *source.Tree // where includes may be read from
 	imp      *Importer
 	problems model.Problems
 	m        *model.Model
@@ -280,7 +286,9 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	if err != nil {
 		abs = name
 	}
-	b.nfiles++
+	if includedAt == nil {
+		b.nfiles++ // includes are counted when they are tried
+	}
 	b.seen[abs] = name
 	b.chain[abs] = true
 	defer delete(b.chain, abs)
@@ -357,7 +365,13 @@ func (b *builder) include(dir, inc string, at pendingRef) {
 		limit = model.DefaultMaxIncludes
 	}
 	if b.nfiles >= limit {
-		b.errAt(at, "", "more than %d model files", limit)
+		b.errAt(at, "merge some of the files; every include counts, those that failed too", "more than %d model files", limit)
+		return
+	}
+	b.nfiles++
+	if !b.tree.Contains(abs) {
+		b.errAt(at, "includes name files under the root model's directory", "include '%s' is outside the model's directory tree (%s)",
+			inc, strings.Join(b.tree.Roots(), ", "))
 		return
 	}
 	data, err := b.readFile(b.ctx, path)
