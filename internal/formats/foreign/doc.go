@@ -16,7 +16,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/source"
 )
 
-// MaxAliasExpansion bounds how many alias dereferences one document may use,
+// MaxAliasExpansion bounds how many nodes aliases may add to one document,
 // so that a small YAML file cannot expand into a huge one.
 const MaxAliasExpansion = 100_000
 
@@ -30,7 +30,6 @@ type Doc struct {
 	JSON bool
 	// Problems collects errors and warnings in source order of discovery.
 	Problems model.Problems
-	aliases  int
 }
 
 // LooksJSON reports whether data starts, after blanks and a byte-order mark, with '{' or '['.
@@ -69,16 +68,10 @@ func (d *Doc) Warnf(n *yaml.Node, path, hint, format string, args ...any) {
 // HasErrors reports whether any error (not warning) was recorded.
 func (d *Doc) HasErrors() bool { return len(d.Problems.Errors()) > 0 }
 
-// resolve follows aliases, counting them against MaxAliasExpansion.
+// resolve follows aliases. Parse refused documents whose aliases expand
+// past MaxAliasExpansion nodes, so following them needs no count.
 func (d *Doc) resolve(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
-		d.aliases++
-		if d.aliases > MaxAliasExpansion {
-			if d.aliases == MaxAliasExpansion+1 {
-				d.Errorf(n, "", "", "document expands through aliases past %d nodes", MaxAliasExpansion)
-			}
-			return nil
-		}
 		n = n.Alias
 	}
 	return n

@@ -1,6 +1,7 @@
 package foreign
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -159,5 +160,19 @@ func TestJSONEscapes(t *testing.T) {
 	o, _ := d.Object(d.Root, "")
 	if v := o.Get("a"); v.Line != 3 || v.Column != 8 {
 		t.Errorf("position of a = %d:%d, want 3:8", v.Line, v.Column)
+	}
+}
+
+// TestAliasBombRefused checks that a YAML document multiplying content
+// through aliases is refused when it is parsed, before any importer reads it.
+func TestAliasBombRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	d := Parse("bomb.yaml", []byte(b.String()))
+	if d.Root != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "expands past") {
+		t.Errorf("alias bomb not refused: %v", d.Problems)
 	}
 }
