@@ -213,3 +213,24 @@ func TestLoadReader(t *testing.T) {
 		t.Errorf("over the limit: %v %v", problems, err)
 	}
 }
+
+// TestRootNotModelNotQuoted checks that a root file that is not a model
+// (named by mistake, or by an untrusted change to a CI job) is refused
+// without its text in the message.
+func TestRootNotModelNotQuoted(t *testing.T) {
+	for _, tc := range []struct{ name, in, want string }{
+		{"text", "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAhunter2\n-----END OPENSSH PRIVATE KEY-----\n", "expected a mapping of model sections, found text"},
+		{"other YAML", "apiVersion: v1\nkind: Secret\ndata:\n  password: hunter2\n", "not a Rampart model: 2 of its 3 top-level keys are not model sections"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, problems, err := LoadBytes(context.Background(), "f.yaml", []byte(tc.in), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := problems.Error()
+			if strings.Contains(all, "hunter2") || !strings.Contains(all, tc.want) {
+				t.Errorf("got %s\nwant %q and nothing quoted", all, tc.want)
+			}
+		})
+	}
+}

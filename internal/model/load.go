@@ -197,10 +197,20 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 			return false
 		}
 	}
+	if inc == nil && node.Kind == yaml.MappingNode && !hasKey(node, "rampart") {
+		if why := notFragment(node); why != "" {
+			// Most likely some other file named by mistake (or by an
+			// untrusted change): say so without quoting it.
+			l.problems = append(l.problems, source.Errorf(Pos{File: name, Line: node.Line, Column: node.Column}, source.CodeType, "",
+				"a model starts with 'rampart: 1', then system, data, components, trust_boundaries and flows",
+				"not a Rampart model: %s", why))
+			return false
+		}
+	}
 	if node.Kind != yaml.MappingNode {
 		l.problems = append(l.problems, problemf(Pos{File: name, Line: node.Line, Column: node.Column}, source.CodeType, "",
 			"a model starts with 'rampart: 1', then system, data, components, trust_boundaries and flows",
-			"expected a mapping of model sections, found %s", DescribeNode(node)))
+			"expected a mapping of model sections, found %s", kindOf(node)))
 		return false
 	}
 	d := &decoder{file: name}
@@ -295,6 +305,31 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 		l.file(m, incName, incData, chain, site)
 	}
 	return true
+}
+
+// hasKey reports whether mapping n has key.
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// kindOf names what a node is without quoting it: a file that is not a
+// model may hold anything (a key, a password file), and its text must not
+// reach a message or a CI log.
+func kindOf(n *yaml.Node) string {
+	switch {
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.ScalarNode && n.Tag == "!!str":
+		return "text"
+	case n.Kind == yaml.ScalarNode:
+		return "a single value"
+	}
+	return source.DescribeNode(n)
 }
 
 // notFragment says why a parsed included file is not a model fragment, in
