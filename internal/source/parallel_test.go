@@ -47,11 +47,29 @@ func genLists(items, more int) []byte {
 	return []byte(b.String())
 }
 
+// genMappings writes a document keeping its elements in long block mappings
+// keyed by title, as Threagile files do.
+func genMappings(n int) []byte {
+	var b strings.Builder
+	b.WriteString("threagile_version: 1.0.0\ntitle: Generated\ntechnical_assets:\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "  Asset %d:\n    id: asset-%d\n    description: \"asset: %d\"\n    tags: []\n    communication_links:\n      Call %d:\n        target: asset-%d\n        data_assets_sent: [d-%d]\n", i, i, i, i, i+1, i)
+		if i%40 == 0 {
+			b.WriteString("  # a comment between entries\n\n")
+		}
+	}
+	b.WriteString("trust_boundaries:\n")
+	for i := 0; i < n; i += 10 {
+		fmt.Fprintf(&b, "  Zone %d:\n    id: zone-%d\n    technical_assets_inside: [asset-%d, asset-%d]\n", i, i, i, i+1)
+	}
+	return []byte(b.String())
+}
+
 // TestParseParallelMatchesSequential cuts files into many small chunks and
 // checks that the joined tree equals the one parsed in one go, positions
 // included.
 func TestParseParallelMatchesSequential(t *testing.T) {
-	inputs := map[string][]byte{"generated": genLists(300, 600)}
+	inputs := map[string][]byte{"generated": genLists(300, 600), "mappings": genMappings(400)}
 	paths, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
 	more, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*", "*.yaml"))
 	for _, p := range append(paths, more...) {
@@ -98,6 +116,9 @@ func TestParseParallelRefuses(t *testing.T) {
 		"quoted key":      base + "\"flows\": []\n",
 		"syntax error":    base + "flows: [\n",
 		"crlf":            strings.ReplaceAll(base, "\n", "\r\n"),
+		"quoted entry":    "m:\n  a: 1\n  \"b\": 2\n  c: 3\n",
+		"multi-line":      "m:\n  a: \"one\n  two: three\"\n  c: 3\n",
+		"mixed":           "m:\n  a: 1\n  - b\n  c: 3\n",
 	} {
 		if got := parseParallel([]byte(data), 4, 1); got != nil {
 			t.Errorf("%s: cut and parsed in parallel, want the sequential parser", name)
