@@ -119,3 +119,28 @@ func FuzzParseYAML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParallelParse checks the parallel parse on small chunks: it either
+// declines (nil) or gives exactly the tree the sequential parser gives,
+// positions included.
+func FuzzParallelParse(f *testing.F) {
+	f.Add(genMappings(5))
+	f.Add(genLists(5, 5))
+	f.Add([]byte("m:\n  a: 1\n  b:\n    - x\n  c: {d: 1}\nl:\n  - a: 1\n  - b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := parseParallel(data, 4, 1)
+		if got == nil {
+			return
+		}
+		var want yaml.Node
+		if err := yaml.Unmarshal(data, &want); err != nil {
+			t.Fatalf("parsed in parallel what the parser refuses (%v): %q", err, data)
+		}
+		if len(want.Content) != 1 {
+			t.Fatalf("parsed in parallel a document the parser reads as %d nodes: %q", len(want.Content), data)
+		}
+		if d := sameNodes(got, want.Content[0], ""); d != "" {
+			t.Fatalf("parallel tree differs: %s\ninput %q", d, data)
+		}
+	})
+}
