@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -232,33 +231,23 @@ func newBuilder(ctx context.Context, imp *Importer) *builder {
 	}
 }
 
-// parse turns a file into its root node, or records why it cannot.
+// parse turns a file into its root node, or records why it cannot. The
+// input layer parses it (in parallel when it is large), refusing bad bytes
+// and alias bombs; the hints are Threagile's.
 func (b *builder) parse(name string, data []byte) *yaml.Node {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file is empty",
-			Hint: "a Threagile model starts with threagile_version and title"})
-		return nil
+	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: model.DefaultMaxExpansion})
+	for _, p := range doc.Problems {
+		switch {
+		case p.Code == source.CodeEmpty && len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0:
+			p.Hint = "a Threagile model starts with threagile_version and title"
+		case p.Code == source.CodeEmpty:
+			p.Message, p.Hint = "file holds no YAML document", ""
+		case p.Code == source.CodeDocuments:
+			p.Hint = "a Threagile model file holds one document; use includes to split it"
+		}
+		b.problems = append(b.problems, p)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
-		return nil
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: extra.Line, Column: extra.Column},
-			Message: "a second YAML document in the file", Hint: "a Threagile model file holds one document; use includes to split it"})
-	} else if !errors.Is(err, io.EOF) {
-		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
-		return nil
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file holds no YAML document"})
-		return nil
-	}
-	return doc.Content[0]
+	return doc.Root
 }
 
 func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
