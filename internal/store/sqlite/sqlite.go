@@ -138,6 +138,10 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 			return nil, err
 		}
 	}
+	if err := s.Optimize(ctx); err != nil {
+		_ = s.Close(ctx)
+		return nil, err
+	}
 	cfg := &river.Config{}
 	if opts.Workers != nil {
 		s.jobs = true
@@ -230,6 +234,16 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// Optimize implements store.Store: SQLite's PRAGMA optimize, which analyses
+// the tables whose statistics are missing or out of date (within a bounded
+// effort), so the planner picks the register's indexes.
+func (s *Store) Optimize(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+		return fmt.Errorf("optimising the database: %w", err)
 	}
 	return nil
 }
