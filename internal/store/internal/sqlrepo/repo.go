@@ -154,9 +154,6 @@ func (r *Repo) UpdateSystem(ctx context.Context, s store.System) (store.System, 
 
 // ListSystems implements store.Repo.
 func (r *Repo) ListSystems(ctx context.Context, limit, offset int) ([]store.System, error) {
-	if limit <= 0 {
-		limit = -1
-	}
 	q := `SELECT ` + systemCols + ` FROM systems ORDER BY id`
 	args := []any{}
 	if limit > 0 {
