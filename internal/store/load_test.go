@@ -51,11 +51,13 @@ var statuses = []model.TreatmentStatus{"open", "open", "open", "open", "open", "
 
 var sevs = []model.Severity{"low", "medium", "medium", "high", "high", "critical"}
 
-func seed(b *testing.B, s store.Store) {
+func seed(b *testing.B, s store.Store) { seedN(b, s, loadSystems) }
+
+func seedN(b *testing.B, s store.Store, systems int) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
 	began := time.Now()
-	for sys := range loadSystems {
+	for sys := range systems {
 		id := fmt.Sprintf("sys-%04d", sys)
 		err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 			if _, err := tx.CreateSystem(ctx, store.System{ID: id, Name: "System " + id, OwnerTeam: fmt.Sprint("team-", sys%50),
@@ -80,7 +82,7 @@ func seed(b *testing.B, s store.Store) {
 	if err := s.Optimize(ctx); err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("seeded %d systems, %d threats in %v", loadSystems, loadSystems*threatsPerSystem, time.Since(began).Round(time.Millisecond))
+	b.Logf("seeded %d systems, %d threats in %v", systems, systems*threatsPerSystem, time.Since(began).Round(time.Millisecond))
 }
 
 var seeded sync.Map // engine name → store.Store

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -45,7 +46,7 @@ var dialect = &sqlrepo.Dialect{
 		if v, ok := rebound.Load(q); ok {
 			return v.(string)
 		}
-		r := placeholder.ReplaceAllString(q, "?$1")
+		r := rebind(q)
 		rebound.Store(q, r)
 		return r
 	},
@@ -71,6 +72,25 @@ var dialect = &sqlrepo.Dialect{
 		}
 		return false
 	},
+}
+
+// rebind turns $1, $2… into SQLite's placeholders: plain ? when each
+// appears once and in order (binding numbered parameters costs SQLite a
+// name lookup each, which dominates statements with thousands of them),
+// else ?NNN.
+func rebind(q string) string {
+	ms := placeholder.FindAllStringSubmatch(q, -1)
+	inOrder := true
+	for i, m := range ms {
+		if m[1] != strconv.Itoa(i+1) {
+			inOrder = false
+			break
+		}
+	}
+	if inOrder {
+		return placeholder.ReplaceAllString(q, "?")
+	}
+	return placeholder.ReplaceAllString(q, "?$1")
 }
 
 // Store is the SQLite register.
