@@ -552,3 +552,34 @@ func TestPolicyValidation(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentPushesOfOneSystem(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.push(finding("sqli@api", 3, 4))
+		const n = 4
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		seqs := make([]int, n)
+		for i := range n {
+			wg.Go(func() {
+				p, err := e.svc.PushVersion(e.ctx, dev, register.Push{Source: []byte{byte(i)},
+					Result: result(finding("sqli@api", 3, 4), finding(fmt.Sprintf("r%d@web", i), 2, 2))})
+				errs[i], seqs[i] = err, p.Version.Seq
+			})
+		}
+		wg.Wait()
+		seen := map[int]bool{}
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("push %d: %v", i, errs[i])
+			}
+			if seen[seqs[i]] || seqs[i] < 2 || seqs[i] > n+1 {
+				t.Fatalf("versions %v", seqs)
+			}
+			seen[seqs[i]] = true
+		}
+		if sys := ok[store.System](t)(e.svc.System(e.ctx, "payments")); sys.LatestVersion != n+1 {
+			t.Fatalf("latest version %d", sys.LatestVersion)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -234,7 +235,21 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 	}
 	sum := sha256.Sum256(p.Source)
 	info := p.Result.System
-	err = s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+	// Two pushes of one system at once: the second finds the system's
+	// version moved and starts again on the new state.
+	for attempt := 0; ; attempt++ {
+		out, err = s.pushOnce(ctx, by, p, result, hex.EncodeToString(sum[:]), info)
+		var se *store.StaleError
+		if attempt < 4 && errors.As(err, &se) && se.Kind == "system" {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte, digest string, info analysis.SystemInfo) (Pushed, error) {
+	var out Pushed
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
 		out = Pushed{}
 		pol, err := tx.GetPolicy(ctx)
 		if err != nil {
@@ -267,7 +282,7 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 			return err
 		}
 		changes, inserts, updates := diffThreats(sys.ID, seq, old, p.Result.Findings, pol, s.today())
-		v := store.ModelVersion{SystemID: sys.ID, Digest: hex.EncodeToString(sum[:]), Source: p.Source, Result: result,
+		v := store.ModelVersion{SystemID: sys.ID, Digest: digest, Source: p.Source, Result: result,
 			Ref: p.Ref, PushedBy: by.Name, PushedAt: s.clock.Now(), Threats: len(p.Result.Findings)}
 		for _, ch := range changes {
 			switch ch.Change {
