@@ -255,6 +255,9 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 		if err != nil {
 			return err
 		}
+		if err := mandatory(pol, p.Result); err != nil {
+			return err
+		}
 		sys, err := tx.GetSystem(ctx, info.ID)
 		if err != nil {
 			if !isNotFound(err) {
@@ -343,6 +346,20 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 		return nil
 	})
 	return out, err
+}
+
+// mandatory refuses a model that disables a rule the policy makes mandatory.
+func mandatory(pol store.Policy, r *analysis.Result) error {
+	if r.Model == nil || r.Model.Settings == nil {
+		return nil
+	}
+	for _, id := range r.Model.Settings.DisabledRules {
+		if slices.Contains(pol.MandatoryRules, id) {
+			return invalid("the model disables rule %s, which the organisation's policy makes mandatory: "+
+				"remove it from settings.disabled_rules, or ask for a policy exception", id)
+		}
+	}
+	return nil
 }
 
 func nonEmpty(names ...string) []string {
