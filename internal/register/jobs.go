@@ -12,10 +12,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/smtp"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/rampart-sec/rampart/internal/store"
 )
 
 // NotifyArgs is a notification job: something happened that people should
@@ -147,4 +151,49 @@ func (j *Jobs) Periodic(every time.Duration) []*river.PeriodicJob {
 	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(every),
 		func() (river.JobArgs, *river.InsertOpts) { return SweepArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true, ID: "rampart_sweep"})}
+}
+
+// SMTP mails each notification to the users it names, at the addresses
+// their accounts hold (users without one are skipped). The server must
+// offer STARTTLS unless it is on loopback; Auth may be nil.
+type SMTP struct {
+	// Addr is host:port of the mail server.
+	Addr string
+	From string
+	Auth smtp.Auth
+	// Users finds the recipients' addresses.
+	Users interface {
+		GetUserByName(ctx context.Context, name string) (store.User, error)
+	}
+}
+
+// Notify implements Notifier.
+func (m SMTP) Notify(ctx context.Context, n NotifyArgs) error {
+	var to []string
+	for _, name := range n.To {
+		u, err := m.Users.GetUserByName(ctx, name)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && u.Email == "") {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		to = append(to, u.Email)
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	subject := strings.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' {
+			return ' '
+		}
+		return r
+	}, "Rampart: "+n.Event+" "+n.Object)
+	var msg bytes.Buffer
+	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n",
+		m.From, strings.Join(to, ", "), subject, strings.ReplaceAll(n.Text, "\n", "\r\n"))
+	if err := smtp.SendMail(m.Addr, m.Auth, m.From, to, msg.Bytes()); err != nil {
+		return fmt.Errorf("mailing %s: %w", n.Event, err)
+	}
+	return nil
 }

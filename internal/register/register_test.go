@@ -552,3 +552,59 @@ func TestPolicyValidation(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentPushesOfOneSystem(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.push(finding("sqli@api", 3, 4))
+		const n = 4
+		var wg sync.WaitGroup
+		errs := make([]error, n)
+		seqs := make([]int, n)
+		for i := range n {
+			wg.Go(func() {
+				p, err := e.svc.PushVersion(e.ctx, dev, register.Push{Source: []byte{byte(i)},
+					Result: result(finding("sqli@api", 3, 4), finding(fmt.Sprintf("r%d@web", i), 2, 2))})
+				errs[i], seqs[i] = err, p.Version.Seq
+			})
+		}
+		wg.Wait()
+		seen := map[int]bool{}
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("push %d: %v", i, errs[i])
+			}
+			if seen[seqs[i]] || seqs[i] < 2 || seqs[i] > n+1 {
+				t.Fatalf("versions %v", seqs)
+			}
+			seen[seqs[i]] = true
+		}
+		if sys := ok[store.System](t)(e.svc.System(e.ctx, "payments")); sys.LatestVersion != n+1 {
+			t.Fatalf("latest version %d", sys.LatestVersion)
+		}
+	})
+}
+
+func TestMandatoryRulesAndUnmodelledSystems(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		pol := ok[store.Policy](t)(e.svc.Policy(e.ctx))
+		pol.MandatoryRules = []string{"missing-authentication"}
+		ok[store.Policy](t)(e.svc.SetPolicy(e.ctx, ciso, pol))
+		res := result(finding("sqli@api", 3, 4))
+		res.Model = &model.Model{Settings: &model.Settings{DisabledRules: []string{"weak-tls", "missing-authentication"}}}
+		if _, err := e.svc.PushVersion(e.ctx, dev, register.Push{Source: []byte("x"), Result: res}); !errors.Is(err, register.ErrInvalid) {
+			t.Fatalf("a model disabling a mandatory rule: %v", err)
+		}
+		if _, err := e.svc.System(e.ctx, "payments"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("a refused push registered its system")
+		}
+		res.Model.Settings.DisabledRules = []string{"weak-tls"}
+		ok[register.Pushed](t)(e.svc.PushVersion(e.ctx, dev, register.Push{Source: []byte("x"), Result: res}))
+		for _, s := range []store.System{{ID: "ledger", Tier: "tier-1"}, {ID: "wiki", Tier: "tier-3"}} {
+			ok[store.System](t)(e.svc.CreateSystem(e.ctx, ciso, s))
+		}
+		o := ok[register.Overdue](t)(e.svc.Overdue(e.ctx, ""))
+		if len(o.Unmodelled) != 1 || o.Unmodelled[0].ID != "ledger" {
+			t.Fatalf("unmodelled = %+v", o.Unmodelled)
+		}
+	})
+}

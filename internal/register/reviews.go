@@ -107,6 +107,9 @@ type Overdue struct {
 	// first 1,000; TreatmentsTotal counts them all).
 	Treatments      []store.Threat `json:"treatments"`
 	TreatmentsTotal int            `json:"treatments_total"`
+	// Unmodelled are systems whose tier must be modelled and that have no
+	// model version yet.
+	Unmodelled []store.System `json:"unmodelled"`
 }
 
 // Overdue lists overdue reviews, acceptances, exceptions and treatments,
@@ -141,7 +144,37 @@ func (s *Service) Overdue(ctx context.Context, systemID string) (Overdue, error)
 	if o.TreatmentsTotal, err = s.st.CountThreats(ctx, f); err != nil {
 		return o, err
 	}
+	if o.Unmodelled, err = s.unmodelled(ctx, systemID); err != nil {
+		return o, err
+	}
 	return o, nil
+}
+
+// unmodelled lists systems of tiers that must be modelled that have no model yet.
+func (s *Service) unmodelled(ctx context.Context, systemID string) ([]store.System, error) {
+	pol, err := s.st.GetPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	must := map[string]bool{}
+	for _, t := range pol.Tiers {
+		must[t.Name] = t.MustModel
+	}
+	out := []store.System{}
+	for offset := 0; ; offset += 1000 {
+		systems, err := s.st.ListSystems(ctx, 1000, offset)
+		if err != nil {
+			return nil, err
+		}
+		for _, sys := range systems {
+			if (systemID == "" || sys.ID == systemID) && must[sys.Tier] && sys.LatestVersion == 0 {
+				out = append(out, sys)
+			}
+		}
+		if len(systems) < 1000 {
+			return out, nil
+		}
+	}
 }
 
 // Swept is what one sweep did.

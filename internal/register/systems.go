@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -234,10 +235,27 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 	}
 	sum := sha256.Sum256(p.Source)
 	info := p.Result.System
-	err = s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+	// Two pushes of one system at once: the second finds the system's
+	// version moved and starts again on the new state.
+	for attempt := 0; ; attempt++ {
+		out, err = s.pushOnce(ctx, by, p, result, hex.EncodeToString(sum[:]), info)
+		var se *store.StaleError
+		if attempt < 4 && errors.As(err, &se) && se.Kind == "system" {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte, digest string, info analysis.SystemInfo) (Pushed, error) {
+	var out Pushed
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
 		out = Pushed{}
 		pol, err := tx.GetPolicy(ctx)
 		if err != nil {
+			return err
+		}
+		if err := mandatory(pol, p.Result); err != nil {
 			return err
 		}
 		sys, err := tx.GetSystem(ctx, info.ID)
@@ -267,7 +285,7 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 			return err
 		}
 		changes, inserts, updates := diffThreats(sys.ID, seq, old, p.Result.Findings, pol, s.today())
-		v := store.ModelVersion{SystemID: sys.ID, Digest: hex.EncodeToString(sum[:]), Source: p.Source, Result: result,
+		v := store.ModelVersion{SystemID: sys.ID, Digest: digest, Source: p.Source, Result: result,
 			Ref: p.Ref, PushedBy: by.Name, PushedAt: s.clock.Now(), Threats: len(p.Result.Findings)}
 		for _, ch := range changes {
 			switch ch.Change {
@@ -328,6 +346,20 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 		return nil
 	})
 	return out, err
+}
+
+// mandatory refuses a model that disables a rule the policy makes mandatory.
+func mandatory(pol store.Policy, r *analysis.Result) error {
+	if r.Model == nil || r.Model.Settings == nil {
+		return nil
+	}
+	for _, id := range r.Model.Settings.DisabledRules {
+		if slices.Contains(pol.MandatoryRules, id) {
+			return invalid("the model disables rule %s, which the organisation's policy makes mandatory: "+
+				"remove it from settings.disabled_rules, or ask for a policy exception", id)
+		}
+	}
+	return nil
 }
 
 func nonEmpty(names ...string) []string {

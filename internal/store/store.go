@@ -138,6 +138,9 @@ type Store interface {
 	MigrationStatus(ctx context.Context) ([]Migration, error)
 	// MigrateUp applies pending migrations (Open already does unless told not to).
 	MigrateUp(ctx context.Context) ([]Migration, error)
+	// Optimize refreshes the query planner's statistics (Open does so on
+	// SQLite; call it after bulk loads).
+	Optimize(ctx context.Context) error
 	// StartJobs starts working background jobs with the workers and periodic
 	// jobs given in Options; without them the store only enqueues.
 	StartJobs(ctx context.Context) error

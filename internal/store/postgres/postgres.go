@@ -199,6 +199,14 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	return nil
 }
 
+// Optimize implements store.Store: ANALYZE of the register's tables.
+func (s *Store) Optimize(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `ANALYZE threats, acceptances, acceptance_threats, reviews, exceptions, systems`); err != nil {
+		return fmt.Errorf("analysing the database: %w", err)
+	}
+	return nil
+}
+
 // StartJobs implements store.Store.
 func (s *Store) StartJobs(ctx context.Context) error {
 	if !s.jobs {

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"sync"
 	"time"
 
@@ -45,7 +46,7 @@ var dialect = &sqlrepo.Dialect{
 		if v, ok := rebound.Load(q); ok {
 			return v.(string)
 		}
-		r := placeholder.ReplaceAllString(q, "?$1")
+		r := rebind(q)
 		rebound.Store(q, r)
 		return r
 	},
@@ -71,6 +72,25 @@ var dialect = &sqlrepo.Dialect{
 		}
 		return false
 	},
+}
+
+// rebind turns $1, $2… into SQLite's placeholders: plain ? when each
+// appears once and in order (binding numbered parameters costs SQLite a
+// name lookup each, which dominates statements with thousands of them),
+// else ?NNN.
+func rebind(q string) string {
+	ms := placeholder.FindAllStringSubmatch(q, -1)
+	inOrder := true
+	for i, m := range ms {
+		if m[1] != strconv.Itoa(i+1) {
+			inOrder = false
+			break
+		}
+	}
+	if inOrder {
+		return placeholder.ReplaceAllString(q, "?")
+	}
+	return placeholder.ReplaceAllString(q, "?$1")
 }
 
 // Store is the SQLite register.
@@ -137,6 +157,10 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 			_ = s.Close(ctx)
 			return nil, err
 		}
+	}
+	if err := s.Optimize(ctx); err != nil {
+		_ = s.Close(ctx)
+		return nil, err
 	}
 	cfg := &river.Config{}
 	if opts.Workers != nil {
@@ -230,6 +254,16 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
+	}
+	return nil
+}
+
+// Optimize implements store.Store: SQLite's PRAGMA optimize, which analyses
+// the tables whose statistics are missing or out of date (within a bounded
+// effort), so the planner picks the register's indexes.
+func (s *Store) Optimize(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
+		return fmt.Errorf("optimising the database: %w", err)
 	}
 	return nil
 }

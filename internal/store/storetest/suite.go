@@ -568,4 +568,7 @@ func testMigrations(t *testing.T, ctx context.Context, s store.Store) {
 	if err := s.Ping(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Optimize(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -154,9 +154,6 @@ func (r *Repo) UpdateSystem(ctx context.Context, s store.System) (store.System, 
 
 // ListSystems implements store.Repo.
 func (r *Repo) ListSystems(ctx context.Context, limit, offset int) ([]store.System, error) {
-	if limit <= 0 {
-		limit = -1
-	}
 	q := `SELECT ` + systemCols + ` FROM systems ORDER BY id`
 	args := []any{}
 	if limit > 0 {
@@ -354,11 +351,16 @@ func (r *Repo) threatWhere(f store.ThreatFilter) (string, []any) {
 	if !f.IncludeGone {
 		conds = append(conds, "NOT gone")
 	}
-	if len(f.Status) > 0 {
+	// One value is an equality, so that an index can also give the order.
+	if len(f.Status) == 1 {
+		add("status = $?", string(f.Status[0]))
+	} else if len(f.Status) > 1 {
 		args = append(args, r.D.List(strs(f.Status)))
 		conds = append(conds, r.D.In("status", len(args)))
 	}
-	if len(f.Severity) > 0 {
+	if len(f.Severity) == 1 {
+		add("severity = $?", string(f.Severity[0]))
+	} else if len(f.Severity) > 1 {
 		args = append(args, r.D.List(strs(f.Severity)))
 		conds = append(conds, r.D.In("severity", len(args)))
 	}
@@ -394,7 +396,12 @@ func (r *Repo) ListThreats(ctx context.Context, f store.ThreatFilter) ([]store.T
 	case "severity":
 		order = " ORDER BY severity_rank DESC, system_id, id"
 	case "due":
+		// With a DueBefore bound there are no missing dates, and the due
+		// index gives the order; otherwise threats without a date come last.
 		order = " ORDER BY due IS NULL, due, system_id, id"
+		if f.DueBefore != "" {
+			order = " ORDER BY due, system_id, id"
+		}
 	}
 	limit := f.Limit
 	if limit <= 0 {

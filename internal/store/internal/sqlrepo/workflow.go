@@ -24,6 +24,10 @@ func (w *where) eq(col string, v any) {
 }
 
 func (w *where) in(col string, vs []string) {
+	if len(vs) == 1 {
+		w.eq(col, vs[0])
+		return
+	}
 	w.args = append(w.args, w.d.List(vs))
 	w.conds = append(w.conds, w.d.In(col, len(w.args)))
 }

@@ -79,10 +79,10 @@ CREATE TABLE threats (
     updated_at    TEXT NOT NULL,
     PRIMARY KEY (system_id, id)
 );
-CREATE INDEX threats_status_rank ON threats (status, severity_rank, system_id, id);
-CREATE INDEX threats_rank ON threats (severity_rank, system_id, id);
+CREATE INDEX threats_status_rank ON threats (status, severity_rank DESC, system_id, id);
+CREATE INDEX threats_rank ON threats (severity_rank DESC, system_id, id);
 CREATE INDEX threats_owner ON threats (owner, status);
-CREATE INDEX threats_due ON threats (due) WHERE due IS NOT NULL;
+CREATE INDEX threats_due ON threats (due, system_id, id) WHERE due IS NOT NULL;
 
 CREATE TABLE threat_events (
     id        INTEGER PRIMARY KEY,
