@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -20,19 +21,25 @@ const modelSchemaVersion = model.SchemaVersion
 
 func newValidateCmd() *cobra.Command {
 	var (
+		mf       modelFlags
 		format   string
 		warnings bool
 	)
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate [MODEL...]",
 		Short: "Check models and print every problem with file:line:column",
 		Long: `Validate loads each model (with its includes) and prints "ok" or every
 problem found, each with file:line:column, the key path, what was expected and
-a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
-		Args: cobra.MinimumNArgs(1),
+a hint. Without MODEL it reads rampart.yaml; a directory stands for its
+rampart.yaml, - for standard input.
+Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text or json)", format))
+			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
+				return err
+			}
+			if len(args) == 0 {
+				args = []string{defaultModel}
 			}
 			out := cmd.OutOrStdout()
 			code := exitOK
@@ -56,9 +63,9 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 						fmt.Fprintln(out, p.String())
 					}
 					if len(errs) == 0 {
-						fmt.Fprintf(out, "%s: ok\n", path)
+						fmt.Fprintf(out, "%s: ok\n", modelFile(path))
 					} else {
-						fmt.Fprintf(out, "%s: %d problem(s)\n", path, len(errs))
+						fmt.Fprintf(out, "%s: %d problem(s)\n", modelFile(path), len(errs))
 					}
 				}
 			}
@@ -75,9 +82,27 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 			return fail(code, nil)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	completeValues(cmd, "format", []string{"text", "json"})
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")
 	return cmd
+}
+
+// defaultModel is the model a command reads when none is named, and the
+// file a directory stands for.
+const defaultModel = "rampart.yaml"
+
+// modelFile returns the model file path names: a directory's rampart.yaml,
+// or path itself.
+func modelFile(path string) string {
+	if path == "-" {
+		return path
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, defaultModel)
+	}
+	return path
 }
 
 // loadModel loads a model for a command, checking the rule part of
@@ -96,15 +121,22 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	if f := cmd.Flag("from"); f != nil {
 		from = strings.TrimSpace(f.Value.String())
 	}
-	if from == "rampart" {
+	path = modelFile(path)
+	if from == "rampart" && path != "-" {
 		return model.Load(cmd.Context(), path, opts)
 	}
-	data, err := readModelFile(path, model.DefaultMaxFileSize)
+	data, err := readModelFile(cmd, path, model.DefaultMaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
 		return nil, model.Problems{{Pos: model.Pos{File: path}, Message: fmt.Sprintf("file is larger than the %d-byte limit", model.DefaultMaxFileSize)}}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read model: %w", err)
+	}
+	if path == "-" {
+		path = "stdin"
+	}
+	if from == "rampart" {
+		return model.LoadBytes(cmd.Context(), path, data, opts)
 	}
 	if from == "" {
 		if !rampartKeyRE.Match(data) {
@@ -128,32 +160,54 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 // that Rampart's own files never go through foreign-format detection.
 var rampartKeyRE = regexp.MustCompile(`(?m)^rampart\s*:`)
 
-// readModelFile reads at most limit bytes of a file; a longer file is an
-// error wrapping model.ErrTooLarge.
-func readModelFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// readModelFile reads at most limit bytes of a file, or of standard input
+// for "-"; a longer file is an error wrapping model.ErrTooLarge. Only
+// regular files (and stdin) are read. Cancelling the command's context
+// stops a read that blocks.
+func readModelFile(cmd *cobra.Command, path string, limit int64) ([]byte, error) {
+	var r io.Reader
+	if path == "-" {
+		r = cmd.InOrStdin()
+	} else {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		st, err := fh.Stat()
+		if err != nil {
+			return nil, err
+		}
+		if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory without a %s", path, defaultModel)
+		}
+		if !st.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s is not a regular file; to read a model from a pipe use - (standard input)", path)
+		}
+		r = fh
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
+	type read struct {
+		data []byte
+		err  error
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
+	done := make(chan read, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(r, limit+1))
+		done <- read{data, err}
+	}()
+	var got read
+	select {
+	case got = <-done:
+	case <-cmd.Context().Done():
+		return nil, cmd.Context().Err()
 	}
-	if int64(len(data)) > limit {
+	if got.err != nil {
+		return nil, got.err
+	}
+	if int64(len(got.data)) > limit {
 		return nil, fmt.Errorf("%s: %w: over %d bytes", path, model.ErrTooLarge, limit)
 	}
-	return data, nil
-}
-
-// addFromFlag adds --from to every command: the format of the model files
-// read, when detection from their content is not wanted.
-func addFromFlag(root *cobra.Command) {
-	root.PersistentFlags().String("from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
-		" (default: detected from their content)")
+	return got.data, nil
 }
 
 // knownRuleIDs lists the ids a treatment may name: every rule's id and the
