@@ -82,7 +82,7 @@ be highlighted. The format follows the output file's extension (.svg, .png,
 		},
 	}
 	af.add(cmd)
-	of.add(cmd, "", diagramFormats)
+	of.add(cmd, "dot", diagramFormats)
 	cmd.Flags().IntVar(&pathRank, "highlight-path", 0, "highlight the Nth attack path found by the analysis (1 = most likely)")
 	cmd.Flags().StringVar(&highlight, "highlight", "", "highlight these comma-separated component or flow ids")
 	cmd.RegisterFlagCompletionFunc("highlight", completeElementIDs)

@@ -61,14 +61,11 @@ type outputFlags struct {
 	outs   []string // FORMAT=PATH, when the command takes several
 }
 
-// add declares -f and -o; def is the default format ("" follows the -o
-// extension), formats the names -f accepts (completion and help).
+// add declares -f and -o; def names the default format when -o's
+// extension does not pick one, formats the names -f accepts.
 func (f *outputFlags) add(cmd *cobra.Command, def string, formats []string) {
-	help := "output format: " + strings.Join(formats, ", ")
-	if def == "" {
-		help += " (default: from the -o file's extension)"
-	}
-	cmd.Flags().StringVarP(&f.format, "format", "f", def, help)
+	cmd.Flags().StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+
+		" (default: from the -o file's extension, else "+def+")")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
 	completeValues(cmd, "format", formats)
 }

@@ -92,8 +92,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "\nrampart: interrupted")
 		os.Exit(exitInterrupted) // the second exits at once
 	}()
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	var stdout io.Writer = os.Stdout
+	if stdoutWasClosed() {
+		stdout = closedOutput{}
+	}
+	code := run(ctx, os.Args[1:], os.Stdin, stdout, os.Stderr)
 	os.Exit(code)
+}
+
+// closedOutput stands for a standard output that was closed.
+type closedOutput struct{}
+
+func (closedOutput) Write([]byte) (int, error) {
+	return 0, errors.New("standard output is closed")
 }
 
 // run executes the CLI with args and returns the process exit code.

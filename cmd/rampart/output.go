@@ -158,9 +158,9 @@ type resultOutput struct {
 	format report.Format
 }
 
-// resultOutputs resolves -f/-o and --out into the outputs to write; def is
-// the format when neither -f nor the -o extension says (and no --out is
-// given); allowed, when set, limits the formats.
+// resultOutputs resolves -f/-o and --out into the outputs to write. The
+// format is -f's, else the one -o's extension names (an unknown extension
+// is an error), else def. allowed, when set, limits the formats.
 func (f *outputFlags) resultOutputs(cmd *cobra.Command, def string, allowed []string) ([]resultOutput, error) {
 	pick := func(format, path string) (resultOutput, error) {
 		var (
@@ -170,7 +170,7 @@ func (f *outputFlags) resultOutputs(cmd *cobra.Command, def string, allowed []st
 		switch {
 		case format != "":
 			rf, err = report.Lookup(format)
-		case !toStdout(path):
+		case !toStdout(path) && filepath.Ext(path) != "":
 			rf, err = report.ForPath(path)
 			if err != nil && allowed != nil {
 				err = fmt.Errorf("cannot tell the format from the name %q: name it with --format (%s), or use a file name ending in .%s",

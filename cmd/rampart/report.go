@@ -52,7 +52,7 @@ The format follows the output file's extension unless --format says otherwise
 		},
 	}
 	af.add(cmd)
-	of.add(cmd, "", report.Names())
+	of.add(cmd, "html", report.Names())
 	return cmd
 }
 
