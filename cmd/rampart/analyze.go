@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -75,7 +78,7 @@ func newAnalyzeCmd() *cobra.Command {
 		tf tableFlags
 	)
 	cmd := &cobra.Command{
-		Use:     "analyze MODEL",
+		Use:     "analyze [MODEL...]",
 		Aliases: []string{"analyse"},
 		Short:   "Identify threats, score risk and report them",
 		Long: `Analyze identifies threats in a model (STRIDE-driven rules, custom rules and the
@@ -86,14 +89,26 @@ writes the result.
 Formats: ` + strings.Join(report.Names(), ", ") + `. The table (default) is for
 terminals; -o FILE picks the format from the file's extension unless -f says
 otherwise; --out FORMAT=FILE writes more formats from the same analysis.
-MODEL may be a directory holding rampart.yaml, or - for standard input.`,
+MODEL may be a directory holding rampart.yaml, or - for standard input;
+without MODEL it reads rampart.yaml. Several models, or a directory of models
+(every YAML file below it that starts a model), are summarised in one table.`,
 		Example: `  rampart analyze examples/online-shop.yaml
   rampart analyze rampart.yaml -f sarif -o rampart.sarif
   rampart analyze rampart.yaml --out json=threats.json --out pdf=threat-model.pdf
-  rampart analyze rampart.yaml --min-severity high --status open`,
-		Args:              cobra.ExactArgs(1),
+  rampart analyze rampart.yaml --min-severity high --status open
+  rampart analyze services/`,
 		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			paths, err := modelPaths(args)
+			if err != nil {
+				return err
+			}
+			if len(paths) > 1 {
+				if of.format != "" || of.output != "" || len(of.outs) > 0 {
+					return fail(exitUsage, fmt.Errorf("%d models give one summary table on standard output; analyse one model at a time to write -f, -o or --out", len(paths)))
+				}
+				return analyseSummary(cmd, &af, paths)
+			}
 			outs, err := of.resultOutputs(cmd, "table", nil)
 			if err != nil {
 				return err
@@ -102,7 +117,7 @@ MODEL may be a directory holding rampart.yaml, or - for standard input.`,
 			if err != nil {
 				return err
 			}
-			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{Table: table}, nil)
+			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table}, nil)
 		},
 	}
 	af.add(cmd)
@@ -155,15 +170,17 @@ func newCheckCmd() *cobra.Command {
 		quiet       bool
 	)
 	cmd := &cobra.Command{
-		Use:   "check MODEL",
+		Use:   "check [MODEL...]",
 		Short: "CI gate: fail when untreated risk exceeds the appetite",
-		Long: `Check analyses a model and exits 0 when every untreated threat is within the
-model's risk appetite, 1 when at least one exceeds it (each is listed), and 2 on
-invalid input or usage errors. Accepted risks count again once their acceptance
-expires. --max-severity overrides the appetite for every category.`,
+		Long: `Check analyses models and exits 0 when every untreated threat is within each
+model's risk appetite, 1 when at least one exceeds it (each is listed) or a
+model is invalid, and 2 on usage errors or unreadable input. Accepted risks
+count again once their acceptance expires. --max-severity overrides the
+appetite for every category. Without MODEL it reads rampart.yaml; a directory
+stands for its rampart.yaml, or for every model below it.`,
 		Example: `  rampart check rampart.yaml
-  rampart check rampart.yaml --max-severity high`,
-		Args:              cobra.ExactArgs(1),
+  rampart check rampart.yaml --max-severity high
+  rampart check services/`,
 		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var override model.Severity
@@ -173,48 +190,121 @@ expires. --max-severity overrides the appetite for every category.`,
 					return err
 				}
 			}
-			res, _, err := af.analyse(cmd, args[0])
+			paths, err := modelPaths(args)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			var breaches []analysis.Finding
-			for _, f := range res.Findings {
-				limit := f.Limit
-				if override != "" {
-					limit = override
-				}
-				if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
-					f.Limit = limit
-					breaches = append(breaches, f)
-				}
-			}
-			analysis.SortByRisk(breaches)
-			if !quiet {
-				for _, f := range res.Findings {
-					if f.Treatment.Expired {
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",
-							f.Pos.File, f.Pos.Line, f.ID, f.Treatment.Expires)
+			code := exitOK
+			for _, path := range paths {
+				err := checkOne(cmd, &af, path, override, quiet, len(paths) > 1)
+				var ee *exitError
+				switch {
+				case errors.As(err, &ee) && ee.code == exitFindings:
+					if ee.err != nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), "rampart:", ee.err)
 					}
+					code = exitFindings
+				case err != nil:
+					return err
 				}
 			}
-			if len(breaches) == 0 {
-				if !quiet {
-					fmt.Fprintf(out, "ok: %d threat(s), %d open, none above the risk appetite\n", res.Summary.Threats, res.Summary.Open)
-				}
-				return nil
-			}
-			fmt.Fprintf(out, "%d open threat(s) above the risk appetite:\n", len(breaches))
-			for _, f := range breaches {
-				fmt.Fprintf(out, "%s:%d: %s %s (residual %d×%d, limit %s): %s\n", f.Pos.File, f.Pos.Line, f.Residual.Severity,
-					f.ID, f.Residual.Likelihood, f.Residual.Impact, f.Limit, f.Title)
-			}
-			fmt.Fprintln(out, "treat them (controls, or a treatment in the model's register) or ask the risk owner to accept them")
-			return fail(exitFindings, nil)
+			return fail(code, nil)
 		},
 	}
 	af.add(cmd)
 	cmd.Flags().StringVar(&maxSeverity, "max-severity", "", "override the appetite: low, medium, high or critical")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only breaches")
 	return cmd
+}
+
+// checkOne gates one model; named prefixes its "ok" line with the path.
+func checkOne(cmd *cobra.Command, af *analysisFlags, path string, override model.Severity, quiet, named bool) error {
+	res, _, err := af.analyse(cmd, path)
+	if err != nil {
+		return err
+	}
+	out := cmd.OutOrStdout()
+	var breaches []analysis.Finding
+	for _, f := range res.Findings {
+		limit := f.Limit
+		if override != "" {
+			limit = override
+		}
+		if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
+			f.Limit = limit
+			breaches = append(breaches, f)
+		}
+	}
+	analysis.SortByRisk(breaches)
+	if !quiet {
+		for _, f := range res.Findings {
+			if f.Treatment.Expired {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",
+					f.Pos.File, f.Pos.Line, f.ID, f.Treatment.Expires)
+			}
+		}
+	}
+	prefix := ""
+	if named {
+		prefix = modelFile(path) + ": "
+	}
+	if len(breaches) == 0 {
+		if !quiet {
+			fmt.Fprintf(out, "%sok: %d threat(s), %d open, none above the risk appetite\n", prefix, res.Summary.Threats, res.Summary.Open)
+		}
+		return nil
+	}
+	fmt.Fprintf(out, "%s%d open threat(s) above the risk appetite:\n", prefix, len(breaches))
+	for _, f := range breaches {
+		fmt.Fprintf(out, "%s:%d: %s %s (residual %d×%d, limit %s): %s\n", f.Pos.File, f.Pos.Line, f.Residual.Severity,
+			f.ID, f.Residual.Likelihood, f.Residual.Impact, f.Limit, f.Title)
+	}
+	fmt.Fprintln(out, "treat them (controls, or a treatment in the model's register) or ask the risk owner to accept them")
+	return fail(exitFindings, nil)
+}
+
+// analyseSummary analyses several models and prints one summary table: a
+// row per model and the totals. Invalid models are reported and counted.
+func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string) error {
+	rows := [][]string{{"MODEL", "THREATS", "OPEN", "ABOVE APPETITE", "CRITICAL", "HIGH", "MEDIUM", "LOW"}}
+	var total analysis.Summary
+	total.BySeverity = map[model.Severity]int{}
+	code, invalid := exitOK, 0
+	for _, path := range paths {
+		res, _, err := af.analyse(cmd, path)
+		var ee *exitError
+		if errors.As(err, &ee) && ee.code == exitFindings {
+			fmt.Fprintln(cmd.ErrOrStderr(), "rampart:", ee.err)
+			rows = append(rows, []string{modelFile(path), "invalid", "", "", "", "", "", ""})
+			code, invalid = exitFindings, invalid+1
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s := res.Summary
+		row := []string{modelFile(path), strconv.Itoa(s.Threats), strconv.Itoa(s.Open), strconv.Itoa(s.Breaches)}
+		for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+			row = append(row, strconv.Itoa(s.BySeverity[sev]))
+			total.BySeverity[sev] += s.BySeverity[sev]
+		}
+		rows = append(rows, row)
+		total.Threats += s.Threats
+		total.Open += s.Open
+		total.Breaches += s.Breaches
+	}
+	row := []string{fmt.Sprintf("total (%d models)", len(paths)), strconv.Itoa(total.Threats), strconv.Itoa(total.Open), strconv.Itoa(total.Breaches)}
+	for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+		row = append(row, strconv.Itoa(total.BySeverity[sev]))
+	}
+	rows = append(rows, row)
+	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+	if invalid > 0 {
+		return fail(code, fmt.Errorf("%d of %d models are invalid ('rampart validate' lists their problems)", invalid, len(paths)))
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -38,8 +39,9 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
 				return err
 			}
-			if len(args) == 0 {
-				args = []string{defaultModel}
+			args, err := modelPaths(args)
+			if err != nil {
+				return err
 			}
 			out := cmd.OutOrStdout()
 			code := exitOK
@@ -92,6 +94,63 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 // defaultModel is the model a command reads when none is named, and the
 // file a directory stands for.
 const defaultModel = "rampart.yaml"
+
+// modelPaths expands command arguments into model files: none is
+// rampart.yaml; a directory is its rampart.yaml if it has one, else every
+// model below it (YAML files that start with 'rampart:', so not included
+// fragments), in lexical order.
+func modelPaths(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{defaultModel}, nil
+	}
+	var paths []string
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		if err != nil || !st.IsDir() {
+			paths = append(paths, arg)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(arg, defaultModel)); err == nil {
+			paths = append(paths, filepath.Join(arg, defaultModel))
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && p != arg && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			ext := filepath.Ext(p)
+			if d.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") && startsModel(p) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fail(exitUsage, fmt.Errorf("read %s: %w", arg, err))
+		}
+		if len(found) == 0 {
+			return nil, fail(exitUsage, fmt.Errorf("%s holds no %s and no other model (YAML files starting with 'rampart:')", arg, defaultModel))
+		}
+		paths = append(paths, found...)
+	}
+	return paths, nil
+}
+
+// startsModel reports whether the file's first 64 KiB hold the top-level
+// 'rampart:' key of a root model.
+func startsModel(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	return rampartKeyRE.Match(head[:n])
+}
 
 // modelFile returns the model file path names: a directory's rampart.yaml,
 // or path itself.
