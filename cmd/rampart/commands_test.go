@@ -17,11 +17,15 @@ func TestExitCodeTable(t *testing.T) {
 	out := t.TempDir()
 	commands := map[string]func(model string) []string{
 		"validate": func(m string) []string { return []string{"validate", m} },
-		"analyze":  func(m string) []string { return []string{"analyze", m, "-f", "json", "-o", filepath.Join(out, "a.json")} },
-		"check":    func(m string) []string { return []string{"check", m} },
-		"report":   func(m string) []string { return []string{"report", m, "-f", "csv", "-o", filepath.Join(out, "r.csv")} },
-		"diagram":  func(m string) []string { return []string{"diagram", m, "-f", "dot", "-o", filepath.Join(out, "d.dot")} },
-		"export":   func(m string) []string { return []string{"export", "--to", "otm", m, "-o", filepath.Join(out, "m.otm.json")} },
+		"analyze": func(m string) []string {
+			return []string{"analyze", m, "-f", "json", "-o", filepath.Join(out, "a.json")}
+		},
+		"check":   func(m string) []string { return []string{"check", m} },
+		"report":  func(m string) []string { return []string{"report", m, "-f", "csv", "-o", filepath.Join(out, "r.csv")} },
+		"diagram": func(m string) []string { return []string{"diagram", m, "-f", "dot", "-o", filepath.Join(out, "d.dot")} },
+		"export": func(m string) []string {
+			return []string{"export", "--to", "otm", m, "-o", filepath.Join(out, "m.otm.json")}
+		},
 	}
 	for name, args := range commands {
 		for _, tc := range []struct {
