@@ -50,12 +50,15 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	if err := cmd.Context().Err(); err != nil {
 		return nil, nil, err
 	}
-	res := analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion()})
-	res.Warnings = append(problems.Warnings(), res.Warnings...)
-	if err := cmd.Context().Err(); err != nil {
+	var res *analysis.Result
+	if err := untilCancelled(cmd.Context(), func() error {
+		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion()})
+		return nil
+	}); err != nil {
 		return nil, nil, err
 	}
-	return res, append([]string{path}, m.Files...), nil
+	res.Warnings = append(problems.Warnings(), res.Warnings...)
+	return res, append([]string{modelFile(path)}, m.Files...), nil
 }
 
 // loadRules returns the built-in rules plus the custom rules in dir.

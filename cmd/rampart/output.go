@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -120,16 +121,37 @@ func checkOutput(cmd *cobra.Command, o target, inputs []string) error {
 // file whole or not at all, then says so on stderr. Call checkOutput first.
 func writeOutput(cmd *cobra.Command, o target, fill func(io.Writer) error) error {
 	if toStdout(o.path) {
-		if err := fill(cmd.OutOrStdout()); err != nil {
+		if err := untilCancelled(cmd.Context(), func() error { return fill(cmd.OutOrStdout()) }); err != nil {
 			return fail(exitUsage, fmt.Errorf("write %s: %w", o.name, err))
 		}
 		return nil
 	}
-	if err := atomicfile.WriteFunc(cmd.Context(), o.path, true, fill); err != nil {
+	err := atomicfile.WriteFunc(cmd.Context(), o.path, true, func(w io.Writer) error {
+		return untilCancelled(cmd.Context(), func() error { return fill(w) })
+	})
+	if err != nil {
 		return fail(exitUsage, explainWriteError(o.path, err))
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", o.path, o.name)
 	return nil
+}
+
+// untilCancelled runs work and returns its error, or ctx's as soon as ctx
+// is cancelled: Ctrl-C stops the command at once even inside work that does
+// not watch the context itself (the process exits before it finishes; a
+// file being written is discarded).
+func untilCancelled(ctx context.Context, work func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- work() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // explainWriteError adds what to do to an atomicfile error.

@@ -47,6 +47,9 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 			code := exitOK
 			var all []model.Problem
 			for _, path := range args {
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				_, problems, err := loadModel(cmd, path)
 				if err != nil {
 					return fail(exitUsage, err)
