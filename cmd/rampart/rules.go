@@ -251,30 +251,42 @@ func strideLetters(s []model.STRIDE) string {
 // writeRulesTable lists the rules in columns that fit width: titles, then
 // CWE lists, are shortened with "…".
 func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
-	rows := [][]string{{"ID", "TITLE", "STRIDE", "CWE"}}
-	for _, d := range docs {
-		id := d.ID
-		if d.Origin == "custom" {
-			id += " (custom)"
+	rows := func(compact bool) [][]string {
+		rows := [][]string{{"ID", "TITLE", "STRIDE", "CWE"}}
+		for _, d := range docs {
+			id := d.ID
+			if d.Origin == "custom" {
+				id += " (custom)"
+			}
+			cwe := refIDs(d.CWE)
+			if compact && len(d.CWE) > 1 {
+				cwe = fmt.Sprintf("%s +%d", d.CWE[0].ID, len(d.CWE)-1)
+			}
+			rows = append(rows, []string{id, d.Title, strideLetters(d.STRIDE), cwe})
 		}
-		rows = append(rows, []string{id, d.Title, strideLetters(d.STRIDE), refIDs(d.CWE)})
+		return rows
 	}
-	widths := make([]int, 4)
-	for _, r := range rows {
-		for i, c := range r {
-			widths[i] = max(widths[i], report.VisibleWidth(c))
+	widthsOf := func(rows [][]string) ([]int, int) {
+		widths := make([]int, 4)
+		for _, r := range rows {
+			for i, c := range r {
+				widths[i] = max(widths[i], report.VisibleWidth(c))
+			}
 		}
+		return widths, widths[0] + widths[1] + widths[2] + widths[3] + 3*2
 	}
-	total := widths[0] + widths[1] + widths[2] + widths[3] + 3*2
-	for _, col := range []struct{ i, min int }{{3, 8}, {1, 20}} {
-		if over := total - width; over > 0 && widths[col.i] > col.min {
-			cut := min(over, widths[col.i]-col.min)
-			widths[col.i] -= cut
-			total -= cut
-		}
+	table := rows(false)
+	widths, total := widthsOf(table)
+	if total > width {
+		// Only the first CWE of each rule, and how many more.
+		table = rows(true)
+		widths, total = widthsOf(table)
+	}
+	if over := total - width; over > 0 && widths[1] > 20 {
+		widths[1] -= min(over, widths[1]-20) // shorten titles with "…"
 	}
 	var b strings.Builder
-	for _, r := range rows {
+	for _, r := range table {
 		var line strings.Builder
 		for i, c := range r {
 			if report.VisibleWidth(c) > widths[i] {
