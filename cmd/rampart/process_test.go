@@ -21,6 +21,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// testVersion is the version the test binary is built with.
+const testVersion = "v0.0.0-test"
+
 var (
 	cliOnce sync.Once
 	cliPath string
@@ -39,7 +42,8 @@ func cliBinary(t *testing.T) string {
 		}
 		os.Chmod(dir, 0o755)
 		cliPath = filepath.Join(dir, "rampart")
-		out, err := exec.Command("go", "build", "-o", cliPath, ".").CombinedOutput()
+		// The version is set as the release build sets it.
+		out, err := exec.Command("go", "build", "-ldflags", "-X main.version="+testVersion, "-o", cliPath, ".").CombinedOutput()
 		if err != nil {
 			cliErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -48,6 +52,15 @@ func cliBinary(t *testing.T) string {
 		t.Fatal(cliErr)
 	}
 	return cliPath
+}
+
+func TestReleaseVersion(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		out, err := exec.Command(cliBinary(t), arg).Output()
+		if want := "rampart " + testVersion + " (model schema 1)\n"; err != nil || string(out) != want {
+			t.Errorf("%s: %q (%v), want %q", arg, out, err, want)
+		}
+	}
 }
 
 // bigModel writes a model large enough that its analysis takes a while.
