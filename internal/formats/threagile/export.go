@@ -467,6 +467,11 @@ func (e *exporter) technicalAssets() ordered {
 			desc = uniqueTitleBase(c.Name, c.ID)
 		}
 		tech, exact := technologyOf(c)
+		if c.Technology == "" && c.HumanUse && e.devopsClient(c) {
+			// Threagile knows a developer's machine only by this technology
+			// (its build-infrastructure rule looks for one).
+			tech, exact = "devops-client", true
+		}
 		if !exact && c.Technology != "" {
 			e.warn("tech "+c.Technology, c.Pos, c.Path+".technology", "technology '%s' is not a Threagile technology; written as '%s' from the component type", c.Technology, tech)
 		}
@@ -513,6 +518,21 @@ func (e *exporter) technicalAssets() ordered {
 	return out
 }
 
+// devopsClient reports whether a human-used component reaches the build
+// chain (a source repository, build pipeline or artifact registry) over a
+// devops flow, as a developer's machine does.
+func (e *exporter) devopsClient(c *model.Component) bool {
+	for _, f := range e.ix.Outgoing[c.ID] {
+		if to := e.ix.Components[f.To]; to != nil && f.Usage == "devops" {
+			switch to.Type {
+			case "source-repository", "build-pipeline", "artifact-registry":
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (e *exporter) dataRefs(ids []string) []string {
 	out := []string{}
 	for _, id := range ids {
@@ -538,10 +558,13 @@ func (e *exporter) link(c *model.Component, f *model.Flow, sourceTID string, see
 		title = fmt.Sprintf("%s %d", base, i)
 	}
 	seen[norm(title)] = true
-	encrypted := f.Protocol.Encrypted()
+	// Certificate authentication of the caller only exists inside TLS.
+	encrypted := f.Protocol.Encrypted() || f.Authentication == "mtls" || f.Authentication == "client-certificate"
 	switch f.Encryption {
 	case "tls", "mtls", "ssh", "application":
 		encrypted = true
+	case "none", "vpn":
+		encrypted = f.Protocol.Encrypted()
 	}
 	pv, ok := protocolOut[f.Protocol]
 	proto := "unknown-protocol"
