@@ -10,6 +10,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,6 +56,24 @@ func Golden(t testing.TB, name string, got []byte) {
 	if !bytes.Equal(want, got) {
 		t.Errorf("%s differs from the output (run go test -update and review the diff); got:\n%s", path, firstLines(got, 40))
 	}
+}
+
+// FirstDiff shows the first line where two outputs differ, with its number.
+func FirstDiff(want, got []byte) string {
+	w, g := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b []byte
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if !bytes.Equal(a, b) {
+			return "line " + strconv.Itoa(i+1) + ":\n  was: " + string(a) + "\n  now: " + string(b)
+		}
+	}
+	return "no difference"
 }
 
 func firstLines(b []byte, n int) string {
