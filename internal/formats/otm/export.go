@@ -406,7 +406,7 @@ func (ex *exporter) build(found []threats.Threat) {
 		if len(instances[threatKey(t.ID)]) == 0 {
 			continue // not placed: warned in instances
 		}
-		ot := threat{Name: t.Title, ID: t.ID, Description: t.Description}
+		ot := threat{Name: t.Title, ID: otmID("threat", t.ID), Description: t.Description}
 		for _, s := range t.STRIDE {
 			ot.Categories = append(ot.Categories, strideOTM[s])
 		}
@@ -429,6 +429,16 @@ func (ex *exporter) build(found []threats.Threat) {
 
 // threatKey is the key under which instances records that a threat was placed.
 func threatKey(id string) string { return "\x00" + id }
+
+// otmID is the OTM id of a threat or mitigation: the importer gives one
+// whose OTM id another element has the Rampart id kind:id, and OTM keeps
+// threats, mitigations and elements apart, so the prefix goes.
+func otmID(kind, id string) string {
+	if rest, ok := strings.CutPrefix(id, kind+":"); ok && rest != "" {
+		return rest
+	}
+	return id
+}
 
 func boolStr(b bool) string {
 	if b {
@@ -502,7 +512,7 @@ func (ex *exporter) instances(list []foreign.Threat) map[string][]threatInstance
 				ex.warn(t.Pos, "", "OTM attaches threats to components and dataflows only; threat '%s' on '%s' is not attached there", t.ID, target)
 				continue
 			}
-			ti := threatInstance{Threat: t.ID, State: state}
+			ti := threatInstance{Threat: otmID("threat", t.ID), State: state}
 			listed := ex.listed(target)
 			for _, cid := range t.Mitigations {
 				ms := "recommended"
@@ -512,7 +522,7 @@ func (ex *exporter) instances(list []foreign.Threat) map[string][]threatInstance
 						ms = "implemented"
 					}
 				}
-				ti.Mitigations = append(ti.Mitigations, mitigationInstance{Mitigation: cid, State: ms})
+				ti.Mitigations = append(ti.Mitigations, mitigationInstance{Mitigation: otmID("mitigation", cid), State: ms})
 				ex.mitIDs[cid] = true
 			}
 			out[target] = append(out[target], ti)
@@ -589,7 +599,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 		return ids[i] < ids[j]
 	})
 	for _, id := range ids {
-		mi := mitigation{ID: id, Name: id, RiskReduction: 50}
+		mi := mitigation{ID: otmID("mitigation", id), Name: id, RiskReduction: 50}
 		if c := ex.ix.Controls[id]; c != nil {
 			mi.Name, mi.Description = cmp.Or(c.Name, c.ID), c.Description
 			if c.Catalog != "" {
