@@ -49,6 +49,15 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 				}
 				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
 			}
+			// The warnings of reading the model (an import from another
+			// format names everything it could not carry) come first.
+			var readWarnings int
+			for _, p := range problems {
+				if p.Warning {
+					fmt.Fprintln(stderr, p.String())
+					readWarnings++
+				}
+			}
 			found := threats.Identify(m, threats.Builtin())
 			data, warnings, err := f.Export(cmd.Context(), m, found)
 			if err != nil {
@@ -67,7 +76,7 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 			if err := writeFileAtomic(output, data, true); err != nil {
 				return fail(exitUsage, err)
 			}
-			fmt.Fprintf(stderr, "wrote %s (%s, %d threats identified, %d warnings)\n", output, f.Title, len(found), len(warnings))
+			fmt.Fprintf(stderr, "wrote %s (%s, %d threats identified, %d warnings)\n", output, f.Title, len(found), readWarnings+len(warnings))
 			return nil
 		},
 	}

@@ -111,7 +111,14 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), path, data, opts)
+			m, problems, err := model.LoadBytes(cmd.Context(), path, data, opts)
+			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
+				problems = append(model.Problems{{Pos: model.Pos{File: path, Line: 1, Column: 1},
+					Message: "the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: " +
+						strings.Join(formats.Mismatch(data), "; "),
+					Hint: "name its format with --from: rampart, " + strings.Join(formats.Names(), ", ")}}, problems...)
+			}
+			return m, problems, err
 		}
 	}
 	f, err := formats.Lookup(from)

@@ -44,7 +44,7 @@ const Name = "threat-composer"
 const SchemaVersion = 1
 
 func init() {
-	formats.Register(formats.Format{Name: Name, Title: "AWS Threat Composer JSON", Detect: Detect, Import: Import, Export: Export})
+	formats.Register(formats.Format{Name: Name, Title: "AWS Threat Composer JSON", Detect: Detect, Signature: "JSON object with a numeric schema and threats, mitigations, assumptions or applicationInfo", Import: Import, Export: Export})
 }
 
 var schemaRE = regexp.MustCompile(`"schema"\s*:\s*\d`)
