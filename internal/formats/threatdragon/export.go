@@ -518,7 +518,7 @@ func (ex *exporter) cells() map[int][]tdCell {
 			Attrs: map[string]any{"label": map[string]any{"text": name}},
 			Data:  tdData{Name: name, Description: b.Description, Type: "tm.BoundaryBox", IsTrustBoundary: true}}
 		if src, dst := ex.end(b.Tags, tagSourceAt, tagSourcePort, ""), ex.end(b.Tags, tagTargetAt, tagTargetPort, ""); hasTag(b.Tags, "curve") && src != nil && dst != nil {
-			c = tdCell{Attrs: map[string]any{"line": map[string]any{"stroke": "#333333", "strokeWidth": 3, "strokeDasharray": "10 5"}},
+			c = tdCell{Attrs: map[string]any{"line": map[string]any{"targetMarker": "", "sourceMarker": ""}},
 				Shape: "trust-boundary-curve", ZIndex: 10, ID: c.ID, Connector: "smooth", Labels: []any{flowLabel(name)},
 				Source: src, Target: dst, Vertices: route(b.Tags), Data: tdData{Name: name, Description: b.Description, Type: "tm.Boundary", IsTrustBoundary: true}}
 		}
