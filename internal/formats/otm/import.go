@@ -554,12 +554,14 @@ func (im *importer) components(root foreign.Obj) {
 		c      int
 		parent parentRef
 	}
-	var list []pending
-	var threatsOf []struct {
+	items := root.Arr("components", false)
+	list := make([]pending, 0, len(items))
+	threatsOf := make([]struct {
 		o    foreign.Obj
 		elem string
-	}
-	for _, it := range root.Arr("components", false) {
+	}, 0, len(items))
+	im.m.Components = slices.Grow(im.m.Components, len(items))
+	for _, it := range items {
 		co, ok := im.d.ItemObj(it)
 		if !ok {
 			continue

@@ -440,6 +440,9 @@ var priorityLI = map[string]int{"High": 4, "Medium": 3, "Low": 2}
 var goalRating = map[int]model.Rating{4: "high", 3: "medium", 2: "low"}
 
 func (im *importer) threatList() {
+	// One threat and one treatment per entry: allocate them once.
+	im.m.Threats = make([]model.ManualThreat, 0, len(im.threatOrder))
+	im.m.Treatments = make([]model.Treatment, 0, len(im.threatOrder))
 	for _, e := range im.threatOrder {
 		if e.rule != "" {
 			im.ruleTreatment(e)

@@ -661,21 +661,34 @@ func threatItems(c *cell) []foreign.Item {
 // holds what lies on its smaller side.
 func (im *importer) membership() {
 	parent := map[*cell]*cell{}
+	// The boxes of each diagram, smallest first: a cell's parent is the
+	// first that holds it, so each cell is compared with the boxes only
+	// (not with every other cell).
+	boxes := map[int][]*cell{}
+	for _, b := range im.cells {
+		if b.kind == kBox && b.hasBox && b.elem != "" {
+			boxes[b.diagram] = append(boxes[b.diagram], b)
+		}
+	}
+	for _, list := range boxes {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].box.area() < list[j].box.area() })
+	}
 	for _, n := range im.cells {
 		if n.elem == "" || !n.hasBox || !(n.isNode() || n.kind == kBox) {
 			continue
 		}
 		var best *cell
-		for _, b := range im.cells {
-			if b == n || b.kind != kBox || !b.hasBox || b.diagram != n.diagram || b.elem == "" {
+		for _, b := range boxes[n.diagram] {
+			if b == n {
 				continue
 			}
 			inside := b.box.contains(n.box.center())
 			if n.kind == kBox {
 				inside = b.box.encloses(n.box)
 			}
-			if inside && (best == nil || b.box.area() < best.box.area()) {
+			if inside {
 				best = b
+				break
 			}
 		}
 		if best != nil {
