@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -149,6 +150,42 @@ type threatRisk struct {
 	LikelihoodComment string   `json:"likelihoodComment,omitempty"`
 	Impact            float64  `json:"impact"`
 	ImpactComment     string   `json:"impactComment,omitempty"`
+	// Extra holds the further risk values the import kept (riskComments...).
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON writes the risk with the further values the import kept.
+func (r threatRisk) MarshalJSON() ([]byte, error) {
+	type plain threatRisk
+	return withExtra(plain(r), r.Extra)
+}
+
+// MarshalJSON writes the threat with the further properties the import kept.
+func (t threat) MarshalJSON() ([]byte, error) {
+	type plain threat
+	return withExtra(plain(t), t.Extra)
+}
+
+// withExtra encodes v, an object, followed by the extra keys in key order.
+func withExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = bytes.TrimSuffix(b, []byte("}"))
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, kb...), ':'), extra[k]...)
+	}
+	return append(b, '}'), nil
 }
 
 type threat struct {
@@ -160,6 +197,8 @@ type threat struct {
 	Risk        threatRisk `json:"risk"`
 	Tags        []string   `json:"tags,omitempty"`
 	Attributes  attrs      `json:"attributes,omitempty"`
+	// Extra holds the further properties the import kept.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 type mitigation struct {
@@ -411,6 +450,7 @@ func (ex *exporter) build(found []threats.Threat) {
 			ot.Categories = append(ot.Categories, strideOTM[s])
 		}
 		ot.Description, ot.Categories, ot.Tags, ot.Risk = splitDescription(ot.Description, ot.Categories)
+		ot.Description = ex.keptProperties(&ot, ot.Description)
 		for _, n := range t.CWE {
 			ot.CWEs = append(ot.CWEs, "CWE-"+strconv.Itoa(n))
 		}
@@ -493,6 +533,47 @@ func splitDescription(desc string, cats []string) (string, []string, []string, t
 		}
 	}
 	return strings.Join(kept, "\n\n"), cats, tags, risk
+}
+
+// keptProperties takes back the properties the importer kept for a threat
+// (its paragraph propsPrefix) into the threat, its risk and attributes.
+func (ex *exporter) keptProperties(ot *threat, desc string) string {
+	parts := strings.Split(desc, "\n\n")
+	kept := parts[:0]
+	for _, p := range parts {
+		js, ok := strings.CutPrefix(p, propsPrefix)
+		var props map[string]json.RawMessage
+		if !ok || json.Unmarshal([]byte(js), &props) != nil {
+			kept = append(kept, p)
+			continue
+		}
+		for k, v := range props {
+			switch k {
+			case "risk":
+				_ = json.Unmarshal(v, &ot.Risk.Extra)
+			case "attributes":
+				var as map[string]any
+				if json.Unmarshal(v, &as) == nil {
+					if ot.Attributes == nil {
+						ot.Attributes = attrs{}
+					}
+					for ak, av := range as {
+						if s, ok := av.(string); ok {
+							ot.Attributes[ak] = s
+						} else if b, err := json.Marshal(av); err == nil {
+							ot.Attributes[ak] = string(b)
+						}
+					}
+				}
+			default:
+				if ot.Extra == nil {
+					ot.Extra = map[string]json.RawMessage{}
+				}
+				ot.Extra[k] = v
+			}
+		}
+	}
+	return strings.Join(kept, "\n\n")
 }
 
 // instances builds the threat instances on each component and dataflow.

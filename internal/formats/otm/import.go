@@ -2,6 +2,7 @@ package otm
 
 import (
 	"cmp"
+	"encoding/json"
 	"math"
 	"slices"
 	"sort"
@@ -27,6 +28,10 @@ const (
 	attrGenerated    = "rampart.generated"
 	categoriesPrefix = "Categories: "
 	tagsPrefix       = "Tags: "
+	// propsPrefix opens the paragraph that keeps, as JSON, what an OTM
+	// threat says that Rampart has no field for (further risk values such
+	// as riskComments, free-form attributes, properties of other tools).
+	propsPrefix      = "OTM properties: "
 	likelihoodPrefix = "Likelihood: "
 	impactPrefix     = "Impact: "
 	riskPrefix       = "Risk: "
@@ -951,18 +956,60 @@ func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
 		def.desc = joinText(def.desc, tagsPrefix+strings.Join(tags, ", "))
 	}
 	def.rule = rampartAttr(t, "rule")
-	if a, _ := t.Obj("attributes"); a.Present() {
-		var ks []string
-		for _, k := range a.Keys() {
-			if !strings.HasPrefix(k, attrPrefix) {
-				ks = append(ks, k)
-			}
-		}
-		if len(ks) > 0 {
-			im.d.Warnf(t.At("attributes"), t.KeyPath("attributes"), "", "threat attributes (%s) are not kept", strings.Join(ks, ", "))
-		}
+	if props := im.otherProperties(t, risk); props != "" {
+		def.desc = joinText(def.desc, propsPrefix+props)
 	}
 	return def
+}
+
+// threatKeys and riskKeys are the keys of an OTM threat and of its risk
+// that Rampart reads into its own fields.
+var (
+	threatKeys = map[string]bool{"id": true, "name": true, "description": true, "categories": true, "cwes": true, "risk": true, "tags": true, "attributes": true}
+	riskKeys   = map[string]bool{"likelihood": true, "likelihoodComment": true, "impact": true, "impactComment": true}
+)
+
+// otherProperties renders, as one line of JSON, the threat's keys and risk
+// keys Rampart has no field for and its attributes other than Rampart's
+// own, so that nothing the file says is dropped and the export writes
+// them back; "" when there are none.
+func (im *importer) otherProperties(t, risk foreign.Obj) string {
+	out := map[string]any{}
+	collect := func(o foreign.Obj, skip func(string) bool) map[string]any {
+		m := map[string]any{}
+		if !o.Present() {
+			return m
+		}
+		for _, k := range o.Keys() {
+			if skip(k) {
+				continue
+			}
+			var v any
+			if n := o.Get(k); n != nil && n.Decode(&v) == nil {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	for k, v := range collect(t, func(k string) bool { return threatKeys[k] }) {
+		out[k] = v
+	}
+	if r := collect(risk, func(k string) bool { return riskKeys[k] }); len(r) > 0 {
+		out["risk"] = r
+	}
+	a, _ := t.Obj("attributes")
+	if as := collect(a, func(k string) bool { return strings.HasPrefix(k, attrPrefix) }); len(as) > 0 {
+		out["attributes"] = as
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		im.d.Warnf(t.N, t.Path, "", "the threat's further properties cannot be kept: %v", err)
+		return ""
+	}
+	return string(b)
 }
 
 type group struct {

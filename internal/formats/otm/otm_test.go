@@ -494,3 +494,46 @@ func BenchmarkImport(b *testing.B) {
 		}
 	}
 }
+
+// TestKeepsOtherProperties checks that a threat's further risk values
+// (riskComments), its free-form attributes and properties of other tools
+// survive an import and an export, and that a second round trip changes
+// nothing.
+func TestKeepsOtherProperties(t *testing.T) {
+	src := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "y"},
+"trustZones": [{"id": "z", "name": "Z", "risk": {"trustRating": 10}}],
+"components": [{"id": "c", "name": "C", "type": "web-service", "parent": {"trustZone": "z"}, "threats": [{"threat": "t", "state": "exposed"}]}],
+"threats": [{"id": "t", "name": "T", "categories": ["Tampering"], "source": "MTMT", "priority": 2,
+  "risk": {"likelihood": 40, "impact": 80, "riskComments": "checked by the review board"},
+  "attributes": {"severity": "High", "owner": "team-a"}}]}`
+	m, ps, err := Import(context.Background(), "props.json", []byte(src))
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	if strings.Contains(ps.Error(), "not kept") {
+		t.Errorf("properties reported as not kept:\n%v", ps)
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"riskComments":"checked by the review board"`, `"source":"MTMT"`, `"priority":2`, `"severity": "High"`, `"owner": "team-a"`} {
+		if !strings.Contains(strings.ReplaceAll(string(out), `": `, `":`), strings.ReplaceAll(want, `": `, `":`)) {
+			t.Errorf("export lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), propsPrefix) {
+		t.Errorf("the kept properties leak into the description:\n%s", out)
+	}
+	m2, _, err := Import(context.Background(), "again.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := Export(context.Background(), m2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(out) {
+		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out, again))
+	}
+}
