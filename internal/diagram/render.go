@@ -146,6 +146,22 @@ func (r *Renderer) Render(ctx context.Context, m *model.Model, opts Options, for
 	return fmt.Errorf("diagram: unknown format %q (want svg, png or dot)", format)
 }
 
+// RenderPage draws one page of Pages in the given format to w.
+func (r *Renderer) RenderPage(ctx context.Context, p Page, format Format, w io.Writer) error {
+	switch format {
+	case FormatDOT:
+		if _, err := io.WriteString(w, p.dot("")); err != nil {
+			return fmt.Errorf("diagram: write dot: %w", err)
+		}
+		return nil
+	case FormatSVG:
+		return r.RenderDOT(ctx, []byte(p.dot("")), FormatSVG, w)
+	case FormatPNG:
+		return r.RenderDOT(ctx, []byte(p.dot(fmt.Sprintf("dpi=%d", pngDPI))), FormatPNG, w)
+	}
+	return fmt.Errorf("diagram: unknown format %q (want svg, png or dot)", format)
+}
+
 // RenderDOT lays out DOT source and renders it as SVG or PNG.
 func (r *Renderer) RenderDOT(ctx context.Context, dot []byte, format Format, w io.Writer) error {
 	if format != FormatSVG && format != FormatPNG {

@@ -77,6 +77,9 @@ type view struct {
 	CSS      template.CSS
 	JS       template.JS
 	Diagram  template.HTML
+	// MoreDiagrams are the top-level boundaries of a model too large for
+	// one picture; Diagram is then its overview.
+	MoreDiagrams []diagramView
 	Severity []sevRow
 	Statuses []statusRow
 	Coverage []coverageRow
@@ -277,11 +280,12 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	}
 
 	if !opts.NoDiagram {
-		svg, err := drawSVG(ctx, r, opts.Renderer, sevs)
+		svg, more, err := drawDiagrams(ctx, r, opts.Renderer, sevs)
 		if err != nil {
 			return nil, err
 		}
 		v.Diagram = template.HTML(svg)
+		v.MoreDiagrams = more
 	}
 	return v, nil
 }
@@ -432,24 +436,46 @@ func statement(f analysis.Finding) string {
 
 var prologRe = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
 
-func drawSVG(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, sevs map[string]model.Severity) (string, error) {
-	opts := diagram.Options{Severity: sevs}
-	var buf bytes.Buffer
-	var err error
-	if rd != nil {
-		err = rd.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
-	} else {
-		err = diagram.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
+// diagramView is one more picture of a large model: a top-level trust
+// boundary.
+type diagramView struct {
+	ID, Title string
+	SVG       template.HTML
+}
+
+// drawDiagrams draws the model's pictures (see diagram.Pages): the first is
+// the whole model or, for a large one, the overview; the others are its
+// top-level boundaries.
+func drawDiagrams(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, sevs map[string]model.Severity) (string, []diagramView, error) {
+	if rd == nil {
+		var err error
+		if rd, err = diagram.NewRenderer(ctx); err != nil {
+			return "", nil, fmt.Errorf("html report: diagram: %w", err)
+		}
+		defer rd.Close()
 	}
-	if err != nil {
-		return "", fmt.Errorf("html report: diagram: %w", err)
+	pages := diagram.Pages(r.Model, diagram.Options{Severity: sevs})
+	var main string
+	var more []diagramView
+	for i, p := range pages {
+		var buf bytes.Buffer
+		if err := rd.RenderPage(ctx, p, diagram.FormatSVG, &buf); err != nil {
+			return "", nil, fmt.Errorf("html report: diagram %s: %w", p.Title, err)
+		}
+		if i == 0 {
+			main = InlineSVG(buf.String(), "dfd-caption")
+			continue
+		}
+		id := "dfd-" + anchorRe.ReplaceAllString(p.ID, "_")
+		more = append(more, diagramView{ID: id, Title: p.Title, SVG: template.HTML(InlineSVG(buf.String(), id+"-caption"))})
 	}
-	return InlineSVG(buf.String()), nil
+	return main, more, nil
 }
 
 // InlineSVG prepares Graphviz SVG for embedding in HTML: it drops the XML
-// prolog and doctype, and lets the picture scale to its container.
-func InlineSVG(svg string) string {
+// prolog and doctype, lets the picture scale to its container and names
+// the element with id caption as its label.
+func InlineSVG(svg, caption string) string {
 	svg = prologRe.ReplaceAllString(svg, "$1")
 	// Keep the drawing's natural size as a maximum, so small diagrams are
 	// not blown up while large ones shrink to the page.
@@ -459,7 +485,7 @@ func InlineSVG(svg string) string {
 			head := svg[i : i+end]
 			w := attr(head, "width")
 			newHead := head
-			newHead = strings.Replace(newHead, ` width="`+w+`"`, ` width="100%" style="max-width:`+w+`" role="img" aria-labelledby="dfd-caption"`, 1)
+			newHead = strings.Replace(newHead, ` width="`+w+`"`, ` width="100%" style="max-width:`+w+`" role="img" aria-labelledby="`+caption+`"`, 1)
 			newHead = strings.Replace(newHead, ` height="`+attr(head, "height")+`"`, "", 1)
 			svg = svg[:i] + newHead + svg[i+end:]
 		}

@@ -128,10 +128,10 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	if r.Model == nil {
 		return fmt.Errorf("pdf report: the result carries no model")
 	}
-	var img []byte
+	var pics []picture
 	if !opts.NoDiagram {
 		var err error
-		img, err = diagramImage(ctx, r, opts.Renderer)
+		pics, err = diagramImages(ctx, r, opts.Renderer, 0)
 		if err != nil {
 			return err
 		}
@@ -144,8 +144,8 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	d.tocPage()
 	d.summary(r)
 	d.heatmap(r)
-	if img != nil {
-		d.diagram(img)
+	for i, p := range pics {
+		d.diagram(p, i == 0 && len(pics) > 1)
 	}
 	fs := append([]analysis.Finding(nil), r.Findings...)
 	analysis.SortByRisk(fs)
@@ -169,8 +169,15 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	return nil
 }
 
-// diagramImage renders the diagram as PNG bytes, which the PDF embeds as they are.
-func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer) ([]byte, error) {
+// picture is one rendered diagram page.
+type picture struct {
+	title string
+	png   []byte
+}
+
+// diagramImages renders the diagram pages (see diagram.Pages) as PNG bytes,
+// which the PDF embeds as they are; at most limit pages when limit > 0.
+func diagramImages(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, limit int) ([]picture, error) {
 	var targets [][]string
 	var sev []model.Severity
 	for i := range r.Findings {
@@ -180,18 +187,30 @@ func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer)
 			sev = append(sev, f.Residual.Severity)
 		}
 	}
-	opts := diagram.Options{Severity: diagram.SeverityByElement(targets, sev)}
-	var buf bytes.Buffer
-	var err error
-	if rd != nil {
-		err = rd.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
-	} else {
-		err = diagram.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
+	if rd == nil {
+		var err error
+		if rd, err = diagram.NewRenderer(ctx); err != nil {
+			return nil, fmt.Errorf("pdf report: diagram: %w", err)
+		}
+		defer rd.Close()
 	}
-	if err != nil {
-		return nil, fmt.Errorf("pdf report: diagram: %w", err)
+	pages := diagram.Pages(r.Model, diagram.Options{Severity: diagram.SeverityByElement(targets, sev)})
+	if limit > 0 && len(pages) > limit {
+		pages = pages[:limit]
 	}
-	return buf.Bytes(), nil
+	var out []picture
+	for _, p := range pages {
+		var buf bytes.Buffer
+		if err := rd.RenderPage(ctx, p, diagram.FormatPNG, &buf); err != nil {
+			return nil, fmt.Errorf("pdf report: diagram %s: %w", p.Title, err)
+		}
+		title := "Data-flow diagram"
+		if p.ID != "dfd" && p.ID != "overview" {
+			title = "Diagram: " + p.Title
+		}
+		out = append(out, picture{title: title, png: buf.Bytes()})
+	}
+	return out, nil
 }
 
 func newDoc(r *analysis.Result) (*doc, error) {
@@ -698,15 +717,18 @@ func (d *doc) heatmap(r *analysis.Result) {
 	d.y = y0 + 5*ch + 20
 }
 
-func (d *doc) diagram(img []byte) {
+// diagram puts one diagram page on a page of its own; overview says it is
+// the overview of a model drawn boundary by boundary.
+func (d *doc) diagram(p picture, overview bool) {
+	img := p.png
 	d.newPage(true)
 	anchor := fmt.Sprintf("sec-%d", len(d.toc)+1)
 	d.pdf.SetAnchor(anchor)
-	d.pdf.AddOutline("Data-flow diagram")
-	d.toc = append(d.toc, tocEntry{title: "Data-flow diagram", page: len(d.pages), anchor: anchor})
+	d.pdf.AddOutline(p.title)
+	d.toc = append(d.toc, tocEntry{title: p.title, page: len(d.pages), anchor: anchor})
 	d.font("B", 18)
 	d.color(black)
-	d.textAt(margin, d.y+18, "Data-flow diagram")
+	d.textAt(margin, d.y+18, p.title)
 	d.y += 30
 	cfg, err := png.DecodeConfig(bytes.NewReader(img))
 	if err != nil {
@@ -723,6 +745,10 @@ func (d *doc) diagram(img []byte) {
 	iw, ih := float64(cfg.Width)*scale, float64(cfg.Height)*scale
 	d.check(d.pdf.ImageByHolder(holder, margin+(maxW-iw)/2, d.y, &gopdf.Rect{W: iw, H: ih}))
 	d.y += ih + 8
+	if overview {
+		d.para("The model has too many components for one readable picture: each top-level trust boundary (dashed box) is drawn on the following pages, and arrows between boxes bundle the flows between them. Boxes and arrows are tinted by the highest residual severity of their open threats.", "I", 8, muted, 0)
+		return
+	}
 	d.para("Processes are rounded boxes, data stores cylinders and external entities grey boxes, inside their trust boundaries (dashed). Elements are tinted by the highest residual severity of their open threats; dashed arrows are unencrypted flows.", "I", 8, muted, 0)
 }
 

@@ -17,21 +17,32 @@
   pathButtons.forEach(function (button) {
     button.addEventListener("click", function () {
       if (!frame) { return; }
+      // A large model is drawn as an overview plus one picture per
+      // boundary: the path is marked in every picture that shows it.
+      var frames = Array.prototype.slice.call(document.querySelectorAll(".dfd-frame"));
       var on = button.getAttribute("aria-pressed") !== "true";
       pathButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
-      Array.prototype.forEach.call(frame.querySelectorAll(".on-path"), function (el) { el.classList.remove("on-path"); });
-      frame.classList.toggle("path-mode", on);
+      frames.forEach(function (f) {
+        Array.prototype.forEach.call(f.querySelectorAll(".on-path"), function (el) { el.classList.remove("on-path"); });
+        f.classList.toggle("path-mode", on);
+      });
       if (!on) { return; }
       button.setAttribute("aria-pressed", "true");
+      var first = null;
       var ids = (button.closest("li").getAttribute("data-elements") || "").split(/\s+/);
       ids.forEach(function (id) {
         if (!id) { return; }
         ["c-", "f-"].forEach(function (prefix) {
           var el = document.getElementById(prefix + id);
-          if (el && frame.contains(el)) { el.classList.add("on-path"); }
+          if (!el || !el.closest(".dfd-frame")) { return; }
+          el.classList.add("on-path");
+          if (!first) { first = el.closest(".dfd-frame"); }
         });
       });
-      frame.scrollIntoView({ behavior: "smooth", block: "center" });
+      var target = first || frame;
+      var box = target.closest("details");
+      if (box) { box.open = true; }
+      target.scrollIntoView({ behavior: "smooth", block: "center" });
     });
   });
 
