@@ -72,18 +72,18 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 
 // view is what the template shows.
 type view struct {
-	Title    string
-	Result   *analysis.Result
-	CSS      template.CSS
-	JS       template.JS
-	Diagram  template.HTML
+	Title   string
+	Result  *analysis.Result
+	CSS     template.CSS
+	JS      template.JS
+	Diagram template.HTML
 	// MoreDiagrams are the top-level boundaries of a model too large for
 	// one picture; Diagram is then its overview.
 	MoreDiagrams []diagramView
-	Severity []sevRow
-	Statuses []statusRow
-	Coverage []coverageRow
-	Breaches []analysis.Finding
+	Severity     []sevRow
+	Statuses     []statusRow
+	Coverage     []coverageRow
+	Breaches     []analysis.Finding
 	// MoreBreaches counts breaches beyond the ones listed in the summary.
 	MoreBreaches int
 	Heatmap      []heatRow
