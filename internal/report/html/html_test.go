@@ -394,3 +394,86 @@ func TestEmptyModel(t *testing.T) {
 		}
 	}
 }
+
+// TestThreatDetailsByRule checks that each rule is explained once with all
+// of its threats under it, and that every register link has its target.
+func TestThreatDetailsByRule(t *testing.T) {
+	r := analyse(t, example)
+	out := render(t, r)
+	perRule := map[string]int{}
+	for _, f := range r.Findings {
+		perRule[f.Rule]++
+	}
+	if len(perRule) >= len(r.Findings) {
+		t.Fatal("every rule found one threat in the example; grouping would prove nothing")
+	}
+	for rule, n := range perRule {
+		if rule == "" {
+			continue
+		}
+		heads := strings.Count(out, `<article class="rule" id="r-`+anchorRe.ReplaceAllString(rule, "_")+`"`)
+		if heads != 1 {
+			t.Errorf("rule %s has %d sections, want 1", rule, heads)
+		}
+		want := fmt.Sprintf("%d threat", n)
+		sec := out[strings.Index(out, `id="r-`+anchorRe.ReplaceAllString(rule, "_")+`"`):]
+		sec = sec[:strings.Index(sec, "</article>")]
+		if !strings.Contains(sec, want) {
+			t.Errorf("rule %s section does not say %q", rule, want)
+		}
+		if got := strings.Count(sec, `<tr id="t-`); got != n {
+			t.Errorf("rule %s lists %d threats, want %d", rule, got, n)
+		}
+	}
+	for _, m := range regexp.MustCompile(`href="#(t-[^"]+)"`).FindAllStringSubmatch(out, -1) {
+		if strings.Count(out, `id="`+m[1]+`"`) != 1 {
+			t.Errorf("link #%s has no single target", m[1])
+		}
+	}
+}
+
+func TestSummaryMode(t *testing.T) {
+	r := analyse(t, example)
+	var full, sum bytes.Buffer
+	if err := Write(context.Background(), &full, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(context.Background(), &sum, r, Options{Summary: true}); err != nil {
+		t.Fatal(err)
+	}
+	s := sum.String()
+	for _, want := range []string{"executive summary", `id="summary"`, `id="heatmap"`, `id="rules"`, "<svg", `id="paths"`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+	for _, not := range []string{`id="register"`, `id="threats"`, `id="data"`, `id="model"`, `href="#t-`} {
+		if strings.Contains(s, not) {
+			t.Errorf("summary has %q", not)
+		}
+	}
+	if sum.Len()*2 > full.Len() {
+		t.Errorf("summary is %d bytes, the full report %d: not a summary", sum.Len(), full.Len())
+	}
+}
+
+// TestLargeModelDiagrams checks a model past diagram.DetailLimit gets the
+// overview and boundary diagrams, within the budget, naming those left out.
+func TestLargeModelDiagrams(t *testing.T) {
+	r := analysis.Analyze(bigModel(1200), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, r, Options{DiagramBudget: 400}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "Overview of Big system") {
+		t.Error("no overview caption")
+	}
+	drawn := strings.Count(out, `<details class="dfd-more"`)
+	if drawn == 0 || drawn > 400/50 {
+		t.Errorf("%d boundary diagrams drawn with a budget of 400 components", drawn)
+	}
+	if !strings.Contains(out, "diagrams of") || !strings.Contains(out, "lower-risk boundaries are left out") {
+		t.Error("the boundaries left out are not named")
+	}
+}

@@ -61,7 +61,11 @@
     var words = q ? q.split(/\s+/) : [];
     var s = sev.value, st = status.value, onlyBreach = breach.checked, shown = 0;
     rows.forEach(function (row) {
-      var hay = row.getAttribute("data-search") || "";
+      var hay = row.getAttribute("data-search");
+      if (hay === null) {
+        hay = row.textContent.replace(/\s+/g, " ").toLowerCase();
+        row.setAttribute("data-search", hay);
+      }
       var ok = (!s || row.getAttribute("data-sev") === s) &&
         (!st || row.getAttribute("data-status") === st) &&
         (!onlyBreach || row.classList.contains("breach")) &&
