@@ -142,6 +142,8 @@ type heatRow struct {
 }
 
 type heatCell struct {
+	// Key names the cell as the register rows do ("likelihood-impact").
+	Key      string
 	Impact   int
 	Severity model.Severity
 	Count    int
@@ -156,8 +158,10 @@ type threatView struct {
 	ResSev, ResLI, ResSort            string
 	Status, Owner, Due, Justification string
 	Statement, InPlace, Planned       string
-	Breach, Expired, Overdue          bool
-	Factors                           []string
+	// Cell is the heatmap cell ("likelihood-impact") of an open threat.
+	Cell                     string
+	Breach, Expired, Overdue bool
+	Factors                  []string
 }
 
 // ruleView is one rule with every threat it found: the rule's explanation
@@ -248,7 +252,7 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	for l := 5; l >= 1; l-- {
 		row := heatRow{Likelihood: l, Name: r.Matrix.LikelihoodNames[l-1]}
 		for i := 1; i <= 5; i++ {
-			row.Cells = append(row.Cells, heatCell{Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
+			row.Cells = append(row.Cells, heatCell{Key: fmt.Sprintf("%d-%d", l, i), Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
 		}
 		v.Heatmap = append(v.Heatmap, row)
 	}
@@ -354,6 +358,9 @@ func explain(f analysis.Finding) threatView {
 		ResSort: fmt.Sprintf("%d%02d", f.Residual.Severity.Rank(), f.Residual.Score),
 		Status:  string(tr.Status), Owner: orDash(tr.Owner), Due: orDash(tr.Due), Justification: tr.Justification,
 		Breach: f.Breach, Expired: tr.Expired, Overdue: tr.Overdue, Factors: f.Factors,
+	}
+	if tr.Open() {
+		tv.Cell = fmt.Sprintf("%d-%d", f.Residual.Likelihood, f.Residual.Impact)
 	}
 	tv.InPlace = controlNames(f.InPlace)
 	tv.Planned = controlNames(f.Planned)
