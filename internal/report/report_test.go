@@ -18,6 +18,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -298,4 +299,18 @@ func canonical(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// BenchmarkJSON10000 writes the analysis JSON of a 10,000-component model
+// (the analysis runs once, outside the timing).
+func BenchmarkJSON10000(b *testing.B) {
+	r := analysis.Analyze(reporttest.Model(10000), analysis.Options{Now: asOf})
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := JSON(&buf, r); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len())/1e6, "MB")
+	}
 }

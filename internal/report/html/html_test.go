@@ -21,6 +21,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 // example is the model every report test renders: it has treatments,
@@ -327,45 +328,11 @@ func TestReportInBrowser(t *testing.T) {
 	}
 }
 
-// bigModel builds a model of n components in trust boundaries, with chains
-// of flows from users through processes to data stores.
-func bigModel(n int) *model.Model {
-	m := &model.Model{Rampart: 1, System: model.System{ID: "big", Name: "Big system"},
-		RiskAppetite: &model.RiskAppetite{MaxSeverity: "medium"}}
-	m.Data = []model.DataAsset{{ID: "d", Name: "Customer data", Classification: "confidential",
-		CIA: model.CIA{Confidentiality: "high", Integrity: "high"}, Personal: true}}
-	types := []model.ComponentType{"user", "web-application", "api", "service", "database"}
-	for z := 0; z*50 < n; z++ {
-		m.TrustBoundaries = append(m.TrustBoundaries, model.TrustBoundary{ID: fmt.Sprintf("zone-%d", z), Type: "network-segment"})
-	}
-	for i := 0; i < n; i++ {
-		c := model.Component{ID: fmt.Sprintf("c%04d", i), Name: fmt.Sprintf("Component %d", i), Type: types[i%len(types)], Technology: "tech"}
-		switch c.Type {
-		case "user":
-			c.HumanUse = true
-		case "database":
-			c.Stores = []string{"d"}
-			c.TrustBoundary = fmt.Sprintf("zone-%d", i/50)
-		default:
-			c.Processes = []string{"d"}
-			c.CustomCode = true
-			c.InternetFacing = c.Type == "web-application"
-			c.TrustBoundary = fmt.Sprintf("zone-%d", i/50)
-		}
-		m.Components = append(m.Components, c)
-		if i%len(types) != 0 {
-			m.Flows = append(m.Flows, model.Flow{ID: fmt.Sprintf("f%04d", i), From: fmt.Sprintf("c%04d", i-1), To: c.ID,
-				Protocol: "https", DataSent: []string{"d"}})
-		}
-	}
-	return m
-}
-
 // BenchmarkDiagramAndReport1000 renders the diagram and the HTML report of a
 // 1,000-component model (the analysis runs once, outside the timing).
 func BenchmarkDiagramAndReport1000(b *testing.B) {
 	ctx := context.Background()
-	r := analysis.Analyze(bigModel(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	r := analysis.Analyze(reporttest.Model(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	rd, err := diagram.NewRenderer(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -460,7 +427,7 @@ func TestSummaryMode(t *testing.T) {
 // TestLargeModelDiagrams checks a model past diagram.DetailLimit gets the
 // overview and boundary diagrams, within the budget, naming those left out.
 func TestLargeModelDiagrams(t *testing.T) {
-	r := analysis.Analyze(bigModel(1200), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	r := analysis.Analyze(reporttest.Model(1200), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
 	var buf bytes.Buffer
 	if err := Write(context.Background(), &buf, r, Options{DiagramBudget: 400}); err != nil {
 		t.Fatal(err)
@@ -476,4 +443,20 @@ func TestLargeModelDiagrams(t *testing.T) {
 	if !strings.Contains(out, "diagrams of") || !strings.Contains(out, "lower-risk boundaries are left out") {
 		t.Error("the boundaries left out are not named")
 	}
+}
+
+// BenchmarkReport5000 writes the HTML report of a 5,000-component model with
+// its diagrams (the analysis runs once, outside the timing).
+func BenchmarkReport5000(b *testing.B) {
+	ctx := context.Background()
+	r := analysis.Analyze(reporttest.Model(5000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := Write(ctx, &buf, r, Options{}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len())/1e6, "MB")
+	}
+	b.ReportMetric(float64(len(r.Findings)), "threats")
 }

@@ -150,7 +150,7 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	}
 	d.cover(r, opts.Summary)
 	d.tocPage()
-	d.summary(r)
+	d.summary(r, opts.Summary)
 	d.heatmap(r)
 	for i, p := range pics {
 		d.diagram(p, i == 0 && len(pics) > 1)
@@ -708,7 +708,11 @@ func (d *doc) footers() {
 	}
 }
 
-func (d *doc) summary(r *analysis.Result) {
+// summaryBreaches is how many breaches the executive summary lists; the
+// register lists them all.
+const summaryBreaches = 20
+
+func (d *doc) summary(r *analysis.Result, summaryOnly bool) {
 	d.heading("Executive summary", 1)
 	s := r.Summary
 	verdict := "All open threats are within the risk appetite"
@@ -746,12 +750,30 @@ func (d *doc) summary(r *analysis.Result) {
 		d.table("STRIDE per element: element and category pairs", []col{{"Category", .3}, {"Open", .15}, {"Mitigated", .15}, {"No threat found", .2}}, rows)
 	}
 	if b := r.Breaches(); len(b) > 0 {
+		caption := "Open threats above the risk appetite"
+		more := 0
+		if len(b) > summaryBreaches {
+			more = len(b) - summaryBreaches
+			b = b[:summaryBreaches]
+			caption = fmt.Sprintf("The %d highest open threats above the risk appetite", summaryBreaches)
+		}
 		rows = nil
 		for _, f := range b {
-			rows = append(rows, []cell{{text: f.ID, link: anchor(f.ID)}, {text: f.Title}, {text: string(f.Residual.Severity), sev: f.Residual.Severity},
+			id := cell{text: f.ID, link: anchor(f.ID)}
+			if summaryOnly {
+				id.link = "" // the summary has no threat details to link to
+			}
+			rows = append(rows, []cell{id, {text: f.Title}, {text: string(f.Residual.Severity), sev: f.Residual.Severity},
 				{text: string(f.Limit)}, {text: dash(f.Treatment.Owner)}})
 		}
-		d.table("Open threats above the risk appetite", []col{{"Threat", .34}, {"Title", .34}, {"Residual", .11}, {"Appetite", .1}, {"Owner", .11}}, rows)
+		d.table(caption, []col{{"Threat", .34}, {"Title", .34}, {"Residual", .11}, {"Appetite", .1}, {"Owner", .11}}, rows)
+		if more > 0 {
+			where := ": see the threat register"
+			if summaryOnly {
+				where = ""
+			}
+			d.para(fmt.Sprintf("…and %d more above the appetite%s.", more, where), "", 10, black, 0)
+		}
 	}
 }
 

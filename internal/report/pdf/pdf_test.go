@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
@@ -287,5 +289,63 @@ func TestPDFSummaryMode(t *testing.T) {
 		if strings.Contains(text, w) {
 			t.Errorf("summary PDF has %q", w)
 		}
+	}
+}
+
+// pageCount counts the pages of a PDF written by gopdf.
+func pageCount(pdf []byte) int {
+	return bytes.Count(pdf, []byte("/Type /Page\n")) + bytes.Count(pdf, []byte("/Type /Page ")) + bytes.Count(pdf, []byte("/Type /Page/"))
+}
+
+// TestSummaryOfLargeModelIsShort: the executive summary of a 1,000-component
+// model stays under 100 pages (the full report runs to hundreds).
+func TestSummaryOfLargeModelIsShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a large report")
+	}
+	r := analysis.Analyze(reporttest.Model(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, r, Options{Summary: true}); err != nil {
+		t.Fatal(err)
+	}
+	n := pageCount(buf.Bytes())
+	if n == 0 || n >= 100 {
+		t.Errorf("the summary of %d threats has %d pages", len(r.Findings), n)
+	}
+	if testing.Verbose() {
+		fmt.Printf("summary of %d components, %d threats: %d pages\n", len(r.Model.Components), len(r.Findings), n)
+	}
+	if pdfinfo, err := exec.LookPath("pdfinfo"); err == nil {
+		path := filepath.Join(t.TempDir(), "s.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdfinfo, path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`Pages:\s+` + strconv.Itoa(n) + `\n`).Match(out) {
+			t.Errorf("pdfinfo disagrees with %d pages:\n%s", n, out)
+		}
+	}
+}
+
+// BenchmarkPDF1000 writes the full and the summary PDF of a
+// 1,000-component model.
+func BenchmarkPDF1000(b *testing.B) {
+	r := analysis.Analyze(reporttest.Model(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	for _, tc := range []struct {
+		name string
+		opts Options
+	}{{"full", Options{}}, {"summary", Options{Summary: true}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := Write(context.Background(), &buf, r, tc.opts); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(pageCount(buf.Bytes())), "pages")
+			}
+		})
 	}
 }
