@@ -50,7 +50,7 @@ func startServe(t *testing.T, args ...string) *serveNode {
 	go func() {
 		n.done <- run(ctx, append([]string{"serve", "--listen", "127.0.0.1:0", "--grace", "5s"}, args...), strings.NewReader(""), io.Discard, n.stderr)
 	}()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if m := servingRE.FindStringSubmatch(n.stderr.String()); m != nil {
 			n.url = m[1]
@@ -373,7 +373,7 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	sweeps := func() int {
 		return strings.Count(a.stderr.String(), `"msg":"sweep"`) + strings.Count(b.stderr.String(), `"msg":"sweep"`)
 	}
-	deadline := time.Now().Add(40 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for sweeps() == 0 && time.Now().Before(deadline) {
 		time.Sleep(200 * time.Millisecond)
 	}
