@@ -1,0 +1,704 @@
+package sigma
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/coregx/ahocorasick"
+
+	"github.com/rampart-sec/rampart/internal/detect/event"
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+// keywordField is the pseudo-field of keyword patterns: their automaton
+// runs over every value of an event.
+const keywordField int32 = 0
+
+// Engine is a compiled rule set. It is safe for concurrent use; each
+// goroutine matches with its own Matcher.
+type Engine struct {
+	fields     map[string]int32
+	fieldNames []string
+	rules      []*compiled
+
+	// Aho-Corasick patterns: one global id per (field, lower-cased text).
+	hitIDs  map[hitKey]int32
+	hitLits []string
+	fieldAC []*fieldAC // by field id
+
+	// The prefilter: a rule is evaluated only when one of its necessary
+	// atoms holds for the event.
+	byHit   [][]int32                  // hit id → rules
+	byExact map[int32]map[string][]int32 // field → lower value → rules
+	byField [][]int32                  // field → rules needing it present
+	always  []int32
+	exact   []bool // field has exact-value atoms
+}
+
+type hitKey struct {
+	field int32
+	lit   string
+}
+
+type fieldAC struct {
+	a   *ahocorasick.Automaton
+	ids []int32 // automaton pattern → hit id
+}
+
+type compiled struct {
+	rule    *Rule
+	node    node
+	filters []node
+}
+
+// Match is one rule matching one event.
+type Match struct {
+	Rule *Rule
+	// Fields are the fields (and values) whose comparisons made the rule
+	// match; keyword matches have the name "keywords".
+	Fields []MatchedField
+}
+
+// MatchedField is one matched field and its values.
+type MatchedField struct {
+	Field  string   `json:"field"`
+	Values []string `json:"values"`
+}
+
+// Compile compiles the detection and filter rules of a rule set once.
+// Correlation rules are left to the correlation engine. A rule that does
+// not compile is reported and left out; the others still load.
+func Compile(rules []*Rule) (*Engine, Problems) {
+	e := &Engine{fields: map[string]int32{}, hitIDs: map[hitKey]int32{}, byExact: map[int32]map[string][]int32{}}
+	e.intern("\x00keywords")
+	var problems Problems
+	var filters []*Rule
+	var filterNodes []node
+	for _, r := range rules {
+		switch r.Kind {
+		case CorrelationRule:
+			continue
+		case FilterRule:
+			c := &compiler{e: e}
+			n := c.detection(r.Detection)
+			problems = append(problems, c.problems...)
+			if n != nil {
+				filters = append(filters, r)
+				filterNodes = append(filterNodes, n)
+			}
+			continue
+		}
+		c := &compiler{e: e}
+		n := c.detection(r.Detection)
+		problems = append(problems, c.problems...)
+		if n == nil {
+			continue
+		}
+		e.rules = append(e.rules, &compiled{rule: r, node: order(n)})
+	}
+	// Filters exclude events from the rules they name.
+	for i, f := range filters {
+		used := false
+		for _, ref := range f.Filter.Rules {
+			for _, c := range e.rules {
+				if slices.Contains(c.rule.Ref(), ref) && logsourceCovers(f.LogSource, c.rule.LogSource) {
+					c.filters = append(c.filters, filterNodes[i])
+					used = true
+				}
+			}
+		}
+		if !used {
+			problems = append(problems, Problem{Problem: model.Problem{Pos: f.Filter.Pos, Path: "filter.rules", Message: "the filter applies to no loaded rule", Hint: "name rules by id or name, with the same logsource", Warning: true}})
+		}
+	}
+	e.index()
+	return e, problems
+}
+
+// logsourceCovers tells whether a filter's logsource includes a rule's.
+func logsourceCovers(f, r LogSource) bool {
+	return (f.Category == "" || f.Category == r.Category) && (f.Product == "" || f.Product == r.Product) && (f.Service == "" || f.Service == r.Service)
+}
+
+// Rules returns the compiled detection rules, in load order.
+func (e *Engine) Rules() []*Rule {
+	out := make([]*Rule, len(e.rules))
+	for i, c := range e.rules {
+		out[i] = c.rule
+	}
+	return out
+}
+
+func (e *Engine) intern(name string) int32 {
+	if id, ok := e.fields[name]; ok {
+		return id
+	}
+	id := int32(len(e.fieldNames))
+	e.fields[name] = id
+	e.fieldNames = append(e.fieldNames, name)
+	return id
+}
+
+func (e *Engine) hitID(field int32, lit string) int32 {
+	k := hitKey{field, lit}
+	if id, ok := e.hitIDs[k]; ok {
+		return id
+	}
+	id := int32(len(e.hitLits))
+	e.hitIDs[k] = id
+	e.hitLits = append(e.hitLits, lit)
+	return id
+}
+
+// registerPattern gives a case-insensitive contains pattern its place in
+// the field's automaton, so it is tested once per event for all rules.
+func (e *Engine) registerPattern(field int32, p *strPat) {
+	if p.kind == mContains && !p.cased && p.lit != "" {
+		p.hit = e.hitID(field, p.lit)
+	}
+}
+
+// order puts cheap comparisons first in each conjunction.
+func order(n node) node {
+	switch n := n.(type) {
+	case andNode:
+		for i := range n {
+			n[i] = order(n[i])
+		}
+		slices.SortStableFunc(n, func(a, b node) int { return cost(a) - cost(b) })
+		return n
+	case orNode:
+		for i := range n {
+			n[i] = order(n[i])
+		}
+		return n
+	case notNode:
+		return notNode{order(n.n)}
+	}
+	return n
+}
+
+func cost(n node) int {
+	switch n := n.(type) {
+	case *fieldNode:
+		switch {
+		case n.re != nil || n.res != nil:
+			return 50
+		case n.exists != 0 || n.isNull:
+			return 1
+		}
+		c := 2
+		for _, p := range n.pats {
+			if p.kind == mGlob {
+				c += 5
+			} else if p.hit < 0 {
+				c++
+			}
+		}
+		return c
+	case *keywordNode:
+		return 10
+	case andNode:
+		s := 0
+		for _, x := range n {
+			s += cost(x)
+		}
+		return s
+	case orNode:
+		s := 0
+		for _, x := range n {
+			s += cost(x)
+		}
+		return s
+	case notNode:
+		return cost(n.n) + 1
+	}
+	return 1
+}
+
+// atom is a necessary condition of a rule that an index can find.
+type atom struct {
+	kind  uint8 // aHit, aExact, aField
+	field int32
+	lit   string
+	hit   int32
+}
+
+const (
+	aHit uint8 = iota
+	aExact
+	aField
+)
+
+func atomCost(a atom) float64 {
+	switch a.kind {
+	case aHit:
+		if len(a.lit) >= 4 {
+			return 0.002
+		}
+		return 0.05
+	case aExact:
+		return 0.04
+	}
+	return 0.3
+}
+
+func setCost(as []atom) float64 {
+	s := 0.0
+	for _, a := range as {
+		s += atomCost(a)
+	}
+	return s
+}
+
+// need returns atoms one of which holds whenever n does, or false when
+// there are none to index (n may hold on an event with none of them).
+func (e *Engine) need(n node) ([]atom, bool) {
+	switch n := n.(type) {
+	case constNode:
+		return nil, !bool(n)
+	case notNode:
+		return nil, false
+	case andNode:
+		var best []atom
+		found := false
+		for _, x := range n {
+			if as, ok := e.need(x); ok && (!found || setCost(as) < setCost(best)) {
+				best, found = as, true
+			}
+		}
+		return best, found
+	case orNode:
+		var all []atom
+		for _, x := range n {
+			as, ok := e.need(x)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, as...)
+		}
+		return all, true
+	case *keywordNode:
+		return e.patAtoms(keywordField, n.pats, nil, n.all)
+	case *fieldNode:
+		switch {
+		case n.isNull || n.exists < 0:
+			return nil, false
+		case n.exists > 0 || n.re != nil || n.res != nil || n.cidrs != nil || n.cmp != "" || n.ref >= 0:
+			return []atom{{kind: aField, field: n.field}}, true
+		}
+		return e.patAtoms(n.field, n.pats, n.set, n.all)
+	}
+	return nil, false
+}
+
+func (e *Engine) patAtoms(field int32, pats []strPat, set map[string]struct{}, all bool) ([]atom, bool) {
+	var out []atom
+	for s := range set {
+		out = append(out, atom{kind: aExact, field: field, lit: s})
+	}
+	var best []atom
+	for _, p := range pats {
+		var a atom
+		lit := p.lit
+		if p.cased {
+			lit = strings.ToLower(lit)
+		}
+		switch p.kind {
+		case mExact:
+			a = atom{kind: aExact, field: field, lit: lit}
+			if field == keywordField {
+				a = atom{kind: aHit, field: field, lit: lit, hit: e.hitID(field, lit)}
+			}
+		case mPrefix, mSuffix, mContains:
+			if lit == "" {
+				a = atom{kind: aField, field: field}
+			} else {
+				a = atom{kind: aHit, field: field, lit: lit, hit: e.hitID(field, lit)}
+			}
+		case mGlob:
+			l := strings.ToLower(p.g.longestLiteral())
+			if l == "" {
+				a = atom{kind: aField, field: field}
+			} else {
+				a = atom{kind: aHit, field: field, lit: l, hit: e.hitID(field, l)}
+			}
+		default:
+			a = atom{kind: aField, field: field}
+		}
+		if field == keywordField && a.kind == aField {
+			return nil, false
+		}
+		if all {
+			if best == nil || atomCost(a) < atomCost(best[0]) {
+				best = []atom{a}
+			}
+			continue
+		}
+		out = append(out, a)
+	}
+	if all && best != nil {
+		return best, true
+	}
+	if len(out) == 0 && !all {
+		return []atom{{kind: aField, field: field}}, field != keywordField
+	}
+	return out, true
+}
+
+// index builds the prefilter and the automata.
+func (e *Engine) index() {
+	nf := len(e.fieldNames)
+	e.byField = make([][]int32, nf)
+	e.exact = make([]bool, nf)
+	for i, c := range e.rules {
+		atoms, ok := e.need(c.node)
+		if !ok {
+			e.always = append(e.always, int32(i))
+			continue
+		}
+		for _, a := range atoms {
+			switch a.kind {
+			case aHit:
+				for int(a.hit) >= len(e.byHit) {
+					e.byHit = append(e.byHit, nil)
+				}
+				e.byHit[a.hit] = appendOnce(e.byHit[a.hit], int32(i))
+			case aExact:
+				m := e.byExact[a.field]
+				if m == nil {
+					m = map[string][]int32{}
+					e.byExact[a.field] = m
+				}
+				m[a.lit] = appendOnce(m[a.lit], int32(i))
+				e.exact[a.field] = true
+			case aField:
+				e.byField[a.field] = appendOnce(e.byField[a.field], int32(i))
+			}
+		}
+	}
+	for len(e.byHit) < len(e.hitLits) {
+		e.byHit = append(e.byHit, nil)
+	}
+	// One automaton per field over all its patterns.
+	perField := map[int32][]int32{}
+	for k, id := range e.hitIDs {
+		perField[k.field] = append(perField[k.field], id)
+	}
+	e.fieldAC = make([]*fieldAC, nf)
+	for f, ids := range perField {
+		slices.Sort(ids)
+		lits := make([]string, len(ids))
+		for i, id := range ids {
+			lits[i] = e.hitLits[id]
+		}
+		a, err := ahocorasick.NewBuilder().AddStrings(lits).Build()
+		if err != nil {
+			// Without an automaton the patterns are tested one by one.
+			for _, c := range e.rules {
+				unhit(c.node, f)
+			}
+			continue
+		}
+		e.fieldAC[f] = &fieldAC{a: a, ids: ids}
+	}
+}
+
+// unhit makes a field's contains patterns test the text directly.
+func unhit(n node, field int32) {
+	switch n := n.(type) {
+	case andNode:
+		for _, x := range n {
+			unhit(x, field)
+		}
+	case orNode:
+		for _, x := range n {
+			unhit(x, field)
+		}
+	case notNode:
+		unhit(n.n, field)
+	case *fieldNode:
+		if n.field == field {
+			for i := range n.pats {
+				n.pats[i].hit = -1
+			}
+		}
+	case *keywordNode:
+		if field == keywordField {
+			for i := range n.pats {
+				n.pats[i].hit = -1
+			}
+		}
+	}
+}
+
+func appendOnce(s []int32, v int32) []int32 {
+	if len(s) > 0 && s[len(s)-1] == v {
+		return s
+	}
+	return append(s, v)
+}
+
+// Stats describes a compiled engine.
+type Stats struct {
+	Rules, Fields, Patterns, Automata, Unindexed int
+}
+
+// Stats reports the size of the compiled rule set.
+func (e *Engine) Stats() Stats {
+	s := Stats{Rules: len(e.rules), Fields: len(e.fieldNames) - 1, Patterns: len(e.hitLits), Unindexed: len(e.always)}
+	for _, a := range e.fieldAC {
+		if a != nil {
+			s.Automata++
+		}
+	}
+	return s
+}
+
+// val is one event value as the matcher sees it.
+type val struct {
+	raw, lower string
+	kind       uint8
+	field      int32 // -1 when no rule names the field
+	next       int32 // next value of the same field, or -1
+}
+
+const kindNull = uint8(event.Null)
+
+type bitset struct {
+	words   []uint64
+	touched []int32
+}
+
+func (b *bitset) set(i int32) {
+	w := i >> 6
+	if b.words[w] == 0 {
+		b.touched = append(b.touched, w)
+	}
+	b.words[w] |= 1 << (uint(i) & 63)
+}
+
+func (b *bitset) has(i int32) bool { return b.words[i>>6]&(1<<(uint(i)&63)) != 0 }
+
+func (b *bitset) clear() {
+	for _, w := range b.touched {
+		b.words[w] = 0
+	}
+	b.touched = b.touched[:0]
+}
+
+// Matcher matches events against an engine, reusing its buffers. It is
+// not safe for concurrent use.
+type Matcher struct {
+	e       *Engine
+	gen     uint32
+	slotGen []uint32
+	slot    []int32
+	vals    []val
+	all     []val
+	lbuf    []byte
+	hits    bitset
+	candGen []uint32
+	cands   []int32
+}
+
+// NewMatcher returns a matcher for the engine.
+func (e *Engine) NewMatcher() *Matcher {
+	return &Matcher{
+		e:       e,
+		slotGen: make([]uint32, len(e.fieldNames)),
+		slot:    make([]int32, len(e.fieldNames)),
+		hits:    bitset{words: make([]uint64, (len(e.hitLits)+64)/64)},
+		candGen: make([]uint32, len(e.rules)),
+	}
+}
+
+func (m *Matcher) first(field int32) int32 {
+	if m.slotGen[field] != m.gen {
+		return -1
+	}
+	return m.slot[field]
+}
+
+// Match calls fn for every rule the event matches, in rule order. The
+// Match passed to fn is valid only during the call.
+func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
+	e := m.e
+	m.gen++
+	if m.gen == 0 { // wrapped: forget every stamp
+		clear(m.slotGen)
+		clear(m.candGen)
+		m.gen = 1
+	}
+	m.hits.clear()
+	m.vals = m.vals[:0]
+	m.lbuf = m.lbuf[:0]
+	m.cands = m.cands[:0]
+	// Values, lower-cased once into one buffer.
+	type span struct{ a, b int }
+	var spans [64]span
+	sp := spans[:0]
+	for _, f := range ev.Fields {
+		id, ok := e.fields[f.Name]
+		if !ok {
+			id = -1
+		}
+		a := len(m.lbuf)
+		m.lbuf = appendLower(m.lbuf, f.Value)
+		sp = append(sp, span{a, len(m.lbuf)})
+		m.vals = append(m.vals, val{raw: f.Value, kind: uint8(f.Kind), field: id, next: -1})
+	}
+	lower := string(m.lbuf)
+	for i := range m.vals {
+		v := &m.vals[i]
+		v.lower = lower[sp[i].a:sp[i].b]
+		if v.field < 0 {
+			continue
+		}
+		if m.slotGen[v.field] == m.gen {
+			// Keep document order: append at the end of the chain.
+			j := m.slot[v.field]
+			for m.vals[j].next >= 0 {
+				j = m.vals[j].next
+			}
+			m.vals[j].next = int32(i)
+		} else {
+			m.slotGen[v.field] = m.gen
+			m.slot[v.field] = int32(i)
+			m.mark(e.byField[v.field])
+		}
+		if e.exact[v.field] {
+			m.mark(e.byExact[v.field][v.lower])
+		}
+		if ac := e.fieldAC[v.field]; ac != nil {
+			m.scan(ac, v.lower)
+		}
+	}
+	m.all = m.vals
+	if ac := e.fieldAC[keywordField]; ac != nil {
+		for i := range m.vals {
+			m.scan(ac, m.vals[i].lower)
+		}
+	}
+	m.markRules(e.always)
+	slices.Sort(m.cands)
+	for _, ri := range m.cands {
+		c := e.rules[ri]
+		if !c.node.eval(m) {
+			continue
+		}
+		filtered := false
+		for _, f := range c.filters {
+			if f.eval(m) {
+				filtered = true
+				break
+			}
+		}
+		if filtered {
+			continue
+		}
+		fn(Match{Rule: c.rule, Fields: m.explain(c.node, nil)})
+	}
+}
+
+func (m *Matcher) scan(ac *fieldAC, s string) {
+	if len(s) == 0 {
+		return
+	}
+	for _, hit := range ac.a.FindAllOverlapping(unsafeBytes(s)) {
+		id := ac.ids[hit.PatternID]
+		if !m.hits.has(id) {
+			m.hits.set(id)
+			m.mark(m.e.byHit[id])
+		}
+	}
+}
+
+func (m *Matcher) mark(rules []int32) {
+	for _, r := range rules {
+		if m.candGen[r] != m.gen {
+			m.candGen[r] = m.gen
+			m.cands = append(m.cands, r)
+		}
+	}
+}
+
+func (m *Matcher) markRules(rules []int32) { m.mark(rules) }
+
+// explain lists the fields whose comparisons hold in the matching parts
+// of n.
+func (m *Matcher) explain(n node, out []MatchedField) []MatchedField {
+	switch n := n.(type) {
+	case andNode:
+		for _, x := range n {
+			out = m.explain(x, out)
+		}
+	case orNode:
+		for _, x := range n {
+			if x.eval(m) {
+				out = m.explain(x, out)
+			}
+		}
+	case *fieldNode:
+		if n.isNull || n.exists < 0 || !n.eval(m) {
+			return out
+		}
+		mf := MatchedField{Field: n.name}
+		for i := m.first(n.field); i >= 0; i = m.vals[i].next {
+			if n.all || n.exists > 0 || n.one(m, &m.vals[i]) {
+				mf.Values = append(mf.Values, m.vals[i].raw)
+			}
+		}
+		for _, o := range out {
+			if o.Field == mf.Field && slices.Equal(o.Values, mf.Values) {
+				return out
+			}
+		}
+		out = append(out, mf)
+	case *keywordNode:
+		mf := MatchedField{Field: "keywords"}
+		for i := range m.all {
+			v := &m.all[i]
+			for j := range n.pats {
+				p := &n.pats[j]
+				s := v.lower
+				if p.cased {
+					s = v.raw
+				}
+				if v.kind != kindNull && (p.kind == mContains && strings.Contains(s, p.lit) || p.kind != mContains && p.test(m, v)) {
+					mf.Values = append(mf.Values, v.raw)
+					break
+				}
+			}
+		}
+		if len(mf.Values) > 0 {
+			out = append(out, mf)
+		}
+	}
+	return out
+}
+
+// appendLower appends s lower-cased.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// Describe renders a rule for messages: its title and where it is.
+func Describe(r *Rule) string {
+	return fmt.Sprintf("%q (%s)", r.Title, r.Pos)
+}
