@@ -22,6 +22,13 @@ type orNode []node
 type notNode struct{ n node }
 type constNode bool
 
+// routeNode holds the log source conditions a pipeline adds (Channel,
+// EventID): cheap to test but shared by many rules, so the prefilter
+// indexes a rule by them only when it has nothing more selective.
+type routeNode struct{ n node }
+
+func (r routeNode) eval(m *Matcher) bool { return r.n.eval(m) }
+
 func (a andNode) eval(m *Matcher) bool {
 	for _, n := range a {
 		if !n.eval(m) {
@@ -104,7 +111,7 @@ func (p *strPat) test(m *Matcher, v *val) bool {
 		return strings.HasSuffix(s, p.lit)
 	case mContains:
 		if p.hit >= 0 && !p.cased {
-			return m.hits.has(p.hit)
+			return m.hits.has(p.hit) && (len(p.lit) <= maxHitLen || strings.Contains(s, p.lit))
 		}
 		return strings.Contains(s, p.lit)
 	case mAny:
@@ -286,7 +293,12 @@ type keywordNode struct {
 func (k *keywordNode) eval(m *Matcher) bool {
 	test := func(p *strPat) bool {
 		if p.hit >= 0 && !p.cased && p.kind == mContains {
-			return m.hits.has(p.hit)
+			if !m.hits.has(p.hit) {
+				return false
+			}
+			if len(p.lit) <= maxHitLen {
+				return true
+			}
 		}
 		for i := range m.all {
 			if m.all[i].kind != kindNull && p.test(m, &m.all[i]) {
@@ -348,7 +360,7 @@ func (c *compiler) detection(d *Detection) node {
 	if len(d.Required)+len(d.Forbidden) > 0 {
 		and := andNode{}
 		for _, name := range d.Required {
-			and = append(and, searches[name])
+			and = append(and, routeNode{searches[name]})
 		}
 		for _, name := range d.Forbidden {
 			and = append(and, notNode{searches[name]})
@@ -560,6 +572,7 @@ func (c *compiler) item(it *Item) node {
 	}
 	// String comparisons.
 	var globs []glob
+	hasNull := false
 	for _, v := range it.Values {
 		switch v.Kind {
 		case NullValue:
@@ -568,7 +581,7 @@ func (c *compiler) item(it *Item) node {
 				return wrapNeq(n, mods.neq)
 			}
 			// null inside a list: an alternative "absent or null".
-			globs = append(globs, nil)
+			hasNull = true
 			continue
 		case StringValue:
 			if ph := Placeholder(v.Text); mods.expand && ph != "" {
@@ -588,16 +601,8 @@ func (c *compiler) item(it *Item) node {
 			globs = append(globs, literalGlob(v.Text))
 		}
 	}
-	hasNull := false
 	for _, g := range globs {
-		if g == nil {
-			hasNull = true
-			continue
-		}
 		f.pats = append(f.pats, newStrPat(g.wrap(mods.wrapLead, mods.wrapTrail), mods.cased))
-	}
-	if v := it.Values; len(v) == 1 && v[0].Kind == StringValue && v[0].Text == "" && mods.kind == "" {
-		f.pats = []strPat{{kind: mExact, hit: -1}}
 	}
 	if !mods.all && !mods.cased {
 		// Many exact values: one set lookup.

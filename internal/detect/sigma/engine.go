@@ -2,8 +2,11 @@ package sigma
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/coregx/ahocorasick"
@@ -30,11 +33,14 @@ type Engine struct {
 
 	// The prefilter: a rule is evaluated only when one of its necessary
 	// atoms holds for the event.
-	byHit   [][]int32                  // hit id → rules
+	byHit   [][]int32                    // hit id → rules
 	byExact map[int32]map[string][]int32 // field → lower value → rules
-	byField [][]int32                  // field → rules needing it present
+	byField [][]int32                    // field → rules needing it present
 	always  []int32
 	exact   []bool // field has exact-value atoms
+	// Products whose rules have keyword searches ("" for rules without a
+	// product): the keyword automaton runs only for events they may match.
+	keywordProducts map[string]bool
 }
 
 type hitKey struct {
@@ -48,6 +54,7 @@ type fieldAC struct {
 }
 
 type compiled struct {
+	product string
 	rule    *Rule
 	node    node
 	filters []node
@@ -96,7 +103,7 @@ func Compile(rules []*Rule) (*Engine, Problems) {
 		if n == nil {
 			continue
 		}
-		e.rules = append(e.rules, &compiled{rule: r, node: order(n)})
+		e.rules = append(e.rules, &compiled{rule: r, node: order(n), product: r.LogSource.Product})
 	}
 	// Filters exclude events from the rules they name.
 	for i, f := range filters {
@@ -113,8 +120,30 @@ func Compile(rules []*Rule) (*Engine, Problems) {
 			problems = append(problems, Problem{Problem: model.Problem{Pos: f.Filter.Pos, Path: "filter.rules", Message: "the filter applies to no loaded rule", Hint: "name rules by id or name, with the same logsource", Warning: true}})
 		}
 	}
+	e.keywordProducts = map[string]bool{}
+	for _, c := range e.rules {
+		if hasKeywords(c.node) {
+			e.keywordProducts[c.product] = true
+		}
+	}
 	e.index()
 	return e, problems
+}
+
+func hasKeywords(n node) bool {
+	switch n := n.(type) {
+	case andNode:
+		return slices.ContainsFunc(n, hasKeywords)
+	case orNode:
+		return slices.ContainsFunc(n, hasKeywords)
+	case notNode:
+		return hasKeywords(n.n)
+	case routeNode:
+		return hasKeywords(n.n)
+	case *keywordNode:
+		return true
+	}
+	return false
 }
 
 // logsourceCovers tells whether a filter's logsource includes a rule's.
@@ -141,7 +170,16 @@ func (e *Engine) intern(name string) int32 {
 	return id
 }
 
+// maxHitLen bounds the patterns of the automata: a longer literal is
+// represented by its last maxHitLen bytes, which every match contains,
+// and confirmed by a direct search when that part is found. Short
+// patterns keep the automata small enough to build in milliseconds.
+const maxHitLen = 8
+
 func (e *Engine) hitID(field int32, lit string) int32 {
+	if len(lit) > maxHitLen {
+		lit = lit[len(lit)-maxHitLen:]
+	}
 	k := hitKey{field, lit}
 	if id, ok := e.hitIDs[k]; ok {
 		return id
@@ -176,6 +214,8 @@ func order(n node) node {
 		return n
 	case notNode:
 		return notNode{order(n.n)}
+	case routeNode:
+		return routeNode{order(n.n)}
 	}
 	return n
 }
@@ -214,6 +254,8 @@ func cost(n node) int {
 		return s
 	case notNode:
 		return cost(n.n) + 1
+	case routeNode:
+		return cost(n.n)
 	}
 	return 1
 }
@@ -256,30 +298,51 @@ func setCost(as []atom) float64 {
 // need returns atoms one of which holds whenever n does, or false when
 // there are none to index (n may hold on an event with none of them).
 func (e *Engine) need(n node) ([]atom, bool) {
+	as, _, ok := e.needCost(n)
+	return as, ok
+}
+
+// routeCost weighs the atoms of log source conditions, which many rules
+// share, against a rule's own.
+const routeCost = 40
+
+func (e *Engine) needCost(n node) ([]atom, float64, bool) {
+	switch n := n.(type) {
+	case routeNode:
+		as, c, ok := e.needCost(n.n)
+		return as, c * routeCost, ok
+	case andNode:
+		var best []atom
+		bestC, found := 0.0, false
+		for _, x := range n {
+			if as, c, ok := e.needCost(x); ok && (!found || c < bestC) {
+				best, bestC, found = as, c, true
+			}
+		}
+		return best, bestC, found
+	case orNode:
+		var all []atom
+		total := 0.0
+		for _, x := range n {
+			as, c, ok := e.needCost(x)
+			if !ok {
+				return nil, 0, false
+			}
+			all = append(all, as...)
+			total += c
+		}
+		return all, total, true
+	}
+	as, ok := e.leafNeed(n)
+	return as, setCost(as), ok
+}
+
+func (e *Engine) leafNeed(n node) ([]atom, bool) {
 	switch n := n.(type) {
 	case constNode:
 		return nil, !bool(n)
 	case notNode:
 		return nil, false
-	case andNode:
-		var best []atom
-		found := false
-		for _, x := range n {
-			if as, ok := e.need(x); ok && (!found || setCost(as) < setCost(best)) {
-				best, found = as, true
-			}
-		}
-		return best, found
-	case orNode:
-		var all []atom
-		for _, x := range n {
-			as, ok := e.need(x)
-			if !ok {
-				return nil, false
-			}
-			all = append(all, as...)
-		}
-		return all, true
 	case *keywordNode:
 		return e.patAtoms(keywordField, n.pats, nil, n.all)
 	case *fieldNode:
@@ -388,21 +451,53 @@ func (e *Engine) index() {
 		perField[k.field] = append(perField[k.field], id)
 	}
 	e.fieldAC = make([]*fieldAC, nf)
+	type job struct {
+		field int32
+		ids   []int32
+	}
+	jobs := make(chan job)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failed []int32
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for j := range jobs {
+				lits := make([]string, len(j.ids))
+				for i, id := range j.ids {
+					lits[i] = e.hitLits[id]
+				}
+				a, err := ahocorasick.NewBuilder().AddStrings(lits).Build()
+				if err != nil {
+					mu.Lock()
+					failed = append(failed, j.field)
+					mu.Unlock()
+					continue
+				}
+				e.fieldAC[j.field] = &fieldAC{a: a, ids: j.ids}
+			}
+		})
+	}
+	// The largest sets first, so the workers finish together.
+	order := make([]job, 0, len(perField))
 	for f, ids := range perField {
 		slices.Sort(ids)
-		lits := make([]string, len(ids))
-		for i, id := range ids {
-			lits[i] = e.hitLits[id]
+		order = append(order, job{f, ids})
+	}
+	slices.SortFunc(order, func(a, b job) int { return len(b.ids) - len(a.ids) })
+	for _, j := range order {
+		jobs <- j
+	}
+	close(jobs)
+	wg.Wait()
+	// Without an automaton a field's patterns are tested one by one and
+	// the rules found through them are evaluated on every event.
+	for _, f := range failed {
+		for _, c := range e.rules {
+			unhit(c.node, f)
 		}
-		a, err := ahocorasick.NewBuilder().AddStrings(lits).Build()
-		if err != nil {
-			// Without an automaton the patterns are tested one by one.
-			for _, c := range e.rules {
-				unhit(c.node, f)
-			}
-			continue
+		for _, id := range perField[f] {
+			e.always = append(e.always, e.byHit[id]...)
 		}
-		e.fieldAC[f] = &fieldAC{a: a, ids: ids}
 	}
 }
 
@@ -522,9 +617,29 @@ func (m *Matcher) first(field int32) int32 {
 	return m.slot[field]
 }
 
-// Match calls fn for every rule the event matches, in rule order. The
-// Match passed to fn is valid only during the call.
+// SourceOf tells the log source of an event from its fields, as far as
+// it can: events with a Windows Channel are product windows. Otherwise
+// the source is unknown (zero).
+func SourceOf(ev *event.Event) LogSource {
+	for _, f := range ev.Fields {
+		if f.Name == "Channel" || f.Name == "Event.System.Channel" {
+			return LogSource{Product: "windows"}
+		}
+	}
+	return LogSource{}
+}
+
+// Match calls fn for every rule the event matches, in rule order, with
+// the event's source told by SourceOf. The Match passed to fn is valid
+// only during the call.
 func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
+	m.MatchFrom(ev, SourceOf(ev), fn)
+}
+
+// MatchFrom is Match for events of a known source: when src names a
+// product, only rules of that product apply (a Zeek or proxy rule never
+// fires on a Windows event). A zero src applies every rule.
+func (m *Matcher) MatchFrom(ev *event.Event, src LogSource, fn func(Match)) {
 	e := m.e
 	m.gen++
 	if m.gen == 0 { // wrapped: forget every stamp
@@ -540,13 +655,16 @@ func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 	type span struct{ a, b int }
 	var spans [64]span
 	sp := spans[:0]
+	keywords := e.fieldAC[keywordField] != nil && (src.Product == "" || e.keywordProducts[src.Product])
 	for _, f := range ev.Fields {
 		id, ok := e.fields[f.Name]
 		if !ok {
 			id = -1
 		}
 		a := len(m.lbuf)
-		m.lbuf = appendLower(m.lbuf, f.Value)
+		if ok || keywords {
+			m.lbuf = appendLower(m.lbuf, f.Value)
+		}
 		sp = append(sp, span{a, len(m.lbuf)})
 		m.vals = append(m.vals, val{raw: f.Value, kind: uint8(f.Kind), field: id, next: -1})
 	}
@@ -555,6 +673,9 @@ func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 		v := &m.vals[i]
 		v.lower = lower[sp[i].a:sp[i].b]
 		if v.field < 0 {
+			if !keywords {
+				v.lower = v.raw // never compared
+			}
 			continue
 		}
 		if m.slotGen[v.field] == m.gen {
@@ -577,7 +698,7 @@ func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 		}
 	}
 	m.all = m.vals
-	if ac := e.fieldAC[keywordField]; ac != nil {
+	if ac := e.fieldAC[keywordField]; ac != nil && keywords {
 		for i := range m.vals {
 			m.scan(ac, m.vals[i].lower)
 		}
@@ -586,6 +707,9 @@ func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 	slices.Sort(m.cands)
 	for _, ri := range m.cands {
 		c := e.rules[ri]
+		if src.Product != "" && c.product != src.Product {
+			continue
+		}
 		if !c.node.eval(m) {
 			continue
 		}
@@ -603,16 +727,28 @@ func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 	}
 }
 
+// scan records every pattern of the automaton found in s (overlapping
+// matches, so patterns inside others count too).
 func (m *Matcher) scan(ac *fieldAC, s string) {
-	if len(s) == 0 {
+	b := unsafeBytes(s)
+	// With few patterns, a quick search for their first bytes rules out
+	// most values; with many, one pass of the automaton is cheaper.
+	if len(b) == 0 || len(ac.ids) <= fewPatterns && !ac.a.IsMatch(b) {
 		return
 	}
-	for _, hit := range ac.a.FindAllOverlapping(unsafeBytes(s)) {
-		id := ac.ids[hit.PatternID]
-		if !m.hits.has(id) {
-			m.hits.set(id)
-			m.mark(m.e.byHit[id])
-		}
+	for _, h := range ac.a.FindAllOverlapping(b) {
+		m.hit(ac.ids[h.PatternID])
+	}
+}
+
+// fewPatterns is the size of a pattern set up to which scan tries the
+// automaton's start-byte prefilter first.
+const fewPatterns = 8
+
+func (m *Matcher) hit(id int32) {
+	if !m.hits.has(id) {
+		m.hits.set(id)
+		m.mark(m.e.byHit[id])
 	}
 }
 
@@ -680,20 +816,26 @@ func (m *Matcher) explain(n node, out []MatchedField) []MatchedField {
 	return out
 }
 
-// appendLower appends s lower-cased.
+// appendLower appends s lower-cased: ASCII byte by byte, other runes by
+// their Unicode lower case.
 func appendLower(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			return append(b, strings.ToLower(s)...)
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+			continue
 		}
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError {
+			b = append(b, s[i:i+n]...)
+		} else {
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		}
-		b = append(b, c)
+		i += n
 	}
 	return b
 }
