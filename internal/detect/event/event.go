@@ -5,6 +5,7 @@
 package event
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strconv"
@@ -132,7 +133,9 @@ func (d *Decoder) Decode(data []byte, ev *Event) error {
 		if d.pos >= len(d.data) {
 			return &SyntaxError{Offset: d.pos, Msg: "empty input"}
 		}
-		if c := d.data[d.pos]; c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || (c >= '0' && c <= '9') {
+		rest := d.data[d.pos:]
+		if c := rest[0]; c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') ||
+			bytes.HasPrefix(rest, []byte("true")) || bytes.HasPrefix(rest, []byte("false")) || bytes.HasPrefix(rest, []byte("null")) {
 			return ErrNotObject
 		}
 		return &SyntaxError{Offset: d.pos, Msg: fmt.Sprintf("unexpected %q at the start", d.data[d.pos])}
