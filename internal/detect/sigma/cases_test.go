@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/detect/event"
 	"github.com/rampart-sec/rampart/internal/detect/sigma"
+	"github.com/rampart-sec/rampart/internal/model"
 )
 
 type matchCase struct {
@@ -114,3 +115,5 @@ func TestProblemCases(t *testing.T) {
 		})
 	}
 }
+
+func modelPos(line, col int) model.Pos { return model.Pos{File: "f.yml", Line: line, Column: col} }
