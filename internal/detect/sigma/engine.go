@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"encoding/binary"
 	"fmt"
 	"runtime"
 	"slices"
@@ -816,10 +817,22 @@ func (m *Matcher) explain(n node, out []MatchedField) []MatchedField {
 	return out
 }
 
-// appendLower appends s lower-cased: ASCII byte by byte, other runes by
-// their Unicode lower case.
+// appendLower appends s lower-cased: ASCII eight bytes at a time, other
+// runes by their Unicode lower case.
 func appendLower(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafeBytes(s[i : i+8]))
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+		// Bytes 'A'..'Z' get their high bit set in upper, then 0x20 added.
+		a := w + 0x3f3f3f3f3f3f3f3f // byte + (0x80 - 'A')
+		z := w + 0x2525252525252525 // byte + (0x80 - 'Z' - 1)
+		upper := a &^ z & 0x8080808080808080
+		b = binary.LittleEndian.AppendUint64(b, w|upper>>2)
+	}
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
