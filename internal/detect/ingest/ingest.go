@@ -119,6 +119,10 @@ const (
 	MaxLine = 1 << 20  // bytes of one event
 )
 
+// publishWindow is how many events are published before waiting for the
+// stream's acknowledgements.
+const publishWindow = 1000
+
 // Result is the reply to an ingest request.
 type Result struct {
 	Accepted int      `json:"accepted"`
@@ -142,17 +146,23 @@ func Handler(js jetstream.JetStream, auth Authenticator) http.Handler {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		body := http.MaxBytesReader(w, r.Body, MaxBody)
-		br := bufio.NewReaderSize(body, 64<<10)
-		var res Result
-		var futures []jetstream.PubAckFuture
-		for n := 1; ; n++ {
-			line, tooLong, err := readLine(br)
+		// The whole body is read first, so a body over the limit is
+		// refused before any of it is published.
+		data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
 				http.Error(w, fmt.Sprintf("body larger than %d bytes", MaxBody), http.StatusRequestEntityTooLarge)
 				return
 			}
+			http.Error(w, "reading the body failed", http.StatusBadRequest)
+			return
+		}
+		br := bufio.NewReaderSize(bytes.NewReader(data), 64<<10)
+		var res Result
+		var futures []jetstream.PubAckFuture
+		for n := 1; ; n++ {
+			line, tooLong, err := readLine(br)
 			line = bytes.TrimSpace(line)
 			switch {
 			case tooLong:
@@ -161,19 +171,23 @@ func Handler(js jetstream.JetStream, auth Authenticator) http.Handler {
 			case line[0] != '{' || !json.Valid(line):
 				res.reject(n, "not a JSON object")
 			default:
-				f, perr := js.PublishAsync(Subject, bytes.Clone(line))
+				f, perr := js.PublishAsync(Subject, line)
 				if perr != nil {
 					http.Error(w, "event stream unavailable", http.StatusServiceUnavailable)
 					return
 				}
 				futures = append(futures, f)
+				// Bound the acknowledgements outstanding.
+				if len(futures)%publishWindow == 0 {
+					select {
+					case <-js.PublishAsyncComplete():
+					case <-r.Context().Done():
+						return
+					}
+				}
 			}
 			if err != nil {
-				if !errors.Is(err, io.EOF) {
-					http.Error(w, "reading the body failed", http.StatusBadRequest)
-					return
-				}
-				break
+				break // io.EOF: the body is in memory
 			}
 		}
 		select {
