@@ -6,7 +6,6 @@
 package link
 
 import (
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -103,16 +102,30 @@ func New(m *model.Model, threats []Threat) *Linker {
 func matchAny(patterns []string, v string) bool {
 	v = strings.ToLower(v)
 	for _, p := range patterns {
-		if p == v {
+		if p == v || strings.Contains(p, "*") && wildcard(p, v) {
 			return true
-		}
-		if strings.ContainsAny(p, "*?[") {
-			if ok, _ := path.Match(p, v); ok {
-				return true
-			}
 		}
 	}
 	return false
+}
+
+// wildcard matches s against p, where * stands for any run of characters
+// and everything else, backslashes included, is literal.
+func wildcard(p, s string) bool {
+	parts := strings.Split(p, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(part):]
+	}
+	return len(parts) > 1 && strings.HasSuffix(s, last) || len(parts) == 1 && s == ""
 }
 
 func fieldMatches(ev *event.Event, names, patterns []string) bool {
