@@ -132,7 +132,6 @@ type fieldNode struct {
 	res     []*regexp.Regexp // |all|re
 	cidrs   []netip.Prefix
 	cmp     string // lt, lte, gt, gte
-	num     float64
 	nums    []float64
 	ref     int32 // fieldref: the other field
 	refKind matchKind
@@ -323,7 +322,6 @@ func (k *keywordNode) eval(m *Matcher) bool {
 // the Aho-Corasick patterns of the whole rule set.
 type compiler struct {
 	e        *Engine
-	file     string
 	problems Problems
 }
 

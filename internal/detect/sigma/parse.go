@@ -92,10 +92,6 @@ func (p *parser) warnf(n *yaml.Node, path, hint, format string, args ...any) {
 	p.problems = append(p.problems, Problem{Problem: model.Problem{Pos: p.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true}})
 }
 
-func (p *parser) unsupportedf(n *yaml.Node, path, hint, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Problem: model.Problem{Pos: p.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint}, Unsupported: true})
-}
-
 // Parse reads every rule document of one file. Each returned rule is
 // complete; the problems cover the documents that were not, with their
 // positions. A file may hold a Sigma 2 rule with the rules its correlation
