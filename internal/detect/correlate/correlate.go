@@ -17,7 +17,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/detect/event"
 	"github.com/rampart-sec/rampart/internal/detect/sigma"
-	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Limits bound the state of one correlation rule.
@@ -101,8 +101,8 @@ func New(rules []*sigma.Rule) (*Engine, sigma.Problems) {
 		for i, name := range c.c.Rules {
 			base, found := names[name]
 			if !found {
-				problems = append(problems, sigma.Problem{Problem: model.Problem{Pos: c.c.Pos, Path: fmt.Sprintf("correlation.rules[%d]", i),
-					Message: fmt.Sprintf("correlation refers to %q, which is not a loaded rule", name), Hint: "name a rule by its id or name"}})
+				problems = append(problems, sigma.Problem{Pos: c.c.Pos, Path: fmt.Sprintf("correlation.rules[%d]", i),
+					Message: fmt.Sprintf("correlation refers to %q, which is not a loaded rule", name), Hint: "name a rule by its id or name", Code: source.CodeReference})
 				ok = false
 				continue
 			}
@@ -119,8 +119,8 @@ func New(rules []*sigma.Rule) (*Engine, sigma.Problems) {
 						}
 					}
 					if f == "" {
-						problems = append(problems, sigma.Problem{Problem: model.Problem{Pos: c.c.Pos, Path: "correlation.aliases." + g,
-							Message: fmt.Sprintf("alias %q gives no field for rule %q", g, name), Hint: "map every referred rule to its field"}})
+						problems = append(problems, sigma.Problem{Pos: c.c.Pos, Path: "correlation.aliases." + g,
+							Message: fmt.Sprintf("alias %q gives no field for rule %q", g, name), Hint: "map every referred rule to its field", Code: source.CodeReference})
 						ok = false
 					}
 				}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/detect/sigma"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Pipeline is a processing pipeline: transformations applied in order.
@@ -118,7 +119,7 @@ func (p *parser) errorf(n *yaml.Node, path, hint, format string, args ...any) {
 	if n != nil {
 		pos.Line, pos.Column = n.Line, n.Column
 	}
-	p.problems = append(p.problems, sigma.Problem{Problem: model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint}})
+	p.problems = append(p.problems, source.Errorf(pos, source.CodeInvalid, path, hint, format, args...))
 }
 
 // Parse reads a pipeline in the pySigma YAML form. Every problem carries
@@ -331,7 +332,7 @@ func (pl *Pipeline) Apply(rules []*sigma.Rule) ([]*sigma.Rule, sigma.Problems) {
 				continue
 			}
 			if msg := t.apply(c, i); msg != "" {
-				problems = append(problems, sigma.Problem{Problem: model.Problem{Pos: r.Pos, Message: msg, Hint: fmt.Sprintf("pipeline %q, %s", pl.Name, t.Pos)}, Unsupported: true})
+				problems = append(problems, sigma.Problem{Pos: r.Pos, Message: msg, Hint: fmt.Sprintf("pipeline %q, %s", pl.Name, t.Pos), Code: sigma.CodeUnsupported})
 				failed = true
 				break
 			}

@@ -106,7 +106,7 @@ func TestPipelineProblems(t *testing.T) {
 	fail := mustParse(t, "name: f\ntransformations:\n  - type: rule_failure\n    message: no process logs here\n    rule_conditions:\n      - type: logsource\n        category: process_creation\n")
 	rules, _ := sigma.Parse("r.yml", []byte(rule))
 	out, probs := fail.Apply(rules)
-	if len(out) != 0 || len(probs) != 1 || !probs[0].Unsupported || !strings.Contains(probs[0].Message, "no process logs") {
+	if len(out) != 0 || len(probs) != 1 || !sigma.IsUnsupported(probs[0]) || !strings.Contains(probs[0].Message, "no process logs") {
 		t.Fatalf("rule_failure: %d rules, %v", len(out), probs)
 	}
 }

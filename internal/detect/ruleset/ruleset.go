@@ -16,7 +16,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/detect/correlate"
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/detect/sigma"
-	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Status is the verdict on one rule file.
@@ -96,14 +96,14 @@ func Load(ctx context.Context, roots []string, pipelines []*pipeline.Pipeline) (
 			info, err := d.Info()
 			if err == nil && info.Size() > sigma.MaxRuleBytes {
 				f.Status = Invalid
-				f.Problems = sigma.Problems{{Problem: problemAt(path, fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), sigma.MaxRuleBytes))}}
+				f.Problems = sigma.Problems{problemAt(path, source.CodeLimit, fmt.Sprintf("rule file is %d bytes, more than the limit of %d", info.Size(), sigma.MaxRuleBytes))}
 				s.Files = append(s.Files, f)
 				return nil
 			}
 			data, err := os.ReadFile(path)
 			if err != nil {
 				f.Status = Invalid
-				f.Problems = sigma.Problems{{Problem: problemAt(path, err.Error())}}
+				f.Problems = sigma.Problems{problemAt(path, source.CodeUnreadable, err.Error())}
 				s.Files = append(s.Files, f)
 				return nil
 			}
@@ -153,7 +153,7 @@ func Load(ctx context.Context, roots []string, pipelines []*pipeline.Pipeline) (
 
 func allUnsupported(ps sigma.Problems) bool {
 	for _, p := range ps {
-		if !p.Unsupported {
+		if !sigma.IsUnsupported(p) {
 			return false
 		}
 	}
@@ -177,6 +177,6 @@ func (s *Set) Count() map[Status]int {
 	return out
 }
 
-func problemAt(path, msg string) model.Problem {
-	return model.Problem{Pos: model.Pos{File: path}, Message: msg}
+func problemAt(path string, code source.Code, msg string) sigma.Problem {
+	return sigma.Problem{Pos: source.Pos{File: path}, Message: msg, Code: code}
 }

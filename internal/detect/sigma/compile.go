@@ -2,7 +2,6 @@ package sigma
 
 import (
 	"encoding/binary"
-	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // node is a compiled condition: it tells whether an event matches.
@@ -326,7 +326,11 @@ type compiler struct {
 }
 
 func (c *compiler) fail(pos model.Pos, path, hint string, unsupported bool, format string, args ...any) {
-	c.problems = append(c.problems, Problem{Problem: model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint}, Unsupported: unsupported})
+	code := source.CodeInvalid
+	if unsupported {
+		code = CodeUnsupported
+	}
+	c.problems = append(c.problems, source.Errorf(pos, code, path, hint, format, args...))
 }
 
 // detection compiles a detection section to one node.

@@ -116,7 +116,7 @@ func (p *condParser) aggregation(i int) *Problem {
 		hint = "write a correlation rule (event_count, value_count, value_sum, value_avg, value_percentile, temporal) that refers to this rule"
 	}
 	q := p.fail(i, hint, "the aggregation %q is Sigma 1 syntax, replaced by correlation rules in Sigma 2", "| "+rest)
-	q.Unsupported = true
+	q.Code = CodeUnsupported
 	return q
 }
 
@@ -125,7 +125,7 @@ func (p *condParser) fail(off int, hint, format string, args ...any) *Problem {
 	if pos.Line > 0 {
 		pos.Column += off
 	}
-	q := &Problem{Problem: model.Problem{Pos: pos, Path: p.c.Path, Message: fmt.Sprintf(format, args...), Hint: hint}}
+	q := &Problem{Pos: pos, Path: p.c.Path, Message: fmt.Sprintf(format, args...), Hint: hint, Code: CodeCondition}
 	if p.err == nil {
 		p.err = q
 	}

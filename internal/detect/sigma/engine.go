@@ -13,7 +13,7 @@ import (
 	"github.com/coregx/ahocorasick"
 
 	"github.com/rampart-sec/rampart/internal/detect/event"
-	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // keywordField is the pseudo-field of keyword patterns: their automaton
@@ -118,7 +118,7 @@ func Compile(rules []*Rule) (*Engine, Problems) {
 			}
 		}
 		if !used {
-			problems = append(problems, Problem{Problem: model.Problem{Pos: f.Filter.Pos, Path: "filter.rules", Message: "the filter applies to no loaded rule", Hint: "name rules by id or name, with the same logsource", Warning: true}})
+			problems = append(problems, source.Warnf(f.Filter.Pos, source.CodeReference, "filter.rules", "name rules by id or name, with the same logsource", "the filter applies to no loaded rule"))
 		}
 	}
 	e.keywordProducts = map[string]bool{}

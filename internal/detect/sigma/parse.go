@@ -13,51 +13,32 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
-// Problem is one thing wrong with a rule. Unsupported problems are valid
-// Sigma this engine does not run (the old aggregation syntax, regular
-// expressions beyond RE2, placeholders without values); the others make a
-// rule invalid. Warnings do neither.
-type Problem struct {
-	model.Problem
-	Unsupported bool `json:"unsupported,omitempty"`
-}
+// Problem is one thing wrong with a rule: the input layer's problem, with
+// its position, key path, hint, severity and code. A problem with code
+// CodeUnsupported is valid Sigma this engine does not run (the Sigma 1
+// aggregation syntax, regular expressions beyond RE2, placeholders without
+// values); other errors make a rule invalid; warnings do neither.
+type Problem = source.Problem
 
 // Problems is a list of rule problems.
-type Problems []Problem
+type Problems = source.Problems
 
-// Errors returns the problems that stop a rule from loading (invalid or
-// unsupported), leaving out warnings.
-func (ps Problems) Errors() Problems {
-	var out Problems
-	for _, p := range ps {
-		if !p.Warning {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+// Problem codes of Sigma rules, beside the input layer's.
+const (
+	// CodeUnsupported marks valid Sigma the engine does not run.
+	CodeUnsupported source.Code = "sigma_unsupported"
+	// CodeCondition marks a condition that does not parse or names no search.
+	CodeCondition source.Code = "sigma_condition"
+	// CodeModifier marks an unknown or misused value modifier.
+	CodeModifier source.Code = "sigma_modifier"
+)
 
-// Error joins the problems, one a line.
-func (ps Problems) Error() string {
-	lines := make([]string, len(ps))
-	for i, p := range ps {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
-// String renders the problem as "file:line:col: path: message (hint)", with
-// "unsupported: " before the message of an unsupported feature.
-func (p Problem) String() string {
-	if p.Unsupported {
-		q := p.Problem
-		q.Message = "unsupported: " + q.Message
-		return q.String()
-	}
-	return p.Problem.String()
-}
+// IsUnsupported tells whether a problem is valid Sigma the engine does not
+// run, rather than an invalid rule.
+func IsUnsupported(p Problem) bool { return p.Code == CodeUnsupported }
 
 // MaxRuleBytes bounds the size of one rule file.
 const MaxRuleBytes = 1 << 20
@@ -85,11 +66,15 @@ func (p *parser) pos(n *yaml.Node) model.Pos {
 }
 
 func (p *parser) errorf(n *yaml.Node, path, hint, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Problem: model.Problem{Pos: p.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint}})
+	p.errorc(n, source.CodeInvalid, path, hint, format, args...)
+}
+
+func (p *parser) errorc(n *yaml.Node, code source.Code, path, hint, format string, args ...any) {
+	p.problems = append(p.problems, source.Errorf(p.pos(n), code, path, hint, format, args...))
 }
 
 func (p *parser) warnf(n *yaml.Node, path, hint, format string, args ...any) {
-	p.problems = append(p.problems, Problem{Problem: model.Problem{Pos: p.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true}})
+	p.problems = append(p.problems, source.Warnf(p.pos(n), source.CodeInvalid, path, hint, format, args...))
 }
 
 // Parse reads every rule document of one file. Each returned rule is
@@ -99,7 +84,7 @@ func (p *parser) warnf(n *yaml.Node, path, hint, format string, args ...any) {
 func Parse(file string, data []byte) ([]*Rule, Problems) {
 	p := &parser{file: file}
 	if len(data) > MaxRuleBytes {
-		p.errorf(nil, "", "split the file", "rule file is %d bytes, more than the limit of %d", len(data), MaxRuleBytes)
+		p.errorc(nil, source.CodeLimit, "", "split the file", "rule file is %d bytes, more than the limit of %d", len(data), MaxRuleBytes)
 		return nil, p.problems
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -176,7 +161,7 @@ func (p *parser) yamlError(err error) {
 		}
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	p.problems = append(p.problems, Problem{Problem: model.Problem{Pos: pos, Message: "YAML syntax: " + msg, Hint: "check the indentation and quoting near this line"}})
+	p.problems = append(p.problems, Problem{Pos: pos, Message: "YAML syntax: " + msg, Hint: "check the indentation and quoting near this line", Code: source.CodeSyntax})
 }
 
 func mapGet(n *yaml.Node, key string) *yaml.Node {
@@ -245,7 +230,7 @@ func (p *parser) pairs(n *yaml.Node, path string, fn func(k, v *yaml.Node, kpath
 			kp = path + "." + k.Value
 		}
 		if seen[k.Value] {
-			p.errorf(k, kp, "remove one of them", "duplicate key %q", k.Value)
+			p.errorc(k, source.CodeDuplicateKey, kp, "remove one of them", "duplicate key %q", k.Value)
 			continue
 		}
 		seen[k.Value] = true
@@ -305,7 +290,7 @@ func (p *parser) rule(root *yaml.Node) *Rule {
 			if s, ok := p.str(v, kp); ok {
 				r.Level = s
 				if !contains(levels, s) {
-					p.errorf(v, kp, hintOneOf(s, levels), "unknown level %q", s)
+					p.errorc(v, source.CodeUnknownValue, kp, hintOneOf(s, levels), "unknown level %q", s)
 				}
 			}
 		case "description":
@@ -346,7 +331,7 @@ func (p *parser) rule(root *yaml.Node) *Rule {
 		}
 	})
 	if t := mapGet(root, "title"); t == nil {
-		p.errorf(root, "title", "add 'title: ...'", "a rule needs a title")
+		p.errorc(root, source.CodeMissingKey, "title", "add 'title: ...'", "a rule needs a title")
 	}
 	switch {
 	case correlation != nil:
@@ -427,7 +412,7 @@ func (p *parser) detection(n *yaml.Node, path string) *Detection {
 		}
 	})
 	if len(d.Conditions) == 0 && mapGet(n, "condition") == nil {
-		p.errorf(n, path+".condition", "add e.g. 'condition: selection'", "%s needs a condition", path)
+		p.errorc(n, source.CodeMissingKey, path+".condition", "add e.g. 'condition: selection'", "%s needs a condition", path)
 	}
 	return d
 }
@@ -493,7 +478,7 @@ func (p *parser) items(n *yaml.Node, path string) []*Item {
 		it := &Item{Field: parts[0], Modifiers: parts[1:], Pos: p.pos(k), Path: kp}
 		for i, m := range it.Modifiers {
 			if !knownModifier(m) {
-				p.errorf(k, kp, hintOneOf(m, modifierNames()), "unknown modifier %q", m)
+				p.errorc(k, CodeModifier, kp, hintOneOf(m, modifierNames()), "unknown modifier %q", m)
 			}
 			if m == "" && i < len(it.Modifiers) {
 				p.errorf(k, kp, "remove the extra '|'", "empty modifier")
@@ -557,7 +542,7 @@ func (p *parser) correlation(n *yaml.Node, path string) *Correlation {
 			if s, ok := p.str(v, kp); ok {
 				c.Type = s
 				if !contains(corrType, s) {
-					p.errorf(v, kp, hintOneOf(s, corrType), "unknown correlation type %q", s)
+					p.errorc(v, source.CodeUnknownValue, kp, hintOneOf(s, corrType), "unknown correlation type %q", s)
 				}
 			}
 		case "rules":

@@ -49,7 +49,7 @@ func TestFeatureRules(t *testing.T) {
 	}
 	for f, ps := range rejected {
 		for _, p := range ps {
-			if !p.Unsupported {
+			if !sigma.IsUnsupported(p) {
 				t.Errorf("%s: invalid: %s", filepath.Base(f), p)
 				continue
 			}
