@@ -17,9 +17,13 @@ func init() {
 	extraCommands = append(extraCommands, newCoverageCmd)
 }
 
+// coverageFormats are the output formats of coverage.
+var coverageFormats = []string{"table", "json", "markdown"}
+
 func newCoverageCmd() *cobra.Command {
 	var (
-		flags     detectFlags
+		flags     sigmaFlags
+		models    analysisFlags
 		format    string
 		navigator string
 		force     bool
@@ -37,18 +41,18 @@ Formats: table (default), json, markdown. --navigator FILE also writes an
 ATT&CK Navigator layer of the model's techniques: green where a rule detects
 them, red where none does, scored by the number of rules.
 
-Exit status: 0 every threat with techniques is covered, 1 some are not, 2 usage
-error, unreadable input or an invalid model.`,
+Exit status: 0 every threat with techniques is covered, 1 some are not or the
+model is invalid, 2 usage error or unreadable input.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" && format != "markdown" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want table, json or markdown)", format))
+			if err := checkValue("--format", format, coverageFormats); err != nil {
+				return err
 			}
 			set, err := flags.load(cmd)
 			if err != nil {
 				return err
 			}
-			res, err := (&analysisFlags{}).analyse(cmd, args[0])
+			res, _, err := models.analyse(cmd, args[0])
 			if err != nil {
 				return err
 			}
@@ -82,7 +86,10 @@ error, unreadable input or an invalid model.`,
 		},
 	}
 	flags.add(cmd)
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json or markdown")
+	models.modelFlags.add(cmd)
+	cmd.Flags().StringVar(&models.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(coverageFormats, ", "))
+	completeValues(cmd, "format", coverageFormats)
 	cmd.Flags().StringVar(&navigator, "navigator", "", "also write an ATT&CK Navigator layer (JSON) to this file")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite the --navigator file if it exists")
 	return cmd

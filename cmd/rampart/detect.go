@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/detect/link"
-	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/detect/ruleset"
 	"github.com/rampart-sec/rampart/internal/detect/stream"
 )
@@ -21,20 +20,8 @@ func init() {
 	extraCommands = append(extraCommands, newDetectCmd)
 }
 
-// detectFlags are the rule-set flags shared by detect and coverage.
-type detectFlags struct {
-	rules     []string
-	pipelines []string
-}
-
-func (f *detectFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
-	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
-		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
-}
-
 // load reads and compiles the rule set, printing rule problems to stderr.
-func (f *detectFlags) load(cmd *cobra.Command) (*ruleset.Set, error) {
+func (f *sigmaFlags) load(cmd *cobra.Command) (*ruleset.Set, error) {
 	if len(f.rules) == 0 {
 		return nil, fail(exitUsage, errors.New("give at least one --rules directory"))
 	}
@@ -57,7 +44,8 @@ func (f *detectFlags) load(cmd *cobra.Command) (*ruleset.Set, error) {
 
 func newDetectCmd() *cobra.Command {
 	var (
-		flags     detectFlags
+		flags     sigmaFlags
+		models    analysisFlags
 		modelPath string
 		quiet     bool
 	)
@@ -76,7 +64,8 @@ With --model, alerts name the model's components the event belongs to (see
 'detection' in docs/model.md) and the modelled threats whose ATT&CK
 techniques the rule detects.
 
-Exit status: 0 no alerts, 1 alerts, 2 usage error or unreadable input.`,
+Exit status: 0 no alerts, 1 alerts or an invalid --model, 2 usage error or
+unreadable input.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			set, err := flags.load(cmd)
 			if err != nil {
@@ -96,7 +85,7 @@ Exit status: 0 no alerts, 1 alerts, 2 usage error or unreadable input.`,
 			}
 			det := stream.New(set)
 			if modelPath != "" {
-				res, err := (&analysisFlags{}).analyse(cmd, modelPath)
+				res, _, err := models.analyse(cmd, modelPath)
 				if err != nil {
 					return err
 				}
@@ -141,6 +130,7 @@ Exit status: 0 no alerts, 1 alerts, 2 usage error or unreadable input.`,
 	}
 	flags.add(cmd)
 	cmd.Flags().StringVar(&modelPath, "model", "", "system model whose components and threats alerts are linked to")
+	models.modelFlags.add(cmd)
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "do not list rules that fail to load")
 	cmd.AddCommand(newDetectValidateCmd())
 	return cmd
@@ -163,10 +153,10 @@ Exit status: 0 no invalid rule, 1 invalid rules, 2 usage error or unreadable
 directory.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text or json)", format))
+			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
+				return err
 			}
-			flags := detectFlags{rules: args, pipelines: pipelines}
+			flags := sigmaFlags{rules: args, pipelines: pipelines}
 			set, err := flags.load(cmd)
 			if err != nil {
 				return err
