@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -165,6 +166,8 @@ type Options struct {
 	PeriodicJobs []*river.PeriodicJob
 	// MaxWorkers is the number of jobs worked at once (default 4).
 	MaxWorkers int
+	// Logger receives the job queue's logs (nil: slog.Default()).
+	Logger *slog.Logger
 }
 
 // Errors. Engines wrap them with %w so callers test with errors.Is.
