@@ -153,6 +153,7 @@ format with --format and -o, or several at once with --out FORMAT=FILE.`,
 func newCheckCmd() *cobra.Command {
 	var (
 		af          analysisFlags
+		sf          serverFlags
 		maxSeverity string
 		quiet       bool
 	)
@@ -162,7 +163,9 @@ func newCheckCmd() *cobra.Command {
 		Long: `Check analyses a model and exits 0 when every untreated threat is within the
 model's risk appetite, 1 when at least one exceeds it (each is listed), and 2 on
 invalid input or usage errors. Accepted risks count again once their acceptance
-expires. --max-severity overrides the appetite for every category.`,
+expires. --max-severity overrides the appetite for every category. With
+--server (URL, or $RAMPART_SERVER when given alone) the register's decisions on
+the server replace the model's treatments.`,
 		Example: `  rampart check rampart.yaml
   rampart check rampart.yaml --max-severity high`,
 		Args: cobra.ExactArgs(1),
@@ -178,6 +181,11 @@ expires. --max-severity overrides the appetite for every category.`,
 			res, err := af.analyse(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if sf.used(cmd) {
+				if res, err = gateOnServer(cmd, &sf, &af, res); err != nil {
+					return err
+				}
 			}
 			out := cmd.OutOrStdout()
 			var breaches []analysis.Finding
@@ -216,6 +224,7 @@ expires. --max-severity overrides the appetite for every category.`,
 		},
 	}
 	af.register(cmd)
+	sf.register(cmd, true)
 	cmd.Flags().StringVar(&maxSeverity, "max-severity", "", "override the appetite: low, medium, high or critical")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only breaches")
 	return cmd

@@ -32,7 +32,7 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			data, err := readModelFile(path, model.DefaultMaxFileSize)
+			data, err := readModelFile(cmd, path, loadOptions(cmd).MaxFileSize)
 			if err != nil {
 				return fail(exitUsage, fmt.Errorf("read %s: %w", path, err))
 			}

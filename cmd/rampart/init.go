@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rampart-sec/rampart/internal/atomicfile"
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -168,24 +170,10 @@ func askInit(in io.Reader, out io.Writer, ans initAnswers, given func(string) bo
 	return ans, nil
 }
 
-// slug turns a name into an id: lower case letters, digits and dashes.
+// slug turns a name into the system id, "my-system" when nothing usable
+// is left.
 func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimSuffix(b.String(), "-")
-	if s == "" {
-		return "my-system"
-	}
-	return s
+	return cmp.Or(ids.Slug(name), "my-system")
 }
 
 // yamlString renders s as a YAML scalar: double-quoted JSON is valid YAML

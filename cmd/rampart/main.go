@@ -90,6 +90,7 @@ appetite and reports it for people and machines.`,
 	}
 	root.PersistentFlags().BoolVarP(&verbose, "verbose", "v", false, "log what rampart does to stderr")
 	addFromFlag(root)
+	addLoadFlags(root)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
