@@ -608,3 +608,30 @@ func TestMandatoryRulesAndUnmodelledSystems(t *testing.T) {
 		}
 	})
 }
+
+func TestThreatFilterIsChecked(t *testing.T) {
+	bad := []store.ThreatFilter{
+		{Status: []model.TreatmentStatus{"opne"}},
+		{Severity: []model.Severity{"severe"}},
+		{Sort: "risk"},
+		{Limit: 5000},
+		{Offset: -1},
+		{DueBefore: "tomorrow"},
+	}
+	each(t, func(t *testing.T, e *env) {
+		e.push(finding("sqli@api", 3, 4))
+		for _, f := range bad {
+			if _, err := e.svc.Threats(e.ctx, f); !errors.Is(err, register.ErrInvalid) {
+				t.Errorf("%+v: %v", f, err)
+			}
+			if _, err := e.svc.CountThreats(e.ctx, f); !errors.Is(err, register.ErrInvalid) {
+				t.Errorf("count %+v: %v", f, err)
+			}
+		}
+		good := store.ThreatFilter{Status: []model.TreatmentStatus{"open"}, Severity: []model.Severity{"high"}, Sort: "due",
+			Limit: 1000, DueBefore: "2027-01-01"}
+		if got := ok[[]store.Threat](t)(e.svc.Threats(e.ctx, good)); len(got) != 1 {
+			t.Fatalf("good filter found %d", len(got))
+		}
+	})
+}

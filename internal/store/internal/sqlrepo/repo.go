@@ -388,21 +388,32 @@ func strs[S ~string](in []S) []string {
 	return out
 }
 
+// threatOrder is the ORDER BY of each sort; ties go by system and threat id.
+var threatOrder = map[string]string{
+	"":          "system_id, id",
+	"id":        "system_id, id",
+	"-id":       "system_id DESC, id DESC",
+	"severity":  "severity_rank, system_id, id",
+	"-severity": "severity_rank DESC, system_id, id",
+	"due":       "due IS NULL, due, system_id, id",
+	"-due":      "due IS NULL, due DESC, system_id, id",
+	"updated":   "updated_at, system_id, id",
+	"-updated":  "updated_at DESC, system_id, id",
+}
+
 // ListThreats implements store.Repo.
 func (r *Repo) ListThreats(ctx context.Context, f store.ThreatFilter) ([]store.Threat, error) {
 	where, args := r.threatWhere(f)
-	order := " ORDER BY system_id, id"
-	switch f.Sort {
-	case "severity":
-		order = " ORDER BY severity_rank DESC, system_id, id"
-	case "due":
-		// With a DueBefore bound there are no missing dates, and the due
-		// index gives the order; otherwise threats without a date come last.
-		order = " ORDER BY due IS NULL, due, system_id, id"
-		if f.DueBefore != "" {
-			order = " ORDER BY due, system_id, id"
-		}
+	order, ok := threatOrder[f.Sort]
+	if !ok {
+		return nil, fmt.Errorf("listing threats: unknown sort %q (one of %s)", f.Sort, store.ThreatSorts)
 	}
+	// With a DueBefore bound there are no missing dates, and the due
+	// index gives the order.
+	if f.DueBefore != "" && f.Sort == "due" {
+		order = "due, system_id, id"
+	}
+	order = " ORDER BY " + order
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
