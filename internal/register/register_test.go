@@ -165,8 +165,8 @@ func TestPushTracksThreatsAcrossVersions(t *testing.T) {
 		if v := p2.Version; v.Seq != 2 || v.New != 1 || v.Changed != 1 || v.Gone != 1 || v.Threats != 3 {
 			t.Fatalf("second version = %+v", v)
 		}
-		if th := e.threat("dos@web"); !th.Gone {
-			t.Fatal("a threat the new version lacks is not gone")
+		if th := e.threat("dos@web"); !th.Gone || th.LastSeen != 1 {
+			t.Fatalf("a threat the new version lacks: gone %v, last seen %d", th.Gone, th.LastSeen)
 		}
 		if th := e.threat("weak-tls@web"); th.LastSeen != 2 || th.FirstSeen != 1 {
 			t.Fatalf("unchanged threat seen %d..%d", th.FirstSeen, th.LastSeen)

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -127,12 +126,6 @@ func queries(r *rand.Rand) (string, store.ThreatFilter) {
 	default:
 		return "page 20 of all", store.ThreatFilter{Limit: 50, Offset: 1000}
 	}
-}
-
-func cpu() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func pct(ds []time.Duration, p float64) time.Duration {

@@ -60,9 +60,12 @@ type Repo interface {
 	SystemThreats(ctx context.Context, systemID string) ([]Threat, error)
 	// InsertThreats adds new threats (Version 1).
 	InsertThreats(ctx context.Context, ts []Threat) error
-	// MarkThreatsSeen sets LastSeen to seq on the system's threats that are
-	// not gone (the register state and Version stay).
-	MarkThreatsSeen(ctx context.Context, systemID string, seq int) error
+	// UpdateThreatAnalysis writes what a new model version found about
+	// existing threats (rule, title, category, STRIDE, targets, risk,
+	// fingerprint, last seen, gone), leaving their register state alone,
+	// whatever their Version; each moves to a new Version so that a register
+	// edit based on the old one is told.
+	UpdateThreatAnalysis(ctx context.Context, ts []Threat) error
 	// UpdateThreat writes t if t.Version is current.
 	UpdateThreat(ctx context.Context, t Threat) (Threat, error)
 	// AddThreatEvents appends to threats' histories.

@@ -152,8 +152,10 @@ type Threat struct {
 	Risk RiskRating `json:"risk"`
 	// Fingerprint is a digest of what makes the threat "changed" between versions.
 	Fingerprint string `json:"fingerprint"`
-	FirstSeen   int    `json:"first_seen"`
-	LastSeen    int    `json:"last_seen"`
+	// FirstSeen is the version that first found the threat; LastSeen the
+	// latest that did (for a threat not gone, the system's latest version).
+	FirstSeen int `json:"first_seen"`
+	LastSeen  int `json:"last_seen"`
 	// Gone is set when the latest version no longer has the threat.
 	Gone bool `json:"gone"`
 

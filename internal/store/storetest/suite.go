@@ -227,6 +227,20 @@ func testThreats(t *testing.T, ctx context.Context, s store.Store) {
 	if len(hist) != 2 || hist[0].Text != "on it" || hist[1].Kind != "status" || hist[0].At.IsZero() {
 		t.Fatalf("history = %+v", hist)
 	}
+	// A new model version rewrites the analysis part only, whatever the version.
+	an := must(s.GetThreat(ctx, "payments", "a@web"))(t)
+	an.Risk, an.Title, an.Gone, an.Status, an.Owner = store.RiskRating{Likelihood: 1, Impact: 2, Severity: "low"}, "Renamed", true, "open", "nobody"
+	if err := s.UpdateThreatAnalysis(ctx, []store.Threat{an}); err != nil {
+		t.Fatal(err)
+	}
+	after := must(s.GetThreat(ctx, "payments", "a@web"))(t)
+	if after.Risk.Severity != "low" || after.Title != "Renamed" || !after.Gone || after.Status != "mitigating" ||
+		after.Owner != "alice" || after.Version != an.Version+1 {
+		t.Fatalf("after a new version's analysis = %+v", after)
+	}
+	if err := s.UpdateThreatAnalysis(ctx, []store.Threat{{SystemID: "payments", ID: "nope"}}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("analysis of a missing threat: %v", err)
+	}
 	all := must(s.SystemThreats(ctx, "payments"))(t)
 	if len(all) != 2 || all[0].ID != "a@web" {
 		t.Fatalf("system threats = %+v", all)

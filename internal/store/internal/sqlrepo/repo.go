@@ -302,8 +302,11 @@ func (r *Repo) ListVersionChanges(ctx context.Context, systemID string, since, u
 // ---- threats
 
 func (r *Repo) threatCols() string {
+	// A threat that is not gone was found by the system's latest version.
 	return `system_id, id, rule, title, category, stride, targets, likelihood, impact, severity, fingerprint,
-		first_seen, last_seen, gone, status, owner, ` + r.D.DateOut("due") + `, acceptance_id, version, updated_at`
+		first_seen, CASE WHEN gone THEN last_seen ELSE COALESCE((SELECT latest_version FROM systems
+		WHERE systems.id = threats.system_id), last_seen) END, gone, status, owner, ` + r.D.DateOut("due") +
+		`, acceptance_id, version, updated_at`
 }
 
 func scanThreat(row Row) (store.Threat, error) {
@@ -532,11 +535,22 @@ func (r *Repo) UpdateThreat(ctx context.Context, t store.Threat) (store.Threat, 
 	return t, nil
 }
 
-// MarkThreatsSeen implements store.Repo.
-func (r *Repo) MarkThreatsSeen(ctx context.Context, systemID string, seq int) error {
-	if _, err := r.exec(ctx, `UPDATE threats SET last_seen = $1 WHERE system_id = $2 AND NOT gone AND last_seen < $1`,
-		seq, systemID); err != nil {
-		return fmt.Errorf("marking threats of %q seen: %w", systemID, err)
+// UpdateThreatAnalysis implements store.Repo.
+func (r *Repo) UpdateThreatAnalysis(ctx context.Context, ts []store.Threat) error {
+	at := r.D.Time(now())
+	for _, t := range ts {
+		n, err := r.exec(ctx, `UPDATE threats SET rule = $1, title = $2, category = $3, stride = $4, targets = $5,
+			likelihood = $6, impact = $7, severity = $8, severity_rank = $9, fingerprint = $10, last_seen = $11,
+			gone = $12, version = version + 1, updated_at = $13 WHERE system_id = $14 AND id = $15`,
+			t.Rule, t.Title, t.Category, r.D.JSON(marshal(orEmpty(t.STRIDE))), r.D.JSON(marshal(orEmpty(t.Targets))),
+			t.Risk.Likelihood, t.Risk.Impact, string(t.Risk.Severity), t.Risk.Severity.Rank(), t.Fingerprint,
+			t.LastSeen, t.Gone, at, t.SystemID, t.ID)
+		if err != nil {
+			return fmt.Errorf("updating threat %s/%s: %w", t.SystemID, t.ID, err)
+		}
+		if n == 0 {
+			return store.NotFound("threat", t.SystemID+"/"+t.ID)
+		}
 	}
 	return nil
 }
