@@ -477,7 +477,7 @@ threats: [{id: t, name: T, risk: {likelihood: 250, impact: -5}}]
 			cycle = &ps[i]
 		}
 	}
-	if cycle == nil || cycle.Warning || cycle.Pos.Line == 0 {
+	if cycle == nil || cycle.IsWarning() || cycle.Pos.Line == 0 {
 		t.Errorf("the cycle is not an error with a position: %+v", cycle)
 	}
 }
