@@ -58,6 +58,9 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 				}
 				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
 			}
+			if err := checkOutput(cmd, out, m.Files); err != nil {
+				return err
+			}
 			// The warnings of reading the model (an import from another
 			// format names everything it could not carry) come first.
 			var readWarnings int
@@ -66,9 +69,6 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 					fmt.Fprintln(stderr, p.String())
 					readWarnings++
 				}
-			}
-			if err := checkOutput(cmd, out, m.Files); err != nil {
-				return err
 			}
 			found := threats.Identify(m, threats.Builtin())
 			data, warnings, err := f.Export(cmd.Context(), m, found)

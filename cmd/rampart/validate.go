@@ -214,7 +214,7 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 		if from == "" {
 			m, problems, err := model.LoadBytes(cmd.Context(), name, data, opts)
 			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
-				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeInvalid, "",
+				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeUnknownValue, "",
 					"name its format with --from: rampart, "+strings.Join(formats.Names(), ", "),
 					"the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: %s",
 					strings.Join(formats.Mismatch(data), "; "))}, problems...)
