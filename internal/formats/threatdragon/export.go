@@ -14,7 +14,7 @@ import (
 )
 
 // fileVersion is the Threat Dragon version written into exported files.
-const fileVersion = "2.3.0"
+const fileVersion = "2.6.0"
 
 // Threat Dragon's JSON, in the key order Threat Dragon itself writes.
 type tdFile struct {

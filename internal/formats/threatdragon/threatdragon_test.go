@@ -265,8 +265,8 @@ treatments:
 			on[th.ID] = append(on[th.ID], c.ID+"/"+th.Status)
 		}
 	}
-	if got := strings.Join(on["missing-authentication@user-to-api"], ","); got != "user-to-api/NA" {
-		t.Errorf("missing-authentication@user-to-api is on %q, want user-to-api/NA", got)
+	if got := strings.Join(on["missing-authentication@user-to-api"], ","); got != "user-to-api/NotApplicable" {
+		t.Errorf("missing-authentication@user-to-api is on %q, want user-to-api/NotApplicable", got)
 	}
 	if got := strings.Join(on["T-1"], ","); got != "api/Open,db/Open" {
 		t.Errorf("T-1 is on %q, want api/Open,db/Open", got)
