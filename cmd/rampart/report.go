@@ -29,9 +29,10 @@ var reportFormats = []string{"html", "pdf", "xlsx"}
 
 func newReportCmd() *cobra.Command {
 	var (
-		af     analysisFlags
-		format string
-		output string
+		af      analysisFlags
+		format  string
+		output  string
+		summary bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report MODEL -o FILE",
@@ -51,7 +52,8 @@ The format follows the output file's extension unless --format says otherwise.
 The file is written whole or not at all.`,
 		Example: `  rampart report examples/online-shop.yaml -o report.html
   rampart report rampart.yaml --format pdf -o threat-model.pdf
-  rampart report rampart.yaml --format xlsx -o register.xlsx`,
+  rampart report rampart.yaml --format xlsx -o register.xlsx
+  rampart report rampart.yaml --summary -o summary.pdf`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := strings.ToLower(format)
@@ -87,7 +89,10 @@ The file is written whole or not at all.`,
 				return err
 			}
 			var buf bytes.Buffer
-			if err := writeReport(cmd.Context(), &buf, res, f, machine, prog); err != nil {
+			if summary && f != "html" && f != "pdf" {
+				return fail(exitUsage, fmt.Errorf("--summary applies to html and pdf, not %s", f))
+			}
+			if err := writeReport(cmd.Context(), &buf, res, f, machine, prog, summary); err != nil {
 				return fail(exitUsage, err)
 			}
 			if toStdout {
@@ -104,17 +109,18 @@ The file is written whole or not at all.`,
 	af.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "", "html, pdf or xlsx (or json, markdown, sarif, csv); default from the -o extension, else html")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write; - or empty writes to stdout")
+	cmd.Flags().BoolVar(&summary, "summary", false, "html and pdf: the executive summary only (figures, heatmap, overview diagram, one line per rule)")
 	return cmd
 }
 
-func writeReport(ctx context.Context, w io.Writer, res *analysis.Result, format string, machine report.Writer, prog *ttyProgress) error {
+func writeReport(ctx context.Context, w io.Writer, res *analysis.Result, format string, machine report.Writer, prog *ttyProgress, summary bool) error {
 	switch format {
 	case "html":
 		prog.step("drawing the diagram and writing HTML")
-		return htmlreport.Write(ctx, w, res, htmlreport.Options{})
+		return htmlreport.Write(ctx, w, res, htmlreport.Options{Summary: summary})
 	case "pdf":
 		prog.step("drawing the diagram and laying out the PDF")
-		return pdfreport.Write(ctx, w, res, pdfreport.Options{})
+		return pdfreport.Write(ctx, w, res, pdfreport.Options{Summary: summary})
 	case "xlsx":
 		prog.step("building the workbook")
 		return xlsxreport.Write(w, res)
