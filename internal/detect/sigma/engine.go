@@ -669,7 +669,9 @@ func (m *Matcher) MatchFrom(ev *event.Event, src LogSource, fn func(Match)) {
 		sp = append(sp, span{a, len(m.lbuf)})
 		m.vals = append(m.vals, val{raw: f.Value, kind: uint8(f.Kind), field: id, next: -1})
 	}
-	lower := string(m.lbuf)
+	// The lower-cased values live in the matcher's buffer: they are read
+	// only during this call and never handed out (alerts carry raw values).
+	lower := unsafeString(m.lbuf)
 	for i := range m.vals {
 		v := &m.vals[i]
 		v.lower = lower[sp[i].a:sp[i].b]
