@@ -138,8 +138,8 @@ func pushSource(cmd *cobra.Command, path string) (*model.Model, []byte, error) {
 		}
 		return nil, nil, fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing was pushed", path, len(errs)))
 	}
-	if len(m.Files) == 1 && len(m.Includes) == 0 {
-		data, err := readModelFile(path, model.DefaultMaxFileSize)
+	if len(m.Files) == 1 && len(m.Includes) == 0 && path != "-" {
+		data, err := readModelFile(cmd, path, loadOptions(cmd).MaxFileSize)
 		if err != nil {
 			return nil, nil, fail(exitUsage, err)
 		}
