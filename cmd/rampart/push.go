@@ -16,9 +16,9 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/atomicfile"
 	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/server/client"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 func init() {
