@@ -63,11 +63,11 @@ unreadable input or server failure.`,
 					return serverError(cmd, err)
 				}
 			} else {
-				before, err := af.analyse(cmd, args[0])
+				before, _, err := af.analyse(cmd, args[0])
 				if err != nil {
 					return err
 				}
-				after, err := af.analyse(cmd, args[1])
+				after, _, err := af.analyse(cmd, args[1])
 				if err != nil {
 					return err
 				}
@@ -83,7 +83,7 @@ unreadable input or server failure.`,
 			return nil
 		},
 	}
-	af.register(cmd)
+	af.add(cmd)
 	sf.register(cmd, true)
 	cmd.Flags().StringVar(&system, "system", "", "with --server: the system id")
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")

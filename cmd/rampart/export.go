@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -15,7 +16,10 @@ func init() {
 }
 
 func newExportCmd() *cobra.Command {
-	var to, output string
+	var (
+		mf         modelFlags
+		to, output string
+	)
 	cmd := &cobra.Command{
 		Use:   "export --to FORMAT MODEL [-o FILE]",
 		Short: "Write a model in another tool's format",
@@ -25,7 +29,8 @@ warnings (printed to stderr) name everything the format cannot carry.
 
 Exit status: 0 written, 1 the model has problems (nothing is written),
 2 usage error or unreadable file.`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if to == "" {
 				return fail(exitUsage, fmt.Errorf("--to is required: one of %s", strings.Join(formats.Names(), ", ")))
@@ -38,6 +43,10 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 				return fail(exitUsage, fmt.Errorf("format %s cannot be exported", f.Name))
 			}
 			path := args[0]
+			out := target{path: output, name: f.Title}
+			if err := checkOutput(cmd, out, []string{modelFile(path)}); err != nil {
+				return err
+			}
 			m, problems, err := loadModel(cmd, path)
 			if err != nil {
 				return fail(exitUsage, err)
@@ -48,6 +57,18 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 					fmt.Fprintln(stderr, p.String())
 				}
 				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
+			}
+			if err := checkOutput(cmd, out, m.Files); err != nil {
+				return err
+			}
+			// The warnings of reading the model (an import from another
+			// format names everything it could not carry) come first.
+			var readWarnings int
+			for _, p := range problems {
+				if p.IsWarning() {
+					fmt.Fprintln(stderr, p.String())
+					readWarnings++
+				}
 			}
 			found := threats.Identify(m, threats.Builtin())
 			data, warnings, err := f.Export(cmd.Context(), m, found)
@@ -60,18 +81,13 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 			if errs := warnings.Errors(); len(errs) > 0 {
 				return fail(exitFindings, fmt.Errorf("%s: cannot be written as %s", path, f.Title))
 			}
-			if output == "" || output == "-" {
-				_, err := cmd.OutOrStdout().Write(data)
-				return err
-			}
-			if err := writeFileAtomic(output, data, true); err != nil {
-				return fail(exitUsage, err)
-			}
-			fmt.Fprintf(stderr, "wrote %s (%s, %d threats identified, %d warnings)\n", output, f.Title, len(found), len(warnings))
-			return nil
+			out.name = fmt.Sprintf("%s, %d threats identified, %d warnings", f.Title, len(found), readWarnings+len(warnings))
+			return writeOutput(cmd, out, func(w io.Writer) error { _, err := w.Write(data); return err })
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "format to write: "+strings.Join(formats.Names(), ", "))
-	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	completeValues(cmd, "to", formats.Names())
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -63,10 +64,13 @@ overwrites an existing file unless --force is given.`,
 			}
 			if inputIsTerminal(cmd.InOrStdin()) {
 				var err error
-				ans, err = askInit(cmd.InOrStdin(), cmd.OutOrStdout(), ans, cmd.Flags().Changed)
+				ans, err = askInit(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), ans, cmd.Flags().Changed)
 				if err != nil {
 					return fail(exitUsage, fmt.Errorf("read answers: %w", err))
 				}
+			}
+			if err := cmd.Context().Err(); err != nil {
+				return err // interrupted: nothing is written
 			}
 			data, err := starterModel(ans, filepath.Base(path))
 			if err != nil {
@@ -76,11 +80,19 @@ overwrites an existing file unless --force is given.`,
 			if _, problems, err := model.LoadBytes(cmd.Context(), path, data, model.Options{}); err != nil || len(problems) > 0 {
 				return fail(exitUsage, fmt.Errorf("the starter model for these answers is not valid (please report this): %v %v", err, problems))
 			}
-			if err := writeFileAtomic(path, data, force); err != nil {
-				return fail(exitUsage, err)
+			if dir := filepath.Dir(path); dir != "." {
+				if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+					if err := os.MkdirAll(dir, 0o777); err != nil {
+						return fail(exitUsage, fmt.Errorf("create the directory for %s: %w", path, err))
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "created directory %s\n", dir)
+				}
+			}
+			if err := atomicfile.WriteFunc(cmd.Context(), path, force, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+				return fail(exitUsage, explainWriteError(path, err))
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "wrote %s\n", path)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (starter model)\n", path)
 			fmt.Fprintf(out, "next: edit it to describe your system, then run 'rampart validate %s'\n", path)
 			fmt.Fprintf(out, "editor completion: rampart schema > %s\n", filepath.Join(filepath.Dir(path), "rampart.schema.json"))
 			return nil
@@ -103,12 +115,44 @@ func inputIsTerminal(r io.Reader) bool {
 }
 
 // askInit asks for each answer not already given as a flag, offering the
-// current value as the default.
-func askInit(in io.Reader, out io.Writer, ans initAnswers, given func(string) bool) (initAnswers, error) {
+// current value as the default. Cancelling ctx (Ctrl-C) abandons the
+// questions at once, even while a read blocks.
+func askInit(ctx context.Context, in io.Reader, out io.Writer, ans initAnswers, given func(string) bool) (initAnswers, error) {
+	type answer struct {
+		line string
+		err  error
+	}
+	lines := make(chan answer)
 	rd := bufio.NewReader(in)
+	go func() {
+		defer close(lines)
+		for {
+			line, err := rd.ReadString('\n')
+			select {
+			case lines <- answer{line, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	readLine := func() (string, error) {
+		select {
+		case a, ok := <-lines:
+			if !ok {
+				return "", io.EOF
+			}
+			return a.line, a.err
+		case <-ctx.Done():
+			fmt.Fprintln(out)
+			return "", ctx.Err()
+		}
+	}
 	ask := func(question, def string) (string, error) {
 		fmt.Fprintf(out, "%s [%s]: ", question, def)
-		line, err := rd.ReadString('\n')
+		line, err := readLine()
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			if errors.Is(err, io.EOF) {
 				return def, nil
@@ -336,14 +380,4 @@ func starterModel(ans initAnswers, file string) ([]byte, error) {
 		return nil, fmt.Errorf("render starter model: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// writeFileAtomic writes data to path whole or not at all; without
-// overwrite it refuses an existing file.
-func writeFileAtomic(path string, data []byte, overwrite bool) error {
-	err := atomicfile.Write(path, data, overwrite)
-	if errors.Is(err, atomicfile.ErrExists) {
-		return fmt.Errorf("%s already exists (use --force to overwrite it)", path)
-	}
-	return err
 }

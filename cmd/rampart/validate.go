@@ -4,6 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -20,24 +24,34 @@ const modelSchemaVersion = model.SchemaVersion
 
 func newValidateCmd() *cobra.Command {
 	var (
+		mf       modelFlags
 		format   string
 		warnings bool
 	)
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate [MODEL...]",
 		Short: "Check models and print every problem with file:line:column",
 		Long: `Validate loads each model (with its includes) and prints "ok" or every
 problem found, each with file:line:column, the key path, what was expected and
-a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
-		Args: cobra.MinimumNArgs(1),
+a hint. Without MODEL it reads rampart.yaml; a directory stands for its
+rampart.yaml, - for standard input.
+Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text or json)", format))
+			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
+				return err
+			}
+			args, err := modelPaths(args)
+			if err != nil {
+				return err
 			}
 			out := cmd.OutOrStdout()
 			code := exitOK
 			var all []model.Problem
 			for _, path := range args {
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				_, problems, err := loadModel(cmd, path)
 				if err != nil {
 					return fail(exitUsage, err)
@@ -56,9 +70,9 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 						fmt.Fprintln(out, p.String())
 					}
 					if len(errs) == 0 {
-						fmt.Fprintf(out, "%s: ok\n", inputName(path))
+						fmt.Fprintf(out, "%s: ok\n", inputName(modelFile(path)))
 					} else {
-						fmt.Fprintf(out, "%s: %d problem(s)\n", inputName(path), len(errs))
+						fmt.Fprintf(out, "%s: %d problem(s)\n", inputName(modelFile(path)), len(errs))
 					}
 				}
 			}
@@ -75,9 +89,88 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 			return fail(code, nil)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	completeValues(cmd, "format", []string{"text", "json"})
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")
 	return cmd
+}
+
+// defaultModel is the model a command reads when none is named, and the
+// file a directory stands for.
+const defaultModel = "rampart.yaml"
+
+// modelPaths expands command arguments into model files: none is
+// rampart.yaml; a directory is its rampart.yaml if it has one, else every
+// model below it (YAML files that start with 'rampart:', so not included
+// fragments), in lexical order.
+func modelPaths(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{defaultModel}, nil
+	}
+	var paths []string
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		if err != nil || !st.IsDir() {
+			paths = append(paths, arg)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(arg, defaultModel)); err == nil {
+			paths = append(paths, filepath.Join(arg, defaultModel))
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && p != arg && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			ext := filepath.Ext(p)
+			if d.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") && startsModel(p) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fail(exitUsage, fmt.Errorf("read %s: %w", arg, err))
+		}
+		if len(found) == 0 {
+			return nil, fail(exitUsage, fmt.Errorf("%s holds no %s and no other model (YAML files starting with 'rampart:')", arg, defaultModel))
+		}
+		paths = append(paths, found...)
+	}
+	return paths, nil
+}
+
+// startsModel reports whether the file's first 64 KiB hold the top-level
+// 'rampart:' key of a root model. Only regular files are opened, so a
+// FIFO in the tree never blocks the walk.
+func startsModel(path string) bool {
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	return rampartKeyRE.Match(head[:n])
+}
+
+// modelFile returns the model file path names: a directory's rampart.yaml,
+// or path itself.
+func modelFile(path string) string {
+	if path == "-" {
+		return path
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, defaultModel)
+	}
+	return path
 }
 
 // loadModel loads a model for a command, checking the rule part of
@@ -97,7 +190,11 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	if f := cmd.Flag("from"); f != nil {
 		from = strings.TrimSpace(f.Value.String())
 	}
+	path = modelFile(path)
 	name := inputName(path)
+	if from == "rampart" && path != "-" {
+		return model.Load(cmd.Context(), path, opts)
+	}
 	data, err := readModelFile(cmd, path, opts.MaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
 		return nil, model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeLimit, "",
@@ -115,7 +212,14 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), name, data, opts)
+			m, problems, err := model.LoadBytes(cmd.Context(), name, data, opts)
+			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
+				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeUnknownValue, "",
+					"name its format with --from: rampart, "+strings.Join(formats.Names(), ", "),
+					"the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: %s",
+					strings.Join(formats.Mismatch(data), "; "))}, problems...)
+			}
+			return m, problems, err
 		}
 	}
 	f, err := formats.Lookup(from)
@@ -168,13 +272,6 @@ func loadOptions(cmd *cobra.Command) model.Options {
 	return opts
 }
 
-// addLoadFlags adds the loader's limits to every command that reads models.
-func addLoadFlags(root *cobra.Command) {
-	size := byteSize(model.DefaultMaxFileSize)
-	root.PersistentFlags().Var(&size, "max-file-size", "largest model file read, in bytes or with a unit (KiB, MiB, GiB)")
-	root.PersistentFlags().String("include-root", "", "directory whose tree includes may also name (default: only the root model's directory)")
-}
-
 // byteSize is a flag value of bytes, written as a number with an optional
 // binary unit: 1048576, 1024KiB, 64MiB, 1GiB.
 type byteSize int64
@@ -200,13 +297,6 @@ func (b *byteSize) Set(s string) error {
 	}
 	*b = byteSize(n * mult)
 	return nil
-}
-
-// addFromFlag adds --from to every command: the format of the model files
-// read, when detection from their content is not wanted.
-func addFromFlag(root *cobra.Command) {
-	root.PersistentFlags().String("from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
-		" (default: detected from their content)")
 }
 
 // knownRuleIDs lists the ids a treatment may name: every rule's id and the

@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"flag"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -42,6 +41,23 @@ func analyse(t *testing.T, path string) *analysis.Result {
 	return r
 }
 
+// textFormats are the formats with golden files here; the documents and
+// diagrams are tested in their own packages.
+var textFormats = []string{"table", "json", "markdown", "sarif", "csv"}
+
+func renderFormat(t *testing.T, name string, r *analysis.Result, opts Options) []byte {
+	t.Helper()
+	f, err := Lookup(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(context.Background(), &buf, r, opts); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func render(t *testing.T, w Writer, r *analysis.Result) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -61,12 +77,8 @@ func TestGolden(t *testing.T) {
 		}
 		r := analyse(t, ex)
 		base := strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(ex, "examples/"), "/", "-"), ".yaml")
-		for _, format := range Formats() {
-			w, err := Lookup(format, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := render(t, w, r)
+		for _, format := range textFormats {
+			got := renderFormat(t, format, r, Options{})
 			golden := filepath.Join("internal/report/testdata", base+"."+format+".golden")
 			if *update {
 				if err := os.WriteFile(golden, got, 0o644); err != nil {
@@ -88,10 +100,9 @@ func TestGolden(t *testing.T) {
 // TestDeterministic checks that two analyses of the same model write the same bytes.
 func TestDeterministic(t *testing.T) {
 	t.Chdir("../..")
-	for _, format := range Formats() {
-		w, _ := Lookup(format, Options{})
-		a := render(t, w, analyse(t, examples[0]))
-		b := render(t, w, analyse(t, examples[0]))
+	for _, format := range textFormats {
+		a := renderFormat(t, format, analyse(t, examples[0]), Options{})
+		b := renderFormat(t, format, analyse(t, examples[0]), Options{})
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s output differs between two runs", format)
 		}
@@ -164,37 +175,6 @@ func TestCSV(t *testing.T) {
 	}
 }
 
-// TestAtomicWrite checks a failed render leaves no file and a good one replaces it.
-func TestAtomicWrite(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "out.json")
-	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	err := WriteFile(path, func(w io.Writer) error {
-		w.Write([]byte("partial"))
-		return errBoom
-	})
-	if err == nil {
-		t.Fatal("want the render error")
-	}
-	if data, _ := os.ReadFile(path); string(data) != "old" {
-		t.Errorf("a failed write changed the file: %q", data)
-	}
-	if err := WriteFile(path, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
-		t.Fatal(err)
-	}
-	if data, _ := os.ReadFile(path); string(data) != "new" {
-		t.Errorf("got %q, want new", data)
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("temporary files left behind: %v", entries)
-	}
-}
-
-var errBoom = errors.New("boom")
-
 // TestSARIFSchemaRejects guards the schema check itself: a broken log must fail it.
 func TestSARIFSchemaRejects(t *testing.T) {
 	t.Chdir("../..")
@@ -206,5 +186,110 @@ func TestSARIFSchemaRejects(t *testing.T) {
 	}
 	if rep.Validate() == nil {
 		t.Error("a result with level bogus-* passed the SARIF schema")
+	}
+}
+
+// ruleLevel are the threat fields the JSON writes once per rule.
+var ruleLevel = []string{"title", "stride", "category", "cwe", "capec", "attack", "base_likelihood", "base_impact", "mitigations", "threagile"}
+
+// TestJSONLosesNothing expands the lean JSON (a threat without a rule-level
+// field takes its rule's) and compares it with the full threats as
+// encoding/json writes them: every field of every threat must survive.
+func TestJSONLosesNothing(t *testing.T) {
+	t.Chdir("../..")
+	for _, ex := range examples {
+		r := analyse(t, ex)
+		var lean struct {
+			FormatVersion string                       `json:"format_version"`
+			Rules         []map[string]json.RawMessage `json:"rules"`
+			Threats       []map[string]json.RawMessage `json:"threats"`
+		}
+		out := render(t, JSON, r)
+		if err := json.Unmarshal(out, &lean); err != nil {
+			t.Fatal(err)
+		}
+		if lean.FormatVersion != "2.0" {
+			t.Errorf("%s: format_version %q", ex, lean.FormatVersion)
+		}
+		full, err := json.Marshal(r.Findings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []map[string]json.RawMessage
+		if err := json.Unmarshal(full, &want); err != nil {
+			t.Fatal(err)
+		}
+		rules := map[string]map[string]json.RawMessage{}
+		for _, rl := range lean.Rules {
+			var id string
+			if err := json.Unmarshal(rl["id"], &id); err != nil {
+				t.Fatal(err)
+			}
+			rules[id] = rl
+		}
+		if len(lean.Threats) != len(want) {
+			t.Fatalf("%s: %d threats, want %d", ex, len(lean.Threats), len(want))
+		}
+		inherited := 0
+		for i, th := range lean.Threats {
+			var rule string
+			if err := json.Unmarshal(th["rule"], &rule); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range ruleLevel {
+				if _, ok := th[k]; !ok {
+					if v, ok := rules[rule][k]; ok {
+						th[k] = v
+						inherited++
+					}
+				}
+			}
+			for k, v := range th {
+				if isEmptyJSON(v) && want[i][k] == nil {
+					delete(th, k) // an explicit empty override of a field the full form omits
+				}
+			}
+			got, _ := json.Marshal(th)
+			exp, _ := json.Marshal(want[i])
+			if !bytes.Equal(canonical(t, got), canonical(t, exp)) {
+				t.Errorf("%s: threat %d expands to\n%s\nwant\n%s", ex, i, got, exp)
+			}
+		}
+		if inherited == 0 {
+			t.Errorf("%s: no threat takes a field from its rule; the test proves nothing", ex)
+		}
+	}
+}
+
+func isEmptyJSON(v json.RawMessage) bool {
+	s := strings.TrimSpace(string(v))
+	return s == "[]" || s == `""` || s == "0"
+}
+
+// canonical re-encodes JSON with sorted keys.
+func canonical(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkJSON10000 writes the analysis JSON of a 10,000-component model
+// (the analysis runs once, outside the timing).
+func BenchmarkJSON10000(b *testing.B) {
+	r := analysis.Analyze(reporttest.Model(10000), analysis.Options{Now: asOf})
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := JSON(&buf, r); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len())/1e6, "MB")
 	}
 }
