@@ -18,6 +18,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/server/client"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 func init() {
@@ -181,11 +182,12 @@ input or server failure.`,
 				return err
 			}
 			path := args[0]
-			before, err := os.ReadFile(path)
+			opts := loadOptions(cmd)
+			before, err := source.ReadFile(cmd.Context(), path, opts.MaxFileSize)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			m, problems, err := model.LoadBytes(cmd.Context(), path, before, model.Options{})
+			m, problems, err := model.LoadBytes(cmd.Context(), path, before, opts)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
@@ -210,7 +212,7 @@ input or server failure.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: up to date with version %d (%d decision(s))\n", path, d.Version, len(d.Decisions))
 				return nil
 			}
-			if _, ps, err := model.LoadBytes(cmd.Context(), path, after, model.Options{}); err != nil || len(ps.Errors()) > 0 {
+			if _, ps, err := model.LoadBytes(cmd.Context(), path, after, opts); err != nil || len(ps.Errors()) > 0 {
 				return fail(exitUsage, fmt.Errorf("%s: the decisions would make the model invalid; nothing written: %v%v", path, err, ps.Errors()))
 			}
 			if dry {
@@ -218,7 +220,7 @@ input or server failure.`,
 				return err
 			}
 			// Refuse to overwrite a file someone changed while we talked to the server.
-			now, err := os.ReadFile(path)
+			now, err := source.ReadFile(cmd.Context(), path, opts.MaxFileSize)
 			if err != nil || !bytes.Equal(now, before) {
 				return fail(exitUsage, fmt.Errorf("%s changed while pulling; nothing written, run pull again", path))
 			}
