@@ -169,6 +169,7 @@ func analyseAndWrite(cmd *cobra.Command, af *analysisFlags, path string, outs []
 func newCheckCmd() *cobra.Command {
 	var (
 		af          analysisFlags
+		sf          serverFlags
 		maxSeverity string
 		quiet       bool
 	)
@@ -180,7 +181,9 @@ model's risk appetite, 1 when at least one exceeds it (each is listed) or a
 model is invalid, and 2 on usage errors or unreadable input. Accepted risks
 count again once their acceptance expires. --max-severity overrides the
 appetite for every category. Without MODEL it reads rampart.yaml; a directory
-stands for its rampart.yaml, or for every model below it.`,
+stands for its rampart.yaml, or for every model below it. With --server (URL,
+or $RAMPART_SERVER when given alone) the register's decisions on the server
+replace the model's treatments.`,
 		Example: `  rampart check rampart.yaml
   rampart check rampart.yaml --max-severity high
   rampart check services/`,
@@ -199,7 +202,7 @@ stands for its rampart.yaml, or for every model below it.`,
 			}
 			code := exitOK
 			for _, path := range paths {
-				err := checkOne(cmd, &af, path, override, quiet, len(paths) > 1)
+				err := checkOne(cmd, &af, &sf, path, override, quiet, len(paths) > 1)
 				var ee *exitError
 				switch {
 				case errors.As(err, &ee) && ee.code == exitFindings:
@@ -215,16 +218,22 @@ stands for its rampart.yaml, or for every model below it.`,
 		},
 	}
 	af.add(cmd)
+	sf.register(cmd, true)
 	cmd.Flags().StringVar(&maxSeverity, "max-severity", "", "override the appetite: low, medium, high or critical")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only breaches")
 	return cmd
 }
 
 // checkOne gates one model; named prefixes its "ok" line with the path.
-func checkOne(cmd *cobra.Command, af *analysisFlags, path string, override model.Severity, quiet, named bool) error {
+func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path string, override model.Severity, quiet, named bool) error {
 	res, _, err := af.analyse(cmd, path)
 	if err != nil {
 		return err
+	}
+	if sf.used(cmd) {
+		if res, err = gateOnServer(cmd, sf, af, res); err != nil {
+			return err
+		}
 	}
 	out := cmd.OutOrStdout()
 	var breaches []analysis.Finding

@@ -142,7 +142,7 @@ func TestModelArguments(t *testing.T) {
 		{"check a folder", "", []string{"check", dir}, exitFindings, []string{a + ": ", b + ": ", "open threat(s) above the risk appetite:"}},
 		{"a folder with no models", "", []string{"analyze", t.TempDir()}, exitUsage, nil},
 		{"several models to a file", "", []string{"analyze", dir, "-o", filepath.Join(dir, "x.json")}, exitUsage, nil},
-		{"model from stdin", "", []string{"validate", "-"}, exitFindings, []string{"stdin:1:1"}},
+		{"model from stdin", "", []string{"validate", "-"}, exitFindings, []string{"<stdin>:1:1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.dir != "" {

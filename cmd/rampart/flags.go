@@ -4,11 +4,12 @@ package main
 // that a flag has one name, one short form and one help text everywhere.
 //
 //	group          flags                                   used by
-//	modelFlags     --from                                  commands that read models
+//	modelFlags     --from, --max-file-size, --include-root commands that read models
 //	analysisFlags  --rules, --as-of                        commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out         commands that write a result
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
 //	               --above-appetite
+//	serverFlags    --server (push.go)                      commands that talk to a server
 //
 // Short forms: -f format, -o target, -q quiet, -v verbose, -w warnings.
 
@@ -23,16 +24,23 @@ import (
 	"github.com/rampart-sec/rampart/internal/report"
 )
 
-// modelFlags say how the model files a command reads are to be read.
+// modelFlags say how the model files a command reads are to be read
+// (loadOptions turns them into the loader's options).
 type modelFlags struct {
 	// from names the format of the model files; "" detects it.
-	from string
+	from        string
+	maxFileSize byteSize
+	includeRoot string
 }
 
 func (f *modelFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.from, "from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
 		" (default: detected from their content)")
 	completeValues(cmd, "from", append([]string{"rampart"}, formats.Names()...))
+	f.maxFileSize = byteSize(model.DefaultMaxFileSize)
+	cmd.Flags().Var(&f.maxFileSize, "max-file-size", "largest model file read, in bytes or with a unit (KiB, MiB, GiB)")
+	cmd.Flags().StringVar(&f.includeRoot, "include-root", "", "`DIR` whose tree includes may also name (default: only the root model's directory)")
+	cmd.MarkFlagDirname("include-root")
 }
 
 // analysisFlags tune the analysis of a model.

@@ -41,7 +41,7 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 			if err := checkOutput(cmd, out, []string{path}); err != nil {
 				return err
 			}
-			data, err := readModelFile(cmd, path, model.DefaultMaxFileSize)
+			data, err := readModelFile(cmd, path, loadOptions(cmd).MaxFileSize)
 			if err != nil {
 				return fail(exitUsage, fmt.Errorf("read %s: %w", path, err))
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rampart-sec/rampart/internal/atomicfile"
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -212,24 +214,10 @@ func askInit(ctx context.Context, in io.Reader, out io.Writer, ans initAnswers, 
 	return ans, nil
 }
 
-// slug turns a name into an id: lower case letters, digits and dashes.
+// slug turns a name into the system id, "my-system" when nothing usable
+// is left.
 func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimSuffix(b.String(), "-")
-	if s == "" {
-		return "my-system"
-	}
-	return s
+	return cmp.Or(ids.Slug(name), "my-system")
 }
 
 // yamlString renders s as a YAML scalar: double-quoted JSON is valid YAML

@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -68,9 +70,9 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 						fmt.Fprintln(out, p.String())
 					}
 					if len(errs) == 0 {
-						fmt.Fprintf(out, "%s: ok\n", modelFile(path))
+						fmt.Fprintf(out, "%s: ok\n", inputName(modelFile(path)))
 					} else {
-						fmt.Fprintf(out, "%s: %d problem(s)\n", modelFile(path), len(errs))
+						fmt.Fprintf(out, "%s: %d problem(s)\n", inputName(modelFile(path)), len(errs))
 					}
 				}
 			}
@@ -178,34 +180,32 @@ func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, e
 // Composer) are recognised from their content, or named with --from, and
 // imported; their problems point into the foreign file.
 func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Model, model.Problems, error) {
-	opts := model.Options{RuleIDs: ruleIDs}
+	opts := loadOptions(cmd)
+	opts.RuleIDs = ruleIDs
 	from := ""
 	if f := cmd.Flag("from"); f != nil {
 		from = strings.TrimSpace(f.Value.String())
 	}
 	path = modelFile(path)
-	if from == "rampart" && path != "-" {
-		return model.Load(cmd.Context(), path, opts)
-	}
-	data, err := readModelFile(cmd, path, model.DefaultMaxFileSize)
+	name := inputName(path)
+	data, err := readModelFile(cmd, path, opts.MaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
-		return nil, model.Problems{{Pos: model.Pos{File: path}, Message: fmt.Sprintf("file is larger than the %d-byte limit", model.DefaultMaxFileSize)}}, nil
+		return nil, model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeLimit, "",
+			"split the model with includes, or raise the limit with --max-file-size",
+			"file is larger than the %d-byte file size limit", opts.MaxFileSize)}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read model: %w", err)
 	}
-	if path == "-" {
-		path = "stdin"
-	}
 	if from == "rampart" {
-		return model.LoadBytes(cmd.Context(), path, data, opts)
+		return model.LoadBytes(cmd.Context(), name, data, opts)
 	}
 	if from == "" {
 		if !rampartKeyRE.Match(data) {
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), path, data, opts)
+			return model.LoadBytes(cmd.Context(), name, data, opts)
 		}
 	}
 	f, err := formats.Lookup(from)
@@ -215,61 +215,74 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	if f.Import == nil {
 		return nil, nil, fmt.Errorf("format %s cannot be imported", f.Name)
 	}
-	return f.Import(cmd.Context(), path, data)
+	return f.Import(cmd.Context(), name, data)
 }
 
 // rampartKeyRE finds the top-level key every Rampart model starts with, so
 // that Rampart's own files never go through foreign-format detection.
 var rampartKeyRE = regexp.MustCompile(`(?m)^rampart\s*:`)
 
-// readModelFile reads at most limit bytes of a file, or of standard input
-// for "-"; a longer file is an error wrapping model.ErrTooLarge. Only
-// regular files (and stdin) are read. Cancelling the command's context
-// stops a read that blocks.
+// readModelFile reads a model file through the input layer's reader
+// (regular files only, at most limit bytes, stopping on Ctrl-C), or
+// standard input for "-". A longer file is an error wrapping
+// model.ErrTooLarge.
 func readModelFile(cmd *cobra.Command, path string, limit int64) ([]byte, error) {
-	var r io.Reader
 	if path == "-" {
-		r = cmd.InOrStdin()
-	} else {
-		fh, err := os.Open(path)
-		if err != nil {
-			return nil, err
+		return source.ReadReader(cmd.Context(), cmd.InOrStdin(), model.StdinName, limit)
+	}
+	return source.ReadFile(cmd.Context(), path, limit)
+}
+
+// inputName names a model path in messages: "-" is standard input.
+func inputName(path string) string {
+	if path == "-" {
+		return model.StdinName
+	}
+	return path
+}
+
+// loadOptions returns the loader options the model input flags set.
+func loadOptions(cmd *cobra.Command) model.Options {
+	var opts model.Options
+	if f := cmd.Flag("include-root"); f != nil {
+		opts.IncludeRoot = f.Value.String()
+	}
+	if f := cmd.Flag("max-file-size"); f != nil {
+		if v, ok := f.Value.(*byteSize); ok {
+			opts.MaxFileSize = int64(*v)
 		}
-		defer fh.Close()
-		st, err := fh.Stat()
-		if err != nil {
-			return nil, err
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = model.DefaultMaxFileSize
+	}
+	return opts
+}
+
+// byteSize is a flag value of bytes, written as a number with an optional
+// binary unit: 1048576, 1024KiB, 64MiB, 1GiB.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Type() string { return "size" }
+
+func (b *byteSize) Set(s string) error {
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}} {
+		if strings.HasSuffix(num, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
+			break
 		}
-		if st.IsDir() {
-			return nil, fmt.Errorf("%s is a directory without a %s", path, defaultModel)
-		}
-		if !st.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s is not a regular file; to read a model from a pipe use - (standard input)", path)
-		}
-		r = fh
 	}
-	type read struct {
-		data []byte
-		err  error
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size: write bytes, or a number with KiB, MiB or GiB", s)
 	}
-	done := make(chan read, 1)
-	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, limit+1))
-		done <- read{data, err}
-	}()
-	var got read
-	select {
-	case got = <-done:
-	case <-cmd.Context().Done():
-		return nil, cmd.Context().Err()
-	}
-	if got.err != nil {
-		return nil, got.err
-	}
-	if int64(len(got.data)) > limit {
-		return nil, fmt.Errorf("%s: %w: over %d bytes", path, model.ErrTooLarge, limit)
-	}
-	return got.data, nil
+	*b = byteSize(n * mult)
+	return nil
 }
 
 // knownRuleIDs lists the ids a treatment may name: every rule's id and the

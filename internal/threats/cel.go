@@ -26,6 +26,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Custom rules are YAML files holding rule metadata plus a CEL condition
@@ -86,7 +87,7 @@ func LoadCustomRules(ctx context.Context, dir string) ([]Rule, model.Problems, e
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("reading custom rules: %w", err)
 		}
-		src, err := readRuleFile(file)
+		src, err := readRuleFile(ctx, file)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -105,18 +106,12 @@ func ParseCustomRules(file string, src []byte) ([]Rule, model.Problems) {
 	return l.rules, l.problems
 }
 
-func readRuleFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readRuleFile reads one custom rule file through the input layer's
+// reader: regular files only, at most MaxCustomRuleFileSize bytes.
+func readRuleFile(ctx context.Context, path string) ([]byte, error) {
+	src, err := source.ReadFile(ctx, path, MaxCustomRuleFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading custom rules: %w", err)
-	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, MaxCustomRuleFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading custom rules %s: %w", path, err)
-	}
-	if len(src) > MaxCustomRuleFileSize {
-		return nil, fmt.Errorf("reading custom rules %s: %w: over %d bytes", path, model.ErrTooLarge, MaxCustomRuleFileSize)
 	}
 	return src, nil
 }
@@ -150,7 +145,7 @@ func (l *ruleLoader) add(f *ruleFile, n *yaml.Node, path, hint, format string, a
 
 func (l *ruleLoader) warn(f *ruleFile, n *yaml.Node, path, hint, format string, args ...any) {
 	l.add(f, n, path, hint, format, args...)
-	l.problems[len(l.problems)-1].Warning = true
+	l.problems[len(l.problems)-1].Severity = source.Warning
 }
 
 func (f *ruleFile) pos(n *yaml.Node) model.Pos {
