@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Tests that need a real process: signals, closed or full standard output,
