@@ -224,7 +224,8 @@ replace the model's treatments.`,
 	return cmd
 }
 
-// checkOne gates one model; named prefixes its "ok" line with the path.
+// checkOne gates one model, on the server's decisions when --server is
+// set; named prefixes its "ok" line with the path.
 func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path string, override model.Severity, quiet, named bool) error {
 	res, _, err := af.analyse(cmd, path)
 	if err != nil {

@@ -10,8 +10,9 @@ package main
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
 //	               --above-appetite
 //	serverFlags    --server (push.go)                      commands that talk to a server
+//	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
 //
-// Short forms: -f format, -o target, -q quiet, -v verbose, -w warnings.
+// Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
 import (
 	"fmt"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
@@ -28,9 +30,11 @@ import (
 // (loadOptions turns them into the loader's options).
 type modelFlags struct {
 	// from names the format of the model files; "" detects it.
-	from        string
-	maxFileSize byteSize
+	from string
+	// includeRoot widens the tree includes may name; maxFileSize caps
+	// every file read (see loadOptions).
 	includeRoot string
+	maxFileSize byteSize
 }
 
 func (f *modelFlags) add(cmd *cobra.Command) {
@@ -60,6 +64,18 @@ func (f *analysisFlags) add(cmd *cobra.Command) {
 func addRulesFlag(cmd *cobra.Command, dir *string, usage string) {
 	cmd.Flags().StringVar(dir, "rules", "", usage)
 	cmd.MarkFlagDirname("rules")
+}
+
+// sigmaFlags name a Sigma rule set and its processing pipelines.
+type sigmaFlags struct {
+	rules     []string
+	pipelines []string
+}
+
+func (f *sigmaFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
+		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
 }
 
 // outputFlags choose what a command writes where.

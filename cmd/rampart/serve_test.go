@@ -237,7 +237,7 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 
 	// diff: offline between files, and between versions on the server.
 	code, _, _ = runCLI(t, "diff", bad, path)
-	if code != exitFindings { // an invalid model, as for every command
+	if code != exitFindings {
 		t.Errorf("diff with an invalid model: %d", code)
 	}
 	v2 := writeModel(t, strings.Replace(before, "flows:\n", "  - {id: admin, type: web-application, internet_facing: true, processes: [card-data]}\nflows:\n", 1))

@@ -145,8 +145,12 @@ func modelPaths(args []string) ([]string, error) {
 }
 
 // startsModel reports whether the file's first 64 KiB hold the top-level
-// 'rampart:' key of a root model.
+// 'rampart:' key of a root model. Only regular files are opened, so a
+// FIFO in the tree never blocks the walk.
 func startsModel(path string) bool {
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return false
@@ -188,6 +192,9 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	}
 	path = modelFile(path)
 	name := inputName(path)
+	if from == "rampart" && path != "-" {
+		return model.Load(cmd.Context(), path, opts)
+	}
 	data, err := readModelFile(cmd, path, opts.MaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
 		return nil, model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeLimit, "",
@@ -205,7 +212,14 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), name, data, opts)
+			m, problems, err := model.LoadBytes(cmd.Context(), name, data, opts)
+			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
+				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeUnknownValue, "",
+					"name its format with --from: rampart, "+strings.Join(formats.Names(), ", "),
+					"the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: %s",
+					strings.Join(formats.Mismatch(data), "; "))}, problems...)
+			}
+			return m, problems, err
 		}
 	}
 	f, err := formats.Lookup(from)
