@@ -48,7 +48,7 @@ type Options struct {
 	NoRisk bool
 	// NoLegend leaves the diagram legend out.
 	NoLegend bool
-	// Summary makes the HTML and PDF documents an executive summary only.
+	// Summary writes the executive summary only (html and pdf).
 	Summary bool
 }
 
@@ -88,11 +88,11 @@ func init() {
 	MustRegister(text("markdown", Markdown, "md", "markdown"))
 	MustRegister(text("sarif", SARIF, "sarif"))
 	MustRegister(text("csv", CSV, "csv"))
-	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, o Options) error {
-		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: o.Summary})
+	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary})
 	}})
-	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, o Options) error {
-		return pdfreport.Write(ctx, w, r, pdfreport.Options{Summary: o.Summary})
+	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+		return pdfreport.Write(ctx, w, r, pdfreport.Options{Summary: opts.Summary})
 	}})
 	MustRegister(&format{name: "xlsx", exts: []string{"xlsx"}, binary: true, write: func(_ context.Context, w io.Writer, r *analysis.Result, _ Options) error {
 		return xlsxreport.Write(w, r)
