@@ -120,12 +120,13 @@ without MODEL it reads rampart.yaml. Several models, or a directory of models
 			if err != nil {
 				return err
 			}
-			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table}, nil)
+			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table, Summary: of.summary}, nil)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "table", report.Names())
 	of.addOut(cmd)
+	of.addSummary(cmd)
 	tf.add(cmd)
 	return cmd
 }

@@ -120,6 +120,7 @@ server failure.`,
 			return nil
 		},
 	}
+	new(modelFlags).add(cmd) // read through loadModel's flag lookups
 	sf.register(cmd, false)
 	cmd.Flags().StringVar(&ref, "ref", "", "where this version comes from (commit, tag, pipeline)")
 	return cmd
@@ -231,6 +232,7 @@ input or server failure.`,
 			return nil
 		},
 	}
+	new(modelFlags).add(cmd) // read through loadModel's flag lookups
 	sf.register(cmd, false)
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "print the updated model instead of writing it")
 	return cmd
