@@ -14,6 +14,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -62,7 +63,7 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 
 // loadRules returns the built-in rules plus the custom rules in dir.
 func loadRules(cmd *cobra.Command, dir string) ([]threats.Rule, error) {
-	rules := threats.Builtin()
+	rules := builtin.Rules()
 	if dir == "" {
 		return rules, nil
 	}

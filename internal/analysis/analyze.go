@@ -9,6 +9,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 	"github.com/rampart-sec/rampart/internal/treatment"
 )
 
@@ -25,7 +26,7 @@ type Options struct {
 // Analyze runs the whole analysis of a validated model.
 func Analyze(m *model.Model, opts Options) *Result {
 	if opts.Rules == nil {
-		opts.Rules = threats.Builtin()
+		opts.Rules = builtin.Rules()
 	}
 	now := opts.Now
 	if now.IsZero() {

@@ -11,6 +11,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // SARIF 2.1.0 types: only the parts Rampart fills.
@@ -222,7 +223,7 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	for _, s := range f.STRIDE {
 		tags = append(tags, "stride/"+string(s))
 	}
-	if r, ok := threats.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
+	if r, ok := builtin.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
 		rule.FullDescription = sarifText{Text: r.Why}
 		fmt.Fprintf(&help, "%s\n\nTriggered when: %s\n\nMitigation: %s", r.Why, r.Trigger, r.Mitigation)
 		rule.DefaultConfiguration.Level = sarifLevel(defaultSeverity(r.Likelihood, r.Impact))

@@ -9,6 +9,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // parityPair is one risk Threagile raises on its example model: the
@@ -135,7 +136,7 @@ func TestThreagileParity(t *testing.T) {
 	if errs := problems.Errors(); len(errs) > 0 {
 		t.Fatalf("example model does not import:\n%s", problemLines(errs))
 	}
-	found := threats.Identify(m, threats.Builtin())
+	found := threats.Identify(m, builtin.Rules())
 	ix := m.Index()
 	var gaps []string
 	covered := map[string]bool{}
@@ -246,7 +247,7 @@ func parityMatch(ix *model.Index, element string, targets []string) bool {
 // threatsFired identifies a model's threats by id.
 func threatsFired(m *model.Model) map[string]threats.Threat {
 	out := map[string]threats.Threat{}
-	for _, t := range threats.Identify(m, threats.Builtin()) {
+	for _, t := range threats.Identify(m, builtin.Rules()) {
 		out[t.ID] = t
 	}
 	return out

@@ -20,7 +20,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 //go:embed templates/*
@@ -320,7 +320,7 @@ func explain(f analysis.Finding) threatView {
 		Status:   string(tr.Status), Owner: orDash(tr.Owner), Due: orDash(tr.Due), Justification: tr.Justification,
 		Breach: f.Breach, Expired: tr.Expired, Overdue: tr.Overdue, Factors: f.Factors,
 	}
-	if rule, ok := threats.Lookup(f.Rule); ok {
+	if rule, ok := builtin.Lookup(f.Rule); ok {
 		tv.Why = rule.Why
 		tv.Mitigation = rule.Mitigation
 	}

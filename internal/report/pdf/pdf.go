@@ -25,6 +25,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Options tune the PDF.
@@ -789,7 +790,7 @@ func (d *doc) details(fs []analysis.Finding) {
 			facts = append(facts, [2]string{"Scoring factors", strings.Join(f.Factors, "; ")})
 		}
 		d.facts(facts)
-		if rule, ok := threats.Lookup(f.Rule); ok {
+		if rule, ok := builtin.Lookup(f.Rule); ok {
 			if rule.Why != "" {
 				d.para("Why it matters", "B", bodySize, black, 0)
 				d.para(rule.Why, "", bodySize, black, 0)

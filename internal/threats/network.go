@@ -1,0 +1,102 @@
+package threats
+
+import "github.com/rampart-sec/rampart/internal/model"
+
+// Network returns the innermost network trust boundary holding an element,
+// or "" when it is in none (outside every modelled network).
+func (e *Env) Network(id string) string {
+	for _, p := range e.Ix.BoundaryChain(id) {
+		if b := e.Ix.Boundaries[p]; b != nil && b.Type.Network() {
+			return p
+		}
+	}
+	return ""
+}
+
+// ExecEnv returns the execution environment or container boundary directly
+// holding a component, "" when its direct boundary is a network one, and "-"
+// when the component is in no boundary at all.
+func (e *Env) ExecEnv(id string) string {
+	p, ok := e.Ix.Parent[id]
+	if !ok {
+		return "-"
+	}
+	if b := e.Ix.Boundaries[p]; b != nil && !b.Type.Network() {
+		return p
+	}
+	return ""
+}
+
+// Untrusted reports whether a component is outside the system's control or
+// reachable by anyone: an external entity or an internet-facing component.
+func (e *Env) Untrusted(c *model.Component) bool {
+	return c != nil && (c.Type.Kind() == model.KindExternalEntity || c.InternetFacing)
+}
+
+// FromInternet reports whether a component is on the internet: internet
+// facing, or an external entity outside every trust boundary.
+func (e *Env) FromInternet(c *model.Component) bool {
+	if c == nil {
+		return false
+	}
+	if c.InternetFacing {
+		return true
+	}
+	_, inside := e.Ix.Parent[c.ID]
+	return Kind(c) == model.KindExternalEntity && !inside
+}
+
+// Crosses reports whether a flow crosses a trust boundary.
+func (e *Env) Crosses(f *model.Flow) bool { return e.Ix.Crosses(f.From, f.To) }
+
+// CrossesNetwork reports whether a flow crosses a network trust boundary.
+func (e *Env) CrossesNetwork(f *model.Flow) bool { return e.Ix.CrossesNetwork(f.From, f.To) }
+
+// Connected reports whether a flow links two components in either direction.
+func (e *Env) Connected(a, b string) bool {
+	for _, f := range e.Outgoing(a) {
+		if f.To == b {
+			return true
+		}
+	}
+	for _, f := range e.Outgoing(b) {
+		if f.To == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Authenticated reports whether a flow authenticates its caller.
+func (e *Env) Authenticated(f *model.Flow) bool {
+	return f.Authentication != "" && f.Authentication != "none"
+}
+
+// Encrypted reports whether a flow is encrypted in transit in any way,
+// a VPN included.
+func (e *Env) Encrypted(f *model.Flow) bool { return f.EffectiveEncryption() != "none" }
+
+// EncryptedOnWire reports whether a flow's content is encrypted by the
+// protocol or the application (a VPN alone does not count).
+func EncryptedOnWire(f *model.Flow) bool {
+	switch f.Encryption {
+	case "tls", "mtls", "ssh", "application":
+		return true
+	case "none", "vpn":
+		return false
+	}
+	// Certificate authentication of the caller only exists inside TLS.
+	return f.Protocol.Encrypted() || f.Authentication == "mtls" || f.Authentication == "client-certificate"
+}
+
+// Local reports whether a protocol never leaves one host or process.
+func Local(p model.Protocol) bool { return p == "in-process" || p == "local-file" || p == "ipc" }
+
+// BrowserProtocol reports whether a browser can speak the protocol.
+func BrowserProtocol(p model.Protocol) bool {
+	switch p {
+	case "http", "https", "ws", "wss", "graphql":
+		return true
+	}
+	return false
+}
