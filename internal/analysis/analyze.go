@@ -55,7 +55,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Matrix:   assessor.Matrix,
 		Findings: make([]Finding, 0, len(found)),
 		Model:    m,
-		Warnings: model.Problems{},
+		Warnings: append(model.Problems{}, env.Failures()...),
 	}
 	if a := m.RiskAppetite; a != nil {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}

@@ -3,6 +3,7 @@ package threats
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -19,6 +20,9 @@ type Env struct {
 	inScope  []*model.Component
 	flows    []*model.Flow
 	traits   map[*model.Component]Trait
+
+	mu       sync.Mutex
+	failures model.Problems
 }
 
 // NewEnv prepares the environment rules run in.
@@ -225,5 +229,22 @@ func (e *Env) PipelinesInto(c *model.Component) []*model.Component {
 			out = append(out, from)
 		}
 	}
+	return out
+}
+
+// Fail records that a rule could not run as written (a custom rule that used
+// up its budget or failed on some elements). Rules may call it concurrently.
+func (e *Env) Fail(p model.Problem) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failures = append(e.failures, p)
+}
+
+// Failures returns what rules recorded with Fail, sorted by position.
+func (e *Env) Failures() model.Problems {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := slices.Clone(e.failures)
+	out.Sort()
 	return out
 }

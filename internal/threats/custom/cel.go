@@ -2,9 +2,9 @@ package custom
 
 import (
 	"fmt"
-	"log/slog"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,9 +20,18 @@ import (
 
 // customScopes are the scopes a custom rule may have, with the CEL variable
 // holding the element.
-// costLimit bounds the work one evaluation of a condition may do, so that a
-// rule cannot stall analysis of a large model.
-const costLimit = 1_000_000
+// Cost limits, in CEL cost units (one unit is roughly one basic operation;
+// a million take 50 to 80 ms). Each bounds analysis however many elements
+// the model has: one evaluation may spend evalLimit, one rule RuleBudget
+// over a whole run, and all the custom rules of one load RunBudget between
+// them (each rule gets an equal share when that is less than RuleBudget).
+const (
+	evalLimit = 1_000_000
+	// RuleBudget is what one custom rule may spend in one analysis.
+	RuleBudget = 10_000_000
+	// RunBudget is what all the custom rules of one load may spend in one analysis.
+	RunBudget = 50_000_000
+)
 
 var customScopes = map[threats.Scope]string{
 	threats.ScopeComponent: "component",
@@ -36,8 +45,9 @@ var celEnvs = func() map[threats.Scope]*cel.Env {
 	out := map[threats.Scope]*cel.Env{}
 	for scope, name := range customScopes {
 		env, err := cel.NewEnv(
-			cel.Variable(name, cel.MapType(cel.StringType, cel.DynType)),
-			cel.Variable("model", cel.MapType(cel.StringType, cel.DynType)),
+			cel.CustomTypeProvider(newProvider(viewSchema)),
+			cel.Variable(name, object(scopeTypes[name])),
+			cel.Variable("model", object(typeModel)),
 			ext.Strings(),
 			ext.Sets(),
 			ext.Lists(),
@@ -63,7 +73,7 @@ func (l *loader) compile(x threats.Expr, scope threats.Scope, want *types.Type) 
 		return nil
 	}
 	out := ast.OutputType()
-	if !out.IsExactType(want) && !out.IsExactType(types.DynType) {
+	if !out.IsExactType(want) {
 		what, hint := "a boolean (true when the rule fires)", "compare values with ==, !=, <, in, or combine them with && and ||"
 		if want == types.StringType {
 			what, hint = "a string (the threat's description)", "join text with +; convert numbers with string(...)"
@@ -71,7 +81,7 @@ func (l *loader) compile(x threats.Expr, scope threats.Scope, want *types.Type) 
 		l.dec.Errorf(x.Pos(0, 0), x.Path, hint, "the expression gives %s, expected %s", out, what)
 		return nil
 	}
-	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize), cel.CostLimit(costLimit))
+	prg, err := env.Program(ast, cel.EvalOptions(cel.OptOptimize, cel.OptTrackCost), cel.CostLimit(evalLimit))
 	if err != nil {
 		l.dec.Errorf(x.Pos(0, 0), x.Path, "", "CEL: %v", err)
 		return nil
@@ -79,7 +89,10 @@ func (l *loader) compile(x threats.Expr, scope threats.Scope, want *types.Type) 
 	return prg
 }
 
-var undeclared = regexp.MustCompile(`undeclared reference to '([^']+)'`)
+var (
+	undeclared     = regexp.MustCompile(`undeclared reference to '([^']+)'`)
+	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
+)
 
 func celHint(scope threats.Scope, msg string) string {
 	if m := undeclared.FindStringSubmatch(msg); m != nil {
@@ -88,6 +101,16 @@ func celHint(scope threats.Scope, msg string) string {
 			return s
 		}
 		return "a " + string(scope) + " rule sees the variables '" + customScopes[scope] + "' and 'model'"
+	}
+	if m := undefinedField.FindStringSubmatch(msg); m != nil {
+		fields := viewSchema.allFields()
+		if slices.Contains(fields, m[1]) {
+			return "other elements have a field '" + m[1] + "', this one does not (the ends of a flow have no incoming or outgoing flows); docs/custom-rules.md lists the fields of each element"
+		}
+		if s := model.Suggest(m[1], fields); s != "" {
+			return s
+		}
+		return "docs/custom-rules.md lists the fields of each element"
 	}
 	if strings.Contains(msg, "Syntax error") {
 		return "CEL uses && || ! for logic, == for equality and 'quotes' for text"
@@ -99,9 +122,12 @@ func celHint(scope threats.Scope, msg string) string {
 type celRule struct {
 	id     string
 	scope  threats.Scope
+	pos    model.Pos
 	cond   cel.Program
 	detail cel.Program
 	cache  *celCache
+	// budget is the cost the rule may spend in one run, over all elements.
+	budget uint64
 }
 
 // activation gives a condition its two variables without allocating a map.
@@ -123,22 +149,42 @@ func (a *activation) ResolveName(name string) (any, bool) {
 
 func (a *activation) Parent() interpreter.Activation { return nil }
 
-// check evaluates the rule over every element of its scope.
+// check evaluates the rule over every element of its scope. The rule may
+// spend its budget over the whole run; one evaluation may spend at most
+// evalLimit. A rule that runs out is switched off: it raises no threat and
+// reports one error. Evaluation errors on single elements are reported once
+// per rule, as a warning with the count.
 func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 	d := cr.cache.get(e)
 	act := &activation{name: customScopes[cr.scope], model: d.modelMap()}
-	var failures int
-	var firstErr error
-	var firstID string
-	eval := func(id string, value ref.Val) {
+	var (
+		failures int
+		firstErr error
+		firstID  string
+		spent    uint64
+		hits     []threats.Hit
+	)
+	// run evaluates one program and charges its cost; false means the budget is spent.
+	run := func(prg cel.Program) (ref.Val, bool, error) {
+		out, det, err := prg.Eval(act)
+		cost := uint64(evalLimit)
+		if det != nil && det.ActualCost() != nil && err == nil {
+			cost = *det.ActualCost()
+		}
+		spent += cost
+		return out, spent <= cr.budget, err
+	}
+	eval := func(id string, value ref.Val) bool {
 		act.value = value
-		out, _, err := cr.cond.Eval(act)
+		out, ok, err := run(cr.cond)
+		if !ok {
+			return false
+		}
 		if err == nil {
-			b, ok := out.(types.Bool)
-			if !ok {
+			if b, isBool := out.(types.Bool); !isBool {
 				err = fmt.Errorf("condition gave %s, not a boolean", out.Type())
 			} else if !b {
-				return
+				return true
 			}
 		}
 		if err != nil {
@@ -146,52 +192,77 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 				firstErr, firstID = err, id
 			}
 			failures++
-			return
+			return true
 		}
 		h := threats.Hit{Targets: []string{id}}
 		if cr.detail != nil {
-			if out, _, err := cr.detail.Eval(act); err == nil {
-				if s, ok := out.(types.String); ok {
-					h.Detail = strings.TrimSpace(string(s))
-				}
+			out, ok, err := run(cr.detail)
+			if !ok {
+				return false
+			}
+			if s, isString := out.(types.String); err == nil && isString {
+				h.Detail = strings.TrimSpace(string(s))
 			} else if failures == 0 {
 				firstErr, firstID = err, id
 				failures++
 			}
 		}
+		hits = append(hits, h)
+		return true
+	}
+	if !cr.each(e, d, eval) {
+		e.Fail(model.Problem{Pos: cr.pos, Path: "condition",
+			Message: fmt.Sprintf("custom rule %s was switched off: it used up its evaluation budget of %d (CEL cost units) "+
+				"after %d of the model's elements; it raised no threats", cr.id, cr.budget, len(hits)),
+			Hint: "simplify the condition (fewer nested exists/all over lists), or split the rule"})
+		return
+	}
+	if failures > 0 {
+		e.Fail(model.Problem{Pos: cr.pos, Path: "condition", Warning: true,
+			Message: fmt.Sprintf("custom rule %s could not be evaluated on %d element(s), first on %s: %v", cr.id, failures, firstID, firstErr),
+			Hint:    "guard the condition, e.g. size(list) > 0 before list[0]"})
+	}
+	for _, h := range hits {
 		emit(h)
 	}
+}
+
+// each calls eval on every element of the rule's scope, in model order,
+// stopping when eval returns false; it reports whether every element was evaluated.
+func (cr *celRule) each(e *threats.Env, d *celData, eval func(id string, value ref.Val) bool) bool {
 	switch cr.scope {
 	case threats.ScopeComponent:
 		maps := d.components()
 		for i, c := range e.Components() {
-			eval(c.ID, maps[i])
+			if !eval(c.ID, maps[i]) {
+				return false
+			}
 		}
 	case threats.ScopeFlow:
 		maps := d.flowMaps()
 		for _, f := range e.Flows() {
-			eval(f.ID, maps[f])
+			if !eval(f.ID, maps[f]) {
+				return false
+			}
 		}
 	case threats.ScopeData:
 		maps := d.dataMaps()
 		for i := range e.M.Data {
 			dt := &e.M.Data[i]
-			if e.Ix.Data[dt.ID] == dt {
-				eval(dt.ID, maps[dt.ID])
+			if e.Ix.Data[dt.ID] == dt && !eval(dt.ID, maps[dt.ID]) {
+				return false
 			}
 		}
 	case threats.ScopeBoundary:
 		maps := d.boundaryMaps()
 		for i := range e.M.TrustBoundaries {
 			b := &e.M.TrustBoundaries[i]
-			if e.Ix.Boundaries[b.ID] == b {
-				eval(b.ID, maps[b.ID])
+			if e.Ix.Boundaries[b.ID] == b && !eval(b.ID, maps[b.ID]) {
+				return false
 			}
 		}
 	}
-	if failures > 0 {
-		slog.Warn("custom rule could not be evaluated", "rule", cr.id, "element", firstID, "error", firstErr, "failures", failures)
-	}
+	return true
 }
 
 // celCache builds the CEL views of one model's elements once and shares them

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -268,18 +269,87 @@ func TestLoadCustomRulesErrors(t *testing.T) {
 }
 
 // TestCustomRuleRuntimeError checks that a condition failing at run time on
-// one element neither panics nor stops the rule on the others.
+// one element neither panics nor stops the rule on the others, and that the
+// failure is reported once, as a warning with the count.
 func TestCustomRuleRuntimeError(t *testing.T) {
 	src := "id: acme-runtime\ntitle: T\nstride: [spoofing]\nscope: component\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\n" +
-		"condition: \"component.id == 'web' ? component.nope : component.id == 'db'\"\n"
+		"condition: \"component.id == 'web' ? component.tags[3] == 'x' : component.id == 'db'\"\n"
 	rules, problems := Parse("r.yaml", []byte(src))
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
 	m := load(t, "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: web, type: api}\n  - {id: db, type: database}\n")
-	got := threats.Identify(m, rules)
+	e := threats.NewEnv(m)
+	got := e.Identify(rules)
 	if len(got) != 1 || got[0].ID != "acme-runtime@db" {
 		t.Errorf("got %v, want only acme-runtime@db", got)
+	}
+	fails := e.Failures()
+	if len(fails) != 1 || !fails[0].Warning || !strings.Contains(fails[0].Message, "on 1 element(s), first on web") {
+		t.Errorf("failures %v, want one warning naming web", fails)
+	}
+}
+
+// TestCustomRuleTypeErrors checks that conditions are type-checked against
+// the elements' declared fields when the rule loads.
+func TestCustomRuleTypeErrors(t *testing.T) {
+	head := "id: acme-typed\ntitle: T\nstride: [spoofing]\nscope: %s\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\ncondition: \"%s\"\n"
+	tests := []struct {
+		scope, condition, want string
+	}{
+		{"component", "component.authentcation == 'none'", "r.yaml:10:22: condition: CEL: undefined field 'authentcation' (did you mean 'authentication'?)"},
+		{"component", "component.id", "the expression gives string, expected a boolean"},
+		{"flow", "flow.source.incoming.size() > 0", "undefined field 'incoming'"},
+		{"flow", "flow.target.rating.secret", "undefined field 'secret'"},
+		{"data", "data.cia.confidentiality", "the expression gives string, expected a boolean"},
+		{"boundary", "boundary.network && boundary.components.exists(c, c.startsWith('db'))", ""},
+		{"component", "component.rating.sensitive && 'web-app' in component.traits && component.network != ''", ""},
+		{"component", "model.system.name == 'x' && model.counts.flows > 2", ""},
+	}
+	for _, tt := range tests {
+		rules, problems := Parse("r.yaml", fmt.Appendf(nil, head, tt.scope, tt.condition))
+		if tt.want == "" {
+			if len(problems) > 0 || len(rules) != 1 {
+				t.Errorf("%s: problems %v", tt.condition, problems)
+			}
+			continue
+		}
+		if len(rules) != 0 || len(problems) != 1 || !strings.Contains(problems[0].String(), tt.want) {
+			t.Errorf("%s: problems %v, want %q", tt.condition, problems, tt.want)
+		}
+	}
+}
+
+// TestCustomRuleBudget checks that a rule at the per-evaluation cost limit
+// is switched off once it has spent its budget for the run, with one error,
+// and that analysis of a large model stays bounded.
+func TestCustomRuleBudget(t *testing.T) {
+	src := "id: acme-costly\ntitle: T\nstride: [spoofing]\nscope: component\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\n" +
+		"condition: \"model.controls.exists(a, model.controls.exists(b, model.controls.exists(c, a.id + b.id + c.id == 'never')))\"\n"
+	rules, problems := Parse("r.yaml", []byte(src))
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	m := benchModel(3000)
+	for i := range 200 {
+		m.Controls = append(m.Controls, model.Control{ID: fmt.Sprintf("c%d", i), Status: "implemented"})
+	}
+	m.Reindex()
+	e := threats.NewEnv(m)
+	start := time.Now()
+	got := e.Identify(rules)
+	elapsed := time.Since(start)
+	if len(got) != 0 {
+		t.Errorf("a switched-off rule raised %d threats", len(got))
+	}
+	fails := e.Failures()
+	if len(fails) != 1 || fails[0].Warning || !strings.Contains(fails[0].Message, "custom rule acme-costly was switched off") ||
+		fails[0].Pos.File != "r.yaml" {
+		t.Errorf("failures %v, want one error", fails)
+	}
+	// 3,000 evaluations at the limit would take minutes; the budget allows about 10.
+	if elapsed > 20*time.Second {
+		t.Errorf("analysis took %v", elapsed)
 	}
 }
 

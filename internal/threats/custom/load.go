@@ -107,12 +107,13 @@ func newLoader() *loader {
 // finish compiles the decoded rules' CEL and returns the rules that compiled.
 func (l *loader) finish() ([]threats.Rule, model.Problems, error) {
 	var rules []threats.Rule
+	var compiled []*celRule
 	for _, doc := range l.dec.Docs() {
 		if _, ok := customScopes[doc.Scope]; !ok {
 			l.dec.Errorf(doc.Pos, doc.Path, "one of component, flow, data, boundary", "custom rules cannot have scope '%s'", doc.Scope)
 			continue
 		}
-		cr := &celRule{id: doc.ID, scope: doc.Scope, cache: l.cache}
+		cr := &celRule{id: doc.ID, scope: doc.Scope, pos: doc.Pos, cache: l.cache}
 		cr.cond = l.compile(doc.Condition, doc.Scope, types.BoolType)
 		if doc.Detail.Text != "" {
 			cr.detail = l.compile(doc.Detail, doc.Scope, types.StringType)
@@ -128,6 +129,10 @@ func (l *loader) finish() ([]threats.Rule, model.Problems, error) {
 				doc.ID, strings.ReplaceAll(threats.JoinAnd(doc.Undocumented), " and ", " or "))
 		}
 		rules = append(rules, threats.Rule{Meta: doc.Meta, Check: cr.check, Custom: true})
+		compiled = append(compiled, cr)
+	}
+	for _, cr := range compiled {
+		cr.budget = min(RuleBudget, RunBudget/uint64(len(compiled)))
 	}
 	return rules, l.dec.Problems(), nil
 }
