@@ -38,7 +38,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 
 	env := threats.NewEnv(m)
-	found := env.Identify(opts.Rules)
+	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	reach := graph.New(m).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
@@ -52,10 +52,11 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Files: m.Files,
 		Counts: ModelCounts{Components: len(m.Components), Flows: len(m.Flows), Data: len(m.Data),
 			TrustBoundaries: len(m.TrustBoundaries), Controls: len(m.Controls), Treatments: len(m.Treatments)},
-		Matrix:   assessor.Matrix,
-		Findings: make([]Finding, 0, len(found)),
-		Model:    m,
-		Warnings: append(model.Problems{}, env.Failures()...),
+		Matrix:        assessor.Matrix,
+		Findings:      make([]Finding, 0, len(found)),
+		Model:         m,
+		Warnings:      append(model.Problems{}, env.Failures()...),
+		ModelWarnings: warnings,
 	}
 	if a := m.RiskAppetite; a != nil {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}
@@ -72,7 +73,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
 			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
-		f.Breach = st.Open() && risk.Exceeds(f.Residual.Severity, f.Limit)
+		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)
 		if st.Expired {
 			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Warning: true,
 				Message: fmt.Sprintf("the acceptance of %s expired on %s; it counts as open again", t.ID, st.Expires),
@@ -96,6 +97,21 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Summary.Coverage[c.Category][c.State]++
 	}
 	return r
+}
+
+// splitModelWarnings separates the findings about the model's quality from the threats.
+func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
+	found := all[:0:0]
+	warnings := []ModelWarning{}
+	for _, t := range all {
+		if !t.ModelWarning() {
+			found = append(found, t)
+			continue
+		}
+		warnings = append(warnings, ModelWarning{ID: t.ID, Rule: t.Rule, Title: t.Title, Description: t.Description,
+			Targets: t.Targets, Pos: t.Pos})
+	}
+	return found, warnings
 }
 
 // aliases are the other register keys a threat may be known by: the same

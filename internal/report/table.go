@@ -75,6 +75,12 @@ func Table(w io.Writer, r *analysis.Result, opts Options) error {
 				p.Target, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
 		}
 	}
+	if len(r.ModelWarnings) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Model warnings (not threats)"))
+		for _, mw := range r.ModelWarnings {
+			fmt.Fprintf(&b, "%s: %s: %s\n", mw.Pos, mw.ID, mw.Description)
+		}
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Warnings"))
 		for _, wn := range r.Warnings {

@@ -3,6 +3,7 @@ package threats
 import (
 	"slices"
 	"sort"
+	"strconv"
 	"sync"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
@@ -129,12 +130,22 @@ func (e *Env) Has(elementID, control string) bool {
 }
 
 // addressing returns the implemented and planned controls on the targets
-// (for a flow: on the flow and both its ends) that address a threat: the rule's recommended catalog controls, and the
-// model's own controls that say they mitigate the rule or one of its categories.
-func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []string, targets []string) (inPlace, planned []string) {
+// (for a flow: on the flow, its target and its caller) that address a
+// threat: the rule's recommended catalog controls, and the model's own
+// controls whose mitigates names the rule (or manual threat) or one of the
+// threat's CWE or CAPEC classes. A whole STRIDE category is not enough, and
+// a control with no effect (likelihood and impact 0) addresses nothing.
+func (e *Env) addressing(rule string, cwe, capec []int, recommended []string, targets []string) (inPlace, planned []string) {
 	want := map[string]bool{}
 	for _, c := range recommended {
 		want[c] = true
+	}
+	classes := map[string]bool{rule: true}
+	for _, id := range cwe {
+		classes["CWE-"+strconv.Itoa(id)] = true
+	}
+	for _, id := range capec {
+		classes["CAPEC-"+strconv.Itoa(id)] = true
 	}
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -153,19 +164,16 @@ func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []strin
 			seen[id] = true
 			cid, impl := e.resolve(id)
 			ok := want[cid] || want[id]
-			if c := e.controls[id]; c != nil && !ok {
+			c := e.controls[id]
+			if c != nil && !ok {
 				for _, mit := range c.Mitigates {
-					if mit == rule {
-						ok = true
-					}
-					for _, s := range stride {
-						if mit == string(s) {
-							ok = true
-						}
-					}
+					ok = ok || classes[mit]
 				}
 			}
-			if !ok {
+			if !ok || (c != nil && c.Effect != nil && c.Effect.Likelihood == 0 && c.Effect.Impact == 0) {
+				continue
+			}
+			if ce, known := catalog.LookupControl(cid); known && (c == nil || c.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
 				continue
 			}
 			if impl {

@@ -42,7 +42,9 @@ type Meta struct {
 	// Threagile lists the Threagile rule ids this rule covers, so that
 	// existing risk_tracking keys keep working.
 	Threagile []string `json:"threagile,omitempty"`
-	// Category groups rules for the appetite (e.g. "privacy"); empty means by STRIDE only.
+	// Category groups rules for the appetite (e.g. "privacy"); empty means
+	// by STRIDE only. CategoryModel marks rules about the model's quality,
+	// whose findings are model warnings rather than threats.
 	Category string `json:"category,omitempty"`
 	// Trigger says what in a model raises the threat; Why says why it matters;
 	// Mitigation says how to fix it.
@@ -74,6 +76,13 @@ type Rule struct {
 	// Custom marks a rule loaded from a custom rule file.
 	Custom bool
 }
+
+// CategoryModel is the category of rules that judge the model rather than
+// the system: an incomplete model, data or components with no purpose,
+// wrong boundary or link content, missing build infrastructure or identity
+// store. Their findings are model warnings, kept apart from threats: not
+// counted, not rated against the appetite, not in the STRIDE matrix.
+const CategoryModel = "model"
 
 // Check reports every hit of a rule in the environment's model.
 type Check func(e *Env, emit func(Hit))

@@ -61,6 +61,10 @@ type Threat struct {
 	Pos       model.Pos `json:"position"`
 }
 
+// ModelWarning reports whether the finding is about the model's quality
+// rather than a threat to the system (a rule of CategoryModel).
+func (t *Threat) ModelWarning() bool { return t.Category == CategoryModel }
+
 // Mitigated reports whether an implemented control addresses the threat.
 func (t *Threat) Mitigated() bool { return len(t.InPlace) > 0 }
 
@@ -202,7 +206,7 @@ func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origi
 	} else {
 		t.Data = e.sortByValue(t.Data)
 	}
-	t.InPlace, t.Planned = e.addressing(r.ID, r.STRIDE, r.Mitigations, h.Targets)
+	t.InPlace, t.Planned = e.addressing(r.ID, r.CWE, r.CAPEC, r.Mitigations, h.Targets)
 	return t
 }
 
@@ -233,7 +237,7 @@ func (e *Env) manual(mt *model.ManualThreat) Threat {
 	if t.Description == "" {
 		t.Description = mt.Title
 	}
-	t.InPlace, t.Planned = e.addressing(mt.ID, mt.STRIDE, mt.Mitigations, mt.Targets)
+	t.InPlace, t.Planned = e.addressing(mt.ID, mt.CWE, mt.CAPEC, mt.Mitigations, mt.Targets)
 	return t
 }
 
