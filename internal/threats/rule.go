@@ -145,13 +145,15 @@ func (m *Meta) Validate() error {
 }
 
 // Documented checks what a built-in rule must carry on top of Validate:
-// the trigger, why and mitigation texts, a CWE and a reference.
+// the trigger, why and mitigation texts, a reference, and a CWE, CAPEC or
+// ATT&CK id unless it is a model-quality rule (a rule with no fitting
+// weakness maps none rather than a wrong one).
 func (m *Meta) Documented() error {
 	switch {
 	case m.Trigger == "" || m.Why == "" || m.Mitigation == "":
 		return fmt.Errorf("rule %s: trigger, why and mitigation are required", m.ID)
-	case len(m.CWE) == 0:
-		return fmt.Errorf("rule %s: no CWE", m.ID)
+	case len(m.CWE) == 0 && len(m.CAPEC) == 0 && len(m.ATTACK) == 0 && m.Category != CategoryModel:
+		return fmt.Errorf("rule %s: no CWE, CAPEC or ATT&CK id (only model-quality rules may have none)", m.ID)
 	case len(m.References) == 0:
 		return fmt.Errorf("rule %s: no references", m.ID)
 	}

@@ -324,8 +324,12 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	}
 	if v := values["cwe"]; v != nil {
 		for i, id := range m.CWE {
-			if catalog.CWEName(id) == "" {
+			switch u := catalog.CWEUsage(id); u {
+			case "":
 				l.warn(f, cweNodes[i], itemPath(path, "cwe", v, cweNodes[i]), "check the number at https://cwe.mitre.org", "CWE-%d is not in the CWE catalog %s", id, catalog.CWEVersion)
+			case "Prohibited", "Discouraged":
+				l.warn(f, cweNodes[i], itemPath(path, "cwe", v, cweNodes[i]), "map to a weakness (Base or Variant) the CWE entry's mapping notes point to",
+					"CWE-%d (%s) is %s for mapping in the CWE catalog %s", id, catalog.CWEName(id), u, catalog.CWEVersion)
 			}
 		}
 	}
