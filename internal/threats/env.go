@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
@@ -45,7 +46,7 @@ func NewEnv(m *model.Model) *Env {
 	for i := range m.Flows {
 		f := &m.Flows[i]
 		from, to := e.Ix.Components[f.From], e.Ix.Components[f.To]
-		if from == nil || to == nil || (from.OutOfScope && to.OutOfScope) {
+		if from == nil || to == nil || (from.OutOfScope && to.OutOfScope) || e.ownClient(from, to) || e.responseHalf(f, from, to) {
 			continue
 		}
 		e.flows = append(e.flows, f)
@@ -53,10 +54,38 @@ func NewEnv(m *model.Model) *Env {
 	return e
 }
 
+// ownClient reports a person using their own client (user → browser, user →
+// mobile app): an interaction, not a network link.
+func (e *Env) ownClient(from, to *model.Component) bool {
+	return IsPerson(from) && e.traits[to]&TraitClient != 0
+}
+
+// responseHalf reports the answer of a request/response pair modelled as two
+// flows (web request and web response, queries and query results): a flow
+// back to a component that has a flow to this one, which is the answer when
+// it goes back to a person or a client (servers do not call browsers), comes
+// from a data store (stores do not call), or is named as a response. The pair is one interaction, rated
+// on its request.
+func (e *Env) responseHalf(f *model.Flow, from, to *model.Component) bool {
+	request := false
+	for _, g := range e.Ix.Outgoing[f.To] {
+		request = request || g.To == f.From
+	}
+	if !request {
+		return false
+	}
+	name := strings.ToLower(f.Name)
+	return IsPerson(to) || e.traits[to]&TraitClient != 0 ||
+		from.Type.Kind() == model.KindDataStore || strings.Contains(name, "response") ||
+		strings.Contains(name, "result") || strings.Contains(name, "reply")
+}
+
 // Components returns the components in scope, in model order.
 func (e *Env) Components() []*model.Component { return e.inScope }
 
-// Flows returns the flows touching at least one in-scope component, in model order.
+// Flows returns the flows touching at least one in-scope component, in
+// model order, without a person's interactions with their own client and
+// without the answering half of a request/response pair.
 func (e *Env) Flows() []*model.Flow { return e.flows }
 
 // Component returns the component with the given id, or nil.

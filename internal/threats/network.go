@@ -27,10 +27,43 @@ func (e *Env) ExecEnv(id string) string {
 	return ""
 }
 
-// Untrusted reports whether a component is outside the system's control or
-// reachable by anyone: an external entity or an internet-facing component.
+// Untrusted reports whether a component is outside the system's control: an
+// external entity (a person, a third party) or a client program or device.
+// Being internet-facing is not being untrusted: a CDN, WAF or gateway in
+// front of a service is a guard, and the team's own internet-facing service
+// is the system's.
 func (e *Env) Untrusted(c *model.Component) bool {
-	return c != nil && (c.Type.Kind() == model.KindExternalEntity || c.InternetFacing)
+	return c != nil && (c.Type.Kind() == model.KindExternalEntity || e.IsClient(c))
+}
+
+// Guard reports whether a component filters traffic for what is behind it:
+// a WAF, API gateway, reverse proxy, CDN or load balancer.
+func (e *Env) Guard(c *model.Component) bool {
+	return e.IsAny(c, TraitWAF|TraitForwarder|TraitLoadBalancer) || c.Type == "api-gateway" || c.Type == "gateway"
+}
+
+// Managed reports whether someone else runs the component (SaaS or an
+// external service): the team cannot harden or patch it, only configure it.
+func Managed(c *model.Component) bool {
+	return c.Hosting == "cloud-saas" || c.Hosting == "external" || c.Type == "third-party-service"
+}
+
+// TakesInput reports whether a component receives input that callers
+// outside the system can shape: it is internet-facing, or a flow reaches it
+// from an untrusted component or a person.
+func (e *Env) TakesInput(c *model.Component) bool {
+	if c.InternetFacing {
+		return true
+	}
+	for _, f := range e.Incoming(c.ID) {
+		if from := e.Source(f); from != nil && (e.Untrusted(from) || from.InternetFacing && !e.Guard(from)) {
+			return true
+		}
+		if from := e.Source(f); from != nil && e.Guard(from) && e.TakesInput(from) {
+			return true
+		}
+	}
+	return false
 }
 
 // FromInternet reports whether a component is on the internet: internet

@@ -22,7 +22,7 @@ trust_boundaries:
   - {id: ns, type: container}
 components:
   - {id: dev, name: Developer laptop, type: user, internet_facing: true}
-  - {id: lb, name: Load balancer, type: load-balancer, trust_boundary: dmz, processes: [cards]}
+  - {id: lb, name: Load balancer, type: load-balancer, trust_boundary: dmz, internet_facing: true, processes: [cards]}
   - {id: web, name: Web shop, type: web-application, custom_code: true, trust_boundary: core, processes: [cards], stores: [code], data_formats: [xml, serialization]}
   - {id: db, name: Orders DB, type: database, trust_boundary: core, stores: [cards]}
   - {id: search, name: Catalogue search, type: search-index, trust_boundary: core, processes: [cards]}

@@ -14,9 +14,9 @@ func init() {
 		var exposed map[string]bool
 		for _, f := range e.Flows() {
 			from, to := e.Source(f), e.Target(f)
-			if from.OutOfScope || threats.Kind(from) == model.KindExternalEntity || (threats.IsPerson(from) || e.IsClient(from)) || e.Is(from, threats.TraitLoadBalancer) ||
-				!f.Protocol.Web() {
-				continue
+			if from.OutOfScope || threats.Kind(from) == model.KindExternalEntity || e.IsClient(from) || e.Guard(from) ||
+				!f.Protocol.Web() || !e.TakesInput(from) {
+				continue // only a server that takes outside input can be made to fetch a URL it shapes
 			}
 			if exposed == nil {
 				exposed = webExposedTop(e)

@@ -14,8 +14,8 @@ func init() {
 				continue
 			}
 			r := e.RateData(c.Stores).Secrecy()
-			if !r.Sensitive() {
-				continue
+			if !r.Confidential() {
+				continue // encryption at rest protects secrecy: public and internal data need none
 			}
 			perUser := r.Top() && e.Is(c, threats.TraitUserData)
 			switch {
