@@ -48,9 +48,9 @@ type judged struct {
 // evalFloor is the recall each rebuilt expert model must keep (found
 // expert threats / judged expert threats); the figures are in docs/benchmarks.md.
 var evalFloor = map[string]float64{
-	"threat-dragon-demo":   0.50,
-	"threat-composer-tool": 0.40,
-	"genai-chatbot":        0.13,
+	"threat-dragon-demo":   0.57,
+	"threat-composer-tool": 0.80,
+	"genai-chatbot":        0.75,
 }
 
 // highShareMax is the largest share of high and critical findings accepted on

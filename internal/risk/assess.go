@@ -114,7 +114,7 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 		adj := 0
 		from := ix.Components[fl.From]
 		switch {
-		case a.env.Untrusted(from) || a.env.IsClient(from) || threats.IsPerson(from):
+		case from == nil || from.InternetFacing || a.env.Untrusted(from) || threats.IsPerson(from):
 		case a.reach != nil && !a.reach.Exposed(fl.From):
 			*f = append(*f, "likelihood -1: caller not reachable from any entry point")
 			adj--

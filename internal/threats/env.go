@@ -25,6 +25,9 @@ type Env struct {
 
 	mu       sync.Mutex
 	failures model.Problems
+
+	inputOnce sync.Once
+	input     map[string]bool
 }
 
 // NewEnv prepares the environment rules run in.

@@ -48,6 +48,38 @@ func Managed(c *model.Component) bool {
 	return c.Hosting == "cloud-saas" || c.Hosting == "external" || c.Type == "third-party-service"
 }
 
+// ReachedByInput reports whether input from outside can reach a component
+// through the system: it is internet-facing or untrusted itself, or a flow
+// reaches it from such a component or from a process that input reaches
+// (text passes through the processes that forward it). Computed once per
+// environment.
+func (e *Env) ReachedByInput(c *model.Component) bool {
+	e.inputOnce.Do(func() {
+		e.input = map[string]bool{}
+		var queue []string
+		for i := range e.M.Components {
+			if c := &e.M.Components[i]; c.InternetFacing || e.Untrusted(c) {
+				e.input[c.ID] = true
+				queue = append(queue, c.ID)
+			}
+		}
+		for len(queue) > 0 {
+			id := queue[0]
+			queue = queue[1:]
+			if from := e.Ix.Components[id]; from == nil || from.Type.Kind() == model.KindDataStore {
+				continue // stores do not forward what they hold on their own
+			}
+			for _, f := range e.Ix.Outgoing[id] {
+				if !e.input[f.To] {
+					e.input[f.To] = true
+					queue = append(queue, f.To)
+				}
+			}
+		}
+	})
+	return c != nil && e.input[c.ID]
+}
+
 // TakesInput reports whether a component receives input that callers
 // outside the system can shape: it is internet-facing, or a flow reaches it
 // from an untrusted component or a person.

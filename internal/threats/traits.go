@@ -53,6 +53,7 @@ const (
 	TraitSourceRepo                          // a source code repository
 	TraitCodeInspection                      // a static analysis platform
 	TraitIoT                                 // a connected device
+	TraitLLM                                 // is or wraps a large language model (or an LLM framework)
 )
 
 // TraitNames are the traits' names as custom rules see them, in bit order.
@@ -62,6 +63,7 @@ var TraitNames = []string{
 	"less-protected", "high-value", "end-user-requests", "propagates-identity", "identity", "identity-provider",
 	"identity-store", "vault", "queryable", "search", "service-registry", "file-system", "user-data",
 	"container-platform", "dev-relevant", "secrets", "build-pipeline", "source-repository", "code-inspection", "iot",
+	"llm",
 }
 
 // Names returns the names of the traits in t, in bit order.
@@ -80,6 +82,13 @@ func (t Trait) Names() []string {
 var CIProducts = []string{
 	"ci", "ci-cd", "continuous-integration", "jenkins", "github-actions", "gitlab-ci", "circleci", "teamcity",
 	"bamboo", "tekton", "azure-pipelines", "buildkite", "drone-ci", "argocd", "argo-cd", "spinnaker",
+}
+
+// LLMProducts are the words of a technology text that name a large
+// language model, a model service or an LLM framework.
+var LLMProducts = []string{
+	"llm", "gpt", "openai", "anthropic", "claude", "gemini", "llama", "mistral", "bedrock", "vertex-ai",
+	"langchain", "llamaindex", "ollama", "hugging-face", "huggingface",
 }
 
 // Trait groups shared by several words.
@@ -244,6 +253,9 @@ var traitWords = func() map[string]Trait {
 	}
 	for _, p := range CIProducts {
 		w[p] |= pipeline
+	}
+	for _, p := range LLMProducts {
+		w[p] |= TraitLLM
 	}
 	return w
 }()

@@ -9,7 +9,7 @@ import (
 )
 
 func TestTraitNames(t *testing.T) {
-	if n := bits.Len64(uint64(TraitIoT)); n != len(TraitNames) {
+	if n := bits.Len64(uint64(TraitLLM)); n != len(TraitNames) {
 		t.Fatalf("%d traits, %d names", n, len(TraitNames))
 	}
 	if got := (TraitWebApp | TraitVault).Names(); !slices.Equal(got, []string{"web-app", "vault"}) {

@@ -14,7 +14,7 @@ func init() {
 				continue
 			}
 			llm := ""
-			if languageModel(c) {
+			if languageModel(e, c) {
 				llm = c.ID
 			}
 			var tools []string
@@ -23,7 +23,7 @@ func init() {
 				if to == nil {
 					continue
 				}
-				if languageModel(to) {
+				if languageModel(e, to) {
 					if llm == "" {
 						llm = to.ID
 					}
@@ -36,11 +36,11 @@ func init() {
 			}
 			var sources []string
 			for _, f := range e.Incoming(c.ID) {
-				if from := e.Source(f); from != nil && threats.Kind(from) == model.KindExternalEntity {
+				if from := e.Source(f); from != nil && e.Untrusted(from) {
 					sources = append(sources, from.ID)
 				}
 			}
-			if !c.InternetFacing && len(sources) == 0 {
+			if !c.InternetFacing && len(sources) == 0 && !e.ReachedByInput(c) {
 				continue
 			}
 			uses := "uses a language model"
@@ -48,6 +48,9 @@ func init() {
 				uses = "passes input to " + e.Name(llm)
 			}
 			from := "the internet"
+			if !c.InternetFacing {
+				from = "outside callers, passed on by other components"
+			}
 			if len(sources) > 0 {
 				from = e.NameList(sources)
 			}
@@ -68,8 +71,5 @@ func init() {
 	})
 }
 
-// languageModel reports whether a component's technology names a large language model or an LLM framework.
-func languageModel(c *model.Component) bool {
-	return c.Technology != "" && threats.TechIs(c, "llm", "gpt", "openai", "anthropic", "claude", "gemini", "llama",
-		"mistral", "bedrock", "vertex ai", "langchain", "llamaindex", "ollama", "hugging face")
-}
+// languageModel reports whether a component is or wraps a large language model.
+func languageModel(e *threats.Env, c *model.Component) bool { return e.Is(c, threats.TraitLLM) }

@@ -17,7 +17,7 @@ func init() {
 			in := e.Incoming(c.ID)
 			var callers []string
 			for _, f := range in {
-				if from := e.Source(f); from != nil && threats.Kind(from) == model.KindExternalEntity && !slices.Contains(callers, from.ID) {
+				if from := e.Source(f); from != nil && e.Untrusted(from) && !slices.Contains(callers, from.ID) {
 					callers = append(callers, from.ID)
 				}
 			}

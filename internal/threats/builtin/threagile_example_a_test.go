@@ -37,7 +37,7 @@ func TestThreagileExampleA(t *testing.T) {
 		// Rampart only on browser requests authenticated by a session cookie,
 		// the only ones a foreign page can forge.
 		"cross-site-request-forgery": {"load-balancer.web-application-traffic"},
-		"cross-site-scripting": {"apache-webserver", "erp-system", "identity-provider", "marketing-cms"},
+		"cross-site-scripting":       {"apache-webserver", "erp-system", "identity-provider", "marketing-cms"},
 		"dos-risky-access-across-trust-boundary": {
 			"apache-webserver.auth-credential-check-traffic", "apache-webserver.erp-system-traffic",
 			"backoffice-client.erp-internal-access", "marketing-cms.auth-traffic",

@@ -154,7 +154,7 @@ controls:
 		{threats.ScopeComponent, "component.boundary == 'vault-seg' && component.boundaries == ['vault-seg', 'cloud']", []string{"db"}},
 		{threats.ScopeComponent, "component.max_classification == 2 && component.personal", []string{"api", "db"}},
 		{threats.ScopeComponent, "component.data.exists(d, d.cia.confidentiality == 'high' && d.cia_scores.confidentiality == 4)", []string{"api", "db"}},
-		{threats.ScopeComponent, "component.untrusted", []string{"user", "web"}},
+		{threats.ScopeComponent, "component.untrusted", []string{"user"}},
 		{threats.ScopeComponent, "'access-control' in component.implemented_controls && component.custom_code", []string{"api"}},
 		{threats.ScopeComponent, "size(component.incoming) == 1 && size(component.outgoing) == 1", []string{"api", "web"}},
 		{threats.ScopeComponent, "component.incoming.exists(f, f.source.internet_facing)", []string{"api"}},
