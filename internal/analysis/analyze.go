@@ -101,11 +101,12 @@ func Analyze(m *model.Model, opts Options) *Result {
 
 // splitModelWarnings separates the findings about the model's quality from the threats.
 func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
-	found := all[:0:0]
+	found := all[:0] // filtered in place: threats are large
 	warnings := []ModelWarning{}
-	for _, t := range all {
+	for i := range all {
+		t := &all[i]
 		if !t.ModelWarning() {
-			found = append(found, t)
+			found = append(found, *t)
 			continue
 		}
 		warnings = append(warnings, ModelWarning{ID: t.ID, Rule: t.Rule, Title: t.Title, Description: t.Description,

@@ -1,6 +1,7 @@
 package threats
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/rampart-sec/rampart/internal/model"
@@ -61,11 +62,16 @@ func (r Rating) Impact(low, medium, high int) int {
 // Rate returns the highest ratings of the data an element handles: the data
 // a component processes or stores, a flow carries, or the data asset itself.
 func (e *Env) Rate(id string) Rating {
-	var r Rating
-	for _, d := range e.DataAtStake(id) {
-		r = r.Max(RateAsset(e.Ix.Data[d]))
+	if c := e.Ix.Components[id]; c != nil {
+		return e.RateData(c.Stores, c.Processes)
 	}
-	return r
+	if f := e.Ix.Flows[id]; f != nil {
+		return e.RateData(f.DataSent, f.DataReceived)
+	}
+	if d := e.Ix.Data[id]; d != nil {
+		return RateAsset(d)
+	}
+	return Rating{}
 }
 
 // RateData returns the highest ratings of the listed data assets.
@@ -121,12 +127,10 @@ func (e *Env) Personal(id string) bool {
 
 // DataAtStake returns the data assets the elements handle, most valuable first.
 func (e *Env) DataAtStake(ids ...string) []string {
-	seen := map[string]bool{}
 	var out []string
 	add := func(list []string) {
 		for _, d := range list {
-			if !seen[d] && e.Ix.Data[d] != nil {
-				seen[d] = true
+			if !slices.Contains(out, d) && e.Ix.Data[d] != nil {
 				out = append(out, d)
 			}
 		}
