@@ -1,14 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -21,44 +22,44 @@ func init() {
 	extraCommands = append(extraCommands, newAnalyzeCmd, newCheckCmd)
 }
 
-// analysisFlags are shared by analyze and check.
-type analysisFlags struct {
-	asOf     string
-	rulesDir string
-}
-
-func (a *analysisFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&a.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
-	cmd.Flags().StringVar(&a.rulesDir, "rules", "", "directory of custom rules (*.yaml with CEL conditions) to run as well")
-}
-
-// analyse loads, validates and analyses one model. Invalid input is an exit-2 error.
-func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Result, error) {
+// analyse loads, validates and analyses one model. It returns the result
+// and the files read (so that no output replaces one of them). An invalid
+// model is an exit-1 error, an unreadable one exit 2.
+func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Result, []string, error) {
 	var now time.Time
 	if a.asOf != "" {
 		d, err := model.ParseDate(a.asOf)
 		if err != nil {
-			return nil, fail(exitUsage, fmt.Errorf("--as-of %q: want a date YYYY-MM-DD", a.asOf))
+			return nil, nil, fail(exitUsage, fmt.Errorf("--as-of %q: want a date YYYY-MM-DD", a.asOf))
 		}
 		now = d.Time
 	}
 	rules, err := loadRules(cmd, a.rulesDir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, problems, err := loadModelWith(cmd, path, knownRuleIDs(rules))
 	if err != nil {
-		return nil, fail(exitUsage, err)
+		return nil, nil, fail(exitUsage, err)
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
 		for _, p := range errs {
 			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 		}
-		return nil, fail(exitUsage, fmt.Errorf("%s: %d problem(s); fix them first ('rampart validate' lists them)", path, len(errs)))
+		return nil, nil, fail(exitFindings, fmt.Errorf("%s: %d problem(s); fix them first ('rampart validate' lists them)", path, len(errs)))
 	}
-	res := analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + version})
+	if err := cmd.Context().Err(); err != nil {
+		return nil, nil, err
+	}
+	var res *analysis.Result
+	if err := untilCancelled(cmd.Context(), func() error {
+		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion()})
+		return nil
+	}); err != nil {
+		return nil, nil, err
+	}
 	res.Warnings = append(problems.Warnings(), res.Warnings...)
-	return res, nil
+	return res, append([]string{modelFile(path)}, m.Files...), nil
 }
 
 // loadRules returns the built-in rules plus the custom rules in dir.
@@ -74,157 +75,250 @@ func loadRules(cmd *cobra.Command, dir string) ([]threats.Rule, error) {
 	return append(rules, custom...), nil
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
-}
-
 func newAnalyzeCmd() *cobra.Command {
 	var (
-		af      analysisFlags
-		format  string
-		output  string
-		outputs []string
+		af analysisFlags
+		of outputFlags
+		tf tableFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "analyze MODEL",
-		Short: "Identify threats, score risk and report them",
+		Use:     "analyze [MODEL...]",
+		Aliases: []string{"analyse"},
+		Short:   "Identify threats, score risk and report them",
 		Long: `Analyze identifies threats in a model (STRIDE-driven rules, custom rules and the
 model's own threats), scores each on the risk matrix (inherent and residual),
 applies the treatments in the model, finds attack paths to valuable data and
 writes the result.
 
-Formats: table (default, for terminals), json, markdown, sarif, csv. Write one
-format with --format and -o, or several at once with --out FORMAT=FILE.`,
+Formats: ` + strings.Join(report.Names(), ", ") + `. The table (default) is for
+terminals; -o FILE picks the format from the file's extension unless -f says
+otherwise; --out FORMAT=FILE writes more formats from the same analysis.
+MODEL may be a directory holding rampart.yaml, or - for standard input;
+without MODEL it reads rampart.yaml. Several models, or a directory of models
+(every YAML file below it that starts a model), are summarised in one table.`,
 		Example: `  rampart analyze examples/online-shop.yaml
-  rampart analyze rampart.yaml --format sarif -o rampart.sarif
-  rampart analyze rampart.yaml --out json=threats.json --out markdown=THREATS.md`,
-		Args: cobra.ExactArgs(1),
+  rampart analyze rampart.yaml -f sarif -o rampart.sarif
+  rampart analyze rampart.yaml --out json=threats.json --out pdf=threat-model.pdf
+  rampart analyze rampart.yaml --min-severity high --status open
+  rampart analyze services/`,
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			type target struct{ format, file string }
-			targets := []target{{format, output}}
-			if len(outputs) > 0 {
-				targets = targets[:0]
-				if cmd.Flags().Changed("format") || output != "" {
-					targets = append(targets, target{format, output})
-				}
-				for _, o := range outputs {
-					f, file, ok := strings.Cut(o, "=")
-					if !ok || file == "" {
-						return fail(exitUsage, fmt.Errorf("--out %q: want FORMAT=FILE", o))
-					}
-					targets = append(targets, target{f, file})
-				}
-			}
-			writers := make([]report.Writer, len(targets))
-			for i, t := range targets {
-				w, err := report.Lookup(t.format, report.Options{Color: t.file == "" && isTerminal(cmd.OutOrStdout())})
-				if err != nil {
-					return fail(exitUsage, err)
-				}
-				writers[i] = w
-			}
-			res, err := af.analyse(cmd, args[0])
+			paths, err := modelPaths(args)
 			if err != nil {
 				return err
 			}
-			for i, t := range targets {
-				if t.file == "" || t.file == "-" {
-					if err := writers[i](cmd.OutOrStdout(), res); err != nil {
-						return fail(exitUsage, err)
-					}
-					continue
+			if len(paths) > 1 {
+				if of.format != "" || of.output != "" || len(of.outs) > 0 {
+					return fail(exitUsage, fmt.Errorf("%d models give one summary table on standard output; analyse one model at a time to write -f, -o or --out", len(paths)))
 				}
-				w := writers[i]
-				if err := report.WriteFile(t.file, func(out io.Writer) error { return w(out, res) }); err != nil {
-					return fail(exitUsage, err)
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%s)\n", t.file, t.format)
+				return analyseSummary(cmd, &af, paths)
 			}
-			return nil
+			outs, err := of.resultOutputs(cmd, "table", nil)
+			if err != nil {
+				return err
+			}
+			table, err := tf.options()
+			if err != nil {
+				return err
+			}
+			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table}, nil)
 		},
 	}
-	af.register(cmd)
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(report.Formats(), ", "))
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout (atomically)")
-	cmd.Flags().StringArrayVar(&outputs, "out", nil, "write FORMAT=FILE (repeatable)")
+	af.add(cmd)
+	of.add(cmd, "table", report.Names())
+	of.addOut(cmd)
+	tf.add(cmd)
 	return cmd
+}
+
+// analyseAndWrite analyses the model at path and writes every output;
+// outputs are checked before the work starts. prog, when set, shows the
+// steps on a terminal.
+func analyseAndWrite(cmd *cobra.Command, af *analysisFlags, path string, outs []resultOutput, opts report.Options, prog *ttyProgress) error {
+	for _, o := range outs {
+		if err := checkOutput(cmd, o.target, []string{modelFile(path)}); err != nil {
+			return err
+		}
+	}
+	prog.step("analysing " + path)
+	res, inputs, err := af.analyse(cmd, path)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if err := checkOutput(cmd, o.target, inputs); err != nil {
+			return err
+		}
+	}
+	for _, o := range outs {
+		prog.step("writing " + o.name)
+		oo := opts
+		if toStdout(o.path) {
+			oo.Table.Color = isTerminal(cmd.OutOrStdout())
+			oo.Table.Width = terminalWidth(cmd.OutOrStdout())
+		}
+		err := writeOutput(cmd, o.target, func(w io.Writer) error {
+			return o.format.Write(cmd.Context(), w, res, oo)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func newCheckCmd() *cobra.Command {
 	var (
 		af          analysisFlags
+		sf          serverFlags
 		maxSeverity string
 		quiet       bool
 	)
 	cmd := &cobra.Command{
-		Use:   "check MODEL",
+		Use:   "check [MODEL...]",
 		Short: "CI gate: fail when untreated risk exceeds the appetite",
-		Long: `Check analyses a model and exits 0 when every untreated threat is within the
-model's risk appetite, 1 when at least one exceeds it (each is listed), and 2 on
-invalid input or usage errors. Accepted risks count again once their acceptance
-expires. --max-severity overrides the appetite for every category.`,
+		Long: `Check analyses models and exits 0 when every untreated threat is within each
+model's risk appetite, 1 when at least one exceeds it (each is listed) or a
+model is invalid, and 2 on usage errors or unreadable input. Accepted risks
+count again once their acceptance expires. --max-severity overrides the
+appetite for every category. Without MODEL it reads rampart.yaml; a directory
+stands for its rampart.yaml, or for every model below it. With --server (URL,
+or $RAMPART_SERVER when given alone) the register's decisions on the server
+replace the model's treatments.`,
 		Example: `  rampart check rampart.yaml
-  rampart check rampart.yaml --max-severity high`,
-		Args: cobra.ExactArgs(1),
+  rampart check rampart.yaml --max-severity high
+  rampart check services/`,
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var override model.Severity
 			if maxSeverity != "" {
-				override = model.Severity(maxSeverity)
-				if override.Rank() == 0 {
-					return fail(exitUsage, fmt.Errorf("--max-severity %q: want one of %s%s", maxSeverity,
-						strings.Join(override.Values(), ", "), suggestSuffix(maxSeverity, override.Values())))
+				override = model.Severity(strings.ToLower(maxSeverity))
+				if err := checkValue("--max-severity", string(override), override.Values()); err != nil {
+					return err
 				}
 			}
-			res, err := af.analyse(cmd, args[0])
+			paths, err := modelPaths(args)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
-			var breaches []analysis.Finding
-			for _, f := range res.Findings {
-				limit := f.Limit
-				if override != "" {
-					limit = override
-				}
-				if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
-					f.Limit = limit
-					breaches = append(breaches, f)
-				}
-			}
-			analysis.SortByRisk(breaches)
-			if !quiet {
-				for _, f := range res.Findings {
-					if f.Treatment.Expired {
-						fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",
-							f.Pos.File, f.Pos.Line, f.ID, f.Treatment.Expires)
+			code := exitOK
+			for _, path := range paths {
+				err := checkOne(cmd, &af, &sf, path, override, quiet, len(paths) > 1)
+				var ee *exitError
+				switch {
+				case errors.As(err, &ee) && ee.code == exitFindings:
+					if ee.err != nil {
+						fmt.Fprintln(cmd.ErrOrStderr(), "rampart:", ee.err)
 					}
+					code = exitFindings
+				case err != nil:
+					return err
 				}
 			}
-			if len(breaches) == 0 {
-				if !quiet {
-					fmt.Fprintf(out, "ok: %d threat(s), %d open, none above the risk appetite\n", res.Summary.Threats, res.Summary.Open)
-				}
-				return nil
-			}
-			fmt.Fprintf(out, "%d open threat(s) above the risk appetite:\n", len(breaches))
-			for _, f := range breaches {
-				fmt.Fprintf(out, "%s:%d: %s %s (residual %d×%d, limit %s): %s\n", f.Pos.File, f.Pos.Line, f.Residual.Severity,
-					f.ID, f.Residual.Likelihood, f.Residual.Impact, f.Limit, f.Title)
-			}
-			fmt.Fprintln(out, "treat them (controls, or a treatment in the model's register) or ask the risk owner to accept them")
-			return fail(exitFindings, nil)
+			return fail(code, nil)
 		},
 	}
-	af.register(cmd)
+	af.add(cmd)
+	sf.register(cmd, true)
 	cmd.Flags().StringVar(&maxSeverity, "max-severity", "", "override the appetite: low, medium, high or critical")
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print only breaches")
 	return cmd
 }
 
-func suggestSuffix(word string, values []string) string {
-	if s := model.Suggest(word, values); s != "" {
-		return " (" + s + ")"
+// checkOne gates one model, on the server's decisions when --server is
+// set; named prefixes its "ok" line with the path.
+func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path string, override model.Severity, quiet, named bool) error {
+	res, _, err := af.analyse(cmd, path)
+	if err != nil {
+		return err
 	}
-	return ""
+	if sf.used(cmd) {
+		if res, err = gateOnServer(cmd, sf, af, res); err != nil {
+			return err
+		}
+	}
+	out := cmd.OutOrStdout()
+	var breaches []analysis.Finding
+	for _, f := range res.Findings {
+		limit := f.Limit
+		if override != "" {
+			limit = override
+		}
+		if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
+			f.Limit = limit
+			breaches = append(breaches, f)
+		}
+	}
+	analysis.SortByRisk(breaches)
+	if !quiet {
+		for _, f := range res.Findings {
+			if f.Treatment.Expired {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",
+					f.Pos.File, f.Pos.Line, f.ID, f.Treatment.Expires)
+			}
+		}
+	}
+	prefix := ""
+	if named {
+		prefix = modelFile(path) + ": "
+	}
+	if len(breaches) == 0 {
+		if !quiet {
+			fmt.Fprintf(out, "%sok: %d threat(s), %d open, none above the risk appetite\n", prefix, res.Summary.Threats, res.Summary.Open)
+		}
+		return nil
+	}
+	fmt.Fprintf(out, "%s%d open threat(s) above the risk appetite:\n", prefix, len(breaches))
+	for _, f := range breaches {
+		fmt.Fprintf(out, "%s:%d: %s %s (residual %d×%d, limit %s): %s\n", f.Pos.File, f.Pos.Line, f.Residual.Severity,
+			f.ID, f.Residual.Likelihood, f.Residual.Impact, f.Limit, f.Title)
+	}
+	fmt.Fprintln(out, "treat them (controls, or a treatment in the model's register) or ask the risk owner to accept them")
+	return fail(exitFindings, nil)
+}
+
+// analyseSummary analyses several models and prints one summary table: a
+// row per model and the totals. Invalid models are reported and counted.
+func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string) error {
+	rows := [][]string{{"MODEL", "THREATS", "OPEN", "ABOVE APPETITE", "CRITICAL", "HIGH", "MEDIUM", "LOW"}}
+	var total analysis.Summary
+	total.BySeverity = map[model.Severity]int{}
+	code, invalid := exitOK, 0
+	for _, path := range paths {
+		res, _, err := af.analyse(cmd, path)
+		var ee *exitError
+		if errors.As(err, &ee) && ee.code == exitFindings {
+			fmt.Fprintln(cmd.ErrOrStderr(), "rampart:", ee.err)
+			rows = append(rows, []string{modelFile(path), "invalid", "", "", "", "", "", ""})
+			code, invalid = exitFindings, invalid+1
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s := res.Summary
+		row := []string{modelFile(path), strconv.Itoa(s.Threats), strconv.Itoa(s.Open), strconv.Itoa(s.Breaches)}
+		for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+			row = append(row, strconv.Itoa(s.BySeverity[sev]))
+			total.BySeverity[sev] += s.BySeverity[sev]
+		}
+		rows = append(rows, row)
+		total.Threats += s.Threats
+		total.Open += s.Open
+		total.Breaches += s.Breaches
+	}
+	row := []string{fmt.Sprintf("total (%d models)", len(paths)), strconv.Itoa(total.Threats), strconv.Itoa(total.Open), strconv.Itoa(total.Breaches)}
+	for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
+		row = append(row, strconv.Itoa(total.BySeverity[sev]))
+	}
+	rows = append(rows, row)
+	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+	if invalid > 0 {
+		return fail(code, fmt.Errorf("%d of %d models are invalid ('rampart validate' lists their problems)", invalid, len(paths)))
+	}
+	return nil
 }

@@ -66,7 +66,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"override tightens", []string{"check", within, "--max-severity", "low", "--as-of", "2026-11-24"}, exitFindings, "limit low", ""},
 		{"accepted risk is no breach", []string{"check", accepted, "--as-of", "2026-11-24"}, anyCode, "", "missing-authentication@u-a"},
 		{"expired acceptance fails again", []string{"check", expired, "--as-of", "2027-04-01"}, exitFindings, "missing-authentication@u-a", ""},
-		{"invalid model", []string{"check", invalid}, exitUsage, "", ""},
+		{"invalid model", []string{"check", invalid}, exitFindings, "", ""},
 		{"missing file", []string{"check", filepath.Join(t.TempDir(), "nope.yaml")}, exitUsage, "", ""},
 		{"bad severity", []string{"check", above, "--max-severity", "hihg"}, exitUsage, "", ""},
 		{"no argument", []string{"check"}, exitUsage, "", ""},
@@ -176,7 +176,7 @@ func TestTreatmentRuleChecked(t *testing.T) {
 	custom := writeModel(t, strings.Replace(strings.Replace(gateModel, "APPETITE", "critical", 1), "internet_facing: true,", "internet_facing: true, admin_interface: true,", 1)+`treatments:
   - {threat: acme-internet-admin-without-mfa@api, status: false-positive, justification: break-glass only}
 `)
-	if code, _, errOut := runCLI(t, "check", custom); code != exitUsage || !strings.Contains(errOut, "unknown rule 'acme-internet-admin-without-mfa'") {
+	if code, _, errOut := runCLI(t, "check", custom); code != exitFindings || !strings.Contains(errOut, "unknown rule 'acme-internet-admin-without-mfa'") {
 		t.Errorf("without --rules the custom rule is unknown: exit %d %s", code, errOut)
 	}
 	if code, _, errOut := runCLI(t, "check", custom, "--rules", "../../internal/threats/custom/testdata"); code != exitOK {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,7 +17,10 @@ func init() {
 }
 
 func newExportCmd() *cobra.Command {
-	var to, output string
+	var (
+		mf         modelFlags
+		to, output string
+	)
 	cmd := &cobra.Command{
 		Use:   "export --to FORMAT MODEL [-o FILE]",
 		Short: "Write a model in another tool's format",
@@ -26,7 +30,8 @@ warnings (printed to stderr) name everything the format cannot carry.
 
 Exit status: 0 written, 1 the model has problems (nothing is written),
 2 usage error or unreadable file.`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if to == "" {
 				return fail(exitUsage, fmt.Errorf("--to is required: one of %s", strings.Join(formats.Names(), ", ")))
@@ -39,6 +44,10 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 				return fail(exitUsage, fmt.Errorf("format %s cannot be exported", f.Name))
 			}
 			path := args[0]
+			out := target{path: output, name: f.Title}
+			if err := checkOutput(cmd, out, []string{modelFile(path)}); err != nil {
+				return err
+			}
 			m, problems, err := loadModel(cmd, path)
 			if err != nil {
 				return fail(exitUsage, err)
@@ -49,6 +58,9 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 					fmt.Fprintln(stderr, p.String())
 				}
 				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing written", path, len(errs)))
+			}
+			if err := checkOutput(cmd, out, m.Files); err != nil {
+				return err
 			}
 			found := threats.Identify(m, builtin.Rules())
 			data, warnings, err := f.Export(cmd.Context(), m, found)
@@ -61,18 +73,13 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 			if errs := warnings.Errors(); len(errs) > 0 {
 				return fail(exitFindings, fmt.Errorf("%s: cannot be written as %s", path, f.Title))
 			}
-			if output == "" || output == "-" {
-				_, err := cmd.OutOrStdout().Write(data)
-				return err
-			}
-			if err := writeFileAtomic(output, data, true); err != nil {
-				return fail(exitUsage, err)
-			}
-			fmt.Fprintf(stderr, "wrote %s (%s, %d threats identified, %d warnings)\n", output, f.Title, len(found), len(warnings))
-			return nil
+			out.name = fmt.Sprintf("%s, %d threats identified, %d warnings", f.Title, len(found), len(warnings))
+			return writeOutput(cmd, out, func(w io.Writer) error { _, err := w.Write(data); return err })
 		},
 	}
 	cmd.Flags().StringVar(&to, "to", "", "format to write: "+strings.Join(formats.Names(), ", "))
-	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	completeValues(cmd, "to", formats.Names())
 	return cmd
 }

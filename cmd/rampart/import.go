@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -17,7 +18,10 @@ func init() {
 }
 
 func newImportCmd() *cobra.Command {
-	var output string
+	var (
+		mf     modelFlags
+		output string
+	)
 	cmd := &cobra.Command{
 		Use:   "import [--from FORMAT] FILE [-o rampart.yaml]",
 		Short: "Convert a model from another tool into a Rampart model",
@@ -29,17 +33,19 @@ reported with its own line and column.
 
 Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 2 usage error or unreadable file.`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			data, err := readModelFile(path, model.DefaultMaxFileSize)
+			out := target{path: output, name: "Rampart model"}
+			if err := checkOutput(cmd, out, []string{path}); err != nil {
+				return err
+			}
+			data, err := readModelFile(cmd, path, loadOptions(cmd).MaxFileSize)
 			if err != nil {
 				return fail(exitUsage, fmt.Errorf("read %s: %w", path, err))
 			}
-			from := ""
-			if f := cmd.Flag("from"); f != nil {
-				from = strings.TrimSpace(f.Value.String())
-			}
+			from := strings.TrimSpace(mf.from)
 			if from == "" {
 				from = formats.Detect(data)
 				if from == "" {
@@ -80,22 +86,16 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 			if len(notes) == 0 {
 				notes = []string{"Imported from the " + f.Title + " file " + filepath.Base(path) + "."}
 			}
-			out, err := model.MarshalWithHeader(m, notes...)
+			data, err = model.MarshalWithHeader(m, notes...)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			if output == "" || output == "-" {
-				_, err := cmd.OutOrStdout().Write(out)
-				return err
-			}
-			if err := writeFileAtomic(output, out, true); err != nil {
-				return fail(exitUsage, err)
-			}
-			fmt.Fprintf(stderr, "wrote %s: %d data assets, %d components, %d flows, %d trust boundaries, %d threats, %d treatments (%d warnings)\n",
-				output, len(m.Data), len(m.Components), len(m.Flows), len(m.TrustBoundaries), len(m.Threats), len(m.Treatments), len(problems.Warnings()))
-			return nil
+			out.name = fmt.Sprintf("Rampart model: %d data assets, %d components, %d flows, %d trust boundaries, %d threats, %d treatments, %d warnings",
+				len(m.Data), len(m.Components), len(m.Flows), len(m.TrustBoundaries), len(m.Threats), len(m.Treatments), len(problems.Warnings()))
+			return writeOutput(cmd, out, func(w io.Writer) error { _, err := w.Write(data); return err })
 		},
 	}
-	cmd.Flags().StringVarP(&output, "output", "o", "", "file to write (default: standard output)")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
 	return cmd
 }

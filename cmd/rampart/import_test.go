@@ -110,7 +110,7 @@ func TestForeignFilesAccepted(t *testing.T) {
 		{"detected", []string{"validate", example}, exitOK, "threagile-example-model.yaml: ok", ""},
 		{"named", []string{"validate", "--from", "threagile", example}, exitOK, "ok", ""},
 		{"invalid foreign file", []string{"validate", bad}, exitFindings, "bad.yaml:11:17: technical_assets['Web'].technology", ""},
-		{"forced rampart", []string{"validate", "--from", "rampart", example}, exitFindings, "unknown key 'threagile_version'", ""},
+		{"forced rampart", []string{"validate", "--from", "rampart", example}, exitFindings, "not a Rampart model: 17 of its 18 top-level keys are not model sections", ""},
 		{"unknown --from", []string{"validate", "--from", "visio", example}, exitUsage, "", "unknown format"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

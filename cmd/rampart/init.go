@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +20,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/rampart-sec/rampart/internal/atomicfile"
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -61,10 +64,13 @@ overwrites an existing file unless --force is given.`,
 			}
 			if inputIsTerminal(cmd.InOrStdin()) {
 				var err error
-				ans, err = askInit(cmd.InOrStdin(), cmd.OutOrStdout(), ans, cmd.Flags().Changed)
+				ans, err = askInit(cmd.Context(), cmd.InOrStdin(), cmd.OutOrStdout(), ans, cmd.Flags().Changed)
 				if err != nil {
 					return fail(exitUsage, fmt.Errorf("read answers: %w", err))
 				}
+			}
+			if err := cmd.Context().Err(); err != nil {
+				return err // interrupted: nothing is written
 			}
 			data, err := starterModel(ans, filepath.Base(path))
 			if err != nil {
@@ -74,11 +80,19 @@ overwrites an existing file unless --force is given.`,
 			if _, problems, err := model.LoadBytes(cmd.Context(), path, data, model.Options{}); err != nil || len(problems) > 0 {
 				return fail(exitUsage, fmt.Errorf("the starter model for these answers is not valid (please report this): %v %v", err, problems))
 			}
-			if err := writeFileAtomic(path, data, force); err != nil {
-				return fail(exitUsage, err)
+			if dir := filepath.Dir(path); dir != "." {
+				if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+					if err := os.MkdirAll(dir, 0o777); err != nil {
+						return fail(exitUsage, fmt.Errorf("create the directory for %s: %w", path, err))
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "created directory %s\n", dir)
+				}
+			}
+			if err := atomicfile.WriteFunc(cmd.Context(), path, force, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+				return fail(exitUsage, explainWriteError(path, err))
 			}
 			out := cmd.OutOrStdout()
-			fmt.Fprintf(out, "wrote %s\n", path)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (starter model)\n", path)
 			fmt.Fprintf(out, "next: edit it to describe your system, then run 'rampart validate %s'\n", path)
 			fmt.Fprintf(out, "editor completion: rampart schema > %s\n", filepath.Join(filepath.Dir(path), "rampart.schema.json"))
 			return nil
@@ -101,12 +115,44 @@ func inputIsTerminal(r io.Reader) bool {
 }
 
 // askInit asks for each answer not already given as a flag, offering the
-// current value as the default.
-func askInit(in io.Reader, out io.Writer, ans initAnswers, given func(string) bool) (initAnswers, error) {
+// current value as the default. Cancelling ctx (Ctrl-C) abandons the
+// questions at once, even while a read blocks.
+func askInit(ctx context.Context, in io.Reader, out io.Writer, ans initAnswers, given func(string) bool) (initAnswers, error) {
+	type answer struct {
+		line string
+		err  error
+	}
+	lines := make(chan answer)
 	rd := bufio.NewReader(in)
+	go func() {
+		defer close(lines)
+		for {
+			line, err := rd.ReadString('\n')
+			select {
+			case lines <- answer{line, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	readLine := func() (string, error) {
+		select {
+		case a, ok := <-lines:
+			if !ok {
+				return "", io.EOF
+			}
+			return a.line, a.err
+		case <-ctx.Done():
+			fmt.Fprintln(out)
+			return "", ctx.Err()
+		}
+	}
 	ask := func(question, def string) (string, error) {
 		fmt.Fprintf(out, "%s [%s]: ", question, def)
-		line, err := rd.ReadString('\n')
+		line, err := readLine()
 		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
 			if errors.Is(err, io.EOF) {
 				return def, nil
@@ -168,24 +214,10 @@ func askInit(in io.Reader, out io.Writer, ans initAnswers, given func(string) bo
 	return ans, nil
 }
 
-// slug turns a name into an id: lower case letters, digits and dashes.
+// slug turns a name into the system id, "my-system" when nothing usable
+// is left.
 func slug(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(name) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.TrimSuffix(b.String(), "-")
-	if s == "" {
-		return "my-system"
-	}
-	return s
+	return cmp.Or(ids.Slug(name), "my-system")
 }
 
 // yamlString renders s as a YAML scalar: double-quoted JSON is valid YAML
@@ -348,14 +380,4 @@ func starterModel(ans initAnswers, file string) ([]byte, error) {
 		return nil, fmt.Errorf("render starter model: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// writeFileAtomic writes data to path whole or not at all; without
-// overwrite it refuses an existing file.
-func writeFileAtomic(path string, data []byte, overwrite bool) error {
-	err := atomicfile.Write(path, data, overwrite)
-	if errors.Is(err, atomicfile.ErrExists) {
-		return fmt.Errorf("%s already exists (use --force to overwrite it)", path)
-	}
-	return err
 }

@@ -36,12 +36,12 @@ func TestInitWritesValidModels(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "rampart.yaml")
-			code, stdout, stderr := runIn(t, "", append([]string{"init", path}, tc.flags...)...)
+			code, _, stderr := runIn(t, "", append([]string{"init", path}, tc.flags...)...)
 			if code != exitOK {
 				t.Fatalf("exit %d, stderr: %s", code, stderr)
 			}
-			if !strings.Contains(stdout, "wrote "+path) {
-				t.Errorf("stdout %q does not say what was written", stdout)
+			if !strings.Contains(stderr, "wrote "+path) {
+				t.Errorf("stderr %q does not say what was written", stderr)
 			}
 			m, problems, err := model.Load(context.Background(), path, model.Options{})
 			if err != nil {
@@ -109,7 +109,7 @@ func TestAskInit(t *testing.T) {
 	defaults := initAnswers{Name: "My system", Owner: "my-team", RiskOwner: "risk-owner", InternetFacing: true}
 	none := func(string) bool { return false }
 	var out bytes.Buffer
-	got, err := askInit(strings.NewReader("Shop\n\nmaria\nmaybe\nn\nyes\n"), &out, defaults, none)
+	got, err := askInit(context.Background(), strings.NewReader("Shop\n\nmaria\nmaybe\nn\nyes\n"), &out, defaults, none)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestAskInit(t *testing.T) {
 	}
 	// Flags already given are not asked; end of input keeps the defaults.
 	given := func(f string) bool { return f == "name" }
-	got, err = askInit(strings.NewReader(""), &bytes.Buffer{}, defaults, given)
+	got, err = askInit(context.Background(), strings.NewReader(""), &bytes.Buffer{}, defaults, given)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,8 +44,8 @@ func TestDiagramCommand(t *testing.T) {
 		{name: "unknown highlight id", args: []string{"diagram", model, "--highlight", "apj"}, code: exitUsage, err: "did you mean 'api'"},
 		{name: "path out of range", args: []string{"diagram", model, "--highlight-path", "99"}, code: exitUsage, err: "attack path"},
 		{name: "both highlights", args: []string{"diagram", model, "--highlight-path", "1", "--highlight", "api"}, code: exitUsage, err: "not both"},
-		{name: "unknown extension", args: []string{"diagram", model, "-o", filepath.Join(dir, "d.gif")}, code: exitUsage, err: ".svg, .png or .dot"},
-		{name: "unknown format", args: []string{"diagram", model, "--format", "gif"}, code: exitUsage, err: "unknown --format"},
+		{name: "unknown extension", args: []string{"diagram", model, "-o", filepath.Join(dir, "d.gif")}, code: exitUsage, err: "ending in .svg, .png, .dot"},
+		{name: "unknown format", args: []string{"diagram", model, "--format", "gif"}, code: exitUsage, err: "unknown format \"gif\""},
 		{name: "missing model", args: []string{"diagram", filepath.Join(dir, "none.yaml")}, code: exitUsage},
 	}
 	for _, tt := range tests {
@@ -119,8 +119,8 @@ func TestReportCommand(t *testing.T) {
 					t.Errorf("not JSON: %v", err)
 				}
 			}},
-		{name: "unknown format", args: []string{"report", model, "-o", filepath.Join(dir, "r.doc")}, code: exitUsage, err: "unknown report format"},
-		{name: "invalid model writes nothing", args: []string{"report", invalid, "-o", filepath.Join(dir, "bad.html")}, code: exitUsage, err: "problem"},
+		{name: "unknown format", args: []string{"report", model, "-o", filepath.Join(dir, "r.doc")}, code: exitUsage, err: "cannot tell the format"},
+		{name: "invalid model writes nothing", args: []string{"report", invalid, "-o", filepath.Join(dir, "bad.html")}, code: exitFindings, err: "problem"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

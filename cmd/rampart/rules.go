@@ -1,17 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 	"github.com/rampart-sec/rampart/internal/threats/custom"
@@ -115,6 +116,9 @@ func ruleDocs(cmd *cobra.Command, dir string) ([]ruleDoc, error) {
 	return docs, nil
 }
 
+// docFormats are the formats of rule documentation.
+var docFormats = []string{"text", "json", "markdown"}
+
 func newRulesCmd() *cobra.Command {
 	var format, dir string
 	cmd := &cobra.Command{
@@ -127,8 +131,8 @@ generated with '` + rulesDocCommand + `').
 Use 'rampart explain RULE-ID' for one rule's documentation.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" && format != "markdown" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text, json or markdown)", format))
+			if err := checkValue("--format", format, docFormats); err != nil {
+				return err
 			}
 			docs, err := ruleDocs(cmd, dir)
 			if err != nil {
@@ -141,7 +145,7 @@ Use 'rampart explain RULE-ID' for one rule's documentation.`,
 			case "markdown":
 				err = writeRulesMarkdown(out, docs)
 			default:
-				err = writeRulesTable(out, docs)
+				err = writeRulesTable(out, docs, cmp.Or(terminalWidth(out), rulesWidth))
 			}
 			if err != nil {
 				return fail(exitUsage, fmt.Errorf("writing the rule list: %w", err))
@@ -149,8 +153,9 @@ Use 'rampart explain RULE-ID' for one rule's documentation.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or markdown")
-	cmd.Flags().StringVar(&dir, "rules", "", "also list the custom CEL rules in `DIR`")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
+	completeValues(cmd, "format", docFormats)
+	addRulesFlag(cmd, &dir, "also list the custom CEL rules in `DIR`")
 	return cmd
 }
 
@@ -164,10 +169,11 @@ what in a model triggers it, why it matters, how to mitigate it (with the
 recommended catalog controls), its CWE, CAPEC and ATT&CK references with names
 and links, the Threagile rules it covers and further references.
 An unknown rule id exits with status 2.`,
-		Args: cobra.ExactArgs(1),
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completeRuleIDs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" && format != "markdown" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text, json or markdown)", format))
+			if err := checkValue("--format", format, docFormats); err != nil {
+				return err
 			}
 			docs, err := ruleDocs(cmd, dir)
 			if err != nil {
@@ -183,15 +189,16 @@ An unknown rule id exits with status 2.`,
 				}
 				ids[i] = d.ID
 			}
-			hint := model.Suggest(id, ids)
-			if hint == "" {
-				hint = "run 'rampart rules' to list the rules"
+			hint := "run 'rampart rules' to list the rules"
+			if s := suggestID(id, ids); s != "" {
+				hint = "did you mean '" + s + "'?"
 			}
 			return fail(exitUsage, fmt.Errorf("unknown rule %q — %s", id, hint))
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or markdown")
-	cmd.Flags().StringVar(&dir, "rules", "", "also look up the custom CEL rules in `DIR`")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
+	completeValues(cmd, "format", docFormats)
+	addRulesFlag(cmd, &dir, "also look up the custom CEL rules in `DIR`")
 	return cmd
 }
 
@@ -229,20 +236,73 @@ func refIDs(refs []ruleRef) string {
 	return strings.Join(parts, ", ")
 }
 
-func writeRulesTable(w io.Writer, docs []ruleDoc) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTITLE\tSTRIDE\tCWE")
-	for _, d := range docs {
-		id := d.ID
-		if d.Origin == "custom" {
-			id += " (custom)"
+// rulesWidth is the width of the rule list when not on a terminal.
+const rulesWidth = 100
+
+// strideLetters abbreviates STRIDE categories to their letters.
+func strideLetters(s []model.STRIDE) string {
+	var b strings.Builder
+	for _, v := range s {
+		if v != "" {
+			b.WriteString(strings.ToUpper(string(v[:1])))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", id, d.Title, strideList(d.STRIDE), refIDs(d.CWE))
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	return b.String()
+}
+
+// writeRulesTable lists the rules in columns that fit width: titles, then
+// CWE lists, are shortened with "…".
+func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
+	rows := func(compact bool) [][]string {
+		rows := [][]string{{"ID", "TITLE", "STRIDE", "CWE"}}
+		for _, d := range docs {
+			id := d.ID
+			if d.Origin == "custom" {
+				id += " (custom)"
+			}
+			cwe := refIDs(d.CWE)
+			if compact && len(d.CWE) > 1 {
+				cwe = fmt.Sprintf("%s +%d", d.CWE[0].ID, len(d.CWE)-1)
+			}
+			rows = append(rows, []string{id, d.Title, strideLetters(d.STRIDE), cwe})
+		}
+		return rows
 	}
-	_, err := fmt.Fprintf(w, "\n%d rules. 'rampart explain RULE-ID' prints a rule's documentation.\n", len(docs))
+	widthsOf := func(rows [][]string) ([]int, int) {
+		widths := make([]int, 4)
+		for _, r := range rows {
+			for i, c := range r {
+				widths[i] = max(widths[i], report.VisibleWidth(c))
+			}
+		}
+		return widths, widths[0] + widths[1] + widths[2] + widths[3] + 3*2
+	}
+	table := rows(false)
+	widths, total := widthsOf(table)
+	if total > width {
+		// Only the first CWE of each rule, and how many more.
+		table = rows(true)
+		widths, total = widthsOf(table)
+	}
+	if over := total - width; over > 0 && widths[1] > 20 {
+		widths[1] -= min(over, widths[1]-20) // shorten titles with "…"
+	}
+	var b strings.Builder
+	for _, r := range table {
+		var line strings.Builder
+		for i, c := range r {
+			if report.VisibleWidth(c) > widths[i] {
+				c = string([]rune(c)[:widths[i]-1]) + "…"
+			}
+			line.WriteString(c)
+			if i < len(r)-1 {
+				line.WriteString(strings.Repeat(" ", widths[i]-report.VisibleWidth(c)+2))
+			}
+		}
+		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+	}
+	fmt.Fprintf(&b, "\n%d rules. STRIDE: Spoofing, Tampering, Repudiation, Information disclosure,\nDenial of service, Elevation of privilege. 'rampart explain RULE-ID' documents a rule.\n", len(docs))
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

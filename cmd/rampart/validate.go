@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -21,24 +25,34 @@ const modelSchemaVersion = model.SchemaVersion
 
 func newValidateCmd() *cobra.Command {
 	var (
+		mf       modelFlags
 		format   string
 		warnings bool
 	)
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate [MODEL...]",
 		Short: "Check models and print every problem with file:line:column",
 		Long: `Validate loads each model (with its includes) and prints "ok" or every
 problem found, each with file:line:column, the key path, what was expected and
-a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
-		Args: cobra.MinimumNArgs(1),
+a hint. Without MODEL it reads rampart.yaml; a directory stands for its
+rampart.yaml, - for standard input.
+Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
+		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text or json)", format))
+			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
+				return err
+			}
+			args, err := modelPaths(args)
+			if err != nil {
+				return err
 			}
 			out := cmd.OutOrStdout()
 			code := exitOK
 			var all []model.Problem
 			for _, path := range args {
+				if err := cmd.Context().Err(); err != nil {
+					return err
+				}
 				_, problems, err := loadModel(cmd, path)
 				if err != nil {
 					return fail(exitUsage, err)
@@ -57,9 +71,9 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 						fmt.Fprintln(out, p.String())
 					}
 					if len(errs) == 0 {
-						fmt.Fprintf(out, "%s: ok\n", path)
+						fmt.Fprintf(out, "%s: ok\n", inputName(modelFile(path)))
 					} else {
-						fmt.Fprintf(out, "%s: %d problem(s)\n", path, len(errs))
+						fmt.Fprintf(out, "%s: %d problem(s)\n", inputName(modelFile(path)), len(errs))
 					}
 				}
 			}
@@ -76,9 +90,88 @@ a hint. Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.
 			return fail(code, nil)
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	mf.add(cmd)
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	completeValues(cmd, "format", []string{"text", "json"})
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")
 	return cmd
+}
+
+// defaultModel is the model a command reads when none is named, and the
+// file a directory stands for.
+const defaultModel = "rampart.yaml"
+
+// modelPaths expands command arguments into model files: none is
+// rampart.yaml; a directory is its rampart.yaml if it has one, else every
+// model below it (YAML files that start with 'rampart:', so not included
+// fragments), in lexical order.
+func modelPaths(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return []string{defaultModel}, nil
+	}
+	var paths []string
+	for _, arg := range args {
+		st, err := os.Stat(arg)
+		if err != nil || !st.IsDir() {
+			paths = append(paths, arg)
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(arg, defaultModel)); err == nil {
+			paths = append(paths, filepath.Join(arg, defaultModel))
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && p != arg && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			ext := filepath.Ext(p)
+			if d.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") && startsModel(p) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fail(exitUsage, fmt.Errorf("read %s: %w", arg, err))
+		}
+		if len(found) == 0 {
+			return nil, fail(exitUsage, fmt.Errorf("%s holds no %s and no other model (YAML files starting with 'rampart:')", arg, defaultModel))
+		}
+		paths = append(paths, found...)
+	}
+	return paths, nil
+}
+
+// startsModel reports whether the file's first 64 KiB hold the top-level
+// 'rampart:' key of a root model. Only regular files are opened, so a
+// FIFO in the tree never blocks the walk.
+func startsModel(path string) bool {
+	if st, err := os.Lstat(path); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	return rampartKeyRE.Match(head[:n])
+}
+
+// modelFile returns the model file path names: a directory's rampart.yaml,
+// or path itself.
+func modelFile(path string) string {
+	if path == "-" {
+		return path
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, defaultModel)
+	}
+	return path
 }
 
 // loadModel loads a model for a command, checking the rule part of
@@ -92,27 +185,35 @@ func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, e
 // Composer) are recognised from their content, or named with --from, and
 // imported; their problems point into the foreign file.
 func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Model, model.Problems, error) {
-	opts := model.Options{RuleIDs: ruleIDs}
+	opts := loadOptions(cmd)
+	opts.RuleIDs = ruleIDs
 	from := ""
 	if f := cmd.Flag("from"); f != nil {
 		from = strings.TrimSpace(f.Value.String())
 	}
-	if from == "rampart" {
+	path = modelFile(path)
+	name := inputName(path)
+	if from == "rampart" && path != "-" {
 		return model.Load(cmd.Context(), path, opts)
 	}
-	data, err := readModelFile(path, model.DefaultMaxFileSize)
+	data, err := readModelFile(cmd, path, opts.MaxFileSize)
 	if errors.Is(err, model.ErrTooLarge) {
-		return nil, model.Problems{{Pos: model.Pos{File: path}, Message: fmt.Sprintf("file is larger than the %d-byte limit", model.DefaultMaxFileSize)}}, nil
+		return nil, model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeLimit, "",
+			"split the model with includes, or raise the limit with --max-file-size",
+			"file is larger than the %d-byte file size limit", opts.MaxFileSize)}, nil
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("read model: %w", err)
+	}
+	if from == "rampart" {
+		return model.LoadBytes(cmd.Context(), name, data, opts)
 	}
 	if from == "" {
 		if !rampartKeyRE.Match(data) {
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), path, data, opts)
+			return model.LoadBytes(cmd.Context(), name, data, opts)
 		}
 	}
 	f, err := formats.Lookup(from)
@@ -122,39 +223,74 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	if f.Import == nil {
 		return nil, nil, fmt.Errorf("format %s cannot be imported", f.Name)
 	}
-	return f.Import(cmd.Context(), path, data)
+	return f.Import(cmd.Context(), name, data)
 }
 
 // rampartKeyRE finds the top-level key every Rampart model starts with, so
 // that Rampart's own files never go through foreign-format detection.
 var rampartKeyRE = regexp.MustCompile(`(?m)^rampart\s*:`)
 
-// readModelFile reads at most limit bytes of a file; a longer file is an
-// error wrapping model.ErrTooLarge.
-func readModelFile(path string, limit int64) ([]byte, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// readModelFile reads a model file through the input layer's reader
+// (regular files only, at most limit bytes, stopping on Ctrl-C), or
+// standard input for "-". A longer file is an error wrapping
+// model.ErrTooLarge.
+func readModelFile(cmd *cobra.Command, path string, limit int64) ([]byte, error) {
+	if path == "-" {
+		return source.ReadReader(cmd.Context(), cmd.InOrStdin(), model.StdinName, limit)
 	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory", path)
-	}
-	data, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: %w: over %d bytes", path, model.ErrTooLarge, limit)
-	}
-	return data, nil
+	return source.ReadFile(cmd.Context(), path, limit)
 }
 
-// addFromFlag adds --from to every command: the format of the model files
-// read, when detection from their content is not wanted.
-func addFromFlag(root *cobra.Command) {
-	root.PersistentFlags().String("from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
-		" (default: detected from their content)")
+// inputName names a model path in messages: "-" is standard input.
+func inputName(path string) string {
+	if path == "-" {
+		return model.StdinName
+	}
+	return path
+}
+
+// loadOptions returns the loader options the model input flags set.
+func loadOptions(cmd *cobra.Command) model.Options {
+	var opts model.Options
+	if f := cmd.Flag("include-root"); f != nil {
+		opts.IncludeRoot = f.Value.String()
+	}
+	if f := cmd.Flag("max-file-size"); f != nil {
+		if v, ok := f.Value.(*byteSize); ok {
+			opts.MaxFileSize = int64(*v)
+		}
+	}
+	if opts.MaxFileSize <= 0 {
+		opts.MaxFileSize = model.DefaultMaxFileSize
+	}
+	return opts
+}
+
+// byteSize is a flag value of bytes, written as a number with an optional
+// binary unit: 1048576, 1024KiB, 64MiB, 1GiB.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Type() string { return "size" }
+
+func (b *byteSize) Set(s string) error {
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}} {
+		if strings.HasSuffix(num, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(num, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return fmt.Errorf("%q is not a size: write bytes, or a number with KiB, MiB or GiB", s)
+	}
+	*b = byteSize(n * mult)
+	return nil
 }
 
 // knownRuleIDs lists the ids a treatment may name: every rule's id and the

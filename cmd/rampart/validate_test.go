@@ -23,8 +23,8 @@ func TestValidateExitCodes(t *testing.T) {
 		{"invalid model", []string{"validate", invalid}, exitFindings, "unknown component 'wbe' (did you mean 'web'?)", ""},
 		{"one invalid among valid", []string{"validate", examplePath("online-shop.yaml"), invalid}, exitFindings, "4 problem(s)", ""},
 		{"missing file", []string{"validate", "does-not-exist.yaml"}, exitUsage, "", "does-not-exist.yaml"},
-		{"no arguments", []string{"validate"}, exitUsage, "", "requires at least 1 arg"},
-		{"bad format", []string{"validate", "--format", "xml", examplePath("online-shop.yaml")}, exitUsage, "", "unknown --format"},
+		{"no arguments and no rampart.yaml", []string{"validate"}, exitUsage, "", "rampart.yaml: no such file"},
+		{"bad format", []string{"validate", "--format", "xml", examplePath("online-shop.yaml")}, exitUsage, "", `--format "xml": want one of text, json`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, stdout, stderr := runIn(t, "", tc.args...)

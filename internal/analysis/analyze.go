@@ -8,6 +8,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/risk"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 	"github.com/rampart-sec/rampart/internal/treatment"
@@ -62,7 +63,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}
 	} else {
 		r.Appetite = AppetiteInfo{MaxSeverity: risk.DefaultAppetite}
-		r.Warnings = append(r.Warnings, model.Problem{Pos: m.Pos, Warning: true,
+		r.Warnings = append(r.Warnings, model.Problem{Pos: m.Pos, Severity: source.Warning,
 			Message: fmt.Sprintf("the model declares no risk_appetite; the default (max_severity: %s) applies", risk.DefaultAppetite),
 			Hint:    "add risk_appetite: {max_severity: ...} agreed with the risk owner"})
 	}
@@ -75,14 +76,14 @@ func Analyze(m *model.Model, opts Options) *Result {
 			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
 		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)
 		if st.Expired {
-			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Warning: true,
+			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Severity: source.Warning,
 				Message: fmt.Sprintf("the acceptance of %s expired on %s; it counts as open again", t.ID, st.Expires),
 				Hint:    "review it with the risk owner and renew or treat it"})
 		}
 		r.Findings = append(r.Findings, f)
 	}
 	for _, t := range register.Unused(m.Treatments) {
-		r.Warnings = append(r.Warnings, model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Warning: true,
+		r.Warnings = append(r.Warnings, model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Severity: source.Warning,
 			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
 			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
 	}

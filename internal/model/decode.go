@@ -7,19 +7,20 @@ import (
 	"sync"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // decoder maps a YAML node tree onto the model types, collecting every
-// problem instead of stopping at the first, and bounding alias expansion.
+// problem instead of stopping at the first. The tree's alias expansion was
+// bounded when it was parsed (source.ParseYAML), so following aliases here
+// needs no count.
 type decoder struct {
 	file     string
 	problems Problems
-	// expanded counts nodes visited through aliases; past maxExpand the
-	// decoder stops (an alias bomb is refused instead of expanded).
-	expanded  int
-	maxExpand int
-	inAlias   int
-	aborted   bool
+	// inAlias is above zero while decoding through an alias, where nodes
+	// are shared and lists are decoded sequentially.
+	inAlias int
 	// reported dedupes problems met again through aliases and merge keys.
 	reported map[[2]int]string
 	// workers, when above one, lets long lists of elements be decoded
@@ -108,8 +109,8 @@ var (
 	enumType = reflect.TypeOf((*Enum)(nil)).Elem()
 )
 
-func (d *decoder) addf(n *yaml.Node, path keyPath, hint, format string, args ...any) {
-	p := problemf(Pos{File: d.file, Line: n.Line, Column: n.Column}, path.String(), hint, format, args...)
+func (d *decoder) addf(n *yaml.Node, code source.Code, path keyPath, hint, format string, args ...any) {
+	p := problemf(Pos{File: d.file, Line: n.Line, Column: n.Column}, code, path.String(), hint, format, args...)
 	if d.reported == nil {
 		d.reported = map[[2]int]string{}
 	}
@@ -121,7 +122,7 @@ func (d *decoder) addf(n *yaml.Node, path keyPath, hint, format string, args ...
 	d.problems = append(d.problems, p)
 }
 
-// resolve follows aliases, counting what they expand to.
+// resolve follows aliases.
 func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 	for n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
@@ -130,50 +131,6 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
-}
-
-func (d *decoder) count(n *yaml.Node) bool {
-	if d.aborted {
-		return false
-	}
-	if d.inAlias > 0 {
-		d.expanded++
-		if d.expanded > d.maxExpand {
-			d.aborted = true
-			d.addf(n, keyPath{}, "anchors and aliases may repeat content, but not multiply it; write the content out or split the model with includes",
-				"the model expands past %d nodes through aliases", d.maxExpand)
-			return false
-		}
-	}
-	return true
-}
-
-// DescribeNode names what a YAML node holds, for messages such as
-// "expected a list, found a mapping". Foreign YAML formats use it too.
-func DescribeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "nothing (null)"
-		case "!!bool":
-			return n.Value
-		case "!!int", "!!float":
-			return "the number " + n.Value
-		}
-		v := n.Value
-		if len(v) > 40 {
-			v = v[:40] + "..."
-		}
-		return "'" + v + "'"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return "an unexpected node"
 }
 
 // keyPath is a key path such as "flows[2].data_sent[0]", kept in parts
@@ -209,9 +166,6 @@ func (p keyPath) item(i int) keyPath {
 }
 
 func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
-	if !d.count(n) {
-		return
-	}
 	if n.Kind == yaml.AliasNode {
 		d.inAlias++
 		d.decode(d.resolve(n), v, path)
@@ -243,7 +197,7 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 		d.decodeString(n, v, path)
 	case reflect.Bool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			d.addf(n, path, boolHint(n), "expected true or false, found %s", DescribeNode(n))
+			d.addf(n, source.CodeType, path, boolHint(n), "expected true or false, found %s", source.DescribeNode(n))
 			return
 		}
 		b, _ := strconv.ParseBool(strings.ToLower(n.Value))
@@ -254,17 +208,17 @@ func (d *decoder) decode(n *yaml.Node, v reflect.Value, path keyPath) {
 			if _, err := strconv.Atoi(n.Value); err == nil && n.Kind == yaml.ScalarNode {
 				hint = "write " + n.Value + " without quotes"
 			}
-			d.addf(n, path, hint, "expected a whole number, found %s", DescribeNode(n))
+			d.addf(n, source.CodeType, path, hint, "expected a whole number, found %s", source.DescribeNode(n))
 			return
 		}
 		i, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 32)
 		if err != nil {
-			d.addf(n, path, "", "expected a whole number, found %s", DescribeNode(n))
+			d.addf(n, source.CodeType, path, "", "expected a whole number, found %s", source.DescribeNode(n))
 			return
 		}
 		v.SetInt(i)
 	default:
-		d.addf(n, path, "", "cannot decode into %s", v.Type())
+		d.addf(n, source.CodeType, path, "", "cannot decode into %s", v.Type())
 	}
 }
 
@@ -289,12 +243,12 @@ func (d *decoder) decodeDate(n *yaml.Node, v reflect.Value, path keyPath) {
 			return
 		}
 	}
-	d.addf(n, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", DescribeNode(n))
+	d.addf(n, source.CodeType, path, "write the date as YYYY-MM-DD, e.g. 2026-12-31", "expected a date, found %s", source.DescribeNode(n))
 }
 
 func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path keyPath) {
 	if n.Kind != yaml.ScalarNode {
-		d.addf(n, path, "", "expected a string, found %s", DescribeNode(n))
+		d.addf(n, source.CodeType, path, "", "expected a string, found %s", source.DescribeNode(n))
 		return
 	}
 	if n.Tag == "!!null" {
@@ -309,7 +263,7 @@ func (d *decoder) decodeString(n *yaml.Node, v reflect.Value, path keyPath) {
 			return
 		}
 		values := e.values
-		d.addf(n, path, Suggest(n.Value, values), "unknown value '%s', expected %s", n.Value, oneOf(values))
+		d.addf(n, source.CodeUnknownValue, path, source.Suggest(n.Value, values), "unknown value '%s', expected %s", n.Value, oneOf(values))
 	}
 }
 
@@ -322,7 +276,7 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 		if n.Kind == yaml.ScalarNode {
 			hint = "write a list, e.g. [" + n.Value + "]"
 		}
-		d.addf(n, path, hint, "expected a list, found %s", DescribeNode(n))
+		d.addf(n, source.CodeType, path, hint, "expected a list, found %s", source.DescribeNode(n))
 		return
 	}
 	base := v.Len()
@@ -338,9 +292,6 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 	kept := base
 	for i, item := range n.Content {
 		d.decode(item, out.Index(kept), path.item(i))
-		if d.aborted {
-			break
-		}
 		if r := d.resolve(item); !structs || r.Kind == yaml.MappingNode || isNull(r) {
 			kept++
 		} else {
@@ -361,12 +312,12 @@ func (d *decoder) decodeItemsParallel(n *yaml.Node, out reflect.Value, base int,
 	var wg sync.WaitGroup
 	for lo := 0; lo < len(items); lo += per {
 		hi := min(lo+per, len(items))
-		sub := &decoder{file: d.file, maxExpand: d.maxExpand}
+		sub := &decoder{file: d.file}
 		subs = append(subs, sub)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := lo; i < hi && !sub.aborted; i++ {
+			for i := lo; i < hi; i++ {
 				sub.decode(items[i], out.Index(base+i), path.item(i))
 			}
 		}()
@@ -374,7 +325,6 @@ func (d *decoder) decodeItemsParallel(n *yaml.Node, out reflect.Value, base int,
 	wg.Wait()
 	for _, sub := range subs {
 		d.problems = append(d.problems, sub.problems...)
-		d.aborted = d.aborted || sub.aborted
 	}
 	kept := base
 	for i, item := range items {
@@ -396,7 +346,7 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		d.addf(n, path, "", "expected a mapping, found %s", DescribeNode(n))
+		d.addf(n, source.CodeType, path, "", "expected a mapping, found %s", source.DescribeNode(n))
 		return
 	}
 	if v.IsNil() {
@@ -407,11 +357,11 @@ func (d *decoder) decodeMap(n *yaml.Node, v reflect.Value, path keyPath) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := d.resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k, path, "", "expected a string key, found %s", DescribeNode(k))
+			d.addf(k, source.CodeType, path, "", "expected a string key, found %s", source.DescribeNode(k))
 			continue
 		}
 		if first, dup := seen[k.Value]; dup {
-			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, first.Line)
+			d.addf(k, source.CodeDuplicateKey, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, first.Line)
 			continue
 		}
 		seen[k.Value] = k
@@ -458,7 +408,7 @@ func (d *decoder) allPairs(n *yaml.Node, path keyPath) [][2]*yaml.Node {
 				}
 				rs := d.resolve(src)
 				if rs.Kind != yaml.MappingNode {
-					d.addf(src, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", DescribeNode(rs))
+					d.addf(src, source.CodeType, path, "", "a merge key (<<) takes a mapping or a list of mappings, found %s", source.DescribeNode(rs))
 				} else {
 					merged = append(merged, d.allPairs(rs, path)...)
 				}
@@ -493,7 +443,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		n2.Kind, n2.Content = yaml.MappingNode, nil
 		n = &n2
 	} else if n.Kind != yaml.MappingNode {
-		d.addf(n, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), DescribeNode(n))
+		d.addf(n, source.CodeType, path, "", "expected a mapping with keys %s, found %s", strings.Join(firstN(si.names, 6), ", "), source.DescribeNode(n))
 		return
 	}
 	full := path.String()
@@ -507,9 +457,6 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		count = len(merged)
 	}
 	for i := 0; i < count; i++ {
-		if d.aborted {
-			return
-		}
 		var p [2]*yaml.Node
 		if merged != nil {
 			p = merged[i]
@@ -518,20 +465,20 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		}
 		k := d.resolve(p[0])
 		if k.Kind != yaml.ScalarNode {
-			d.addf(k, path, "", "expected a key, found %s", DescribeNode(k))
+			d.addf(k, source.CodeType, path, "", "expected a key, found %s", source.DescribeNode(k))
 			continue
 		}
 		idx, ok := si.byName[k.Value]
 		if !ok {
-			hint := Suggest(k.Value, si.names)
+			hint := source.Suggest(k.Value, si.names)
 			if hint == "" {
 				hint = "allowed keys: " + strings.Join(si.names, ", ")
 			}
-			d.addf(k, keyPath{base: full, key: k.Value}, hint, "unknown key '%s'", k.Value)
+			d.addf(k, source.CodeUnknownKey, keyPath{base: full, key: k.Value}, hint, "unknown key '%s'", k.Value)
 			continue
 		}
 		if seen&(1<<uint(idx)) != 0 {
-			d.addf(k, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, firstKeyLine(n, merged, k.Value))
+			d.addf(k, source.CodeDuplicateKey, keyPath{base: full, key: k.Value}, "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, firstKeyLine(n, merged, k.Value))
 			continue
 		}
 		seen |= 1 << uint(idx)
@@ -543,7 +490,7 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 	}
 	for i, f := range si.fields {
 		if f.required && present&(1<<uint(i)) == 0 {
-			d.addf(n, path, "", "missing required key '%s'", f.name)
+			d.addf(n, source.CodeMissingKey, path, "", "missing required key '%s'", f.name)
 		}
 	}
 }

@@ -7,43 +7,73 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // SchemaVersion is the model format version this build reads and writes.
 const SchemaVersion = 1
 
 // Pos is a position in a source file (1-based line and column).
-type Pos struct {
-	File   string `json:"file"`
-	Line   int    `json:"line"`
-	Column int    `json:"column"`
-}
-
-// IsZero reports whether the position is unknown.
-func (p Pos) IsZero() bool { return p.Line == 0 }
-
-// String renders the position as file:line:column.
-func (p Pos) String() string {
-	if p.IsZero() {
-		return p.File
-	}
-	return p.File + ":" + itoa(p.Line) + ":" + itoa(p.Column)
-}
+type Pos = source.Pos
 
 // Source records where an element was declared. It is embedded in every
 // element type; the loader fills it in.
+//
+// It keeps the positions of the element's keys, not the YAML nodes: the
+// node tree of a large model is many times the size of the model, and
+// dropping it once the model is loaded keeps memory proportional to what
+// the model holds.
 type Source struct {
 	// Pos is the position of the element's first key.
 	Pos Pos `yaml:"-" json:"-"`
 	// Path is the element's key path inside its file, e.g. "flows[2]".
 	Path string `yaml:"-" json:"-"`
-	node *yaml.Node
+	keys []keyPos
+}
+
+// keyPos is where a key's value (and each item of a list value) was written.
+type keyPos struct {
+	key       string
+	line, col int32
+	null      bool // the value is null or an empty plain scalar
+	isInt     bool // the value is a whole number
+	items     []int32
 }
 
 func (s *Source) setSource(file, path string, n *yaml.Node) {
 	s.Pos = Pos{File: file, Line: n.Line, Column: n.Column}
 	s.Path = path
-	s.node = n
+	if n.Kind != yaml.MappingNode || len(n.Content) < 2 {
+		return
+	}
+	s.keys = make([]keyPos, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		raw := n.Content[i+1]
+		v := raw
+		for v.Kind == yaml.AliasNode && v.Alias != nil {
+			v = v.Alias
+		}
+		k := keyPos{key: n.Content[i].Value, line: int32(v.Line), col: int32(v.Column), null: isNull(raw),
+			isInt: v.Kind == yaml.ScalarNode && v.Tag == "!!int"}
+		if v.Kind == yaml.SequenceNode && len(v.Content) > 0 {
+			k.items = make([]int32, 0, 2*len(v.Content))
+			for _, it := range v.Content {
+				k.items = append(k.items, int32(it.Line), int32(it.Column))
+			}
+		}
+		s.keys = append(s.keys, k)
+	}
+}
+
+// find returns the first record of key, or nil.
+func (s *Source) find(key string) *keyPos {
+	for i := range s.keys {
+		if s.keys[i].key == key {
+			return &s.keys[i]
+		}
+	}
+	return nil
 }
 
 // SetPos sets the element's position, for elements built from other formats.
@@ -52,36 +82,27 @@ func (s *Source) SetPos(p Pos, path string) { s.Pos, s.Path = p, path }
 // At returns the position of the value under key (and, for a list value, of
 // its idx-th item when idx >= 0), falling back to the element's own position.
 func (s Source) At(key string, idx int) Pos {
-	if s.node == nil || s.node.Kind != yaml.MappingNode {
+	k := s.find(key)
+	if k == nil {
 		return s.Pos
 	}
-	for i := 0; i+1 < len(s.node.Content); i += 2 {
-		if s.node.Content[i].Value != key {
-			continue
-		}
-		v := s.node.Content[i+1]
-		for v.Kind == yaml.AliasNode && v.Alias != nil {
-			v = v.Alias
-		}
-		if idx >= 0 && v.Kind == yaml.SequenceNode && idx < len(v.Content) {
-			v = v.Content[idx]
-		}
-		return Pos{File: s.Pos.File, Line: v.Line, Column: v.Column}
+	if idx >= 0 && 2*idx+1 < len(k.items) {
+		return Pos{File: s.Pos.File, Line: int(k.items[2*idx]), Column: int(k.items[2*idx+1])}
 	}
-	return s.Pos
+	return Pos{File: s.Pos.File, Line: int(k.line), Column: int(k.col)}
 }
 
 // has reports whether the element's mapping sets key to a non-null value.
 func (s Source) has(key string) bool {
-	if s.node == nil {
-		return false
-	}
-	for i := 0; i+1 < len(s.node.Content); i += 2 {
-		if s.node.Content[i].Value == key {
-			return !isNull(s.node.Content[i+1])
-		}
-	}
-	return false
+	k := s.find(key)
+	return k != nil && !k.null
+}
+
+// hasInt reports whether the element's mapping sets key to a whole number
+// (a value of another type is reported by the decoder).
+func (s Source) hasInt(key string) bool {
+	k := s.find(key)
+	return k != nil && k.isInt
 }
 
 // KeyPath returns the element's path joined with a key and optional index.

@@ -8,11 +8,9 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/ids"
+	"github.com/rampart-sec/rampart/internal/source"
 )
-
-var idRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]*$`)
-
-const maxIDLen = 128
 
 // Validate checks a decoded model's meaning: ids, references, boundaries,
 // treatments and settings. It returns every problem found.
@@ -66,19 +64,25 @@ type firstUse struct {
 	kind string
 }
 
+// add records an error about the value under key (idx as for Source.At)
+// with the generic code source.CodeInvalid; addc names a code.
 func (v *validator) add(src Source, key string, idx int, hint, format string, args ...any) {
-	v.problems = append(v.problems, problemf(src.At(key, idx), src.KeyPath(key, idx), hint, format, args...))
+	v.addc(source.CodeInvalid, src, key, idx, hint, format, args...)
+}
+
+func (v *validator) addc(code source.Code, src Source, key string, idx int, hint, format string, args ...any) {
+	v.problems = append(v.problems, problemf(src.At(key, idx), code, src.KeyPath(key, idx), hint, format, args...))
 }
 
 func (v *validator) warn(src Source, key string, idx int, hint, format string, args ...any) {
-	p := problemf(src.At(key, idx), src.KeyPath(key, idx), hint, format, args...)
-	p.Warning = true
+	p := problemf(src.At(key, idx), source.CodeInvalid, src.KeyPath(key, idx), hint, format, args...)
+	p.Severity = source.Warning
 	v.problems = append(v.problems, p)
 }
 
 func (v *validator) version() {
-	if v.m.Rampart != 0 && v.m.Rampart != SchemaVersion {
-		v.add(v.m.Source, "rampart", -1, "", "unsupported schema version %d, this build reads %d", v.m.Rampart, SchemaVersion)
+	if v.m.hasInt("rampart") && v.m.Rampart != SchemaVersion {
+		v.addc(source.CodeVersion, v.m.Source, "rampart", -1, "", "unsupported schema version %d, this build reads %d", v.m.Rampart, SchemaVersion)
 	}
 	if v.m.System.ID != "" {
 		v.checkID(v.m.System.Source, v.m.System.ID)
@@ -86,12 +90,12 @@ func (v *validator) version() {
 }
 
 func (v *validator) checkID(src Source, id string) bool {
-	if len(id) > maxIDLen {
-		v.add(src, "id", -1, "", "id is longer than %d characters", maxIDLen)
+	if len(id) > ids.MaxLen {
+		v.addc(source.CodeInvalidID, src, "id", -1, "", "id is longer than %d characters", ids.MaxLen)
 		return false
 	}
-	if !idRE.MatchString(id) {
-		v.add(src, "id", -1, "ids start with a letter or digit and use only letters, digits, '.', '_', '-' and ':'",
+	if !ids.Valid(id) {
+		v.addc(source.CodeInvalidID, src, "id", -1, "ids start with a letter or digit and use only letters, digits, '.', '_', '-' and ':'",
 			"invalid id '%s'", id)
 		return false
 	}
@@ -106,7 +110,7 @@ func (v *validator) ids() {
 			return
 		}
 		if prev, dup := v.first[id]; dup {
-			v.add(*src, "id", -1, "ids are unique across data, components, boundaries, flows, controls and threats",
+			v.addc(source.CodeDuplicateID, *src, "id", -1, "ids are unique across data, components, boundaries, flows, controls and threats",
 				"duplicate id '%s' (already used by the %s at %s)", id, prev.kind, prev.src.Pos)
 			return
 		}
@@ -145,7 +149,7 @@ func (v *validator) ref(src Source, key string, idx int, id string, what string,
 		v.add(src, key, idx, "", "'%s' is %s %s, expected %s %s", id, article(k), k, article(what), what)
 		return
 	}
-	v.add(src, key, idx, v.suggest(id, what, candidates), "unknown %s '%s'", what, id)
+	v.addc(source.CodeReference, src, key, idx, v.suggest(id, what, candidates), "unknown %s '%s'", what, id)
 }
 
 // suggestBudget caps how many candidates suggestions may compare against
@@ -165,7 +169,7 @@ func (v *validator) suggest(word, list string, candidates func() []string) strin
 	if v.compared += len(c); v.compared > suggestBudget {
 		return ""
 	}
-	hint := Suggest(word, c)
+	hint := source.Suggest(word, c)
 	if v.suggested == nil {
 		v.suggested = map[string]string{}
 	}
@@ -363,7 +367,7 @@ func (v *validator) controls() {
 		_, inCatalog := catalog.LookupControl(c.ID)
 		if c.Catalog != "" {
 			if _, ok := catalog.LookupControl(c.Catalog); !ok {
-				v.add(c.Source, "catalog", -1, Suggest(c.Catalog, catalog.ControlIDs()), "unknown catalog control '%s'", c.Catalog)
+				v.addc(source.CodeReference, c.Source, "catalog", -1, source.Suggest(c.Catalog, catalog.ControlIDs()), "unknown catalog control '%s'", c.Catalog)
 			}
 		} else if !inCatalog && len(c.Mitigates) == 0 {
 			v.warn(c.Source, "mitigates", -1, "set catalog to the catalog control it implements, or list the rule ids or CWE-n / CAPEC-n classes it mitigates",
@@ -393,7 +397,7 @@ func (v *validator) controls() {
 				continue
 			}
 			if !strings.Contains(s, "-") || (v.opts.RuleIDs != nil && !contains(v.opts.RuleIDs, s)) {
-				v.add(c.Source, "mitigates", j, Suggest(s, v.opts.RuleIDs),
+				v.add(c.Source, "mitigates", j, source.Suggest(s, v.opts.RuleIDs),
 					"'%s' is neither a rule id, a manual threat, nor a CWE-n or CAPEC-n class", s)
 			}
 		}
@@ -467,7 +471,7 @@ func (v *validator) treatments() {
 				v.add(t.Source, "accepted_by", -1, "set system.risk_owner (and optionally system.risk_acceptors)",
 					"'%s' cannot accept risk: the model names no risk owner", t.AcceptedBy)
 			} else if !acceptors[t.AcceptedBy] {
-				v.add(t.Source, "accepted_by", -1, Suggest(t.AcceptedBy, keys(acceptors)),
+				v.add(t.Source, "accepted_by", -1, source.Suggest(t.AcceptedBy, keys(acceptors)),
 					"'%s' may not accept risk: only the risk owner or a listed risk acceptor may (%s)", t.AcceptedBy, strings.Join(keys(acceptors), ", "))
 			}
 			if strings.TrimSpace(t.Justification) == "" {
@@ -519,16 +523,16 @@ func (v *validator) threatID(t *Treatment) {
 	}
 	rule, elems, ok := strings.Cut(t.Threat, "@")
 	if !ok {
-		v.add(t.Source, "threat", -1, Suggest(t.Threat, v.cached("threats", func() []string { return keys(v.ix.Threats) })()),
+		v.add(t.Source, "threat", -1, source.Suggest(t.Threat, v.cached("threats", func() []string { return keys(v.ix.Threats) })()),
 			"'%s' is not a manual threat id nor a generated id of the form rule-id@element-id", t.Threat)
 		return
 	}
 	if v.opts.RuleIDs != nil && !contains(v.opts.RuleIDs, rule) {
-		v.add(t.Source, "threat", -1, Suggest(rule, v.opts.RuleIDs), "unknown rule '%s' in threat id", rule)
+		v.addc(source.CodeReference, t.Source, "threat", -1, source.Suggest(rule, v.opts.RuleIDs), "unknown rule '%s' in threat id", rule)
 	}
 	for _, e := range strings.Split(elems, "+") {
 		if k := v.ix.Kind(e); k == "" || k == ElemControl {
-			v.add(t.Source, "threat", -1, Suggest(e, v.cached("elements", func() []string { return keys(v.ix.kinds) })()), "threat id names unknown element '%s'", e)
+			v.addc(source.CodeReference, t.Source, "threat", -1, source.Suggest(e, v.cached("elements", func() []string { return keys(v.ix.kinds) })()), "threat id names unknown element '%s'", e)
 		}
 	}
 }
@@ -553,7 +557,7 @@ func (v *validator) appetite() {
 	cats := categories
 	for _, k := range keys(a.ByCategory) {
 		if !contains(cats, k) {
-			v.add(a.Source, "by_category", -1, Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats))
+			v.add(a.Source, "by_category", -1, source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats))
 		}
 	}
 }
@@ -566,7 +570,7 @@ func (v *validator) settings() {
 	if v.opts.RuleIDs != nil {
 		for i, r := range s.DisabledRules {
 			if !contains(v.opts.RuleIDs, r) {
-				v.add(s.Source, "disabled_rules", i, Suggest(r, v.opts.RuleIDs), "unknown rule '%s'", r)
+				v.addc(source.CodeReference, s.Source, "disabled_rules", i, source.Suggest(r, v.opts.RuleIDs), "unknown rule '%s'", r)
 			}
 		}
 	}

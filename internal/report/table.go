@@ -3,12 +3,47 @@ package report
 import (
 	"fmt"
 	"io"
+	"maps"
+	"regexp"
+	"slices"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
 )
+
+// TableOptions tune the terminal table.
+type TableOptions struct {
+	// Color enables ANSI colours (only for terminals).
+	Color bool
+	// Width is the terminal's width in columns; 0 means no limit. The
+	// title column, then the threat id, are shortened to fit.
+	Width int
+	// Wide shows every column whole whatever Width says.
+	Wide bool
+	// MinSeverity hides threats whose residual severity is lower.
+	MinSeverity model.Severity
+	// Status keeps only threats whose treatment status is listed.
+	Status []model.TreatmentStatus
+	// AboveAppetite keeps only the open threats above the risk appetite.
+	AboveAppetite bool
+}
+
+// Keep reports whether the filters keep f.
+func (o TableOptions) Keep(f *analysis.Finding) bool {
+	if o.MinSeverity != "" && f.Residual.Severity.Rank() < o.MinSeverity.Rank() {
+		return false
+	}
+	if len(o.Status) > 0 && !slices.Contains(o.Status, f.Treatment.Status) {
+		return false
+	}
+	return !o.AboveAppetite || f.Breach
+}
+
+func (o TableOptions) filtered() bool {
+	return o.MinSeverity != "" || len(o.Status) > 0 || o.AboveAppetite
+}
 
 var ansi = map[model.Severity]string{
 	"critical": "\x1b[1;37;41m",
@@ -19,9 +54,16 @@ var ansi = map[model.Severity]string{
 
 const ansiReset, ansiBold, ansiDim = "\x1b[0m", "\x1b[1m", "\x1b[2m"
 
-// Table writes a readable summary for a terminal: the counts, every threat
-// ordered by residual risk, the attack paths and the warnings.
-func Table(w io.Writer, r *analysis.Result, opts Options) error {
+// Markers in the status column, explained by the legend line.
+const (
+	markBreach  = "!"
+	markExpired = "(expired)"
+)
+
+// Table writes a readable summary for a terminal: the counts and the
+// appetite, every threat the filters keep ordered by residual risk, a
+// legend, the attack paths and the warnings.
+func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	paint := func(code, s string) string {
 		if !opts.Color || code == "" {
 			return s
@@ -36,37 +78,62 @@ func Table(w io.Writer, r *analysis.Result, opts Options) error {
 		sev = append(sev, fmt.Sprintf("%d %s", s.BySeverity[name], name))
 	}
 	fmt.Fprintf(&b, "%d threats (%s), %d open, %d mitigated by controls or treated\n", s.Threats, strings.Join(sev, ", "), s.Open, s.Threats-s.Open)
-	limit := string(r.Appetite.MaxSeverity)
+	limit := "max " + string(r.Appetite.MaxSeverity)
 	if !r.Appetite.Declared {
 		limit += ", default"
 	}
+	for _, c := range slices.Sorted(maps.Keys(r.Appetite.ByCategory)) {
+		limit += fmt.Sprintf("; %s %s", c, r.Appetite.ByCategory[c])
+	}
 	if s.Breaches > 0 {
-		fmt.Fprintf(&b, "%s\n", paint(ansi["high"], fmt.Sprintf("%d open threat(s) above the risk appetite (max %s)", s.Breaches, limit)))
+		fmt.Fprintf(&b, "%s\n", paint(ansi["high"], fmt.Sprintf("%d open threat(s) above the risk appetite (%s)", s.Breaches, limit)))
 	} else {
-		fmt.Fprintf(&b, "%s\n", paint(ansi["low"], fmt.Sprintf("every open threat is within the risk appetite (max %s)", limit)))
+		fmt.Fprintf(&b, "%s\n", paint(ansi["low"], fmt.Sprintf("every open threat is within the risk appetite (%s)", limit)))
+	}
+	var rows [][]string
+	var sevs []model.Severity
+	expired := false
+	for _, f := range sorted(r) {
+		if !opts.Keep(&f) {
+			continue
+		}
+		status := string(f.Treatment.Status)
+		if f.Treatment.Expired {
+			status += " " + markExpired
+			expired = true
+		}
+		if f.Breach {
+			status += " " + markBreach
+		}
+		where := f.Pos.File
+		if f.Pos.Line > 0 {
+			where = fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
+		}
+		rows = append(rows, []string{string(f.Residual.Severity), fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
+			status, f.ID, f.Title, where})
+		sevs = append(sevs, f.Residual.Severity)
+	}
+	if opts.filtered() {
+		fmt.Fprintf(&b, "showing %d of %d threats (%s)\n", len(rows), len(r.Findings), describeFilters(opts))
 	}
 	b.WriteString("\n")
-	if len(r.Findings) > 0 {
-		tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "SEVERITY\tL×I\tSTATUS\tTHREAT\tTITLE\tWHERE")
-		for _, f := range sorted(r) {
-			status := string(f.Treatment.Status)
-			if f.Treatment.Expired {
-				status += " (expired)"
-			}
-			if f.Breach {
-				status += " !"
-			}
-			where := f.Pos.File
-			if f.Pos.Line > 0 {
-				where = fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
-			}
-			// Pad before painting so that escape codes do not skew the columns.
-			sevCell := paint(ansi[f.Residual.Severity], fmt.Sprintf("%-8s", f.Residual.Severity))
-			fmt.Fprintf(tw, "%s\t%d×%d\t%s\t%s\t%s\t%s\n", sevCell, f.Residual.Likelihood, f.Residual.Impact,
-				status, f.ID, f.Title, where)
+	if len(rows) > 0 {
+		header := []string{"SEVERITY", "L×I", "STATUS", "THREAT", "TITLE", "WHERE"}
+		widths := columnWidths(header, rows, opts)
+		writeRow(&b, header, widths, nil)
+		for i, row := range rows {
+			writeRow(&b, row, widths, func(col int, cell string) string {
+				if col == 0 {
+					return paint(ansi[sevs[i]], cell)
+				}
+				return cell
+			})
 		}
-		tw.Flush()
+		legend := "L×I: residual likelihood × impact (1-5); " + markBreach + ": open and above the risk appetite"
+		if expired {
+			legend += "; " + markExpired + ": the acceptance expired, the threat counts as open again"
+		}
+		fmt.Fprintf(&b, "%s\n", paint(ansiDim, legend))
 	}
 	if len(r.Paths) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Attack paths to valuable data"))
@@ -78,7 +145,11 @@ func Table(w io.Writer, r *analysis.Result, opts Options) error {
 	if len(r.ModelWarnings) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Model warnings (not threats)"))
 		for _, mw := range r.ModelWarnings {
-			fmt.Fprintf(&b, "%s: %s: %s\n", mw.Pos, mw.ID, mw.Description)
+			line := fmt.Sprintf("%s: %s", mw.ID, mw.Description)
+			if opts.Width > 0 && !opts.Wide {
+				line = truncate(line, opts.Width)
+			}
+			fmt.Fprintln(&b, line)
 		}
 	}
 	if len(r.Warnings) > 0 {
@@ -89,4 +160,101 @@ func Table(w io.Writer, r *analysis.Result, opts Options) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func describeFilters(o TableOptions) string {
+	var parts []string
+	if o.MinSeverity != "" {
+		parts = append(parts, "severity "+string(o.MinSeverity)+" or higher")
+	}
+	if len(o.Status) > 0 {
+		var st []string
+		for _, s := range o.Status {
+			st = append(st, string(s))
+		}
+		parts = append(parts, "status "+strings.Join(st, " or "))
+	}
+	if o.AboveAppetite {
+		parts = append(parts, "above the risk appetite")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Column layout: the gap between columns, and how narrow the title and
+// threat columns may become before the table overflows.
+const (
+	gap         = 2
+	minTitle    = 12
+	minThreatID = 24
+)
+
+// columnWidths fits the columns to the width: the title column shrinks
+// first, then the threat id.
+func columnWidths(header []string, rows [][]string, o TableOptions) []int {
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = VisibleWidth(h)
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], VisibleWidth(c))
+		}
+	}
+	if o.Wide || o.Width <= 0 {
+		return widths
+	}
+	total := gap * (len(widths) - 1)
+	for _, w := range widths {
+		total += w
+	}
+	for _, col := range []struct{ i, min int }{{4, minTitle}, {3, minThreatID}} {
+		if over := total - o.Width; over > 0 && widths[col.i] > col.min {
+			cut := min(over, widths[col.i]-col.min)
+			widths[col.i] -= cut
+			total -= cut
+		}
+	}
+	return widths
+}
+
+// writeRow writes cells padded to widths on their visible width (escape
+// codes do not count), shortening cells that do not fit with an ellipsis;
+// paint colours a cell after padding.
+func writeRow(b *strings.Builder, cells []string, widths []int, paint func(col int, cell string) string) {
+	var line strings.Builder
+	for i, c := range cells {
+		c = truncate(c, widths[i])
+		if i < len(cells)-1 {
+			c += strings.Repeat(" ", widths[i]-VisibleWidth(c))
+		}
+		if paint != nil {
+			c = paint(i, c)
+		}
+		line.WriteString(c)
+		if i < len(cells)-1 {
+			line.WriteString(strings.Repeat(" ", gap))
+		}
+	}
+	b.WriteString(strings.TrimRight(line.String(), " "))
+	b.WriteString("\n")
+}
+
+var escapeRE = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
+
+// VisibleWidth is the number of terminal columns s takes: ANSI escape
+// sequences take none, every other character one.
+func VisibleWidth(s string) int {
+	return utf8.RuneCountInString(escapeRE.ReplaceAllString(s, ""))
+}
+
+// truncate shortens plain text s to width columns, ending it with "…".
+func truncate(s string, width int) string {
+	if VisibleWidth(s) <= width {
+		return s
+	}
+	if width <= 1 {
+		return "…"
+	}
+	runes := []rune(s)
+	return string(runes[:width-1]) + "…"
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // Rule documents are YAML: one rule (a mapping) or a list of rules per
@@ -100,7 +101,7 @@ func (l *RuleDecoder) Errorf(pos model.Pos, path, hint, format string, args ...a
 // Warnf adds a warning at a position.
 func (l *RuleDecoder) Warnf(pos model.Pos, path, hint, format string, args ...any) {
 	l.Errorf(pos, path, hint, format, args...)
-	l.problems[len(l.problems)-1].Warning = true
+	l.problems[len(l.problems)-1].Severity = source.Warning
 }
 
 // Decode decodes every rule document of one file's content; file names the
@@ -120,7 +121,7 @@ func (l *RuleDecoder) add(f *ruleFile, n *yaml.Node, path, hint, format string, 
 
 func (l *RuleDecoder) warn(f *ruleFile, n *yaml.Node, path, hint, format string, args ...any) {
 	l.add(f, n, path, hint, format, args...)
-	l.problems[len(l.problems)-1].Warning = true
+	l.problems[len(l.problems)-1].Severity = source.Warning
 }
 
 func (f *ruleFile) pos(n *yaml.Node) model.Pos {
@@ -228,7 +229,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		}
 		key := k.Value
 		if !slices.Contains(RuleKeys, key) || (!l.opts.Custom && (key == "condition" || key == "detail")) {
-			hint := model.Suggest(key, RuleKeys)
+			hint := source.Suggest(key, RuleKeys)
 			if hint == "" {
 				hint = "allowed keys: " + strings.Join(RuleKeys, ", ")
 			}
@@ -294,7 +295,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	if v := values["stride"]; v != nil {
 		for i, s := range stride {
 			if !slices.Contains(strideValues, s) {
-				l.add(f, strideNodes[i], itemPath(path, "stride", v, strideNodes[i]), hintOr(model.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
+				l.add(f, strideNodes[i], itemPath(path, "stride", v, strideNodes[i]), hintOr(source.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
 				continue
 			}
 			m.STRIDE = append(m.STRIDE, model.STRIDE(s))
@@ -312,7 +313,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		if slices.Contains(scopeNames, s) {
 			m.Scope = Scope(s)
 		} else if s != "" {
-			l.add(f, v, joinKey(path, "scope"), hintOr(model.Suggest(s, scopeNames), "one of "+strings.Join(scopeNames, ", ")), "unknown scope '%s'", s)
+			l.add(f, v, joinKey(path, "scope"), hintOr(source.Suggest(s, scopeNames), "one of "+strings.Join(scopeNames, ", ")), "unknown scope '%s'", s)
 		}
 	}
 	if v := values["attack"]; v != nil {
@@ -337,7 +338,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		ids := catalog.ControlIDs()
 		for i, c := range m.Mitigations {
 			if _, ok := catalog.LookupControl(c); !ok {
-				l.warn(f, mitNodes[i], itemPath(path, "mitigations", v, mitNodes[i]), hintOr(model.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
+				l.warn(f, mitNodes[i], itemPath(path, "mitigations", v, mitNodes[i]), hintOr(source.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
 			}
 		}
 	}

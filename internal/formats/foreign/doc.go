@@ -5,22 +5,18 @@
 package foreign
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
-// MaxAliasExpansion bounds how many alias dereferences one document may use,
+// MaxAliasExpansion bounds how many nodes aliases may add to one document,
 // so that a small YAML file cannot expand into a huge one.
 const MaxAliasExpansion = 100_000
 
@@ -34,145 +30,21 @@ type Doc struct {
 	JSON bool
 	// Problems collects errors and warnings in source order of discovery.
 	Problems model.Problems
-	aliases  int
 }
 
 // LooksJSON reports whether data starts, after blanks and a byte-order mark, with '{' or '['.
-func LooksJSON(data []byte) bool {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	data = bytes.TrimLeft(data, " \t\r\n")
-	return len(data) > 0 && (data[0] == '{' || data[0] == '[')
-}
-
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// Parse reads data as JSON (when it looks like JSON) or YAML and returns the
-// document. Syntax errors are recorded in Problems with their position; Root
-// is nil then.
-func Parse(name string, data []byte) *Doc {
-	d := &Doc{File: name}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file is empty"})
-		return d
-	}
-	if LooksJSON(data) {
-		d.JSON = true
-		if p, ok := jsonSyntax(name, data); !ok {
-			d.Problems = append(d.Problems, p)
-			return d
-		}
-		root, err := parseJSON(data)
-		if err != nil {
-			d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "JSON syntax error: " + err.Error()})
-			return d
-		}
-		d.Root = root
-		return d
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		d.Problems = append(d.Problems, yamlSyntax(name, data, err))
-		return d
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: extra.Line, Column: extra.Column},
-			Message: "a second document in the file", Hint: "the file must hold exactly one document"})
-	} else if !errors.Is(err, io.EOF) {
-		d.Problems = append(d.Problems, yamlSyntax(name, data, err))
-		return d
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		d.Problems = append(d.Problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file holds no document"})
-		return d
-	}
-	d.Root = doc.Content[0]
-	return d
-}
-
-// jsonSyntax checks data with the standard JSON decoder, which reports exact
-// byte offsets, and converts the offset of the first error into line:column.
-func jsonSyntax(name string, data []byte) (model.Problem, bool) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	var v json.RawMessage
-	err := dec.Decode(&v)
-	if err == nil {
-		off := dec.InputOffset()
-		rest := bytes.TrimLeft(data[off:], " \t\r\n")
-		if len(rest) == 0 {
-			return model.Problem{}, true
-		}
-		off = int64(len(data) - len(rest))
-		line, col := LineCol(data, off)
-		return model.Problem{Pos: model.Pos{File: name, Line: line, Column: col},
-			Message: "JSON syntax error: data after the end of the top-level value", Hint: "the file must hold one JSON value"}, false
-	}
-	var se *json.SyntaxError
-	off := int64(len(data))
-	msg := err.Error()
-	hint := ""
-	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-		if off > 0 {
-			off-- // the offset is after the offending byte
-		}
-		if strings.Contains(msg, "after object key:value pair") || strings.Contains(msg, "after array element") {
-			hint = "check for a missing ',' or a trailing ',' before this point"
-		} else if strings.Contains(msg, "looking for beginning of object key string") {
-			hint = "keys must be double-quoted strings; remove any trailing ','"
-		}
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		hint = "the file ends before every '{' and '[' is closed"
-	}
-	line, col := LineCol(data, off)
-	return model.Problem{Pos: model.Pos{File: name, Line: line, Column: col}, Message: "JSON syntax error: " + msg, Hint: hint}, false
-}
-
-func yamlSyntax(name string, data []byte, err error) model.Problem {
-	msg := err.Error()
-	p := model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "syntax error: " + strings.TrimPrefix(msg, "yaml: ")}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		p.Pos.Line = line
-		p.Message = "syntax error: " + m[2]
-		text := lineText(data, line)
-		p.Pos.Column = len(text) - len(strings.TrimLeft(text, " \t")) + 1
-		if strings.Contains(text, "\t") {
-			p.Hint = "indentation must use spaces, not tabs"
-		}
-	}
-	return p
-}
+var LooksJSON = source.LooksJSON
 
 // LineCol converts a byte offset into a 1-based line and column (in characters).
-func LineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return line, len([]rune(string(before[start:]))) + 1
-}
+var LineCol = source.LineCol
 
-func lineText(data []byte, line int) string {
-	for i := 1; i < line; i++ {
-		j := bytes.IndexByte(data, '\n')
-		if j < 0 {
-			return ""
-		}
-		data = data[j+1:]
-	}
-	if j := bytes.IndexByte(data, '\n'); j >= 0 {
-		data = data[:j]
-	}
-	return string(data)
+// Parse reads data as JSON (when it looks like JSON) or YAML and returns the
+// document, through the input layer: syntax errors, invalid UTF-8 and NUL
+// bytes are recorded with their position, and so is a JSON key given
+// twice (the first is kept); Root is nil when the document cannot be read.
+func Parse(name string, data []byte) *Doc {
+	sd := source.Parse(name, data, source.Limits{MaxExpansion: MaxAliasExpansion})
+	return &Doc{File: name, Root: sd.Root, JSON: sd.JSON, Problems: sd.Problems}
 }
 
 // Pos is the position of n in the document.
@@ -190,22 +62,16 @@ func (d *Doc) Errorf(n *yaml.Node, path, hint, format string, args ...any) {
 
 // Warnf records a warning at n.
 func (d *Doc) Warnf(n *yaml.Node, path, hint, format string, args ...any) {
-	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+	d.Problems = append(d.Problems, model.Problem{Pos: d.Pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Severity: source.Warning})
 }
 
 // HasErrors reports whether any error (not warning) was recorded.
 func (d *Doc) HasErrors() bool { return len(d.Problems.Errors()) > 0 }
 
-// resolve follows aliases, counting them against MaxAliasExpansion.
+// resolve follows aliases. Parse refused documents whose aliases expand
+// past MaxAliasExpansion nodes, so following them needs no count.
 func (d *Doc) resolve(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
-		d.aliases++
-		if d.aliases > MaxAliasExpansion {
-			if d.aliases == MaxAliasExpansion+1 {
-				d.Errorf(n, "", "", "document expands through aliases past %d nodes", MaxAliasExpansion)
-			}
-			return nil
-		}
 		n = n.Alias
 	}
 	return n

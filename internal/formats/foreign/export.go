@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -112,7 +113,7 @@ func ControlText(ix *model.Index, id string) string {
 
 // Warn builds a warning about what an export drops.
 func Warn(pos model.Pos, path, hint, msg string) model.Problem {
-	return model.Problem{Pos: pos, Path: path, Message: msg, Hint: hint, Warning: true}
+	return model.Problem{Pos: pos, Path: path, Message: msg, Hint: hint, Severity: source.Warning}
 }
 
 // ComponentFields lists the names of a component's non-empty fields, as

@@ -1,6 +1,7 @@
 package foreign
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,7 +67,9 @@ func TestParseProblems(t *testing.T) {
 		{"json unclosed", "{\"a\": [1, 2", "x:1:12: JSON syntax error: unexpected EOF"},
 		{"json extra", "{} {}", "x:1:4: JSON syntax error: data after the end"},
 		{"yaml tab", "a:\n\tb: 1\n", "x:2:"},
-		{"two documents", "a: 1\n---\nb: 2\n", "x:2:1: a second document"},
+		{"two documents", "a: 1\n---\nb: 2\n", "x:2:1: a second YAML document"},
+		{"json duplicate key", "{\"a\": \"first\", \"a\": \"last\"}", "x:1:16: duplicate key \"a\" (first at line 1)"},
+		{"json invalid UTF-8", "{\n  \"a\": \"caf\xe9\"\n}", "x:2:12: invalid UTF-8 byte 0xe9"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -136,12 +139,11 @@ func TestArrange(t *testing.T) {
 }
 
 // TestJSONEscapes checks JSON that YAML parsers refuse: the \/ escape and
-// surrogate pairs (as Python writes them), and repeated keys (last wins).
+// surrogate pairs (as Python writes them).
 func TestJSONEscapes(t *testing.T) {
 	cases := []struct{ src, want string }{
 		{`{"a": "x\/y"}`, "x/y"},
 		{`{"a": "\ud83d\ude00 \u00e9"}`, "😀 é"},
-		{`{"a": "first", "a": "last"}`, "last"},
 		{"{\n  \"é\": 1,\n  \"a\": \"tab\\there\"}", "tab\there"},
 	}
 	for _, c := range cases {
@@ -158,5 +160,19 @@ func TestJSONEscapes(t *testing.T) {
 	o, _ := d.Object(d.Root, "")
 	if v := o.Get("a"); v.Line != 3 || v.Column != 8 {
 		t.Errorf("position of a = %d:%d, want 3:8", v.Line, v.Column)
+	}
+}
+
+// TestAliasBombRefused checks that a YAML document multiplying content
+// through aliases is refused when it is parsed, before any importer reads it.
+func TestAliasBombRefused(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	d := Parse("bomb.yaml", []byte(b.String()))
+	if d.Root != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "expands past") {
+		t.Errorf("alias bomb not refused: %v", d.Problems)
 	}
 }

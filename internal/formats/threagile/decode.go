@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 // reader walks a Threagile YAML node tree, keeping every position so that
@@ -36,7 +37,7 @@ func (r *reader) errf(n *yaml.Node, path, hint, format string, args ...any) {
 }
 
 func (r *reader) warnf(n *yaml.Node, path, hint, format string, args ...any) {
-	*r.problems = append(*r.problems, model.Problem{Pos: r.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+	*r.problems = append(*r.problems, model.Problem{Pos: r.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Severity: source.Warning})
 }
 
 // resolve follows aliases, counting the nodes they expand to.

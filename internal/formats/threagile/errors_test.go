@@ -157,7 +157,7 @@ func TestBadFiles(t *testing.T) {
 			}
 			var shown model.Problems
 			for _, p := range problems {
-				if !p.Warning || !common[p.Message] {
+				if !p.IsWarning() || !common[p.Message] {
 					shown = append(shown, p)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -202,7 +203,7 @@ func (e *exporter) warn(kind string, pos model.Pos, path, format string, args ..
 		return
 	}
 	e.warned[kind] = true
-	e.problems = append(e.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Warning: true})
+	e.problems = append(e.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Severity: source.Warning})
 }
 
 // id gives a Rampart element its Threagile id: letters, digits and hyphens,
@@ -223,7 +224,7 @@ func (e *exporter) id(kind, rid string, pos model.Pos) string {
 	e.used[kind][out] = true
 	e.ids[key] = out
 	if out != rid {
-		e.problems = append(e.problems, model.Problem{Pos: pos, Message: fmt.Sprintf("%s id '%s' is written as '%s': Threagile ids use only letters, digits and hyphens", kind, rid, out), Warning: true})
+		e.problems = append(e.problems, model.Problem{Pos: pos, Message: fmt.Sprintf("%s id '%s' is written as '%s': Threagile ids use only letters, digits and hyphens", kind, rid, out), Severity: source.Warning})
 	}
 	return out
 }
@@ -810,18 +811,18 @@ func (e *exporter) tracking(found []threats.Threat) ordered {
 				}
 			}
 			if rm == nil {
-				e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Warning: true,
+				e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Severity: source.Warning,
 					Message: fmt.Sprintf("the treatment of '%s' is not carried: rule '%s' has no Threagile counterpart", tr.Threat, t.Rule)})
 				continue
 			}
 			key = e.riskID(rm, t)
 		} else {
-			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Warning: true,
+			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Severity: source.Warning,
 				Message: fmt.Sprintf("the treatment of '%s' is not carried: Rampart does not identify that threat in this model", tr.Threat)})
 			continue
 		}
 		if hasKey(out, key) {
-			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Warning: true,
+			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Severity: source.Warning,
 				Message: fmt.Sprintf("the treatment of '%s' is not carried: its Threagile risk id '%s' is already tracked", tr.Threat, key)})
 			continue
 		}

@@ -69,11 +69,6 @@ func threagileSafe(id string) string {
 	return s
 }
 
-// slug makes an id from a title.
-func slug(title string) string {
-	return strings.Trim(nonAlnum.ReplaceAllString(strings.ToLower(title), "-"), "-")
-}
-
 // plain strips the HTML markup Threagile allows in titles.
 func plain(s string) string {
 	return strings.Join(strings.Fields(htmlTag.ReplaceAllString(s, "")), " ")

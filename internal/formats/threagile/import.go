@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -14,7 +13,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -26,8 +27,12 @@ type Importer struct {
 	ReadFile func(ctx context.Context, path string, limit int64) ([]byte, error)
 	// MaxFileSize bounds each file (default model.DefaultMaxFileSize).
 	MaxFileSize int64
-	// MaxIncludes bounds the number of files (default model.DefaultMaxIncludes).
+	// MaxIncludes bounds the number of files (default model.DefaultMaxIncludes);
+	// every include counts, those that fail too.
 	MaxIncludes int
+	// IncludeRoot, when set, is a directory whose tree includes may name
+	// besides the root file's own directory tree.
+	IncludeRoot string
 }
 
 // Mapping records how an imported model's Threagile ids became Rampart ids:
@@ -111,6 +116,7 @@ func ImportNotes(ctx context.Context, name string, data []byte) (*model.Model, [
 // Import converts the Threagile file name (holding data) and its includes.
 func (imp *Importer) Import(ctx context.Context, name string, data []byte) (*model.Model, *Mapping, model.Problems, error) {
 	b := newBuilder(ctx, imp)
+	b.tree = source.NewTree(filepath.Dir(name), imp.IncludeRoot)
 	b.file(name, data, nil)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, b.problems, fmt.Errorf("import %s: %w", name, err)
@@ -177,6 +183,7 @@ type single struct {
 
 type builder struct {
 	ctx      context.Context
+	tree     *source.Tree // where includes may be read from
 	imp      *Importer
 	problems model.Problems
 	m        *model.Model
@@ -225,33 +232,23 @@ func newBuilder(ctx context.Context, imp *Importer) *builder {
 	}
 }
 
-// parse turns a file into its root node, or records why it cannot.
+// parse turns a file into its root node, or records why it cannot. The
+// input layer parses it (in parallel when it is large), refusing bad bytes
+// and alias bombs; the hints are Threagile's.
 func (b *builder) parse(name string, data []byte) *yaml.Node {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file is empty",
-			Hint: "a Threagile model starts with threagile_version and title"})
-		return nil
+	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: model.DefaultMaxExpansion})
+	for _, p := range doc.Problems {
+		switch {
+		case p.Code == source.CodeEmpty && len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0:
+			p.Hint = "a Threagile model starts with threagile_version and title"
+		case p.Code == source.CodeEmpty:
+			p.Message, p.Hint = "file holds no YAML document", ""
+		case p.Code == source.CodeDocuments:
+			p.Hint = "a Threagile model file holds one document; use includes to split it"
+		}
+		b.problems = append(b.problems, p)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
-		return nil
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); err == nil {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: extra.Line, Column: extra.Column},
-			Message: "a second YAML document in the file", Hint: "a Threagile model file holds one document; use includes to split it"})
-	} else if !errors.Is(err, io.EOF) {
-		b.problems = append(b.problems, model.SyntaxProblem(name, data, err))
-		return nil
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: 1, Column: 1}, Message: "file holds no YAML document"})
-		return nil
-	}
-	return doc.Content[0]
+	return doc.Root
 }
 
 func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
@@ -262,19 +259,7 @@ func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
 	if b.imp.ReadFile != nil {
 		return b.imp.ReadFile(ctx, path, limit)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes", model.ErrTooLarge, limit)
-	}
-	return data, nil
+	return source.ReadFile(ctx, path, limit)
 }
 
 // topKeys lists every top-level key of Threagile's schema.
@@ -291,7 +276,9 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	if err != nil {
 		abs = name
 	}
-	b.nfiles++
+	if includedAt == nil {
+		b.nfiles++ // includes are counted when they are tried
+	}
 	b.seen[abs] = name
 	b.chain[abs] = true
 	defer delete(b.chain, abs)
@@ -368,7 +355,13 @@ func (b *builder) include(dir, inc string, at pendingRef) {
 		limit = model.DefaultMaxIncludes
 	}
 	if b.nfiles >= limit {
-		b.errAt(at, "", "more than %d model files", limit)
+		b.errAt(at, "merge some of the files; every include counts, those that failed too", "more than %d model files", limit)
+		return
+	}
+	b.nfiles++
+	if !b.tree.Contains(abs) {
+		b.errAt(at, "includes name files under the root model's directory", "include '%s' is outside the model's directory tree (%s)",
+			inc, strings.Join(b.tree.Roots(), ", "))
 		return
 	}
 	data, err := b.readFile(b.ctx, path)
@@ -388,7 +381,7 @@ func (b *builder) errAt(ref pendingRef, hint, format string, args ...any) {
 }
 
 func (b *builder) warnAt(pos model.Pos, path, hint, format string, args ...any) {
-	b.problems = append(b.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Warning: true})
+	b.problems = append(b.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint, Severity: source.Warning})
 }
 
 // drop records a value Rampart cannot carry. Drops of the same kind are
@@ -441,7 +434,7 @@ func (b *builder) header(r *reader, top *obj, root bool) {
 	}
 	if v := b.setSingle(r, top, "title"); v != "" {
 		b.m.System.Name = v
-		b.m.System.ID = sanitize(slug(v))
+		b.m.System.ID = sanitize(ids.Slug(v))
 		b.m.System.SetPos(top.at("title"), "title")
 	} else if root && !top.has("title") {
 		r.errf(top.n, "", "give the model a title", "missing required key 'title'")
@@ -1024,7 +1017,7 @@ func (b *builder) finish(name string) {
 		m.System.Name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
 	}
 	if m.System.ID == "" {
-		m.System.ID = sanitize(slug(m.System.Name))
+		m.System.ID = sanitize(ids.Slug(m.System.Name))
 		if m.System.ID == "id" || m.System.ID == "" {
 			m.System.ID = "threagile-model"
 		}

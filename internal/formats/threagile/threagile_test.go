@@ -308,7 +308,7 @@ func TestExportIsValidThreagile(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, p := range problems {
-				if !p.Warning || strings.Contains(p.Message, "not a valid Threagile id") || strings.Contains(p.Message, "unknown key") {
+				if !p.IsWarning() || strings.Contains(p.Message, "not a valid Threagile id") || strings.Contains(p.Message, "unknown key") {
 					t.Errorf("exported file: %s", p)
 				}
 			}

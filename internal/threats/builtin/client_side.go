@@ -22,8 +22,8 @@ func init() {
 	})
 	register("look-alike-domain-phishing", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			if !c.InternetFacing || e.IsClient(c) {
-				continue
+			if !c.InternetFacing || e.IsClient(c) || threats.Kind(c) == model.KindExternalEntity {
+				continue // a third party's own address is theirs to protect
 			}
 			for _, f := range e.Incoming(c.ID) {
 				if from := e.Source(f); from != nil && (threats.IsPerson(from) || e.IsClient(from)) {

@@ -15,6 +15,7 @@ import (
 	"cel.dev/cel-go/interpreter"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -97,7 +98,7 @@ var (
 func celHint(scope threats.Scope, msg string) string {
 	if m := undeclared.FindStringSubmatch(msg); m != nil {
 		vars := []string{customScopes[scope], "model"}
-		if s := model.Suggest(m[1], vars); s != "" {
+		if s := source.Suggest(m[1], vars); s != "" {
 			return s
 		}
 		return "a " + string(scope) + " rule sees the variables '" + customScopes[scope] + "' and 'model'"
@@ -107,7 +108,7 @@ func celHint(scope threats.Scope, msg string) string {
 		if slices.Contains(fields, m[1]) {
 			return "other elements have a field '" + m[1] + "', this one does not (the ends of a flow have no incoming or outgoing flows); docs/custom-rules.md lists the fields of each element"
 		}
-		if s := model.Suggest(m[1], fields); s != "" {
+		if s := source.Suggest(m[1], fields); s != "" {
 			return s
 		}
 		return "docs/custom-rules.md lists the fields of each element"
@@ -218,7 +219,7 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 		return
 	}
 	if failures > 0 {
-		e.Fail(model.Problem{Pos: cr.pos, Path: "condition", Warning: true,
+		e.Fail(model.Problem{Pos: cr.pos, Path: "condition", Severity: source.Warning,
 			Message: fmt.Sprintf("custom rule %s could not be evaluated on %d element(s), first on %s: %v", cr.id, failures, firstID, firstErr),
 			Hint:    "guard the condition, e.g. size(list) > 0 before list[0]"})
 	}

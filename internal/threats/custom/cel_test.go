@@ -285,7 +285,7 @@ func TestCustomRuleRuntimeError(t *testing.T) {
 		t.Errorf("got %v, want only acme-runtime@db", got)
 	}
 	fails := e.Failures()
-	if len(fails) != 1 || !fails[0].Warning || !strings.Contains(fails[0].Message, "on 1 element(s), first on web") {
+	if len(fails) != 1 || !fails[0].IsWarning() || !strings.Contains(fails[0].Message, "on 1 element(s), first on web") {
 		t.Errorf("failures %v, want one warning naming web", fails)
 	}
 }
@@ -343,7 +343,7 @@ func TestCustomRuleBudget(t *testing.T) {
 		t.Errorf("a switched-off rule raised %d threats", len(got))
 	}
 	fails := e.Failures()
-	if len(fails) != 1 || fails[0].Warning || !strings.Contains(fails[0].Message, "custom rule acme-costly was switched off") ||
+	if len(fails) != 1 || fails[0].IsWarning() || !strings.Contains(fails[0].Message, "custom rule acme-costly was switched off") ||
 		fails[0].Pos.File != "r.yaml" {
 		t.Errorf("failures %v, want one error", fails)
 	}

@@ -7,7 +7,6 @@ package custom
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +14,7 @@ import (
 
 	"cel.dev/cel-go/common/types"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -47,7 +47,7 @@ func Load(ctx context.Context, dir string) ([]threats.Rule, model.Problems, erro
 		if err := ctx.Err(); err != nil {
 			return nil, nil, fmt.Errorf("reading custom rules: %w", err)
 		}
-		src, err := readRuleFile(file)
+		src, err := readRuleFile(ctx, file)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -65,25 +65,13 @@ func Parse(file string, src []byte) ([]threats.Rule, model.Problems) {
 	return rules, problems
 }
 
-// readRuleFile reads a custom rule file: a regular file (never a FIFO or a
-// device, which could block or never end) of at most MaxFileSize bytes.
-func readRuleFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// readRuleFile reads a custom rule file through the input layer's reader:
+// a regular file (never a FIFO or a device, which could block or never end)
+// of at most MaxFileSize bytes.
+func readRuleFile(ctx context.Context, path string) ([]byte, error) {
+	src, err := source.ReadFile(ctx, path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading custom rules: %w", err)
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err != nil {
-		return nil, fmt.Errorf("reading custom rules: %w", err)
-	} else if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("reading custom rules %s: not a regular file", path)
-	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading custom rules %s: %w", path, err)
-	}
-	if len(src) > MaxFileSize {
-		return nil, fmt.Errorf("reading custom rules %s: %w: over %d bytes", path, model.ErrTooLarge, MaxFileSize)
 	}
 	return src, nil
 }

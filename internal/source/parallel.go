@@ -1,4 +1,4 @@
-package model
+package source
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 
 // Large models are parsed in parallel: the YAML parser is sequential and
 // dominates load time, so a big file is cut into chunks at top-level keys
-// and, inside long lists, between list items; the chunks are parsed
+// and, inside long lists and mappings, between items (Threagile files keep
+// their elements in mappings keyed by title); the chunks are parsed
 // concurrently and their nodes joined, with line numbers shifted back to
 // the file's. The cut is made only when it is certainly safe: a plain
 // layout with no anchors, aliases, tabs, document markers or unindented
@@ -44,7 +45,7 @@ func parseParallel(data []byte, procs, minChunk int) *yaml.Node {
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			want := yaml.MappingNode
-			if c.continues {
+			if c.continues && !c.mapping {
 				want = yaml.SequenceNode
 			}
 			var doc yaml.Node
@@ -69,10 +70,10 @@ func parseParallel(data []byte, procs, minChunk int) *yaml.Node {
 			root.Content = append(root.Content, r.Content...)
 			continue
 		}
-		// A continuation holds further items of the list the previous
-		// chunk ended in, parsed as an indented list on its own.
+		// A continuation holds further items of the list (or entries of
+		// the mapping) the previous chunk ended in, parsed on its own.
 		last := root.Content[len(root.Content)-1]
-		if last.Kind != yaml.SequenceNode || r.Column != last.Column {
+		if kind := map[bool]yaml.Kind{false: yaml.SequenceNode, true: yaml.MappingNode}[chunks[i].mapping]; last.Kind != kind || r.Column != last.Column {
 			return nil
 		}
 		last.Content = append(last.Content, r.Content...)
@@ -87,6 +88,7 @@ type chunk struct {
 	offset    int
 	end       int // the line index after the chunk
 	continues bool
+	mapping   bool // the continued collection is a mapping, not a list
 }
 
 func shiftLines(n *yaml.Node, offset int) {
@@ -154,8 +156,9 @@ func splitChunks(data []byte, size int) []chunk {
 	for s := 0; s+1 < len(sections); s++ {
 		first, stop := sections[s], sections[s+1]
 		var items []int
+		mapping := false
 		if at(stop)-at(first) > size {
-			items = itemStarts(data, lines, keyLines[s], stop)
+			items, mapping = itemStarts(data, lines, keyLines[s], stop)
 		}
 		if items == nil {
 			whole(first, stop)
@@ -175,7 +178,7 @@ func splitChunks(data []byte, size int) []chunk {
 			if from == first {
 				whole(from, to)
 			} else {
-				chunks = append(chunks, chunk{text: data[at(from):at(to)], offset: from, end: to, continues: true})
+				chunks = append(chunks, chunk{text: data[at(from):at(to)], offset: from, end: to, continues: true, mapping: mapping})
 			}
 			from = to
 		}
@@ -208,15 +211,17 @@ func isTopKey(t []byte) bool {
 	return i+1 == len(t) || t[i+1] == ' '
 }
 
-// itemStarts returns the lines that start the items of the block list
-// making up section lines (first, stop), or nil when the section is not a
-// plain block list ("key:" alone, then "- " items at one indentation).
-func itemStarts(data []byte, lines []line, first, stop int) []int {
+// itemStarts returns the lines that start the items of the block
+// collection making up section lines (first, stop), and whether it is a
+// mapping, or nil when the section is not plain enough: "key:" alone, then
+// either "- " items or "key:" entries, all at one indentation.
+func itemStarts(data []byte, lines []line, first, stop int) ([]int, bool) {
 	head := bytes.TrimRight(data[lines[first].start:lines[first].end], " ")
 	if len(head) == 0 || head[len(head)-1] != ':' {
-		return nil
+		return nil, false
 	}
 	indent := -1
+	mapping := false
 	var starts []int
 	for i := first + 1; i < stop; i++ {
 		t := data[lines[i].start:lines[i].end]
@@ -227,26 +232,49 @@ func itemStarts(data []byte, lines []line, first, stop int) []int {
 		ind := len(t) - len(trimmed)
 		if indent < 0 {
 			indent = ind
+			mapping = trimmed[0] != '-'
 		}
 		if ind < indent {
-			return nil
+			return nil, false
 		}
 		if ind == indent {
-			if trimmed[0] != '-' || len(trimmed) > 1 && trimmed[1] != ' ' {
-				return nil
+			if mapping {
+				if !isEntryKey(trimmed) {
+					return nil, false
+				}
+			} else if trimmed[0] != '-' || len(trimmed) > 1 && trimmed[1] != ' ' {
+				return nil, false
 			}
 			starts = append(starts, i)
 		}
 	}
 	if len(starts) < 2 {
-		return nil
+		return nil, false
 	}
-	return starts
+	return starts, mapping
 }
 
-// parseRoot parses data into its document node, in parallel when the file
+// isEntryKey reports whether t starts a block mapping entry with a plain
+// key: no indicator first, no quote, bracket, brace or comment before the
+// first ": " (or a ':' ending the line).
+func isEntryKey(t []byte) bool {
+	if len(t) == 0 || bytes.IndexByte([]byte("-?:,[]{}#&*!|>'\"%@`"), t[0]) >= 0 {
+		return false
+	}
+	for i, c := range t {
+		switch c {
+		case '"', '\'', '[', ']', '{', '}', '#', ',':
+			return false
+		case ':':
+			return i+1 == len(t) || t[i+1] == ' '
+		}
+	}
+	return false
+}
+
+// parseLarge parses data into its document node, in parallel when the file
 // is large and plainly laid out.
-func parseRoot(data []byte) (*yaml.Node, bool) {
+func parseLarge(data []byte) (*yaml.Node, bool) {
 	if len(data) < parallelMin {
 		return nil, false
 	}

@@ -1,4 +1,4 @@
-package model
+package source
 
 import (
 	"math/rand/v2"

@@ -1,0 +1,351 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-sec/rampart/internal/audit"
+	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/server"
+	"github.com/rampart-sec/rampart/internal/store"
+)
+
+func init() {
+	extraCommands = append(extraCommands, newUserCmd, newTokenCmd, newMigrateCmd, newAuditCmd)
+}
+
+func parseGrants(list []string) ([]rbac.Grant, error) {
+	out := make([]rbac.Grant, 0, len(list))
+	for _, s := range list {
+		for _, part := range strings.Split(s, ",") {
+			if strings.TrimSpace(part) == "" {
+				continue
+			}
+			g, err := rbac.ParseGrant(part)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+func newUserCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "user",
+		Short: "Manage the register's local users",
+		Args:  cobra.NoArgs,
+	}
+	var (
+		db, clearance string
+		grants        []string
+		pwStdin       bool
+	)
+	add := &cobra.Command{
+		Use:   "add NAME",
+		Short: "Create a local user with roles and a clearance",
+		Long: `Add creates a user directly in the register's database. Roles are granted
+with --role ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable); roles are ` +
+			joinRoleNames() + `. A user without a role can do nothing.
+The password is read from stdin with --password-stdin, else generated and
+printed once.
+
+Exit status: 0 created, 2 usage error or the user exists.`,
+		Example: `  rampart user add jane.doe --role risk-owner@system:payments --clearance official-sensitive
+  printf '%s' "$PW" | rampart user add ci --role developer@team:team-pay --password-stdin`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			gs, err := parseGrants(grants)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			pw := ""
+			if pwStdin {
+				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+				if err != nil && line == "" {
+					return fail(exitUsage, errors.New("--password-stdin: nothing on stdin"))
+				}
+				pw = strings.TrimRight(line, "\r\n")
+			} else {
+				pw = rand.Text()
+			}
+			n, err := openCommandNode(cmd, db)
+			if err != nil {
+				return err
+			}
+			defer n.close(cmd.Context())
+			u, err := n.auth.CreateUser(cmd.Context(), auth.NewUser{Name: args[0], Password: pw, Grants: gs, Clearance: model.Classification(clearance)})
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			if err := recordAudit(cmd.Context(), n, "cli", "user.create", "user/"+u.Name, map[string]any{"grants": grants, "clearance": clearance}); err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "created user %s with %d role(s)\n", u.Name, len(gs))
+			if !pwStdin {
+				fmt.Fprintf(cmd.OutOrStdout(), "password: %s (shown once)\n", pw)
+			}
+			return nil
+		},
+	}
+	dbFlag(add, &db)
+	add.Flags().StringArrayVar(&grants, "role", nil, "grant ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable)")
+	add.Flags().StringVar(&clearance, "clearance", "", "highest classification the user may read (default: public only)")
+	add.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
+	cmd.AddCommand(add)
+	return cmd
+}
+
+func joinRoleNames() string {
+	var s []string
+	for _, r := range rbac.Roles() {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ", ")
+}
+
+func newTokenCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Manage API tokens",
+		Args:  cobra.NoArgs,
+	}
+	var (
+		db, user, name string
+		days           int
+		scopes         []string
+	)
+	create := &cobra.Command{
+		Use:   "create --user NAME --name LABEL",
+		Short: "Create an API token for a user; the secret is printed once",
+		Long: `Create makes an API token for a user directly in the register's database
+and prints the secret once (it is stored only as a hash). --scope narrows the
+token to grants the user also holds (e.g. developer@system:payments for a CI
+job pushing one system). Tokens expire after --days (at most 366).
+
+Exit status: 0 created, 2 usage error or unknown user.`,
+		Example: `  rampart token create --user ci --name payments-pipeline --scope developer@system:payments --days 90`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if user == "" || name == "" {
+				return fail(exitUsage, errors.New("give --user and --name"))
+			}
+			gs, err := parseGrants(scopes)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			n, err := openCommandNode(cmd, db)
+			if err != nil {
+				return err
+			}
+			defer n.close(cmd.Context())
+			t, secret, err := n.auth.CreateToken(cmd.Context(), auth.NewToken{Name: name, User: user, Scopes: gs, TTL: time.Duration(days) * 24 * time.Hour})
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			if err := recordAudit(cmd.Context(), n, "cli", "token.create", fmt.Sprintf("token/%d", t.ID),
+				map[string]any{"user": user, "name": name, "scopes": scopes, "expires_at": t.ExpiresAt}); err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "token %d for %s, expires %s; the secret is shown once:\n", t.ID, user, t.ExpiresAt.Format(time.DateOnly))
+			fmt.Fprintln(cmd.OutOrStdout(), secret)
+			return nil
+		},
+	}
+	dbFlag(create, &db)
+	create.Flags().StringVar(&user, "user", "", "the user the token acts as")
+	create.Flags().StringVar(&name, "name", "", "a label for the token")
+	create.Flags().IntVar(&days, "days", 90, "days until the token expires")
+	create.Flags().StringArrayVar(&scopes, "scope", nil, "narrow the token to this grant (repeatable)")
+	cmd.AddCommand(create)
+	return cmd
+}
+
+func newMigrateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Show or apply the register's database migrations",
+		Args:  cobra.NoArgs,
+	}
+	var db string
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "List migrations and whether each is applied",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openCommandStore(cmd, db, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close(cmd.Context())
+			ms, err := st.MigrationStatus(cmd.Context())
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			pending := 0
+			for _, m := range ms {
+				state := "applied"
+				if !m.Applied {
+					state, pending = "pending", pending+1
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%5d  %-8s %s\n", m.Version, state, m.Name)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d migration(s), %d pending\n", len(ms), pending)
+			return nil
+		},
+	}
+	up := &cobra.Command{
+		Use:   "up",
+		Short: "Apply pending migrations (serve does this on start)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := openCommandStore(cmd, db, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close(cmd.Context())
+			ms, err := st.MigrateUp(cmd.Context())
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			for _, m := range ms {
+				fmt.Fprintf(cmd.OutOrStdout(), "applied %d %s\n", m.Version, m.Name)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%d migration(s) applied; the schema is current\n", len(ms))
+			return nil
+		},
+	}
+	dbFlag(status, &db)
+	dbFlag(up, &db)
+	cmd.AddCommand(status, up)
+	return cmd
+}
+
+func newAuditCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit",
+		Short: "Check the register's audit trail",
+		Args:  cobra.NoArgs,
+	}
+	var (
+		db     string
+		sf     serverFlags
+		asJSON bool
+	)
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Verify the audit trail's hash chain: detects edits, deletions and reordering",
+		Long: `Verify walks the audit trail from the first entry and checks that each entry
+hashes to its recorded hash and links to the one before. It reads the database
+(--db) or asks a server (--server, with an auditor's token).
+
+Exit status: 0 intact, 1 tampered (the first bad entry is named), 2 usage
+error or unreachable database.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var rep any
+			ok := false
+			if sf.used(cmd) {
+				c, err := sf.client()
+				if err != nil {
+					return err
+				}
+				r, err := c.VerifyAudit(cmd.Context())
+				if err != nil {
+					return serverError(cmd, err)
+				}
+				rep, ok = r, r.OK
+				if !asJSON {
+					printAudit(cmd, r)
+				}
+			} else {
+				n, err := openCommandNode(cmd, db)
+				if err != nil {
+					return err
+				}
+				defer n.close(cmd.Context())
+				r, err := audit.Verify(cmd.Context(), n.store)
+				if err != nil && !errors.Is(err, audit.ErrTampered) {
+					return fail(exitUsage, err)
+				}
+				rep, ok = server.AuditReport{Report: r, OK: r.OK()}, r.OK()
+				if !asJSON {
+					printAudit(cmd, server.AuditReport{Report: r, OK: r.OK()})
+				}
+			}
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return fail(exitUsage, err)
+				}
+			}
+			if !ok {
+				return fail(exitFindings, nil)
+			}
+			return nil
+		},
+	}
+	dbFlag(verify, &db)
+	sf.register(verify, true)
+	verify.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
+	cmd.AddCommand(verify)
+	return cmd
+}
+
+func printAudit(cmd *cobra.Command, r server.AuditReport) {
+	if r.OK {
+		fmt.Fprintf(cmd.OutOrStdout(), "ok: %d audit entries, the hash chain is intact\n", r.Entries)
+		return
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "TAMPERED: %d problem(s) in %d entries\n", len(r.Problems), r.Entries)
+	for _, p := range r.Problems {
+		fmt.Fprintf(cmd.OutOrStdout(), "  entry %d: %s\n", p.Seq, p.Message)
+	}
+}
+
+// openCommandStore opens the database for an administrative command.
+func openCommandStore(cmd *cobra.Command, db string, noMigrate bool) (store.Store, error) {
+	path, err := dbPath(db)
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	st, err := openStore(cmd.Context(), path, store.Options{NoMigrate: noMigrate})
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	return st, nil
+}
+
+// openCommandNode opens the register (store, workflow, sign-in) without jobs.
+func openCommandNode(cmd *cobra.Command, db string) (*node, error) {
+	path, err := dbPath(db)
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	n, err := openNode(cmd.Context(), path, nil, false)
+	if err != nil {
+		return nil, fail(exitUsage, err)
+	}
+	return n, nil
+}
+
+// recordAudit appends an administrative change made from the command line
+// to the audit trail.
+func recordAudit(ctx context.Context, n *node, actor, action, object string, data any) error {
+	return n.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		_, err := audit.Append(ctx, tx, time.Now(), audit.Record{Actor: actor, Action: action, Object: object, Data: data})
+		return err
+	})
+}

@@ -1,0 +1,138 @@
+package main
+
+// Flags are declared here once, in groups that each command composes, so
+// that a flag has one name, one short form and one help text everywhere.
+//
+//	group          flags                                   used by
+//	modelFlags     --from, --max-file-size, --include-root commands that read models
+//	analysisFlags  --rules, --as-of                        commands that analyse
+//	outputFlags    -f/--format, -o/--output, --out         commands that write a result
+//	tableFlags     --wide, --min-severity, --status,       commands that print the table
+//	               --above-appetite
+//
+// Short forms: -f format, -o target, -q quiet, -v verbose, -w warnings.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report"
+)
+
+// modelFlags say how the model files a command reads are to be read.
+type modelFlags struct {
+	// from names the format of the model files; "" detects it.
+	from string
+	// includeRoot widens the tree includes may name; maxFileSize caps
+	// every file read (see loadOptions).
+	includeRoot string
+	maxFileSize byteSize
+}
+
+func (f *modelFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.from, "from", "", "format of the model files read: rampart, "+strings.Join(formats.Names(), ", ")+
+		" (default: detected from their content)")
+	completeValues(cmd, "from", append([]string{"rampart"}, formats.Names()...))
+	f.maxFileSize = byteSize(model.DefaultMaxFileSize)
+	cmd.Flags().Var(&f.maxFileSize, "max-file-size", "largest model file read, in bytes or with a unit (KiB, MiB, GiB)")
+	cmd.Flags().StringVar(&f.includeRoot, "include-root", "", "`DIR` whose tree includes may also name (default: only the root model's directory)")
+	cmd.MarkFlagDirname("include-root")
+}
+
+// analysisFlags tune the analysis of a model.
+type analysisFlags struct {
+	modelFlags
+	asOf     string
+	rulesDir string
+}
+
+func (f *analysisFlags) add(cmd *cobra.Command) {
+	f.modelFlags.add(cmd)
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
+	addRulesFlag(cmd, &f.rulesDir, "also run the custom CEL rules in `DIR` (*.yaml)")
+}
+
+// addRulesFlag declares --rules, the directory of custom rules.
+func addRulesFlag(cmd *cobra.Command, dir *string, usage string) {
+	cmd.Flags().StringVar(dir, "rules", "", usage)
+	cmd.MarkFlagDirname("rules")
+}
+
+// outputFlags choose what a command writes where.
+type outputFlags struct {
+	format string
+	output string
+	outs   []string // FORMAT=PATH, when the command takes several
+}
+
+// add declares -f and -o; def names the default format when -o's
+// extension does not pick one, formats the names -f accepts.
+func (f *outputFlags) add(cmd *cobra.Command, def string, formats []string) {
+	cmd.Flags().StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+
+		" (default: from the -o file's extension, else "+def+")")
+	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	completeValues(cmd, "format", formats)
+}
+
+// addOut declares --out, for commands that write several formats at once.
+func (f *outputFlags) addOut(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.outs, "out", nil, "also write `FORMAT=FILE`, any of "+strings.Join(report.Names(), ", ")+" (repeatable)")
+}
+
+// tableFlags filter and size the terminal table.
+type tableFlags struct {
+	wide          bool
+	minSeverity   string
+	status        []string
+	aboveAppetite bool
+}
+
+func (f *tableFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.wide, "wide", false, "table: show every column whole, however wide")
+	cmd.Flags().StringVar(&f.minSeverity, "min-severity", "", "table: only threats of this residual severity or higher ("+
+		strings.Join(model.Severity("").Values(), ", ")+")")
+	cmd.Flags().StringSliceVar(&f.status, "status", nil, "table: only threats with these treatment statuses (comma-separated: "+
+		strings.Join(model.TreatmentStatus("").Values(), ", ")+")")
+	cmd.Flags().BoolVar(&f.aboveAppetite, "above-appetite", false, "table: only the open threats above the risk appetite")
+	completeValues(cmd, "min-severity", model.Severity("").Values())
+	completeValues(cmd, "status", model.TreatmentStatus("").Values())
+}
+
+// options checks the values and returns the table options.
+func (f *tableFlags) options() (report.TableOptions, error) {
+	o := report.TableOptions{Wide: f.wide, AboveAppetite: f.aboveAppetite}
+	if f.minSeverity != "" {
+		o.MinSeverity = model.Severity(strings.ToLower(f.minSeverity))
+		if err := checkValue("--min-severity", string(o.MinSeverity), model.Severity("").Values()); err != nil {
+			return o, err
+		}
+	}
+	for _, s := range f.status {
+		s = strings.ToLower(strings.TrimSpace(s))
+		if err := checkValue("--status", s, model.TreatmentStatus("").Values()); err != nil {
+			return o, err
+		}
+		o.Status = append(o.Status, model.TreatmentStatus(s))
+	}
+	return o, nil
+}
+
+// checkValue is a usage error unless value is one of values, suggesting
+// the nearest.
+func checkValue(flag, value string, values []string) error {
+	for _, v := range values {
+		if v == value {
+			return nil
+		}
+	}
+	return fail(exitUsage, fmt.Errorf("%s %q: want one of %s%s", flag, value, strings.Join(values, ", "), suggestSuffix(value, values)))
+}
+
+// completeValues completes a flag's value from a fixed list.
+func completeValues(cmd *cobra.Command, flag string, values []string) {
+	cmd.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
+}

@@ -1,0 +1,457 @@
+package register
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/store"
+)
+
+// Policy returns the organisation's policy.
+func (s *Service) Policy(ctx context.Context) (store.Policy, error) { return s.st.GetPolicy(ctx) }
+
+// ValidatePolicy checks a policy's values.
+func ValidatePolicy(p store.Policy) error {
+	if p.Appetite.Rank() == 0 {
+		return invalid("appetite %q is not a severity (low, medium, high, critical)", p.Appetite)
+	}
+	for cat, sev := range p.AppetiteByCategory {
+		if sev.Rank() == 0 {
+			return invalid("appetite for %q: %q is not a severity", cat, sev)
+		}
+	}
+	for _, sev := range (model.Severity("")).Values() {
+		if d, ok := p.SLADays[model.Severity(sev)]; !ok || d <= 0 {
+			return invalid("sla_days needs a positive number of days for %s", sev)
+		}
+	}
+	for sev := range p.SLADays {
+		if sev.Rank() == 0 {
+			return invalid("sla_days: %q is not a severity", sev)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"sro_review_days", p.SROReviewDays}, {"model_review_days", p.ModelReviewDays},
+		{"max_acceptance_days", p.MaxAcceptanceDays}} {
+		if f.v <= 0 || f.v > 3660 {
+			return invalid("%s must be between 1 and 3660 days, not %d", f.name, f.v)
+		}
+	}
+	if p.AcceptanceWarningDays < 0 || p.AcceptanceWarningDays > p.MaxAcceptanceDays {
+		return invalid("acceptance_warning_days must be between 0 and max_acceptance_days")
+	}
+	seen := map[string]bool{}
+	for _, t := range p.Tiers {
+		if t.Name == "" || seen[t.Name] {
+			return invalid("tier names must be present and unique (%q)", t.Name)
+		}
+		seen[t.Name] = true
+		if t.ReviewDays < 0 {
+			return invalid("tier %s: review_days must not be negative", t.Name)
+		}
+	}
+	for l := range 5 {
+		for i := range 5 {
+			if p.Matrix.Bands[l][i].Rank() == 0 {
+				return invalid("matrix band at likelihood %d, impact %d is not a severity", l+1, i+1)
+			}
+		}
+	}
+	return nil
+}
+
+// SetPolicy replaces the policy; p.Version must be the current one.
+func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (store.Policy, error) {
+	if err := ValidatePolicy(p); err != nil {
+		return p, err
+	}
+	p.UpdatedBy = by.Name
+	var out store.Policy
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+		var err error
+		if out, err = tx.PutPolicy(ctx, p); err != nil {
+			return err
+		}
+		c.record(by, "policy.update", "policy", out)
+		return nil
+	})
+	return out, err
+}
+
+// reviewDays is how often a system's model is reviewed, by its tier.
+func reviewDays(p store.Policy, sys store.System) int {
+	for _, t := range p.Tiers {
+		if t.Name == sys.Tier && t.ReviewDays > 0 {
+			return t.ReviewDays
+		}
+	}
+	return p.ModelReviewDays
+}
+
+func validateSystem(p store.Policy, sys store.System) error {
+	if sys.ID == "" || len(sys.ID) > 200 || strings.ContainsAny(sys.ID, "/ \t\n") {
+		return invalid("system id %q must be 1 to 200 characters without spaces or slashes", sys.ID)
+	}
+	if sys.Classification != "" && !slices.Contains(sys.Classification.Values(), string(sys.Classification)) {
+		return invalid("classification %q is not one of %s", sys.Classification, strings.Join(sys.Classification.Values(), ", "))
+	}
+	if sys.Tier != "" && !slices.ContainsFunc(p.Tiers, func(t store.Tier) bool { return t.Name == sys.Tier }) {
+		return invalid("tier %q is not one of the policy's tiers", sys.Tier)
+	}
+	return nil
+}
+
+// CreateSystem registers a system before its first model version.
+func (s *Service) CreateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
+	var out store.System
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+		p, err := tx.GetPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		if err := validateSystem(p, sys); err != nil {
+			return err
+		}
+		if sys.Name == "" {
+			sys.Name = sys.ID
+		}
+		sys.LatestVersion = 0
+		if out, err = tx.CreateSystem(ctx, sys); err != nil {
+			return err
+		}
+		c.record(by, "system.create", "system/"+sys.ID, out)
+		return nil
+	})
+	return out, err
+}
+
+// UpdateSystem changes a system's owner team, risk owner, SRO,
+// classification, tier or name; sys.Version must be the current one.
+func (s *Service) UpdateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
+	var out store.System
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+		p, err := tx.GetPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		if err := validateSystem(p, sys); err != nil {
+			return err
+		}
+		cur, err := tx.GetSystem(ctx, sys.ID)
+		if err != nil {
+			return err
+		}
+		sys.LatestVersion, sys.CreatedAt = cur.LatestVersion, cur.CreatedAt
+		if out, err = tx.UpdateSystem(ctx, sys); err != nil {
+			return err
+		}
+		c.record(by, "system.update", "system/"+sys.ID, map[string]any{"before": cur, "after": out})
+		return nil
+	})
+	return out, err
+}
+
+// System returns one system.
+func (s *Service) System(ctx context.Context, id string) (store.System, error) {
+	return s.st.GetSystem(ctx, id)
+}
+
+// Systems lists systems.
+func (s *Service) Systems(ctx context.Context, limit, offset int) ([]store.System, error) {
+	return s.st.ListSystems(ctx, limit, offset)
+}
+
+// Push is one model version to store.
+type Push struct {
+	// Source is the model file as pushed.
+	Source []byte
+	// Result is its analysis.
+	Result *analysis.Result
+	// Ref names where it came from (a commit, a tag, a milestone).
+	Ref string
+}
+
+// Pushed is what storing a model version did.
+type Pushed struct {
+	Version store.ModelVersion    `json:"version"`
+	Changes []store.VersionChange `json:"changes"`
+	// Review is the SRO review the version opened.
+	Review store.Review `json:"review"`
+	// ReReview lists accepted acceptances whose risk changed with this version.
+	ReReview []int64 `json:"re_review"`
+	// Created is set when the push registered the system.
+	Created bool `json:"created"`
+}
+
+// fingerprint digests what makes a threat "changed" between versions.
+func fingerprint(f analysis.Finding) string {
+	h := sha256.New()
+	targets := slices.Clone(f.Targets)
+	slices.Sort(targets)
+	stride := strs(f.STRIDE)
+	slices.Sort(stride)
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%d\x00%s", f.Rule, f.Title, f.Category,
+		strings.Join(targets, ","), strings.Join(stride, ","), f.Residual.Likelihood, f.Residual.Impact, f.Residual.Severity)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func strs[S ~string](in []S) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// PushVersion stores a model version with its analysis: it registers the
+// system on its first push (name, owner team and classification from the
+// model; the risk owner and SRO who decide on its risk are set on the
+// server, never taken from a pushed file), records which threats are new,
+// changed and gone, gives new threats a due date from the policy's SLA,
+// flags acceptances whose risk changed for re-review and opens the SRO
+// review due within the policy's period. The model's own treatments are not
+// read: the server's register is the source of truth for decisions.
+func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, error) {
+	var out Pushed
+	if p.Result == nil || p.Result.System.ID == "" {
+		return out, invalid("the pushed model has no system id")
+	}
+	if len(p.Ref) > 200 {
+		return out, invalid("ref is longer than 200 characters")
+	}
+	result, err := json.Marshal(p.Result)
+	if err != nil {
+		return out, fmt.Errorf("encoding the analysis: %w", err)
+	}
+	sum := sha256.Sum256(p.Source)
+	info := p.Result.System
+	// Two pushes of one system at once: the second finds the system's
+	// version moved and starts again on the new state.
+	for attempt := 0; ; attempt++ {
+		out, err = s.pushOnce(ctx, by, p, result, hex.EncodeToString(sum[:]), info)
+		var se *store.StaleError
+		if attempt < 4 && errors.As(err, &se) && se.Kind == "system" {
+			continue
+		}
+		return out, err
+	}
+}
+
+func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte, digest string, info analysis.SystemInfo) (Pushed, error) {
+	var out Pushed
+	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+		out = Pushed{}
+		pol, err := tx.GetPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		if err := mandatory(pol, p.Result); err != nil {
+			return err
+		}
+		sys, err := tx.GetSystem(ctx, info.ID)
+		if err != nil {
+			if !isNotFound(err) {
+				return err
+			}
+			sys = store.System{ID: info.ID, Name: info.Name, OwnerTeam: info.Owner, Classification: info.Classification}
+			if err := validateSystem(pol, sys); err != nil {
+				return err
+			}
+			if sys, err = tx.CreateSystem(ctx, sys); err != nil {
+				return err
+			}
+			out.Created = true
+			c.record(by, "system.create", "system/"+sys.ID, sys)
+		}
+		// Moving the system's latest version first locks its row, so two
+		// pushes of one system are serialised.
+		seq := sys.LatestVersion + 1
+		sys.LatestVersion = seq
+		if sys, err = tx.UpdateSystem(ctx, sys); err != nil {
+			return err
+		}
+		old, err := tx.SystemThreats(ctx, sys.ID)
+		if err != nil {
+			return err
+		}
+		changes, inserts, updates := diffThreats(sys.ID, seq, old, p.Result.Findings, pol, s.today())
+		v := store.ModelVersion{SystemID: sys.ID, Digest: digest, Source: p.Source, Result: result,
+			Ref: p.Ref, PushedBy: by.Name, PushedAt: s.clock.Now(), Threats: len(p.Result.Findings)}
+		for _, ch := range changes {
+			switch ch.Change {
+			case store.ChangeNew:
+				v.New++
+			case store.ChangeChanged:
+				v.Changed++
+			case store.ChangeGone:
+				v.Gone++
+			}
+		}
+		if v, err = tx.AddModelVersion(ctx, v); err != nil {
+			return err
+		}
+		if v.Seq != seq {
+			return fmt.Errorf("system %s: version %d stored as %d: %w", sys.ID, seq, v.Seq, store.ErrStale)
+		}
+		if err := tx.AddVersionChanges(ctx, changes); err != nil {
+			return err
+		}
+		if err := tx.InsertThreats(ctx, inserts); err != nil {
+			return err
+		}
+		var evs []store.ThreatEvent
+		for _, t := range updates {
+			if _, err := tx.UpdateThreat(ctx, t); err != nil {
+				return err
+			}
+		}
+		if err := tx.MarkThreatsSeen(ctx, sys.ID, seq); err != nil {
+			return err
+		}
+		for _, ch := range changes {
+			evs = append(evs, store.ThreatEvent{SystemID: sys.ID, ThreatID: ch.ThreatID, At: s.clock.Now(), Actor: by.Name,
+				Kind: "version", Text: fmt.Sprintf("%s in version %d", ch.Change, seq)})
+		}
+		if err := tx.AddThreatEvents(ctx, evs); err != nil {
+			return err
+		}
+		if out.ReReview, err = s.flagReReview(ctx, tx, c, sys.ID, changes); err != nil {
+			return err
+		}
+		since, err := lastReviewed(ctx, tx, sys.ID)
+		if err != nil {
+			return err
+		}
+		rv, err := tx.CreateReview(ctx, store.Review{SystemID: sys.ID, Kind: store.ReviewVersion, State: store.ReviewOpen,
+			ModelVersion: seq, SinceVersion: since, Due: addDays(s.today(), pol.SROReviewDays), Reviewer: sys.SRO})
+		if err != nil {
+			return err
+		}
+		out.Version, out.Changes, out.Review = v, changes, rv
+		c.record(by, "model.push", fmt.Sprintf("system/%s/version/%d", sys.ID, seq), map[string]any{
+			"digest": v.Digest, "ref": v.Ref, "threats": v.Threats, "new": v.New, "changed": v.Changed, "gone": v.Gone,
+			"review": rv.ID, "re_review": out.ReReview})
+		c.notify(NotifyArgs{Event: "review.opened", Object: fmt.Sprintf("review/%d", rv.ID), SystemID: sys.ID,
+			To: nonEmpty(sys.SRO), Text: fmt.Sprintf("Version %d of %s needs the SRO's review by %s", seq, sys.ID, rv.Due)})
+		return nil
+	})
+	return out, err
+}
+
+// mandatory refuses a model that disables a rule the policy makes mandatory.
+func mandatory(pol store.Policy, r *analysis.Result) error {
+	if r.Model == nil || r.Model.Settings == nil {
+		return nil
+	}
+	for _, id := range r.Model.Settings.DisabledRules {
+		if slices.Contains(pol.MandatoryRules, id) {
+			return invalid("the model disables rule %s, which the organisation's policy makes mandatory: "+
+				"remove it from settings.disabled_rules, or ask for a policy exception", id)
+		}
+	}
+	return nil
+}
+
+func nonEmpty(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// diffThreats compares a version's findings with the stored threats.
+func diffThreats(sysID string, seq int, old []store.Threat, findings []analysis.Finding, pol store.Policy, today string) (
+	changes []store.VersionChange, inserts, updates []store.Threat) {
+	byID := make(map[string]store.Threat, len(old))
+	for _, t := range old {
+		byID[t.ID] = t
+	}
+	seen := make(map[string]bool, len(findings))
+	for _, f := range findings {
+		if seen[f.ID] {
+			continue
+		}
+		seen[f.ID] = true
+		after := store.RiskRating{Likelihood: f.Residual.Likelihood, Impact: f.Residual.Impact, Severity: f.Residual.Severity}
+		t := store.Threat{SystemID: sysID, ID: f.ID, Rule: f.Rule, Title: f.Title, Category: f.Category,
+			STRIDE: f.STRIDE, Targets: f.Targets, Risk: after, Fingerprint: fingerprint(f), FirstSeen: seq, LastSeen: seq}
+		prev, ok := byID[f.ID]
+		switch {
+		case !ok:
+			t.Status = "open"
+			if d := pol.SLADays[after.Severity]; d > 0 {
+				t.Due = addDays(today, d)
+			}
+			inserts = append(inserts, t)
+			changes = append(changes, store.VersionChange{SystemID: sysID, Seq: seq, ThreatID: f.ID, Change: store.ChangeNew, After: after})
+		default:
+			kind := store.ChangeUnchanged
+			if prev.Gone {
+				kind = store.ChangeNew // back after being gone
+			} else if prev.Fingerprint != t.Fingerprint {
+				kind = store.ChangeChanged
+			}
+			// Register state stays; the analysis part follows the new version.
+			t.FirstSeen, t.Status, t.Owner, t.Due, t.AcceptanceID, t.Version = prev.FirstSeen, prev.Status, prev.Owner,
+				prev.Due, prev.AcceptanceID, prev.Version
+			if kind == store.ChangeUnchanged {
+				continue // MarkThreatsSeen moves its LastSeen
+			}
+			changes = append(changes, store.VersionChange{SystemID: sysID, Seq: seq, ThreatID: f.ID, Change: kind,
+				Before: prev.Risk, After: after})
+			updates = append(updates, t)
+		}
+	}
+	for _, t := range old {
+		if seen[t.ID] || t.Gone {
+			continue
+		}
+		changes = append(changes, store.VersionChange{SystemID: sysID, Seq: seq, ThreatID: t.ID, Change: store.ChangeGone, Before: t.Risk})
+		t.Gone = true
+		updates = append(updates, t)
+	}
+	slices.SortFunc(changes, func(a, b store.VersionChange) int { return strings.Compare(a.ThreatID, b.ThreatID) })
+	return changes, inserts, updates
+}
+
+// lastReviewed is the model version the system's last completed review covered.
+func lastReviewed(ctx context.Context, r store.Repo, systemID string) (int, error) {
+	done, err := allReviews(ctx, r, store.ReviewFilter{SystemID: systemID, State: []store.ReviewState{store.ReviewDone}})
+	if err != nil {
+		return 0, err
+	}
+	last := 0
+	for _, rv := range done {
+		last = max(last, rv.ModelVersion)
+	}
+	return last, nil
+}
+
+func allReviews(ctx context.Context, r store.Repo, f store.ReviewFilter) ([]store.Review, error) {
+	var out []store.Review
+	f.Limit = 1000
+	for {
+		page, err := r.ListReviews(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page...)
+		if len(page) < f.Limit {
+			return out, nil
+		}
+		f.Offset += len(page)
+	}
+}
