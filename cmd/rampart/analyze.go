@@ -244,13 +244,16 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 		if override != "" {
 			limit = override
 		}
-		if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
+		if f.Treatment.Gated() && f.Residual.Severity.Rank() > limit.Rank() {
 			f.Limit = limit
 			breaches = append(breaches, f)
 		}
 	}
 	analysis.SortByRisk(breaches)
 	if !quiet {
+		for _, p := range res.Reviews {
+			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+		}
 		for _, f := range res.Findings {
 			if f.Treatment.Expired {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",

@@ -87,6 +87,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
 			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
 	}
+	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
 	r.Paths = attackPaths(reach, r.Findings)
 	r.Stride = threats.StrideMatrix(m, found)
@@ -98,6 +99,42 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Summary.Coverage[c.Category][c.State]++
 	}
 	return r
+}
+
+// AcceptanceNotice is how many days before its expiry an acceptance is reported.
+const AcceptanceNotice = 30
+
+// reviews returns the review deadlines due on day: the model's review when
+// system.reviewed is older than the review interval (or missing), and the
+// acceptances that expire within AcceptanceNotice days.
+func reviews(m *model.Model, day time.Time) model.Problems {
+	out := model.Problems{}
+	interval := 365
+	if m.Settings != nil && m.Settings.ReviewIntervalDays > 0 {
+		interval = m.Settings.ReviewIntervalDays
+	}
+	switch r := m.System.Reviewed; {
+	case r == nil:
+		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
+			Message: "the model has never been reviewed", Hint: "review it with its owners and set system.reviewed to the date"})
+	case day.After(r.AddDate(0, 0, interval)):
+		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
+			Message: fmt.Sprintf("the model's review is overdue: last reviewed %s, due every %d days (since %s)",
+				r, interval, r.AddDate(0, 0, interval).Format(time.DateOnly)),
+			Hint: "review the model and update system.reviewed"})
+	}
+	for i := range m.Treatments {
+		t := &m.Treatments[i]
+		if t.Status != "accepted" || t.Expires == nil {
+			continue
+		}
+		if left := int(t.Expires.Sub(day).Hours() / 24); left >= 0 && left <= AcceptanceNotice {
+			out = append(out, model.Problem{Pos: t.At("expires", -1), Path: t.KeyPath("expires", -1), Severity: source.Warning,
+				Message: fmt.Sprintf("the acceptance of %s expires on %s, in %d days", t.Threat, t.Expires, left),
+				Hint:    "review it with the risk owner before then: renew it or treat the threat"})
+		}
+	}
+	return out
 }
 
 // splitModelWarnings separates the findings about the model's quality from the threats.

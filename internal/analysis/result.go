@@ -37,6 +37,10 @@ type Result struct {
 	// category with the threats found and whether they are addressed.
 	Stride   []threats.StrideCell `json:"stride"`
 	Warnings model.Problems       `json:"warnings"`
+	// Reviews are the review deadlines due as of AsOf: the model's own
+	// review (system.reviewed plus settings.review_interval_days, default
+	// 365) and acceptances that expire within 30 days.
+	Reviews model.Problems `json:"reviews"`
 	// ModelWarnings are findings about the model's quality (an incomplete
 	// model, data or components with no purpose, wrong boundary or link
 	// content): they are not threats, so they are not counted, rated or gated.
