@@ -62,6 +62,15 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 			if err := checkOutput(cmd, out, m.Files); err != nil {
 				return err
 			}
+			// The warnings of reading the model (an import from another
+			// format names everything it could not carry) come first.
+			var readWarnings int
+			for _, p := range problems {
+				if p.IsWarning() {
+					fmt.Fprintln(stderr, p.String())
+					readWarnings++
+				}
+			}
 			found := threats.Identify(m, builtin.Rules())
 			data, warnings, err := f.Export(cmd.Context(), m, found)
 			if err != nil {
@@ -73,7 +82,7 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 			if errs := warnings.Errors(); len(errs) > 0 {
 				return fail(exitFindings, fmt.Errorf("%s: cannot be written as %s", path, f.Title))
 			}
-			out.name = fmt.Sprintf("%s, %d threats identified, %d warnings", f.Title, len(found), len(warnings))
+			out.name = fmt.Sprintf("%s, %d threats identified, %d warnings", f.Title, len(found), readWarnings+len(warnings))
 			return writeOutput(cmd, out, func(w io.Writer) error { _, err := w.Write(data); return err })
 		},
 	}

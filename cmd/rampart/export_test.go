@@ -18,7 +18,12 @@ func TestExportCommand(t *testing.T) {
 	if err := os.WriteFile(invalid, []byte("rampart: 1\nsystem: {id: s, name: S}\nflows:\n  - {id: f, from: a, to: b, protocol: https}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	unknown := filepath.Join(dir, "unknown.json")
+	if err := os.WriteFile(unknown, []byte(`{"foo": 1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "threagile.yaml")
+	otmOut := filepath.Join(dir, "example.otm.json")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -29,6 +34,10 @@ func TestExportCommand(t *testing.T) {
 		{"rampart model to file", []string{"export", "--to", "threagile", imported, "-o", out}, exitOK, "", "wrote " + out},
 		{"threagile model straight through", []string{"export", "--to", "threagile", example}, exitOK, "threagile_version: 1.0.0", "threats Rampart identified are not written"},
 		{"risk tracking carried", []string{"export", "--to", "threagile", imported}, exitOK, "untrusted-deserialization@erp-system:", ""},
+		{"import warnings shown", []string{"export", "--to", "otm", example, "-o", otmOut}, exitOK, "",
+			"risk_tracking key 'untrusted-deserialization@erp-system' becomes the treatment of"},
+		{"no format fits", []string{"export", "--to", "otm", unknown}, exitFindings, "",
+			"fits none of the other formats: otm: no top-level otmVersion key; threagile: no top-level threagile_version key"},
 		{"missing --to", []string{"export", imported}, exitUsage, "", "--to is required"},
 		{"unknown --to", []string{"export", "--to", "visio", imported}, exitUsage, "", "unknown format"},
 		{"invalid model", []string{"export", "--to", "threagile", invalid}, exitFindings, "", "unknown component 'a'"},

@@ -9,6 +9,7 @@ package main
 //	outputFlags    -f/--format, -o/--output, --out         commands that write a result
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
 //	               --above-appetite
+//	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
 //
 // Short forms: -f format, -o target, -q quiet, -v verbose, -w warnings.
 
@@ -18,6 +19,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
@@ -60,6 +62,18 @@ func (f *analysisFlags) add(cmd *cobra.Command) {
 func addRulesFlag(cmd *cobra.Command, dir *string, usage string) {
 	cmd.Flags().StringVar(dir, "rules", "", usage)
 	cmd.MarkFlagDirname("rules")
+}
+
+// sigmaFlags name a Sigma rule set and its processing pipelines.
+type sigmaFlags struct {
+	rules     []string
+	pipelines []string
+}
+
+func (f *sigmaFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
+		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
 }
 
 // outputFlags choose what a command writes where.

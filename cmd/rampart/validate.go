@@ -213,7 +213,14 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 			from = formats.Detect(data)
 		}
 		if from == "" {
-			return model.LoadBytes(cmd.Context(), name, data, opts)
+			m, problems, err := model.LoadBytes(cmd.Context(), name, data, opts)
+			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
+				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeUnknownValue, "",
+					"name its format with --from: rampart, "+strings.Join(formats.Names(), ", "),
+					"the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: %s",
+					strings.Join(formats.Mismatch(data), "; "))}, problems...)
+			}
+			return m, problems, err
 		}
 	}
 	f, err := formats.Lookup(from)

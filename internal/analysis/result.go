@@ -13,7 +13,7 @@ import (
 )
 
 // FormatVersion is the version of the JSON result format (docs/analysis-json.md).
-const FormatVersion = "1.0"
+const FormatVersion = "2.0"
 
 // Result is everything one analysis found. It is deterministic: the same
 // model, rules and date give the same Result.

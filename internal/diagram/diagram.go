@@ -7,6 +7,7 @@
 package diagram
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,6 +28,11 @@ type Options struct {
 	Title string
 	// NoLegend leaves the legend out.
 	NoLegend bool
+	// Caption describes the highlighted elements under the title (e.g.
+	// "Attack path 1: ..."); empty names the highlighted components.
+	Caption string
+	// subtitle replaces "Data-flow diagram" under the title.
+	subtitle string
 }
 
 // Colours of the diagram. Fills are light so that dark text keeps a contrast
@@ -63,28 +69,27 @@ func DOT(m *model.Model, opts Options) []byte {
 	return []byte(build(m, opts, ""))
 }
 
-// build writes the DOT source; extra is added to the graph attributes (the
-// PNG renderer sets its resolution there).
+// build writes the DOT source of the whole model; extra is added to the
+// graph attributes (the PNG renderer sets its resolution there).
 func build(m *model.Model, opts Options, extra string) string {
-	ix := m.Index()
-	var b strings.Builder
-	b.Grow(256 + 400*len(m.Components) + 200*len(m.Flows))
+	return buildScene(m, opts, extra, "")
+}
 
-	hl := newHighlight(m, opts.Highlight)
-	title := opts.Title
-	if title == "" {
-		title = m.System.Name
-		if title == "" {
-			title = m.System.ID
-		}
-	}
-
+// header opens the graph: attributes, title, subtitle and the caption of a
+// highlighted path.
+func header(b *strings.Builder, m *model.Model, opts Options, hl highlight, extra string) {
+	title := pageTitle(m, opts)
+	sub := cmp.Or(opts.subtitle, "Data-flow diagram")
 	b.WriteString("digraph dfd {\n")
 	b.WriteString("  graph [rankdir=LR, newrank=true, compound=true, splines=true, ")
 	b.WriteString("nodesep=0.35, ranksep=0.8, pad=0.3, bgcolor=\"white\", ")
 	b.WriteString(`fontname="Helvetica", fontsize=12, fontcolor="` + colText + `", labelloc=t, labeljust=l, `)
 	b.WriteString("label=<<FONT POINT-SIZE=\"18\"><B>" + html(title) + "</B></FONT><BR ALIGN=\"LEFT\"/>")
-	b.WriteString("<FONT POINT-SIZE=\"11\" COLOR=\"" + colMuted + "\">Data-flow diagram</FONT><BR ALIGN=\"LEFT\"/>>")
+	b.WriteString("<FONT POINT-SIZE=\"11\" COLOR=\"" + colMuted + "\">" + html(sub) + "</FONT><BR ALIGN=\"LEFT\"/>")
+	if c := hl.caption(m, opts); c != "" {
+		b.WriteString("<FONT POINT-SIZE=\"11\" COLOR=\"" + colHighlight + "\"><B>" + html(c) + "</B></FONT><BR ALIGN=\"LEFT\"/>")
+	}
+	b.WriteString(">")
 	if extra != "" {
 		b.WriteString(", " + extra)
 	}
@@ -93,6 +98,17 @@ func build(m *model.Model, opts Options, extra string) string {
 		`", fillcolor="white", style=filled, penwidth=1.2, margin="0.14,0.07"];` + "\n")
 	b.WriteString(`  edge [fontname="Helvetica", fontsize=9, fontcolor="` + colText + `", color="` + colEdge +
 		`", arrowsize=0.7, penwidth=1.1];` + "\n")
+}
+
+// buildScene writes the DOT source of m with more DOT lines (the stubs of a
+// boundary page) before the legend.
+func buildScene(m *model.Model, opts Options, extra, more string) string {
+	ix := m.Index()
+	var b strings.Builder
+	b.Grow(256 + 400*len(m.Components) + 200*len(m.Flows) + len(more))
+
+	hl := newHighlight(m, opts.Highlight)
+	header(&b, m, opts, hl, extra)
 
 	// Trust boundaries as nested clusters, in declaration order.
 	children := map[string][]string{} // boundary id -> nested boundary ids
@@ -131,7 +147,7 @@ func build(m *model.Model, opts Options, extra string) string {
 		fmt.Fprintf(&b, "%s  graph [id=%s, label=<<B>%s</B> <FONT POINT-SIZE=\"9\" COLOR=\"%s\">%s</FONT>>, style=\"dashed,rounded\", color=%q, penwidth=1.3, fontsize=11, labeljust=l, margin=12];\n",
 			indent, quote("tb-"+id), html(wrap(name, 40)), colMuted, html(string(tb.Type)), colBoundary)
 		for _, cid := range members[id] {
-			node(&b, indent+"  ", ix.Components[cid], opts, hl)
+			nodeLine(&b, indent+"  ", ix.Components[cid], opts, hl)
 		}
 		for _, child := range children[id] {
 			cluster(child, indent+"  ")
@@ -147,14 +163,15 @@ func build(m *model.Model, opts Options, extra string) string {
 		cluster(m.TrustBoundaries[i].ID, "  ")
 	}
 	for _, cid := range loose {
-		node(&b, "  ", ix.Components[cid], opts, hl)
+		nodeLine(&b, "  ", ix.Components[cid], opts, hl)
 	}
 
 	for i := range m.Flows {
 		edge(&b, ix, &m.Flows[i], opts, hl)
 	}
+	b.WriteString(more)
 	if !opts.NoLegend {
-		legend(&b)
+		legend(&b, hl.active(), false)
 	}
 	b.WriteString("}\n")
 	return b.String()
@@ -164,16 +181,27 @@ func build(m *model.Model, opts Options, extra string) string {
 type highlight struct {
 	on    map[string]bool
 	pairs map[[2]string]bool
+	comps []string // highlighted components, in path order
 }
 
+// newHighlight collects the highlighted elements. Flow ids highlight
+// exactly those flows; without any, the flows from each listed component to
+// the next one (in that direction) are the path.
 func newHighlight(m *model.Model, ids []string) highlight {
 	h := highlight{on: map[string]bool{}, pairs: map[[2]string]bool{}}
 	ix := m.Index()
+	flows := false
+	for _, id := range ids {
+		if ix.Flows[id] != nil {
+			flows = true
+		}
+	}
 	var prev string
 	for _, id := range ids {
 		h.on[id] = true
 		if ix.Components[id] != nil {
-			if prev != "" {
+			h.comps = append(h.comps, id)
+			if prev != "" && !flows {
 				h.pairs[[2]string{prev, id}] = true
 			}
 			prev = id
@@ -185,10 +213,31 @@ func newHighlight(m *model.Model, ids []string) highlight {
 func (h highlight) active() bool { return len(h.on) > 0 }
 
 func (h highlight) flow(f *model.Flow) bool {
-	return h.on[f.ID] || h.pairs[[2]string{f.From, f.To}] || h.pairs[[2]string{f.To, f.From}]
+	return h.on[f.ID] || h.pairs[[2]string{f.From, f.To}]
 }
 
-func node(b *strings.Builder, indent string, c *model.Component, opts Options, hl highlight) {
+// caption is the line under the title that says what is highlighted.
+func (h highlight) caption(m *model.Model, opts Options) string {
+	if !h.active() {
+		return ""
+	}
+	if opts.Caption != "" {
+		return opts.Caption
+	}
+	ix := m.Index()
+	names := make([]string, 0, len(h.comps))
+	for _, id := range h.comps {
+		if c := ix.Components[id]; c != nil {
+			names = append(names, cmp.Or(c.Name, c.ID))
+		}
+	}
+	if len(names) == 0 {
+		return "Highlighted: the flows drawn in blue"
+	}
+	return "Highlighted path: " + strings.Join(names, " → ")
+}
+
+func nodeLine(b *strings.Builder, indent string, c *model.Component, opts Options, hl highlight) {
 	name := c.Name
 	if name == "" {
 		name = c.ID
@@ -295,7 +344,15 @@ func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl h
 		tip += " (" + string(s) + " risk)"
 	}
 	fmt.Fprintf(b, "  %s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s];\n",
-		quote(f.From), quote(f.To), quote("f-"+f.ID), quote(label), color, font, pen, style, quote(tip))
+		quote(f.From), quote(f.To), quote("f-"+f.ID), edgeLabel(label), color, font, pen, style, quote(tip))
+}
+
+// edgeLabel is a flow's label on a white ground: where Graphviz places a
+// label across a trust boundary's frame, the frame stops at the label
+// instead of running through its text.
+func edgeLabel(text string) string {
+	return `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>` +
+		html(text) + `</TD></TR></TABLE>>`
 }
 
 // local reports whether a protocol never leaves the host, so a missing
@@ -304,27 +361,48 @@ func local(p model.Protocol) bool {
 	return p == "in-process" || p == "local-file" || p == "ipc"
 }
 
-func legend(b *strings.Builder) {
+// legend explains the shapes, the tints of elements and arrows, the line
+// styles and, when a path is highlighted, its colour. overview says the
+// boxes are whole trust boundaries.
+func legend(b *strings.Builder, highlighted, overview bool) {
 	b.WriteString("  subgraph cluster_legend {\n")
 	b.WriteString(`    graph [id="legend", label=<<B>Legend</B>>, style="rounded", color="#d1d5db", fontsize=11, labeljust=l, margin=10];` + "\n")
-	b.WriteString(`    "legend:process" [id="legend-process", shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9, height=0.3];` + "\n")
-	b.WriteString(`    "legend:store" [id="legend-store", shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9, height=0.3];` + "\n")
-	b.WriteString(`    "legend:external" [id="legend-external", shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9, height=0.3];` + "\n")
+	if overview {
+		b.WriteString(`    "legend:boundary" [id="legend-boundary", shape=box, style="dashed,rounded,filled", fillcolor="white", color="` + colBoundary + `", label="Trust boundary\n(its own diagram)", fontsize=9, height=0.3];` + "\n")
+	} else {
+		b.WriteString(`    "legend:process" [id="legend-process", shape=box, style="rounded,filled", fillcolor="white", label="Process", fontsize=9, height=0.3];` + "\n")
+		b.WriteString(`    "legend:store" [id="legend-store", shape=cylinder, style=filled, fillcolor="white", label="Data store", fontsize=9, height=0.3];` + "\n")
+		b.WriteString(`    "legend:external" [id="legend-external", shape=box, style=filled, fillcolor="` + colExternal + `", label="External entity", fontsize=9, height=0.3];` + "\n")
+	}
 	var sev strings.Builder
+	row := func(text string) {
+		sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">` + html(text) + `</FONT></TD></TR>`)
+	}
 	sev.WriteString(`<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="3">`)
-	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk</B></FONT></TD></TR><TR>`)
+	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="9"><B>Highest residual risk of open threats</B></FONT></TD></TR><TR>`)
 	for _, s := range []model.Severity{"critical", "high", "medium", "low"} {
 		p := Palette[s]
 		fmt.Fprintf(&sev, `<TD BGCOLOR="%s" COLOR="%s"><FONT POINT-SIZE="8">%s</FONT></TD>`, p[0], p[1], s)
 	}
 	sev.WriteString(`</TR>`)
-	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">solid arrow: encrypted flow</FONT></TD></TR>`)
-	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed arrow: unencrypted flow</FONT></TD></TR>`)
-	sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8">dashed frame: trust boundary</FONT></TD></TR>`)
+	row("fill of an element, colour of an arrow: that risk on it")
+	row("white element, grey arrow: no open threat on it")
+	row("grey element: external entity (outside your control)")
+	row("solid arrow: encrypted flow; dashed arrow: unencrypted")
+	if highlighted {
+		sev.WriteString(`<TR><TD COLSPAN="4" BORDER="0" ALIGN="LEFT"><FONT POINT-SIZE="8" COLOR="` + colHighlight + `"><B>thick blue: the highlighted path</B></FONT></TD></TR>`)
+		row("faded grey: not on the path")
+	}
+	row("dashed frame: trust boundary")
 	sev.WriteString(`</TABLE>>`)
 	b.WriteString(`    "legend:severity" [id="legend-severity", shape=plaintext, style="", margin=0, label=` + sev.String() + "];\n")
-	b.WriteString(`    { rank=same; "legend:process"; "legend:store"; "legend:external"; "legend:severity"; }` + "\n")
-	b.WriteString(`    "legend:severity" -> "legend:external" -> "legend:store" -> "legend:process" [style=invis];` + "\n")
+	if overview {
+		b.WriteString(`    { rank=same; "legend:boundary"; "legend:severity"; }` + "\n")
+		b.WriteString(`    "legend:severity" -> "legend:boundary" [style=invis];` + "\n")
+	} else {
+		b.WriteString(`    { rank=same; "legend:process"; "legend:store"; "legend:external"; "legend:severity"; }` + "\n")
+		b.WriteString(`    "legend:severity" -> "legend:external" -> "legend:store" -> "legend:process" [style=invis];` + "\n")
+	}
 	b.WriteString("  }\n")
 }
 

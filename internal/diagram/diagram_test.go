@@ -99,10 +99,12 @@ func TestDOTContent(t *testing.T) {
 			want: []string{`fillcolor="#fee2e2", color="#b91c1c"`, `CRITICAL RISK`, `fillcolor="#fef9c3"`, `color="#c2410c", fontcolor="#111827", penwidth=1.8`},
 		},
 		{
-			name:    "highlight path",
-			opts:    Options{Highlight: []string{"customer", "web", "api"}},
-			want:    []string{`"web" -> "api" [id="f-web-api", label="HTTP · jwt\nCustomer accounts with a\nrather long descriptive\nname", color="#1d4ed8"`, `"f-api-db", label="JDBC · password\nCustomer accounts with a\nrather long descriptive\nname", color="#9ca3af"`},
-			notWant: []string{`"pay", label="HTTPS\nCard numbers", color="#1d4ed8"`},
+			name: "highlight path",
+			opts: Options{Highlight: []string{"customer", "web", "api"}},
+			want: []string{`"web" -> "api" [id="f-web-api", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>HTTP &#183; jwt<BR/>Customer accounts with a<BR/>rather long descriptive<BR/>name</TD></TR></TABLE>>, color="#1d4ed8"`,
+				`"f-api-db", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>JDBC &#183; password<BR/>Customer accounts with a<BR/>rather long descriptive<BR/>name</TD></TR></TABLE>>, color="#9ca3af"`,
+				`Highlighted path: Customer &#8594; Web shop front end served to customers over the internet &#8594; API`},
+			notWant: []string{`<TD>HTTPS<BR/>Card numbers</TD></TR></TABLE>>, color="#1d4ed8"`},
 		},
 		{
 			name: "no legend and escaped title",

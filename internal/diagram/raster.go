@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/fogleman/gg"
-	"github.com/goccy/go-graphviz/gvc"
 	"github.com/golang/freetype/truetype"
+	"github.com/rampart-sec/rampart/internal/diagram/internal/gographviz/gvc"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gobold"
 	"golang.org/x/image/font/gofont/gobolditalic"

@@ -21,6 +21,9 @@ type Format struct {
 	Title string
 	// Detect reports whether data looks like this format (cheap, content based).
 	Detect func(data []byte) bool
+	// Signature says what Detect looks for, in the words of a message
+	// explaining why a file fits no format ("a top-level otmVersion key").
+	Signature string
 	// Import converts a foreign file into a Rampart model. Problems carry
 	// positions in the foreign file; warnings name what could not be carried over.
 	Import func(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error)
@@ -71,6 +74,21 @@ func namesLocked() []string {
 		out = append(out, n)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// Mismatch explains why data fits none of the foreign formats: each
+// format detection tried, with what it looks for, so that a message can
+// say so and suggest --from.
+func Mismatch(data []byte) []string {
+	mu.RLock()
+	defer mu.RUnlock()
+	var out []string
+	for _, n := range namesLocked() {
+		if f := registry[n]; f.Detect != nil && !f.Detect(data) {
+			out = append(out, n+": no "+f.Signature)
+		}
+	}
 	return out
 }
 

@@ -237,6 +237,34 @@ type Component struct {
 	// Runtime names a shared runtime (host, cluster) the component runs on.
 	Runtime string   `yaml:"runtime,omitempty" json:"runtime,omitempty"`
 	Tags    []string `yaml:"tags,omitempty" json:"tags,omitempty"`
+	// Detection says which log events are about the component, so that
+	// detection alerts name it.
+	Detection *Detection `yaml:"detection,omitempty" json:"detection,omitempty"`
+}
+
+// Detection ties log events to a component: an event belongs to it when
+// any of the lists matches. Names compare without regard to case; * in a
+// value matches any run of characters.
+type Detection struct {
+	// Hosts are host names, matched against the event's host fields
+	// (Computer, Hostname, host.name, ...).
+	Hosts []string `yaml:"hosts,omitempty" json:"hosts,omitempty"`
+	// Services are service names, matched against the event's service
+	// fields (service.name, ServiceName, ...).
+	Services []string `yaml:"services,omitempty" json:"services,omitempty"`
+	// LogSources are Sigma log sources: an alert of a rule reading one of
+	// them is about the component.
+	LogSources []DetectionLogSource `yaml:"log_sources,omitempty" json:"log_sources,omitempty"`
+	// Fields map an event field to the values that mark the component's
+	// events, e.g. process.executable: ['C:\\app\\*'].
+	Fields map[string][]string `yaml:"fields,omitempty" json:"fields,omitempty"`
+}
+
+// DetectionLogSource is a Sigma log source; empty parts match any.
+type DetectionLogSource struct {
+	Product  string `yaml:"product,omitempty" json:"product,omitempty"`
+	Category string `yaml:"category,omitempty" json:"category,omitempty"`
+	Service  string `yaml:"service,omitempty" json:"service,omitempty"`
 }
 
 // TrustBoundary groups components that trust each other.

@@ -251,6 +251,33 @@ func (v *validator) components() {
 			v.warn(c.Source, "stores", -1, "model the store as its own component if the system relies on it",
 				"external entity '%s' stores data the system does not control", c.ID)
 		}
+		if d := c.Detection; d != nil {
+			v.detection(c, d)
+		}
+	}
+}
+
+// detection checks a component's ties to log events.
+func (v *validator) detection(c *Component, d *Detection) {
+	if len(d.Hosts)+len(d.Services)+len(d.LogSources)+len(d.Fields) == 0 {
+		v.warn(c.Source, "detection", -1, "give hosts, services, log_sources or fields", "detection of '%s' ties no event to it", c.ID)
+	}
+	for _, list := range [][]string{d.Hosts, d.Services} {
+		for _, h := range list {
+			if strings.TrimSpace(h) == "" {
+				v.add(c.Source, "detection", -1, "remove the empty entry", "detection of '%s' has an empty host or service name", c.ID)
+			}
+		}
+	}
+	for _, ls := range d.LogSources {
+		if ls.Product == "" && ls.Category == "" && ls.Service == "" {
+			v.add(c.Source, "detection", -1, "give product, category and/or service", "detection of '%s' has an empty log source", c.ID)
+		}
+	}
+	for f, vals := range d.Fields {
+		if strings.TrimSpace(f) == "" || len(vals) == 0 {
+			v.add(c.Source, "detection", -1, "map a field name to one or more values", "detection of '%s' has a field without name or values", c.ID)
+		}
 	}
 }
 

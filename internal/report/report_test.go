@@ -16,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -185,5 +186,110 @@ func TestSARIFSchemaRejects(t *testing.T) {
 	}
 	if rep.Validate() == nil {
 		t.Error("a result with level bogus-* passed the SARIF schema")
+	}
+}
+
+// ruleLevel are the threat fields the JSON writes once per rule.
+var ruleLevel = []string{"title", "stride", "category", "cwe", "capec", "attack", "base_likelihood", "base_impact", "mitigations", "threagile"}
+
+// TestJSONLosesNothing expands the lean JSON (a threat without a rule-level
+// field takes its rule's) and compares it with the full threats as
+// encoding/json writes them: every field of every threat must survive.
+func TestJSONLosesNothing(t *testing.T) {
+	t.Chdir("../..")
+	for _, ex := range examples {
+		r := analyse(t, ex)
+		var lean struct {
+			FormatVersion string                       `json:"format_version"`
+			Rules         []map[string]json.RawMessage `json:"rules"`
+			Threats       []map[string]json.RawMessage `json:"threats"`
+		}
+		out := render(t, JSON, r)
+		if err := json.Unmarshal(out, &lean); err != nil {
+			t.Fatal(err)
+		}
+		if lean.FormatVersion != "2.0" {
+			t.Errorf("%s: format_version %q", ex, lean.FormatVersion)
+		}
+		full, err := json.Marshal(r.Findings)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []map[string]json.RawMessage
+		if err := json.Unmarshal(full, &want); err != nil {
+			t.Fatal(err)
+		}
+		rules := map[string]map[string]json.RawMessage{}
+		for _, rl := range lean.Rules {
+			var id string
+			if err := json.Unmarshal(rl["id"], &id); err != nil {
+				t.Fatal(err)
+			}
+			rules[id] = rl
+		}
+		if len(lean.Threats) != len(want) {
+			t.Fatalf("%s: %d threats, want %d", ex, len(lean.Threats), len(want))
+		}
+		inherited := 0
+		for i, th := range lean.Threats {
+			var rule string
+			if err := json.Unmarshal(th["rule"], &rule); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range ruleLevel {
+				if _, ok := th[k]; !ok {
+					if v, ok := rules[rule][k]; ok {
+						th[k] = v
+						inherited++
+					}
+				}
+			}
+			for k, v := range th {
+				if isEmptyJSON(v) && want[i][k] == nil {
+					delete(th, k) // an explicit empty override of a field the full form omits
+				}
+			}
+			got, _ := json.Marshal(th)
+			exp, _ := json.Marshal(want[i])
+			if !bytes.Equal(canonical(t, got), canonical(t, exp)) {
+				t.Errorf("%s: threat %d expands to\n%s\nwant\n%s", ex, i, got, exp)
+			}
+		}
+		if inherited == 0 {
+			t.Errorf("%s: no threat takes a field from its rule; the test proves nothing", ex)
+		}
+	}
+}
+
+func isEmptyJSON(v json.RawMessage) bool {
+	s := strings.TrimSpace(string(v))
+	return s == "[]" || s == `""` || s == "0"
+}
+
+// canonical re-encodes JSON with sorted keys.
+func canonical(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkJSON10000 writes the analysis JSON of a 10,000-component model
+// (the analysis runs once, outside the timing).
+func BenchmarkJSON10000(b *testing.B) {
+	r := analysis.Analyze(reporttest.Model(10000), analysis.Options{Now: asOf})
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := JSON(&buf, r); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(buf.Len())/1e6, "MB")
 	}
 }

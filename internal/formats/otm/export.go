@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -149,6 +150,42 @@ type threatRisk struct {
 	LikelihoodComment string   `json:"likelihoodComment,omitempty"`
 	Impact            float64  `json:"impact"`
 	ImpactComment     string   `json:"impactComment,omitempty"`
+	// Extra holds the further risk values the import kept (riskComments...).
+	Extra map[string]json.RawMessage `json:"-"`
+}
+
+// MarshalJSON writes the risk with the further values the import kept.
+func (r threatRisk) MarshalJSON() ([]byte, error) {
+	type plain threatRisk
+	return withExtra(plain(r), r.Extra)
+}
+
+// MarshalJSON writes the threat with the further properties the import kept.
+func (t threat) MarshalJSON() ([]byte, error) {
+	type plain threat
+	return withExtra(plain(t), t.Extra)
+}
+
+// withExtra encodes v, an object, followed by the extra keys in key order.
+func withExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(extra) == 0 {
+		return b, err
+	}
+	keys := make([]string, 0, len(extra))
+	for k := range extra {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b = bytes.TrimSuffix(b, []byte("}"))
+	for _, k := range keys {
+		kb, _ := json.Marshal(k)
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = append(append(append(b, kb...), ':'), extra[k]...)
+	}
+	return append(b, '}'), nil
 }
 
 type threat struct {
@@ -160,6 +197,8 @@ type threat struct {
 	Risk        threatRisk `json:"risk"`
 	Tags        []string   `json:"tags,omitempty"`
 	Attributes  attrs      `json:"attributes,omitempty"`
+	// Extra holds the further properties the import kept.
+	Extra map[string]json.RawMessage `json:"-"`
 }
 
 type mitigation struct {
@@ -406,11 +445,12 @@ func (ex *exporter) build(found []threats.Threat) {
 		if len(instances[threatKey(t.ID)]) == 0 {
 			continue // not placed: warned in instances
 		}
-		ot := threat{Name: t.Title, ID: t.ID, Description: t.Description}
+		ot := threat{Name: t.Title, ID: otmID("threat", t.ID), Description: t.Description}
 		for _, s := range t.STRIDE {
 			ot.Categories = append(ot.Categories, strideOTM[s])
 		}
 		ot.Description, ot.Categories, ot.Tags, ot.Risk = splitDescription(ot.Description, ot.Categories)
+		ot.Description = ex.keptProperties(&ot, ot.Description)
 		for _, n := range t.CWE {
 			ot.CWEs = append(ot.CWEs, "CWE-"+strconv.Itoa(n))
 		}
@@ -429,6 +469,16 @@ func (ex *exporter) build(found []threats.Threat) {
 
 // threatKey is the key under which instances records that a threat was placed.
 func threatKey(id string) string { return "\x00" + id }
+
+// otmID is the OTM id of a threat or mitigation: the importer gives one
+// whose OTM id another element has the Rampart id kind:id, and OTM keeps
+// threats, mitigations and elements apart, so the prefix goes.
+func otmID(kind, id string) string {
+	if rest, ok := strings.CutPrefix(id, kind+":"); ok && rest != "" {
+		return rest
+	}
+	return id
+}
 
 func boolStr(b bool) string {
 	if b {
@@ -485,6 +535,47 @@ func splitDescription(desc string, cats []string) (string, []string, []string, t
 	return strings.Join(kept, "\n\n"), cats, tags, risk
 }
 
+// keptProperties takes back the properties the importer kept for a threat
+// (its paragraph propsPrefix) into the threat, its risk and attributes.
+func (ex *exporter) keptProperties(ot *threat, desc string) string {
+	parts := strings.Split(desc, "\n\n")
+	kept := parts[:0]
+	for _, p := range parts {
+		js, ok := strings.CutPrefix(p, propsPrefix)
+		var props map[string]json.RawMessage
+		if !ok || json.Unmarshal([]byte(js), &props) != nil {
+			kept = append(kept, p)
+			continue
+		}
+		for k, v := range props {
+			switch k {
+			case "risk":
+				_ = json.Unmarshal(v, &ot.Risk.Extra)
+			case "attributes":
+				var as map[string]any
+				if json.Unmarshal(v, &as) == nil {
+					if ot.Attributes == nil {
+						ot.Attributes = attrs{}
+					}
+					for ak, av := range as {
+						if s, ok := av.(string); ok {
+							ot.Attributes[ak] = s
+						} else if b, err := json.Marshal(av); err == nil {
+							ot.Attributes[ak] = string(b)
+						}
+					}
+				}
+			default:
+				if ot.Extra == nil {
+					ot.Extra = map[string]json.RawMessage{}
+				}
+				ot.Extra[k] = v
+			}
+		}
+	}
+	return strings.Join(kept, "\n\n")
+}
+
 // instances builds the threat instances on each component and dataflow.
 func (ex *exporter) instances(list []foreign.Threat) map[string][]threatInstance {
 	out := map[string][]threatInstance{}
@@ -502,7 +593,7 @@ func (ex *exporter) instances(list []foreign.Threat) map[string][]threatInstance
 				ex.warn(t.Pos, "", "OTM attaches threats to components and dataflows only; threat '%s' on '%s' is not attached there", t.ID, target)
 				continue
 			}
-			ti := threatInstance{Threat: t.ID, State: state}
+			ti := threatInstance{Threat: otmID("threat", t.ID), State: state}
 			listed := ex.listed(target)
 			for _, cid := range t.Mitigations {
 				ms := "recommended"
@@ -512,7 +603,7 @@ func (ex *exporter) instances(list []foreign.Threat) map[string][]threatInstance
 						ms = "implemented"
 					}
 				}
-				ti.Mitigations = append(ti.Mitigations, mitigationInstance{Mitigation: cid, State: ms})
+				ti.Mitigations = append(ti.Mitigations, mitigationInstance{Mitigation: otmID("mitigation", cid), State: ms})
 				ex.mitIDs[cid] = true
 			}
 			out[target] = append(out[target], ti)
@@ -589,7 +680,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 		return ids[i] < ids[j]
 	})
 	for _, id := range ids {
-		mi := mitigation{ID: id, Name: id, RiskReduction: 50}
+		mi := mitigation{ID: otmID("mitigation", id), Name: id, RiskReduction: 50}
 		if c := ex.ix.Controls[id]; c != nil {
 			mi.Name, mi.Description = cmp.Or(c.Name, c.ID), c.Description
 			if c.Catalog != "" {

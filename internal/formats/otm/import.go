@@ -2,7 +2,9 @@ package otm
 
 import (
 	"cmp"
+	"encoding/json"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +28,10 @@ const (
 	attrGenerated    = "rampart.generated"
 	categoriesPrefix = "Categories: "
 	tagsPrefix       = "Tags: "
+	// propsPrefix opens the paragraph that keeps, as JSON, what an OTM
+	// threat says that Rampart has no field for (further risk values such
+	// as riskComments, free-form attributes, properties of other tools).
+	propsPrefix      = "OTM properties: "
 	likelihoodPrefix = "Likelihood: "
 	impactPrefix     = "Impact: "
 	riskPrefix       = "Risk: "
@@ -393,11 +399,13 @@ func (im *importer) parent(o foreign.Obj, required bool) parentRef {
 	return ref
 }
 
+// zone is a trust zone read, with the parent it names.
+type zone struct {
+	b      int
+	parent parentRef
+}
+
 func (im *importer) trustZones(root foreign.Obj) {
-	type zone struct {
-		b      int
-		parent parentRef
-	}
 	var zs []zone
 	for _, it := range root.Arr("trustZones", false) {
 		z, ok := im.d.ItemObj(it)
@@ -456,6 +464,46 @@ func (im *importer) trustZones(root foreign.Obj) {
 				im.m.TrustBoundaries[z.b].ID, p.comp)
 		}
 	}
+	im.zoneCycles(zs)
+}
+
+// zoneCycles reports trust zones whose parents lead back to themselves,
+// at the parent that closes the cycle, and breaks each cycle there.
+func (im *importer) zoneCycles(zs []zone) {
+	parentOf := map[string]string{} // Rampart boundary id -> parent's
+	at := map[string]parentRef{}
+	for _, z := range zs {
+		if pid := im.zones[z.parent.zone]; z.parent.zone != "" && pid != "" {
+			id := im.m.TrustBoundaries[z.b].ID
+			parentOf[id], at[id] = pid, z.parent
+		}
+	}
+	done := map[string]bool{}
+	for _, z := range zs {
+		start := im.m.TrustBoundaries[z.b].ID
+		var chain []string
+		onChain := map[string]bool{}
+		for id := start; id != "" && !done[id]; id = parentOf[id] {
+			if onChain[id] {
+				i := slices.Index(chain, id)
+				cycle := append(chain[i:], id)
+				last := chain[len(chain)-1]
+				p := at[last]
+				im.d.Errorf(p.node, p.path, "a trust zone cannot sit inside itself; give one of them another parent, or none",
+					"trust zones form a cycle through their parents: %s", strings.Join(cycle, " → "))
+				if pb := im.boundary(parentOf[last]); pb != nil {
+					pb.Contains = slices.DeleteFunc(pb.Contains, func(c string) bool { return c == last })
+				}
+				delete(parentOf, last)
+				break
+			}
+			onChain[id] = true
+			chain = append(chain, id)
+		}
+		for _, id := range chain {
+			done[id] = true
+		}
+	}
 }
 
 func (im *importer) boundary(id string) *model.TrustBoundary {
@@ -511,12 +559,14 @@ func (im *importer) components(root foreign.Obj) {
 		c      int
 		parent parentRef
 	}
-	var list []pending
-	var threatsOf []struct {
+	items := root.Arr("components", false)
+	list := make([]pending, 0, len(items))
+	threatsOf := make([]struct {
 		o    foreign.Obj
 		elem string
-	}
-	for _, it := range root.Arr("components", false) {
+	}, 0, len(items))
+	im.m.Components = slices.Grow(im.m.Components, len(items))
+	for _, it := range items {
 		co, ok := im.d.ItemObj(it)
 		if !ok {
 			continue
@@ -803,10 +853,38 @@ var strideCategories = map[string]model.STRIDE{
 	"information disclosure": model.InformationDisclosure, "information-disclosure": model.InformationDisclosure,
 	"denial of service": model.DenialOfService, "denial-of-service": model.DenialOfService,
 	"elevation of privilege": model.ElevationOfPrivilege, "elevation-of-privilege": model.ElevationOfPrivilege,
+	"spoof": model.Spoofing, "tamper": model.Tampering, "info disclosure": model.InformationDisclosure,
+	"dos": model.DenialOfService, "eop": model.ElevationOfPrivilege, "elevation of privileges": model.ElevationOfPrivilege,
 }
 
-// level maps a 0..100 score onto 1..5.
-func level(v float64) int {
+// strideCategory reads a STRIDE category in any of the spellings found in
+// real files: any case, words joined by spaces, '-' or '_', "with data"
+// and plurals ("Elevation of Privileges", as the Microsoft Threat
+// Modeling Tool writes it; "Denial-Of-Service"; "Tampering with data").
+func strideCategory(c string) (model.STRIDE, bool) {
+	k := strings.Join(strings.FieldsFunc(strings.ToLower(c), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '\t'
+	}), " ")
+	k = strings.TrimSuffix(k, " with data")
+	k = strings.TrimSuffix(k, " of identity")
+	if s, ok := strideCategories[k]; ok {
+		return s, true
+	}
+	s, ok := strideCategories[strings.TrimSuffix(k, "s")]
+	return s, ok
+}
+
+// level maps a 0..100 score onto 1..5; a value outside 0..100 is read as
+// the nearest end of the scale, with a warning.
+func (im *importer) level(o foreign.Obj, key string, v float64) int {
+	if v < 0 || v > 100 || math.IsNaN(v) {
+		end := 100.0
+		if !(v > 100) {
+			end = 0
+		}
+		im.d.Warnf(o.At(key), o.KeyPath(key), "OTM scores run from 0 to 100",
+			"%s %v is outside 0..100; read as %v", key, v, end)
+	}
 	n := int(math.Ceil(v / 20))
 	return max(1, min(5, n))
 }
@@ -837,7 +915,7 @@ func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
 	def := &threatDef{obj: t, id: id, title: cmp.Or(t.Str("name", true), id), desc: t.Str("description", false)}
 	var other []string
 	for _, c := range t.Strs("categories") {
-		if s, ok := strideCategories[strings.ToLower(strings.TrimSpace(c))]; ok {
+		if s, ok := strideCategory(c); ok {
 			def.stride = appendUnique(def.stride, s)
 		} else {
 			other = append(other, c)
@@ -863,10 +941,10 @@ func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
 		t.Missing("risk", "give risk.likelihood and risk.impact, 0 to 100")
 	}
 	if l, ok := risk.Num("likelihood", false); ok {
-		def.likelihood = level(l)
+		def.likelihood = im.level(risk, "likelihood", l)
 	}
 	if i, ok := risk.Num("impact", risk.Present()); ok {
-		def.impact = level(i)
+		def.impact = im.level(risk, "impact", i)
 	}
 	if c := risk.Str("likelihoodComment", false); c != "" {
 		def.desc = joinText(def.desc, likelihoodPrefix+c)
@@ -878,18 +956,60 @@ func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
 		def.desc = joinText(def.desc, tagsPrefix+strings.Join(tags, ", "))
 	}
 	def.rule = rampartAttr(t, "rule")
-	if a, _ := t.Obj("attributes"); a.Present() {
-		var ks []string
-		for _, k := range a.Keys() {
-			if !strings.HasPrefix(k, attrPrefix) {
-				ks = append(ks, k)
-			}
-		}
-		if len(ks) > 0 {
-			im.d.Warnf(t.At("attributes"), t.KeyPath("attributes"), "", "threat attributes (%s) are not kept", strings.Join(ks, ", "))
-		}
+	if props := im.otherProperties(t, risk); props != "" {
+		def.desc = joinText(def.desc, propsPrefix+props)
 	}
 	return def
+}
+
+// threatKeys and riskKeys are the keys of an OTM threat and of its risk
+// that Rampart reads into its own fields.
+var (
+	threatKeys = map[string]bool{"id": true, "name": true, "description": true, "categories": true, "cwes": true, "risk": true, "tags": true, "attributes": true}
+	riskKeys   = map[string]bool{"likelihood": true, "likelihoodComment": true, "impact": true, "impactComment": true}
+)
+
+// otherProperties renders, as one line of JSON, the threat's keys and risk
+// keys Rampart has no field for and its attributes other than Rampart's
+// own, so that nothing the file says is dropped and the export writes
+// them back; "" when there are none.
+func (im *importer) otherProperties(t, risk foreign.Obj) string {
+	out := map[string]any{}
+	collect := func(o foreign.Obj, skip func(string) bool) map[string]any {
+		m := map[string]any{}
+		if !o.Present() {
+			return m
+		}
+		for _, k := range o.Keys() {
+			if skip(k) {
+				continue
+			}
+			var v any
+			if n := o.Get(k); n != nil && n.Decode(&v) == nil {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	for k, v := range collect(t, func(k string) bool { return threatKeys[k] }) {
+		out[k] = v
+	}
+	if r := collect(risk, func(k string) bool { return riskKeys[k] }); len(r) > 0 {
+		out["risk"] = r
+	}
+	a, _ := t.Obj("attributes")
+	if as := collect(a, func(k string) bool { return strings.HasPrefix(k, attrPrefix) }); len(as) > 0 {
+		out["attributes"] = as
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		im.d.Warnf(t.N, t.Path, "", "the threat's further properties cannot be kept: %v", err)
+		return ""
+	}
+	return string(b)
 }
 
 type group struct {
@@ -904,7 +1024,7 @@ func (im *importer) threatInstances() {
 	// Mitigations become controls; their ids are taken before the threats'.
 	im.mitID = map[string]string{}
 	for _, mid := range im.mitOrder {
-		im.mitID[mid] = im.ids.Take("mitigation", mid, foreign.Slug(im.mits[mid].Str("name", false)))
+		im.mitID[mid] = im.separate("mitigation", mid, im.mits[mid])
 	}
 	for _, tid := range im.order {
 		def := im.threats[tid]
@@ -939,9 +1059,23 @@ func (im *importer) threatInstances() {
 			if len(groups) > 1 {
 				id = tid + "." + g.insts[0].elem
 			}
-			im.manualThreat(def, g, im.ids.Take("threat", id))
+			im.manualThreat(def, g, im.separate("threat", id, def.obj))
 		}
 	}
+}
+
+// separate gives an OTM threat or mitigation its Rampart id. OTM keeps
+// threats, mitigations and elements apart; Rampart ids are unique across
+// the model, so an id another element already has becomes kind:id (which
+// Export writes back as id), with a warning; never a silent id-2.
+func (im *importer) separate(kind, id string, o foreign.Obj) string {
+	if !im.ids.Used(foreign.Sanitize(id)) {
+		return im.ids.Take(kind, id)
+	}
+	out := im.ids.Take(kind, kind+":"+id)
+	im.d.Warnf(o.At("id"), o.KeyPath("id"), "OTM keeps threats, mitigations and elements apart; Rampart ids are unique across the model, and the export writes the id back",
+		"%s id '%s' is also the id of another element; it is '%s' in Rampart", kind, id, out)
+	return out
 }
 
 // ruleThreat records the register state of a threat Rampart identified and

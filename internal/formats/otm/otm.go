@@ -49,7 +49,7 @@ const (
 const Version = "0.2.0"
 
 func init() {
-	formats.Register(formats.Format{Name: Name, Title: "Open Threat Model (JSON or YAML)", Detect: Detect, Import: Import, Export: Export})
+	formats.Register(formats.Format{Name: Name, Title: "Open Threat Model (JSON or YAML)", Detect: Detect, Signature: "top-level otmVersion key", Import: Import, Export: Export})
 	formats.Register(formats.Format{Name: NameYAML, Title: "Open Threat Model (YAML)", Import: Import, Export: ExportYAML})
 }
 

@@ -347,8 +347,9 @@ mitigations: [{id: m, name: M, riskReduction: 70}]
 }
 
 // TestMitigationIDClash checks that a mitigation whose id is taken by a
-// component, or is not a valid Rampart id, gets an id of its own that
-// the threats then use.
+// component, or is not a valid Rampart id, gets an id of its own that the
+// threats then use, with a warning for the clash, and that the export
+// writes the OTM id back: OTM keeps mitigations and elements apart.
 func TestMitigationIDClash(t *testing.T) {
 	src := `otmVersion: 0.2.0
 project: {name: x, id: y}
@@ -363,11 +364,122 @@ mitigations: [{id: auth, name: Strong auth, riskReduction: 70}, {id: "bad id!", 
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
 	foreigntest.Validate(t, m)
-	if got := strings.Join(m.Threats[0].Mitigations, ","); got != "auth-2,bad-id" {
-		t.Errorf("threat mitigations %q, want auth-2,bad-id", got)
+	if got := strings.Join(m.Threats[0].Mitigations, ","); got != "mitigation:auth,bad-id" {
+		t.Errorf("threat mitigations %q, want mitigation:auth,bad-id", got)
 	}
-	if got := strings.Join(m.Components[0].Controls, ","); got != "auth-2,bad-id" {
-		t.Errorf("component controls %q, want auth-2,bad-id", got)
+	if got := strings.Join(m.Components[0].Controls, ","); got != "mitigation:auth,bad-id" {
+		t.Errorf("component controls %q, want mitigation:auth,bad-id", got)
+	}
+	if !strings.Contains(ps.Error(), "clash.yaml:7:20: warning: mitigations[0].id: mitigation id 'auth' is also the id of another element; it is 'mitigation:auth' in Rampart") {
+		t.Errorf("no warning with position for the clash:\n%v", ps)
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), `"id": "auth",`) || strings.Contains(string(out), "mitigation:auth") {
+		t.Errorf("the export does not write the mitigation's OTM id back:\n%s", out)
+	}
+}
+
+// TestThreatAndMitigationNamespaces checks that a threat and a mitigation
+// may share an id, as OTM allows: no silent renaming to 55-2.
+func TestThreatAndMitigationNamespaces(t *testing.T) {
+	src := `otmVersion: 0.2.0
+project: {name: x, id: y}
+trustZones: [{id: z, name: Z, risk: {trustRating: 10}}]
+components:
+  - {id: c, name: C, type: web-service, parent: {trustZone: z}, threats: [{threat: "55", state: exposed, mitigations: [{mitigation: "55", state: implemented}]}]}
+threats: [{id: "55", name: T, categories: [Elevation of Privileges], risk: {likelihood: 10, impact: 90}}]
+mitigations: [{id: "55", name: M, riskReduction: 70}]
+`
+	m, ps, err := Import(context.Background(), "ns.yaml", []byte(src))
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	foreigntest.Validate(t, m)
+	if len(m.Threats) != 1 || m.Threats[0].ID != "threat:55" || strings.Join(m.Threats[0].Mitigations, ",") != "55" {
+		t.Fatalf("threats %+v", m.Threats)
+	}
+	for _, id := range []string{m.Threats[0].ID, m.Controls[0].ID} {
+		if strings.HasSuffix(id, "-2") {
+			t.Errorf("silently renamed to %s", id)
+		}
+	}
+	if !strings.Contains(ps.Error(), "threat id '55' is also the id of another element; it is 'threat:55'") {
+		t.Errorf("no warning for the shared id:\n%v", ps)
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "threat:55") || strings.Count(string(out), `"id": "55"`) != 2 {
+		t.Errorf("the export does not write both ids back as 55:\n%s", out)
+	}
+}
+
+// TestSTRIDESpellings checks the spellings of STRIDE categories found in
+// real files.
+func TestSTRIDESpellings(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want model.STRIDE
+	}{
+		{"Elevation of Privileges", model.ElevationOfPrivilege},
+		{"Elevation Of Privilege", model.ElevationOfPrivilege},
+		{"ELEVATION_OF_PRIVILEGE", model.ElevationOfPrivilege},
+		{"Denial-Of-Service", model.DenialOfService},
+		{"Denial of  Service", model.DenialOfService},
+		{"Information Disclosure", model.InformationDisclosure},
+		{"information_disclosure", model.InformationDisclosure},
+		{"Tampering with data", model.Tampering},
+		{"Spoofing of identity", model.Spoofing},
+		{"Repudiation", model.Repudiation},
+	} {
+		if got, ok := strideCategory(tc.in); !ok || got != tc.want {
+			t.Errorf("%q read as %q (%v), want %q", tc.in, got, ok, tc.want)
+		}
+	}
+	if _, ok := strideCategory("Phishing"); ok {
+		t.Error("Phishing read as a STRIDE category")
+	}
+}
+
+// TestOutOfRangeAndCycles checks that values outside OTM's 0..100 scale
+// are warnings with their position, never silent clamps, and that trust
+// zones whose parents form a cycle are an error at import, with position.
+func TestOutOfRangeAndCycles(t *testing.T) {
+	src := `otmVersion: 0.2.0
+project: {name: x, id: y}
+trustZones:
+  - {id: a, name: A, risk: {trustRating: 10}, parent: {trustZone: b}}
+  - {id: b, name: B, risk: {trustRating: 10}, parent: {trustZone: a}}
+components:
+  - {id: c, name: C, type: web-service, parent: {trustZone: a}, threats: [{threat: t, state: exposed}]}
+threats: [{id: t, name: T, risk: {likelihood: 250, impact: -5}}]
+`
+	_, ps, err := Import(context.Background(), "bad.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := ps.Error()
+	for _, want := range []string{
+		"bad.yaml:8:47: warning: threats[0].risk.likelihood: likelihood 250 is outside 0..100; read as 100",
+		"bad.yaml:8:60: warning: threats[0].risk.impact: impact -5 is outside 0..100; read as 0",
+		"trust zones form a cycle through their parents: a → b → a",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("problems lack %q:\n%s", want, text)
+		}
+	}
+	var cycle *model.Problem
+	for i := range ps {
+		if strings.Contains(ps[i].Message, "cycle") {
+			cycle = &ps[i]
+		}
+	}
+	if cycle == nil || cycle.IsWarning() || cycle.Pos.Line == 0 {
+		t.Errorf("the cycle is not an error with a position: %+v", cycle)
 	}
 }
 
@@ -381,5 +493,48 @@ func BenchmarkImport(b *testing.B) {
 		if _, ps, err := Import(context.Background(), "example.otm.yaml", data); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
+	}
+}
+
+// TestKeepsOtherProperties checks that a threat's further risk values
+// (riskComments), its free-form attributes and properties of other tools
+// survive an import and an export, and that a second round trip changes
+// nothing.
+func TestKeepsOtherProperties(t *testing.T) {
+	src := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "y"},
+"trustZones": [{"id": "z", "name": "Z", "risk": {"trustRating": 10}}],
+"components": [{"id": "c", "name": "C", "type": "web-service", "parent": {"trustZone": "z"}, "threats": [{"threat": "t", "state": "exposed"}]}],
+"threats": [{"id": "t", "name": "T", "categories": ["Tampering"], "source": "MTMT", "priority": 2,
+  "risk": {"likelihood": 40, "impact": 80, "riskComments": "checked by the review board"},
+  "attributes": {"severity": "High", "owner": "team-a"}}]}`
+	m, ps, err := Import(context.Background(), "props.json", []byte(src))
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	if strings.Contains(ps.Error(), "not kept") {
+		t.Errorf("properties reported as not kept:\n%v", ps)
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"riskComments":"checked by the review board"`, `"source":"MTMT"`, `"priority":2`, `"severity": "High"`, `"owner": "team-a"`} {
+		if !strings.Contains(strings.ReplaceAll(string(out), `": `, `":`), strings.ReplaceAll(want, `": `, `":`)) {
+			t.Errorf("export lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), propsPrefix) {
+		t.Errorf("the kept properties leak into the description:\n%s", out)
+	}
+	m2, _, err := Import(context.Background(), "again.json", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := Export(context.Background(), m2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(out) {
+		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out, again))
 	}
 }

@@ -375,6 +375,37 @@ func (o *obj) entries(key, what string) []entry {
 	return out
 }
 
+// titledList reads a section written either as a mapping of titles to
+// objects or as a list of objects that carry their title under "title"
+// (Threagile 1.0 writes custom_risk_categories so).
+func (o *obj) titledList(key, what string) []entry {
+	n := o.node(key)
+	if n == nil {
+		return nil
+	}
+	if rn := o.r.resolve(n); rn.Kind != yaml.SequenceNode {
+		return o.entries(key, what)
+	}
+	n = o.r.resolve(n)
+	path := joinPath(o.path, key)
+	out := make([]entry, 0, len(n.Content))
+	for i, c := range n.Content {
+		sub := o.r.object(c, path+"["+strconv.Itoa(i)+"]", "a "+what)
+		if o.r.aborted {
+			return out
+		}
+		if sub == nil {
+			continue
+		}
+		title := strings.TrimSpace(sub.str("title"))
+		if title == "" {
+			title = strings.TrimSpace(sub.str("id"))
+		}
+		out = append(out, entry{title: title, key: o.r.resolve(c), o: sub})
+	}
+	return out
+}
+
 // enum reads a value from a fixed vocabulary. A missing value is an error
 // when required; an unknown one always is, with the closest valid word.
 func (o *obj) enum(key string, allowed []string, required bool) string {

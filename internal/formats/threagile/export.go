@@ -134,6 +134,7 @@ type xRisk struct {
 
 type xCategory struct {
 	ID             string  `yaml:"id"`
+	Title          string  `yaml:"title"`
 	Description    string  `yaml:"description"`
 	Impact         string  `yaml:"impact"`
 	ASVS           string  `yaml:"asvs"`
@@ -173,28 +174,60 @@ type exporter struct {
 }
 
 // Export writes the model as a Threagile YAML model that Threagile accepts.
-// The register's treatments become risk_tracking entries keyed by
-// Threagile's risk ids; manual threats become individual risk categories.
-// Warnings name everything Threagile cannot carry.
+// Manual threats become custom risk categories, and their treatments
+// risk_tracking entries. Treatments of threats Rampart's rules identify are
+// written as commented-out risk_tracking entries keyed by the Threagile risk
+// id: Threagile refuses tracking of a risk it does not raise itself, and
+// only Threagile knows which of its risks it raises. Warnings name
+// everything Threagile cannot carry.
 func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("export threagile: %w", err)
 	}
 	e := &exporter{m: m, ix: m.Index(), warned: map[string]bool{}, ids: map[string]string{}, used: map[string]map[string]bool{},
 		links: map[string]string{}, tags: map[string]bool{}, manual: map[string]string{}}
-	doc := e.document(found)
+	doc, pending := e.document(found)
 	var buf bytes.Buffer
 	buf.WriteString("# Threagile model written by Rampart from the model of system '" + m.System.ID + "'.\n")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
+	if err := encodeYAML(&buf, doc); err != nil {
 		return nil, e.problems, fmt.Errorf("export threagile: %w", err)
 	}
-	if err := enc.Close(); err != nil {
-		return nil, e.problems, fmt.Errorf("export threagile: %w", err)
+	if len(pending) > 0 {
+		if err := writePending(&buf, pending, !hasKey(doc, "risk_tracking")); err != nil {
+			return nil, e.problems, fmt.Errorf("export threagile: %w", err)
+		}
 	}
 	e.problems.Sort()
 	return buf.Bytes(), e.problems, nil
+}
+
+func encodeYAML(buf *bytes.Buffer, v any) error {
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// writePending appends the risk_tracking entries of rule-identified risks
+// as comments, each ready to be uncommented under risk_tracking (which is
+// the last section, opened here when it holds nothing else).
+func writePending(buf *bytes.Buffer, pending ordered, open bool) error {
+	var tmp bytes.Buffer
+	if err := encodeYAML(&tmp, ordered{{"risk_tracking", pending}}); err != nil {
+		return err
+	}
+	if open {
+		buf.WriteString("risk_tracking:\n")
+	}
+	buf.WriteString("  # Treatments of risks that Rampart's rules identify, keyed by Threagile's risk id. Threagile refuses\n" +
+		"  # tracking of a risk it does not raise itself: remove the '#' of each entry whose id is in its risks.json.\n")
+	lines := strings.Split(strings.TrimRight(tmp.String(), "\n"), "\n")
+	for _, l := range lines[1:] {
+		buf.WriteString("  #" + strings.TrimPrefix(l, "  ") + "\n")
+	}
+	return nil
 }
 
 // warn reports something Threagile cannot carry, once per kind.
@@ -280,7 +313,7 @@ func splitMarker(desc, marker string) (string, string) {
 	return desc, ""
 }
 
-func (e *exporter) document(found []threats.Threat) ordered {
+func (e *exporter) document(found []threats.Threat) (ordered, ordered) {
 	m := e.m
 	sys := m.System
 	title := sys.Name
@@ -316,14 +349,19 @@ func (e *exporter) document(found []threats.Threat) ordered {
 	boundaries := e.trustBoundaries()
 	runtimes := e.sharedRuntimes()
 	cats := e.categories()
-	tracking := e.tracking(found)
+	tracking, pending := e.tracking(found)
 	tags := keysOf(e.tags)
 	if tags == nil {
 		tags = []string{}
 	}
 	doc = append(doc, kv{"tags_available", tags}, kv{"data_assets", data}, kv{"technical_assets", assets},
-		kv{"trust_boundaries", boundaries}, kv{"shared_runtimes", runtimes}, kv{"individual_risk_categories", cats},
-		kv{"risk_tracking", tracking})
+		kv{"trust_boundaries", boundaries}, kv{"shared_runtimes", runtimes}, kv{"custom_risk_categories", cats})
+	if len(tracking) > 0 || len(pending) == 0 {
+		doc = append(doc, kv{"risk_tracking", tracking})
+	}
+	if len(pending) > 0 {
+		e.warn("pending tracking", e.m.System.Pos, "treatments", "%d treatments of threats Rampart's rules identify are written as commented-out risk_tracking entries: Threagile refuses tracking of risks it does not raise itself, so uncomment those in Threagile's risks.json", len(pending))
+	}
 	rules := 0
 	for _, t := range found {
 		if t.Origin != threats.OriginManual {
@@ -331,9 +369,9 @@ func (e *exporter) document(found []threats.Threat) ordered {
 		}
 	}
 	if rules > 0 {
-		e.warn("found", m.System.Pos, "", "%d threats Rampart identified are not written: Threagile identifies risks with its own rules (their treatments are written as risk_tracking)", rules)
+		e.warn("found", m.System.Pos, "", "%d threats Rampart identified are not written: Threagile identifies risks with its own rules", rules)
 	}
-	return doc
+	return doc, pending
 }
 
 // criticality derives Threagile's business criticality from the most
@@ -430,6 +468,11 @@ func (e *exporter) technicalAssets() ordered {
 			desc = uniqueTitleBase(c.Name, c.ID)
 		}
 		tech, exact := technologyOf(c)
+		if c.Technology == "" && c.HumanUse && e.devopsClient(c) {
+			// Threagile knows a developer's machine only by this technology
+			// (its build-infrastructure rule looks for one).
+			tech, exact = "devops-client", true
+		}
 		if !exact && c.Technology != "" {
 			e.warn("tech "+c.Technology, c.Pos, c.Path+".technology", "technology '%s' is not a Threagile technology; written as '%s' from the component type", c.Technology, tech)
 		}
@@ -476,6 +519,21 @@ func (e *exporter) technicalAssets() ordered {
 	return out
 }
 
+// devopsClient reports whether a human-used component reaches the build
+// chain (a source repository, build pipeline or artifact registry) over a
+// devops flow, as a developer's machine does.
+func (e *exporter) devopsClient(c *model.Component) bool {
+	for _, f := range e.ix.Outgoing[c.ID] {
+		if to := e.ix.Components[f.To]; to != nil && f.Usage == "devops" {
+			switch to.Type {
+			case "source-repository", "build-pipeline", "artifact-registry":
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (e *exporter) dataRefs(ids []string) []string {
 	out := []string{}
 	for _, id := range ids {
@@ -501,10 +559,13 @@ func (e *exporter) link(c *model.Component, f *model.Flow, sourceTID string, see
 		title = fmt.Sprintf("%s %d", base, i)
 	}
 	seen[norm(title)] = true
-	encrypted := f.Protocol.Encrypted()
+	// Certificate authentication of the caller only exists inside TLS.
+	encrypted := f.Protocol.Encrypted() || f.Authentication == "mtls" || f.Authentication == "client-certificate"
 	switch f.Encryption {
 	case "tls", "mtls", "ssh", "application":
 		encrypted = true
+	case "none", "vpn":
+		encrypted = f.Protocol.Encrypted()
 	}
 	pv, ok := protocolOut[f.Protocol]
 	proto := "unknown-protocol"
@@ -631,11 +692,13 @@ func severityOf(l, i int) string {
 	return "critical"
 }
 
-// categories writes manual threats as individual risk categories. A threat
-// id of the form category:rest (as the importer writes them) rejoins its
-// category; any other threat gets a category of its own.
-func (e *exporter) categories() ordered {
-	out := ordered{}
+// categories writes manual threats as custom risk categories (Threagile 1.0
+// reads custom_risk_categories, a list, and ignores the older
+// individual_risk_categories mapping). A threat id of the form
+// category:rest (as the importer writes them) rejoins its category; any
+// other threat gets a category of its own.
+func (e *exporter) categories() []xCategory {
+	out := []xCategory{}
 	index := map[string]int{}
 	for i := range e.m.Threats {
 		t := &e.m.Threats[i]
@@ -656,15 +719,15 @@ func (e *exporter) categories() ordered {
 			if len(t.CWE) > 0 {
 				cwe = t.CWE[0]
 			}
-			cat := xCategory{ID: catID, Description: t.Description, Function: "architecture", STRIDE: stride, CWE: cwe, Risks: ordered{}}
+			cat := xCategory{ID: catID, Title: catID, Description: t.Description, Function: "architecture", STRIDE: stride, CWE: cwe, Risks: ordered{}}
 			index[catID] = len(out)
 			pos = len(out)
-			out = append(out, kv{catID, cat})
+			out = append(out, cat)
 		}
 		if len(t.STRIDE) > 1 || len(t.CWE) > 1 || len(t.CAPEC) > 0 || len(t.ATTACK) > 0 || len(t.Mitigations) > 0 {
 			e.warn("threat extras", t.Pos, t.Path, "a manual threat's further STRIDE categories and CWEs, its CAPEC and ATT&CK references and its mitigations are not carried")
 		}
-		cat := out[pos].v.(xCategory)
+		cat := &out[pos]
 		lik, lw := likelihoodOut(t.Likelihood)
 		imp, iw := impactOut(t.Impact)
 		r := xRisk{Severity: severityOf(lw, iw), Likelihood: lik, Impact: imp, Breach: "possible", BreachAssets: []string{}}
@@ -695,7 +758,6 @@ func (e *exporter) categories() ordered {
 			title = fmt.Sprintf("%s (%d)", t.Title, i)
 		}
 		cat.Risks = append(cat.Risks, kv{title, r})
-		out[pos].v = cat
 		e.manual[t.ID] = syn
 	}
 	return out
@@ -792,17 +854,22 @@ func (e *exporter) riskID(rm *RuleMapping, t *threats.Threat) string {
 	return strings.Join(parts, "@")
 }
 
-func (e *exporter) tracking(found []threats.Threat) ordered {
-	out := ordered{}
+// tracking writes the treatments as risk_tracking entries: those of manual
+// threats (custom risks, which Threagile raises as written) live, those of
+// rule-identified threats apart, to be written commented out.
+func (e *exporter) tracking(found []threats.Threat) (live, pending ordered) {
+	live, pending = ordered{}, ordered{}
 	byID := map[string]*threats.Threat{}
 	for i := range found {
 		byID[found[i].ID] = &found[i]
 	}
 	for i := range e.m.Treatments {
 		tr := &e.m.Treatments[i]
-		key := ""
+		key, manual := "", false
 		if syn, ok := e.manual[tr.Threat]; ok {
-			key = syn
+			// Threagile lowercases risk ids before it matches tracking keys.
+			manual = true
+			key = strings.ToLower(syn)
 		} else if t := byID[tr.Threat]; t != nil {
 			var rm *RuleMapping
 			for _, tid := range append(ThreagileRules(t.Rule), t.Threagile...) {
@@ -815,13 +882,13 @@ func (e *exporter) tracking(found []threats.Threat) ordered {
 					Message: fmt.Sprintf("the treatment of '%s' is not carried: rule '%s' has no Threagile counterpart", tr.Threat, t.Rule)})
 				continue
 			}
-			key = e.riskID(rm, t)
+			key = strings.ToLower(e.riskID(rm, t))
 		} else {
 			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Severity: source.Warning,
 				Message: fmt.Sprintf("the treatment of '%s' is not carried: Rampart does not identify that threat in this model", tr.Threat)})
 			continue
 		}
-		if hasKey(out, key) {
+		if hasKey(live, key) || hasKey(pending, key) {
 			e.problems = append(e.problems, model.Problem{Pos: tr.Pos, Path: tr.Path, Severity: source.Warning,
 				Message: fmt.Sprintf("the treatment of '%s' is not carried: its Threagile risk id '%s' is already tracked", tr.Threat, key)})
 			continue
@@ -841,7 +908,11 @@ func (e *exporter) tracking(found []threats.Threat) ordered {
 		if tr.Owner != "" || tr.Due != nil || tr.Expires != nil || tr.TransferredTo != "" {
 			e.warn("treatment extras", tr.Pos, tr.Path, "treatment owners, due dates, expiry dates and transferred_to are not carried: Threagile's risk_tracking has no such fields")
 		}
-		out = append(out, kv{key, x})
+		if manual {
+			live = append(live, kv{key, x})
+		} else {
+			pending = append(pending, kv{key, x})
+		}
 	}
-	return out
+	return live, pending
 }

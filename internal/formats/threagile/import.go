@@ -311,13 +311,14 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 		b.sharedRuntime(r, e)
 	}
 	for _, key := range []string{"individual_risk_categories", "custom_risk_categories"} {
-		for _, e := range top.entries(key, "risk category") {
+		for _, e := range top.titledList(key, "risk category") {
 			b.riskCategory(r, e)
 		}
 	}
 	for _, e := range top.entries("risk_tracking", "risk tracking entry") {
 		b.riskTracking(r, e)
 	}
+	b.commentedTracking(name, data)
 	includes := top.list("includes")
 	top.unknown(topKeys)
 	if r.aborted {
@@ -859,7 +860,7 @@ func (b *builder) sharedRuntime(r *reader, e entry) {
 	b.runtimeRefs[tid] = running
 }
 
-var categoryKeys = []string{"id", "description", "impact", "asvs", "cheat_sheet", "action", "mitigation", "check", "function",
+var categoryKeys = []string{"id", "title", "description", "impact", "asvs", "cheat_sheet", "action", "mitigation", "check", "function",
 	"stride", "detection_logic", "risk_assessment", "false_positives", "model_failure_possible_reason", "cwe", "risks_identified"}
 
 var riskKeys = []string{"severity", "exploitation_likelihood", "exploitation_impact", "data_breach_probability",
@@ -919,6 +920,69 @@ func (b *builder) riskCategory(r *reader, e entry) {
 		pr := pendingRisk{syntheticID: syn, threat: t, refs: refs, breach: refsOf(r, ro, "data_breach_technical_assets"), category: tid}
 		ro.unknown(riskKeys)
 		b.risks = append(b.risks, pr)
+	}
+}
+
+// pendingMarker opens the commented-out risk_tracking entries Rampart's
+// exporter writes for risks its rules identify (Threagile refuses tracking
+// of risks it does not raise itself, so they cannot be live entries).
+const pendingMarker = "  # Treatments of risks that Rampart's rules identify"
+
+// commentedTracking reads the commented-out risk_tracking entries that
+// follow pendingMarker, so that a model exported by Rampart comes back with
+// all its treatments. Positions are those of the comment lines.
+func (b *builder) commentedTracking(name string, data []byte) {
+	i := bytes.Index(data, []byte("\n"+pendingMarker))
+	if i < 0 {
+		return
+	}
+	startLine := bytes.Count(data[:i+1], []byte("\n")) + 1
+	lines := strings.Split(string(data[i+1:]), "\n")
+	var text strings.Builder
+	first := -1
+	for j, l := range lines {
+		if !strings.HasPrefix(l, "  #") {
+			break
+		}
+		body := strings.TrimPrefix(l, "  #")
+		if strings.HasPrefix(body, " ") && !strings.HasPrefix(body, "  ") && first < 0 {
+			text.WriteString("\n") // the explanation above the entries
+			continue
+		}
+		if first < 0 {
+			first = j
+		}
+		text.WriteString(body + "\n")
+	}
+	if first < 0 {
+		return
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text.String()), &doc); err != nil || len(doc.Content) == 0 {
+		b.problems = append(b.problems, model.Problem{Pos: model.Pos{File: name, Line: startLine + first, Column: 4}, Severity: source.Warning,
+			Message: "the commented-out risk_tracking entries are not valid YAML; they are not read", Hint: "uncomment them or remove them"})
+		return
+	}
+	shift(doc.Content[0], startLine-1, 3)
+	r := &reader{file: name, problems: &b.problems, maxExpand: model.DefaultMaxExpansion}
+	top := r.object(doc.Content[0], "risk_tracking", "commented-out risk tracking")
+	if top == nil {
+		return
+	}
+	for _, f := range top.fields {
+		sub := r.object(f.val, titled("", "risk_tracking", f.key.Value), "a risk tracking entry")
+		if sub != nil {
+			b.riskTracking(r, entry{title: f.key.Value, key: f.key, o: sub})
+		}
+	}
+}
+
+// shift moves a parsed node's positions to where its text sits in the file.
+func shift(n *yaml.Node, lines, cols int) {
+	n.Line += lines
+	n.Column += cols
+	for _, c := range n.Content {
+		shift(c, lines, cols)
 	}
 }
 
@@ -1152,10 +1216,15 @@ func (b *builder) treatments() {
 	if len(b.tracking) == 0 {
 		return
 	}
-	manual := map[string]string{} // synthetic id -> manual threat id
+	// Threagile compares risk ids without regard to case (it lowercases them).
+	manual := map[string]string{} // lowercased synthetic id -> manual threat id
+	categories := map[string]bool{}
+	for c := range b.categories {
+		categories[strings.ToLower(c)] = true
+	}
 	for _, pr := range b.risks {
 		if pr.threatID != "" {
-			manual[pr.syntheticID] = pr.threatID
+			manual[strings.ToLower(pr.syntheticID)] = pr.threatID
 		}
 	}
 	var found []threats.Threat
@@ -1172,14 +1241,17 @@ func (b *builder) treatments() {
 	for _, i := range order {
 		tr := b.tracking[i]
 		rule, parts := splitRiskID(tr.key)
+		lkey := strings.ToLower(tr.key)
 		var targets []string
 		switch {
-		case manual[tr.key] != "":
-			targets = []string{manual[tr.key]}
-		case b.categories[rule]:
+		case manual[lkey] != "":
+			targets = []string{manual[lkey]}
+		case categories[strings.ToLower(rule)]:
+			lrule, lparts := splitRiskID(lkey)
 			for _, pr := range b.risks {
-				if pr.category == rule && wildcardMatch(parts, pr.syntheticID) && manual[pr.syntheticID] != "" {
-					targets = append(targets, manual[pr.syntheticID])
+				lsyn := strings.ToLower(pr.syntheticID)
+				if strings.ToLower(pr.category) == lrule && wildcardMatch(lparts, lsyn) && manual[lsyn] != "" {
+					targets = append(targets, manual[lsyn])
 				}
 			}
 		case byThreagile[rule] != nil:

@@ -17,6 +17,7 @@ func init() {
 		Name:        "threagile",
 		Title:       "Threagile YAML",
 		Detect:      Detect,
+		Signature:   "top-level threagile_version key, nor both technical_assets and data_assets",
 		Import:      Import,
 		ImportNotes: ImportNotes,
 		Export:      Export,

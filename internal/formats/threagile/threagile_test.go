@@ -396,9 +396,10 @@ func checkThreagileSchema(t *testing.T, doc map[string]any) {
 		require("shared runtime "+title, r, "id", "description", "technical_assets_running")
 		id("shared runtime "+title, r["id"])
 	}
-	for title, v := range asMap(doc["individual_risk_categories"]) {
+	for _, v := range asList(doc["custom_risk_categories"]) {
 		c := asMap(v)
-		require("risk category "+title, c, "id", "description", "impact", "asvs", "cheat_sheet", "action", "mitigation", "check",
+		title, _ := c["title"].(string)
+		require("risk category "+title, c, "id", "title", "description", "impact", "asvs", "cheat_sheet", "action", "mitigation", "check",
 			"function", "stride", "detection_logic", "risk_assessment", "false_positives", "model_failure_possible_reason", "cwe", "risks_identified")
 		oneOf(title+".stride", c["stride"], model.STRIDE("").Values())
 		oneOf(title+".function", c["function"], functions)
@@ -511,7 +512,7 @@ func TestExportNative(t *testing.T) {
 	if len(back.Threats) != 1 || back.Threats[0].ID != "T-1:db-main:web.f2" {
 		t.Errorf("manual threat not carried: %+v", back.Threats)
 	}
-	if !strings.Contains(string(out), "T-1@db-main@web>f2:") {
+	if !strings.Contains(string(out), "\n  t-1@db-main@web>f2:") { // Threagile matches lowercased risk ids
 		t.Errorf("treatment of the manual threat is not tracked under its Threagile risk id:\n%s", out)
 	}
 }

@@ -318,7 +318,7 @@ var encryptions = map[string]mapped{
 
 var encryptionOut = map[model.AtRest]string{
 	"": "none", "none": "none", "platform": "transparent", "application": "data-with-symmetric-shared-key",
-	"customer-key": "data-with-enduser-individual-key",
+	"customer-key": "data-with-end-user-individual-key",
 }
 
 // boundaryTypes maps Threagile trust boundary types onto Rampart's.

@@ -122,6 +122,16 @@ type exporter struct {
 	doc      document
 	problems model.Problems
 	asm      map[string]string // Rampart assumption id (A-n) -> uuid
+	uuids    map[string]string // Rampart id -> the uuid it had in the imported file
+}
+
+// uuid is an entity's id: the one it had in the Threat Composer file it was
+// imported from, else one derived from its Rampart id.
+func (ex *exporter) uuid(kind, id string) string {
+	if u, ok := ex.uuids[id]; ok {
+		return u
+	}
+	return foreign.UUID(kind, id)
 }
 
 func (ex *exporter) warn(pos model.Pos, path, format string, args ...any) {
@@ -185,7 +195,8 @@ func (n *numbering) number(id string, claimed map[int]bool) int {
 
 func (ex *exporter) build(found []threats.Threat) {
 	m := ex.m
-	app, arch, flow, asms := systemSections(m.System.Description)
+	app, arch, flow, asms, uuids := systemSections(m.System.Description)
+	ex.uuids = uuids
 	ex.doc = document{Schema: SchemaVersion,
 		ApplicationInfo: appInfo{Name: ex.limit(m.System.Name, maxField, "the application name"), Description: ex.limit(app, maxText, "the application description")},
 		Assumptions:     []assumption{}, Mitigations: []mitigation{}, AssumptionLinks: []assumptionLink{}, MitigationLinks: []mitigationLink{}, Threats: []threat{}}
@@ -209,7 +220,7 @@ func (ex *exporter) build(found []threats.Threat) {
 	an := newNumbering("A", asmIDs)
 	claimed := map[int]bool{}
 	for i, a := range asms {
-		uuid := foreign.UUID("assumption", a.id)
+		uuid := ex.uuid("assumption", a.id)
 		ex.asm[a.id] = uuid
 		n := an.number(a.id, claimed)
 		ex.doc.Assumptions = append(ex.doc.Assumptions, assumption{ID: uuid, NumericID: n, DisplayOrder: i + 1, Content: ex.limit(a.content, maxComment, "assumption "+a.id)})
@@ -318,7 +329,7 @@ func (ex *exporter) mitigations(list []foreign.Threat) {
 	mn := newNumbering("M", ids)
 	claimed := map[int]bool{}
 	for i, id := range ids {
-		mi := mitigation{ID: foreign.UUID("mitigation", id), NumericID: mn.number(id, claimed), DisplayOrder: i + 1, Status: "mitigationIdentified"}
+		mi := mitigation{ID: ex.uuid("mitigation", id), NumericID: mn.number(id, claimed), DisplayOrder: i + 1, Status: "mitigationIdentified"}
 		if c := ex.ix.Controls[id]; c != nil {
 			p := parseDescription(c.Description)
 			mi.Content = cmp.Or(c.Name, id)
@@ -376,7 +387,7 @@ func (ex *exporter) threat(t foreign.Threat, numeric, order int) {
 		}
 		return out
 	}
-	tt := threat{ID: foreign.UUID("threat", t.ID), NumericID: numeric, DisplayOrder: order, ThreatSource: field(g.Source, "threat source"),
+	tt := threat{ID: ex.uuid("threat", t.ID), NumericID: numeric, DisplayOrder: order, ThreatSource: field(g.Source, "threat source"),
 		Prerequisites: field(g.Prereq, "prerequisites"), ThreatAction: field(g.Action, "threat action"), ThreatImpact: field(g.Impact, "threat impact"),
 		ImpactedGoal: fields(g.Goals, "impacted goal"), ImpactedAssets: fields(g.Assets, "impacted assets"),
 		Statement: ex.limit(statement, maxStatement, "the statement of threat "+t.ID)}
@@ -392,7 +403,7 @@ func (ex *exporter) threat(t foreign.Threat, numeric, order int) {
 	}
 	comments := p.text
 	if !t.Manual() && !strings.Contains(comments, t.ID) {
-		comments = joinText(comments, "Identified by Rampart rule "+t.Rule+" as "+t.ID+".")
+		comments = joinText(comments, fmt.Sprintf(ruleMarker, t.Rule, t.ID))
 	}
 	if comments != "" {
 		tt.Metadata = append(tt.Metadata, metadata{Key: "Comments", Value: ex.limit(comments, maxComment, "the comments of threat "+t.ID)})
@@ -420,7 +431,7 @@ func (ex *exporter) threat(t foreign.Threat, numeric, order int) {
 		ex.warn(t.Treatment.Pos, t.Treatment.Path, "the register entry of '%s' keeps only its status in Threat Composer", t.ID)
 	}
 	for _, id := range t.Mitigations {
-		ex.doc.MitigationLinks = append(ex.doc.MitigationLinks, mitigationLink{MitigationID: foreign.UUID("mitigation", id), LinkedID: tt.ID})
+		ex.doc.MitigationLinks = append(ex.doc.MitigationLinks, mitigationLink{MitigationID: ex.uuid("mitigation", id), LinkedID: tt.ID})
 	}
 	for _, a := range p.assumptions {
 		if uuid, ok := ex.asm[a]; ok {

@@ -2,12 +2,14 @@ package threatcomposer
 
 import (
 	"cmp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
 )
@@ -17,6 +19,14 @@ type entity struct {
 	tcID    string
 	id      string // Rampart id
 	numeric int
+	meta    map[string][]string
+	// rule is set for a threat Rampart's rules identified and the exporter
+	// wrote (its comments say so): it comes back with the rules, so only
+	// its status is imported, as the treatment of id.
+	rule string
+	// derived marks a mitigation the exporter wrote for a catalog control
+	// that only rule-identified threats name; it comes back with them.
+	derived bool
 }
 
 type importer struct {
@@ -79,10 +89,67 @@ func (im *importer) run() {
 	im.declare(root, "mitigations", "M", &im.mitOrder, im.mits)
 	im.declare(root, "threats", "T", &im.threatOrder, im.threats)
 	im.links(root)
+	im.readMetadata()
+	im.ruleThreats()
 	im.systemComponent()
 	im.mitigations()
 	im.threatList()
 	im.assumptionText()
+	im.idText()
+}
+
+// readMetadata reads every entity's metadata once.
+func (im *importer) readMetadata() {
+	for _, list := range [][]*entity{im.asmOrder, im.mitOrder, im.threatOrder} {
+		for _, e := range list {
+			e.meta = im.metadata(e.obj)
+		}
+	}
+}
+
+// ruleThreats recognises the threats and mitigations an export from
+// Rampart wrote for what its rules identify, so that a round trip does not
+// turn them into hand-written ones (they come back with the rules).
+func (im *importer) ruleThreats() {
+	for _, e := range im.threatOrder {
+		rule, id, ok := ruleThreat(strings.Join(e.meta["Comments"], "\n\n"))
+		if ok && slices.Contains(e.obj.Strs("tags"), rule) && e.tcID == foreign.UUID("threat", id) {
+			e.rule, e.id = rule, id
+		}
+	}
+	derived := map[string]string{} // uuid -> catalog control id
+	for _, id := range catalog.ControlIDs() {
+		derived[foreign.UUID("mitigation", id)] = id
+	}
+	for _, e := range im.mitOrder {
+		cid, ok := derived[e.tcID]
+		if !ok {
+			continue
+		}
+		onlyRules := len(im.mitAsm[e.tcID]) == 0
+		for _, tid := range im.mitThreats[e.tcID] {
+			onlyRules = onlyRules && im.threats[tid].rule != ""
+		}
+		st := e.obj.Str("status", false)
+		e.derived = onlyRules && (st == "" || st == "mitigationIdentified") && len(e.meta) == 0
+		e.id = cid // the catalog control it stands for
+	}
+}
+
+// idText keeps the ids (UUIDs) the file gave the imported threats,
+// mitigations and assumptions, so that an export writes them again.
+func (im *importer) idText() {
+	var lines []string
+	for _, list := range [][]*entity{im.threatOrder, im.mitOrder, im.asmOrder} {
+		for _, e := range list {
+			if e.rule == "" && !e.derived && e.tcID != "" {
+				lines = append(lines, "- "+e.id+": "+e.tcID)
+			}
+		}
+	}
+	if len(lines) > 0 {
+		im.m.System.Description = joinText(im.m.System.Description, headIDs+"\n\n"+strings.Join(lines, "\n"))
+	}
 }
 
 // known lists the keys Threat Composer's strict schema allows per entity.
@@ -317,9 +384,12 @@ func (im *importer) component() *model.Component {
 
 func (im *importer) mitigations() {
 	for _, e := range im.mitOrder {
+		if e.derived {
+			continue
+		}
 		o := e.obj
 		content := o.Str("content", true)
-		meta := im.metadata(o)
+		meta := e.meta
 		im.onlyComments(o, meta)
 		c := model.Control{ID: e.id, Name: oneLine(content), Description: strings.Join(meta["Comments"], "\n\n"), Status: "planned"}
 		switch st := o.Str("status", false); st {
@@ -340,7 +410,9 @@ func (im *importer) mitigations() {
 			c.Description = joinText(c.Description, lineAssumptions+strings.Join(im.asmIDs(asm), ", "))
 		}
 		for _, tid := range im.mitThreats[e.tcID] {
-			c.Mitigates = append(c.Mitigates, im.threats[tid].id)
+			if im.threats[tid].rule == "" {
+				c.Mitigates = append(c.Mitigates, im.threats[tid].id)
+			}
 		}
 		c.SetPos(im.d.Pos(o.N), o.Path)
 		im.m.Controls = append(im.m.Controls, c)
@@ -368,7 +440,14 @@ var priorityLI = map[string]int{"High": 4, "Medium": 3, "Low": 2}
 var goalRating = map[int]model.Rating{4: "high", 3: "medium", 2: "low"}
 
 func (im *importer) threatList() {
+	// One threat and one treatment per entry: allocate them once.
+	im.m.Threats = make([]model.ManualThreat, 0, len(im.threatOrder))
+	im.m.Treatments = make([]model.Treatment, 0, len(im.threatOrder))
 	for _, e := range im.threatOrder {
+		if e.rule != "" {
+			im.ruleTreatment(e)
+			continue
+		}
 		o := e.obj
 		g := grammar{Source: o.Str("threatSource", false), Prereq: o.Str("prerequisites", false), Action: o.Str("threatAction", false),
 			Impact: o.Str("threatImpact", false), Goals: o.Strs("impactedGoal"), Assets: o.Strs("impactedAssets")}
@@ -383,7 +462,7 @@ func (im *importer) threatList() {
 		if o.Has("customTemplate") {
 			im.d.Warnf(o.At("customTemplate"), o.KeyPath("customTemplate"), "", "the custom statement template of %s is not kept; its statement is", e.id)
 		}
-		meta := im.metadata(o)
+		meta := e.meta
 		mt := model.ManualThreat{ID: e.id, Title: oneLine(statement), Targets: []string{im.system}}
 		mt.SetPos(im.d.Pos(o.N), o.Path)
 		for _, letters := range meta["STRIDE"] {
@@ -424,25 +503,40 @@ func (im *importer) threatList() {
 			mt.Mitigations = append(mt.Mitigations, im.mits[mid].id)
 		}
 		im.m.Threats = append(im.m.Threats, mt)
-		tr := model.Treatment{Threat: mt.ID}
-		switch st := o.Str("status", false); st {
-		case "threatResolved":
-			tr.Status = "mitigated"
-		case "threatResolvedNotUseful":
-			tr.Status, tr.Justification = "false-positive", notUseful
-		case "threatIdentified", "":
-			tr.Status = "open"
-		default:
-			tr.Status = "open"
-			im.d.Warnf(o.At("status"), o.KeyPath("status"), "statuses: threatIdentified, threatResolved, threatResolvedNotUseful",
-				"unknown threat status '%s'; imported as open", st)
-		}
-		tr.SetPos(im.d.Pos(o.At("status")), o.KeyPath("status"))
-		im.m.Treatments = append(im.m.Treatments, tr)
+		im.m.Treatments = append(im.m.Treatments, im.treatment(e, mt.ID))
 	}
 	if len(im.assetOrder) > 0 {
 		im.d.Warnf(im.d.Root, "", "set each data asset's classification in the model",
 			"the %d impacted assets become data assets classified 'internal'; Threat Composer does not classify them", len(im.assetOrder))
+	}
+}
+
+// treatment reads a threat's status as the treatment of threat id.
+func (im *importer) treatment(e *entity, id string) model.Treatment {
+	o := e.obj
+	tr := model.Treatment{Threat: id}
+	switch st := o.Str("status", false); st {
+	case "threatResolved":
+		tr.Status = "mitigated"
+	case "threatResolvedNotUseful":
+		tr.Status, tr.Justification = "false-positive", notUseful
+	case "threatIdentified", "":
+		tr.Status = "open"
+	default:
+		tr.Status = "open"
+		im.d.Warnf(o.At("status"), o.KeyPath("status"), "statuses: threatIdentified, threatResolved, threatResolvedNotUseful",
+			"unknown threat status '%s'; imported as open", st)
+	}
+	tr.SetPos(im.d.Pos(o.At("status")), o.KeyPath("status"))
+	return tr
+}
+
+// ruleTreatment keeps the status of a threat Rampart's rules identified
+// (the threat itself comes back with the rules): a status other than
+// identified becomes its treatment.
+func (im *importer) ruleTreatment(e *entity) {
+	if tr := im.treatment(e, e.id); tr.Status != "open" {
+		im.m.Treatments = append(im.m.Treatments, tr)
 	}
 }
 
@@ -499,7 +593,7 @@ func (im *importer) assumptionText() {
 	for _, e := range im.asmOrder {
 		content := oneLine(e.obj.Str("content", true))
 		lines = append(lines, "- "+e.id+": "+content)
-		meta := im.metadata(e.obj)
+		meta := e.meta
 		im.onlyComments(e.obj, meta)
 		if len(meta["Comments"]) > 0 || len(im.entityTags(e)) > 0 {
 			dropped = append(dropped, e.id)

@@ -44,7 +44,7 @@ const Name = "threat-composer"
 const SchemaVersion = 1
 
 func init() {
-	formats.Register(formats.Format{Name: Name, Title: "AWS Threat Composer JSON", Detect: Detect, Import: Import, Export: Export})
+	formats.Register(formats.Format{Name: Name, Title: "AWS Threat Composer JSON", Detect: Detect, Signature: "JSON object with a numeric schema and threats, mitigations, assumptions or applicationInfo", Import: Import, Export: Export})
 }
 
 var schemaRE = regexp.MustCompile(`"schema"\s*:\s*\d`)
@@ -87,6 +87,7 @@ const (
 	headArchitecture = "### Architecture"
 	headDataflow     = "### Data flow"
 	headAssumptions  = "### Assumptions"
+	headIDs          = "### Threat Composer ids"
 	lineSource       = "Threat source: "
 	linePrereq       = "Prerequisites: "
 	lineAction       = "Threat action: "
@@ -234,8 +235,15 @@ func parseDescription(desc string) parsed {
 
 // systemSections splits a system description into the application
 // description and the sections the importer appended to it.
-func systemSections(desc string) (app, arch, flow string, assumptions []assumptionText) {
-	rest, asm := cutSection(desc, headAssumptions)
+func systemSections(desc string) (app, arch, flow string, assumptions []assumptionText, ids map[string]string) {
+	rest, idText := cutSection(desc, headIDs)
+	ids = map[string]string{}
+	for _, line := range strings.Split(idText, "\n") {
+		if id, uuid, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "- "), ": "); ok {
+			ids[id] = uuid
+		}
+	}
+	rest, asm := cutSection(rest, headAssumptions)
 	rest, flow = cutSection(rest, headDataflow)
 	app, arch = cutSection(rest, headArchitecture)
 	for _, line := range strings.Split(asm, "\n") {
@@ -248,7 +256,32 @@ func systemSections(desc string) (app, arch, flow string, assumptions []assumpti
 			assumptions = append(assumptions, assumptionText{id: id, content: content})
 		}
 	}
-	return app, arch, flow, assumptions
+	return app, arch, flow, assumptions, ids
+}
+
+// ruleMarker is how the exporter names the rule and threat id of a threat
+// Rampart's rules identified, in its comments; the importer recognises it.
+const ruleMarker = "Identified by Rampart rule %s as %s."
+
+// ruleThreat returns the rule and threat id a comment names with
+// ruleMarker, if any.
+func ruleThreat(comments string) (rule, id string, ok bool) {
+	const head = "Identified by Rampart rule "
+	i := strings.LastIndex(comments, head)
+	if i < 0 {
+		return "", "", false
+	}
+	rest := comments[i+len(head):]
+	rule, rest, ok = strings.Cut(rest, " as ")
+	if !ok || strings.ContainsAny(rule, " \n") {
+		return "", "", false
+	}
+	id, _, _ = strings.Cut(rest, "\n")
+	id = strings.TrimSuffix(strings.TrimSpace(id), ".")
+	if id == "" || strings.ContainsAny(id, " ") {
+		return "", "", false
+	}
+	return rule, id, true
 }
 
 // cutSection removes the last section headed head (as the importer wrote

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func fixtures(t *testing.T) []string {
@@ -386,4 +388,88 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err, ps.Errors())
 		}
 	}
+}
+
+// TestFixedPoint imports each fixture, exports it with the threats
+// Rampart's rules identify, and repeats import and export five times: the
+// export must not grow (rule-identified threats and their mitigations must
+// not come back as hand-written ones) and must be byte-stable, and every
+// threat, mitigation and assumption of the fixture keeps its id and
+// numericId.
+func TestFixedPoint(t *testing.T) {
+	for _, path := range fixtures(t) {
+		t.Run(base(path), func(t *testing.T) {
+			m, _ := importFile(t, path)
+			first, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			prev := first
+			for cycle := 1; cycle <= 5; cycle++ {
+				m, ps, err := Import(context.Background(), "cycle.tc.json", prev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if errs := ps.Errors(); len(errs) > 0 {
+					t.Fatalf("cycle %d: import errors: %v", cycle, errs)
+				}
+				out, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b := counts(t, prev), counts(t, out)
+				if a != b {
+					t.Fatalf("cycle %d: the export grew from %s to %s", cycle, a, b)
+				}
+				if string(out) != string(prev) {
+					t.Fatalf("cycle %d: the export changed:\n%s", cycle, foreigntest.FirstDiff(prev, out))
+				}
+				prev = out
+			}
+			orig, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, got := ids(t, orig), ids(t, first)
+			for id, num := range want {
+				if got[id] != num {
+					t.Errorf("%s (numericId %d) is written as numericId %d (0: missing)", id, num, got[id])
+				}
+			}
+		})
+	}
+}
+
+type tcEntity struct {
+	ID        string  `json:"id"`
+	NumericID float64 `json:"numericId"`
+}
+
+func counts(t *testing.T, data []byte) string {
+	t.Helper()
+	var d struct {
+		Threats, Mitigations, Assumptions, MitigationLinks, AssumptionLinks []json.RawMessage
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join([]string{strconv.Itoa(len(d.Threats)) + " threats", strconv.Itoa(len(d.Mitigations)) + " mitigations",
+		strconv.Itoa(len(d.Assumptions)) + " assumptions", strconv.Itoa(len(d.MitigationLinks)) + " mitigation links",
+		strconv.Itoa(len(d.AssumptionLinks)) + " assumption links"}, ", ")
+}
+
+// ids maps each threat's, mitigation's and assumption's id to its numericId.
+func ids(t *testing.T, data []byte) map[string]int {
+	t.Helper()
+	var d struct{ Threats, Mitigations, Assumptions []tcEntity }
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, list := range [][]tcEntity{d.Threats, d.Mitigations, d.Assumptions} {
+		for _, e := range list {
+			out[e.ID] = int(e.NumericID)
+		}
+	}
+	return out
 }

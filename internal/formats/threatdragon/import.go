@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -41,6 +42,7 @@ const attachDistance = 40
 
 type endpoint struct {
 	cell  string
+	port  string
 	pt    point
 	hasPt bool
 	node  *yaml.Node
@@ -112,10 +114,6 @@ func (im *importer) run() {
 		im.m.System.Tags = append(im.m.System.Tags, "reviewer:"+r)
 	}
 	diagrams := detail.Arr("diagrams", true)
-	if len(diagrams) > 0 {
-		im.d.Warnf(detail.At("diagrams"), detail.KeyPath("diagrams"), "rampart diagram and the Threat Dragon export draw it again",
-			"the diagram layout (positions, sizes, colours and line routes) is not kept; trust boundary membership is taken from it")
-	}
 	for i, it := range diagrams {
 		dg, ok := im.d.ItemObj(it)
 		if !ok {
@@ -126,12 +124,7 @@ func (im *importer) run() {
 				"this diagram is in the Threat Dragon version 1 format, expected version 2 cells")
 			continue
 		}
-		title := dg.Str("title", false)
-		if len(diagrams) > 1 {
-			im.d.Warnf(dg.N, dg.Path, "", "diagram '%s' is merged into the one Rampart model; its title and layout are not kept", title)
-		} else if desc := dg.Str("description", false); desc != "" {
-			im.d.Warnf(dg.At("description"), dg.KeyPath("description"), "", "the diagram description is not kept: %q", short(desc))
-		}
+		im.diagram(dg, i)
 		for _, ct := range dg.Arr("cells", false) {
 			im.readCell(ct, i)
 		}
@@ -140,6 +133,20 @@ func (im *importer) run() {
 	im.elements()
 	im.membership()
 	im.threats()
+}
+
+// diagram keeps a diagram's id, title, type and description as system
+// tags (threat-dragon:diagram-N-...), so that an export draws it again.
+func (im *importer) diagram(dg foreign.Obj, i int) {
+	pre := tagDiagram + strconv.Itoa(i) + "-"
+	if n, ok := dg.Num("id", false); ok {
+		im.m.System.Tags = append(im.m.System.Tags, pre+"id="+strconv.FormatFloat(n, 'f', -1, 64))
+	}
+	for _, k := range []string{"title", "diagramType", "description"} {
+		if v := dg.Str(k, false); v != "" {
+			im.m.System.Tags = append(im.m.System.Tags, pre+k+"="+v)
+		}
+	}
 }
 
 func short(s string) string {
@@ -160,6 +167,7 @@ func (im *importer) version(root foreign.Obj) bool {
 	s := root.Str("version", false)
 	switch {
 	case strings.HasPrefix(s, "2."), s == "2":
+		im.m.System.Tags = append(im.m.System.Tags, tagVersion+s)
 		return true
 	case strings.HasPrefix(s, "1.") || s == "1":
 		im.d.Errorf(v, "version", "open the model in Threat Dragon 2 and save it to convert it",
@@ -184,6 +192,7 @@ func (im *importer) summary(root foreign.Obj) {
 		Name:        cmp.Or(title, "Threat Dragon model"),
 		Description: sum.Str("description", false),
 		Owner:       sum.Str("owner", false),
+		Tags:        im.m.System.Tags,
 	}
 	im.m.System.SetPos(im.d.Pos(sum.N), "summary")
 }
@@ -221,10 +230,7 @@ func (im *importer) readCell(it foreign.Item, diagram int) {
 	if c.name == "" {
 		c.name = labelText(o)
 	}
-	if kind != kText {
-		// Line breaks in names only wrap the label in the diagram.
-		c.name = strings.Join(strings.Fields(c.name), " ")
-	}
+	c.name = strings.TrimSpace(c.name)
 	switch kind {
 	case kActor, kProcess, kStore, kBox, kText:
 		pos, _ := o.Obj("position")
@@ -279,6 +285,7 @@ func (im *importer) endpoint(o foreign.Obj, key string) endpoint {
 	}
 	if e.Has("cell") {
 		ep.cell = e.ID("cell", false)
+		ep.port = e.Str("port", false)
 		ep.node = e.At("cell")
 		ep.path = e.KeyPath("cell")
 		return ep
@@ -336,21 +343,29 @@ func (im *importer) elements() {
 		switch {
 		case c.isNode():
 			comp := im.component(c)
+			comp.Tags = append(comp.Tags, im.layoutTags(c)...)
 			im.m.Components = append(im.m.Components, comp)
 		case c.kind == kBox || c.kind == kCurve:
 			b := model.TrustBoundary{ID: c.elem, Name: c.name, Description: c.data.Str("description", false), Type: "network-segment"}
 			if c.kind == kCurve {
 				b.Tags = []string{"curve"}
 			}
+			b.Tags = append(b.Tags, im.layoutTags(c)...)
 			b.SetPos(im.pos(c, ""))
 			im.m.TrustBoundaries = append(im.m.TrustBoundaries, b)
 		case c.kind == kText:
-			im.d.Warnf(c.obj.N, c.obj.Path, "", "text block dropped: %q", short(c.name))
+			// Rampart has no text blocks; the system keeps it for the export.
+			im.m.System.Tags = append(im.m.System.Tags, tagText+strconv.Itoa(c.diagram)+"="+c.id+" "+
+				nums(c.box.X, c.box.Y, c.box.W, c.box.H)+" "+c.name)
 		}
 	}
 	for _, c := range im.cells {
 		if c.kind == kFlow {
 			if f, ok := im.flow(c); ok {
+				if f.Name == "" {
+					f.Tags = append(f.Tags, tagUnnamed)
+				}
+				f.Tags = append(f.Tags, im.layoutTags(c)...)
 				im.m.Flows = append(im.m.Flows, f)
 			} else {
 				c.elem = ""
@@ -366,6 +381,54 @@ func (im *importer) elements() {
 	for i := range im.m.TrustBoundaries {
 		im.bounds[im.m.TrustBoundaries[i].ID] = &im.m.TrustBoundaries[i]
 	}
+}
+
+// layoutTags keeps what a Threat Dragon user sees of a cell and Rampart
+// has no field for: its cell id (when it is not the element's id), its
+// diagram (when not the first), position and size, line route and loose
+// line ends.
+func (im *importer) layoutTags(c *cell) []string {
+	var tags []string
+	if c.id != c.elem {
+		tags = append(tags, tagCell+c.id)
+	}
+	if c.diagram > 0 {
+		tags = append(tags, tagInDiagram+strconv.Itoa(c.diagram))
+	}
+	if c.hasBox {
+		tags = append(tags, tagBox+nums(c.box.X, c.box.Y, c.box.W, c.box.H))
+	}
+	if len(c.vertices) > 0 {
+		var pts []string
+		for _, v := range c.vertices {
+			pts = append(pts, nums(v.X, v.Y))
+		}
+		tags = append(tags, tagRoute+strings.Join(pts, ";"))
+	}
+	if c.src.hasPt && c.src.cell == "" {
+		tags = append(tags, tagSourceAt+nums(c.src.pt.X, c.src.pt.Y))
+	}
+	if c.dst.hasPt && c.dst.cell == "" {
+		tags = append(tags, tagTargetAt+nums(c.dst.pt.X, c.dst.pt.Y))
+	}
+	if c.src.port != "" {
+		tags = append(tags, tagSourcePort+c.src.port)
+	}
+	if c.dst.port != "" {
+		tags = append(tags, tagTargetPort+c.dst.port)
+	}
+	if c.name == "" && c.kind != kFlow {
+		tags = append(tags, tagUnnamed)
+	}
+	return tags
+}
+
+func nums(vs ...float64) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strings.Join(out, ",")
 }
 
 func (im *importer) component(c *cell) model.Component {
@@ -422,6 +485,19 @@ const (
 	tagBidirectional = "bidirectional"
 	tagOutOfScope    = "out-of-scope"
 	tagProtocol      = "protocol:"
+	// Tags that keep the diagram as Threat Dragon draws it.
+	tagVersion       = "threat-dragon:version="
+	tagDiagram       = "threat-dragon:diagram-" // threat-dragon:diagram-N-title=..., -diagramType=, -description=, -id=
+	tagInDiagram     = "threat-dragon:in-diagram="
+	tagCell          = "threat-dragon:cell="
+	tagBox           = "threat-dragon:box="
+	tagRoute         = "threat-dragon:route="
+	tagSourceAt      = "threat-dragon:source-at="
+	tagTargetAt      = "threat-dragon:target-at="
+	tagUnnamed       = "threat-dragon:unnamed"
+	tagText          = "threat-dragon:text-" // threat-dragon:text-N=<cell id> <x,y,w,h> <text>
+	tagSourcePort    = "threat-dragon:source-port="
+	tagTargetPort    = "threat-dragon:target-port="
 	outOfScopePrefix = "Out of scope: "
 )
 
@@ -585,21 +661,34 @@ func threatItems(c *cell) []foreign.Item {
 // holds what lies on its smaller side.
 func (im *importer) membership() {
 	parent := map[*cell]*cell{}
+	// The boxes of each diagram, smallest first: a cell's parent is the
+	// first that holds it, so each cell is compared with the boxes only
+	// (not with every other cell).
+	boxes := map[int][]*cell{}
+	for _, b := range im.cells {
+		if b.kind == kBox && b.hasBox && b.elem != "" {
+			boxes[b.diagram] = append(boxes[b.diagram], b)
+		}
+	}
+	for _, list := range boxes {
+		sort.SliceStable(list, func(i, j int) bool { return list[i].box.area() < list[j].box.area() })
+	}
 	for _, n := range im.cells {
 		if n.elem == "" || !n.hasBox || !(n.isNode() || n.kind == kBox) {
 			continue
 		}
 		var best *cell
-		for _, b := range im.cells {
-			if b == n || b.kind != kBox || !b.hasBox || b.diagram != n.diagram || b.elem == "" {
+		for _, b := range boxes[n.diagram] {
+			if b == n {
 				continue
 			}
 			inside := b.box.contains(n.box.center())
 			if n.kind == kBox {
 				inside = b.box.encloses(n.box)
 			}
-			if inside && (best == nil || b.box.area() < best.box.area()) {
+			if inside {
 				best = b
+				break
 			}
 		}
 		if best != nil {
@@ -739,7 +828,7 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 	statusRaw := o.Str("status", false)
 	status, ok := threatStatus(statusRaw)
 	if !ok {
-		im.d.Warnf(o.At("status"), o.KeyPath("status"), "Threat Dragon statuses are Open, Mitigated and NA",
+		im.d.Warnf(o.At("status"), o.KeyPath("status"), "Threat Dragon statuses are Open, Mitigated, NotApplicable, Accepted, Transferred, Avoided and Eliminated",
 			"unknown threat status '%s', imported as open", statusRaw)
 	}
 	desc := o.Str("description", false)
@@ -757,10 +846,10 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 				return
 			}
 			seenTreat[tdID] = true
-			t := model.Treatment{Threat: tdID, Status: status}
-			if status == "false-positive" {
-				t.Justification = naJustification
+			if status == "open" {
+				return // the threat comes back with the rules
 			}
+			t := model.Treatment{Threat: tdID, Status: status, Justification: statusJustification[statusKey(statusRaw)]}
 			t.SetPos(pos, path)
 			im.m.Treatments = append(im.m.Treatments, t)
 			return
@@ -785,10 +874,16 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 		id = im.ids.Take("threat", foreign.Slug(title), tdID)
 	}
 	mt := model.ManualThreat{ID: id, Title: title, Description: desc, Targets: []string{c.elem}}
+	if line := threatLine(tdID, id, o, modelType); line != "" {
+		mt.Description = joinText(mt.Description, line)
+	}
 	mt.SetPos(pos, path)
 	if typ != "" {
 		if s, ok := strideNames[normType(typ)]; ok && (modelType == "" || strings.EqualFold(modelType, "STRIDE") || strings.EqualFold(modelType, "CIA")) {
 			mt.STRIDE = []model.STRIDE{s}
+			if typ != strideTD[s] { // a CIA category, or another spelling: keep it as written
+				mt.Description = joinText(mt.Description, categoryPrefix+typ+modelTypeSuffix(modelType))
+			}
 		} else {
 			mt.Description = joinText(mt.Description, categoryPrefix+typ+modelTypeSuffix(modelType))
 			im.d.Warnf(o.At("type"), o.KeyPath("type"), "", "threat type '%s'%s has no STRIDE equivalent; kept in the description",
@@ -823,10 +918,7 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 		im.byThreatID[tdID] = len(im.m.Threats)
 	}
 	im.m.Threats = append(im.m.Threats, mt)
-	t := model.Treatment{Threat: id, Status: status}
-	if status == "false-positive" {
-		t.Justification = naJustification
-	}
+	t := model.Treatment{Threat: id, Status: status, Justification: statusJustification[statusKey(statusRaw)]}
 	t.SetPos(im.d.Pos(o.At("status")), o.KeyPath("status"))
 	im.m.Treatments = append(im.m.Treatments, t)
 }
@@ -840,10 +932,47 @@ func (im *importer) listControl(elem, cid string) {
 	}
 }
 
+// threatLine keeps a threat's Threat Dragon id (when the Rampart id is
+// another), number and model type (when not STRIDE) in its description.
+func threatLine(tdID, id string, o foreign.Obj, modelType string) string {
+	var parts []string
+	if tdID != "" && tdID != id {
+		parts = append(parts, "id "+tdID)
+	}
+	if n, ok := o.Num("number", false); ok && n > 0 {
+		parts = append(parts, "number "+strconv.FormatFloat(n, 'f', -1, 64))
+	} else {
+		parts = append(parts, "unnumbered")
+	}
+	if modelType != "" && modelType != "STRIDE" {
+		parts = append(parts, "model type "+modelType)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return threatPrefix + strings.Join(parts, ", ")
+}
+
+// statusKey normalises a Threat Dragon status for lookups.
+func statusKey(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), " ", ""), "/", "")
+}
+
+// statusJustification records the Threat Dragon statuses that Rampart's
+// register folds into another status, so that an export writes them again.
+var statusJustification = map[string]string{
+	"na":            naJustification,
+	"notapplicable": notApplicableJustification,
+	"eliminated":    eliminatedJustification,
+}
+
 const (
-	naJustification = "Marked not applicable (NA) in Threat Dragon."
-	categoryPrefix  = "Category: "
-	scorePrefix     = "Score: "
+	threatPrefix               = "Threat Dragon threat: "
+	notApplicableJustification = "Marked not applicable in Threat Dragon."
+	eliminatedJustification    = "Marked eliminated in Threat Dragon."
+	naJustification            = "Marked not applicable (NA) in Threat Dragon."
+	categoryPrefix             = "Category: "
+	scorePrefix                = "Score: "
 )
 
 func modelTypeSuffix(mt string) string {
@@ -871,14 +1000,22 @@ func (im *importer) allElements(ids []string) bool {
 	return len(ids) > 0
 }
 
+// threatStatus maps the statuses of Threat Dragon 2.6 (and the NA of
+// earlier releases) onto the register's.
 func threatStatus(s string) (model.TreatmentStatus, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+	switch statusKey(s) {
 	case "open", "":
 		return "open", true
-	case "mitigated":
+	case "mitigated", "eliminated":
 		return "mitigated", true
-	case "na", "n/a", "not applicable", "notapplicable":
+	case "na", "notapplicable":
 		return "false-positive", true
+	case "accepted":
+		return "accepted", true
+	case "transferred":
+		return "transferred", true
+	case "avoided":
+		return "avoided", true
 	}
 	return "open", false
 }

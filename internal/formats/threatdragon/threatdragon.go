@@ -47,11 +47,12 @@ const Name = "threat-dragon"
 
 func init() {
 	formats.Register(formats.Format{
-		Name:   Name,
-		Title:  "OWASP Threat Dragon v2 JSON",
-		Detect: Detect,
-		Import: Import,
-		Export: Export,
+		Name:      Name,
+		Title:     "OWASP Threat Dragon v2 JSON",
+		Detect:    Detect,
+		Signature: "JSON object with summary, detail and diagrams",
+		Import:    Import,
+		Export:    Export,
 	})
 }
 

@@ -8,12 +8,14 @@ package html
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
 	"html/template"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
@@ -52,7 +54,22 @@ type Options struct {
 	Renderer *diagram.Renderer
 	// NoDiagram leaves the diagram out.
 	NoDiagram bool
+	// Summary writes the executive summary only: the figures, the heatmap,
+	// the highest threats above the appetite, one line per rule and the
+	// overview diagram, without the register, the threat details and the
+	// inventories.
+	Summary bool
+	// DiagramBudget caps how many components the boundary diagrams of a
+	// large model draw, riskiest boundary first (see diagram.Pages); 0 means
+	// DefaultDiagramBudget, a negative value draws them all. Laying out
+	// costs about a millisecond per element, so this bounds the report's
+	// time and size; the report names the boundaries left out.
+	DiagramBudget int
 }
+
+// DefaultDiagramBudget is the number of components the boundary diagrams of
+// a large model draw by default.
+const DefaultDiagramBudget = 1000
 
 // Write renders the report for an analysis result.
 func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
@@ -72,11 +89,16 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 
 // view is what the template shows.
 type view struct {
-	Title    string
-	Result   *analysis.Result
-	CSS      template.CSS
-	JS       template.JS
-	Diagram  template.HTML
+	Title   string
+	Result  *analysis.Result
+	CSS     template.CSS
+	JS      template.JS
+	Diagram template.HTML
+	// MoreDiagrams are the top-level boundaries of a model too large for
+	// one picture; Diagram is then its overview.
+	MoreDiagrams []diagramView
+	// LeftOut names the boundary diagrams over the diagram budget.
+	LeftOut  []string
 	Severity []sevRow
 	Statuses []statusRow
 	Coverage []coverageRow
@@ -86,12 +108,15 @@ type view struct {
 	Heatmap      []heatRow
 	Impacts      []string
 	Threats      []threatView
+	Rules        []ruleView
 	Paths        []pathView
 	Data         []dataView
 	Comps        []compView
 	Bounds       []boundView
 	Levels       []string
 	States       []string
+	// Summary is the executive summary mode (Options.Summary).
+	Summary bool
 }
 
 type sevRow struct {
@@ -117,6 +142,8 @@ type heatRow struct {
 }
 
 type heatCell struct {
+	// Key names the cell as the register rows do ("likelihood-impact").
+	Key      string
 	Impact   int
 	Severity model.Severity
 	Count    int
@@ -125,16 +152,28 @@ type heatCell struct {
 // threatView is one finding flattened for the template: plain strings
 // render much faster than field chains through embedded structs.
 type threatView struct {
-	ID, Title, Anchor, Description     string
-	Targets, Stride, Data, Limit       string
-	InhSev, InhLI, InhSort, Inherent   string
-	ResSev, ResLI, ResSort, Residual   string
-	Status, Owner, Due, Justification  string
-	Statement, Why, Mitigation, Search string
-	Breach, Expired, Overdue           bool
-	Factors                            []string
-	Recommended                        []controlView
-	Refs                               []refView
+	ID, Title, Anchor, Description    string
+	Targets, Stride, Data, Limit      string
+	InhSev, InhLI, InhSort            string
+	ResSev, ResLI, ResSort            string
+	Status, Owner, Due, Justification string
+	Statement, InPlace, Planned       string
+	// Cell is the heatmap cell ("likelihood-impact") of an open threat.
+	Cell                     string
+	Breach, Expired, Overdue bool
+	Factors                  []string
+}
+
+// ruleView is one rule with every threat it found: the rule's explanation
+// once, its threats under it.
+type ruleView struct {
+	ID, Title, Anchor, Stride string
+	Why, Mitigation           string
+	MaxSev                    string
+	Breaches                  int
+	Controls                  []controlView
+	Refs                      []refView
+	Instances                 []threatView
 }
 
 type refView struct {
@@ -142,7 +181,7 @@ type refView struct {
 }
 
 type controlView struct {
-	ID, Name, State string
+	ID, Name string
 }
 
 type pathView struct {
@@ -187,7 +226,7 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	if title == "" {
 		title = r.System.ID
 	}
-	v := &view{Title: title, Result: r, CSS: template.CSS(css), JS: template.JS(js),
+	v := &view{Title: title, Result: r, CSS: template.CSS(css), JS: template.JS(js), Summary: opts.Summary,
 		Levels: []string{"critical", "high", "medium", "low"}, States: model.TreatmentStatus("").Values()}
 
 	s := r.Summary
@@ -213,7 +252,7 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	for l := 5; l >= 1; l-- {
 		row := heatRow{Likelihood: l, Name: r.Matrix.LikelihoodNames[l-1]}
 		for i := 1; i <= 5; i++ {
-			row.Cells = append(row.Cells, heatCell{Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
+			row.Cells = append(row.Cells, heatCell{Key: fmt.Sprintf("%d-%d", l, i), Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
 		}
 		v.Heatmap = append(v.Heatmap, row)
 	}
@@ -227,6 +266,7 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 			perElement[t]++
 		}
 	}
+	v.Rules = byRule(fs, v.Threats)
 
 	ix := m.Index()
 	name := func(id string) string {
@@ -277,11 +317,12 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 	}
 
 	if !opts.NoDiagram {
-		svg, err := drawSVG(ctx, r, opts.Renderer, sevs)
+		svg, more, left, err := drawDiagrams(ctx, r, opts, sevs)
 		if err != nil {
 			return nil, err
 		}
 		v.Diagram = template.HTML(svg)
+		v.MoreDiagrams, v.LeftOut = more, left
 	}
 	return v, nil
 }
@@ -312,58 +353,85 @@ func explain(f analysis.Finding) threatView {
 		Targets: strings.Join(f.Targets, ", "), Stride: strings.Join(stride, ", "), Data: strings.Join(f.Data, ", "),
 		Limit:  string(f.Limit),
 		InhSev: sevName(f.Inherent.Severity), InhLI: fmt.Sprintf("%d×%d", f.Inherent.Likelihood, f.Inherent.Impact),
-		InhSort:  fmt.Sprintf("%d%02d", f.Inherent.Severity.Rank(), f.Inherent.Score),
-		Inherent: fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Inherent.Score),
-		ResSev:   sevName(f.Residual.Severity), ResLI: fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
-		ResSort:  fmt.Sprintf("%d%02d", f.Residual.Severity.Rank(), f.Residual.Score),
-		Residual: fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Residual.Score),
-		Status:   string(tr.Status), Owner: orDash(tr.Owner), Due: orDash(tr.Due), Justification: tr.Justification,
+		InhSort: fmt.Sprintf("%d%02d", f.Inherent.Severity.Rank(), f.Inherent.Score),
+		ResSev:  sevName(f.Residual.Severity), ResLI: fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
+		ResSort: fmt.Sprintf("%d%02d", f.Residual.Severity.Rank(), f.Residual.Score),
+		Status:  string(tr.Status), Owner: orDash(tr.Owner), Due: orDash(tr.Due), Justification: tr.Justification,
 		Breach: f.Breach, Expired: tr.Expired, Overdue: tr.Overdue, Factors: f.Factors,
 	}
-	if rule, ok := builtin.Lookup(f.Rule); ok {
-		tv.Why = rule.Why
-		tv.Mitigation = rule.Mitigation
+	if tr.Open() {
+		tv.Cell = fmt.Sprintf("%d-%d", f.Residual.Likelihood, f.Residual.Impact)
 	}
-	inPlace, planned := map[string]bool{}, map[string]bool{}
-	for _, c := range f.InPlace {
-		inPlace[c] = true
+	tv.InPlace = controlNames(f.InPlace)
+	tv.Planned = controlNames(f.Planned)
+	if tr.Status != "open" || tr.Source != "default" {
+		// "No treatment recorded" is what an open status says already.
+		tv.Statement = statement(f)
 	}
-	for _, c := range f.Planned {
-		planned[c] = true
-	}
-	seen := map[string]bool{}
-	for _, list := range [][]string{f.InPlace, f.Planned, f.Mitigations} {
-		for _, id := range list {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-			cv := controlView{ID: id, Name: id, State: "recommended"}
-			if c, ok := catalog.LookupControl(id); ok {
-				cv.Name = c.Name
-			}
-			switch {
-			case inPlace[id]:
-				cv.State = "implemented"
-			case planned[id]:
-				cv.State = "planned"
-			}
-			tv.Recommended = append(tv.Recommended, cv)
-		}
-	}
-	for _, r := range f.CWE {
-		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
-	}
-	for _, r := range f.CAPEC {
-		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
-	}
-	for _, r := range f.ATTACK {
-		tv.Refs = append(tv.Refs, refView{URL: r.URL, Label: "ATT&CK " + r.ID, Name: r.Name})
-	}
-	tv.Statement = statement(f)
-	tv.Search = strings.ToLower(strings.Join([]string{f.ID, f.Title, tv.Targets, tv.Stride,
-		string(f.Residual.Severity), string(tr.Status), tr.Owner}, " "))
 	return tv
+}
+
+// controlName is a catalog control's name, or its id.
+func controlName(id string) string {
+	if c, ok := catalog.LookupControl(id); ok {
+		return c.Name
+	}
+	return id
+}
+
+func controlNames(ids []string) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = controlName(id)
+	}
+	return strings.Join(names, ", ")
+}
+
+// byRule groups the findings (sorted by risk) by the rule that found them,
+// in the order of each rule's riskiest threat; tvs are the findings' views.
+// A hand-written threat is a group of its own.
+func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
+	var out []ruleView
+	at := map[string]int{}
+	for i := range fs {
+		f := &fs[i]
+		key := f.Rule
+		if key == "" {
+			key = f.ID
+		}
+		k, ok := at[key]
+		if !ok {
+			k = len(out)
+			at[key] = k
+			rv := ruleView{ID: key, Title: f.Title, Anchor: "r-" + anchorRe.ReplaceAllString(key, "_"),
+				Stride: tvs[i].Stride, MaxSev: tvs[i].ResSev}
+			if rule, ok := builtin.Lookup(f.Rule); ok {
+				rv.Title = cmp.Or(rule.Title, f.Title)
+				rv.Why, rv.Mitigation = rule.Why, rule.Mitigation
+			}
+			for _, r := range f.CWE {
+				rv.Refs = append(rv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
+			}
+			for _, r := range f.CAPEC {
+				rv.Refs = append(rv.Refs, refView{URL: r.URL, Label: r.ID, Name: r.Name})
+			}
+			for _, r := range f.ATTACK {
+				rv.Refs = append(rv.Refs, refView{URL: r.URL, Label: "ATT&CK " + r.ID, Name: r.Name})
+			}
+			out = append(out, rv)
+		}
+		rv := &out[k]
+		for _, id := range f.Mitigations {
+			if !slices.ContainsFunc(rv.Controls, func(c controlView) bool { return c.ID == id }) {
+				rv.Controls = append(rv.Controls, controlView{ID: id, Name: controlName(id)})
+			}
+		}
+		if f.Breach {
+			rv.Breaches++
+		}
+		rv.Instances = append(rv.Instances, tvs[i])
+	}
+	return out
 }
 
 func sevName(s model.Severity) string {
@@ -430,27 +498,92 @@ func statement(f analysis.Finding) string {
 	return b.String() + "."
 }
 
-var prologRe = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
+var (
+	prologRe     = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
+	svgCommentRe = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
+	svgTitleRe   = regexp.MustCompile(`<title>[^<]*</title>\n?`)
+)
 
-func drawSVG(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, sevs map[string]model.Severity) (string, error) {
-	opts := diagram.Options{Severity: sevs}
-	var buf bytes.Buffer
-	var err error
-	if rd != nil {
-		err = rd.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
-	} else {
-		err = diagram.Render(ctx, r.Model, opts, diagram.FormatSVG, &buf)
+// diagramView is one more picture of a large model: a top-level trust
+// boundary.
+type diagramView struct {
+	ID, Title string
+	SVG       template.HTML
+}
+
+// drawDiagrams draws the model's pictures (see diagram.Pages): the first is
+// the whole model or, for a large one, the overview; the others are its
+// top-level boundaries.
+func drawDiagrams(ctx context.Context, r *analysis.Result, opts Options, sevs map[string]model.Severity) (string, []diagramView, []string, error) {
+	rd := opts.Renderer
+	if rd == nil {
+		var err error
+		if rd, err = diagram.NewRenderer(ctx); err != nil {
+			return "", nil, nil, fmt.Errorf("html report: diagram: %w", err)
+		}
+		defer rd.Close()
 	}
-	if err != nil {
-		return "", fmt.Errorf("html report: diagram: %w", err)
+	pages := diagram.Pages(r.Model, diagram.Options{Severity: sevs})
+	if opts.Summary {
+		pages = pages[:1]
 	}
-	return InlineSVG(buf.String()), nil
+	budget := opts.DiagramBudget
+	if budget == 0 {
+		budget = DefaultDiagramBudget
+	}
+	// The riskiest boundaries get their diagrams first; the report keeps
+	// the pages in the model's order.
+	keep := map[int]bool{0: true}
+	if len(pages) > 1 {
+		order := make([]int, 0, len(pages)-1)
+		for i := 1; i < len(pages); i++ {
+			order = append(order, i)
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(pages[b].Risk, pages[a].Risk) })
+		drawn := 0
+		for _, i := range order {
+			if budget < 0 || drawn+pages[i].Components <= budget {
+				keep[i] = true
+				drawn += pages[i].Components
+			}
+		}
+	}
+	var main string
+	var more []diagramView
+	var left []string
+	for i, p := range pages {
+		if !keep[i] {
+			left = append(left, p.Title)
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return "", nil, nil, err
+		}
+		var buf bytes.Buffer
+		if err := rd.RenderPage(ctx, p, diagram.FormatSVG, &buf); err != nil {
+			return "", nil, nil, fmt.Errorf("html report: diagram %s: %w", p.Title, err)
+		}
+		if i == 0 {
+			main = InlineSVG(buf.String(), "dfd-caption")
+			continue
+		}
+		id := "dfd-" + anchorRe.ReplaceAllString(p.ID, "_")
+		more = append(more, diagramView{ID: id, Title: p.Title, SVG: template.HTML(InlineSVG(buf.String(), id+"-caption"))})
+	}
+	return main, more, left, nil
 }
 
 // InlineSVG prepares Graphviz SVG for embedding in HTML: it drops the XML
-// prolog and doctype, and lets the picture scale to its container.
-func InlineSVG(svg string) string {
+// prolog and doctype, lets the picture scale to its container and names
+// the element with id caption as its label.
+func InlineSVG(svg, caption string) string {
 	svg = prologRe.ReplaceAllString(svg, "$1")
+	// Graphviz repeats the font on every text and writes a comment and a
+	// title (the DOT id) for every element; the stylesheet sets the font
+	// and the tooltips carry the names, so a large diagram loses a fifth.
+	svg = svgCommentRe.ReplaceAllString(svg, "")
+	svg = svgTitleRe.ReplaceAllString(svg, "")
+	svg = strings.ReplaceAll(svg, ` font-family="Helvetica,sans-Serif"`, "")
 	// Keep the drawing's natural size as a maximum, so small diagrams are
 	// not blown up while large ones shrink to the page.
 	if i := strings.Index(svg, "<svg"); i >= 0 {
@@ -459,7 +592,7 @@ func InlineSVG(svg string) string {
 			head := svg[i : i+end]
 			w := attr(head, "width")
 			newHead := head
-			newHead = strings.Replace(newHead, ` width="`+w+`"`, ` width="100%" style="max-width:`+w+`" role="img" aria-labelledby="dfd-caption"`, 1)
+			newHead = strings.Replace(newHead, ` width="`+w+`"`, ` width="100%" style="max-width:`+w+`" role="img" aria-labelledby="`+caption+`"`, 1)
 			newHead = strings.Replace(newHead, ` height="`+attr(head, "height")+`"`, "", 1)
 			svg = svg[:i] + newHead + svg[i+end:]
 		}

@@ -34,6 +34,10 @@ type Options struct {
 	Renderer *diagram.Renderer
 	// NoDiagram leaves the diagram out.
 	NoDiagram bool
+	// Summary writes the executive summary only: the figures, the heatmap,
+	// the overview diagram, one line per rule and the attack paths, without
+	// the register, the threat details and the inventories.
+	Summary bool
 }
 
 // Page geometry in points (A4).
@@ -129,10 +133,14 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	if r.Model == nil {
 		return fmt.Errorf("pdf report: the result carries no model")
 	}
-	var img []byte
+	var pics []picture
 	if !opts.NoDiagram {
+		limit := 0
+		if opts.Summary {
+			limit = 1
+		}
 		var err error
-		img, err = diagramImage(ctx, r, opts.Renderer)
+		pics, err = diagramImages(ctx, r, opts.Renderer, limit)
 		if err != nil {
 			return err
 		}
@@ -141,20 +149,26 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	if err != nil {
 		return err
 	}
-	d.cover(r)
+	d.cover(r, opts.Summary)
 	d.tocPage()
-	d.summary(r)
+	d.summary(r, opts.Summary)
 	d.heatmap(r)
-	if img != nil {
-		d.diagram(img)
+	for i, p := range pics {
+		d.diagram(p, i == 0 && len(pics) > 1)
 	}
 	fs := append([]analysis.Finding(nil), r.Findings...)
 	analysis.SortByRisk(fs)
-	d.register(fs)
-	d.details(fs)
-	d.paths(r)
-	d.dataAssets(r)
-	d.modelSummary(r)
+	groups := byRule(fs)
+	if opts.Summary {
+		d.ruleSummary(groups)
+		d.paths(r)
+	} else {
+		d.register(fs)
+		d.details(groups)
+		d.paths(r)
+		d.dataAssets(r)
+		d.modelSummary(r)
+	}
 	d.fillTOC()
 	d.footers()
 	if d.err != nil {
@@ -170,8 +184,16 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	return nil
 }
 
-// diagramImage renders the diagram as PNG bytes, which the PDF embeds as they are.
-func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer) ([]byte, error) {
+// picture is one rendered diagram page.
+type picture struct {
+	title string
+	png   []byte
+	first bool
+}
+
+// diagramImages renders the diagram pages (see diagram.Pages) as PNG bytes,
+// which the PDF embeds as they are; at most limit pages when limit > 0.
+func diagramImages(ctx context.Context, r *analysis.Result, rd *diagram.Renderer, limit int) ([]picture, error) {
 	var targets [][]string
 	var sev []model.Severity
 	for i := range r.Findings {
@@ -181,18 +203,30 @@ func diagramImage(ctx context.Context, r *analysis.Result, rd *diagram.Renderer)
 			sev = append(sev, f.Residual.Severity)
 		}
 	}
-	opts := diagram.Options{Severity: diagram.SeverityByElement(targets, sev)}
-	var buf bytes.Buffer
-	var err error
-	if rd != nil {
-		err = rd.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
-	} else {
-		err = diagram.Render(ctx, r.Model, opts, diagram.FormatPNG, &buf)
+	if rd == nil {
+		var err error
+		if rd, err = diagram.NewRenderer(ctx); err != nil {
+			return nil, fmt.Errorf("pdf report: diagram: %w", err)
+		}
+		defer rd.Close()
 	}
-	if err != nil {
-		return nil, fmt.Errorf("pdf report: diagram: %w", err)
+	pages := diagram.Pages(r.Model, diagram.Options{Severity: diagram.SeverityByElement(targets, sev)})
+	if limit > 0 && len(pages) > limit {
+		pages = pages[:limit]
 	}
-	return buf.Bytes(), nil
+	var out []picture
+	for _, p := range pages {
+		var buf bytes.Buffer
+		if err := rd.RenderPage(ctx, p, diagram.FormatPNG, &buf); err != nil {
+			return nil, fmt.Errorf("pdf report: diagram %s: %w", p.Title, err)
+		}
+		title := "Data-flow diagram"
+		if p.ID != "dfd" && p.ID != "overview" {
+			title = "Diagram: " + p.Title
+		}
+		out = append(out, picture{title: title, png: buf.Bytes(), first: len(out) == 0})
+	}
+	return out, nil
 }
 
 func newDoc(r *analysis.Result) (*doc, error) {
@@ -377,10 +411,11 @@ func (d *doc) heading(title string, level int) {
 
 // cell is one table cell.
 type cell struct {
-	text string
-	bold bool
-	sev  model.Severity // tints the cell
-	link string
+	text   string
+	bold   bool
+	sev    model.Severity // tints the cell
+	link   string
+	anchor string // a link target at the row
 }
 
 type col struct {
@@ -393,10 +428,7 @@ func (d *doc) table(caption string, cols []col, rows [][]cell) {
 	const size, pad = 8.0, 3.0
 	lh := size * 1.3
 	total := d.w - 2*margin
-	widths := make([]float64, len(cols))
-	for i, c := range cols {
-		widths[i] = c.width * total
-	}
+	widths := columnWidths(d, cols, total, size, pad)
 	header := func() {
 		d.font("B", size)
 		hl := make([][]string, len(cols))
@@ -471,6 +503,10 @@ func (d *doc) table(caption string, cols []col, rows [][]cell) {
 				fg = accent
 			}
 			d.color(fg)
+			if c.anchor != "" {
+				d.pdf.SetXY(x, d.y)
+				d.pdf.SetAnchor(c.anchor)
+			}
 			for j, l := range cl[i] {
 				d.textAt(x+pad, d.y+pad+size+float64(j)*lh, l)
 			}
@@ -487,18 +523,65 @@ func (d *doc) table(caption string, cols []col, rows [][]cell) {
 	d.y += 10
 }
 
+// columnWidths gives each column its share of total, widened where a word
+// of its (bold) heading would not fit, so headings break between words
+// ("Personal", not "Persona l"); the other columns give up the room in
+// proportion to their width. If the words cannot all fit, the shares stay.
+func columnWidths(d *doc, cols []col, total, size, pad float64) []float64 {
+	widths := make([]float64, len(cols))
+	need := make([]float64, len(cols))
+	d.font("B", size)
+	sumNeed := 0.0
+	for i, c := range cols {
+		widths[i] = c.width * total
+		for _, w := range strings.Fields(c.title) {
+			need[i] = max(need[i], d.measure(w)+2*pad+1)
+		}
+		sumNeed += need[i]
+	}
+	if sumNeed > total {
+		return widths
+	}
+	for range cols { // each pass settles at least one column
+		short, spare := 0.0, 0.0
+		for i := range cols {
+			if widths[i] < need[i] {
+				short += need[i] - widths[i]
+			} else {
+				spare += widths[i] - need[i]
+			}
+		}
+		if short == 0 || spare == 0 {
+			break
+		}
+		take := min(short, spare)
+		for i := range cols {
+			if widths[i] < need[i] {
+				widths[i] = need[i]
+			} else {
+				widths[i] -= take * (widths[i] - need[i]) / spare
+			}
+		}
+	}
+	return widths
+}
+
 // darken makes a border colour dark enough for text on the light fill.
 func darken(c rgb) rgb { return rgb{c[0] * 6 / 10, c[1] * 6 / 10, c[2] * 6 / 10} }
 
 // --- sections ---
 
-func (d *doc) cover(r *analysis.Result) {
+func (d *doc) cover(r *analysis.Result, summary bool) {
 	d.newPage(false)
 	d.fill(headBg)
 	d.pdf.RectFromUpperLeftWithStyle(0, 0, d.w, 250, "F")
 	d.font("", 11)
 	d.color(rgb{209, 213, 219})
-	d.textAt(margin, 90, "THREAT MODEL REPORT")
+	if summary {
+		d.textAt(margin, 90, "THREAT MODEL: EXECUTIVE SUMMARY")
+	} else {
+		d.textAt(margin, 90, "THREAT MODEL REPORT")
+	}
 	d.font("B", 30)
 	d.color(white)
 	y := 130.0
@@ -558,6 +641,23 @@ func (d *doc) tocPage() {
 	d.y += 40
 }
 
+// leaderGap is the space kept on each side of a contents line's dots.
+const leaderGap = 6.0
+
+// leaders fits dot leaders of width dot each between a title ending at
+// from and a page number starting at to: how many, and where they start
+// (right-aligned, so they end leaderGap before the number).
+func leaders(from, to, dot float64) (int, float64) {
+	if dot <= 0 {
+		return 0, 0
+	}
+	n := int((to - from - 2*leaderGap) / dot)
+	if n <= 0 {
+		return 0, 0
+	}
+	return n, to - leaderGap - float64(n)*dot
+}
+
 // fillTOC writes the table of contents on page 2 once every section's page is known.
 func (d *doc) fillTOC() {
 	if len(d.pages) < 2 {
@@ -574,9 +674,12 @@ func (d *doc) fillTOC() {
 		num := strconv.Itoa(e.page)
 		nw := d.measure(num)
 		lw := d.measure(label)
+		// Leaders fill the gap between the title and the page number,
+		// measured in the font they are drawn in, with a gap at each end.
 		d.color(muted)
-		dots := strings.Repeat(".", max(0, int((w-2*margin-lw-nw-16)/3.2)))
-		d.textAt(margin+lw+8, y+12, dots)
+		if n, x := leaders(margin+lw, w-margin-nw, d.measure(".")); n > 0 {
+			d.textAt(x, y+12, strings.Repeat(".", n))
+		}
 		d.color(black)
 		d.textAt(w-margin-nw, y+12, num)
 		d.pdf.AddInternalLink(e.anchor, margin, y, w-2*margin, 16)
@@ -606,7 +709,11 @@ func (d *doc) footers() {
 	}
 }
 
-func (d *doc) summary(r *analysis.Result) {
+// summaryBreaches is how many breaches the executive summary lists; the
+// register lists them all.
+const summaryBreaches = 20
+
+func (d *doc) summary(r *analysis.Result, summaryOnly bool) {
 	d.heading("Executive summary", 1)
 	s := r.Summary
 	verdict := "All open threats are within the risk appetite"
@@ -644,12 +751,30 @@ func (d *doc) summary(r *analysis.Result) {
 		d.table("STRIDE per element: element and category pairs", []col{{"Category", .3}, {"Open", .15}, {"Mitigated", .15}, {"No threat found", .2}}, rows)
 	}
 	if b := r.Breaches(); len(b) > 0 {
+		caption := "Open threats above the risk appetite"
+		more := 0
+		if len(b) > summaryBreaches {
+			more = len(b) - summaryBreaches
+			b = b[:summaryBreaches]
+			caption = fmt.Sprintf("The %d highest open threats above the risk appetite", summaryBreaches)
+		}
 		rows = nil
 		for _, f := range b {
-			rows = append(rows, []cell{{text: f.ID, link: anchor(f.ID)}, {text: f.Title}, {text: string(f.Residual.Severity), sev: f.Residual.Severity},
+			id := cell{text: f.ID, link: anchor(f.ID)}
+			if summaryOnly {
+				id.link = "" // the summary has no threat details to link to
+			}
+			rows = append(rows, []cell{id, {text: f.Title}, {text: string(f.Residual.Severity), sev: f.Residual.Severity},
 				{text: string(f.Limit)}, {text: dash(f.Treatment.Owner)}})
 		}
-		d.table("Open threats above the risk appetite", []col{{"Threat", .34}, {"Title", .34}, {"Residual", .11}, {"Appetite", .1}, {"Owner", .11}}, rows)
+		d.table(caption, []col{{"Threat", .34}, {"Title", .34}, {"Residual", .11}, {"Appetite", .1}, {"Owner", .11}}, rows)
+		if more > 0 {
+			where := ": see the threat register"
+			if summaryOnly {
+				where = ""
+			}
+			d.para(fmt.Sprintf("…and %d more above the appetite%s.", more, where), "", 10, black, 0)
+		}
 	}
 }
 
@@ -699,15 +824,21 @@ func (d *doc) heatmap(r *analysis.Result) {
 	d.y = y0 + 5*ch + 20
 }
 
-func (d *doc) diagram(img []byte) {
+// diagram puts one diagram page on a page of its own; overview says it is
+// the overview of a model drawn boundary by boundary.
+func (d *doc) diagram(p picture, overview bool) {
+	img := p.png
 	d.newPage(true)
 	anchor := fmt.Sprintf("sec-%d", len(d.toc)+1)
 	d.pdf.SetAnchor(anchor)
-	d.pdf.AddOutline("Data-flow diagram")
-	d.toc = append(d.toc, tocEntry{title: "Data-flow diagram", page: len(d.pages), anchor: anchor})
+	d.pdf.AddOutline(p.title)
+	if p.first {
+		// One contents line for all diagrams: a large model has dozens.
+		d.toc = append(d.toc, tocEntry{title: "Data-flow diagram", page: len(d.pages), anchor: anchor})
+	}
 	d.font("B", 18)
 	d.color(black)
-	d.textAt(margin, d.y+18, "Data-flow diagram")
+	d.textAt(margin, d.y+18, p.title)
 	d.y += 30
 	cfg, err := png.DecodeConfig(bytes.NewReader(img))
 	if err != nil {
@@ -724,6 +855,10 @@ func (d *doc) diagram(img []byte) {
 	iw, ih := float64(cfg.Width)*scale, float64(cfg.Height)*scale
 	d.check(d.pdf.ImageByHolder(holder, margin+(maxW-iw)/2, d.y, &gopdf.Rect{W: iw, H: ih}))
 	d.y += ih + 8
+	if overview {
+		d.para("The model has too many components for one readable picture: each top-level trust boundary (dashed box) is drawn on the following pages, and arrows between boxes bundle the flows between them. Boxes and arrows are tinted by the highest residual severity of their open threats.", "I", 8, muted, 0)
+		return
+	}
 	d.para("Processes are rounded boxes, data stores cylinders and external entities grey boxes, inside their trust boundaries (dashed). Elements are tinted by the highest residual severity of their open threats; dashed arrows are unencrypted flows.", "I", 8, muted, 0)
 }
 
@@ -747,23 +882,64 @@ func (d *doc) register(fs []analysis.Finding) {
 		{"Status", .12}, {"Owner", .08}, {"Due", .08}}, rows)
 }
 
-func (d *doc) details(fs []analysis.Finding) {
-	d.heading("Threat details", 1)
-	for i, f := range fs {
-		if i > 0 {
-			d.ensure(120)
+// ruleGroup is one rule with the threats it found, riskiest first.
+type ruleGroup struct {
+	rule     string
+	title    string
+	findings []analysis.Finding
+	breaches int
+}
+
+// byRule groups findings sorted by risk by their rule, in the order of each
+// rule's riskiest threat; a hand-written threat is a group of its own.
+func byRule(fs []analysis.Finding) []ruleGroup {
+	var out []ruleGroup
+	at := map[string]int{}
+	for _, f := range fs {
+		key := f.Rule
+		if key == "" {
+			key = f.ID
+		}
+		k, ok := at[key]
+		if !ok {
+			k = len(out)
+			at[key] = k
+			title := f.Title
+			if rule, ok := builtin.Lookup(f.Rule); ok && rule.Title != "" {
+				title = rule.Title
+			}
+			out = append(out, ruleGroup{rule: key, title: title})
+		}
+		out[k].findings = append(out[k].findings, f)
+		if f.Breach {
+			out[k].breaches++
+		}
+	}
+	return out
+}
+
+// details explains each rule once, then lists the threats it found.
+func (d *doc) details(groups []ruleGroup) {
+	d.heading("Threat details by rule", 1)
+	if len(groups) == 0 {
+		d.para("No threats were identified.", "", 10, black, 0)
+		return
+	}
+	for gi, g := range groups {
+		first := g.findings[0]
+		if gi > 0 {
+			d.ensure(140)
 			d.stroke(line)
 			d.pdf.SetLineWidth(0.5)
 			d.pdf.Line(margin, d.y, d.w-margin, d.y)
 			d.y += 8
 		} else {
-			d.ensure(120)
+			d.ensure(140)
 		}
-		d.pdf.SetAnchor(anchor(f.ID))
-		// Severity tag and title.
-		p := sevFill[f.Residual.Severity]
+		// Severity tag of the riskiest threat, and the rule's title.
+		p := sevFill[first.Residual.Severity]
 		d.font("B", 8)
-		tag := strings.ToUpper(string(f.Residual.Severity))
+		tag := strings.ToUpper(string(first.Residual.Severity))
 		tw := d.measure(tag)
 		d.fill(p[0])
 		d.pdf.RectFromUpperLeftWithStyle(margin, d.y, tw+8, 13, "F")
@@ -771,26 +947,18 @@ func (d *doc) details(fs []analysis.Finding) {
 		d.textAt(margin+4, d.y+9.5, tag)
 		d.font("B", 11)
 		d.color(black)
-		title := d.lines(f.Title, d.w-2*margin-tw-16)
+		title := d.lines(g.title, d.w-2*margin-tw-16)
 		for j, l := range title {
 			d.textAt(margin+tw+14, d.y+10+float64(j)*14, l)
 		}
 		d.y += float64(len(title))*14 + 4
-		d.para(f.ID, "", 8, muted, 0)
-		d.para(f.Description, "", bodySize, black, 0)
-		facts := [][2]string{
-			{"Elements", strings.Join(f.Targets, ", ")},
-			{"Data at stake", strings.Join(f.Data, ", ")},
-			{"STRIDE", strideList(f.STRIDE)},
-			{"Inherent risk", fmt.Sprintf("%s (likelihood %d × impact %d = %d)", f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Inherent.Score)},
-			{"Residual risk", fmt.Sprintf("%s (likelihood %d × impact %d = %d); appetite %s%s", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Residual.Score, f.Limit, flagIf(f.Breach, ": above appetite"))},
-			{"Treatment", treatment(f)},
+		count := fmt.Sprintf("%s · %d threat(s)", g.rule, len(g.findings))
+		if g.breaches > 0 {
+			count += fmt.Sprintf(", %d above appetite", g.breaches)
 		}
-		if len(f.Factors) > 0 {
-			facts = append(facts, [2]string{"Scoring factors", strings.Join(f.Factors, "; ")})
-		}
-		d.facts(facts)
-		if rule, ok := builtin.Lookup(f.Rule); ok {
+		d.para(count, "", 8, muted, 0)
+		d.facts([][2]string{{"STRIDE", strideList(first.STRIDE)}, {"Controls", recommended(g.findings)}})
+		if rule, ok := builtin.Lookup(first.Rule); ok {
 			if rule.Why != "" {
 				d.para("Why it matters", "B", bodySize, black, 0)
 				d.para(rule.Why, "", bodySize, black, 0)
@@ -800,13 +968,72 @@ func (d *doc) details(fs []analysis.Finding) {
 				d.para(rule.Mitigation, "", bodySize, black, 0)
 			}
 		}
-		if ctl := controls(f); ctl != "" {
-			d.para("Controls", "B", bodySize, black, 0)
-			d.para(ctl, "", bodySize, black, 0)
+		d.refs(first)
+		var rows [][]cell
+		for _, f := range g.findings {
+			what := f.ID + "\n" + f.Description
+			if len(f.Data) > 0 {
+				what += "\nData: " + strings.Join(f.Data, ", ")
+			}
+			if len(f.Factors) > 0 {
+				what += "\n" + strings.Join(f.Factors, "; ")
+			}
+			rows = append(rows, []cell{
+				{text: what, anchor: anchor(f.ID)},
+				{text: fmt.Sprintf("%s %d×%d%s", f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, flagIf(f.Breach, " above appetite")), sev: f.Residual.Severity},
+				{text: strings.TrimSpace(treatment(f) + "\n" + controlStates(f))},
+			})
 		}
-		d.refs(f)
-		d.y += 4
+		d.table("", []col{{"Threat: what and where", 0.62}, {"Residual", 0.14}, {"Treatment", 0.24}}, rows)
 	}
+}
+
+// recommended lists the controls the rule recommends, with their state on
+// the threats that have them in place or planned.
+func recommended(fs []analysis.Finding) string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		for _, id := range f.Mitigations {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = id
+		if c, ok := catalog.LookupControl(id); ok {
+			names[i] = c.Name + " (" + id + ")"
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// ruleSummary is the executive summary's one line per rule.
+func (d *doc) ruleSummary(groups []ruleGroup) {
+	d.heading("Threats by rule", 1)
+	if len(groups) == 0 {
+		d.para("No threats were identified.", "", 10, black, 0)
+		return
+	}
+	d.para("Every rule that found threats, the riskiest first. The full report lists each threat.", "", 10, black, 0)
+	var rows [][]cell
+	for _, g := range groups {
+		fix := ""
+		if rule, ok := builtin.Lookup(g.findings[0].Rule); ok {
+			fix = rule.Mitigation
+		}
+		rows = append(rows, []cell{
+			{text: g.title + "\n" + g.rule},
+			{text: string(g.findings[0].Residual.Severity), sev: g.findings[0].Residual.Severity},
+			{text: strconv.Itoa(len(g.findings))},
+			{text: strconv.Itoa(g.breaches)},
+			{text: fix},
+		})
+	}
+	d.table("", []col{{"Rule", 0.28}, {"Highest residual", 0.12}, {"Threats", 0.09}, {"Above appetite", 0.11}, {"How to fix it", 0.40}}, rows)
 }
 
 func (d *doc) facts(facts [][2]string) {
@@ -1015,29 +1242,27 @@ func treatment(f analysis.Finding) string {
 	return s
 }
 
-func controls(f analysis.Finding) string {
-	state := map[string]string{}
-	var order []string
-	add := func(ids []string, st string) {
-		for _, id := range ids {
-			if _, ok := state[id]; !ok {
-				state[id] = st
-				order = append(order, id)
+// controlStates names the controls in place and planned on a threat's
+// elements (the recommended ones are listed once per rule).
+func controlStates(f analysis.Finding) string {
+	names := func(ids []string) string {
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = id
+			if c, ok := catalog.LookupControl(id); ok {
+				out[i] = c.Name
 			}
 		}
+		return strings.Join(out, ", ")
 	}
-	add(f.InPlace, "implemented")
-	add(f.Planned, "planned")
-	add(f.Mitigations, "recommended")
-	var out []string
-	for _, id := range order {
-		name := id
-		if c, ok := catalog.LookupControl(id); ok {
-			name = c.Name + " (" + id + ")"
-		}
-		out = append(out, "• "+name+": "+state[id])
+	var parts []string
+	if len(f.InPlace) > 0 {
+		parts = append(parts, "in place: "+names(f.InPlace))
 	}
-	return strings.Join(out, "\n")
+	if len(f.Planned) > 0 {
+		parts = append(parts, "planned: "+names(f.Planned))
+	}
+	return strings.Join(parts, "\n")
 }
 
 func sortedKeys[V any](m map[string]V) []string {

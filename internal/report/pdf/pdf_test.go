@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
@@ -204,5 +206,146 @@ func TestPDFDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("two PDFs of the same result differ")
+	}
+}
+
+func TestLeadersStopBeforeTheNumber(t *testing.T) {
+	tests := []struct{ from, to, dot float64 }{
+		{100, 500, 2.5}, {100, 500, 3.3}, {480, 500, 2.5}, {499, 500, 2.5}, {100, 500, 0},
+	}
+	for _, tc := range tests {
+		n, x := leaders(tc.from, tc.to, tc.dot)
+		if n == 0 {
+			if tc.to-tc.from > 2*leaderGap+tc.dot && tc.dot > 0 {
+				t.Errorf("%v: no leaders in a wide gap", tc)
+			}
+			continue
+		}
+		if x < tc.from+leaderGap-1e-9 {
+			t.Errorf("%v: leaders start at %.2f, over the title", tc, x)
+		}
+		if end := x + float64(n)*tc.dot; end > tc.to-leaderGap+1e-9 {
+			t.Errorf("%v: leaders end at %.2f, over the page number at %.2f", tc, end, tc.to)
+		}
+	}
+}
+
+// TestHeaderWordsFit checks table headings break between words: every word
+// of every heading fits its column ("Personal", not "Persona l").
+func TestHeaderWordsFit(t *testing.T) {
+	d, err := newDoc(analyse(t, example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.newPage(false)
+	total := d.w - 2*margin
+	cols := []col{{"ID", 0.12}, {"Name", 0.2}, {"Classification", 0.08}, {"Confidentiality", 0.08}, {"Integrity", 0.08},
+		{"Availability", 0.08}, {"Personal", 0.05}, {"Quantity", 0.06}, {"Owner", 0.1}, {"Held by", 0.15}}
+	widths := columnWidths(d, cols, total, 8, 3)
+	sum := 0.0
+	d.font("B", 8)
+	for i, c := range cols {
+		sum += widths[i]
+		for _, w := range strings.Fields(c.title) {
+			if d.measure(w)+6 > widths[i] {
+				t.Errorf("heading word %q (%.1f pt) does not fit its column of %.1f pt", w, d.measure(w), widths[i])
+			}
+		}
+		if lines := d.lines(c.title, widths[i]-6); len(lines) != len(strings.Fields(c.title)) && len(lines) != 1 {
+			t.Errorf("heading %q wraps as %q", c.title, lines)
+		}
+	}
+	if sum > total+0.01 || sum < total-0.01 {
+		t.Errorf("columns add up to %.2f, want %.2f", sum, total)
+	}
+}
+
+func TestPDFSummaryMode(t *testing.T) {
+	r := analyse(t, example)
+	full, sum := writePDF(t, r, Options{}), writePDF(t, r, Options{Summary: true})
+	fi, err := os.Stat(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	si, err := os.Stat(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if si.Size() >= fi.Size() {
+		t.Errorf("summary PDF (%d bytes) is not smaller than the full one (%d)", si.Size(), fi.Size())
+	}
+	pdftotext := tool(t, "pdftotext")
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", sum, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	text := string(out)
+	for _, w := range []string{"EXECUTIVE SUMMARY", "Threats by rule", "Risk heatmap", "Attack paths"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("summary PDF lacks %q", w)
+		}
+	}
+	for _, w := range []string{"Threat register", "Threat details", "Data assets"} {
+		if strings.Contains(text, w) {
+			t.Errorf("summary PDF has %q", w)
+		}
+	}
+}
+
+// pageCount counts the pages of a PDF written by gopdf.
+func pageCount(pdf []byte) int {
+	return bytes.Count(pdf, []byte("/Type /Page\n")) + bytes.Count(pdf, []byte("/Type /Page ")) + bytes.Count(pdf, []byte("/Type /Page/"))
+}
+
+// TestSummaryOfLargeModelIsShort: the executive summary of a 1,000-component
+// model stays under 100 pages (the full report runs to hundreds).
+func TestSummaryOfLargeModelIsShort(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders a large report")
+	}
+	r := analysis.Analyze(reporttest.Model(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	var buf bytes.Buffer
+	if err := Write(context.Background(), &buf, r, Options{Summary: true}); err != nil {
+		t.Fatal(err)
+	}
+	n := pageCount(buf.Bytes())
+	if n == 0 || n >= 100 {
+		t.Errorf("the summary of %d threats has %d pages", len(r.Findings), n)
+	}
+	if testing.Verbose() {
+		fmt.Printf("summary of %d components, %d threats: %d pages\n", len(r.Model.Components), len(r.Findings), n)
+	}
+	if pdfinfo, err := exec.LookPath("pdfinfo"); err == nil {
+		path := filepath.Join(t.TempDir(), "s.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(pdfinfo, path).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`Pages:\s+` + strconv.Itoa(n) + `\n`).Match(out) {
+			t.Errorf("pdfinfo disagrees with %d pages:\n%s", n, out)
+		}
+	}
+}
+
+// BenchmarkPDF1000 writes the full and the summary PDF of a
+// 1,000-component model.
+func BenchmarkPDF1000(b *testing.B) {
+	r := analysis.Analyze(reporttest.Model(1000), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	for _, tc := range []struct {
+		name string
+		opts Options
+	}{{"full", Options{}}, {"summary", Options{Summary: true}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				var buf bytes.Buffer
+				if err := Write(context.Background(), &buf, r, tc.opts); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(pageCount(buf.Bytes())), "pages")
+			}
+		})
 	}
 }

@@ -10,8 +10,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -56,6 +61,24 @@ func Golden(t testing.TB, name string, got []byte) {
 	if !bytes.Equal(want, got) {
 		t.Errorf("%s differs from the output (run go test -update and review the diff); got:\n%s", path, firstLines(got, 40))
 	}
+}
+
+// FirstDiff shows the first line where two outputs differ, with its number.
+func FirstDiff(want, got []byte) string {
+	w, g := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var a, b []byte
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if !bytes.Equal(a, b) {
+			return "line " + strconv.Itoa(i+1) + ":\n  was: " + string(a) + "\n  now: " + string(b)
+		}
+	}
+	return "no difference"
 }
 
 func firstLines(b []byte, n int) string {
@@ -153,5 +176,86 @@ func FuzzImport(name string,
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+var (
+	schemaMu    sync.Mutex
+	schemaCache = map[string]*jsonschema.Schema{}
+)
+
+// Schema compiles one of the official JSON Schemas in shared/fixtures/schemas
+// (by file name), following the draft the schema names. The OpenAPI keyword
+// `nullable: true` (the Threat Dragon schema uses it, and Threat Dragon's own
+// validator, Ajv, honours it) is read as allowing null besides the type.
+func Schema(t testing.TB, file string) *jsonschema.Schema {
+	t.Helper()
+	schemaMu.Lock()
+	defer schemaMu.Unlock()
+	if s := schemaCache[file]; s != nil {
+		return s
+	}
+	path := filepath.Join(testfixtures.Path(t, "schemas"), file)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	nullable(doc)
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(path, doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	s, err := c.Compile(path)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	schemaCache[file] = s
+	return s
+}
+
+// nullable rewrites {type: T, nullable: true} as {type: [T, "null"]}.
+func nullable(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if n, _ := x["nullable"].(bool); n {
+			if typ, ok := x["type"].(string); ok {
+				x["type"] = []any{typ, "null"}
+			}
+			delete(x, "nullable")
+		}
+		for _, c := range x {
+			nullable(c)
+		}
+	case []any:
+		for _, c := range x {
+			nullable(c)
+		}
+	}
+}
+
+// ValidateSchema checks a document (JSON, or YAML holding the same data)
+// against an official schema and reports each violation.
+func ValidateSchema(t testing.TB, file string, data []byte) {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatalf("the export does not parse: %v", err)
+	}
+	// Through JSON, so that numbers and maps have the types the validator reads.
+	js, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Schema(t, file).Validate(inst); err != nil {
+		t.Errorf("the export does not validate against %s:\n%v", file, err)
 	}
 }

@@ -17,21 +17,32 @@
   pathButtons.forEach(function (button) {
     button.addEventListener("click", function () {
       if (!frame) { return; }
+      // A large model is drawn as an overview plus one picture per
+      // boundary: the path is marked in every picture that shows it.
+      var frames = Array.prototype.slice.call(document.querySelectorAll(".dfd-frame"));
       var on = button.getAttribute("aria-pressed") !== "true";
       pathButtons.forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
-      Array.prototype.forEach.call(frame.querySelectorAll(".on-path"), function (el) { el.classList.remove("on-path"); });
-      frame.classList.toggle("path-mode", on);
+      frames.forEach(function (f) {
+        Array.prototype.forEach.call(f.querySelectorAll(".on-path"), function (el) { el.classList.remove("on-path"); });
+        f.classList.toggle("path-mode", on);
+      });
       if (!on) { return; }
       button.setAttribute("aria-pressed", "true");
+      var first = null;
       var ids = (button.closest("li").getAttribute("data-elements") || "").split(/\s+/);
       ids.forEach(function (id) {
         if (!id) { return; }
         ["c-", "f-"].forEach(function (prefix) {
           var el = document.getElementById(prefix + id);
-          if (el && frame.contains(el)) { el.classList.add("on-path"); }
+          if (!el || !el.closest(".dfd-frame")) { return; }
+          el.classList.add("on-path");
+          if (!first) { first = el.closest(".dfd-frame"); }
         });
       });
-      frame.scrollIntoView({ behavior: "smooth", block: "center" });
+      var target = first || frame;
+      var box = target.closest("details");
+      if (box) { box.open = true; }
+      target.scrollIntoView({ behavior: "smooth", block: "center" });
     });
   });
 
@@ -45,25 +56,86 @@
   var breach = document.getElementById("f-breach");
   var count = document.getElementById("f-count");
 
+  // Heatmap cells filter the register to the open threats in them.
+  var cell = "";
+  var cellNote = document.getElementById("f-cell-note");
+  var cellName = document.getElementById("f-cell-name");
+  var cellButtons = Array.prototype.slice.call(document.querySelectorAll("table.heat button.cell"));
+  function setCell(key) {
+    cell = key;
+    cellButtons.forEach(function (b) { b.setAttribute("aria-pressed", b.getAttribute("data-cell") === key ? "true" : "false"); });
+    if (cellNote) {
+      cellNote.hidden = !key;
+      cellName.textContent = key ? "likelihood " + key.replace("-", " × impact ") : "";
+    }
+  }
+
+  // The filters live in the address (?q=&sev=&status=&breach=1&cell=), so a
+  // filtered register can be bookmarked or shared.
+  function saveState() {
+    var p = new URLSearchParams();
+    if (text.value.trim()) { p.set("q", text.value.trim()); }
+    if (sev.value) { p.set("sev", sev.value); }
+    if (status.value) { p.set("status", status.value); }
+    if (breach.checked) { p.set("breach", "1"); }
+    if (cell) { p.set("cell", cell); }
+    var qs = p.toString();
+    try {
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : "") + location.hash);
+    } catch (e) { /* some file: URLs refuse; the filters still work */ }
+  }
+  function loadState() {
+    var p = new URLSearchParams(location.search);
+    text.value = p.get("q") || "";
+    var pick = function (select, v) {
+      if (v && Array.prototype.some.call(select.options, function (o) { return o.value === v; })) { select.value = v; }
+    };
+    pick(sev, p.get("sev"));
+    pick(status, p.get("status"));
+    breach.checked = p.get("breach") === "1";
+    var c = p.get("cell") || "";
+    setCell(cellButtons.some(function (b) { return b.getAttribute("data-cell") === c; }) ? c : "");
+  }
+
   function filter() {
     var q = text.value.trim().toLowerCase();
     var words = q ? q.split(/\s+/) : [];
     var s = sev.value, st = status.value, onlyBreach = breach.checked, shown = 0;
     rows.forEach(function (row) {
-      var hay = row.getAttribute("data-search") || "";
+      var hay = row.getAttribute("data-search");
+      if (hay === null) {
+        hay = row.textContent.replace(/\s+/g, " ").toLowerCase();
+        row.setAttribute("data-search", hay);
+      }
       var ok = (!s || row.getAttribute("data-sev") === s) &&
         (!st || row.getAttribute("data-status") === st) &&
         (!onlyBreach || row.classList.contains("breach")) &&
+        (!cell || row.getAttribute("data-cell") === cell) &&
         words.every(function (w) { return hay.indexOf(w) !== -1; });
       row.hidden = !ok;
       if (ok) { shown++; }
     });
     count.textContent = shown + " of " + rows.length + " threats shown";
+    saveState();
   }
   text.addEventListener("input", filter);
   sev.addEventListener("change", filter);
   status.addEventListener("change", filter);
   breach.addEventListener("change", filter);
+  cellButtons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      var key = b.getAttribute("data-cell");
+      setCell(cell === key ? "" : key);
+      filter();
+      if (cell) { document.getElementById("register").scrollIntoView({ block: "start" }); }
+    });
+  });
+  var clear = document.getElementById("f-cell-clear");
+  if (clear) { clear.addEventListener("click", function () { setCell(""); filter(); }); }
+  if (location.search) {
+    loadState();
+    filter();
+  }
 
   function key(row, col, type) {
     var cell = row.cells[col];

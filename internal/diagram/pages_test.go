@@ -1,0 +1,163 @@
+package diagram
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rampart-sec/rampart/internal/model"
+)
+
+func TestPagesSmallModelIsOnePicture(t *testing.T) {
+	m := loadShop(t)
+	pages := Pages(m, Options{})
+	if len(pages) != 1 || pages[0].ID != "dfd" {
+		t.Fatalf("pages of a small model: %+v", pages)
+	}
+	if !bytes.Equal(pages[0].DOT(), DOT(m, Options{})) {
+		t.Error("the one page differs from the whole-model DOT")
+	}
+}
+
+var nodeRe = regexp.MustCompile(`(?m)^\s+"(c[0-9]+)" \[id="c-`)
+
+// TestPagesLargeModel checks the split of a model past DetailLimit: an
+// overview of the top-level boundaries, one page per top-level boundary
+// that draws exactly its components, and nothing drawn twice or lost.
+func TestPagesLargeModel(t *testing.T) {
+	m := bigModel(1200)
+	pages := Pages(m, Options{})
+	if pages[0].ID != "overview" {
+		t.Fatalf("first page is %q, want overview", pages[0].ID)
+	}
+	ov := string(pages[0].DOT())
+	if n := len(nodeRe.FindAllString(ov, -1)); n != 0 {
+		t.Errorf("overview draws %d single components; the 240 users outside boundaries are more than %d and must be one group", n, overviewLooseLimit)
+	}
+	for _, want := range []string{`"g:zone-0" [id="g-zone-0"`, `"g:outside"`, "Trust boundary\\n(its own diagram)", "flows"} {
+		if !strings.Contains(ov, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+	seen := map[string]string{}
+	for _, p := range pages[1:] {
+		dot := string(p.DOT())
+		ids := nodeRe.FindAllStringSubmatch(dot, -1)
+		if len(ids) == 0 || len(ids) > DetailLimit {
+			t.Errorf("page %s draws %d components", p.ID, len(ids))
+		}
+		if len(ids) != p.Components {
+			t.Errorf("page %s says %d components, draws %d", p.ID, p.Components, len(ids))
+		}
+		for _, id := range ids {
+			if prev, dup := seen[id[1]]; dup {
+				t.Errorf("%s drawn on %s and %s", id[1], prev, p.ID)
+			}
+			seen[id[1]] = p.ID
+		}
+	}
+	if len(seen) != len(m.Components) {
+		t.Errorf("boundary pages draw %d of %d components", len(seen), len(m.Components))
+	}
+	// zone-4 nests zone-5..7: its page holds them as clusters.
+	for _, p := range pages {
+		if p.ID == "zone-4" && !strings.Contains(string(p.DOT()), `subgraph "cluster_zone-5"`) {
+			t.Error("zone-4's page lacks its nested boundary zone-5")
+		}
+		if p.ID == "zone-5" {
+			t.Error("nested boundary zone-5 has a page of its own")
+		}
+	}
+}
+
+func TestBoundaryPageStubs(t *testing.T) {
+	m := bigModel(400)
+	// A flow from zone-0 into zone-4 and one from a user outside.
+	m.Flows = append(m.Flows, model.Flow{ID: "cross", From: "c0001", To: "c0201", Protocol: "http"})
+	m.Reindex()
+	var z0 string
+	for _, p := range Pages(m, Options{Severity: map[string]model.Severity{"cross": "critical"}}) {
+		if p.ID == "zone-0" {
+			z0 = string(p.DOT())
+		}
+	}
+	for _, want := range []string{`"stub:zone-4"`, `"c0001" -> "stub:zone-4"`, `"stub:outside" -> "c0001"`, `color="#b91c1c"`, "1 unencrypted"} {
+		if !strings.Contains(z0, want) {
+			t.Errorf("zone-0's page lacks %q", want)
+		}
+	}
+}
+
+// TestLargeModelRendersPromptly guards against the layout cliff: every
+// page of a 1,200-component model lays out, in bounded time.
+func TestLargeModelRendersPromptly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lays out a large model")
+	}
+	m := bigModel(1200)
+	r, err := NewRenderer(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	start := time.Now()
+	for _, p := range Pages(m, Options{}) {
+		var buf bytes.Buffer
+		if err := r.RenderPage(context.Background(), p, FormatSVG, &buf); err != nil {
+			t.Fatalf("page %s: %v", p.ID, err)
+		}
+		if !bytes.Contains(buf.Bytes(), []byte("<svg")) {
+			t.Fatalf("page %s: no SVG", p.ID)
+		}
+	}
+	if took := time.Since(start); took > 60*time.Second {
+		t.Errorf("drawing %d components took %v", len(m.Components), took)
+	}
+}
+
+func TestHighlightOnlyThePath(t *testing.T) {
+	m := &model.Model{Rampart: 1, System: model.System{ID: "s"},
+		Components: []model.Component{{ID: "a", Type: "user"}, {ID: "b", Type: "api"}, {ID: "c", Type: "database"}},
+		Flows: []model.Flow{
+			{ID: "ab", From: "a", To: "b", Protocol: "https"},
+			{ID: "ba", From: "b", To: "a", Protocol: "https"},
+			{ID: "bc", From: "b", To: "c", Protocol: "https"},
+			{ID: "bc2", From: "b", To: "c", Protocol: "https"},
+		}}
+	tests := []struct {
+		name      string
+		highlight []string
+		on, off   []string
+	}{
+		{"components: forward flows only", []string{"a", "b", "c"}, []string{"ab", "bc", "bc2"}, []string{"ba"}},
+		{"flow ids: exactly those flows", []string{"a", "b", "c", "ab", "bc"}, []string{"ab", "bc"}, []string{"ba", "bc2"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dot := string(DOT(m, Options{Highlight: tc.highlight}))
+			for _, id := range tc.on {
+				if !regexp.MustCompile(`id="f-` + id + `", label=.*?color="` + colHighlight + `"`).MatchString(dot) {
+					t.Errorf("flow %s is not highlighted", id)
+				}
+			}
+			for _, id := range tc.off {
+				if regexp.MustCompile(`id="f-` + id + `", label=.*?color="` + colHighlight + `"`).MatchString(dot) {
+					t.Errorf("flow %s is highlighted but not on the path", id)
+				}
+			}
+			if !strings.Contains(dot, "Highlighted path: a &#8594; b &#8594; c") {
+				t.Error("no caption naming the path")
+			}
+			if !strings.Contains(dot, "thick blue: the highlighted path") {
+				t.Error("legend does not explain the highlight")
+			}
+		})
+	}
+	if c := fmt.Sprint(string(DOT(m, Options{Highlight: []string{"a", "b"}, Caption: "Attack path 1"}))); !strings.Contains(c, "Attack path 1") {
+		t.Error("caption option ignored")
+	}
+}
