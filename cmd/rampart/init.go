@@ -94,7 +94,21 @@ overwrites an existing file unless --force is given.`,
 			out := cmd.OutOrStdout()
 			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (starter model)\n", path)
 			fmt.Fprintf(out, "next: edit it to describe your system, then run 'rampart validate %s'\n", path)
-			fmt.Fprintf(out, "editor completion: rampart schema > %s\n", filepath.Join(filepath.Dir(path), "rampart.schema.json"))
+			// The starter's first line points editors at rampart.schema.json
+			// beside it: write that too, unless one is there already.
+			schemaPath := filepath.Join(filepath.Dir(path), "rampart.schema.json")
+			schema, err := model.JSONSchema()
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			switch err := atomicfile.Write(schemaPath, append(schema, '\n'), force); {
+			case errors.Is(err, atomicfile.ErrExists):
+				fmt.Fprintf(out, "kept %s (rampart schema > %s refreshes it)\n", schemaPath, schemaPath)
+			case err != nil:
+				return fail(exitUsage, err)
+			default:
+				fmt.Fprintf(out, "wrote %s (editor completion and hover help)\n", schemaPath)
+			}
 			return nil
 		},
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,8 +64,12 @@ func TestInitWritesValidModels(t *testing.T) {
 				}
 			}
 			entries, _ := os.ReadDir(filepath.Dir(path))
-			if len(entries) != 1 {
-				t.Errorf("init left %d files in the directory, want only the model", len(entries))
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			if len(names) != 2 || !slices.Contains(names, filepath.Base(path)) || !slices.Contains(names, "rampart.schema.json") {
+				t.Errorf("init left %v in the directory, want only the model and its schema", names)
 			}
 		})
 	}
@@ -138,5 +143,38 @@ func TestSlug(t *testing.T) {
 		if got := slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestInitWritesSchema: init writes the schema its starter's first line
+// names, and keeps one that is already there.
+func TestInitWritesSchema(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "rampart.yaml")
+	code, out, errOut := runIn(t, "", "init", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want, err := model.JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "rampart.schema.json"))
+	if err != nil {
+		t.Fatalf("init wrote no schema: %v\n%s", err, out)
+	}
+	if string(got) != string(want)+"\n" {
+		t.Error("the schema init wrote differs from 'rampart schema'")
+	}
+	mine := filepath.Join(dir, "b.yaml")
+	if err := os.WriteFile(filepath.Join(dir, "rampart.schema.json"), []byte("{}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runIn(t, "", "init", mine)
+	if code != exitOK || !strings.Contains(out, "kept ") {
+		t.Errorf("second init: exit %d, output %q", code, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "rampart.schema.json")); string(b) != "{}\n" {
+		t.Error("init replaced an existing schema file without --force")
 	}
 }

@@ -17,8 +17,9 @@ func init() {
 
 func newReportCmd() *cobra.Command {
 	var (
-		af analysisFlags
-		of outputFlags
+		af      analysisFlags
+		of      outputFlags
+		summary bool
 	)
 	cmd := &cobra.Command{
 		Use:   "report MODEL -o FILE",
@@ -38,7 +39,8 @@ The format follows the output file's extension unless --format says otherwise
 (html without -o). The file is written whole or not at all.`,
 		Example: `  rampart report examples/online-shop.yaml -o report.html
   rampart report rampart.yaml -o threat-model.pdf
-  rampart report rampart.yaml -f xlsx -o register.xlsx`,
+  rampart report rampart.yaml -f xlsx -o register.xlsx
+  rampart report rampart.yaml --summary -o summary.pdf`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -48,11 +50,12 @@ The format follows the output file's extension unless --format says otherwise
 			}
 			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
-			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{}, prog)
+			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{Summary: summary}, prog)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "html", report.Names())
+	cmd.Flags().BoolVar(&summary, "summary", false, "html and pdf: the executive summary only (figures, heatmap, overview diagram, one line per rule)")
 	return cmd
 }
 

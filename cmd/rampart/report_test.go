@@ -94,6 +94,12 @@ func TestReportCommand(t *testing.T) {
 					t.Error("the report lacks the threat or the diagram")
 				}
 			}},
+		{name: "html summary", args: []string{"report", model, "--summary", "-o", filepath.Join(dir, "s.html")}, file: "s.html",
+			check: func(t *testing.T, data []byte) {
+				if !bytes.Contains(data, []byte("executive summary")) || bytes.Contains(data, []byte(`id="register"`)) {
+					t.Error("--summary did not write the executive summary only")
+				}
+			}},
 		{name: "pdf file", args: []string{"report", model, "--format", "pdf", "-o", filepath.Join(dir, "r.out")}, file: "r.out",
 			check: func(t *testing.T, data []byte) {
 				if !bytes.HasPrefix(data, []byte("%PDF-")) {

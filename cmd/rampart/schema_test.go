@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xeipuuv/gojsonschema"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/model"
@@ -109,23 +110,25 @@ func TestExamplesMatchJSONSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	loader := gojsonschema.NewSchemaLoader()
-	loader.Draft = gojsonschema.Draft7 // the 2020-12 keywords the schema uses ($defs, $ref) read the same
-	loader.AutoDetect = false
-	schema, err := loader.Compile(gojsonschema.NewBytesLoader(data))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiler := jsonschema.NewCompiler()
+	compiler.DefaultDraft(jsonschema.Draft2020)
+	if err := compiler.AddResource("model.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := compiler.Compile("model.json")
 	if err != nil {
 		t.Fatalf("compile schema: %v", err)
 	}
-	check := func(name string, src []byte) *gojsonschema.Result {
+	check := func(name string, src []byte) error {
 		var doc yaml.Node
 		if err := yaml.Unmarshal(src, &doc); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		res, err := schema.Validate(gojsonschema.NewGoLoader(yamlToJSON(t, &doc)))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return res
+		return schema.Validate(yamlToJSON(t, &doc))
 	}
 	roots, _ := filepath.Glob(examplePath("*.yaml"))
 	nested, _ := filepath.Glob(examplePath("*/rampart.yaml"))
@@ -138,22 +141,17 @@ func TestExamplesMatchJSONSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res := check(path, src); !res.Valid() {
-			for _, e := range res.Errors() {
-				t.Errorf("%s: %s", path, e)
-			}
+		if err := check(path, src); err != nil {
+			t.Errorf("%s: %v", path, err)
 		}
 	}
 	// The schema must also reject a wrong enum value, a missing key and an unknown key.
 	bad := "rampart: 1\nsystem: {id: s}\ncomponents:\n  - {id: a, type: webapp, colour: blue}\n"
-	res := check("bad", []byte(bad))
-	if res.Valid() {
+	verr := check("bad", []byte(bad))
+	if verr == nil {
 		t.Fatal("schema accepted an invalid model")
 	}
-	msgs := ""
-	for _, e := range res.Errors() {
-		msgs += e.String() + "\n"
-	}
+	msgs := verr.Error()
 	for _, want := range []string{"name", "type", "colour"} {
 		if !strings.Contains(msgs, want) {
 			t.Errorf("schema errors do not mention %q:\n%s", want, msgs)

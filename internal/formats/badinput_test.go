@@ -32,7 +32,8 @@ var listOf = map[string]*regexp.Regexp{
 
 // TestBadInput feeds every importer hand-broken variants of its fixture
 // and of its format's shape: truncated files, wrong types, deep nesting,
-// 100,000-element arrays of the wrong thing. None may panic or take long;
+// 100,000-element arrays of the wrong thing, keys given twice, invalid
+// UTF-8. None may panic or take long;
 // every problem must carry a position in the file, and each case must
 // report what it expects (an error, or a problem mentioning a word).
 func TestBadInput(t *testing.T) {
@@ -64,6 +65,8 @@ func TestBadInput(t *testing.T) {
 				struct{ name, data, want string }{"deep nesting", `{"x": ` + deep + `}`, ""},
 				struct{ name, data, want string }{"100,000 numbers for an object list", listOf[format].ReplaceAllLiteralString(string(orig), listKey[format]+": ["+strings.Repeat("7,", 99999)+"7,"), "expected an object"},
 				struct{ name, data, want string }{"trailing garbage", string(orig) + "}", ""},
+				struct{ name, data, want string }{"a key given twice", strings.Replace(string(orig), "{", `{"dup": 1, "dup": 2, `, 1), "duplicate key"},
+				struct{ name, data, want string }{"invalid UTF-8", strings.Replace(string(orig), `":`, "\xe9\":", 1), "invalid UTF-8"},
 				struct{ name, data, want string }{"truncated before the last brace", strings.TrimRight(string(orig), "}\n \t"), ""},
 			)
 		} else {
@@ -71,6 +74,8 @@ func TestBadInput(t *testing.T) {
 				struct{ name, data, want string }{"deep nesting", "threagile_version: 1.0.0\ntitle: " + deep + "\n", ""},
 				struct{ name, data, want string }{"100,000 numbers for the technical assets", "threagile_version: 1.0.0\ntitle: x\ntechnical_assets: " + many + "\n", ""},
 				struct{ name, data, want string }{"tabs for indentation", "threagile_version: 1.0.0\ntitle: x\n\tdata_assets: {}\n", ""},
+				struct{ name, data, want string }{"a key given twice", "threagile_version: 1.0.0\ntitle: x\ntitle: y\n", "duplicate key"},
+				struct{ name, data, want string }{"invalid UTF-8", "threagile_version: 1.0.0\ntitle: caf\xe9\n", "invalid UTF-8"},
 			)
 		}
 		for _, tc := range cases {

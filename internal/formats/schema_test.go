@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/formats"
@@ -67,7 +68,8 @@ func sources(t *testing.T) map[string]*model.Model {
 // TestExportsValidate exports every fixture of every format and every
 // bundled example to each format with an official JSON Schema, with the
 // threats the built-in rules identify, and validates the output against
-// the schema, following the draft each schema names.
+// the schema, following the draft each schema names. Threat Dragon's
+// layout tags stay out of the other formats.
 func TestExportsValidate(t *testing.T) {
 	for name, m := range sources(t) {
 		found := threats.Identify(m, builtin.Rules())
@@ -82,6 +84,9 @@ func TestExportsValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 				foreigntest.ValidateSchema(t, schema, out)
+				if to != "threat-dragon" && strings.Contains(string(out), "threat-dragon:") {
+					t.Errorf("Threat Dragon's layout tags leak into the %s export", to)
+				}
 			})
 		}
 	}

@@ -205,3 +205,15 @@ func TestPeriodicSweepRunsOnceAcrossNodes(t *testing.T) {
 	t.Logf("%d sweeps enqueued and %d run (%d + %d) in %v", inserted, ran, nodes[0].Swept.Load(), nodes[1].Swept.Load(),
 		elapsed.Round(time.Millisecond))
 }
+
+func TestStoreWithWorkersClosesWithoutStarting(t *testing.T) {
+	for _, eng := range storetest.Engines {
+		t.Run(eng.Name, func(t *testing.T) {
+			jobs := register.NewJobs(register.LogNotifier{})
+			st := eng.Open(t, store.Options{Workers: jobs.Workers(), Logger: slog.New(slog.DiscardHandler)})
+			if err := st.Close(context.Background()); err != nil {
+				t.Fatalf("closing a store whose jobs never started: %v", err)
+			}
+		})
+	}
+}

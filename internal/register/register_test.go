@@ -165,8 +165,8 @@ func TestPushTracksThreatsAcrossVersions(t *testing.T) {
 		if v := p2.Version; v.Seq != 2 || v.New != 1 || v.Changed != 1 || v.Gone != 1 || v.Threats != 3 {
 			t.Fatalf("second version = %+v", v)
 		}
-		if th := e.threat("dos@web"); !th.Gone {
-			t.Fatal("a threat the new version lacks is not gone")
+		if th := e.threat("dos@web"); !th.Gone || th.LastSeen != 1 {
+			t.Fatalf("a threat the new version lacks: gone %v, last seen %d", th.Gone, th.LastSeen)
 		}
 		if th := e.threat("weak-tls@web"); th.LastSeen != 2 || th.FirstSeen != 1 {
 			t.Fatalf("unchanged threat seen %d..%d", th.FirstSeen, th.LastSeen)
@@ -605,6 +605,33 @@ func TestMandatoryRulesAndUnmodelledSystems(t *testing.T) {
 		o := ok[register.Overdue](t)(e.svc.Overdue(e.ctx, ""))
 		if len(o.Unmodelled) != 1 || o.Unmodelled[0].ID != "ledger" {
 			t.Fatalf("unmodelled = %+v", o.Unmodelled)
+		}
+	})
+}
+
+func TestThreatFilterIsChecked(t *testing.T) {
+	bad := []store.ThreatFilter{
+		{Status: []model.TreatmentStatus{"opne"}},
+		{Severity: []model.Severity{"severe"}},
+		{Sort: "risk"},
+		{Limit: 5000},
+		{Offset: -1},
+		{DueBefore: "tomorrow"},
+	}
+	each(t, func(t *testing.T, e *env) {
+		e.push(finding("sqli@api", 3, 4))
+		for _, f := range bad {
+			if _, err := e.svc.Threats(e.ctx, f); !errors.Is(err, register.ErrInvalid) {
+				t.Errorf("%+v: %v", f, err)
+			}
+			if _, err := e.svc.CountThreats(e.ctx, f); !errors.Is(err, register.ErrInvalid) {
+				t.Errorf("count %+v: %v", f, err)
+			}
+		}
+		good := store.ThreatFilter{Status: []model.TreatmentStatus{"open"}, Severity: []model.Severity{"high"}, Sort: "due",
+			Limit: 1000, DueBefore: "2027-01-01"}
+		if got := ok[[]store.Threat](t)(e.svc.Threats(e.ctx, good)); len(got) != 1 {
+			t.Fatalf("good filter found %d", len(got))
 		}
 	})
 }

@@ -310,12 +310,7 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 			return err
 		}
 		var evs []store.ThreatEvent
-		for _, t := range updates {
-			if _, err := tx.UpdateThreat(ctx, t); err != nil {
-				return err
-			}
-		}
-		if err := tx.MarkThreatsSeen(ctx, sys.ID, seq); err != nil {
+		if err := tx.UpdateThreatAnalysis(ctx, updates); err != nil {
 			return err
 		}
 		for _, ch := range changes {
@@ -404,11 +399,11 @@ func diffThreats(sysID string, seq int, old []store.Threat, findings []analysis.
 			} else if prev.Fingerprint != t.Fingerprint {
 				kind = store.ChangeChanged
 			}
-			// Register state stays; the analysis part follows the new version.
-			t.FirstSeen, t.Status, t.Owner, t.Due, t.AcceptanceID, t.Version = prev.FirstSeen, prev.Status, prev.Owner,
-				prev.Due, prev.AcceptanceID, prev.Version
+			// The analysis part follows the new version; the register state
+			// is not written (UpdateThreatAnalysis leaves it).
+			t.FirstSeen = prev.FirstSeen
 			if kind == store.ChangeUnchanged {
-				continue // MarkThreatsSeen moves its LastSeen
+				continue // its LastSeen follows the system's latest version
 			}
 			changes = append(changes, store.VersionChange{SystemID: sysID, Seq: seq, ThreatID: f.ID, Change: kind,
 				Before: prev.Risk, After: after})
@@ -420,7 +415,7 @@ func diffThreats(sysID string, seq int, old []store.Threat, findings []analysis.
 			continue
 		}
 		changes = append(changes, store.VersionChange{SystemID: sysID, Seq: seq, ThreatID: t.ID, Change: store.ChangeGone, Before: t.Risk})
-		t.Gone = true
+		t.Gone, t.LastSeen = true, seq-1
 		updates = append(updates, t)
 	}
 	slices.SortFunc(changes, func(a, b store.VersionChange) int { return strings.Compare(a.ThreatID, b.ThreatID) })

@@ -30,13 +30,50 @@ func checkText(field, v string, required bool) error {
 	return nil
 }
 
+// MaxPage is the longest page a list returns.
+const MaxPage = 1000
+
+// ValidateThreatFilter checks a register filter's values, so that a wrong
+// one is refused rather than quietly ignored or clamped.
+func ValidateThreatFilter(f store.ThreatFilter) error {
+	for _, st := range f.Status {
+		if !slices.Contains(model.TreatmentStatus("").Values(), string(st)) {
+			return invalid("status %q is not one of %s", st, strings.Join(model.TreatmentStatus("").Values(), ", "))
+		}
+	}
+	for _, sev := range f.Severity {
+		if sev.Rank() == 0 {
+			return invalid("severity %q is not one of low, medium, high, critical", sev)
+		}
+	}
+	if f.Sort != "" && !slices.Contains(strings.Split(store.ThreatSorts, ", "), f.Sort) {
+		return invalid("sort %q is not one of %s", f.Sort, store.ThreatSorts)
+	}
+	if f.Limit < 0 || f.Limit > MaxPage {
+		return invalid("limit %d is not between 1 and %d", f.Limit, MaxPage)
+	}
+	if f.Offset < 0 {
+		return invalid("offset %d is negative", f.Offset)
+	}
+	if f.DueBefore != "" {
+		return validDate("due_before", f.DueBefore)
+	}
+	return nil
+}
+
 // Threats lists the register.
 func (s *Service) Threats(ctx context.Context, f store.ThreatFilter) ([]store.Threat, error) {
+	if err := ValidateThreatFilter(f); err != nil {
+		return nil, err
+	}
 	return s.st.ListThreats(ctx, f)
 }
 
 // CountThreats counts the register entries a filter selects.
 func (s *Service) CountThreats(ctx context.Context, f store.ThreatFilter) (int, error) {
+	if err := ValidateThreatFilter(f); err != nil {
+		return 0, err
+	}
 	return s.st.CountThreats(ctx, f)
 }
 

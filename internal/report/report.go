@@ -48,6 +48,8 @@ type Options struct {
 	NoRisk bool
 	// NoLegend leaves the diagram legend out.
 	NoLegend bool
+	// Summary writes the executive summary only (html and pdf).
+	Summary bool
 }
 
 // Writer renders a result in one of the simple text formats.
@@ -86,11 +88,11 @@ func init() {
 	MustRegister(text("markdown", Markdown, "md", "markdown"))
 	MustRegister(text("sarif", SARIF, "sarif"))
 	MustRegister(text("csv", CSV, "csv"))
-	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, _ Options) error {
-		return htmlreport.Write(ctx, w, r, htmlreport.Options{})
+	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary})
 	}})
-	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, _ Options) error {
-		return pdfreport.Write(ctx, w, r, pdfreport.Options{})
+	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
+		return pdfreport.Write(ctx, w, r, pdfreport.Options{Summary: opts.Summary})
 	}})
 	MustRegister(&format{name: "xlsx", exts: []string{"xlsx"}, binary: true, write: func(_ context.Context, w io.Writer, r *analysis.Result, _ Options) error {
 		return xlsxreport.Write(w, r)

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -114,7 +113,7 @@ func queries(r *rand.Rand) (string, store.ThreatFilter) {
 		return "one system", store.ThreatFilter{SystemID: fmt.Sprintf("sys-%04d", r.IntN(loadSystems))}
 	case 1:
 		return "open high+critical by severity", store.ThreatFilter{Status: []model.TreatmentStatus{"open"},
-			Severity: []model.Severity{"high", "critical"}, Sort: "severity"}
+			Severity: []model.Severity{"high", "critical"}, Sort: "-severity"}
 	case 2:
 		return "one owner's open work", store.ThreatFilter{Owner: fmt.Sprint("owner-", r.IntN(loadOwners)),
 			Status: []model.TreatmentStatus{"open", "mitigating"}}
@@ -123,16 +122,10 @@ func queries(r *rand.Rand) (string, store.ThreatFilter) {
 			DueBefore: "2026-12-01", Sort: "due"}
 	case 4:
 		return "system's critical", store.ThreatFilter{SystemID: fmt.Sprintf("sys-%04d", r.IntN(loadSystems)),
-			Severity: []model.Severity{"critical"}, Sort: "severity"}
+			Severity: []model.Severity{"critical"}, Sort: "-severity"}
 	default:
 		return "page 20 of all", store.ThreatFilter{Limit: 50, Offset: 1000}
 	}
-}
-
-func cpu() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func pct(ds []time.Duration, p float64) time.Duration {

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -59,9 +60,12 @@ type Repo interface {
 	SystemThreats(ctx context.Context, systemID string) ([]Threat, error)
 	// InsertThreats adds new threats (Version 1).
 	InsertThreats(ctx context.Context, ts []Threat) error
-	// MarkThreatsSeen sets LastSeen to seq on the system's threats that are
-	// not gone (the register state and Version stay).
-	MarkThreatsSeen(ctx context.Context, systemID string, seq int) error
+	// UpdateThreatAnalysis writes what a new model version found about
+	// existing threats (rule, title, category, STRIDE, targets, risk,
+	// fingerprint, last seen, gone), leaving their register state alone,
+	// whatever their Version; each moves to a new Version so that a register
+	// edit based on the old one is told.
+	UpdateThreatAnalysis(ctx context.Context, ts []Threat) error
 	// UpdateThreat writes t if t.Version is current.
 	UpdateThreat(ctx context.Context, t Threat) (Threat, error)
 	// AddThreatEvents appends to threats' histories.
@@ -165,6 +169,8 @@ type Options struct {
 	PeriodicJobs []*river.PeriodicJob
 	// MaxWorkers is the number of jobs worked at once (default 4).
 	MaxWorkers int
+	// Logger receives the job queue's logs (nil: slog.Default()).
+	Logger *slog.Logger
 }
 
 // Errors. Engines wrap them with %w so callers test with errors.Is.

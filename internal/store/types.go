@@ -152,8 +152,10 @@ type Threat struct {
 	Risk RiskRating `json:"risk"`
 	// Fingerprint is a digest of what makes the threat "changed" between versions.
 	Fingerprint string `json:"fingerprint"`
-	FirstSeen   int    `json:"first_seen"`
-	LastSeen    int    `json:"last_seen"`
+	// FirstSeen is the version that first found the threat; LastSeen the
+	// latest that did (for a threat not gone, the system's latest version).
+	FirstSeen int `json:"first_seen"`
+	LastSeen  int `json:"last_seen"`
 	// Gone is set when the latest version no longer has the threat.
 	Gone bool `json:"gone"`
 
@@ -191,13 +193,17 @@ type ThreatFilter struct {
 	IncludeGone bool                    `json:"include_gone,omitempty"`
 	// DueBefore keeps threats whose due date is before this date (YYYY-MM-DD).
 	DueBefore string `json:"due_before,omitempty"`
-	// Sort is "id" (system, threat id; the default), "severity" (highest
-	// first) or "due" (soonest first).
+	// Sort is one of ThreatSorts: id (system, then threat id; the
+	// default), severity, due (threats without a date last) or updated,
+	// each ascending, or descending with a leading "-". Ties go by id.
 	Sort string `json:"sort,omitempty"`
 	// Limit caps the page (default 50, at most 1000); Offset skips rows.
 	Limit  int `json:"limit,omitempty"`
 	Offset int `json:"offset,omitempty"`
 }
+
+// ThreatSorts lists the sorts of ThreatFilter.
+const ThreatSorts = "id, -id, severity, -severity, due, -due, updated, -updated"
 
 // AcceptanceState is where a risk acceptance is in its life.
 type AcceptanceState string

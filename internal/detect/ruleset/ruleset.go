@@ -93,6 +93,14 @@ func Load(ctx context.Context, roots []string, pipelines []*pipeline.Pipeline) (
 				return fmt.Errorf("more than %d rule files under %s", MaxFiles, root)
 			}
 			f := File{Path: path, Status: OK}
+			if !d.Type().IsRegular() {
+				// A FIFO or device would block or never end; a symlink is
+				// not followed.
+				f.Status = Invalid
+				f.Problems = sigma.Problems{problemAt(path, source.CodeNotRegular, "not a regular file")}
+				s.Files = append(s.Files, f)
+				return nil
+			}
 			info, err := d.Info()
 			if err == nil && info.Size() > sigma.MaxRuleBytes {
 				f.Status = Invalid

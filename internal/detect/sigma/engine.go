@@ -634,13 +634,19 @@ func SourceOf(ev *event.Event) LogSource {
 // the event's source told by SourceOf. The Match passed to fn is valid
 // only during the call.
 func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
-	m.MatchFrom(ev, SourceOf(ev), fn)
+	m.match(ev, LogSource{}, true, fn)
 }
 
 // MatchFrom is Match for events of a known source: when src names a
 // product, only rules of that product apply (a Zeek or proxy rule never
 // fires on a Windows event). A zero src applies every rule.
 func (m *Matcher) MatchFrom(ev *event.Event, src LogSource, fn func(Match)) {
+	m.match(ev, src, false, fn)
+}
+
+// match matches ev; with infer, the source is told from the event's
+// fields as SourceOf does, in the same pass over them.
+func (m *Matcher) match(ev *event.Event, src LogSource, infer bool, fn func(Match)) {
 	e := m.e
 	m.gen++
 	if m.gen == 0 { // wrapped: forget every stamp
@@ -656,20 +662,36 @@ func (m *Matcher) MatchFrom(ev *event.Event, src LogSource, fn func(Match)) {
 	type span struct{ a, b int }
 	var spans [64]span
 	sp := spans[:0]
-	keywords := e.fieldAC[keywordField] != nil && (src.Product == "" || e.keywordProducts[src.Product])
 	for _, f := range ev.Fields {
+		if infer && (f.Name == "Channel" || f.Name == "Event.System.Channel") {
+			src.Product = "windows"
+		}
 		id, ok := e.fields[f.Name]
 		if !ok {
 			id = -1
 		}
 		a := len(m.lbuf)
-		if ok || keywords {
+		if ok {
 			m.lbuf = appendLower(m.lbuf, f.Value)
 		}
 		sp = append(sp, span{a, len(m.lbuf)})
 		m.vals = append(m.vals, val{raw: f.Value, kind: uint8(f.Kind), field: id, next: -1})
 	}
-	lower := string(m.lbuf)
+	// Keywords search every value: lower-case the others too when a rule
+	// of this source has keywords.
+	keywords := e.fieldAC[keywordField] != nil && (src.Product == "" || e.keywordProducts[src.Product])
+	if keywords {
+		for i := range m.vals {
+			if m.vals[i].field < 0 {
+				a := len(m.lbuf)
+				m.lbuf = appendLower(m.lbuf, m.vals[i].raw)
+				sp[i] = span{a, len(m.lbuf)}
+			}
+		}
+	}
+	// The lower-cased values live in the matcher's buffer: they are read
+	// only during this call and never handed out (alerts carry raw values).
+	lower := unsafeString(m.lbuf)
 	for i := range m.vals {
 		v := &m.vals[i]
 		v.lower = lower[sp[i].a:sp[i].b]

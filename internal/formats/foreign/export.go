@@ -36,6 +36,11 @@ type Threat struct {
 	Pos            model.Pos
 }
 
+// DiagramTag reports whether a tag keeps how Threat Dragon draws an
+// element (its cell id, position, route...): meaningful to that format's
+// exporter only, so the other exporters leave it out.
+func DiagramTag(t string) bool { return strings.HasPrefix(t, "threat-dragon:") }
+
 // Manual reports whether the threat was written by hand.
 func (t *Threat) Manual() bool { return t.Rule == "" }
 

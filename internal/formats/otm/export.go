@@ -293,6 +293,7 @@ func splitTags(tags []string) (plain []string, a attrs, special map[string]strin
 			special[k+":"] = v
 		case t == tagBidirectional:
 			special[t] = "true"
+		case foreign.DiagramTag(t):
 		default:
 			plain = append(plain, t)
 		}

@@ -96,6 +96,9 @@ func TestThreagileAcceptsExports(t *testing.T) {
 			if errs := warnings.Errors(); len(errs) > 0 {
 				t.Fatalf("export errors: %v", errs)
 			}
+			if strings.Contains(string(out), "threat-dragon:") {
+				t.Error("Threat Dragon's layout tags leak into the Threagile export")
+			}
 			res, err := threagiletool.Analyze(context.Background(), t, out)
 			if err != nil {
 				t.Fatalf("%v\nexported model:\n%s", err, out)

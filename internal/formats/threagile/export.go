@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -265,6 +266,9 @@ func (e *exporter) id(kind, rid string, pos model.Pos) string {
 func (e *exporter) tagList(tags []string) []string {
 	out := []string{}
 	for _, t := range tags {
+		if foreign.DiagramTag(t) {
+			continue
+		}
 		t = strings.ToLower(strings.TrimSpace(t))
 		if t == "" {
 			continue

@@ -14,7 +14,7 @@ import (
 )
 
 // fileVersion is the Threat Dragon version written into exported files.
-const fileVersion = "2.3.0"
+const fileVersion = "2.6.0"
 
 // Threat Dragon's JSON, in the key order Threat Dragon itself writes.
 type tdFile struct {
@@ -536,7 +536,11 @@ func (ex *exporter) cells() map[int][]tdCell {
 			r = lay.Nodes[comp.ID]
 		}
 		desc, reason := splitReason(comp.Description)
-		d := tdData{Name: cmp.Or(comp.Name, comp.ID), Description: desc, OutOfScope: ptr(comp.OutOfScope), ReasonOutOfScope: ptr(reason)}
+		name := cmp.Or(comp.Name, comp.ID)
+		if hasTag(comp.Tags, tagUnnamed) && comp.Name == "" {
+			name = ""
+		}
+		d := tdData{Name: name, Description: desc, OutOfScope: ptr(comp.OutOfScope), ReasonOutOfScope: ptr(reason)}
 		carried := []string{"description", "out_of_scope", "controls"}
 		for _, f := range ex.ix.Incoming[comp.ID] {
 			if hasTag(f.Tags, tagPublicNetwork) {

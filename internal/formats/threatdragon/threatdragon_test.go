@@ -266,8 +266,8 @@ treatments:
 			on[th.ID] = append(on[th.ID], c.ID+"/"+th.Status)
 		}
 	}
-	if got := strings.Join(on["missing-authentication@user-to-api"], ","); got != "user-to-api/NA" {
-		t.Errorf("missing-authentication@user-to-api is on %q, want user-to-api/NA", got)
+	if got := strings.Join(on["missing-authentication@user-to-api"], ","); got != "user-to-api/NotApplicable" {
+		t.Errorf("missing-authentication@user-to-api is on %q, want user-to-api/NotApplicable", got)
 	}
 	if got := strings.Join(on["T-1"], ","); got != "api/Open,db/Open" {
 		t.Errorf("T-1 is on %q, want api/Open,db/Open", got)
@@ -516,8 +516,8 @@ func visible(t *testing.T, data []byte) string {
 
 // TestKeepsWhatTheFileSays round-trips a Threat Dragon 2.6 file with what
 // the shared fixtures lack: a LINDDUN diagram, every 2.6 status, a Critical
-// severity, non-STRIDE categories, a name with a line break and an unnamed
-// flow. Each must come back as written.
+// severity, non-STRIDE categories, a name with a line break, an unnamed
+// actor and an unnamed flow. Each must come back as written.
 func TestKeepsWhatTheFileSays(t *testing.T) {
 	src := `{"version": "2.6.0", "summary": {"title": "Privacy"}, "detail": {"diagrams": [{"id": 3, "title": "Personal data", "diagramType": "LINDDUN", "cells": [
   {"id": "c1", "shape": "process", "position": {"x": 10, "y": 20}, "size": {"width": 100, "height": 100},
@@ -528,6 +528,7 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
      {"id": "a4", "title": "Eliminated one", "status": "Eliminated", "severity": "Low", "type": "Spoofing", "modelType": "STRIDE", "number": 7},
      {"id": "a5", "title": "Not applicable one", "status": "NotApplicable", "severity": "Low", "type": "Tampering", "modelType": "STRIDE", "number": 8}]}},
   {"id": "c2", "shape": "store", "position": {"x": 300, "y": 20}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Store", "name": "DB"}},
+  {"id": "a0", "shape": "actor", "position": {"x": 10, "y": 300}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Actor", "name": ""}},
   {"id": "f1", "shape": "flow", "source": {"cell": "c1"}, "target": {"cell": "c2"}, "data": {"type": "tm.Flow", "name": ""}}]}]}}`
 	m, ps, err := Import(context.Background(), "privacy.json", []byte(src))
 	if err != nil || len(ps.Errors()) > 0 {
@@ -557,6 +558,9 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
 	}
 	if c, ok := cells["f1"]; !ok || c.Data.Name != "" {
 		t.Errorf("unnamed flow written as %+v", c.Data)
+	}
+	if c, ok := cells["a0"]; !ok || c.Data.Name != "" {
+		t.Errorf("unnamed actor written as %+v", c.Data)
 	}
 	want := []tdThreat{
 		{ID: "a1", Title: "Accepted one", Status: "Accepted", Severity: "Critical", Type: "Linking", ModelType: "LINDDUN", Number: 4},

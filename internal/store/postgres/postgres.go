@@ -57,9 +57,10 @@ var dialect = &sqlrepo.Dialect{
 // Store is the PostgreSQL register.
 type Store struct {
 	sqlrepo.Repo
-	pool  *pgxpool.Pool
-	river *river.Client[pgx.Tx]
-	jobs  bool
+	pool    *pgxpool.Pool
+	river   *river.Client[pgx.Tx]
+	jobs    bool
+	started bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -87,11 +88,12 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	rcfg := &river.Config{}
+	rcfg := &river.Config{Logger: opts.Logger}
 	if opts.Workers != nil {
 		s.jobs = true
 		rcfg = &river.Config{
 			Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(opts.MaxWorkers, 4)}},
+			Logger:       opts.Logger,
 			Workers:      opts.Workers,
 			PeriodicJobs: opts.PeriodicJobs,
 		}
@@ -215,13 +217,14 @@ func (s *Store) StartJobs(ctx context.Context) error {
 	if err := s.river.Start(ctx); err != nil {
 		return fmt.Errorf("starting background jobs: %w", err)
 	}
+	s.started = true
 	return nil
 }
 
 // Close implements store.Store.
 func (s *Store) Close(ctx context.Context) error {
 	var err error
-	if s.jobs && s.river != nil {
+	if s.started {
 		if e := s.river.Stop(ctx); e != nil && !errors.Is(e, context.Canceled) {
 			err = fmt.Errorf("stopping background jobs: %w", e)
 		}

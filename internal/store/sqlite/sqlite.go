@@ -101,6 +101,7 @@ type Store struct {
 	path    string
 	river   *river.Client[*sql.Tx]
 	jobs    bool
+	started bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -162,11 +163,12 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 		_ = s.Close(ctx)
 		return nil, err
 	}
-	cfg := &river.Config{}
+	cfg := &river.Config{Logger: opts.Logger}
 	if opts.Workers != nil {
 		s.jobs = true
 		cfg = &river.Config{
 			Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(opts.MaxWorkers, 4)}},
+			Logger:       opts.Logger,
 			Workers:      opts.Workers,
 			PeriodicJobs: opts.PeriodicJobs,
 		}
@@ -276,6 +278,7 @@ func (s *Store) StartJobs(ctx context.Context) error {
 	if err := s.river.Start(ctx); err != nil {
 		return fmt.Errorf("starting background jobs: %w", err)
 	}
+	s.started = true
 	return nil
 }
 
@@ -285,7 +288,7 @@ func (s *Store) River() *river.Client[*sql.Tx] { return s.river }
 // Close implements store.Store.
 func (s *Store) Close(ctx context.Context) error {
 	var errs []error
-	if s.jobs && s.river != nil {
+	if s.started {
 		if err := s.river.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			errs = append(errs, fmt.Errorf("stopping background jobs: %w", err))
 		}

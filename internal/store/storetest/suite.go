@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -226,6 +227,20 @@ func testThreats(t *testing.T, ctx context.Context, s store.Store) {
 	if len(hist) != 2 || hist[0].Text != "on it" || hist[1].Kind != "status" || hist[0].At.IsZero() {
 		t.Fatalf("history = %+v", hist)
 	}
+	// A new model version rewrites the analysis part only, whatever the version.
+	an := must(s.GetThreat(ctx, "payments", "a@web"))(t)
+	an.Risk, an.Title, an.Gone, an.Status, an.Owner = store.RiskRating{Likelihood: 1, Impact: 2, Severity: "low"}, "Renamed", true, "open", "nobody"
+	if err := s.UpdateThreatAnalysis(ctx, []store.Threat{an}); err != nil {
+		t.Fatal(err)
+	}
+	after := must(s.GetThreat(ctx, "payments", "a@web"))(t)
+	if after.Risk.Severity != "low" || after.Title != "Renamed" || !after.Gone || after.Status != "mitigating" ||
+		after.Owner != "alice" || after.Version != an.Version+1 {
+		t.Fatalf("after a new version's analysis = %+v", after)
+	}
+	if err := s.UpdateThreatAnalysis(ctx, []store.Threat{{SystemID: "payments", ID: "nope"}}); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("analysis of a missing threat: %v", err)
+	}
 	all := must(s.SystemThreats(ctx, "payments"))(t)
 	if len(all) != 2 || all[0].ID != "a@web" {
 		t.Fatalf("system threats = %+v", all)
@@ -298,17 +313,37 @@ func testThreatFilters(t *testing.T, ctx context.Context, s store.Store) {
 			}
 		}
 	}
-	bySev := must(s.ListThreats(ctx, store.ThreatFilter{Sort: "severity", Limit: 1000}))(t)
-	for i := 1; i < len(bySev); i++ {
-		if bySev[i].Risk.Severity.Rank() > bySev[i-1].Risk.Severity.Rank() {
-			t.Fatalf("severity order broken at %d", i)
+	key := func(th store.Threat) string { return th.SystemID + "\x00" + th.ID }
+	sorts := []struct {
+		sort string
+		// before reports whether a may come before b (ties by id are checked apart).
+		cmp func(a, b store.Threat) int
+	}{
+		{"id", func(a, b store.Threat) int { return strings.Compare(key(a), key(b)) }},
+		{"-id", func(a, b store.Threat) int { return strings.Compare(key(b), key(a)) }},
+		{"severity", func(a, b store.Threat) int { return a.Risk.Severity.Rank() - b.Risk.Severity.Rank() }},
+		{"-severity", func(a, b store.Threat) int { return b.Risk.Severity.Rank() - a.Risk.Severity.Rank() }},
+		{"due", func(a, b store.Threat) int { return compareDue(a.Due, b.Due, false) }},
+		{"-due", func(a, b store.Threat) int { return compareDue(a.Due, b.Due, true) }},
+		{"updated", func(a, b store.Threat) int { return a.UpdatedAt.Compare(b.UpdatedAt) }},
+		{"-updated", func(a, b store.Threat) int { return b.UpdatedAt.Compare(a.UpdatedAt) }},
+	}
+	for _, so := range sorts {
+		got := must(s.ListThreats(ctx, store.ThreatFilter{Sort: so.sort, Limit: 1000}))(t)
+		for i := 1; i < len(got); i++ {
+			c := so.cmp(got[i-1], got[i])
+			if c > 0 || (c == 0 && so.sort != "-id" && key(got[i-1]) > key(got[i])) {
+				t.Fatalf("sort %s: %s/%s before %s/%s", so.sort, got[i-1].SystemID, got[i-1].ID, got[i].SystemID, got[i].ID)
+			}
 		}
 	}
-	byDue := must(s.ListThreats(ctx, store.ThreatFilter{Sort: "due", Limit: 1000}))(t)
-	for i := 1; i < len(byDue); i++ {
-		a, b := byDue[i-1].Due, byDue[i].Due
-		if b != "" && (a == "" || a > b) {
-			t.Fatalf("due order broken at %d: %q then %q", i, a, b)
+	if _, err := s.ListThreats(ctx, store.ThreatFilter{Sort: "risk"}); err == nil {
+		t.Fatal("an unknown sort was accepted")
+	}
+	overdue := must(s.ListThreats(ctx, store.ThreatFilter{Sort: "due", DueBefore: "2026-06-01", Limit: 1000}))(t)
+	for i := 1; i < len(overdue); i++ {
+		if overdue[i-1].Due > overdue[i].Due {
+			t.Fatalf("bounded due order broken at %d", i)
 		}
 	}
 	p1 := must(s.ListThreats(ctx, store.ThreatFilter{Limit: 10}))(t)
@@ -316,6 +351,21 @@ func testThreatFilters(t *testing.T, ctx context.Context, s store.Store) {
 	if len(p1) != 10 || len(p2) != 10 || p1[9].SystemID+p1[9].ID >= p2[0].SystemID+p2[0].ID {
 		t.Fatalf("pages overlap or are out of order")
 	}
+}
+
+// compareDue orders due dates, missing ones last either way.
+func compareDue(a, b string, desc bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a == "":
+		return 1
+	case b == "":
+		return -1
+	case desc:
+		return strings.Compare(b, a)
+	}
+	return strings.Compare(a, b)
 }
 
 func testAcceptances(t *testing.T, ctx context.Context, s store.Store) {

@@ -302,8 +302,11 @@ func (r *Repo) ListVersionChanges(ctx context.Context, systemID string, since, u
 // ---- threats
 
 func (r *Repo) threatCols() string {
+	// A threat that is not gone was found by the system's latest version.
 	return `system_id, id, rule, title, category, stride, targets, likelihood, impact, severity, fingerprint,
-		first_seen, last_seen, gone, status, owner, ` + r.D.DateOut("due") + `, acceptance_id, version, updated_at`
+		first_seen, CASE WHEN gone THEN last_seen ELSE COALESCE((SELECT latest_version FROM systems
+		WHERE systems.id = threats.system_id), last_seen) END, gone, status, owner, ` + r.D.DateOut("due") +
+		`, acceptance_id, version, updated_at`
 }
 
 func scanThreat(row Row) (store.Threat, error) {
@@ -388,21 +391,32 @@ func strs[S ~string](in []S) []string {
 	return out
 }
 
+// threatOrder is the ORDER BY of each sort; ties go by system and threat id.
+var threatOrder = map[string]string{
+	"":          "system_id, id",
+	"id":        "system_id, id",
+	"-id":       "system_id DESC, id DESC",
+	"severity":  "severity_rank, system_id, id",
+	"-severity": "severity_rank DESC, system_id, id",
+	"due":       "due IS NULL, due, system_id, id",
+	"-due":      "due IS NULL, due DESC, system_id, id",
+	"updated":   "updated_at, system_id, id",
+	"-updated":  "updated_at DESC, system_id, id",
+}
+
 // ListThreats implements store.Repo.
 func (r *Repo) ListThreats(ctx context.Context, f store.ThreatFilter) ([]store.Threat, error) {
 	where, args := r.threatWhere(f)
-	order := " ORDER BY system_id, id"
-	switch f.Sort {
-	case "severity":
-		order = " ORDER BY severity_rank DESC, system_id, id"
-	case "due":
-		// With a DueBefore bound there are no missing dates, and the due
-		// index gives the order; otherwise threats without a date come last.
-		order = " ORDER BY due IS NULL, due, system_id, id"
-		if f.DueBefore != "" {
-			order = " ORDER BY due, system_id, id"
-		}
+	order, ok := threatOrder[f.Sort]
+	if !ok {
+		return nil, fmt.Errorf("listing threats: unknown sort %q (one of %s)", f.Sort, store.ThreatSorts)
 	}
+	// With a DueBefore bound there are no missing dates, and the due
+	// index gives the order.
+	if f.DueBefore != "" && f.Sort == "due" {
+		order = "due, system_id, id"
+	}
+	order = " ORDER BY " + order
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
@@ -521,11 +535,22 @@ func (r *Repo) UpdateThreat(ctx context.Context, t store.Threat) (store.Threat, 
 	return t, nil
 }
 
-// MarkThreatsSeen implements store.Repo.
-func (r *Repo) MarkThreatsSeen(ctx context.Context, systemID string, seq int) error {
-	if _, err := r.exec(ctx, `UPDATE threats SET last_seen = $1 WHERE system_id = $2 AND NOT gone AND last_seen < $1`,
-		seq, systemID); err != nil {
-		return fmt.Errorf("marking threats of %q seen: %w", systemID, err)
+// UpdateThreatAnalysis implements store.Repo.
+func (r *Repo) UpdateThreatAnalysis(ctx context.Context, ts []store.Threat) error {
+	at := r.D.Time(now())
+	for _, t := range ts {
+		n, err := r.exec(ctx, `UPDATE threats SET rule = $1, title = $2, category = $3, stride = $4, targets = $5,
+			likelihood = $6, impact = $7, severity = $8, severity_rank = $9, fingerprint = $10, last_seen = $11,
+			gone = $12, version = version + 1, updated_at = $13 WHERE system_id = $14 AND id = $15`,
+			t.Rule, t.Title, t.Category, r.D.JSON(marshal(orEmpty(t.STRIDE))), r.D.JSON(marshal(orEmpty(t.Targets))),
+			t.Risk.Likelihood, t.Risk.Impact, string(t.Risk.Severity), t.Risk.Severity.Rank(), t.Fingerprint,
+			t.LastSeen, t.Gone, at, t.SystemID, t.ID)
+		if err != nil {
+			return fmt.Errorf("updating threat %s/%s: %w", t.SystemID, t.ID, err)
+		}
+		if n == 0 {
+			return store.NotFound("threat", t.SystemID+"/"+t.ID)
+		}
 	}
 	return nil
 }
