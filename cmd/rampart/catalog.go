@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -152,7 +153,7 @@ An unknown id exits with status 2.`,
 func lookupCatalog(id string) (catalogShow, error) {
 	upper := strings.ToUpper(id)
 	s := catalogShow{Rules: []catalog.Ref{}}
-	rules := threats.Builtin()
+	rules := builtin.Rules()
 	addRules := func(match func(threats.Rule) bool) {
 		for _, r := range rules {
 			if match(r) {

@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // TestBuiltinRuleIDsResolve checks that every CWE, CAPEC and ATT&CK id a
 // built-in rule refers to is in the embedded catalog with a name.
 func TestBuiltinRuleIDsResolve(t *testing.T) {
-	rules := threats.Builtin()
+	rules := builtin.Rules()
 	if len(rules) == 0 {
 		t.Fatal("no built-in rules")
 	}
