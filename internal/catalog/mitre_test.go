@@ -3,10 +3,12 @@ package catalog
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"slices"
 	"testing"
 
+	"github.com/rampart-sec/rampart/internal/catalog/internal/mitredata"
 	"github.com/rampart-sec/rampart/internal/catalog/internal/mitregen"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
@@ -150,6 +152,17 @@ func TestSearch(t *testing.T) {
 		}
 		if len(got) == 0 || got[0] != tt.first {
 			t.Errorf("Search(%q) first = %v, want %v", tt.text, got[:min(len(got), 3)], tt.first)
+		}
+	}
+}
+
+// BenchmarkDecodeMITRE measures the one-time decoding of the embedded
+// catalog that the first lookup pays.
+func BenchmarkDecodeMITRE(b *testing.B) {
+	for b.Loop() {
+		var c mitredata.Catalog
+		if err := json.Unmarshal(mitreJSON, &c); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
