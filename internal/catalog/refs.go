@@ -33,10 +33,3 @@ func CWEUsage(id int) string {
 	}
 	return "Allowed"
 }
-
-// CAPECName returns the name of a CAPEC attack pattern, or "" when unknown.
-func CAPECName(id int) string { return capecNames[id] }
-
-// TechniqueName returns the name of a MITRE ATT&CK technique, or "" when unknown.
-// Sub-techniques (e.g. "T1552.001") are named "Technique: Sub-technique", as ATT&CK writes them.
-func TechniqueName(id string) string { return techniqueNames[id] }

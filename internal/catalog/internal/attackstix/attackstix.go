@@ -1,4 +1,6 @@
-package catalog
+// Package attackstix reads MITRE ATT&CK STIX bundles (Enterprise, Mobile,
+// ICS) for the catalog generator.
+package attackstix
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package catalog
+package attackstix
 
 import (
 	"context"
@@ -167,25 +167,5 @@ func TestLoadSTIXErrors(t *testing.T) {
 	cancel()
 	if _, err := LoadSTIX(ctx, strings.NewReader(miniBundle)); err == nil {
 		t.Error("a cancelled context gave no error")
-	}
-}
-
-// TestTechniqueNames checks the hand-kept tables: well-formed entries, and
-// sub-techniques named "Parent: Sub-technique" after their parent.
-func TestTechniqueNames(t *testing.T) {
-	for id, name := range techniqueNames {
-		if !strings.HasPrefix(id, "T") || name == "" {
-			t.Errorf("bad entry %q: %q", id, name)
-		}
-		if parent, _, sub := strings.Cut(id, "."); sub {
-			if p := techniqueNames[parent]; p != "" && !strings.HasPrefix(name, p+": ") {
-				t.Errorf("%s %q should be named %q: ...", id, name, p)
-			}
-		}
-	}
-	for id, name := range capecNames {
-		if id <= 0 || name == "" {
-			t.Errorf("bad CAPEC entry %d: %q", id, name)
-		}
 	}
 }
