@@ -2,12 +2,16 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -88,10 +92,80 @@ func (w *watch) allowRefused(u string) {
 	w.mu.Unlock()
 }
 
+// axeSource returns the pinned axe-core, checked against testdata/README.md.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("testdata/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`axe.min.js` \\|[^|]*\\| [0-9.]+ \\| `([0-9a-f]{64})`").FindSubmatch(readme)
+	sum := sha256.Sum256(src)
+	if m == nil || hex.EncodeToString(sum[:]) != string(m[1]) {
+		t.Fatalf("testdata/axe.min.js does not match the sha256 testdata/README.md records")
+	}
+	return string(src)
+}
+
+// axeCheck runs axe-core on the page in ctx and fails the test on any
+// serious or critical violation.
+func axeCheck(t *testing.T, ctx context.Context, axe, page string) {
+	t.Helper()
+	type result struct {
+		Passes int      `json:"passes"`
+		Bad    []string `json:"bad"`
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[result](axe+`;
+axe.run(document).then(r => ({passes: r.passes.length, bad: r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => v.impact + " " + v.id + ": " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", "))}))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", page, err)
+	}
+	if res.Passes == 0 {
+		t.Errorf("axe on %s checked nothing", page)
+	}
+	for _, v := range res.Bad {
+		t.Errorf("axe on %s: %s", page, v)
+	}
+}
+
+// shoot saves a screenshot of the page in ctx at 390 and 1440 px wide into
+// RAMPART_SCREENSHOTS when it is set (docs/img holds the committed ones).
+func shoot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("RAMPART_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	for _, width := range []int64{390, 1440} {
+		var png []byte
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("web-%s-%d.png", name, width)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestBrowser signs in as each role in real headless Chromium against a
 // real server on SQLite and walks the acceptance workflow.
 func TestBrowser(t *testing.T) {
 	exe := chromium(t)
+	axe := axeSource(t)
 	e := newEnv(t)
 	threat := firstThreat(t, e)
 	tpath := "/systems/payments/threats/" + url.PathEscape(threat)
@@ -131,11 +205,14 @@ func TestBrowser(t *testing.T) {
 		t.Cleanup(cancel)
 		do(t, ctx, "sign in as "+name,
 			chromedp.Navigate(e.srv.URL+tpath),
-			chromedp.WaitVisible(chromedp.ID("user")),
+			chromedp.WaitVisible(chromedp.ID("user")))
+		axeCheck(t, ctx, axe, "sign-in")
+		do(t, ctx, "sign in as "+name,
 			chromedp.SendKeys(chromedp.ID("user"), name),
 			chromedp.SendKeys(chromedp.ID("password"), password(name)),
 			chromedp.Submit(chromedp.ID("password")),
 			chromedp.WaitVisible(chromedp.ID("status")))
+		axeCheck(t, ctx, axe, "threat as "+name)
 		return ctx
 	}
 	has := func(ctx context.Context, sel string) bool {
@@ -171,6 +248,7 @@ func TestBrowser(t *testing.T) {
 	if has(lee, "form.decide") {
 		t.Fatal("the requester sees an approve button")
 	}
+	axeCheck(t, lee, axe, "threat with a submitted acceptance")
 
 	// The viewer sees no write action; posting anyway is refused with 403.
 	vic := session("vic")
@@ -190,6 +268,8 @@ func TestBrowser(t *testing.T) {
 	if !has(sam, "form.decide") {
 		t.Fatal("the SRO sees no approve button")
 	}
+	axeCheck(t, sam, axe, "threat with the approve form")
+	shoot(t, sam, "threat")
 	do(t, sam, "approve",
 		chromedp.SendKeys(chromedp.CSS("form.decide textarea"), "until the gateway rule lands"),
 		chromedp.Click(chromedp.CSS("form.decide button[name=approve]")),
@@ -198,11 +278,18 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("threat status %q after approval, want accepted", st)
 	}
 	do(t, sam, "dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.heatmap")))
+	axeCheck(t, sam, axe, "dashboard")
+	shoot(t, sam, "dashboard")
+	do(t, sam, "system", chromedp.Navigate(e.srv.URL+"/systems/payments"), chromedp.WaitVisible(chromedp.ID("results")))
+	axeCheck(t, sam, axe, "system")
+	shoot(t, sam, "system")
 	do(t, sam, "register filtered with htmx",
 		chromedp.Navigate(e.srv.URL+"/threats"), chromedp.WaitVisible(chromedp.ID("f-status")),
 		chromedp.SetValue(chromedp.ID("f-status"), "accepted"),
 		chromedp.Click(chromedp.CSS("form.filters button")))
 	poll(t, sam, `document.querySelectorAll("#results tbody tr").length === 1`)
+	axeCheck(t, sam, axe, "register")
+	shoot(t, sam, "register")
 	if loc, _ := chromedp.Run(sam, chromedp.Location()); !strings.Contains(loc, "status=accepted") {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}

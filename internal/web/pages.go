@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -329,6 +330,8 @@ func (u *UI) threats(w http.ResponseWriter, r *http.Request, p *rbac.Principal) 
 type systemPage struct {
 	System   store.System
 	Versions []store.ModelVersion
+	// Warnings are the latest version's model warnings.
+	Warnings model.Problems
 	List     threatList
 }
 
@@ -354,7 +357,23 @@ func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 		u.failFor(w, r, err)
 		return
 	}
-	u.render(w, r, http.StatusOK, "system", page{Title: sys.Name, Data: systemPage{System: sys, Versions: vs, List: l}})
+	sp := systemPage{System: sys, Versions: vs, List: l}
+	if sys.LatestVersion > 0 {
+		v, err := u.reg.Store().GetModelVersion(r.Context(), sys.ID, sys.LatestVersion)
+		if err != nil {
+			u.failFor(w, r, err)
+			return
+		}
+		var res struct {
+			Warnings model.Problems `json:"warnings"`
+		}
+		if err := json.Unmarshal(v.Result, &res); err != nil {
+			u.failFor(w, r, fmt.Errorf("read the analysis of %s version %d: %w", sys.ID, v.Seq, err))
+			return
+		}
+		sp.Warnings = res.Warnings
+	}
+	u.render(w, r, http.StatusOK, "system", page{Title: sys.Name, Data: sp})
 }
 
 type acceptanceView struct {
