@@ -70,15 +70,9 @@ Exit status: 0 created, 2 usage error or the user exists.`,
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			pw := ""
-			if pwStdin {
-				line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				if err != nil && line == "" {
-					return fail(exitUsage, errors.New("--password-stdin: nothing on stdin"))
-				}
-				pw = strings.TrimRight(line, "\r\n")
-			} else {
-				pw = rand.Text()
+			pw, _, err := readPassword(cmd, pwStdin)
+			if err != nil {
+				return err
 			}
 			n, err := openCommandNode(cmd, db)
 			if err != nil {
@@ -103,8 +97,56 @@ Exit status: 0 created, 2 usage error or the user exists.`,
 	add.Flags().StringArrayVar(&grants, "role", nil, "grant ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable)")
 	add.Flags().StringVar(&clearance, "clearance", "", "highest classification the user may read (default: public only)")
 	add.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
-	cmd.AddCommand(add)
+	var pdb string
+	passwd := &cobra.Command{
+		Use:   "passwd NAME",
+		Short: "Set a user's password (read from stdin, else generated and printed once)",
+		Long: `Passwd sets a local user's password directly in the register's database and
+unlocks the account. The password is the first line of stdin with
+--password-stdin, else generated and printed once. Users change their own with
+POST /api/v1/me/password.
+
+Exit status: 0 set, 2 usage error or unknown user.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			pw, generated, err := readPassword(cmd, pwStdin)
+			if err != nil {
+				return err
+			}
+			n, err := openCommandNode(cmd, pdb)
+			if err != nil {
+				return err
+			}
+			defer n.close(cmd.Context())
+			if err := n.auth.SetPassword(cmd.Context(), args[0], pw); err != nil {
+				return fail(exitUsage, err)
+			}
+			if err := recordAudit(cmd.Context(), n, "cli", "user.password", "user/"+args[0], map[string]any{}); err != nil {
+				return fail(exitUsage, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "set the password of %s\n", args[0])
+			if generated {
+				fmt.Fprintf(cmd.OutOrStdout(), "password: %s (shown once)\n", pw)
+			}
+			return nil
+		},
+	}
+	dbFlag(passwd, &pdb)
+	passwd.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
+	cmd.AddCommand(add, passwd)
 	return cmd
+}
+
+// readPassword reads a password from the first line of stdin, or makes one.
+func readPassword(cmd *cobra.Command, fromStdin bool) (pw string, generated bool, err error) {
+	if !fromStdin {
+		return rand.Text(), true, nil
+	}
+	line, err := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
+	if err != nil && line == "" {
+		return "", false, fail(exitUsage, errors.New("--password-stdin: nothing on stdin"))
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
 }
 
 func joinRoleNames() string {

@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -63,7 +64,7 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 
 // loadRules returns the built-in rules plus the custom rules in dir.
 func loadRules(cmd *cobra.Command, dir string) ([]threats.Rule, error) {
-	rules := threats.Builtin()
+	rules := builtin.Rules()
 	if dir == "" {
 		return rules, nil
 	}
@@ -120,12 +121,13 @@ without MODEL it reads rampart.yaml. Several models, or a directory of models
 			if err != nil {
 				return err
 			}
-			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table}, nil)
+			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table, Summary: of.summary}, nil)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "table", report.Names())
 	of.addOut(cmd)
+	of.addSummary(cmd)
 	tf.add(cmd)
 	return cmd
 }
@@ -243,13 +245,16 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 		if override != "" {
 			limit = override
 		}
-		if f.Treatment.Open() && f.Residual.Severity.Rank() > limit.Rank() {
+		if f.Treatment.Gated() && f.Residual.Severity.Rank() > limit.Rank() {
 			f.Limit = limit
 			breaches = append(breaches, f)
 		}
 	}
 	analysis.SortByRisk(breaches)
 	if !quiet {
+		for _, p := range res.Reviews {
+			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+		}
 		for _, f := range res.Findings {
 			if f.Treatment.Expired {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s:%d: the acceptance of %s expired on %s; it counts as open again\n",

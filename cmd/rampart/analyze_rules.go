@@ -6,12 +6,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/custom"
 )
 
 // loadCustomRules loads the custom CEL rules in dir; their problems are
 // printed with positions and make the command fail with exit code 2.
 func loadCustomRules(cmd *cobra.Command, dir string) ([]threats.Rule, error) {
-	custom, problems, err := threats.LoadCustomRules(cmd.Context(), dir)
+	custom, problems, err := custom.Load(cmd.Context(), dir)
 	if err != nil {
 		return nil, fail(exitUsage, fmt.Errorf("custom rules: %w", err))
 	}

@@ -147,14 +147,14 @@ func TestAnalyzeOutputs(t *testing.T) {
 func TestAnalyzeCustomRules(t *testing.T) {
 	// The example rules flag internet-facing administration interfaces without MFA.
 	model := writeModel(t, strings.Replace(strings.Replace(gateModel, "APPETITE", "low", 1), "internet_facing: true,", "internet_facing: true, admin_interface: true,", 1))
-	code, out, errOut := runCLI(t, "analyze", model, "--rules", "../../internal/threats/testdata/cel", "-f", "json", "--as-of", "2026-11-24")
+	code, out, errOut := runCLI(t, "analyze", model, "--rules", "../../internal/threats/custom/testdata", "-f", "json", "--as-of", "2026-11-24")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out, `"origin": "custom"`) || !strings.Contains(out, `@api"`) {
 		t.Errorf("no custom threat on api in the output")
 	}
-	code, _, errOut = runCLI(t, "check", model, "--rules", "../../internal/threats/testdata/cel/invalid")
+	code, _, errOut = runCLI(t, "check", model, "--rules", "../../internal/threats/custom/testdata/invalid")
 	if code != exitUsage || !strings.Contains(errOut, ".yaml:") {
 		t.Errorf("invalid custom rules: exit %d, stderr %s", code, errOut)
 	}
@@ -179,7 +179,7 @@ func TestTreatmentRuleChecked(t *testing.T) {
 	if code, _, errOut := runCLI(t, "check", custom); code != exitFindings || !strings.Contains(errOut, "unknown rule 'acme-internet-admin-without-mfa'") {
 		t.Errorf("without --rules the custom rule is unknown: exit %d %s", code, errOut)
 	}
-	if code, _, errOut := runCLI(t, "check", custom, "--rules", "../../internal/threats/testdata/cel"); code != exitOK {
+	if code, _, errOut := runCLI(t, "check", custom, "--rules", "../../internal/threats/custom/testdata"); code != exitOK {
 		t.Errorf("with --rules: exit %d %s", code, errOut)
 	}
 }

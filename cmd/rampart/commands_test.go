@@ -172,3 +172,26 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version %q, --version %q", a, b)
 	}
 }
+
+// TestSummaryMode: --summary makes the documents an executive summary,
+// from report and from analyze --out alike.
+func TestSummaryMode(t *testing.T) {
+	dir := t.TempDir()
+	model := "../../examples/online-shop.yaml"
+	full, summary := filepath.Join(dir, "full.html"), filepath.Join(dir, "summary.html")
+	for _, args := range [][]string{
+		{"report", model, "-o", full},
+		{"report", model, "--summary", "-o", summary},
+		{"analyze", model, "--summary", "--out", "html=" + filepath.Join(dir, "analyze.html")},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	f, _ := os.ReadFile(full)
+	s, _ := os.ReadFile(summary)
+	a, _ := os.ReadFile(filepath.Join(dir, "analyze.html"))
+	if len(s) == 0 || len(s) >= len(f) || len(a) != len(s) {
+		t.Errorf("summary %d bytes (analyze --out: %d), full report %d: want the same, shorter summary", len(s), len(a), len(f))
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Shell completion ('rampart completion bash|zsh|fish|powershell') of
@@ -22,7 +23,7 @@ func completeRuleIDs(_ *cobra.Command, args []string, prefix string) ([]string, 
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return withPrefix(threats.RuleIDs(threats.Builtin()), prefix), cobra.ShellCompDirectiveNoFileComp
+	return withPrefix(threats.RuleIDs(builtin.Rules()), prefix), cobra.ShellCompDirectiveNoFileComp
 }
 
 // withPrefix keeps the words that start with prefix.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -70,7 +71,7 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 					readWarnings++
 				}
 			}
-			found := threats.Identify(m, threats.Builtin())
+			found := threats.Identify(m, builtin.Rules())
 			data, warnings, err := f.Export(cmd.Context(), m, found)
 			if err != nil {
 				return fail(exitUsage, err)

@@ -6,12 +6,14 @@ package main
 //	group          flags                                   used by
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
 //	analysisFlags  --rules, --as-of                        commands that analyse
-//	outputFlags    -f/--format, -o/--output, --out         commands that write a result
+//	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
+//	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
 //	               --above-appetite
+//	serverFlags    --server (push.go)                      commands that talk to a server
 //	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
 //
-// Short forms: -f format, -o target, -q quiet, -v verbose, -w warnings.
+// Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
 import (
 	"fmt"
@@ -25,7 +27,8 @@ import (
 	"github.com/rampart-sec/rampart/internal/report"
 )
 
-// modelFlags say how the model files a command reads are to be read.
+// modelFlags say how the model files a command reads are to be read
+// (loadOptions turns them into the loader's options).
 type modelFlags struct {
 	// from names the format of the model files; "" detects it.
 	from string
@@ -81,6 +84,8 @@ type outputFlags struct {
 	format string
 	output string
 	outs   []string // FORMAT=PATH, when the command takes several
+	// summary asks documents (html, pdf) for the executive summary only.
+	summary bool
 }
 
 // add declares -f and -o; def names the default format when -o's
@@ -90,6 +95,11 @@ func (f *outputFlags) add(cmd *cobra.Command, def string, formats []string) {
 		" (default: from the -o file's extension, else "+def+")")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
 	completeValues(cmd, "format", formats)
+}
+
+// addSummary declares --summary, the executive summary mode of documents.
+func (f *outputFlags) addSummary(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.summary, "summary", false, "html, pdf: write the executive summary only (figures, heatmap, top threats, one line per rule)")
 }
 
 // addOut declares --out, for commands that write several formats at once.

@@ -327,6 +327,9 @@ components:
     custom_code: true
     authentication: {{if .InternetFacing}}session{{else}}oidc{{end}}
     processes: [{{if .PersonalData}}personal-data, {{end}}business-data]
+    # The one step before 'rampart check' passes: list the controls the
+    # application really has, e.g. parameterized-queries, csrf-token,
+    # monitoring, dependency-scanning (see 'rampart explain RULE').
     controls: [tls{{if .InternetFacing}}, waf{{end}}]
   - id: database
     name: Database

@@ -118,6 +118,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case err != nil && ctx.Err() != nil:
 		// Whatever failed once the work was cancelled failed because of it.
+		atomicfile.RemoveTemporary() // of writes abandoned on the way
 		fmt.Fprintln(stderr, "rampart: interrupted")
 		return exitInterrupted
 	case errors.As(err, &ee):

@@ -126,8 +126,9 @@ func writeOutput(cmd *cobra.Command, o target, fill func(io.Writer) error) error
 		}
 		return nil
 	}
-	err := atomicfile.WriteFunc(cmd.Context(), o.path, true, func(w io.Writer) error {
-		return untilCancelled(cmd.Context(), func() error { return fill(w) })
+	// Opening a FIFO blocks until it has a reader: Ctrl-C stops that too.
+	err := untilCancelled(cmd.Context(), func() error {
+		return atomicfile.WriteFunc(cmd.Context(), o.path, true, fill)
 	})
 	if err != nil {
 		return fail(exitUsage, explainWriteError(o.path, err))

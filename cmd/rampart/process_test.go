@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // Tests that need a real process: signals, closed or full standard output,
@@ -145,7 +147,7 @@ func TestInterrupt(t *testing.T) {
 			out := filepath.Join(dir, "report.json")
 			os.WriteFile(out, []byte("old"), 0o644)
 			cmd := exec.Command(bin, "analyze", "-", "--out", "json="+out, "--out", "html="+filepath.Join(dir, "r.html"))
-			read := feedStdin(t, cmd, model)
+			read := feedStdin(t, cmd, model, true)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
@@ -174,29 +176,32 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
-// feedStdin gives cmd (not yet started) data on standard input; the
-// returned function waits until the process has read all of it, which
-// also says that its main function runs (and handles signals: before
-// that, the Go runtime's default action would kill it).
-func feedStdin(t *testing.T, cmd *exec.Cmd, data []byte) func() {
+// feedStdin gives cmd (not yet started) data on standard input, then the
+// end of input if eof is set (else the input stays open). The returned
+// function waits until the process has read all of it, which also says
+// that its main function runs (and handles signals: before that, the Go
+// runtime's default action would kill it).
+func feedStdin(t *testing.T, cmd *exec.Cmd, data []byte, eof bool) func() {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd.Stdin = r
-	t.Cleanup(func() { w.Close() })
+	t.Cleanup(func() { w.Close(); r.Close() })
 	written := make(chan struct{})
 	go func() {
 		w.Write(data)
+		if eof {
+			w.Close()
+		}
 		close(written)
 	}()
 	return func() {
-		r.Close() // the child has its own copy
 		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 			select {
 			case <-written:
-				if n, err := unix.IoctlGetInt(int(w.Fd()), unix.TIOCINQ); err == nil && n == 0 {
+				if n, err := unix.IoctlGetInt(int(r.Fd()), unix.TIOCINQ); err == nil && n == 0 {
 					return
 				}
 			default:
@@ -211,7 +216,7 @@ func feedStdin(t *testing.T, cmd *exec.Cmd, data []byte) func() {
 func TestInterruptBlockedRead(t *testing.T) {
 	bin := cliBinary(t)
 	cmd := exec.Command(bin, "validate", "-")
-	read := feedStdin(t, cmd, []byte("rampart: 1\n")) // and never more
+	read := feedStdin(t, cmd, []byte("rampart: 1\n"), false) // and never more
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -224,6 +229,34 @@ func TestInterruptBlockedRead(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("SIGINT did not stop a blocked read")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+		t.Errorf("exit %d, want %d", code, exitInterrupted)
+	}
+}
+
+// TestInterruptFIFOWithoutReader: Ctrl-C stops a command waiting for a
+// reader of the FIFO it was told to write.
+func TestInterruptFIFOWithoutReader(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "out.json")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(cliBinary(t), "analyze", "-", "-f", "json", "-o", fifo)
+	read := feedStdin(t, cmd, []byte(strings.Replace(gateModel, "APPETITE", "low", 1)), true)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	read()
+	time.Sleep(500 * time.Millisecond) // analysed, waiting for a reader
+	cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("SIGINT did not stop the wait for the FIFO's reader")
 	}
 	if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
 		t.Errorf("exit %d, want %d", code, exitInterrupted)

@@ -18,6 +18,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/server/client"
+	"github.com/rampart-sec/rampart/internal/source"
 )
 
 func init() {
@@ -119,6 +120,7 @@ server failure.`,
 			return nil
 		},
 	}
+	new(modelFlags).add(cmd) // read through loadModel's flag lookups
 	sf.register(cmd, false)
 	cmd.Flags().StringVar(&ref, "ref", "", "where this version comes from (commit, tag, pipeline)")
 	return cmd
@@ -138,7 +140,7 @@ func pushSource(cmd *cobra.Command, path string) (*model.Model, []byte, error) {
 		}
 		return nil, nil, fail(exitFindings, fmt.Errorf("%s: %d problem(s); nothing was pushed", path, len(errs)))
 	}
-	if len(m.Files) == 1 && len(m.Includes) == 0 {
+	if len(m.Files) == 1 && len(m.Includes) == 0 && path != "-" {
 		data, err := readModelFile(cmd, path, loadOptions(cmd).MaxFileSize)
 		if err != nil {
 			return nil, nil, fail(exitUsage, err)
@@ -181,11 +183,12 @@ input or server failure.`,
 				return err
 			}
 			path := args[0]
-			before, err := os.ReadFile(path)
+			opts := loadOptions(cmd)
+			before, err := source.ReadFile(cmd.Context(), path, opts.MaxFileSize)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			m, problems, err := model.LoadBytes(cmd.Context(), path, before, model.Options{})
+			m, problems, err := model.LoadBytes(cmd.Context(), path, before, opts)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
@@ -210,7 +213,7 @@ input or server failure.`,
 				fmt.Fprintf(cmd.OutOrStdout(), "%s: up to date with version %d (%d decision(s))\n", path, d.Version, len(d.Decisions))
 				return nil
 			}
-			if _, ps, err := model.LoadBytes(cmd.Context(), path, after, model.Options{}); err != nil || len(ps.Errors()) > 0 {
+			if _, ps, err := model.LoadBytes(cmd.Context(), path, after, opts); err != nil || len(ps.Errors()) > 0 {
 				return fail(exitUsage, fmt.Errorf("%s: the decisions would make the model invalid; nothing written: %v%v", path, err, ps.Errors()))
 			}
 			if dry {
@@ -218,7 +221,7 @@ input or server failure.`,
 				return err
 			}
 			// Refuse to overwrite a file someone changed while we talked to the server.
-			now, err := os.ReadFile(path)
+			now, err := source.ReadFile(cmd.Context(), path, opts.MaxFileSize)
 			if err != nil || !bytes.Equal(now, before) {
 				return fail(exitUsage, fmt.Errorf("%s changed while pulling; nothing written, run pull again", path))
 			}
@@ -229,6 +232,7 @@ input or server failure.`,
 			return nil
 		},
 	}
+	new(modelFlags).add(cmd) // read through loadModel's flag lookups
 	sf.register(cmd, false)
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "print the updated model instead of writing it")
 	return cmd

@@ -17,9 +17,8 @@ func init() {
 
 func newReportCmd() *cobra.Command {
 	var (
-		af      analysisFlags
-		of      outputFlags
-		summary bool
+		af analysisFlags
+		of outputFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report MODEL -o FILE",
@@ -50,12 +49,12 @@ The format follows the output file's extension unless --format says otherwise
 			}
 			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
-			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{Summary: summary}, prog)
+			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{Summary: of.summary}, prog)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "html", report.Names())
-	cmd.Flags().BoolVar(&summary, "summary", false, "html and pdf: the executive summary only (figures, heatmap, overview diagram, one line per rule)")
+	of.addSummary(cmd)
 	return cmd
 }
 

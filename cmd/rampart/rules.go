@@ -14,6 +14,8 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
+	"github.com/rampart-sec/rampart/internal/threats/custom"
 )
 
 func init() {
@@ -92,13 +94,13 @@ func docOf(r threats.Rule, origin string) ruleDoc {
 // rules in dir when dir is set.
 func ruleDocs(cmd *cobra.Command, dir string) ([]ruleDoc, error) {
 	var docs []ruleDoc
-	for _, r := range threats.Builtin() {
+	for _, r := range builtin.Rules() {
 		docs = append(docs, docOf(r, "built-in"))
 	}
 	if dir == "" {
 		return docs, nil
 	}
-	rules, problems, err := threats.LoadCustomRules(cmd.Context(), dir)
+	rules, problems, err := custom.Load(cmd.Context(), dir)
 	if err != nil {
 		return nil, fail(exitUsage, err)
 	}

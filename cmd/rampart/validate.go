@@ -18,6 +18,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 const modelSchemaVersion = model.SchemaVersion
@@ -176,7 +177,7 @@ func modelFile(path string) string {
 // loadModel loads a model for a command, checking the rule part of
 // treatment ids against the built-in rules; see loadModelWith.
 func loadModel(cmd *cobra.Command, path string) (*model.Model, model.Problems, error) {
-	return loadModelWith(cmd, path, knownRuleIDs(threats.Builtin()))
+	return loadModelWith(cmd, path, knownRuleIDs(builtin.Rules()))
 }
 
 // loadModelWith loads a model file for a command; err means it could not be read

@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 	"github.com/rampart-sec/rampart/internal/treatment"
 )
 
@@ -26,7 +27,7 @@ type Options struct {
 // Analyze runs the whole analysis of a validated model.
 func Analyze(m *model.Model, opts Options) *Result {
 	if opts.Rules == nil {
-		opts.Rules = threats.Builtin()
+		opts.Rules = builtin.Rules()
 	}
 	now := opts.Now
 	if now.IsZero() {
@@ -38,7 +39,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 
 	env := threats.NewEnv(m)
-	found := env.Identify(opts.Rules)
+	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	reach := graph.New(m).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
@@ -52,10 +53,11 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Files: m.Files,
 		Counts: ModelCounts{Components: len(m.Components), Flows: len(m.Flows), Data: len(m.Data),
 			TrustBoundaries: len(m.TrustBoundaries), Controls: len(m.Controls), Treatments: len(m.Treatments)},
-		Matrix:   assessor.Matrix,
-		Findings: make([]Finding, 0, len(found)),
-		Model:    m,
-		Warnings: model.Problems{},
+		Matrix:        assessor.Matrix,
+		Findings:      make([]Finding, 0, len(found)),
+		Model:         m,
+		Warnings:      append(model.Problems{}, env.Failures()...),
+		ModelWarnings: warnings,
 	}
 	if a := m.RiskAppetite; a != nil {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}
@@ -72,7 +74,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
 			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
-		f.Breach = st.Open() && risk.Exceeds(f.Residual.Severity, f.Limit)
+		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)
 		if st.Expired {
 			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Severity: source.Warning,
 				Message: fmt.Sprintf("the acceptance of %s expired on %s; it counts as open again", t.ID, st.Expires),
@@ -85,6 +87,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
 			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
 	}
+	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
 	r.Paths = attackPaths(reach, r.Findings)
 	r.Stride = threats.StrideMatrix(m, found)
@@ -96,6 +99,58 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Summary.Coverage[c.Category][c.State]++
 	}
 	return r
+}
+
+// AcceptanceNotice is how many days before its expiry an acceptance is reported.
+const AcceptanceNotice = 30
+
+// reviews returns the review deadlines due on day: the model's review when
+// system.reviewed is older than the review interval (or missing), and the
+// acceptances that expire within AcceptanceNotice days.
+func reviews(m *model.Model, day time.Time) model.Problems {
+	out := model.Problems{}
+	interval := 365
+	if m.Settings != nil && m.Settings.ReviewIntervalDays > 0 {
+		interval = m.Settings.ReviewIntervalDays
+	}
+	switch r := m.System.Reviewed; {
+	case r == nil:
+		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
+			Message: "the model has never been reviewed", Hint: "review it with its owners and set system.reviewed to the date"})
+	case day.After(r.AddDate(0, 0, interval)):
+		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
+			Message: fmt.Sprintf("the model's review is overdue: last reviewed %s, due every %d days (since %s)",
+				r, interval, r.AddDate(0, 0, interval).Format(time.DateOnly)),
+			Hint: "review the model and update system.reviewed"})
+	}
+	for i := range m.Treatments {
+		t := &m.Treatments[i]
+		if t.Status != "accepted" || t.Expires == nil {
+			continue
+		}
+		if left := int(t.Expires.Sub(day).Hours() / 24); left >= 0 && left <= AcceptanceNotice {
+			out = append(out, model.Problem{Pos: t.At("expires", -1), Path: t.KeyPath("expires", -1), Severity: source.Warning,
+				Message: fmt.Sprintf("the acceptance of %s expires on %s, in %d days", t.Threat, t.Expires, left),
+				Hint:    "review it with the risk owner before then: renew it or treat the threat"})
+		}
+	}
+	return out
+}
+
+// splitModelWarnings separates the findings about the model's quality from the threats.
+func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
+	found := all[:0] // filtered in place: threats are large
+	warnings := []ModelWarning{}
+	for i := range all {
+		t := &all[i]
+		if !t.ModelWarning() {
+			found = append(found, *t)
+			continue
+		}
+		warnings = append(warnings, ModelWarning{ID: t.ID, Rule: t.Rule, Title: t.Title, Description: t.Description,
+			Targets: t.Targets, Pos: t.Pos})
+	}
+	return found, warnings
 }
 
 // aliases are the other register keys a threat may be known by: the same

@@ -68,13 +68,14 @@ func TestAppetiteAndTreatments(t *testing.T) {
 		got[f.ID] = fmt.Sprintf("%s/%s/%s/breach=%v", f.Residual.Severity, f.Limit, f.Treatment.Status, f.Breach)
 	}
 	want := map[string]string{
-		// internet-facing +1 likelihood, impact from integrity high (4): 4×4 high > medium.
+		// rule base likelihood 3 on an internet-facing app, impact from
+		// integrity high (4), within one step of the base: 3×4 high > medium.
 		"rule-t@open-app":     "high/medium/open/breach=true",
 		"rule-t@accepted-app": "high/medium/accepted/breach=false",
 		"rule-t@expired-app":  "high/medium/accepted/breach=true",
-		// waf in place: mitigated by control, residual 3×4 high but closed.
-		"rule-t@guarded-app": "high/medium/mitigated/breach=false",
-		// denial of service has its own, looser limit: 4×4 high is within high.
+		// waf in place: mitigated by control, residual 2×4 medium, within the appetite.
+		"rule-t@guarded-app": "medium/medium/mitigated/breach=false",
+		// denial of service has its own, looser limit: 3×4 high is within high.
 		"rule-d@busy-app": "high/high/open/breach=false",
 	}
 	for id, w := range want {

@@ -37,6 +37,14 @@ type Result struct {
 	// category with the threats found and whether they are addressed.
 	Stride   []threats.StrideCell `json:"stride"`
 	Warnings model.Problems       `json:"warnings"`
+	// Reviews are the review deadlines due as of AsOf: the model's own
+	// review (system.reviewed plus settings.review_interval_days, default
+	// 365) and acceptances that expire within 30 days.
+	Reviews model.Problems `json:"reviews"`
+	// ModelWarnings are findings about the model's quality (an incomplete
+	// model, data or components with no purpose, wrong boundary or link
+	// content): they are not threats, so they are not counted, rated or gated.
+	ModelWarnings []ModelWarning `json:"model_warnings"`
 
 	// Model is the analysed model, for writers that draw or list it.
 	Model *model.Model `json:"-"`
@@ -100,7 +108,8 @@ type Finding struct {
 	Treatment treatment.State `json:"treatment"`
 	// Limit is the appetite that applies to this threat.
 	Limit model.Severity `json:"appetite_limit"`
-	// Breach is set when the threat is untreated and its residual severity exceeds Limit.
+	// Breach is set when the threat's residual severity exceeds Limit and it
+	// is open or only mitigated by controls (see treatment.State.Gated).
 	Breach bool `json:"breach"`
 }
 
@@ -110,4 +119,15 @@ type AttackPath struct {
 	Rank int `json:"rank"`
 	graph.AttackPath
 	Threats []string `json:"threats"`
+}
+
+// ModelWarning is a finding about the model itself rather than the system.
+type ModelWarning struct {
+	// ID is the stable id, as for threats: rule@elements.
+	ID          string    `json:"id"`
+	Rule        string    `json:"rule"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Targets     []string  `json:"targets"`
+	Pos         model.Pos `json:"position"`
 }

@@ -240,6 +240,44 @@ func (s *Service) Login(ctx context.Context, client, name, password string) (sto
 	return u, nil
 }
 
+// SetPassword replaces a user's password (for an admin or the command
+// line); ChangePassword is the user's own way.
+func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+	if len(password) < MinPasswordLength {
+		return fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
+	}
+	hash, err := argon2id.CreateHash(password, s.opts.Params)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	for range 3 {
+		u, err := s.store.GetUserByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("set password of %s: %w", name, err)
+		}
+		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, time.Time{}
+		_, err = s.store.UpdateUser(ctx, u)
+		if errors.Is(err, store.ErrStale) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("set password of %s: %w", name, err)
+		}
+		s.opts.Logger.Info("password set", "user", name)
+		return nil
+	}
+	return fmt.Errorf("set password of %s: the account kept changing; try again", name)
+}
+
+// ChangePassword checks the current password (as a sign-in would, with
+// its limits and lockout) and sets a new one.
+func (s *Service) ChangePassword(ctx context.Context, client, name, current, next string) error {
+	if _, err := s.Login(ctx, client, name, current); err != nil {
+		return err
+	}
+	return s.SetPassword(ctx, name, next)
+}
+
 // setLoginState records failures and the lock; a concurrent sign-in that
 // changed the row first wins the race and this one retries on the fresh row.
 func (s *Service) setLoginState(ctx context.Context, u store.User, failed int, until time.Time) error {

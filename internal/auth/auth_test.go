@@ -260,3 +260,29 @@ func TestGrantConversionRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+func TestPasswordChange(t *testing.T) {
+	svc := newTestService(t, newTestStore(t))
+	ctx := t.Context()
+	if _, err := svc.CreateUser(ctx, NewUser{Name: "erin", Password: "first password!!"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ChangePassword(ctx, "c", "erin", "not the password", "second password!"); !errors.Is(err, ErrBadCredentials) {
+		t.Errorf("change with a wrong current password: %v", err)
+	}
+	if err := svc.ChangePassword(ctx, "c", "erin", "first password!!", "short"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("change to a short password: %v", err)
+	}
+	if err := svc.ChangePassword(ctx, "c", "erin", "first password!!", "second password!"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(ctx, "c", "erin", "first password!!"); !errors.Is(err, ErrBadCredentials) {
+		t.Errorf("the old password still works: %v", err)
+	}
+	if _, err := svc.Login(ctx, "c", "erin", "second password!"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+	if err := svc.SetPassword(ctx, "ghost", "long enough password"); err == nil {
+		t.Error("set the password of a user who does not exist")
+	}
+}

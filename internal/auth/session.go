@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -111,6 +110,3 @@ func ClientAddress(r *http.Request) string {
 	}
 	return host
 }
-
-// Now returns the service's clock reading.
-func (s *Service) Now() time.Time { return s.opts.Now() }

@@ -19,6 +19,21 @@ func CWEKind(id int) string {
 	return "weakness"
 }
 
+// CWEUsage returns how MITRE says a known CWE id may be used to map a
+// weakness: "Allowed", "Allowed-with-Review", "Discouraged" or "Prohibited"
+// (categories and views are Prohibited); "" when the id is unknown.
+func CWEUsage(id int) string {
+	switch {
+	case cweNames[id] == "":
+		return ""
+	case cweUsage[id] != "":
+		return cweUsage[id]
+	case cweCategories[id] || cweViews[id]:
+		return "Prohibited"
+	}
+	return "Allowed"
+}
+
 // CAPECName returns the name of a CAPEC attack pattern, or "" when unknown.
 func CAPECName(id int) string { return capecNames[id] }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // schemaOf names the official schema of each exporter that has one
@@ -71,7 +72,7 @@ func sources(t *testing.T) map[string]*model.Model {
 // layout tags stay out of the other formats.
 func TestExportsValidate(t *testing.T) {
 	for name, m := range sources(t) {
-		found := threats.Identify(m, threats.Builtin())
+		found := threats.Identify(m, builtin.Rules())
 		for to, schema := range schemaOf {
 			t.Run(name+"->"+to, func(t *testing.T) {
 				f, err := formats.Lookup(to)

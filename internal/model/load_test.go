@@ -303,7 +303,7 @@ treatments:
 	got := problems.Error()
 	for _, want := range []string{
 		"m.yaml:6:44: settings.disabled_rules[1]: unknown rule 'missing-authentcation' (did you mean 'missing-authentication'?)",
-		"m.yaml:8:58: controls[0].mitigates[1]: 'missing-wafx' is neither a STRIDE category, 'privacy', nor a rule id (did you mean 'missing-waf'?)",
+		"m.yaml:8:58: controls[0].mitigates[1]: 'missing-wafx' is neither a rule id, a manual threat, nor a CWE-n or CAPEC-n class (did you mean 'missing-waf'?)",
 		"m.yaml:11:14: treatments[1].threat: unknown rule 'missing-authz' in threat id",
 	} {
 		if !strings.Contains(got, want) {

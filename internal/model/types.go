@@ -336,7 +336,9 @@ type Control struct {
 	Status  ControlStatus `yaml:"status" json:"status" jsonschema:"required"`
 	// Effect overrides the catalog's default effect.
 	Effect *Effect `yaml:"effect,omitempty" json:"effect,omitempty"`
-	// Mitigates lists STRIDE categories or rule ids this control addresses (own controls).
+	// Mitigates lists what this control addresses (own controls): rule ids,
+	// manual threat ids, or threat classes as CWE-n or CAPEC-n. A whole
+	// STRIDE category is too broad to count.
 	Mitigates []string `yaml:"mitigates,omitempty" json:"mitigates,omitempty"`
 	Owner     string   `yaml:"owner,omitempty" json:"owner,omitempty"`
 	// Evidence is a link or note proving the control is in place.
@@ -378,7 +380,12 @@ type Treatment struct {
 	TransferredTo string `yaml:"transferred_to,omitempty" json:"transferred_to,omitempty"`
 	Ticket        string `yaml:"ticket,omitempty" json:"ticket,omitempty"`
 	Reviewed      *Date  `yaml:"reviewed,omitempty" json:"reviewed,omitempty"`
-	CheckedBy     string `yaml:"checked_by,omitempty" json:"checked_by,omitempty"`
+	// CheckedBy is who verified a mitigation.
+	CheckedBy string `yaml:"checked_by,omitempty" json:"checked_by,omitempty"`
+	// Evidence is a link or note showing a mitigation is in place. Status
+	// mitigated counts only with Evidence and CheckedBy; without them the
+	// mitigation is only claimed, and the threat stays open.
+	Evidence string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
 }
 
 // RiskAppetite is the most risk the system may carry untreated.

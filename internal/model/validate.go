@@ -397,7 +397,7 @@ func (v *validator) controls() {
 				v.addc(source.CodeReference, c.Source, "catalog", -1, source.Suggest(c.Catalog, catalog.ControlIDs()), "unknown catalog control '%s'", c.Catalog)
 			}
 		} else if !inCatalog && len(c.Mitigates) == 0 {
-			v.warn(c.Source, "mitigates", -1, "set catalog to the catalog control it implements, or list the STRIDE categories or rule ids it mitigates",
+			v.warn(c.Source, "mitigates", -1, "set catalog to the catalog control it implements, or list the rule ids or CWE-n / CAPEC-n classes it mitigates",
 				"own control '%s' says neither what it implements nor what it mitigates", c.ID)
 		}
 		if c.Effect != nil {
@@ -410,13 +410,22 @@ func (v *validator) controls() {
 				}
 			}
 		}
+		if c.Effect != nil && c.Effect.Likelihood == 0 && c.Effect.Impact == 0 {
+			v.warn(c.Source, "effect", -1, "give the steps it lowers likelihood or impact by, or remove the effect to use the catalog's",
+				"control '%s' has no effect: it lowers no risk and mitigates no threat", c.ID)
+		}
 		for j, s := range c.Mitigates {
-			if contains(categories, s) || v.ix.Threats[s] != nil {
-				continue // a STRIDE category, or a manual threat the control is for
+			if v.ix.Threats[s] != nil || threatClass.MatchString(s) {
+				continue // a manual threat the control is for, or a CWE or CAPEC class
+			}
+			if contains(categories, s) {
+				v.warn(c.Source, "mitigates", j, "name the rule ids or the CWE-n / CAPEC-n classes the control addresses",
+					"'%s' is a whole category: a control counts only for the threats it addresses, so this entry mitigates nothing", s)
+				continue
 			}
 			if !strings.Contains(s, "-") || (v.opts.RuleIDs != nil && !contains(v.opts.RuleIDs, s)) {
-				v.add(c.Source, "mitigates", j, source.Suggest(s, slices.Concat(categories, v.opts.RuleIDs)),
-					"'%s' is neither a STRIDE category, 'privacy', nor a rule id", s)
+				v.add(c.Source, "mitigates", j, source.Suggest(s, v.opts.RuleIDs),
+					"'%s' is neither a rule id, a manual threat, nor a CWE-n or CAPEC-n class", s)
 			}
 		}
 	}
@@ -505,6 +514,11 @@ func (v *validator) treatments() {
 			if t.TransferredTo == "" {
 				v.warn(t.Source, "transferred_to", -1, "", "a transferred risk should say who carries it")
 			}
+		case "mitigated":
+			if strings.TrimSpace(t.Evidence) == "" || strings.TrimSpace(t.CheckedBy) == "" {
+				v.warn(t.Source, "evidence", -1, "add evidence (a link or note) and checked_by (who verified it)",
+					"a mitigation without evidence and checked_by is only claimed: the threat stays open")
+			}
 		case "mitigating":
 			if t.Owner == "" || t.Due == nil {
 				v.warn(t.Source, "status", -1, "give an owner and a due date", "a risk being mitigated has no owner or due date")
@@ -549,6 +563,9 @@ func (v *validator) threatID(t *Treatment) {
 		}
 	}
 }
+
+// threatClass matches a CWE or CAPEC class a control may name in mitigates.
+var threatClass = regexp.MustCompile(`^(CWE|CAPEC)-[1-9][0-9]*$`)
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -274,31 +274,8 @@ func (g Grant) covers(a Action, r Resource) bool {
 	return false
 }
 
-// Has reports whether p holds role r for resource res (globally, for its
-// team or for the system), whatever its token's scopes.
-func (p *Principal) Has(role Role, res Resource) bool {
-	for _, g := range p.Grants {
-		if g.Role != role || g.Validate() != nil {
-			continue
-		}
-		switch g.Scope() {
-		case Global:
-			return true
-		case TeamScope:
-			if res.Team != "" && res.Team == g.Team {
-				return true
-			}
-		case SystemOnly:
-			if res.System != "" && res.System == g.System {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // Visible filters systems to those p may read: list endpoints use it so
-// that a user never learns of a system above their clearance or outside
+// that lists leave out systems above the caller's clearance or outside
 // their grants.
 func Visible[T any](p *Principal, items []T, res func(T) Resource) []T {
 	out := items[:0:0]

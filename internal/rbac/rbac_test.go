@@ -163,26 +163,6 @@ func TestParseGrant(t *testing.T) {
 	}
 }
 
-func TestHas(t *testing.T) {
-	p := &Principal{Grants: []Grant{{Role: RiskOwner, System: "payments"}, {Role: SRO, Team: "team-hr"}}}
-	cases := []struct {
-		role Role
-		res  Resource
-		want bool
-	}{
-		{RiskOwner, pay, true},
-		{RiskOwner, Resource{System: "hr", Team: "team-hr"}, false},
-		{SRO, Resource{System: "hr", Team: "team-hr"}, true},
-		{SRO, pay, false},
-		{CISO, pay, false},
-	}
-	for _, c := range cases {
-		if got := p.Has(c.role, c.res); got != c.want {
-			t.Errorf("Has(%s, %s) = %v, want %v", c.role, c.res.System, got, c.want)
-		}
-	}
-}
-
 func TestVisible(t *testing.T) {
 	p := &Principal{Grants: []Grant{{Role: Viewer, Team: "team-pay"}}, Clearance: "official"}
 	all := []Resource{pay, {System: "hr", Team: "team-hr"}, {System: "vault", Team: "team-pay", Classification: "secret"},

@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 	"github.com/rampart-sec/rampart/internal/treatment"
 )
 
@@ -187,7 +188,7 @@ func lean(r *analysis.Result) jsonResult {
 			k = len(out.Rules)
 			at[t.Rule] = k
 			jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: all}
-			if meta, ok := threats.Lookup(t.Rule); ok {
+			if meta, ok := builtin.Lookup(t.Rule); ok {
 				jr.Why, jr.Fix = meta.Why, meta.Mitigation
 			}
 			out.Rules = append(out.Rules, jr)

@@ -100,6 +100,12 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 			writeDetail(&b, &f)
 		}
 	}
+	if len(r.ModelWarnings) > 0 {
+		b.WriteString("\n## Model warnings\n\nFindings about the model itself, not threats to the system: they are not counted, rated or gated.\n\n")
+		for _, mw := range r.ModelWarnings {
+			fmt.Fprintf(&b, "- %s (`%s`, %s): %s\n", mdEscape(mw.Title), mw.ID, mdEscape(mw.Pos.String()), mdEscape(mw.Description))
+		}
+	}
 	if len(r.Warnings) > 0 {
 		b.WriteString("\n## Warnings\n\n")
 		for _, wn := range r.Warnings {

@@ -11,6 +11,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // SARIF 2.1.0 types: only the parts Rampart fills.
@@ -176,6 +177,23 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		}
 		results = append(results, res)
 	}
+	// Model warnings are results of level note, under rules of their own.
+	for _, mw := range r.ModelWarnings {
+		id := "model/" + mw.Rule
+		if _, ok := ruleIndex[id]; !ok {
+			ruleIndex[id] = len(rules)
+			rules = append(rules, sarifRule{ID: id, Name: pascal(mw.Rule), ShortDescription: sarifText{Text: mw.Title},
+				FullDescription:      sarifText{Text: mw.Title + " (a finding about the model, not a threat)"},
+				Help:                 sarifText{Text: "Complete or correct the model; model warnings are not rated or gated."},
+				DefaultConfiguration: sarifConfig{Level: "note"}, Properties: map[string]any{"category": "model"}})
+		}
+		results = append(results, sarifResult{
+			RuleID: id, RuleIndex: ruleIndex[id], Level: "note", Message: sarifText{Text: mw.Description},
+			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(mw.Pos.File), Region: region(mw.Pos)}}},
+			PartialFingerprints: map[string]string{"rampartThreatId/v1": mw.ID},
+			Properties:          map[string]any{"threatId": mw.ID, "modelWarning": true},
+		})
+	}
 	log := sarifLog{
 		Schema:  SARIFSchema,
 		Version: "2.1.0",
@@ -222,7 +240,7 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	for _, s := range f.STRIDE {
 		tags = append(tags, "stride/"+string(s))
 	}
-	if r, ok := threats.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
+	if r, ok := builtin.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
 		rule.FullDescription = sarifText{Text: r.Why}
 		fmt.Fprintf(&help, "%s\n\nTriggered when: %s\n\nMitigation: %s", r.Why, r.Trigger, r.Mitigation)
 		rule.DefaultConfiguration.Level = sarifLevel(defaultSeverity(r.Likelihood, r.Impact))

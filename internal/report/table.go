@@ -142,6 +142,16 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 				p.Target, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
 		}
 	}
+	if len(r.ModelWarnings) > 0 {
+		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Model warnings (not threats)"))
+		for _, mw := range r.ModelWarnings {
+			line := fmt.Sprintf("%s: %s", mw.ID, mw.Description)
+			if opts.Width > 0 && !opts.Wide {
+				line = truncate(line, opts.Width)
+			}
+			fmt.Fprintln(&b, line)
+		}
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Warnings"))
 		for _, wn := range r.Warnings {

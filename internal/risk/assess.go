@@ -31,20 +31,32 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 	return &Assessor{Matrix: MatrixFor(m), env: env, reach: reach, m: m}
 }
 
-// Assess scores a threat. Impact comes from the CIA ratings of the data at
-// stake (the property each STRIDE category endangers), never below the
-// rule's base impact minus one. Likelihood starts at the rule's base and
-// moves with exposure (internet-facing, reachable from an entry point,
-// crossing trust boundaries) and the strength of authentication. Residual
-// applies the effect of the implemented controls that address the threat.
+// Assess scores a threat. Impact comes from what is really at stake: the
+// ratings of the data at stake in the property each STRIDE category
+// endangers, at most one step above the rule's base impact (the base says
+// how much of the data such a threat can reach: a forged request acts in one
+// session, an injection reads the whole store); with no data at stake it is
+// unknown and rated 2 (minor) until the model says what is at stake. A manual threat keeps its own ratings.
+// Likelihood starts at the rule's base, which assumes an attacker can reach
+// the element, and falls with what stands in the way: no route from an
+// entry point, reachable only through other components, strong
+// authentication. Residual applies the effect of the implemented controls
+// that address the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	var f []string
 	impact := t.Impact
-	if di, why := a.dataImpact(t); di > 0 {
-		impact = max(di, t.Impact-1)
-		f = append(f, fmt.Sprintf("impact %d: %s (rule base %d)", impact, why, t.Impact))
-	} else {
-		f = append(f, fmt.Sprintf("impact %d: rule base, no data at stake", impact))
+	switch di, why := a.dataImpact(t); {
+	case t.Origin == threats.OriginManual:
+		f = append(f, fmt.Sprintf("impact %d: as rated in the model", impact))
+	case di > t.Impact+1:
+		impact = t.Impact + 1
+		f = append(f, fmt.Sprintf("impact %d: %s is rated %d, but this kind of threat reaches little of it (rule base %d)", impact, why, di, t.Impact))
+	case di > 0:
+		impact = di
+		f = append(f, fmt.Sprintf("impact %d: %s", impact, why))
+	default:
+		impact = UnknownImpact
+		f = append(f, fmt.Sprintf("impact unknown, rated %d: no data at stake in the model", impact))
 	}
 	likelihood := t.Likelihood
 	f = append(f, fmt.Sprintf("likelihood %d: rule base", likelihood))
@@ -69,7 +81,12 @@ func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	return out
 }
 
-// exposure returns the likelihood adjustment for where the threat sits.
+// UnknownImpact is the impact given to a threat with no data at stake.
+const UnknownImpact = 2
+
+// exposure returns the likelihood adjustment for where the threat sits:
+// never up (the rule's base assumes an attacker can reach the element), one
+// step down for each thing in the way.
 func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 	if len(t.Targets) == 0 {
 		return 0
@@ -77,28 +94,32 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 	id := t.Targets[0]
 	ix := a.env.Ix
 	if c := ix.Components[id]; c != nil {
+		adj := 0
 		switch {
-		case c.InternetFacing:
-			*f = append(*f, "likelihood +1: internet-facing")
-			return 1
-		case c.Type.Kind() == model.KindExternalEntity:
-			return 0
+		case c.InternetFacing || c.Type.Kind() == model.KindExternalEntity || a.env.IsClient(c):
 		case a.reach != nil && !a.reach.Exposed(c.ID):
 			*f = append(*f, "likelihood -1: not reachable from any entry point")
-			return -1
-		case c.Authentication.Strong():
-			*f = append(*f, "likelihood -1: strong authentication ("+string(c.Authentication)+")")
-			return -1
+			adj--
+		default:
+			*f = append(*f, "likelihood -1: reachable only through other components")
+			adj--
 		}
-		return 0
+		if c.Authentication.Strong() {
+			*f = append(*f, "likelihood -1: strong authentication ("+string(c.Authentication)+")")
+			adj--
+		}
+		return adj
 	}
 	if fl := ix.Flows[id]; fl != nil {
 		adj := 0
-		if from := ix.Components[fl.From]; a.env.Untrusted(from) && ix.CrossesNetwork(fl.From, fl.To) {
-			*f = append(*f, "likelihood +1: crosses a network trust boundary from an untrusted caller")
-			adj++
-		} else if a.reach != nil && !a.reach.Exposed(fl.From) && !a.env.Untrusted(from) {
+		from := ix.Components[fl.From]
+		switch {
+		case from == nil || from.InternetFacing || a.env.Untrusted(from) || threats.IsPerson(from):
+		case a.reach != nil && !a.reach.Exposed(fl.From):
 			*f = append(*f, "likelihood -1: caller not reachable from any entry point")
+			adj--
+		default:
+			*f = append(*f, "likelihood -1: internal caller, reachable only through other components")
 			adj--
 		}
 		if fl.Authentication.Strong() {
@@ -145,22 +166,17 @@ func properties(s model.STRIDE) []string {
 	return []string{"confidentiality", "integrity", "availability"}
 }
 
-// rating scores one CIA property of a data asset; an unrated confidentiality
-// follows the classification.
+// rating scores one CIA property of a data asset on the impact scale 1..5:
+// the asset's rating (threats.Rating, 0..4) plus one.
 func rating(d *model.DataAsset, property string) int {
-	var r model.Rating
+	r := threats.RateAsset(d)
 	switch property {
 	case "confidentiality":
-		r = d.CIA.Confidentiality
-		if r == "" {
-			return []int{1, 2, 4, 5}[d.Classification.Level()]
-		}
+		return r.C + 1
 	case "integrity":
-		r = d.CIA.Integrity
-	case "availability":
-		r = d.CIA.Availability
+		return r.I + 1
 	}
-	return r.Score()
+	return r.A + 1
 }
 
 // effect returns how much a listed control lowers likelihood and impact.

@@ -40,16 +40,28 @@ func TestAssess(t *testing.T) {
 		inherent, residual Score
 	}{
 		{
-			name:     "disclosure on an internet-facing component takes the confidentiality of its most valuable data",
+			name:     "disclosure takes the confidentiality of the most valuable data, at most one step above the rule's base",
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Targets: []string{"web"}, Data: []string{"cards", "menu"}, Likelihood: 3, Impact: 3},
-			inherent: Score{Likelihood: 4, Impact: 5, Score: 20, Severity: "critical"},
-			residual: Score{Likelihood: 4, Impact: 5, Score: 20, Severity: "critical"},
+			inherent: Score{Likelihood: 3, Impact: 4, Score: 12, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 4, Score: 12, Severity: "high"},
+		},
+		{
+			name:     "an injection-class threat reaches the whole store: full data impact",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Targets: []string{"web"}, Data: []string{"cards"}, Likelihood: 3, Impact: 4},
+			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
+			name:     "no data at stake: impact unknown, rated 2",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Tampering}, Targets: []string{"web"}, Likelihood: 4, Impact: 4},
+			inherent: Score{Likelihood: 4, Impact: 2, Score: 8, Severity: "medium"},
+			residual: Score{Likelihood: 4, Impact: 2, Score: 8, Severity: "medium"},
 		},
 		{
 			name:     "denial of service uses availability",
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.DenialOfService}, Targets: []string{"web"}, Data: []string{"cards", "menu"}, Likelihood: 2, Impact: 2},
-			inherent: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
-			residual: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+			inherent: Score{Likelihood: 2, Impact: 3, Score: 6, Severity: "medium"},
+			residual: Score{Likelihood: 2, Impact: 3, Score: 6, Severity: "medium"},
 		},
 		{
 			name:     "a component nobody can reach from an entry point is less likely",
@@ -58,22 +70,22 @@ func TestAssess(t *testing.T) {
 			residual: Score{Likelihood: 2, Impact: 3, Score: 6, Severity: "medium"},
 		},
 		{
-			name:     "an implemented own control with an effect lowers residual risk",
+			name:     "an implemented own control with an effect lowers residual risk; a data store behind other components is less likely",
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Targets: []string{"db"}, Data: []string{"cards"}, Likelihood: 3, Impact: 4, InPlace: []string{"own-enc"}},
-			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			inherent: Score{Likelihood: 2, Impact: 5, Score: 10, Severity: "high"},
 			residual: Score{Likelihood: 1, Impact: 4, Score: 4, Severity: "low"},
 		},
 		{
 			name:     "a catalog control uses its default effect",
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Tampering}, Targets: []string{"web"}, Data: []string{"menu"}, Likelihood: 3, Impact: 3, InPlace: []string{"waf"}},
-			inherent: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
-			residual: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+			inherent: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+			residual: Score{Likelihood: 2, Impact: 3, Score: 6, Severity: "medium"},
 		},
 		{
-			name:     "strong authentication on a flow lowers likelihood",
-			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Spoofing}, Targets: []string{"w-d"}, Data: []string{"cards"}, Likelihood: 3, Impact: 3},
-			inherent: Score{Likelihood: 2, Impact: 5, Score: 10, Severity: "high"},
-			residual: Score{Likelihood: 2, Impact: 5, Score: 10, Severity: "high"},
+			name:     "strong authentication on a flow lowers likelihood (the caller is internet-facing)",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Spoofing}, Targets: []string{"w-d"}, Data: []string{"cards"}, Likelihood: 4, Impact: 4},
+			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
 		},
 	}
 	for _, tt := range tests {

@@ -87,6 +87,39 @@ func (s *Server) authRoutes() {
 		return &logoutOutput{SetCookie: *c}, nil
 	})
 
+	o = op("change-password", http.MethodPost, "/me/password", "auth", "Change the caller's own password")
+	o.DefaultStatus = http.StatusNoContent
+	o.Errors = append(o.Errors, http.StatusTooManyRequests, http.StatusLocked)
+	huma.Register(s.api, o, func(ctx context.Context, in *struct {
+		Body struct {
+			Current string `json:"current" maxLength:"1024"`
+			New     string `json:"new" maxLength:"1024"`
+		}
+	}) (*struct{}, error) {
+		p, err := principal(ctx)
+		if err != nil {
+			return nil, err
+		}
+		client, _ := ctx.Value(clientKey{}).(string)
+		err = s.auth.ChangePassword(ctx, client, p.User, in.Body.Current, in.Body.New)
+		switch {
+		case errors.Is(err, auth.ErrBadCredentials):
+			return nil, huma.Error403Forbidden("the current password does not match")
+		case errors.Is(err, auth.ErrRateLimited):
+			return nil, huma.ErrorWithHeaders(huma.NewError(http.StatusTooManyRequests, err.Error()), http.Header{"Retry-After": {"60"}})
+		case errors.Is(err, auth.ErrLocked):
+			return nil, huma.NewError(http.StatusLocked, err.Error())
+		case errors.Is(err, auth.ErrInvalid):
+			return nil, huma.Error422UnprocessableEntity(err.Error())
+		case err != nil:
+			return nil, s.fail(ctx, err)
+		}
+		if err := s.recordAudit(ctx, p.User, "user.password", "user/"+p.User, map[string]any{}); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, nil
+	})
+
 	huma.Register(s.api, op("me", http.MethodGet, "/me", "auth", "Who the caller is and what they hold"),
 		func(ctx context.Context, _ *struct{}) (*meOutput, error) {
 			p, err := principal(ctx)

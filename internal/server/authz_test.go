@@ -42,6 +42,9 @@ func authzTable(ids map[string]string) []authzCase {
 		{op: "me", method: "GET", path: "/api/v1/me", ok: 200, who: everyone},
 		// Ending no session is harmless: anonymous callers get the cookie-clearing answer too.
 		{op: "logout", method: "POST", path: "/api/v1/auth/logout", ok: 204, who: everyone, anon: 204},
+		// With a wrong current password: refused for everyone, changing nothing.
+		{op: "change-password", method: "POST", path: "/api/v1/me/password", ok: 403, who: everyone,
+			body: func(string) any { return map[string]any{"current": "wrong", "new": "long enough password"} }},
 		{op: "list-systems", method: "GET", path: "/api/v1/systems", ok: 200, who: everyone},
 		{op: "create-system", method: "POST", path: "/api/v1/systems", ok: 201, who: "admin ciso",
 			body: func(u string) any { return map[string]any{"id": "sys-" + u, "name": "S", "owner_team": "team-pay"} }},

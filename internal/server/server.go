@@ -142,9 +142,6 @@ func schemaName(t reflect.Type, hint string) string {
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
-// API returns the huma API (for the OpenAPI document).
-func (s *Server) API() huma.API { return s.api }
-
 // Serve serves on l until ctx is done, then shuts down gracefully: it stops
 // accepting, lets requests in flight finish for up to grace, and returns.
 func (s *Server) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // VersionPath names a model version in a path.
@@ -52,7 +53,7 @@ var errIncludes = errors.New("includes are not read on the server: push the merg
 // LoadPushed loads a pushed model exactly as the CLI's validate does,
 // except that it reads no further files.
 func LoadPushed(ctx context.Context, name string, src []byte) (*model.Model, model.Problems, error) {
-	rules := threats.Builtin()
+	rules := builtin.Rules()
 	ids := threats.RuleIDs(rules)
 	for _, r := range rules {
 		ids = append(ids, r.Threagile...)

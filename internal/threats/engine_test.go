@@ -30,11 +30,12 @@ data:
 components:
   - {id: a, type: service, controls: [egress, waf], processes: [low]}
   - {id: b, type: service, controls: [planned-tls], stores: [high, low]}
-  - {id: c, type: service, controls: [own-fix]}
+  - {id: c, type: service, controls: [own-fix, broad]}
 controls:
   - {id: egress, catalog: ssrf-protection, status: implemented}
   - {id: planned-tls, catalog: tls, status: planned}
-  - {id: own-fix, status: implemented, mitigates: [tampering]}
+  - {id: own-fix, status: implemented, mitigates: [r-rule]}
+  - {id: broad, status: implemented, mitigates: [tampering]}
 flows:
   - {id: a-b, from: a, to: b, protocol: https}
   - {id: b-c, from: b, to: c, protocol: https}
@@ -44,30 +45,30 @@ threats:
 
 func TestIdentifyEngine(t *testing.T) {
 	m := load(t, engineModel)
-	rules := []Rule{flowRule("r", "ssrf-protection", "tls"), flowRule("off-rule")}
+	rules := []Rule{flowRule("r-rule", "ssrf-protection", "tls"), flowRule("off-rule")}
 	got := Identify(m, rules)
 	var ids []string
 	for _, th := range got {
 		ids = append(ids, th.ID)
 	}
-	if want := []string{"T-1", "r@a-b", "r@b-c"}; !reflect.DeepEqual(ids, want) {
+	if want := []string{"T-1", "r-rule@a-b", "r-rule@b-c"}; !reflect.DeepEqual(ids, want) {
 		t.Fatalf("ids %v, want %v (sorted, deduplicated, disabled rule skipped)", ids, want)
 	}
 	byID := map[string]Threat{}
 	for _, th := range got {
 		byID[th.ID] = th
 	}
-	ab := byID["r@a-b"]
+	ab := byID["r-rule@a-b"]
 	// egress (ssrf-protection) sits on the caller a; planned-tls on the callee b.
 	if !reflect.DeepEqual(ab.InPlace, []string{"egress"}) || !reflect.DeepEqual(ab.Planned, []string{"planned-tls"}) {
-		t.Errorf("r@a-b in place %v planned %v", ab.InPlace, ab.Planned)
+		t.Errorf("r-rule@a-b in place %v planned %v", ab.InPlace, ab.Planned)
 	}
-	if ab.Description != "r on a-b. again" {
+	if ab.Description != "r-rule on a-b. again" {
 		t.Errorf("merged description %q", ab.Description)
 	}
-	// own-fix says it mitigates tampering, the rule's category.
-	if bc := byID["r@b-c"]; !reflect.DeepEqual(bc.InPlace, []string{"own-fix"}) || !bc.Mitigated() {
-		t.Errorf("r@b-c in place %v", bc.InPlace)
+	// own-fix names the rule; broad names only the rule's STRIDE category, which does not count.
+	if bc := byID["r-rule@b-c"]; !reflect.DeepEqual(bc.InPlace, []string{"own-fix"}) || !bc.Mitigated() {
+		t.Errorf("r-rule@b-c in place %v", bc.InPlace)
 	}
 	manual := byID["T-1"]
 	if manual.Origin != OriginManual || manual.Likelihood != 3 || !reflect.DeepEqual(manual.Data, []string{"high", "low"}) || manual.Pos.Line == 0 {

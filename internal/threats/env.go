@@ -1,9 +1,11 @@
 package threats
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -19,11 +21,18 @@ type Env struct {
 	controls map[string]*model.Control
 	inScope  []*model.Component
 	flows    []*model.Flow
+	traits   map[*model.Component]Trait
+
+	mu       sync.Mutex
+	failures model.Problems
+
+	inputOnce sync.Once
+	input     map[string]bool
 }
 
 // NewEnv prepares the environment rules run in.
 func NewEnv(m *model.Model) *Env {
-	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}}
+	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}, traits: make(map[*model.Component]Trait, len(m.Components))}
 	for i := range m.Controls {
 		c := &m.Controls[i]
 		if _, dup := e.controls[c.ID]; !dup {
@@ -31,14 +40,16 @@ func NewEnv(m *model.Model) *Env {
 		}
 	}
 	for i := range m.Components {
-		if c := &m.Components[i]; !c.OutOfScope {
+		c := &m.Components[i]
+		e.traits[c] = TraitsOf(c)
+		if !c.OutOfScope {
 			e.inScope = append(e.inScope, c)
 		}
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
 		from, to := e.Ix.Components[f.From], e.Ix.Components[f.To]
-		if from == nil || to == nil || (from.OutOfScope && to.OutOfScope) {
+		if from == nil || to == nil || (from.OutOfScope && to.OutOfScope) || e.ownClient(from, to) || e.responseHalf(f, from, to) {
 			continue
 		}
 		e.flows = append(e.flows, f)
@@ -46,10 +57,38 @@ func NewEnv(m *model.Model) *Env {
 	return e
 }
 
+// ownClient reports a person using their own client (user → browser, user →
+// mobile app): an interaction, not a network link.
+func (e *Env) ownClient(from, to *model.Component) bool {
+	return IsPerson(from) && e.traits[to]&TraitClient != 0
+}
+
+// responseHalf reports the answer of a request/response pair modelled as two
+// flows (web request and web response, queries and query results): a flow
+// back to a component that has a flow to this one, which is the answer when
+// it goes back to a person or a client (servers do not call browsers), comes
+// from a data store (stores do not call), or is named as a response. The pair is one interaction, rated
+// on its request.
+func (e *Env) responseHalf(f *model.Flow, from, to *model.Component) bool {
+	request := false
+	for _, g := range e.Ix.Outgoing[f.To] {
+		request = request || g.To == f.From
+	}
+	if !request {
+		return false
+	}
+	name := strings.ToLower(f.Name)
+	return IsPerson(to) || e.traits[to]&TraitClient != 0 ||
+		from.Type.Kind() == model.KindDataStore || strings.Contains(name, "response") ||
+		strings.Contains(name, "result") || strings.Contains(name, "reply")
+}
+
 // Components returns the components in scope, in model order.
 func (e *Env) Components() []*model.Component { return e.inScope }
 
-// Flows returns the flows touching at least one in-scope component, in model order.
+// Flows returns the flows touching at least one in-scope component, in
+// model order, without a person's interactions with their own client and
+// without the answering half of a request/response pair.
 func (e *Env) Flows() []*model.Flow { return e.flows }
 
 // Component returns the component with the given id, or nil.
@@ -123,12 +162,22 @@ func (e *Env) Has(elementID, control string) bool {
 }
 
 // addressing returns the implemented and planned controls on the targets
-// (for a flow: on the flow and both its ends) that address a threat: the rule's recommended catalog controls, and the
-// model's own controls that say they mitigate the rule or one of its categories.
-func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []string, targets []string) (inPlace, planned []string) {
+// (for a flow: on the flow, its target and its caller) that address a
+// threat: the rule's recommended catalog controls, and the model's own
+// controls whose mitigates names the rule (or manual threat) or one of the
+// threat's CWE or CAPEC classes. A whole STRIDE category is not enough, and
+// a control with no effect (likelihood and impact 0) addresses nothing.
+func (e *Env) addressing(rule string, cwe, capec []int, recommended []string, targets []string) (inPlace, planned []string) {
 	want := map[string]bool{}
 	for _, c := range recommended {
 		want[c] = true
+	}
+	classes := map[string]bool{rule: true}
+	for _, id := range cwe {
+		classes["CWE-"+strconv.Itoa(id)] = true
+	}
+	for _, id := range capec {
+		classes["CAPEC-"+strconv.Itoa(id)] = true
 	}
 	seen := map[string]bool{}
 	for _, t := range targets {
@@ -147,19 +196,16 @@ func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []strin
 			seen[id] = true
 			cid, impl := e.resolve(id)
 			ok := want[cid] || want[id]
-			if c := e.controls[id]; c != nil && !ok {
+			c := e.controls[id]
+			if c != nil && !ok {
 				for _, mit := range c.Mitigates {
-					if mit == rule {
-						ok = true
-					}
-					for _, s := range stride {
-						if mit == string(s) {
-							ok = true
-						}
-					}
+					ok = ok || classes[mit]
 				}
 			}
-			if !ok {
+			if !ok || (c != nil && c.Effect != nil && c.Effect.Likelihood == 0 && c.Effect.Impact == 0) {
+				continue
+			}
+			if ce, known := catalog.LookupControl(cid); known && (c == nil || c.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
 				continue
 			}
 			if impl {
@@ -174,142 +220,71 @@ func (e *Env) addressing(rule string, stride []model.STRIDE, recommended []strin
 	return inPlace, planned
 }
 
-// DataAtStake returns the data assets the elements handle, most valuable first.
-func (e *Env) DataAtStake(ids ...string) []string {
-	seen := map[string]bool{}
-	var out []string
-	add := func(list []string) {
-		for _, d := range list {
-			if !seen[d] && e.Ix.Data[d] != nil {
-				seen[d] = true
-				out = append(out, d)
-			}
-		}
-	}
-	for _, id := range ids {
-		if c := e.Ix.Components[id]; c != nil {
-			add(c.Stores)
-			add(c.Processes)
-		} else if f := e.Ix.Flows[id]; f != nil {
-			add(f.DataSent)
-			add(f.DataReceived)
-		} else if e.Ix.Data[id] != nil {
-			add([]string{id})
-		}
-	}
-	return e.sortByValue(out)
-}
-
-// Value scores a data asset for ranking: classification first, then the highest CIA rating.
-func (e *Env) Value(id string) int {
-	d := e.Ix.Data[id]
-	if d == nil {
-		return 0
-	}
-	return d.Classification.Level()*10 + max(d.CIA.Confidentiality.Score(), d.CIA.Integrity.Score(), d.CIA.Availability.Score())
-}
-
-func (e *Env) sortByValue(ids []string) []string {
-	out := append([]string(nil), ids...)
-	sort.SliceStable(out, func(i, j int) bool {
-		vi, vj := e.Value(out[i]), e.Value(out[j])
-		if vi != vj {
-			return vi > vj
-		}
-		return out[i] < out[j]
-	})
-	return out
-}
-
-// MaxClass returns the highest classification level (0..3) of the data a
-// component processes or stores, or a flow carries.
-func (e *Env) MaxClass(id string) int {
-	level := 0
-	for _, d := range e.DataAtStake(id) {
-		level = max(level, e.Ix.Data[d].Classification.Level())
-	}
-	return level
-}
-
-// Sensitive reports whether an element handles confidential or restricted data.
-func (e *Env) Sensitive(id string) bool { return e.MaxClass(id) >= 2 }
-
-// Personal reports whether an element handles personal data.
-func (e *Env) Personal(id string) bool {
-	for _, d := range e.DataAtStake(id) {
-		if e.Ix.Data[d].Personal {
-			return true
-		}
-	}
-	return false
-}
-
-// Untrusted reports whether a component is outside the system's control or
-// reachable by anyone: an external entity or an internet-facing component.
-func (e *Env) Untrusted(c *model.Component) bool {
-	return c != nil && (c.Type.Kind() == model.KindExternalEntity || c.InternetFacing)
-}
-
-// Authenticated reports whether a flow authenticates its caller.
-func (e *Env) Authenticated(f *model.Flow) bool {
-	return f.Authentication != "" && f.Authentication != "none"
-}
-
-// Encrypted reports whether a flow is encrypted in transit.
-func (e *Env) Encrypted(f *model.Flow) bool { return f.EffectiveEncryption() != "none" }
-
-// Crosses reports whether a flow crosses a trust boundary.
-func (e *Env) Crosses(f *model.Flow) bool { return e.Ix.Crosses(f.From, f.To) }
-
-// CrossesNetwork reports whether a flow crosses a network trust boundary.
-func (e *Env) CrossesNetwork(f *model.Flow) bool { return e.Ix.CrossesNetwork(f.From, f.To) }
-
 // Incoming and Outgoing return the flows entering and leaving a component.
 func (e *Env) Incoming(id string) []*model.Flow { return e.Ix.Incoming[id] }
 
 // Outgoing returns the flows leaving a component.
 func (e *Env) Outgoing(id string) []*model.Flow { return e.Ix.Outgoing[id] }
 
-// Kind is a component's DFD kind: process, datastore or external-entity.
-func Kind(c *model.Component) string { return c.Type.Kind() }
+// MonitoredBy returns the id of a monitoring component the component sends
+// events to, or "" when there is none.
+func (e *Env) MonitoredBy(c *model.Component) string {
+	for _, f := range e.Outgoing(c.ID) {
+		if to := e.Target(f); to != nil && e.Is(to, TraitMonitoring) {
+			return to.ID
+		}
+	}
+	return ""
+}
 
-// HasTag reports whether tags contains tag.
-func HasTag(tags []string, tag string) bool {
-	for _, t := range tags {
-		if t == tag {
+// Declares reports whether a control with the catalog id is listed on the
+// element, implemented or planned.
+func (e *Env) Declares(elementID, control string) bool {
+	for _, id := range e.listed(elementID) {
+		if cid, _ := e.resolve(id); cid == control {
 			return true
 		}
 	}
 	return false
 }
 
-// Name returns an element's display name: its name, else its id.
-func (e *Env) Name(id string) string {
-	if c := e.Ix.Components[id]; c != nil && c.Name != "" {
-		return c.Name
-	}
-	if f := e.Ix.Flows[id]; f != nil && f.Name != "" {
-		return f.Name
-	}
-	if d := e.Ix.Data[id]; d != nil && d.Name != "" {
-		return d.Name
-	}
-	if b := e.Ix.Boundaries[id]; b != nil && b.Name != "" {
-		return b.Name
-	}
-	return id
-}
-
-func itoa(i int) string { return strconv.Itoa(i) }
-
-// TechIs reports whether a component's technology or type mentions any of
-// the words (case-insensitive substring match on the technology text).
-func TechIs(c *model.Component, words ...string) bool {
-	tech := strings.ToLower(c.Technology)
-	for _, w := range words {
-		if string(c.Type) == w || (tech != "" && strings.Contains(tech, strings.ToLower(w))) {
-			return true
+// ImplementedControls returns the catalog ids of the implemented controls
+// on an element, sorted.
+func (e *Env) ImplementedControls(id string) []string {
+	out := []string{}
+	for _, c := range e.listed(id) {
+		if cid, ok := e.resolve(c); ok && !slices.Contains(out, cid) {
+			out = append(out, cid)
 		}
 	}
-	return false
+	sort.Strings(out)
+	return out
+}
+
+// PipelinesInto returns the build pipelines with a flow into the component.
+func (e *Env) PipelinesInto(c *model.Component) []*model.Component {
+	var out []*model.Component
+	for _, f := range e.Incoming(c.ID) {
+		if from := e.Source(f); from != nil && e.Is(from, TraitBuildPipeline) {
+			out = append(out, from)
+		}
+	}
+	return out
+}
+
+// Fail records that a rule could not run as written (a custom rule that used
+// up its budget or failed on some elements). Rules may call it concurrently.
+func (e *Env) Fail(p model.Problem) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.failures = append(e.failures, p)
+}
+
+// Failures returns what rules recorded with Fail, sorted by position.
+func (e *Env) Failures() model.Problems {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := slices.Clone(e.failures)
+	out.Sort()
+	return out
 }

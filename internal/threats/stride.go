@@ -64,7 +64,7 @@ func ApplicableSTRIDE(kind string, logStore bool) []model.STRIDE {
 
 // isLogStore reports whether a data store keeps logs or audit trails.
 func isLogStore(c *model.Component) bool {
-	return c.Type == "log-store" || rbTech(c, "log-store", "logs", "logging", "audit-log", "siem")
+	return c.Type == "log-store" || TechIs(c, "log-store", "logs", "logging", "audit-log", "siem")
 }
 
 // StrideMatrix returns the STRIDE-per-element coverage of a model: for every

@@ -70,36 +70,6 @@ func TestStrideMatrix(t *testing.T) {
 	}
 }
 
-func TestStrideMatrixWithRules(t *testing.T) {
-	m := load(t, `
-rampart: 1
-system: {id: s, name: S}
-data:
-  - {id: pii, classification: restricted}
-components:
-  - {id: api, type: api}
-  - {id: db, type: database, stores: [pii]}
-flows:
-  - {id: q, from: api, to: db, protocol: jdbc, data_sent: [pii], controls: [tls]}
-`)
-	r1, _ := Lookup("unencrypted-communication")
-	r2, _ := Lookup("unencrypted-asset")
-	states := map[string]string{}
-	for _, c := range StrideMatrix(m, Identify(m, []Rule{r1, r2})) {
-		states[c.Element+"/"+string(c.Category)] = c.State
-	}
-	for key, want := range map[string]string{
-		"q/information-disclosure":  StrideMitigated, // unencrypted-communication, TLS control in place
-		"db/information-disclosure": StrideOpen,      // unencrypted-asset, nothing in place
-		"db/tampering":              StrideNoThreat,
-		"api/spoofing":              StrideNoThreat,
-	} {
-		if states[key] != want {
-			t.Errorf("%s: state %q, want %q", key, states[key], want)
-		}
-	}
-}
-
 func TestApplicableSTRIDE(t *testing.T) {
 	tests := []struct {
 		kind string
@@ -117,27 +87,5 @@ func TestApplicableSTRIDE(t *testing.T) {
 		if got := len(ApplicableSTRIDE(tt.kind, tt.log)); got != tt.want {
 			t.Errorf("%s (log %v): %d categories, want %d", tt.kind, tt.log, got, tt.want)
 		}
-	}
-}
-
-func BenchmarkStrideMatrix(b *testing.B) {
-	var sb strings.Builder
-	sb.WriteString("rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n")
-	const n = 2000
-	for i := 0; i < n; i++ {
-		fmt.Fprintf(&sb, "  - {id: c%d, type: service}\n", i)
-	}
-	sb.WriteString("flows:\n")
-	for i := 1; i < n; i++ {
-		fmt.Fprintf(&sb, "  - {id: f%d, from: c%d, to: c%d, protocol: http, authentication: password}\n", i, i-1, i)
-	}
-	m, _, err := model.LoadBytes(b.Context(), "bench.yaml", []byte(sb.String()), model.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	found := Identify(m, Builtin())
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		StrideMatrix(m, found)
 	}
 }

@@ -6,6 +6,7 @@ package threats
 import (
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,70 +14,6 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
 )
-
-// Scope is the kind of element a rule inspects.
-type Scope string
-
-// Rule scopes.
-const (
-	ScopeComponent Scope = "component"
-	ScopeFlow      Scope = "flow"
-	ScopeData      Scope = "data"
-	ScopeBoundary  Scope = "boundary"
-	ScopeModel     Scope = "model"
-)
-
-// Meta is a rule's documentation and classification. docs/rules.md and
-// 'rampart explain' are generated from it.
-type Meta struct {
-	ID     string         `json:"id"`
-	Title  string         `json:"title"`
-	STRIDE []model.STRIDE `json:"stride"`
-	Scope  Scope          `json:"scope"`
-	CWE    []int          `json:"cwe,omitempty"`
-	CAPEC  []int          `json:"capec,omitempty"`
-	// ATTACK lists MITRE ATT&CK technique ids, e.g. "T1190".
-	ATTACK []string `json:"attack,omitempty"`
-	// Likelihood and Impact are the rule's base ratings (1..5); risk scoring
-	// adjusts them for exposure and for the data at stake.
-	Likelihood int `json:"likelihood"`
-	Impact     int `json:"impact"`
-	// Mitigations lists catalog control ids that address the threat.
-	Mitigations []string `json:"mitigations,omitempty"`
-	// Threagile lists the Threagile rule ids this rule covers, so that
-	// existing risk_tracking keys keep working.
-	Threagile []string `json:"threagile,omitempty"`
-	// Category groups rules for the appetite (e.g. "privacy"); empty means by STRIDE only.
-	Category string `json:"category,omitempty"`
-	// Trigger says what in a model raises the threat; Why says why it matters;
-	// Mitigation says how to fix it.
-	Trigger    string   `json:"trigger"`
-	Why        string   `json:"why"`
-	Mitigation string   `json:"mitigation"`
-	References []string `json:"references,omitempty"`
-}
-
-// Hit is one occurrence of a rule's threat found in a model.
-type Hit struct {
-	// Targets are element ids; the first is the element the threat is about.
-	// They form the stable id: rule-id@targets[0]+targets[1]...
-	Targets []string
-	// Detail is the description specific to these elements.
-	Detail string
-	// Data lists data assets at stake; empty lets the engine derive them from the targets.
-	Data []string
-	// Likelihood and Impact override the rule's base ratings when set (1..5).
-	Likelihood int
-	Impact     int
-}
-
-// Rule is a built-in or custom threat rule.
-type Rule struct {
-	Meta
-	// Check reports every hit of the rule in the environment's model.
-	Check  func(e *Env, emit func(Hit))
-	custom bool
-}
 
 // Ref is a reference to a catalog entry (CWE, CAPEC or ATT&CK technique).
 type Ref struct {
@@ -123,6 +60,10 @@ type Threat struct {
 	Threagile []string  `json:"threagile,omitempty"`
 	Pos       model.Pos `json:"position"`
 }
+
+// ModelWarning reports whether the finding is about the model's quality
+// rather than a threat to the system (a rule of CategoryModel).
+func (t *Threat) ModelWarning() bool { return t.Category == CategoryModel }
 
 // Mitigated reports whether an implemented control addresses the threat.
 func (t *Threat) Mitigated() bool { return len(t.InPlace) > 0 }
@@ -193,7 +134,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 // run collects one rule's threats, merging repeated hits on the same elements.
 func (e *Env) run(r *Rule) []Threat {
 	origin := OriginRule
-	if r.custom {
+	if r.Custom {
 		origin = OriginCustom
 	}
 	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK)}
@@ -265,7 +206,7 @@ func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origi
 	} else {
 		t.Data = e.sortByValue(t.Data)
 	}
-	t.InPlace, t.Planned = e.addressing(r.ID, r.STRIDE, r.Mitigations, h.Targets)
+	t.InPlace, t.Planned = e.addressing(r.ID, r.CWE, r.CAPEC, r.Mitigations, h.Targets)
 	return t
 }
 
@@ -296,14 +237,14 @@ func (e *Env) manual(mt *model.ManualThreat) Threat {
 	if t.Description == "" {
 		t.Description = mt.Title
 	}
-	t.InPlace, t.Planned = e.addressing(mt.ID, mt.STRIDE, mt.Mitigations, mt.Targets)
+	t.InPlace, t.Planned = e.addressing(mt.ID, mt.CWE, mt.CAPEC, mt.Mitigations, mt.Targets)
 	return t
 }
 
 func cweRefs(ids []int) []Ref {
 	out := make([]Ref, 0, len(ids))
 	for _, id := range ids {
-		n := itoa(id)
+		n := strconv.Itoa(id)
 		out = append(out, Ref{ID: "CWE-" + n, Name: catalog.CWEName(id), URL: "https://cwe.mitre.org/data/definitions/" + n + ".html"})
 	}
 	return out
@@ -312,7 +253,7 @@ func cweRefs(ids []int) []Ref {
 func capecRefs(ids []int) []Ref {
 	out := make([]Ref, 0, len(ids))
 	for _, id := range ids {
-		n := itoa(id)
+		n := strconv.Itoa(id)
 		out = append(out, Ref{ID: "CAPEC-" + n, Name: catalog.CAPECName(id), URL: "https://capec.mitre.org/data/definitions/" + n + ".html"})
 	}
 	return out

@@ -4,6 +4,7 @@
 package treatment
 
 import (
+	"strings"
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/model"
@@ -19,6 +20,10 @@ const (
 	FromDefault  Source = "default"  // nothing: the threat is open
 )
 
+// StatusClaimed is the state of a threat the register says is mitigated
+// without evidence and checked_by: it counts as open and lowers no risk.
+const StatusClaimed model.TreatmentStatus = "claimed"
+
 // State is the register state of one threat after applying the register.
 type State struct {
 	Status        model.TreatmentStatus `json:"status"`
@@ -32,6 +37,9 @@ type State struct {
 	Ticket        string                `json:"ticket,omitempty"`
 	// Expired is set when an acceptance has run out: the threat counts as open again.
 	Expired bool `json:"expired,omitempty"`
+	// Claimed is set when the register says mitigated without evidence and
+	// checked_by: the status is then "claimed" and the threat counts as open.
+	Claimed bool `json:"claimed,omitempty"`
 	// Overdue is set when an open or mitigating threat is past its due date.
 	Overdue bool `json:"overdue,omitempty"`
 	// Key is the register key that matched (a threat id or an alias such as a Threagile id).
@@ -40,6 +48,13 @@ type State struct {
 
 // Open reports whether the threat still counts as untreated risk.
 func (s State) Open() bool { return s.Expired || !s.Status.Closed() }
+
+// Gated reports whether the threat's residual risk is compared with the
+// appetite: when it is open, and when it is mitigated by controls (the
+// residual then says how much risk the controls leave). A valid acceptance,
+// a transfer, an avoided threat, a false positive and a verified mitigation
+// take it out of the gate.
+func (s State) Gated() bool { return s.Open() || s.Source == FromControls }
 
 // Register indexes a model's treatments by threat id.
 type Register struct {
@@ -86,6 +101,9 @@ func (r *Register) Resolve(id string, aliases []string, mitigatedByControl bool)
 		TransferredTo: t.TransferredTo,
 		Ticket:        t.Ticket,
 		Key:           key,
+	}
+	if t.Status == "mitigated" && (strings.TrimSpace(t.Evidence) == "" || strings.TrimSpace(t.CheckedBy) == "") {
+		s.Status, s.Claimed = StatusClaimed, true
 	}
 	if t.Due != nil {
 		s.Due = t.Due.String()

@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Threat is a threat to export: a manual threat of the model or one the
@@ -79,7 +80,7 @@ func Threats(m *model.Model, found []threats.Threat) []Threat {
 				t.CWE = append(t.CWE, n)
 			}
 		}
-		if r, ok := threats.Lookup(f.Rule); ok {
+		if r, ok := builtin.Lookup(f.Rule); ok {
 			t.MitigationText = r.Mitigation
 		}
 		out = append(out, withStatus(t, treat))

@@ -13,7 +13,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Tags and attributes that carry what OTM has and Rampart has no field for
@@ -1085,7 +1085,7 @@ func (im *importer) ruleThreat(def *threatDef, groups []*group) bool {
 	if def.rule == "" || !ok || rule != def.rule || len(groups) != 1 {
 		return false
 	}
-	if _, known := threats.Lookup(rule); !known {
+	if _, known := builtin.Lookup(rule); !known {
 		return false
 	}
 	all := map[string]bool{}

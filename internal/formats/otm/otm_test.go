@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 var fixtureNames = []string{"example.otm.json", "example.otm.yaml"}
@@ -112,7 +113,7 @@ func contains(list []string, s string) bool {
 // with the test's own findings when stable is set (for golden files).
 func exportBoth(t *testing.T, m *model.Model, stable bool) (js, ys []byte, ps model.Problems) {
 	t.Helper()
-	found := threats.Identify(m, threats.Builtin())
+	found := threats.Identify(m, builtin.Rules())
 	if stable {
 		found = foreigntest.Findings(m)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // acceptCase is one model to export: a fixture of a foreign format
@@ -88,7 +89,7 @@ func TestThreagileAcceptsExports(t *testing.T) {
 	for _, c := range acceptCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			m := loadCase(t, c)
-			out, warnings, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+			out, warnings, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 			if err != nil {
 				t.Fatal(err)
 			}

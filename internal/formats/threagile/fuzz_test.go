@@ -12,6 +12,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // FuzzImport feeds arbitrary bytes to the importer: it must never panic,
@@ -57,7 +58,7 @@ func FuzzImport(f *testing.F) {
 		if e := back.Errors(); len(e) > 0 {
 			t.Fatalf("imported model does not load back: %v\n%s", e, out)
 		}
-		if _, _, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin())); err != nil {
+		if _, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules())); err != nil {
 			t.Fatalf("imported model does not export: %v", err)
 		}
 	})

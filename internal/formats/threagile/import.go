@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Importer reads Threagile models. The zero value reads files from disk
@@ -1259,7 +1260,7 @@ func (b *builder) treatments() {
 				continue
 			}
 			if !identified {
-				found = threats.Identify(b.m, threats.Builtin())
+				found = threats.Identify(b.m, builtin.Rules())
 				identified = true
 			}
 			want := map[string]bool{}

@@ -18,6 +18,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/formats/threagile/threagiletool"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 var parityDump = flag.String("parity.dump", "", "write the Threagile models the parity test analyses into this directory")
@@ -57,7 +58,7 @@ func parityCases(t *testing.T) []parityCase {
 		if errs := problems.Errors(); len(errs) > 0 {
 			t.Fatalf("generated model does not load:\n%s\n%s", problemLines(errs), src)
 		}
-		data, _, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+		data, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -242,7 +243,7 @@ func TestThreagileParity(t *testing.T) {
 		if errs := problems.Errors(); len(errs) > 0 {
 			t.Fatalf("%s does not import:\n%s", c.name, problemLines(errs))
 		}
-		found := threats.Identify(m, threats.Builtin())
+		found := threats.Identify(m, builtin.Rules())
 		rampartCPU += cpuTime() - before
 		diffs := compare(c.name, m, found, res.Risks)
 		t.Logf("%s: Threagile raises %d risks, Rampart %d threats; %d differences", c.name, len(res.Risks), len(found), len(diffs))
@@ -323,7 +324,7 @@ func parityMatch(ix *model.Index, element string, targets []string) bool {
 // threatsFired identifies a model's threats by id.
 func threatsFired(m *model.Model) map[string]threats.Threat {
 	out := map[string]threats.Threat{}
-	for _, t := range threats.Identify(m, threats.Builtin()) {
+	for _, t := range threats.Identify(m, builtin.Rules()) {
 		out[t.ID] = t
 	}
 	return out

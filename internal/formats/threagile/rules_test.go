@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // TestRuleTable checks the one Threagile-to-Rampart rule table: it holds
@@ -34,7 +34,7 @@ func TestRuleTable(t *testing.T) {
 	var missing []string
 	for _, r := range Rules {
 		for _, id := range r.Rampart {
-			rule, ok := threats.Lookup(id)
+			rule, ok := builtin.Lookup(id)
 			if !ok {
 				missing = append(missing, id)
 				continue
@@ -44,7 +44,7 @@ func TestRuleTable(t *testing.T) {
 			}
 		}
 	}
-	for _, rule := range threats.Builtin() {
+	for _, rule := range builtin.Rules() {
 		for _, tid := range rule.Threagile {
 			if !contains(RampartRules(tid), rule.ID) {
 				t.Errorf("Rampart rule %s claims Threagile rule %s, but the table maps %s onto %v", rule.ID, tid, tid, RampartRules(tid))

@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -219,7 +220,7 @@ func TestRoundTrip(t *testing.T) {
 			if errs := problems.Errors(); len(errs) > 0 {
 				t.Fatalf("import: %s", problemLines(errs))
 			}
-			out, warnings, err := Export(context.Background(), first, threats.Identify(first, threats.Builtin()))
+			out, warnings, err := Export(context.Background(), first, threats.Identify(first, builtin.Rules()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -293,7 +294,7 @@ func TestExportIsValidThreagile(t *testing.T) {
 	models["rampart-native"] = nativeModel(t)
 	for name, m := range models {
 		t.Run(name, func(t *testing.T) {
-			out, _, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+			out, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -468,7 +469,7 @@ treatments:
 // approximations are reported and the structure survives re-import.
 func TestExportNative(t *testing.T) {
 	m := nativeModel(t)
-	out, warnings, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+	out, warnings, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -526,7 +527,7 @@ func TestExportFixtures(t *testing.T) {
 			if errs := problems.Errors(); len(errs) > 0 {
 				t.Fatalf("import: %s", problemLines(errs))
 			}
-			out, warnings, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+			out, warnings, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 			if err != nil {
 				t.Fatal(err)
 			}

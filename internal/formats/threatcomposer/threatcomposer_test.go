@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func fixtures(t *testing.T) []string {
@@ -399,7 +400,7 @@ func TestFixedPoint(t *testing.T) {
 	for _, path := range fixtures(t) {
 		t.Run(base(path), func(t *testing.T) {
 			m, _ := importFile(t, path)
-			first, _, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+			first, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -412,7 +413,7 @@ func TestFixedPoint(t *testing.T) {
 				if errs := ps.Errors(); len(errs) > 0 {
 					t.Fatalf("cycle %d: import errors: %v", cycle, errs)
 				}
-				out, _, err := Export(context.Background(), m, threats.Identify(m, threats.Builtin()))
+				out, _, err := Export(context.Background(), m, threats.Identify(m, builtin.Rules()))
 				if err != nil {
 					t.Fatal(err)
 				}

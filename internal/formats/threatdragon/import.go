@@ -11,7 +11,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Cell kinds.
@@ -841,7 +841,7 @@ func (im *importer) threat(c *cell, o foreign.Obj, seenTreat map[string]bool) {
 
 	// A threat Rampart identified and exported: keep only its register state.
 	if rule, elems, isRule := strings.Cut(tdID, "@"); isRule {
-		if _, known := threats.Lookup(rule); known && im.allElements(strings.Split(elems, "+")) {
+		if _, known := builtin.Lookup(rule); known && im.allElements(strings.Split(elems, "+")) {
 			if seenTreat[tdID] {
 				return
 			}

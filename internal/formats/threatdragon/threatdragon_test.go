@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/formats/foreign/foreigntest"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func fixtures(t *testing.T) []string {
@@ -127,7 +128,7 @@ func TestImportDemoDetails(t *testing.T) {
 // test's own findings when stable is set (for golden files).
 func exportModel(t *testing.T, m *model.Model, stable bool) ([]byte, model.Problems) {
 	t.Helper()
-	found := threats.Identify(m, threats.Builtin())
+	found := threats.Identify(m, builtin.Rules())
 	if stable {
 		found = foreigntest.Findings(m)
 	}
@@ -250,7 +251,7 @@ treatments:
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("test model: %v %v", err, ps.Errors())
 	}
-	found := threats.Identify(m, threats.Builtin())
+	found := threats.Identify(m, builtin.Rules())
 	out, eps, err := Export(context.Background(), m, found)
 	if err != nil {
 		t.Fatal(err)

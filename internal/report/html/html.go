@@ -22,7 +22,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 //go:embed templates/*
@@ -405,7 +405,7 @@ func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
 			at[key] = k
 			rv := ruleView{ID: key, Title: f.Title, Anchor: "r-" + anchorRe.ReplaceAllString(key, "_"),
 				Stride: tvs[i].Stride, MaxSev: tvs[i].ResSev}
-			if rule, ok := threats.Lookup(f.Rule); ok {
+			if rule, ok := builtin.Lookup(f.Rule); ok {
 				rv.Title = cmp.Or(rule.Title, f.Title)
 				rv.Why, rv.Mitigation = rule.Why, rule.Mitigation
 			}

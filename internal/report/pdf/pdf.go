@@ -25,6 +25,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Options tune the PDF.
@@ -904,7 +905,7 @@ func byRule(fs []analysis.Finding) []ruleGroup {
 			k = len(out)
 			at[key] = k
 			title := f.Title
-			if rule, ok := threats.Lookup(f.Rule); ok && rule.Title != "" {
+			if rule, ok := builtin.Lookup(f.Rule); ok && rule.Title != "" {
 				title = rule.Title
 			}
 			out = append(out, ruleGroup{rule: key, title: title})
@@ -957,7 +958,7 @@ func (d *doc) details(groups []ruleGroup) {
 		}
 		d.para(count, "", 8, muted, 0)
 		d.facts([][2]string{{"STRIDE", strideList(first.STRIDE)}, {"Controls", recommended(g.findings)}})
-		if rule, ok := threats.Lookup(first.Rule); ok {
+		if rule, ok := builtin.Lookup(first.Rule); ok {
 			if rule.Why != "" {
 				d.para("Why it matters", "B", bodySize, black, 0)
 				d.para(rule.Why, "", bodySize, black, 0)
@@ -1021,7 +1022,7 @@ func (d *doc) ruleSummary(groups []ruleGroup) {
 	var rows [][]cell
 	for _, g := range groups {
 		fix := ""
-		if rule, ok := threats.Lookup(g.findings[0].Rule); ok {
+		if rule, ok := builtin.Lookup(g.findings[0].Rule); ok {
 			fix = rule.Mitigation
 		}
 		rows = append(rows, []cell{

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -147,10 +146,4 @@ func (c *Client) VerifyAudit(ctx context.Context) (server.AuditReport, error) {
 	var r server.AuditReport
 	err := c.do(ctx, http.MethodGet, "/audit/verify", nil, nil, "", &r)
 	return r, err
-}
-
-// IsStatus reports whether err is a problem with the given HTTP status.
-func IsStatus(err error, status int) bool {
-	var p *Problem
-	return errors.As(err, &p) && p.Status == status
 }

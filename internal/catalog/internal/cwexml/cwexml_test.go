@@ -12,10 +12,11 @@ const sample = `<?xml version="1.0" encoding="UTF-8"?>
 <Weakness_Catalog Name="CWE" Version="9.9" Date="2030-01-02" xmlns="http://cwe.mitre.org/cwe-7">
  <Weaknesses>
   <Weakness ID="89" Name="SQL Injection &apos;x&apos;" Abstraction="Base"><Description>d</Description>
-   <Related_Weaknesses><Related_Weakness Nature="ChildOf" CWE_ID="74"/></Related_Weaknesses></Weakness>
+   <Related_Weaknesses><Related_Weakness Nature="ChildOf" CWE_ID="74"/></Related_Weaknesses>
+   <Mapping_Notes><Usage>Allowed</Usage><Rationale>r</Rationale></Mapping_Notes></Weakness>
   <Weakness ID="79" Name="XSS"/>
  </Weaknesses>
- <Categories><Category ID="1211" Name="Authentication Errors"/></Categories>
+ <Categories><Category ID="1211" Name="Authentication Errors"><Mapping_Notes><Usage>Prohibited</Usage></Mapping_Notes></Category></Categories>
  <Views><View ID="1000" Name="Research Concepts"/></Views>
  <External_References><External_Reference Reference_ID="REF-1"><Title>t</Title></External_Reference></External_References>
 </Weakness_Catalog>`
@@ -25,7 +26,8 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Entry{{79, "XSS", "weakness"}, {89, "SQL Injection 'x'", "weakness"}, {1000, "Research Concepts", "view"}, {1211, "Authentication Errors", "category"}}
+	want := []Entry{{79, "XSS", "weakness", ""}, {89, "SQL Injection 'x'", "weakness", "Allowed"},
+		{1000, "Research Concepts", "view", ""}, {1211, "Authentication Errors", "category", "Prohibited"}}
 	if len(cat.Entries) != len(want) {
 		t.Fatalf("got %d entries %v, want %v", len(cat.Entries), cat.Entries, want)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 // Update rewrites golden files instead of comparing with them (go test -update).
@@ -105,7 +106,7 @@ func ModelJSON(t testing.TB, m *model.Model, problems model.Problems) []byte {
 // the built-in rule ids known), and fails the test on any error.
 func Validate(t testing.TB, m *model.Model) model.Problems {
 	t.Helper()
-	ps := model.Validate(m, model.Options{RuleIDs: threats.RuleIDs(threats.Builtin())})
+	ps := model.Validate(m, model.Options{RuleIDs: threats.RuleIDs(builtin.Rules())})
 	if errs := ps.Errors(); len(errs) > 0 {
 		t.Errorf("imported model is invalid:\n%v", errs)
 	}
@@ -121,7 +122,7 @@ func Reload(t testing.TB, m *model.Model, name string) []byte {
 	if err != nil {
 		t.Fatalf("write Rampart YAML: %v", err)
 	}
-	back, ps, err := model.LoadBytes(context.Background(), name, out, model.Options{RuleIDs: threats.RuleIDs(threats.Builtin())})
+	back, ps, err := model.LoadBytes(context.Background(), name, out, model.Options{RuleIDs: threats.RuleIDs(builtin.Rules())})
 	if err != nil {
 		t.Fatal(err)
 	}

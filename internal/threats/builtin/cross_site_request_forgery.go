@@ -1,0 +1,54 @@
+package builtin
+
+import (
+	"fmt"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func init() {
+	register("cross-site-request-forgery", func(e *threats.Env, emit func(threats.Hit)) {
+		for _, f := range e.Flows() {
+			to := e.Target(f)
+			if to.OutOfScope || !e.Is(to, threats.TraitWebApp) || !threats.BrowserProtocol(f.Protocol) || !cookieSession(e, f, to) ||
+				e.Is(to, threats.TraitIdentityProvider) && threats.Managed(to) {
+				continue
+			}
+			likelihood := 4
+			if f.Usage == "devops" {
+				likelihood = 3
+			}
+			impact := 2
+			if e.Rate(f.ID).I >= 4 {
+				impact = 3
+			}
+			emit(threats.Hit{
+				Targets: []string{f.ID},
+				Detail: fmt.Sprintf("Web application '%s' accepts requests from '%s' over %s (%s): a foreign web "+
+					"page could make a logged-in user's browser send forged requests to it.",
+					e.Name(to.ID), e.Name(f.From), e.FlowName(f), f.Protocol),
+				Data:       e.DataAtStake(to.ID, f.ID),
+				Likelihood: likelihood,
+				Impact:     impact,
+			})
+		}
+	})
+}
+
+// cookieSession reports a browser request authenticated by a session (a
+// cookie the browser sends by itself): the only kind a foreign page can forge.
+// Requests with tokens, API keys or certificates, and calls from servers, cannot be.
+func cookieSession(e *threats.Env, f *model.Flow, to *model.Component) bool {
+	from := e.Source(f)
+	if !e.IsClient(from) && !threats.IsPerson(from) && !e.Guard(from) {
+		return false
+	}
+	switch f.Authentication {
+	case "session", "password":
+		return true
+	case "":
+		return to.Authentication == "session" || to.Authentication == "password"
+	}
+	return false
+}

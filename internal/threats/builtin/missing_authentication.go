@@ -1,0 +1,28 @@
+package builtin
+
+import (
+	"fmt"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func init() {
+	register("missing-authentication", func(e *threats.Env, emit func(threats.Hit)) {
+		for _, f := range e.Flows() {
+			to := e.Target(f)
+			if e.Authenticated(f) || threats.Kind(to) == model.KindExternalEntity || f.Protocol == "in-process" {
+				continue
+			}
+			if !e.Rate(to.ID).Sensitive() && !e.Crosses(f) {
+				continue
+			}
+			emit(threats.Hit{
+				Targets: []string{f.ID},
+				Detail: fmt.Sprintf("%s calls %s over %s without authentication, so %s cannot tell who is calling.",
+					e.Name(f.From), e.Name(f.To), f.Protocol, e.Name(f.To)),
+				Data: e.DataAtStake(to.ID, f.ID),
+			})
+		}
+	})
+}

@@ -1,0 +1,110 @@
+package builtin_test
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/formats/threagile"
+	"github.com/rampart-sec/rampart/internal/testfixtures"
+	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
+)
+
+// TestThreagileExampleA runs the Threagile parity rules on Threagile's own
+// example model and checks every threat they raise. The expectations follow
+// what each Threagile rule reports on that model, with two deliberate
+// differences: Rampart rates components by the data they handle (the model's
+// per-asset CIA ratings are not carried), and a caller outside every trust
+// boundary (the internet customer) counts as crossing one.
+func TestThreagileExampleA(t *testing.T) {
+	path := testfixtures.Path(t, "threagile/threagile-example-model.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _, err := threagile.Import(context.Background(), path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"accidental-secret-leak":          {"git-repo"},
+		"code-backdooring":                {"git-repo", "jenkins-build-server"},
+		"container-baseimage-backdooring": {"apache-webserver", "marketing-cms"},
+		"container-platform-escape":       nil,
+		// Threagile raises CSRF on every web request to a web application;
+		// Rampart only on browser requests authenticated by a session cookie,
+		// the only ones a foreign page can forge.
+		"cross-site-request-forgery": {"load-balancer.web-application-traffic"},
+		"cross-site-scripting":       {"apache-webserver", "erp-system", "identity-provider", "marketing-cms"},
+		"dos-risky-access-across-trust-boundary": {
+			"apache-webserver.auth-credential-check-traffic", "apache-webserver.erp-system-traffic",
+			"backoffice-client.erp-internal-access", "marketing-cms.auth-traffic",
+			// Rampart only: the CMS handles customer accounts (critical availability) ...
+			"backoffice-client.marketing-cms-editing",
+			// ... and the internet customer is outside every boundary.
+			"customer-client.customer-traffic+load-balancer.cms-content-traffic",
+			"customer-client.customer-traffic+load-balancer.web-application-traffic",
+		},
+		"incomplete-model": nil,
+		"ldap-injection":   {"identity-provider.ldap-credential-check-traffic", "marketing-cms.auth-traffic"},
+		"missing-authentication-second-factor": {
+			"backend-admin-client.db-update-access", "backend-admin-client.erp-web-access",
+			"backend-admin-client.user-management-access", "backoffice-client.erp-internal-access",
+			"customer-client.customer-traffic+load-balancer.cms-content-traffic",
+			"customer-client.customer-traffic+load-balancer.web-application-traffic",
+			"external-dev-client.git-repo-code-write-access", "external-dev-client.git-repo-web-ui-access",
+			"external-dev-client.jenkins-web-ui-access",
+		},
+		"missing-build-infrastructure":        nil,
+		"missing-cloud-hardening":             {"apache-webserver", "application-network", "contract-file-server", "erp-dmz", "web-dmz"},
+		"missing-file-validation":             {"apache-webserver"},
+		"missing-identity-propagation":        {"apache-webserver.erp-system-traffic"},
+		"missing-identity-provider-isolation": nil,
+		"missing-identity-store":              nil,
+		"mixed-targets-on-shared-runtime":     {"webapp-virtualization"},
+		"path-traversal":                      {"erp-system.nfs-filesystem-access"},
+	}
+	for rule, targets := range want {
+		r, ok := builtin.Lookup(rule)
+		if !ok {
+			t.Errorf("rule %s is not registered", rule)
+			continue
+		}
+		var got []string
+		for _, th := range threats.Identify(m, []threats.Rule{r}) {
+			if th.Rule == rule {
+				got = append(got, th.ID)
+			}
+		}
+		var exp []string
+		for _, tg := range targets {
+			exp = append(exp, threats.ID(rule, []string{tg}))
+		}
+		slices.Sort(exp)
+		if !slices.Equal(got, exp) {
+			t.Errorf("%s:\n  got  %q\n  want %q", rule, got, exp)
+		}
+	}
+	// missing-hardening and missing-network-segmentation rank components by
+	// attractiveness: the most valuable ones must be among them.
+	for rule, must := range map[string][]string{
+		"missing-hardening":            {"erp-system", "sql-database", "ldap-auth-server", "jenkins-build-server"},
+		"missing-network-segmentation": {"jenkins-build-server"},
+	} {
+		r, ok := builtin.Lookup(rule)
+		if !ok {
+			t.Fatalf("no rule %s", rule)
+		}
+		found := map[string]bool{}
+		for _, th := range threats.Identify(m, []threats.Rule{r}) {
+			found[th.Targets[0]] = true
+		}
+		for _, id := range must {
+			if !found[id] {
+				t.Errorf("%s: no threat on %s (found %v)", rule, id, found)
+			}
+		}
+	}
+}

@@ -1,0 +1,65 @@
+package builtin
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func init() {
+	register("unnecessary-data-transfer", func(e *threats.Env, emit func(threats.Hit)) {
+		for _, c := range e.Components() {
+			if e.Is(c, threats.TraitMonitoring) {
+				continue // monitoring may see any data
+			}
+			holds := map[string]bool{}
+			for _, id := range append(append([]string{}, c.Processes...), c.Stores...) {
+				holds[id] = true
+			}
+			partners := map[string]map[string]bool{} // data id -> partner names
+			check := func(f *model.Flow, partner *model.Component) {
+				if partner == nil || e.Is(partner, threats.TraitMonitoring) {
+					return
+				}
+				for _, id := range append(append([]string{}, f.DataSent...), f.DataReceived...) {
+					if holds[id] || e.Ix.Data[id] == nil || !e.RateData([]string{id}).Secrecy().Sensitive() {
+						continue
+					}
+					if partners[id] == nil {
+						partners[id] = map[string]bool{}
+					}
+					partners[id][e.Name(partner.ID)] = true
+				}
+			}
+			for _, f := range e.Outgoing(c.ID) {
+				check(f, e.Target(f))
+			}
+			for _, f := range e.Incoming(c.ID) {
+				check(f, e.Source(f))
+			}
+			ids := make([]string, 0, len(partners))
+			for id := range partners {
+				ids = append(ids, id)
+			}
+			sort.Strings(ids)
+			for _, id := range ids {
+				names := make([]string, 0, len(partners[id]))
+				for n := range partners[id] {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				r := e.RateData([]string{id}).Secrecy()
+				emit(threats.Hit{
+					Targets: []string{c.ID, id},
+					Data:    []string{id},
+					Impact:  r.Impact(2, 2, 3),
+					Detail: fmt.Sprintf("%s exchanges %s with %s but neither processes nor stores it.",
+						e.Name(c.ID), e.Name(id), strings.Join(names, ", ")),
+				})
+			}
+		}
+	})
+}

@@ -1,0 +1,27 @@
+package builtin
+
+import (
+	"fmt"
+
+	"github.com/rampart-sec/rampart/internal/threats"
+)
+
+func init() {
+	register("unnecessary-technical-asset", func(e *threats.Env, emit func(threats.Hit)) {
+		for _, c := range e.Components() {
+			noData := len(c.Processes) == 0 && len(c.Stores) == 0
+			noFlows := len(e.Incoming(c.ID)) == 0 && len(e.Outgoing(c.ID)) == 0
+			if !noData && !noFlows {
+				continue
+			}
+			why := "processes and stores no data asset"
+			switch {
+			case noData && noFlows:
+				why = "processes and stores no data asset and no flow enters or leaves it"
+			case noFlows:
+				why = "has no flow entering or leaving it"
+			}
+			emit(threats.Hit{Targets: []string{c.ID}, Detail: fmt.Sprintf("%s %s.", e.Name(c.ID), why)})
+		}
+	})
+}
