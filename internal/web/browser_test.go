@@ -294,6 +294,12 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}} {
+		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		axeCheck(t, sam, axe, pg.name)
+		shoot(t, sam, pg.name)
+	}
+
 	// A form on another origin posting to the register is refused.
 	evilForm = fmt.Sprintf(`<!doctype html><title>x</title><form method="post" action="%s/acceptances/1/reject">`+
 		`<input type="hidden" name="version" value="1"><button id="go">go</button></form>`, e.srv.URL)

@@ -113,6 +113,9 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/comments", u.signedIn(u.comment))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/acceptances", u.signedIn(u.requestAcceptance))
 	u.mux.HandleFunc("POST /acceptances/{id}/{decision}", u.signedIn(u.decide))
+	u.mux.HandleFunc("GET /reviews", u.signedIn(u.reviews))
+	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
+	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
 	return u, nil
 }
 
@@ -159,9 +162,18 @@ type navItem struct {
 	Current     bool
 }
 
-// nav lists the pages, marking the current one.
-func nav(path string) []navItem {
+// nav lists the pages the principal's grants open, marking the current one.
+func nav(p *rbac.Principal, path string) []navItem {
 	items := []navItem{{Href: "/", Label: "Portfolio"}, {Href: "/threats", Label: "Threat register"}}
+	for _, g := range p.Grants {
+		if g.Role == rbac.SRO {
+			items = append(items, navItem{Href: "/reviews", Label: "Review queue"})
+			break
+		}
+	}
+	if p.Allowed(rbac.ReadPolicy, rbac.Resource{}) {
+		items = append(items, navItem{Href: "/policy", Label: "Policy"})
+	}
 	for i := range items {
 		items[i].Current = items[i].Href == path
 	}
@@ -177,7 +189,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 	pg.User = auth.PrincipalFrom(r.Context())
 	pg.Path = r.URL.Path
 	if pg.User != nil {
-		pg.Nav = nav(r.URL.Path)
+		pg.Nav = nav(pg.User, r.URL.Path)
 	}
 	if pg.Flash == "" {
 		pg.Flash = flashes[r.URL.Query().Get("done")]
@@ -201,6 +213,7 @@ var flashes = map[string]string{
 	"requested": "Acceptance requested and submitted for decision.",
 	"approve":   "Acceptance approved.",
 	"reject":    "Acceptance rejected.",
+	"reviewed":  "Review completed.",
 	"signedout": "You are signed out.",
 }
 

@@ -315,6 +315,34 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 		t.Fatalf("threat not accepted after approval")
 	}
 
+	// The review queue: the push opened an SRO review; only the SRO signs it off.
+	queue := sam.do("GET", "/reviews", nil)
+	m := regexp.MustCompile(`action="/reviews/([0-9]+)/complete" class="complete">\s*<input type="hidden" name="version" value="([0-9]+)">`).FindStringSubmatch(queue.body)
+	if queue.status != http.StatusOK || m == nil || !strings.Contains(queue.body, "2026-12-22") {
+		t.Fatalf("SRO's review queue: %d, complete form found: %v", queue.status, m != nil)
+	}
+	if page := vic.do("GET", "/reviews", nil).body; strings.Contains(page, "Complete review") || !strings.Contains(page, "not yours to sign off") {
+		t.Errorf("viewer's review queue offers sign-off")
+	}
+	if strings.Contains(vic.do("GET", "/", nil).body, `href="/reviews"`) || !strings.Contains(sam.do("GET", "/", nil).body, `href="/reviews"`) {
+		t.Errorf("only an SRO's navigation should lead to the review queue")
+	}
+	if a := vic.do("POST", "/reviews/"+m[1]+"/complete", url.Values{"version": {m[2]}}); a.status != http.StatusForbidden {
+		t.Errorf("viewer completing a review: %d, want 403", a.status)
+	}
+	if a := sam.do("POST", "/reviews/"+m[1]+"/complete", url.Values{"version": {m[2]}, "notes": {"model matches the design"}}); a.status != http.StatusSeeOther {
+		t.Fatalf("SRO completing the review: %d %s", a.status, a.body)
+	}
+	if page := sam.do("GET", "/reviews", nil).body; !strings.Contains(page, "No review due.") {
+		t.Errorf("completed review still queued")
+	}
+	if a := vic.do("GET", "/policy", nil); a.status != http.StatusOK || !strings.Contains(a.body, "Risk appetite") {
+		t.Errorf("policy page: %d", a.status)
+	}
+	if page := lee.do("GET", "/systems/payments", nil).body; !strings.Contains(page, "<h2>Model warnings</h2>") {
+		t.Errorf("system page lacks the model warnings")
+	}
+
 	// Sign-out ends the session on the server; the old cookie then leads
 	// back to the sign-in page.
 	u, _ := url.Parse(e.srv.URL)
