@@ -300,6 +300,13 @@ func TestBrowser(t *testing.T) {
 		shoot(t, sam, pg.name)
 	}
 
+	aud := session("aud")
+	do(t, aud, "verify the audit trail", chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(chromedp.ID("verify")),
+		chromedp.Click(chromedp.ID("verify")))
+	poll(t, aud, `document.getElementById("verified") !== null`)
+	axeCheck(t, aud, axe, "audit trail")
+	shoot(t, aud, "audit")
+
 	// A form on another origin posting to the register is refused.
 	evilForm = fmt.Sprintf(`<!doctype html><title>x</title><form method="post" action="%s/acceptances/1/reject">`+
 		`<input type="hidden" name="version" value="1"><button id="go">go</button></form>`, e.srv.URL)

@@ -116,6 +116,7 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("GET /reviews", u.signedIn(u.reviews))
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
+	u.mux.HandleFunc("GET /audit", u.signedIn(u.auditTrail))
 	return u, nil
 }
 
@@ -173,6 +174,9 @@ func nav(p *rbac.Principal, path string) []navItem {
 	}
 	if p.Allowed(rbac.ReadPolicy, rbac.Resource{}) {
 		items = append(items, navItem{Href: "/policy", Label: "Policy"})
+	}
+	if p.Allowed(rbac.ReadAudit, rbac.Resource{}) {
+		items = append(items, navItem{Href: "/audit", Label: "Audit trail"})
 	}
 	for i := range items {
 		items[i].Current = items[i].Href == path

@@ -54,6 +54,7 @@ var people = map[string][]rbac.Grant{
 	"lee":   {{Role: rbac.SecurityLead, Team: "team-pay"}},
 	"dev":   {{Role: rbac.Developer, Team: "team-pay"}},
 	"vic":   {{Role: rbac.Viewer}},
+	"aud":   {{Role: rbac.Auditor}},
 }
 
 func password(name string) string { return "password for " + name }
@@ -341,6 +342,20 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 	}
 	if page := lee.do("GET", "/systems/payments", nil).body; !strings.Contains(page, "<h2>Model warnings</h2>") {
 		t.Errorf("system page lacks the model warnings")
+	}
+
+	// The audit trail: auditors read and verify it, others are refused.
+	aud := e.browser()
+	aud.signIn("aud")
+	trail := aud.do("GET", "/audit?verify=1", nil)
+	if trail.status != http.StatusOK || !strings.Contains(trail.body, `id="verified"`) || !strings.Contains(trail.body, "acceptance.") {
+		t.Errorf("auditor's verified trail: %d", trail.status)
+	}
+	if !strings.Contains(aud.do("GET", "/", nil).body, `href="/audit"`) || strings.Contains(vic.do("GET", "/", nil).body, `href="/audit"`) {
+		t.Errorf("only an auditor's navigation should lead to the audit trail")
+	}
+	if a := vic.do("GET", "/audit", nil); a.status != http.StatusForbidden {
+		t.Errorf("viewer reading the audit trail: %d, want 403", a.status)
 	}
 
 	// Sign-out ends the session on the server; the old cookie then leads
