@@ -182,7 +182,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		p, err := s.auth.Authenticate(r)
 		if err != nil {
 			if errors.Is(err, auth.ErrBadCredentials) && r.Header.Get("Authorization") == "" && !strings.HasPrefix(r.URL.Path, "/api/") {
-				web.SessionEnded(w, r)
+				next.ServeHTTP(w, web.SessionEnded(w, r))
 				return
 			}
 			if errors.Is(err, auth.ErrBadCredentials) {

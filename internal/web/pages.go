@@ -191,7 +191,10 @@ type threatQuery struct {
 	System, Owner, Rule, Sort string
 	Status                    string
 	Severity                  string
-	Page                      int
+	// Overdue keeps open and mitigating threats past their due date (Today).
+	Overdue bool
+	Today   string
+	Page    int
 }
 
 var sorts = []string{"-severity", "severity", "id", "-id", "due", "-due", "updated", "-updated"}
@@ -200,7 +203,7 @@ var statuses = []string{"open", "mitigating", "mitigated", "accepted", "transfer
 
 func readQuery(q url.Values) (threatQuery, error) {
 	tq := threatQuery{System: q.Get("system"), Owner: q.Get("owner"), Rule: q.Get("rule"), Sort: cmpOr(q.Get("sort"), "-severity"),
-		Status: q.Get("status"), Severity: q.Get("severity"), Page: 1}
+		Status: q.Get("status"), Severity: q.Get("severity"), Overdue: q.Get("overdue") != "", Page: 1}
 	if !slices.Contains(sorts, tq.Sort) {
 		return tq, fmt.Errorf("%w: sort %q: want one of %s", register.ErrInvalid, tq.Sort, strings.Join(sorts, ", "))
 	}
@@ -231,6 +234,12 @@ func (q threatQuery) filter() store.ThreatFilter {
 	if q.Severity != "" {
 		f.Severity = []model.Severity{model.Severity(q.Severity)}
 	}
+	if q.Overdue {
+		f.DueBefore = q.Today
+		if q.Status == "" {
+			f.Status = []model.TreatmentStatus{"open", "mitigating"}
+		}
+	}
 	return f
 }
 
@@ -244,6 +253,9 @@ func (q threatQuery) link(base, key, value string) string {
 	}
 	if q.Sort != "-severity" {
 		v.Set("sort", q.Sort)
+	}
+	if q.Overdue {
+		v.Set("overdue", "1")
 	}
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
@@ -314,6 +326,7 @@ func (u *UI) threats(w http.ResponseWriter, r *http.Request, p *rbac.Principal) 
 		u.failFor(w, r, err)
 		return
 	}
+	q.Today = u.opts.Now().UTC().Format(time.DateOnly)
 	systems, err := u.visibleSystems(r, p)
 	if err != nil {
 		u.failFor(w, r, err)
@@ -347,6 +360,7 @@ func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 		return
 	}
 	q.System = sys.ID
+	q.Today = u.opts.Now().UTC().Format(time.DateOnly)
 	vs, err := u.reg.Store().ListModelVersions(r.Context(), sys.ID)
 	if err != nil {
 		u.failFor(w, r, err)

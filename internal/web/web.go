@@ -11,6 +11,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -120,18 +121,17 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	return u, nil
 }
 
-// SessionEnded answers a browser whose session cookie no longer holds
-// (expired, signed out elsewhere, or its account disabled): it clears the
-// cookie and sends the browser to the sign-in page, coming back after.
-func SessionEnded(w http.ResponseWriter, r *http.Request) {
+// SessionEnded handles a browser request whose session cookie no longer
+// holds (expired, signed out elsewhere, or its account disabled): it clears
+// the cookie and returns the request, now anonymous, marked so that a page
+// that needs a session sends the browser to sign in again, and back after.
+func SessionEnded(w http.ResponseWriter, r *http.Request) *http.Request {
 	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: true, SameSite: http.SameSiteStrictMode})
-	next := "/"
-	if r.Method == http.MethodGet {
-		next = r.URL.RequestURI()
-	}
-	http.Redirect(w, r, "/signin?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+	return r.WithContext(context.WithValue(r.Context(), endedKey{}, true))
 }
+
+type endedKey struct{}
 
 // ServeHTTP serves a page with the UI's security headers.
 func (u *UI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -226,6 +226,14 @@ func (u *UI) signedIn(h func(http.ResponseWriter, *http.Request, *rbac.Principal
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := auth.PrincipalFrom(r.Context())
 		if p == nil {
+			if ended, _ := r.Context().Value(endedKey{}).(bool); ended {
+				next := "/"
+				if r.Method == http.MethodGet {
+					next = r.URL.RequestURI()
+				}
+				http.Redirect(w, r, "/signin?expired=1&next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
 			if r.Method != http.MethodGet {
 				u.fail(w, r, http.StatusUnauthorized, errors.New("sign in first"))
 				return
