@@ -27,6 +27,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
+	"github.com/rampart-sec/rampart/internal/web"
 )
 
 // Version is the API version in the OpenAPI document.
@@ -103,6 +104,7 @@ func New(st store.Store, reg *register.Service, authn *auth.Service, opts Option
 	s.api.UseMiddleware(s.observe)
 	s.routes()
 
+	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
@@ -179,6 +181,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.auth.Authenticate(r)
 		if err != nil {
+			if errors.Is(err, auth.ErrBadCredentials) && r.Header.Get("Authorization") == "" && !strings.HasPrefix(r.URL.Path, "/api/") {
+				next.ServeHTTP(w, web.SessionEnded(w, r))
+				return
+			}
 			if errors.Is(err, auth.ErrBadCredentials) {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="rampart"`)
 				writeProblem(w, http.StatusUnauthorized, "credentials refused",

@@ -1,0 +1,360 @@
+package web_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds a Chromium to drive; outside CI the browser test skips
+// without one, in CI (CI=true) it fails.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "/usr/bin/chromium"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium is not installed (CI must install it: apt-get install chromium)")
+	}
+	t.Skip("chromium is not installed; apt-get install chromium to run the browser test")
+	return ""
+}
+
+// watch collects what must not happen in the browser: console errors and
+// warnings, exceptions, failed requests and requests to any origin but the
+// server's. Requests the test makes on purpose to be refused are allowed
+// by path.
+type watch struct {
+	mu       sync.Mutex
+	origin   string
+	refused  map[string]bool // request URLs expected to fail with 403
+	problems []string
+	urls     map[network.RequestID]string
+}
+
+func (w *watch) listen(ev any) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning {
+			var args []string
+			for _, a := range ev.Args {
+				args = append(args, a.Description+string(a.Value))
+			}
+			w.problems = append(w.problems, fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " ")))
+		}
+	case *runtime.EventExceptionThrown:
+		w.problems = append(w.problems, "exception: "+ev.ExceptionDetails.Text)
+	case *log.EventEntryAdded:
+		if (ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning) && !w.refused[ev.Entry.URL] {
+			w.problems = append(w.problems, fmt.Sprintf("log %s: %s %s", ev.Entry.Level, ev.Entry.Text, ev.Entry.URL))
+		}
+	case *network.EventRequestWillBeSent:
+		w.urls[ev.RequestID] = ev.Request.URL
+		// data: URLs are the browser's own (a date field's icon), not requests.
+		if !strings.HasPrefix(ev.Request.URL, w.origin+"/") && !strings.HasPrefix(ev.Request.URL, "data:") && !w.refused[ev.Request.URL] {
+			w.problems = append(w.problems, "request to another origin: "+ev.Request.URL)
+		}
+	case *network.EventLoadingFailed:
+		if u := w.urls[ev.RequestID]; !w.refused[u] {
+			w.problems = append(w.problems, fmt.Sprintf("request failed: %s: %s", u, ev.ErrorText))
+		}
+	case *network.EventResponseReceived:
+		if ev.Response.Status >= 400 && !w.refused[ev.Response.URL] {
+			w.problems = append(w.problems, fmt.Sprintf("HTTP %d: %s", ev.Response.Status, ev.Response.URL))
+		}
+	}
+}
+
+func (w *watch) allowRefused(u string) {
+	w.mu.Lock()
+	w.refused[u] = true
+	w.mu.Unlock()
+}
+
+// axeSource returns the pinned axe-core, checked against testdata/README.md.
+func axeSource(t *testing.T) string {
+	t.Helper()
+	src, err := os.ReadFile("testdata/axe.min.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("testdata/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("`axe.min.js` \\|[^|]*\\| [0-9.]+ \\| `([0-9a-f]{64})`").FindSubmatch(readme)
+	sum := sha256.Sum256(src)
+	if m == nil || hex.EncodeToString(sum[:]) != string(m[1]) {
+		t.Fatalf("testdata/axe.min.js does not match the sha256 testdata/README.md records")
+	}
+	return string(src)
+}
+
+// axeCheck runs axe-core on the page in ctx and fails the test on any
+// serious or critical violation.
+func axeCheck(t *testing.T, ctx context.Context, axe, page string) {
+	t.Helper()
+	type result struct {
+		Passes int      `json:"passes"`
+		Bad    []string `json:"bad"`
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[result](axe+`;
+axe.run(document).then(r => ({passes: r.passes.length, bad: r.violations
+  .filter(v => v.impact === "serious" || v.impact === "critical")
+  .map(v => v.impact + " " + v.id + ": " + v.help + " at " + v.nodes.map(n => n.target.join(" ")).join(", "))}))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("axe on %s: %v", page, err)
+	}
+	if res.Passes == 0 {
+		t.Errorf("axe on %s checked nothing", page)
+	}
+	for _, v := range res.Bad {
+		t.Errorf("axe on %s: %s", page, v)
+	}
+}
+
+// shoot saves a screenshot of the page in ctx at 390 and 1440 px wide into
+// RAMPART_SCREENSHOTS when it is set (docs/img holds the committed ones).
+func shoot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("RAMPART_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	for _, width := range []int64{390, 1440} {
+		var png []byte
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("web-%s-%d.png", name, width)), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowser signs in as each role in real headless Chromium against a
+// real server on SQLite and walks the acceptance workflow.
+func TestBrowser(t *testing.T) {
+	exe := chromium(t)
+	axe := axeSource(t)
+	e := newEnv(t)
+	threat := firstThreat(t, e)
+	tpath := "/systems/payments/threats/" + url.PathEscape(threat)
+
+	// Another origin with a form that posts to the register.
+	var evilForm string
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, evilForm)
+	}))
+	t.Cleanup(evil.Close)
+
+	w := &watch{origin: e.srv.URL, refused: map[string]bool{evil.URL + "/": true, evil.URL + "/favicon.ico": true},
+		urls: map[network.RequestID]string{}}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.DisableGPU, chromedp.NoSandbox, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 900),
+		chromedp.IgnoreCertErrors,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-default-apps", true), chromedp.Flag("disable-extensions", true),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancelTimeout := context.WithTimeout(bctx, 120*time.Second)
+	defer cancelTimeout()
+	if err := chromedp.Do(bctx); err != nil { // start the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+
+	// session opens a fresh incognito-like context (own cookies) for one person.
+	session := func(name string) context.Context {
+		t.Helper()
+		ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext(), chromedp.WithListener(w.listen))
+		t.Cleanup(cancel)
+		do(t, ctx, "sign in as "+name,
+			chromedp.Navigate(e.srv.URL+tpath),
+			chromedp.WaitVisible(chromedp.ID("user")))
+		axeCheck(t, ctx, axe, "sign-in")
+		do(t, ctx, "sign in as "+name,
+			chromedp.SendKeys(chromedp.ID("user"), name),
+			chromedp.SendKeys(chromedp.ID("password"), password(name)),
+			chromedp.Submit(chromedp.ID("password")),
+			chromedp.WaitVisible(chromedp.ID("status")))
+		axeCheck(t, ctx, axe, "threat as "+name)
+		return ctx
+	}
+	has := func(ctx context.Context, sel string) bool {
+		t.Helper()
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
+		if err != nil {
+			t.Fatalf("query %s: %v", sel, err)
+		}
+		return n > 0
+	}
+
+	// A developer of the team may change the register but neither asks for
+	// nor decides acceptance (the RACI gives that to security leads, risk
+	// owners and SROs).
+	dev := session("dev")
+	if !has(dev, "#status-form") || has(dev, "#request-form") || has(dev, "form.decide") {
+		t.Fatal("developer's threat page shows the wrong actions")
+	}
+	do(t, dev, "developer comments",
+		chromedp.SendKeys(chromedp.ID("comment"), "gateway rule drafted"),
+		chromedp.Submit(chromedp.ID("comment")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+
+	// The security lead requests an acceptance and sees no approve button.
+	lee := session("lee")
+	do(t, lee, "request acceptance",
+		chromedp.SendKeys(chromedp.ID("justification"), "compensating control at the gateway"),
+		chromedp.Submit(chromedp.ID("justification")),
+		chromedp.WaitVisible(chromedp.CSS(".acceptance .state")))
+	if state := text(t, lee, ".acceptance .state"); state != "submitted" {
+		t.Fatalf("acceptance state %q, want submitted", state)
+	}
+	if has(lee, "form.decide") {
+		t.Fatal("the requester sees an approve button")
+	}
+	axeCheck(t, lee, axe, "threat with a submitted acceptance")
+
+	// The viewer sees no write action; posting anyway is refused with 403.
+	vic := session("vic")
+	if has(vic, "main form") {
+		t.Fatal("viewer sees a form that changes the register")
+	}
+	w.allowRefused(e.srv.URL + tpath + "/comments")
+	status, err := chromedp.Run(vic, chromedp.Evaluate[int](fmt.Sprintf(
+		`fetch(%q, {method: "POST", body: new URLSearchParams({text: "sneaky"})}).then(r => r.status)`, tpath+"/comments"),
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != http.StatusForbidden {
+		t.Fatalf("viewer posting a comment: %d %v, want 403", status, err)
+	}
+
+	// The SRO sees the approve button and approves.
+	sam := session("sam")
+	if !has(sam, "form.decide") {
+		t.Fatal("the SRO sees no approve button")
+	}
+	axeCheck(t, sam, axe, "threat with the approve form")
+	shoot(t, sam, "threat")
+	do(t, sam, "approve",
+		chromedp.SendKeys(chromedp.CSS("form.decide textarea"), "until the gateway rule lands"),
+		chromedp.Click(chromedp.CSS("form.decide button[name=approve]")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if st := text(t, sam, "#status"); st != "accepted" {
+		t.Fatalf("threat status %q after approval, want accepted", st)
+	}
+	do(t, sam, "dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.heatmap")))
+	axeCheck(t, sam, axe, "dashboard")
+	shoot(t, sam, "dashboard")
+	do(t, sam, "system", chromedp.Navigate(e.srv.URL+"/systems/payments"), chromedp.WaitVisible(chromedp.ID("results")))
+	axeCheck(t, sam, axe, "system")
+	shoot(t, sam, "system")
+	do(t, sam, "register filtered with htmx",
+		chromedp.Navigate(e.srv.URL+"/threats"), chromedp.WaitVisible(chromedp.ID("f-status")),
+		chromedp.SetValue(chromedp.ID("f-status"), "accepted"),
+		chromedp.Click(chromedp.CSS("form.filters button")))
+	poll(t, sam, `document.querySelectorAll("#results tbody tr").length === 1`)
+	axeCheck(t, sam, axe, "register")
+	shoot(t, sam, "register")
+	if loc, _ := chromedp.Run(sam, chromedp.Location()); !strings.Contains(loc, "status=accepted") {
+		t.Errorf("filtered register URL %q does not keep the filter", loc)
+	}
+
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}} {
+		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		axeCheck(t, sam, axe, pg.name)
+		shoot(t, sam, pg.name)
+	}
+
+	aud := session("aud")
+	do(t, aud, "verify the audit trail", chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(chromedp.ID("verify")),
+		chromedp.Click(chromedp.ID("verify")))
+	poll(t, aud, `document.getElementById("verified") !== null`)
+	axeCheck(t, aud, axe, "audit trail")
+	shoot(t, aud, "audit")
+
+	// A form on another origin posting to the register is refused.
+	evilForm = fmt.Sprintf(`<!doctype html><title>x</title><form method="post" action="%s/acceptances/1/reject">`+
+		`<input type="hidden" name="version" value="1"><button id="go">go</button></form>`, e.srv.URL)
+	w.allowRefused(e.srv.URL + "/acceptances/1/reject")
+	do(t, sam, "cross-origin form",
+		chromedp.Navigate(evil.URL+"/"), chromedp.Click(chromedp.ID("go")))
+	poll(t, sam, `document.body !== null && document.body.innerText.includes("cross-origin request refused")`)
+	do(t, sam, "after the forged post", chromedp.Navigate(e.srv.URL+tpath), chromedp.WaitVisible(chromedp.ID("status")))
+	if st := text(t, sam, "#status"); st != "accepted" {
+		t.Fatalf("the forged reject changed the threat: %q", st)
+	}
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range w.problems {
+		t.Error(p)
+	}
+}
+
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// poll waits until expr holds, across a navigation the last step started
+// (a poll cut short by the page going away is tried again).
+func poll(t *testing.T, ctx context.Context, expr string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(5*time.Second)))
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) || !(strings.Contains(err.Error(), "navigated") || strings.Contains(err.Error(), "context")) {
+			t.Fatalf("wait for %s: %v", expr, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
