@@ -30,6 +30,9 @@ type Doc struct {
 	JSON bool
 	// Problems collects errors and warnings in source order of discovery.
 	Problems model.Problems
+
+	// src is the document as the input layer reads it; see source.
+	src *source.Doc
 }
 
 // LooksJSON reports whether data starts, after blanks and a byte-order mark, with '{' or '['.
@@ -44,7 +47,10 @@ var LineCol = source.LineCol
 // twice (the first is kept); Root is nil when the document cannot be read.
 func Parse(name string, data []byte) *Doc {
 	sd := source.Parse(name, data, source.Limits{MaxExpansion: MaxAliasExpansion})
-	return &Doc{File: name, Root: sd.Root, JSON: sd.JSON, Problems: sd.Problems}
+	d := &Doc{File: name, Root: sd.Root, JSON: sd.JSON, Problems: sd.Problems}
+	sd.Problems = nil
+	d.src = sd
+	return d
 }
 
 // Pos is the position of n in the document.
@@ -78,40 +84,10 @@ func (d *Doc) resolve(n *yaml.Node) *yaml.Node {
 }
 
 // Describe names the JSON type of a node for messages: "a string", "an object"...
-func Describe(n *yaml.Node) string {
-	if n == nil {
-		return "nothing"
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "an object"
-	case yaml.SequenceNode:
-		return "an array"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "null"
-		case "!!bool":
-			return "a boolean (" + n.Value + ")"
-		case "!!int", "!!float":
-			return "a number (" + n.Value + ")"
-		}
-		return fmt.Sprintf("a string (%q)", short(n.Value))
-	}
-	return "an alias"
-}
-
-func short(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:37]) + "..."
-	}
-	return s
-}
+var Describe = source.DescribeJSONNode
 
 // IsNull reports whether n is absent or an explicit null.
-func IsNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
-}
+var IsNull = source.IsNull
 
 // Obj is a mapping node being read, with its key path.
 type Obj struct {
@@ -134,79 +110,44 @@ func (d *Doc) Object(n *yaml.Node, path string) (Obj, bool) {
 	return Obj{D: d, N: n, Path: path}, true
 }
 
+// source returns the document as the input layer reads it, for the
+// accessors that forward to it.
+func (d *Doc) source() *source.Doc {
+	if d.src == nil {
+		d.src = &source.Doc{File: d.File, Root: d.Root, JSON: d.JSON}
+	}
+	return d.src
+}
+
+// sourceObj returns o as the input layer's object.
+func (o Obj) sourceObj() source.Obj { return source.Obj{D: o.D.source(), N: o.N, Path: o.Path} }
+
 // Present reports whether the object exists (is not null or missing).
-func (o Obj) Present() bool { return o.N != nil }
+func (o Obj) Present() bool { return o.sourceObj().Present() }
 
 // KeyPath joins the object's path with key.
-func (o Obj) KeyPath(key string) string {
-	if o.Path == "" {
-		return key
-	}
-	return o.Path + "." + key
-}
+func (o Obj) KeyPath(key string) string { return o.sourceObj().KeyPath(key) }
 
-// Get returns the value under key, or nil. A key given twice in JSON
-// counts with its last value, as JSON parsers read it.
-func (o Obj) Get(key string) *yaml.Node {
-	if o.N == nil {
-		return nil
-	}
-	var found *yaml.Node
-	for i := 0; i+1 < len(o.N.Content); i += 2 {
-		if o.N.Content[i].Value == key {
-			found = o.N.Content[i+1]
-			if !o.D.JSON {
-				break
-			}
-		}
-	}
-	if found == nil {
-		return nil
-	}
-	return o.D.resolve(found)
-}
+// Get returns the value under key, or nil. Of a key given twice, Parse
+// keeps only the first (and records an error), so there is one to find.
+func (o Obj) Get(key string) *yaml.Node { return o.sourceObj().Get(key) }
 
 // Has reports whether key is present with a non-null value.
-func (o Obj) Has(key string) bool { return !IsNull(o.Get(key)) }
+func (o Obj) Has(key string) bool { return o.sourceObj().Has(key) }
 
 // At returns the node to point at for key: its value, or the object itself when absent.
-func (o Obj) At(key string) *yaml.Node {
-	if v := o.Get(key); v != nil {
-		return v
-	}
-	return o.N
-}
+func (o Obj) At(key string) *yaml.Node { return o.sourceObj().At(key) }
 
 // Keys lists the object's keys in order.
-func (o Obj) Keys() []string {
-	if o.N == nil {
-		return nil
-	}
-	out := make([]string, 0, len(o.N.Content)/2)
-	for i := 0; i+1 < len(o.N.Content); i += 2 {
-		out = append(out, o.N.Content[i].Value)
-	}
-	return out
-}
-
-// missingHints are the default hints for common required keys.
-var missingHints = map[string]string{
-	"id":   "every element needs an id of its own, unique in the file",
-	"name": "give the element a name",
-	"type": "give the element's type",
-}
+func (o Obj) Keys() []string { return o.sourceObj().Keys() }
 
 // Missing records "missing required key" for key; an empty hint is
 // replaced by a default for common keys.
 func (o Obj) Missing(key, hint string) {
-	if hint == "" {
-		hint = missingHints[key]
-	}
-	n := o.N
-	if n == nil {
-		n = o.D.Root
-	}
-	o.D.Errorf(n, o.KeyPath(key), hint, "missing required key '%s'", key)
+	s := o.sourceObj()
+	s.Missing(key, hint)
+	o.D.Problems = append(o.D.Problems, s.D.Problems...)
+	s.D.Problems = nil
 }
 
 // Str reads a string under key. Numbers and booleans are refused with an
