@@ -41,6 +41,7 @@ var suite = []struct {
 	{"accounts", testAccounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
+	{"alerts", testAlerts},
 }
 
 // must returns v, or fails the test given to the function it returns.
