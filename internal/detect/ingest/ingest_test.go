@@ -162,9 +162,8 @@ func TestWorkerKilledMidBatch(t *testing.T) {
 	}
 	store := NewMemoryStore()
 	ctx1, kill := context.WithCancel(context.Background())
-	var once sync.Once
-	w1 := &Worker{Set: e.set, Store: store, Partitions: partitions, Batch: 50, AckWait: time.Second, PinnedTTL: time.Second, LeaseTTL: 3 * time.Second,
-		afterStore: func(int) { once.Do(kill) }}
+	w1 := &Worker{Set: e.set, Store: KillAfterPut(store, kill), Partitions: partitions, Batch: 50, AckWait: time.Second,
+		PinnedTTL: time.Second, LeaseTTL: 3 * time.Second}
 	if err := w1.Run(ctx1, e.js); err != nil {
 		t.Fatal(err)
 	}

@@ -84,3 +84,22 @@ func Fingerprint(system string, a *stream.Alert) string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// KillAfterPut wraps a store so that the first batch put is stored and
+// then kill is called, before the worker acknowledges it: a worker that
+// dies between storing and acknowledging, for crash tests.
+func KillAfterPut(s Store, kill func()) Store {
+	return &killer{Store: s, kill: kill}
+}
+
+type killer struct {
+	Store
+	kill func()
+	once sync.Once
+}
+
+func (k *killer) Put(ctx context.Context, alerts []Stored) (int, error) {
+	n, err := k.Store.Put(ctx, alerts)
+	k.once.Do(k.kill)
+	return n, err
+}

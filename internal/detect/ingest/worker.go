@@ -51,9 +51,6 @@ type Worker struct {
 	Log *slog.Logger
 
 	events, malformed, alerts, owned atomic.Int64
-	// afterStore, in tests, runs after a batch's alerts are stored and
-	// before its messages are acknowledged.
-	afterStore func(partition int)
 }
 
 // Counts returns the events processed, the malformed ones among them and
@@ -305,11 +302,10 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 			continue
 		}
 		w.alerts.Add(int64(len(out)))
-		if w.afterStore != nil {
-			w.afterStore(p)
-			if ctx.Err() != nil {
-				return nil // killed after storing, before acknowledging
-			}
+		if ctx.Err() != nil {
+			// Stopped after storing, before acknowledging: the batch is
+			// delivered again, and its alerts are not stored twice.
+			return nil
 		}
 		for _, m := range pending {
 			if err := m.Ack(); err != nil && ctx.Err() == nil {
