@@ -18,17 +18,9 @@ func (s *Service) RecordAlerts(ctx context.Context, occ []store.AlertOccurrence)
 	for attempt := 0; ; attempt++ {
 		n := 0
 		err := s.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-			n = 0
-			for _, o := range occ {
-				isNew, err := tx.RecordAlert(ctx, o)
-				if err != nil {
-					return err
-				}
-				if isNew {
-					n++
-				}
-			}
-			return nil
+			var err error
+			n, err = tx.RecordAlerts(ctx, occ)
+			return err
 		})
 		if attempt < 3 && errors.Is(err, store.ErrExists) {
 			continue

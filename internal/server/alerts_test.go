@@ -276,13 +276,31 @@ func TestIngestToAlertsExactlyOnce(t *testing.T) {
 }
 
 // BenchmarkHTTPToAlerts: events posted over HTTP by a shipper, through
-// JetStream, to alerts stored in SQLite by two workers.
+// JetStream, to alerts stored in SQLite by two workers, all in this
+// process (client, server, embedded JetStream, workers, database), whose
+// CPU time is reported per event: with every event raising an alert, and
+// with one in a hundred.
 func BenchmarkHTTPToAlerts(b *testing.B) {
+	for _, every := range []int{1, 100} {
+		b.Run(fmt.Sprintf("alert-every-%d", every), func(b *testing.B) { benchHTTPToAlerts(b, every) })
+	}
+}
+
+func benchHTTPToAlerts(b *testing.B, every int) {
 	const partitions, perPost = 4, 1000
 	e := newEnv(b, storetest.SQLite(b))
 	e.setUp()
 	d := newDetection(b, e, partitions)
 	body := ndjson(perPost)
+	if every > 1 {
+		lines := strings.SplitAfter(body, "\n")
+		for i := range lines {
+			if i%every != 0 {
+				lines[i] = strings.Replace(lines[i], `cmd.exe`, `notepad.exe`, 1)
+			}
+		}
+		body = strings.Join(lines, "")
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	for range 2 {
@@ -290,21 +308,21 @@ func BenchmarkHTTPToAlerts(b *testing.B) {
 		w.Batch = 500
 		go func() { _ = w.Run(ctx, d.js) }()
 	}
-	start := time.Now()
+	start, cpu := time.Now(), cpuTime()
 	for b.Loop() {
 		d.must(202, "shipper", "POST", "/api/v1/systems/payments/events", body)
 	}
-	for {
-		tot, err := e.st.AlertTotals(context.Background())
-		if err != nil {
-			b.Fatal(err)
-		}
-		if len(tot.ByRule) > 0 && tot.ByRule[0].Count >= int64(b.N*perPost) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+	waitDrained(b, d.js, partitions)
+	b.StopTimer()
+	events := float64(b.N * perPost)
+	used := (cpuTime() - cpu).Seconds()
+	tot, err := e.st.AlertTotals(context.Background())
+	if err != nil || len(tot.ByRule) == 0 || tot.ByRule[0].Count < int64(b.N*perPost/every) {
+		b.Fatalf("alerts stored: %+v %v, want at least %d", tot.ByRule, err, b.N*perPost/every)
 	}
-	b.ReportMetric(float64(b.N*perPost)/time.Since(start).Seconds(), "events/s")
+	b.ReportMetric(events/time.Since(start).Seconds(), "events/s")
+	b.ReportMetric(events/used, "events/cpu-s")
+	b.ReportMetric(used*1e6/events, "cpu-µs/event")
 }
 
 func grepLines(s, sub string) string {

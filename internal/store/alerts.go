@@ -17,10 +17,10 @@ import (
 // occurrence is recorded once by its fingerprint, so that an event
 // delivered twice counts once.
 type AlertRepo interface {
-	// RecordAlert adds one occurrence to its group (creating the group on
-	// its first) unless an occurrence with its fingerprint is stored
-	// already; it tells whether it was new.
-	RecordAlert(ctx context.Context, o AlertOccurrence) (bool, error)
+	// RecordAlerts adds each occurrence to its group (creating the group
+	// on its first) unless an occurrence with its fingerprint is stored
+	// already; it returns how many were new.
+	RecordAlerts(ctx context.Context, occ []AlertOccurrence) (int, error)
 	// GetAlert returns one alert group.
 	GetAlert(ctx context.Context, id int64) (Alert, error)
 	// ListAlerts returns the alert groups the filter selects, most

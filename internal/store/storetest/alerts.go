@@ -27,16 +27,16 @@ func testAlerts(t *testing.T, ctx context.Context, s store.Store) {
 		if a.Kind == "correlation" {
 			a.Event = nil
 		}
-		var isNew bool
+		var n int
 		err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
 			var err error
-			isNew, err = tx.RecordAlert(ctx, store.AlertOccurrence{Fingerprint: fp, Alert: a, At: at})
+			n, err = tx.RecordAlerts(ctx, []store.AlertOccurrence{{Fingerprint: fp, Alert: a, At: at}})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return isNew
+		return n == 1
 	}
 	cases := []struct {
 		fp   string
@@ -55,6 +55,29 @@ func testAlerts(t *testing.T, ctx context.Context, s store.Store) {
 	for _, c := range cases {
 		if got := record(c.fp, c.a, c.at); got != c.want {
 			t.Errorf("record %s: new=%v, want %v", c.fp, got, c.want)
+		}
+	}
+	// A batch: one new, the same again, one stored before; and a batch of
+	// more rows than one statement takes.
+	batch := []store.AlertOccurrence{{Fingerprint: "e5", Alert: other, At: t0.Add(3 * time.Minute)},
+		{Fingerprint: "e5", Alert: other, At: t0.Add(3 * time.Minute)}, {Fingerprint: "e1", Alert: cmd, At: t0}}
+	var many []store.AlertOccurrence
+	for i := range 700 {
+		many = append(many, store.AlertOccurrence{Fingerprint: fmt.Sprint("m", i), Alert: other, At: t0.Add(3 * time.Minute)})
+	}
+	for _, c := range []struct {
+		occ  []store.AlertOccurrence
+		want int
+	}{{batch, 1}, {many, 700}, {many, 0}} {
+		err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			n, err := tx.RecordAlerts(ctx, c.occ)
+			if n != c.want {
+				t.Errorf("a batch of %d stored %d new, want %d", len(c.occ), n, c.want)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 	all := must(s.ListAlerts(ctx, store.AlertFilter{}))(t)
@@ -105,7 +128,7 @@ func testAlerts(t *testing.T, ctx context.Context, s store.Store) {
 		t.Errorf("missing alert: %v, want ErrNotFound", err)
 	}
 	tot := must(s.AlertTotals(ctx))(t)
-	wantRule := map[string]int64{"hr/many logons": 1, "payments/r-cmd": 4}
+	wantRule := map[string]int64{"hr/many logons": 1, "payments/r-cmd": 4 + 1 + 700}
 	if len(tot.ByRule) != len(wantRule) {
 		t.Errorf("totals by rule = %+v", tot.ByRule)
 	}

@@ -3,10 +3,10 @@ package sqlrepo
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/rampart-sec/rampart/internal/store"
 )
@@ -43,20 +43,84 @@ func list(s []string) []string {
 	return s
 }
 
-// RecordAlert implements store.Repo. Callers run it in a transaction, so
-// that the group's count and the occurrence are stored together; two
+// RecordAlerts implements store.Repo. Callers run it in a transaction, so
+// that the groups' counts and the occurrences are stored together; two
 // writers of one fingerprint at once meet on its primary key and the
 // second fails with store.ErrExists (and finds it stored when it retries).
-func (r *Repo) RecordAlert(ctx context.Context, o store.AlertOccurrence) (bool, error) {
-	var one int
-	err := r.queryRow(ctx, `SELECT 1 FROM alert_occurrences WHERE fingerprint = $1`, o.Fingerprint).Scan(&one)
-	if err == nil {
-		return false, nil
+// The statements are per batch and per group, not per occurrence.
+func (r *Repo) RecordAlerts(ctx context.Context, occ []store.AlertOccurrence) (int, error) {
+	if len(occ) == 0 {
+		return 0, nil
 	}
-	if !errors.Is(err, ErrNoRows) {
-		return false, fmt.Errorf("looking up alert %s: %w", o.Fingerprint, err)
+	fps := make([]string, 0, len(occ))
+	for _, o := range occ {
+		fps = append(fps, o.Fingerprint)
 	}
-	a := o.Alert
+	rows, err := r.query(ctx, `SELECT fingerprint FROM alert_occurrences WHERE `+r.D.In("fingerprint", 1), r.D.List(fps))
+	if err != nil {
+		return 0, fmt.Errorf("looking up alerts: %w", err)
+	}
+	stored, err := collect(rows, func(row Row) (string, error) {
+		var fp string
+		return fp, row.Scan(&fp)
+	})
+	if err != nil {
+		return 0, err
+	}
+	seen := make(map[string]bool, len(occ))
+	for _, fp := range stored {
+		seen[fp] = true
+	}
+	// The new occurrences, by group, in their first order.
+	type group struct {
+		a           store.Alert
+		n           int64
+		first, last time.Time
+		fps         []string
+		ats         []time.Time
+	}
+	var order []string
+	groups := map[string]*group{}
+	for _, o := range occ {
+		if seen[o.Fingerprint] {
+			continue
+		}
+		seen[o.Fingerprint] = true
+		key := o.Alert.GroupKey()
+		at := o.At.UTC()
+		g := groups[key]
+		if g == nil {
+			g = &group{a: o.Alert, first: at, last: at}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.n++
+		g.fps, g.ats = append(g.fps, o.Fingerprint), append(g.ats, at)
+		if at.Before(g.first) {
+			g.first = at
+		}
+		if !at.Before(g.last) {
+			g.last, g.a.Source, g.a.Event = at, o.Alert.Source, o.Alert.Event
+		}
+	}
+	added := 0
+	for _, key := range order {
+		g := groups[key]
+		id, err := r.upsertAlert(ctx, key, g.a, g.n, g.first, g.last)
+		if err != nil {
+			return 0, err
+		}
+		if err := r.insertOccurrences(ctx, id, g.fps, g.ats); err != nil {
+			return 0, err
+		}
+		added += int(g.n)
+	}
+	return added, nil
+}
+
+// upsertAlert adds n occurrences seen from first to last to a group,
+// creating it (with its targets) on its first, and returns its id.
+func (r *Repo) upsertAlert(ctx context.Context, key string, a store.Alert, n int64, first, last time.Time) (int64, error) {
 	ev := []byte(a.Event)
 	if len(ev) == 0 {
 		ev = []byte("null")
@@ -65,24 +129,23 @@ func (r *Repo) RecordAlert(ctx context.Context, o store.AlertOccurrence) (bool, 
 	if grp == nil {
 		grp = map[string]string{}
 	}
-	at := o.At.UTC()
 	var id, count int64
-	err = r.queryRow(ctx, `INSERT INTO alerts (system_id, group_key, rule_id, title, level, kind, techniques, components,
+	err := r.queryRow(ctx, `INSERT INTO alerts (system_id, group_key, rule_id, title, level, kind, techniques, components,
 			threats, grp, count, first_seen, last_seen, source, event)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13)
-		ON CONFLICT (group_key) DO UPDATE SET count = alerts.count + 1,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT (group_key) DO UPDATE SET count = alerts.count + excluded.count,
 			first_seen = CASE WHEN excluded.first_seen < alerts.first_seen THEN excluded.first_seen ELSE alerts.first_seen END,
 			source = CASE WHEN excluded.last_seen >= alerts.last_seen THEN excluded.source ELSE alerts.source END,
 			event = CASE WHEN excluded.last_seen >= alerts.last_seen THEN excluded.event ELSE alerts.event END,
 			last_seen = CASE WHEN excluded.last_seen > alerts.last_seen THEN excluded.last_seen ELSE alerts.last_seen END
 		RETURNING id, count`,
-		a.SystemID, a.GroupKey(), a.RuleID, a.Title, a.Level, a.Kind, r.D.JSON(marshal(list(a.Techniques))),
+		a.SystemID, key, a.RuleID, a.Title, a.Level, a.Kind, r.D.JSON(marshal(list(a.Techniques))),
 		r.D.JSON(marshal(list(a.Components))), r.D.JSON(marshal(list(a.Threats))), r.D.JSON(marshal(grp)),
-		r.D.Time(at), a.Source, r.D.JSON(ev)).Scan(&id, &count)
+		n, r.D.Time(first), r.D.Time(last), a.Source, r.D.JSON(ev)).Scan(&id, &count)
 	if err != nil {
-		return false, fmt.Errorf("storing alert %q of system %q: %w", a.Title, a.SystemID, err)
+		return 0, fmt.Errorf("storing alert %q of system %q: %w", a.Title, a.SystemID, err)
 	}
-	if count == 1 {
+	if count == n { // a new group
 		for _, t := range []struct {
 			kind string
 			refs []string
@@ -90,16 +153,36 @@ func (r *Repo) RecordAlert(ctx context.Context, o store.AlertOccurrence) (bool, 
 			for _, ref := range t.refs {
 				if _, err := r.exec(ctx, `INSERT INTO alert_targets (alert_id, kind, ref) VALUES ($1, $2, $3)
 					ON CONFLICT (alert_id, kind, ref) DO NOTHING`, id, t.kind, ref); err != nil {
-					return false, fmt.Errorf("storing alert %d's %s %q: %w", id, t.kind, ref, err)
+					return 0, fmt.Errorf("storing alert %d's %s %q: %w", id, t.kind, ref, err)
 				}
 			}
 		}
 	}
-	if _, err := r.exec(ctx, `INSERT INTO alert_occurrences (fingerprint, alert_id, at) VALUES ($1, $2, $3)`,
-		o.Fingerprint, id, r.D.Time(at)); err != nil {
-		return false, r.wrapInsert(err, "alert occurrence", o.Fingerprint)
+	return id, nil
+}
+
+// insertOccurrences records the fingerprints of a group's occurrences,
+// many rows a statement.
+func (r *Repo) insertOccurrences(ctx context.Context, id int64, fps []string, ats []time.Time) error {
+	const per = 300
+	for start := 0; start < len(fps); start += per {
+		end := min(start+per, len(fps))
+		var b strings.Builder
+		b.WriteString(`INSERT INTO alert_occurrences (fingerprint, alert_id, at) VALUES `)
+		args := make([]any, 0, 3*(end-start))
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d, $%d, $%d)", n+1, n+2, n+3)
+			args = append(args, fps[i], id, r.D.Time(ats[i]))
+		}
+		if _, err := r.exec(ctx, b.String(), args...); err != nil {
+			return r.wrapInsert(err, "alert occurrence", fps[start])
+		}
 	}
-	return true, nil
+	return nil
 }
 
 // GetAlert implements store.Repo.
