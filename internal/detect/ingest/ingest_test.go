@@ -284,26 +284,3 @@ func TestCorrelationAcrossWorkers(t *testing.T) {
 		t.Logf("worker %d processed %d of %d events", i, ev, users*perUser)
 	}
 }
-
-// BenchmarkEndToEnd: events published through JetStream to alerts stored
-// by two workers (the HTTP leg is measured in internal/server).
-func BenchmarkEndToEnd(b *testing.B) {
-	const partitions, perBatch = 4, 1000
-	e := setup(b, partitions)
-	body := events(perBatch)
-	store := NewMemoryStore()
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	for range 2 {
-		w := &Worker{Set: e.set, Store: store, Partitions: partitions, Batch: 500}
-		go func() { _ = w.Run(ctx, e.js) }()
-	}
-	start := time.Now()
-	for b.Loop() {
-		e.publish(b, "payments", body)
-	}
-	for store.Len() < b.N*perBatch {
-		time.Sleep(5 * time.Millisecond)
-	}
-	b.ReportMetric(float64(b.N*perBatch)/time.Since(start).Seconds(), "events/s")
-}
