@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -282,5 +284,52 @@ func TestCorrelationAcrossWorkers(t *testing.T) {
 			t.Errorf("worker %d processed no event", i)
 		}
 		t.Logf("worker %d processed %d of %d events", i, ev, users*perUser)
+	}
+}
+
+// refuser fails to store the alerts of one event, as a database would
+// refuse a value it cannot hold.
+type refuser struct {
+	Store
+	bad string // the source of the event refused
+	mu  sync.Mutex
+	n   int // refusals
+}
+
+func (r *refuser) Put(ctx context.Context, alerts []Stored) (int, error) {
+	for _, a := range alerts {
+		if a.Alert.Source == r.bad {
+			r.mu.Lock()
+			r.n++
+			r.mu.Unlock()
+			return 0, fmt.Errorf("refused %s", r.bad)
+		}
+	}
+	return r.Store.Put(ctx, alerts)
+}
+
+// TestAnEventThatCannotBeStoredHoldsUpNoOther: the other events of its
+// batches are stored, and it is given up after MaxDeliver deliveries.
+func TestAnEventThatCannotBeStoredHoldsUpNoOther(t *testing.T) {
+	const partitions, n = 1, 100
+	e := setup(t, partitions)
+	e.publish(t, "payments", events(n))
+	store := &refuser{Store: NewMemoryStore(), bad: "jetstream:7"}
+	ctx, stop := context.WithCancel(context.Background())
+	w := &Worker{Set: e.set, Store: store, Partitions: partitions, Batch: 50, AckWait: time.Second, MaxDeliver: 3,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	done := make(chan error, 1)
+	go func() { done <- w.Run(ctx, e.js) }()
+	waitDrained(t, e.js, partitions)
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Store.(*MemoryStore).Len(); got != n-1 {
+		t.Errorf("%d alerts stored, want %d (all but the refused one)", got, n-1)
+	}
+	// Each delivery tries it in its batch, then on its own.
+	if store.n < 3 || store.n > 2*3 {
+		t.Errorf("the refused event was tried %d times, want 3 deliveries", store.n)
 	}
 }

@@ -47,6 +47,9 @@ type Worker struct {
 	PinnedTTL time.Duration
 	// LeaseTTL is how long a partition's lease lasts unrenewed.
 	LeaseTTL time.Duration
+	// MaxDeliver is how many times an event whose alerts cannot be stored
+	// is delivered before it is given up, logged as an error (default 10).
+	MaxDeliver int
 	// Log receives the worker's problems (nil: slog.Default()).
 	Log *slog.Logger
 
@@ -74,6 +77,9 @@ func (w *Worker) defaults() {
 	}
 	if w.LeaseTTL <= 0 {
 		w.LeaseTTL = 10 * time.Second
+	}
+	if w.MaxDeliver <= 0 {
+		w.MaxDeliver = 10
 	}
 	if w.Log == nil {
 		w.Log = slog.Default()
@@ -241,6 +247,7 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 	dets := map[string]*stream.Detector{}
 	var pending []jetstream.Msg
 	var out []Stored
+	var ends []int // ends[i]: the end in out of pending[i]'s alerts
 	for ctx.Err() == nil && !closed(stop) {
 		msgs, err := cons.Fetch(w.Batch, jetstream.FetchMaxWait(time.Second), jetstream.FetchPriorityGroup(ConsumerGroup))
 		if err != nil {
@@ -251,7 +258,7 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 			sleep(ctx, time.Second)
 			continue
 		}
-		pending, out = pending[:0], out[:0]
+		pending, out, ends = pending[:0], out[:0], ends[:0]
 		failed := false
 		for msg := range msgs.Messages() {
 			pending = append(pending, msg)
@@ -274,6 +281,7 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 				out = append(out, Stored{System: system, Fingerprint: Fingerprint(system, a), Alert: a})
 				return nil
 			})
+			ends = append(ends, len(out))
 			w.events.Add(1)
 			if det.Stats.Malformed > before {
 				w.malformed.Add(1)
@@ -295,10 +303,8 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 			continue
 		}
 		if _, err := w.Store.Put(ctx, out); err != nil {
-			w.Log.Warn("storing alerts; the events will be redelivered", "partition", p, "alerts", len(out), "err", err)
-			for _, m := range pending {
-				_ = m.NakWithDelay(time.Second)
-			}
+			w.Log.Warn("storing a batch of alerts; storing them event by event", "partition", p, "alerts", len(out), "err", err)
+			w.putEach(ctx, p, pending, out, ends)
 			continue
 		}
 		w.alerts.Add(int64(len(out)))
@@ -314,6 +320,33 @@ func (w *Worker) partition(ctx context.Context, js jetstream.JetStream, p int, s
 		}
 	}
 	return nil
+}
+
+// putEach stores a failed batch's alerts event by event, so that one
+// event whose alerts cannot be stored holds up none of the others: each
+// stored event is acknowledged, each other one delivered again, and given
+// up after MaxDeliver deliveries.
+func (w *Worker) putEach(ctx context.Context, p int, pending []jetstream.Msg, out []Stored, ends []int) {
+	start := 0
+	for i, m := range pending {
+		alerts := out[start:ends[i]]
+		start = ends[i]
+		if _, err := w.Store.Put(ctx, alerts); err != nil {
+			if meta, merr := m.Metadata(); merr == nil && meta.NumDelivered >= uint64(w.MaxDeliver) {
+				w.Log.Error("event given up: its alerts could not be stored", "partition", p,
+					"sequence", meta.Sequence.Stream, "deliveries", meta.NumDelivered, "alerts", len(alerts), "err", err)
+				_ = m.Term()
+				continue
+			}
+			_ = m.NakWithDelay(time.Second)
+			continue
+		}
+		w.alerts.Add(int64(len(alerts)))
+		if ctx.Err() != nil {
+			return
+		}
+		_ = m.Ack()
+	}
 }
 
 // detector returns the partition's detector for a system, linked to the
