@@ -55,21 +55,24 @@ func startDetection(cmd *cobra.Command, f detectFlags, db string, log *slog.Logg
 	counts := set.Count()
 	fmt.Fprintf(cmd.ErrOrStderr(), "detection: %d rules (%d files ok, %d unsupported, %d invalid)\n",
 		len(set.Rules), counts[ruleset.OK], counts[ruleset.Unsupported], counts[ruleset.Invalid])
-	url := f.nats
-	if url == "" {
-		dir, err := dataDir(db)
-		if err != nil {
-			return nil, fail(exitUsage, err)
+	var (
+		nc *nats.Conn
+		js jetstream.JetStream
+	)
+	if f.nats == "" {
+		dir, derr := dataDir(db)
+		if derr != nil {
+			return nil, fail(exitUsage, derr)
 		}
-		if d.embedded, err = ingest.StartEmbedded(dir); err != nil {
-			return nil, fail(exitUsage, err)
+		if d.embedded, derr = ingest.StartEmbedded(dir); derr != nil {
+			return nil, fail(exitUsage, derr)
 		}
-		url = d.embedded.URL()
 		fmt.Fprintf(cmd.ErrOrStderr(), "events: embedded JetStream, data in %s\n", dir)
+		nc, js, err = d.embedded.Connect(cmd.Context())
 	} else {
-		fmt.Fprintf(cmd.ErrOrStderr(), "events: JetStream at %s\n", redactURL(url))
+		fmt.Fprintf(cmd.ErrOrStderr(), "events: JetStream at %s\n", redactURL(f.nats))
+		nc, js, err = ingest.Connect(cmd.Context(), f.nats)
 	}
-	nc, js, err := ingest.Connect(cmd.Context(), url)
 	if err != nil {
 		d.close()
 		return nil, fail(exitUsage, err)

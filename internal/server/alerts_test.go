@@ -85,7 +85,7 @@ func newDetection(t testing.TB, e *env, partitions int) *detection {
 		t.Fatal(err)
 	}
 	t.Cleanup(emb.Close)
-	nc, js, err := ingest.Connect(context.Background(), emb.URL())
+	nc, js, err := emb.Connect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

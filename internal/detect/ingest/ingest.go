@@ -47,17 +47,17 @@ const (
 	MaxLine = 1 << 20  // bytes of one event
 )
 
-// Embedded is a JetStream server inside the process, listening on
-// loopback only, with its store in a directory of its own.
+// Embedded is a JetStream server inside the process, with its store in a
+// directory of its own. It listens on no port: only this process's
+// connections reach it.
 type Embedded struct {
 	srv *server.Server
 }
 
-// StartEmbedded starts a JetStream server on 127.0.0.1 (a free port)
-// storing under dir.
+// StartEmbedded starts a JetStream server storing under dir.
 func StartEmbedded(dir string) (*Embedded, error) {
 	srv, err := server.NewServer(&server.Options{
-		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: dir,
+		DontListen: true, JetStream: true, StoreDir: dir,
 		NoLog: true, NoSigs: true, MaxPayload: MaxLine + 1024,
 	})
 	if err != nil {
@@ -71,8 +71,10 @@ func StartEmbedded(dir string) (*Embedded, error) {
 	return &Embedded{srv: srv}, nil
 }
 
-// URL is where clients connect.
-func (e *Embedded) URL() string { return e.srv.ClientURL() }
+// Connect opens a JetStream client in the process, as Connect does.
+func (e *Embedded) Connect(ctx context.Context) (*nats.Conn, jetstream.JetStream, error) {
+	return connect(ctx, "embedded JetStream", nats.InProcessServer(e.srv))
+}
 
 // Close stops the server.
 func (e *Embedded) Close() {
@@ -83,9 +85,13 @@ func (e *Embedded) Close() {
 // Connect opens a JetStream client at url and makes sure the event stream
 // exists (file storage, kept a day) with its partitions.
 func Connect(ctx context.Context, url string) (*nats.Conn, jetstream.JetStream, error) {
-	nc, err := nats.Connect(url, nats.Name("rampart"), nats.MaxReconnects(-1))
+	return connect(ctx, url, func(o *nats.Options) error { o.Url = url; return nil })
+}
+
+func connect(ctx context.Context, where string, opt nats.Option) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := nats.Connect("", opt, nats.Name("rampart"), nats.MaxReconnects(-1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("connecting to NATS at %s: %w", url, err)
+		return nil, nil, fmt.Errorf("connecting to NATS at %s: %w", where, err)
 	}
 	js, err := jetstream.New(nc)
 	if err != nil {

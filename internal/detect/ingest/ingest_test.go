@@ -66,7 +66,7 @@ func setup(t testing.TB, partitions int) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(emb.Close)
-	nc, js, err := Connect(context.Background(), emb.URL())
+	nc, js, err := emb.Connect(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
