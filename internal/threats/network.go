@@ -5,6 +5,13 @@ import "github.com/rampart-sec/rampart/internal/model"
 // Network returns the innermost network trust boundary holding an element,
 // or "" when it is in none (outside every modelled network).
 func (e *Env) Network(id string) string {
+	if f := e.facts[id]; f != nil {
+		return f.network
+	}
+	return e.networkOf(id)
+}
+
+func (e *Env) networkOf(id string) string {
 	for _, p := range e.Ix.BoundaryChain(id) {
 		if b := e.Ix.Boundaries[p]; b != nil && b.Type.Network() {
 			return p
@@ -115,7 +122,12 @@ func (e *Env) FromInternet(c *model.Component) bool {
 func (e *Env) Crosses(f *model.Flow) bool { return e.Ix.Crosses(f.From, f.To) }
 
 // CrossesNetwork reports whether a flow crosses a network trust boundary.
-func (e *Env) CrossesNetwork(f *model.Flow) bool { return e.Ix.CrossesNetwork(f.From, f.To) }
+func (e *Env) CrossesNetwork(f *model.Flow) bool {
+	if ff := e.flowFact(f); ff != nil {
+		return ff.crossesNetwork
+	}
+	return e.Ix.CrossesNetwork(f.From, f.To)
+}
 
 // Connected reports whether a flow links two components in either direction.
 func (e *Env) Connected(a, b string) bool {
