@@ -23,7 +23,8 @@ type Env struct {
 	flows    []*model.Flow
 
 	// Answers computed once (lookup.go).
-	facts     map[string]*elemFacts
+	facts        map[string]*elemFacts
+	controlFacts map[string]*controlFact
 	comps     []compFacts
 	flowFacts []flowFacts
 
@@ -144,8 +145,15 @@ func (e *Env) posOf(id string) model.Pos {
 	return e.M.System.Pos
 }
 
-// implements reports the catalog id a listed control stands for and whether it is implemented.
+// resolve reports the catalog id a listed control stands for and whether it is implemented.
 func (e *Env) resolve(id string) (catalogID string, implemented bool) {
+	if c := e.controlFacts[id]; c != nil {
+		return c.cid, c.implemented
+	}
+	return e.resolveOf(id)
+}
+
+func (e *Env) resolveOf(id string) (catalogID string, implemented bool) {
 	if c := e.controls[id]; c != nil {
 		cid := c.Catalog
 		if cid == "" {
@@ -159,8 +167,16 @@ func (e *Env) resolve(id string) (catalogID string, implemented bool) {
 	return id, false
 }
 
-// listed returns the control ids on an element (component, or flow plus its target).
+// listed returns the control ids on an element (component, or flow plus
+// its target). The list is shared: callers must not modify it.
 func (e *Env) listed(id string) []string {
+	if f := e.facts[id]; f != nil {
+		return f.listed
+	}
+	return e.listedOf(id)
+}
+
+func (e *Env) listedOf(id string) []string {
 	if c := e.Ix.Components[id]; c != nil {
 		return c.Controls
 	}
@@ -191,40 +207,33 @@ func (e *Env) Has(elementID, control string) bool {
 // threat's CWE or CAPEC classes. A whole STRIDE category is not enough, and
 // a control with no effect (likelihood and impact 0) addresses nothing.
 func (e *Env) addressing(a *addressable, targets []string) (inPlace, planned []string) {
-	want, classes := a.want, a.classes
-	var seen map[string]bool
+	var seen []string // control lists are short
 	for _, t := range targets {
-		ids := e.listed(t)
-		if f := e.Ix.Flows[t]; f != nil {
-			// A flow's threat is also addressed by a recommended control on
-			// its caller: egress filtering against SSRF, a signing pipeline.
-			if from := e.Ix.Components[f.From]; from != nil {
-				ids = append(ids[:len(ids):len(ids)], from.Controls...)
-			}
+		var ids []string
+		if f := e.facts[t]; f != nil {
+			ids = f.addressedBy
+		} else {
+			ids = e.addressedByOf(t)
 		}
 		for _, id := range ids {
-			if seen[id] {
+			if slices.Contains(seen, id) {
 				continue
 			}
-			if seen == nil {
-				seen = map[string]bool{}
+			seen = append(seen, id)
+			c := e.controlFacts[id]
+			if c == nil {
+				c = e.controlFactsOf(id)
 			}
-			seen[id] = true
-			cid, impl := e.resolve(id)
-			ok := want[cid] || want[id]
-			c := e.controls[id]
-			if c != nil && !ok {
-				for _, mit := range c.Mitigates {
-					ok = ok || classes[mit]
+			ok := a.want[c.cid] || a.want[id]
+			if c.decl != nil && !ok {
+				for _, mit := range c.decl.Mitigates {
+					ok = ok || a.classes[mit]
 				}
 			}
-			if !ok || (c != nil && c.Effect != nil && c.Effect.Likelihood == 0 && c.Effect.Impact == 0) {
+			if !ok || c.ineffective {
 				continue
 			}
-			if ce, known := catalog.LookupControl(cid); known && (c == nil || c.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
-				continue
-			}
-			if impl {
+			if c.implemented {
 				inPlace = append(inPlace, id)
 			} else {
 				planned = append(planned, id)
@@ -234,6 +243,44 @@ func (e *Env) addressing(a *addressable, targets []string) (inPlace, planned []s
 	sort.Strings(inPlace)
 	sort.Strings(planned)
 	return inPlace, planned
+}
+
+// addressedByOf returns the controls that may address a threat on the
+// element: those listed on it and, for a flow, those of its caller too (a
+// recommended control there addresses the flow's threat: egress filtering
+// against SSRF, a signing pipeline).
+func (e *Env) addressedByOf(id string) []string {
+	ids := e.listedOf(id)
+	if f := e.Ix.Flows[id]; f != nil {
+		if from := e.Ix.Components[f.From]; from != nil {
+			ids = append(ids[:len(ids):len(ids)], from.Controls...)
+		}
+	}
+	return ids
+}
+
+// controlFact is what the environment knows of a control id listed on an element.
+type controlFact struct {
+	// cid is the catalog id it stands for; implemented says whether it is in place.
+	cid         string
+	implemented bool
+	// decl is the model's declaration of the control, nil for a bare catalog id.
+	decl *model.Control
+	// ineffective is set for a control with no effect (likelihood and
+	// impact 0, declared or from the catalog): it addresses nothing.
+	ineffective bool
+}
+
+func (e *Env) controlFactsOf(id string) *controlFact {
+	cid, impl := e.resolveOf(id)
+	c := &controlFact{cid: cid, implemented: impl, decl: e.controls[id]}
+	if d := c.decl; d != nil && d.Effect != nil && d.Effect.Likelihood == 0 && d.Effect.Impact == 0 {
+		c.ineffective = true
+	}
+	if ce, known := catalog.LookupControl(cid); known && (c.decl == nil || c.decl.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
+		c.ineffective = true
+	}
+	return c
 }
 
 // addressable is what a control must name or be to address a threat (see

@@ -21,6 +21,9 @@ type elemFacts struct {
 	network string
 	// atStake is DataAtStake of the id alone; callers get a copy.
 	atStake []string
+	// listed and addressedBy are the control ids listed on the element and
+	// those that may address its threats (see addressedByOf).
+	listed, addressedBy []string
 }
 
 // compFacts are the precomputed answers about one component, by its
@@ -51,9 +54,16 @@ func (e *Env) precompute() {
 			return
 		}
 		all = append(all, elemFacts{name: e.nameOf(id), pos: e.posOf(id), rating: e.rateOf(id),
-			network: e.networkOf(id), atStake: e.dataAtStake([]string{id})})
-		e.facts[id] = &all[len(all)-1]
+			network: e.networkOf(id), atStake: e.dataAtStake([]string{id}), listed: e.listedOf(id), addressedBy: e.addressedByOf(id)})
+		f := &all[len(all)-1]
+		e.facts[id] = f
+		for _, c := range f.addressedBy {
+			if e.controlFacts[c] == nil {
+				e.controlFacts[c] = e.controlFactsOf(c)
+			}
+		}
 	}
+	e.controlFacts = map[string]*controlFact{}
 	for i := range m.Components {
 		add(m.Components[i].ID)
 	}

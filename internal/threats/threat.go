@@ -174,15 +174,16 @@ func (e *Env) run(r *Rule) []*Threat {
 // given), each copied once.
 func sortByID(ts []*Threat) []Threat {
 	type item struct {
+		id  string
 		t   *Threat
 		seq int
 	}
 	items := make([]item, len(ts))
 	for i, t := range ts {
-		items[i] = item{t, i}
+		items[i] = item{t.ID, t, i}
 	}
 	slices.SortFunc(items, func(a, b item) int {
-		if c := strings.Compare(a.t.ID, b.t.ID); c != 0 {
+		if c := strings.Compare(a.id, b.id); c != 0 {
 			return c
 		}
 		return a.seq - b.seq
