@@ -25,8 +25,8 @@ type Env struct {
 	// Answers computed once (lookup.go).
 	facts        map[string]*elemFacts
 	controlFacts map[string]*controlFact
-	comps     []compFacts
-	flowFacts []flowFacts
+	comps        []compFacts
+	flowFacts    []flowFacts
 
 	mu       sync.Mutex
 	failures model.Problems
