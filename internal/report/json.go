@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -29,7 +28,7 @@ import (
 // does not grow with the size of the output. The bytes are those of
 // encoding/json with two-space indentation and no HTML escaping.
 func JSON(w io.Writer, r *analysis.Result) error {
-	j := &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	j := &jsonWriter{w: w, out: make([]byte, 0, 2*flushAt)}
 	rules, ruleOf := jsonRules(r)
 	j.open()
 	j.field("format_version", r.FormatVersion)
@@ -58,9 +57,7 @@ func JSON(w io.Writer, r *analysis.Result) error {
 	j.field("warnings", r.Warnings)
 	j.close()
 	j.raw("\n")
-	if j.err == nil {
-		j.err = j.w.Flush()
-	}
+	j.flush()
 	if j.err != nil {
 		return fmt.Errorf("write json: %w", j.err)
 	}
@@ -193,34 +190,43 @@ func jsonRules(r *analysis.Result) ([]jsonRule, func(*threats.Threat) *ruleField
 // ownRule reports a threat that is its own rule: a hand-written one.
 func ownRule(t *threats.Threat) bool { return t.Origin == threats.OriginManual || t.Rule == "" }
 
+// flushAt is how much the JSON writer buffers before it writes.
+const flushAt = 64 << 10
+
 // jsonWriter writes indented JSON; the first error sticks.
 type jsonWriter struct {
-	w   *bufio.Writer
+	w   io.Writer
+	out []byte // written at flushAt
 	err error
 	// buf and tmp hold the values written through encoding/json.
 	buf, tmp bytes.Buffer
-	// num formats numbers.
-	num [24]byte
 	// depth is the nesting of the innermost open object or list; first is
 	// set until it has a member.
 	depth int
 	first bool
 }
 
-func (j *jsonWriter) raw(s string) {
-	if j.err == nil {
-		_, j.err = j.w.WriteString(s)
+func (j *jsonWriter) raw(s string) { j.out = append(j.out, s...) }
+
+func (j *jsonWriter) bytes(b []byte) { j.out = append(j.out, b...) }
+
+// flush writes what is buffered.
+func (j *jsonWriter) flush() {
+	if j.err == nil && len(j.out) > 0 {
+		_, j.err = j.w.Write(j.out)
 	}
+	j.out = j.out[:0]
 }
 
-func (j *jsonWriter) bytes(b []byte) {
-	if j.err == nil {
-		_, j.err = j.w.Write(b)
-	}
-}
+// indent is the indentation of the deepest line the writer writes by hand.
+const indent = "\n                    "
 
 // newline starts a line indented to the current depth.
 func (j *jsonWriter) newline() {
+	if n := 1 + 2*j.depth; n <= len(indent) {
+		j.raw(indent[:n])
+		return
+	}
 	j.raw("\n")
 	for range j.depth {
 		j.raw("  ")
@@ -229,6 +235,9 @@ func (j *jsonWriter) newline() {
 
 // item starts a member of the innermost object or list on its own line.
 func (j *jsonWriter) item() {
+	if len(j.out) >= flushAt {
+		j.flush()
+	}
 	if j.first {
 		j.first = false
 	} else {
@@ -315,14 +324,12 @@ func (j *jsonWriter) str(s string) {
 			return
 		}
 	}
-	j.raw(`"`)
-	j.raw(s)
-	j.raw(`"`)
+	j.out = append(j.out, '"')
+	j.out = append(j.out, s...)
+	j.out = append(j.out, '"')
 }
 
-func (j *jsonWriter) int(n int) {
-	j.bytes(strconv.AppendInt(j.num[:0], int64(n), 10))
-}
+func (j *jsonWriter) int(n int) { j.out = strconv.AppendInt(j.out, int64(n), 10) }
 
 func (j *jsonWriter) bool(b bool) {
 	if b {
