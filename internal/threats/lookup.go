@@ -84,7 +84,7 @@ func (e *Env) precompute() {
 	for i := range m.Flows {
 		f := &m.Flows[i]
 		e.flowFacts[i] = flowFacts{from: e.Ix.Components[f.From], to: e.Ix.Components[f.To],
-			crossesNetwork: e.networkOf(f.From) != e.networkOf(f.To)}
+			crossesNetwork: e.Network(f.From) != e.Network(f.To)}
 	}
 }
 

@@ -11,11 +11,16 @@ func (e *Env) Network(id string) string {
 	return e.networkOf(id)
 }
 
+// networkOf walks the boundary chain as Index.BoundaryChain does, without
+// building it.
 func (e *Env) networkOf(id string) string {
-	for _, p := range e.Ix.BoundaryChain(id) {
-		if b := e.Ix.Boundaries[p]; b != nil && b.Type.Network() {
+	ix := e.Ix
+	p, ok := ix.Parent[id]
+	for n := 0; ok && n <= len(ix.Boundaries); n++ {
+		if b := ix.Boundaries[p]; b != nil && b.Type.Network() {
 			return p
 		}
+		p, ok = ix.Parent[p]
 	}
 	return ""
 }
