@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/otm"
 	"github.com/rampart-sec/rampart/internal/formats/threagile"
 	"github.com/rampart-sec/rampart/internal/formats/threatcomposer"
@@ -173,7 +174,7 @@ func TestHighShare(t *testing.T) {
 	}
 	imports := []struct {
 		path string
-		imp  func(context.Context, string, []byte) (*model.Model, model.Problems, error)
+		imp  func(context.Context, string, []byte, formats.Options) (*model.Model, model.Problems, error)
 	}{
 		{"threat-dragon/v2-threat-model.json", threatdragon.Import},
 		{"threat-dragon/generic-cms.json", threatdragon.Import},
@@ -189,7 +190,7 @@ func TestHighShare(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _, err := im.imp(context.Background(), path, data)
+		m, _, err := im.imp(context.Background(), path, data, formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", im.path, err)
 		}

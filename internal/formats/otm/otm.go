@@ -75,11 +75,11 @@ func Detect(data []byte) bool {
 }
 
 // Import converts an OTM document (JSON or YAML) into a Rampart model.
-func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+func Import(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, model.Problems, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d := foreign.Parse(name, data)
+	d := foreign.Parse(name, data, opts.MaxExpansion)
 	if d.Root == nil {
 		return nil, d.Problems, nil
 	}

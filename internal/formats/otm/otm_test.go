@@ -29,7 +29,7 @@ func importFixture(t *testing.T, name string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as OTM", name)
 	}
-	m, ps, err := Import(context.Background(), name, data)
+	m, ps, err := Import(context.Background(), name, data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestRoundTrip(t *testing.T) {
 			m1, _ := importFixture(t, name)
 			js, ys, _ := exportBoth(t, m1, false)
 			for kind, out := range map[string][]byte{"json": js, "yaml": ys} {
-				m2, ps, err := Import(context.Background(), "exported."+kind, out)
+				m2, ps, err := Import(context.Background(), "exported."+kind, out, formats.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -236,7 +236,7 @@ treatments:
 		t.Fatalf("test model: %v %v", err, ps.Errors())
 	}
 	js, _, eps := exportBoth(t, m, false)
-	m2, ps2, err := Import(context.Background(), "shop.otm.json", js)
+	m2, ps2, err := Import(context.Background(), "shop.otm.json", js, formats.Options{})
 	if err != nil || len(ps2.Errors()) > 0 {
 		t.Fatalf("re-import: %v %v", err, ps2.Errors())
 	}
@@ -292,7 +292,7 @@ dataflows:
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name, []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name, []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -359,7 +359,7 @@ components:
 threats: [{id: t, name: T, risk: {likelihood: 10, impact: 90}}]
 mitigations: [{id: auth, name: Strong auth, riskReduction: 70}, {id: "bad id!", name: Bad, riskReduction: 10}]
 `
-	m, ps, err := Import(context.Background(), "clash.yaml", []byte(src))
+	m, ps, err := Import(context.Background(), "clash.yaml", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -393,7 +393,7 @@ components:
 threats: [{id: "55", name: T, categories: [Elevation of Privileges], risk: {likelihood: 10, impact: 90}}]
 mitigations: [{id: "55", name: M, riskReduction: 70}]
 `
-	m, ps, err := Import(context.Background(), "ns.yaml", []byte(src))
+	m, ps, err := Import(context.Background(), "ns.yaml", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -458,7 +458,7 @@ components:
   - {id: c, name: C, type: web-service, parent: {trustZone: a}, threats: [{threat: t, state: exposed}]}
 threats: [{id: t, name: T, risk: {likelihood: 250, impact: -5}}]
 `
-	_, ps, err := Import(context.Background(), "bad.yaml", []byte(src))
+	_, ps, err := Import(context.Background(), "bad.yaml", []byte(src), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "example.otm.yaml", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "example.otm.yaml", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -507,7 +507,7 @@ func TestKeepsOtherProperties(t *testing.T) {
 "threats": [{"id": "t", "name": "T", "categories": ["Tampering"], "source": "MTMT", "priority": 2,
   "risk": {"likelihood": 40, "impact": 80, "riskComments": "checked by the review board"},
   "attributes": {"severity": "High", "owner": "team-a"}}]}`
-	m, ps, err := Import(context.Background(), "props.json", []byte(src))
+	m, ps, err := Import(context.Background(), "props.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -526,7 +526,7 @@ func TestKeepsOtherProperties(t *testing.T) {
 	if strings.Contains(string(out), propsPrefix) {
 		t.Errorf("the kept properties leak into the description:\n%s", out)
 	}
-	m2, _, err := Import(context.Background(), "again.json", out)
+	m2, _, err := Import(context.Background(), "again.json", out, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as Threat Composer", path)
 	}
-	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	m, ps, err := Import(context.Background(), filepath.Base(path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m2, ps, err := Import(context.Background(), "exported.tc.json", out)
+			m2, ps, err := Import(context.Background(), "exported.tc.json", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -330,7 +330,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name+".tc.json", []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name+".tc.json", []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -384,7 +384,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "GenAIChatbot.tc.json", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "GenAIChatbot.tc.json", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -406,7 +406,7 @@ func TestFixedPoint(t *testing.T) {
 			}
 			prev := first
 			for cycle := 1; cycle <= 5; cycle++ {
-				m, ps, err := Import(context.Background(), "cycle.tc.json", prev)
+				m, ps, err := Import(context.Background(), "cycle.tc.json", prev, formats.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}

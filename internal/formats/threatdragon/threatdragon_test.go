@@ -38,7 +38,7 @@ func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as Threat Dragon", path)
 	}
-	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	m, ps, err := Import(context.Background(), filepath.Base(path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(base(path), func(t *testing.T) {
 			m1, _ := importFile(t, path)
 			out, _ := exportModel(t, m1, false)
-			m2, ps, err := Import(context.Background(), "exported.json", out)
+			m2, ps, err := Import(context.Background(), "exported.json", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +275,7 @@ treatments:
 	if !strings.Contains(eps.Error(), "data assets (orders)") {
 		t.Errorf("no warning about the dropped data assets:\n%v", eps)
 	}
-	m2, ps2, err := Import(context.Background(), "shop.json", out)
+	m2, ps2, err := Import(context.Background(), "shop.json", out, formats.Options{})
 	if err != nil || len(ps2.Errors()) > 0 {
 		t.Fatalf("re-import: %v %v", err, ps2.Errors())
 	}
@@ -314,7 +314,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name+".json", []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name+".json", []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -338,7 +338,7 @@ func TestThreatFieldsRoundTrip(t *testing.T) {
   {"id": "p", "shape": "process", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
    "data": {"type": "tm.Process", "name": "P", "threats": [
      {"id": "t-1", "title": "Linkable", "status": "NA", "severity": "Low", "type": "Linking", "modelType": "LINDDUN", "description": "d", "mitigation": "m", "score": "7.5"}]}}]}]}}`
-	m, ps, err := Import(context.Background(), "x.json", []byte(src))
+	m, ps, err := Import(context.Background(), "x.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -392,7 +392,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "v2-threat-model.json", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "v2-threat-model.json", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -439,7 +439,7 @@ func TestFixedPoint(t *testing.T) {
 			}
 			m1, _ := importFile(t, path)
 			e1, _ := exportModel(t, m1, false)
-			m2, ps, err := Import(context.Background(), "exported.json", e1)
+			m2, ps, err := Import(context.Background(), "exported.json", e1, formats.Options{})
 			if err != nil || len(ps.Errors()) > 0 {
 				t.Fatalf("re-import: %v %v", err, ps.Errors())
 			}
@@ -530,7 +530,7 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
   {"id": "c2", "shape": "store", "position": {"x": 300, "y": 20}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Store", "name": "DB"}},
   {"id": "a0", "shape": "actor", "position": {"x": 10, "y": 300}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Actor", "name": ""}},
   {"id": "f1", "shape": "flow", "source": {"cell": "c1"}, "target": {"cell": "c2"}, "data": {"type": "tm.Flow", "name": ""}}]}]}}`
-	m, ps, err := Import(context.Background(), "privacy.json", []byte(src))
+	m, ps, err := Import(context.Background(), "privacy.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -580,7 +580,7 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
 			t.Errorf("threat %d written as %+v, want %+v", i, g, w)
 		}
 	}
-	m2, _, err := Import(context.Background(), "again.json", out)
+	m2, _, err := Import(context.Background(), "again.json", out, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
