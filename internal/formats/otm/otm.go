@@ -21,6 +21,11 @@
 //     state → a treatment.
 //   - mitigations → the model's own controls (riskReduction → effect),
 //     placed on the elements where an instance says implemented or required.
+//   - keys of a threat, trust zone, component or dataflow (and of their
+//     risk, parent and assets objects) that Rampart has no field for, and
+//     attributes that are no strings, are kept as one JSON paragraph
+//     "OTM properties: {...}" of the element's description, which Export
+//     takes out again and writes back as the keys they were.
 //
 // Export writes OTM 0.2.0 with a generated diagram representation; Rampart
 // fields OTM has no place for travel as rampart.* attributes, which Import
