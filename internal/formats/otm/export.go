@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -283,6 +284,7 @@ func export(ctx context.Context, m *model.Model, found []threats.Threat, asYAML 
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	ex := &exporter{m: m, ix: m.Index(), mitIDs: map[string]bool{}}
 	ex.build(found)
 	out, err := foreign.EncodeJSON(ex.doc, "OTM")

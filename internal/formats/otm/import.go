@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -672,6 +673,24 @@ func (im *importer) components(root foreign.Obj) {
 	for _, t := range threatsOf {
 		im.readInstances(t.o, t.elem)
 	}
+}
+
+// typeTexts gives the OTM type of each component whose type says more
+// than Rampart read from it, and the tags of each dataflow, which
+// inference reads besides the names.
+func (im *importer) typeTexts() infer.Texts {
+	out := infer.Texts{}
+	for _, c := range im.m.Components {
+		for _, t := range c.Tags {
+			if typ, ok := strings.CutPrefix(t, tagType); ok {
+				out[c.ID] = typ
+			}
+		}
+	}
+	for _, f := range im.m.Flows {
+		out[f.ID] = strings.Join(f.Tags, " ")
+	}
+	return out
 }
 
 // componentAttrs restores Rampart fields Export kept as rampart.* attributes.

@@ -40,6 +40,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -90,6 +91,9 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 	}
 	im := newImporter(d)
 	im.run()
+	if !d.HasErrors() {
+		d.Problems = append(d.Problems, infer.Model(im.m, im.typeTexts())...)
+	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -146,6 +147,7 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	ex := &exporter{m: m, ix: m.Index(), asm: map[string]string{}}
 	ex.build(found)
 	out, err := foreign.EncodeJSON(ex.doc, "Threat Composer export")

@@ -36,9 +36,11 @@ package threatdragon
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -83,4 +85,18 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 	im.run()
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
+}
+
+// protocolTexts gives the protocol text of each flow whose protocol Rampart
+// does not know, which inference reads besides the flow's name.
+func protocolTexts(m *model.Model) infer.Texts {
+	out := infer.Texts{}
+	for _, f := range m.Flows {
+		for _, t := range f.Tags {
+			if raw, ok := strings.CutPrefix(t, tagProtocol); ok {
+				out[f.ID] = raw
+			}
+		}
+	}
+	return out
 }

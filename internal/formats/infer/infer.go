@@ -1,0 +1,374 @@
+// Package infer reads what the names and labels of an imported model say
+// in words: the component type, technology and protocol that "MySQL
+// database", "Browser", "Mobile App" or a flow labelled "Websocket Secure"
+// name, from one table (table.yaml) matched on whole words. Importers of
+// formats that carry such facts only in names (Threat Dragon, OTM, Threat
+// Composer) run Model on what they read; every inference is a warning at
+// the element's position that the user can accept or correct, and is
+// recorded on the element as a tag, so that Revert can take it back before
+// an export: a foreign file exported again says only what it said.
+package infer
+
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/source"
+)
+
+// Tags that record an inference on an element. A user who keeps the
+// inferred value removes the tag; Revert undoes the inferences whose tags
+// remain.
+const (
+	// TagType records an inferred component type: inferred-type=<type the file gave>.
+	TagType = "inferred-type="
+	// TagTechnology records an inferred technology (the file gave none).
+	TagTechnology = "inferred-technology"
+	// TagProtocol records an inferred flow protocol: inferred-protocol=<protocol the file gave>.
+	TagProtocol = "inferred-protocol="
+	// TagData marks the data asset added because the file models none.
+	TagData = "inferred-data"
+)
+
+//go:embed table.yaml
+var tableYAML []byte
+
+type row struct {
+	Words      []string            `yaml:"words"`
+	Type       model.ComponentType `yaml:"type"`
+	Technology string              `yaml:"technology"`
+	Protocol   model.Protocol      `yaml:"protocol"`
+	phrases    [][]string
+}
+
+type table struct {
+	Components []row                                  `yaml:"components"`
+	Protocols  []row                                  `yaml:"protocols"`
+	Endpoints  map[model.ComponentType]model.Protocol `yaml:"endpoints"`
+}
+
+// theTable is the inference table, with each component type's own name
+// as a row of its own after the table's rows.
+var theTable = func() *table {
+	var t table
+	if err := yaml.Unmarshal(tableYAML, &t); err != nil {
+		panic("infer: table.yaml: " + err.Error())
+	}
+	for _, v := range model.ComponentType("").Values() {
+		switch v {
+		case "process", "datastore", "external-entity":
+			continue // the generic kinds say nothing
+		}
+		t.Components = append(t.Components, row{Words: []string{strings.ReplaceAll(v, "-", " ")}, Type: model.ComponentType(v)})
+	}
+	for _, rows := range [][]row{t.Components, t.Protocols} {
+		for i := range rows {
+			for _, w := range rows[i].Words {
+				rows[i].phrases = append(rows[i].phrases, words(w))
+			}
+		}
+	}
+	return &t
+}()
+
+// words splits a text into lower-case words of letters and digits.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+}
+
+// match is a row whose phrase occurs in a text: the longest phrase of the
+// row found, and where.
+type match struct {
+	row   *row
+	words int
+	at    int
+	text  string
+}
+
+// find returns the rows of rows with a phrase in text, longest phrase
+// first (then earliest in the text, then table order).
+func find(rows []row, text string) []match {
+	ws := words(text)
+	var out []match
+	for i := range rows {
+		best := match{row: &rows[i], at: -1}
+		for _, p := range rows[i].phrases {
+			if len(p) == 0 || len(p) < best.words {
+				continue
+			}
+			for at := 0; at+len(p) <= len(ws); at++ {
+				if slices.Equal(ws[at:at+len(p)], p) {
+					if len(p) > best.words || best.at < 0 || at < best.at {
+						best.words, best.at, best.text = len(p), at, strings.Join(p, " ")
+					}
+					break
+				}
+			}
+		}
+		if best.at >= 0 {
+			out = append(out, best)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b match) int {
+		if a.words != b.words {
+			return b.words - a.words
+		}
+		return a.at - b.at
+	})
+	return out
+}
+
+// Generic reports whether a component type says no more than its DFD
+// kind: the types importers give when the file says nothing else.
+func Generic(t model.ComponentType) bool {
+	return t == "" || t == "process" || t == "datastore" || t == "external-entity"
+}
+
+// Allowed reports whether a component of the type an import gave may be
+// inferred to be of type to: a data store stays a data store; a process
+// stays a process; an external entity may be a person, a third party or a
+// client people use (a browser, an app, a device).
+func Allowed(from, to model.ComponentType) bool {
+	switch from.Kind() {
+	case model.KindExternalEntity:
+		return to.Kind() == model.KindExternalEntity || to == "browser" || to == "mobile-app" || to == "desktop-app" || to == "iot-device"
+	default:
+		return to.Kind() == from.Kind()
+	}
+}
+
+// Component infers the type (when the import gave a generic one) and the
+// technology (when it gave none) of c from text, the words the file says
+// about it (its name, a shape or stencil type). It returns what it
+// inferred, in words, or "" when nothing.
+func Component(c *model.Component, text string) string {
+	var said []string
+	ms := find(theTable.Components, text)
+	if Generic(c.Type) {
+		for _, m := range ms {
+			if m.row.Type != "" && m.row.Type != c.Type && Allowed(c.Type, m.row.Type) {
+				c.Tags = append(c.Tags, TagType+string(c.Type))
+				said = append(said, fmt.Sprintf("type %s (from '%s')", m.row.Type, m.text))
+				c.Type = m.row.Type
+				break
+			}
+		}
+	}
+	if c.Technology == "" {
+		for _, m := range ms {
+			if m.row.Technology != "" && m.row.Type.Kind() == c.Type.Kind() {
+				c.Technology = m.row.Technology
+				c.Tags = append(c.Tags, TagTechnology)
+				said = append(said, fmt.Sprintf("technology %s (from '%s')", m.row.Technology, m.text))
+				break
+			}
+		}
+	}
+	return strings.Join(said, " and ")
+}
+
+// Flow infers the protocol of f (when the import gave none it knows, i.e.
+// "other") from text, its label, or else from the component it reaches.
+func Flow(f *model.Flow, text string, to *model.Component) string {
+	if f.Protocol != "other" && f.Protocol != "" {
+		return ""
+	}
+	for _, m := range find(theTable.Protocols, text) {
+		f.Tags = append(f.Tags, TagProtocol+string(f.Protocol))
+		f.Protocol = m.row.Protocol
+		return fmt.Sprintf("protocol %s (from '%s')", m.row.Protocol, m.text)
+	}
+	if to != nil {
+		if p, ok := theTable.Endpoints[to.Type]; ok {
+			f.Tags = append(f.Tags, TagProtocol+string(f.Protocol))
+			f.Protocol = p
+			return fmt.Sprintf("protocol %s (it reaches the %s '%s')", p, to.Type, nameOf(to.Name, to.ID))
+		}
+	}
+	return ""
+}
+
+func nameOf(name, id string) string {
+	if s := strings.Join(strings.Fields(name), " "); s != "" {
+		return s
+	}
+	return id
+}
+
+// Texts gives the words a file says about each element, by id, besides
+// its name (e.g. the OTM type of a component); nil when only names count.
+type Texts map[string]string
+
+// Model infers, on every component and flow of m, what its name (and the
+// extra text of texts) says, and adds a data asset when m models none, so
+// that analysis has something at stake. It returns one warning per
+// element inferred about, at the element's position, naming what was
+// inferred and how to accept or correct it.
+func Model(m *model.Model, texts Texts) model.Problems {
+	var out model.Problems
+	warn := func(s model.Source, what, id, said, hint string) {
+		out = append(out, model.Problem{Pos: s.Pos, Path: s.Path, Severity: source.Warning, Code: source.CodeInferred, Hint: hint,
+			Message: fmt.Sprintf("%s '%s': inferred %s", what, id, said)})
+	}
+	for i := range m.Components {
+		c := &m.Components[i]
+		if said := Component(c, c.Name+" "+texts[c.ID]); said != "" {
+			warn(c.Source, "component", c.ID, said, "keep it by removing the inferred-* tags, or correct the type and technology in the model")
+		}
+	}
+	comps := make(map[string]*model.Component, len(m.Components))
+	for i := range m.Components {
+		comps[m.Components[i].ID] = &m.Components[i]
+	}
+	for i := range m.Flows {
+		f := &m.Flows[i]
+		if said := Flow(f, f.Name+" "+texts[f.ID], comps[f.To]); said != "" {
+			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
+		}
+	}
+	if len(m.Data) == 0 && len(m.Components) > 0 {
+		out = append(out, defaultData(m)...)
+	}
+	m.Reindex()
+	return out
+}
+
+// defaultData adds the data asset of a model that models none: data of
+// the application, confidential, kept by every data store, handled by
+// every other component and carried by every flow.
+func defaultData(m *model.Model) model.Problems {
+	id := "application-data"
+	for taken := true; taken; {
+		taken = false
+		for _, c := range m.Components {
+			taken = taken || c.ID == id
+		}
+		for _, f := range m.Flows {
+			taken = taken || f.ID == id
+		}
+		for _, b := range m.TrustBoundaries {
+			taken = taken || b.ID == id
+		}
+		if taken {
+			id += "-inferred"
+		}
+	}
+	d := model.DataAsset{ID: id, Name: "Application data", Classification: "confidential", Tags: []string{TagData},
+		Description: "The data the system handles: the file models no data assets, so one stands for all of them."}
+	d.SetPos(m.System.Pos, m.System.Path)
+	m.Data = append(m.Data, d)
+	for i := range m.Components {
+		c := &m.Components[i]
+		if c.Type.Kind() == model.KindDataStore {
+			c.Stores = append(c.Stores, id)
+		} else {
+			c.Processes = append(c.Processes, id)
+		}
+	}
+	for i := range m.Flows {
+		m.Flows[i].DataSent = append(m.Flows[i].DataSent, id)
+	}
+	return model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
+		Message: fmt.Sprintf("the file models no data assets: inferred one, '%s' (confidential), stored by every data store, processed by every other component and sent on every flow", id),
+		Hint:    "model the data assets and their classification, or keep this one by removing its inferred-data tag"}}
+}
+
+// Revert returns m with every inference whose tag remains undone: the
+// types and protocols the file gave, no inferred technology, and no
+// inferred data asset or reference to it. m is not changed; when there is
+// nothing to undo, Revert returns m itself.
+func Revert(m *model.Model) *model.Model {
+	if !inferred(m) {
+		return m
+	}
+	out := *m
+	out.Reindex()
+	drop := map[string]bool{}
+	out.Data = nil
+	for _, d := range m.Data {
+		if slices.Contains(d.Tags, TagData) {
+			drop[d.ID] = true
+			continue
+		}
+		out.Data = append(out.Data, d)
+	}
+	keep := func(ids []string) []string {
+		if len(drop) == 0 {
+			return ids
+		}
+		var k []string
+		for _, id := range ids {
+			if !drop[id] {
+				k = append(k, id)
+			}
+		}
+		return k
+	}
+	out.Components = make([]model.Component, len(m.Components))
+	for i, c := range m.Components {
+		c.Tags = slices.Clone(c.Tags)
+		c.Tags = slices.DeleteFunc(c.Tags, func(t string) bool {
+			switch {
+			case strings.HasPrefix(t, TagType):
+				c.Type = model.ComponentType(strings.TrimPrefix(t, TagType))
+			case t == TagTechnology:
+				c.Technology = ""
+			default:
+				return false
+			}
+			return true
+		})
+		if len(c.Tags) == 0 {
+			c.Tags = nil
+		}
+		c.Processes, c.Stores = keep(c.Processes), keep(c.Stores)
+		out.Components[i] = c
+	}
+	out.Flows = make([]model.Flow, len(m.Flows))
+	for i, f := range m.Flows {
+		f.Tags = slices.Clone(f.Tags)
+		f.Tags = slices.DeleteFunc(f.Tags, func(t string) bool {
+			if p, ok := strings.CutPrefix(t, TagProtocol); ok {
+				f.Protocol = model.Protocol(p)
+				return true
+			}
+			return false
+		})
+		if len(f.Tags) == 0 {
+			f.Tags = nil
+		}
+		f.DataSent, f.DataReceived = keep(f.DataSent), keep(f.DataReceived)
+		out.Flows[i] = f
+	}
+	return &out
+}
+
+func inferred(m *model.Model) bool {
+	for _, d := range m.Data {
+		if slices.Contains(d.Tags, TagData) {
+			return true
+		}
+	}
+	for _, c := range m.Components {
+		for _, t := range c.Tags {
+			if strings.HasPrefix(t, TagType) || t == TagTechnology {
+				return true
+			}
+		}
+	}
+	for _, f := range m.Flows {
+		for _, t := range f.Tags {
+			if strings.HasPrefix(t, TagProtocol) {
+				return true
+			}
+		}
+	}
+	return false
+}
