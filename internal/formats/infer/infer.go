@@ -275,9 +275,54 @@ func defaultData(m *model.Model) model.Problems {
 	for i := range m.Flows {
 		m.Flows[i].DataSent = append(m.Flows[i].DataSent, id)
 	}
-	return model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
+	out := model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
 		Message: fmt.Sprintf("the file models no data assets: inferred one, '%s' (confidential), stored by every data store, processed by every other component and sent on every flow", id),
 		Hint:    "model the data assets and their classification, or keep this one by removing its inferred-data tag"}}
+	return append(out, credentials(m, id+"-credentials")...)
+}
+
+// TagStoresCredentials is the tag importers give a component the file
+// says stores credentials (Threat Dragon's storesCredentials).
+const TagStoresCredentials = "stores-credentials"
+
+// credentials adds, when components are said to store credentials, a
+// restricted data asset of credentials they store, the flows reading
+// them carry and the readers handle.
+func credentials(m *model.Model, id string) model.Problems {
+	holders := map[string]bool{}
+	for i := range m.Components {
+		if c := &m.Components[i]; slices.Contains(c.Tags, TagStoresCredentials) {
+			holders[c.ID] = true
+			c.Stores = append(c.Stores, id)
+		}
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	d := model.DataAsset{ID: id, Name: "Credentials", Classification: "restricted", Tags: []string{TagData},
+		Description: "The credentials the file says its stores hold."}
+	d.SetPos(m.System.Pos, m.System.Path)
+	m.Data = append(m.Data, d)
+	readers := map[string]bool{}
+	for i := range m.Flows {
+		f := &m.Flows[i]
+		switch {
+		case holders[f.From]:
+			f.DataSent = append(f.DataSent, id)
+			readers[f.To] = true
+		case holders[f.To]:
+			f.DataReceived = append(f.DataReceived, id)
+			readers[f.From] = true
+		}
+	}
+	for i := range m.Components {
+		if c := &m.Components[i]; readers[c.ID] && !holders[c.ID] {
+			c.Processes = append(c.Processes, id)
+		}
+	}
+	return model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
+		Message: fmt.Sprintf("inferred the data asset '%s' (restricted), stored by the %d components the file says store credentials", id, len(holders)),
+		Hint:    "model the credentials as a data asset, or keep this one by removing its inferred-data tag"}}
 }
 
 // Revert returns m with every inference whose tag remains undone: the

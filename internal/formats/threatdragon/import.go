@@ -485,7 +485,7 @@ const (
 	tagGoods         = "handles-goods-or-services"
 	tagPrivilege     = "privilege-level:"
 	tagSigned        = "signed"
-	tagCredentials   = "stores-credentials"
+	tagCredentials   = infer.TagStoresCredentials
 	tagInventory     = "stores-inventory"
 	tagPublicNetwork = "public-network"
 	tagBidirectional = "bidirectional"
