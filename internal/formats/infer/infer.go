@@ -262,6 +262,10 @@ func defaultData(m *model.Model) model.Problems {
 	}
 	d := model.DataAsset{ID: id, Name: "Application data", Classification: "confidential", Tags: []string{TagData},
 		Description: "The data the system handles: the file models no data assets, so one stands for all of them."}
+	if m.System.Pos.Line == 0 {
+		// A file with no system part: the warnings point at its start.
+		m.System.Pos = model.Pos{File: m.Components[0].Pos.File, Line: 1, Column: 1}
+	}
 	d.SetPos(m.System.Pos, m.System.Path)
 	m.Data = append(m.Data, d)
 	for i := range m.Components {
@@ -416,4 +420,58 @@ func inferred(m *model.Model) bool {
 		}
 	}
 	return false
+}
+
+// Mention is a component phrase of the table found in a text.
+type Mention struct {
+	// Key is the phrase as the table writes it ("api gateway").
+	Key string
+	// Text is the phrase as the text writes it ("API Gateway").
+	Text string
+	// Type is the component type the phrase names.
+	Type model.ComponentType
+}
+
+// phraseRows maps each component phrase of the table onto its first row.
+var phraseRows = func() map[string]*row {
+	out := map[string]*row{}
+	for i := range theTable.Components {
+		r := &theTable.Components[i]
+		for _, p := range r.phrases {
+			if k := strings.Join(p, " "); out[k] == nil {
+				out[k] = r
+			}
+		}
+	}
+	return out
+}()
+
+// Mentions returns the component phrases text names, in the order it
+// names them; at each word the longest phrase wins.
+func Mentions(text string) []Mention {
+	orig := strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+	})
+	lower := make([]string, len(orig))
+	for i, w := range orig {
+		lower[i] = strings.ToLower(w)
+	}
+	var out []Mention
+	for i := 0; i < len(lower); {
+		n := 0
+		var r *row
+		for j := min(len(lower), i+4); j > i; j-- {
+			if r = phraseRows[strings.Join(lower[i:j], " ")]; r != nil {
+				n = j - i
+				break
+			}
+		}
+		if r == nil {
+			i++
+			continue
+		}
+		out = append(out, Mention{Key: strings.Join(lower[i:i+n], " "), Text: strings.Join(orig[i:i+n], " "), Type: r.Type})
+		i += n
+	}
+	return out
 }

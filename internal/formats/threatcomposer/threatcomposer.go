@@ -34,6 +34,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -77,6 +78,9 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 	}
 	im := newImporter(d)
 	im.run()
+	if !d.HasErrors() && im.m != nil {
+		d.Problems = append(d.Problems, infer.Model(im.m, nil)...)
+	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
 }
