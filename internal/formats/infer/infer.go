@@ -33,6 +33,9 @@ const (
 	TagProtocol = "inferred-protocol="
 	// TagData marks the data asset added because the file models none.
 	TagData = "inferred-data"
+	// TagInternetFacing records that a component was inferred to face the
+	// internet (the file said nothing about it).
+	TagInternetFacing = "inferred-internet-facing"
 )
 
 //go:embed table.yaml
@@ -233,10 +236,40 @@ func Model(m *model.Model, texts Texts) model.Problems {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
 		}
 	}
+	out = append(out, internetFacing(m, comps)...)
 	if len(m.Data) == 0 && len(m.Components) > 0 {
 		out = append(out, defaultData(m)...)
 	}
 	m.Reindex()
+	return out
+}
+
+// clientTypes are the clients people use: what they call directly is
+// reached from wherever the people are.
+var clientTypes = []model.ComponentType{"browser", "mobile-app", "desktop-app"}
+
+// internetFacing marks, in a model that says of no component that it
+// faces the internet, the components a client people use (a browser, a
+// mobile or desktop app) calls directly.
+func internetFacing(m *model.Model, comps map[string]*model.Component) model.Problems {
+	for _, c := range m.Components {
+		if c.InternetFacing {
+			return nil
+		}
+	}
+	var out model.Problems
+	for _, f := range m.Flows {
+		from, to := comps[f.From], comps[f.To]
+		if from == nil || to == nil || !slices.Contains(clientTypes, from.Type) || slices.Contains(clientTypes, to.Type) ||
+			to.Type.Kind() == model.KindExternalEntity || to.InternetFacing {
+			continue
+		}
+		to.InternetFacing = true
+		to.Tags = append(to.Tags, TagInternetFacing)
+		out = append(out, model.Problem{Pos: to.Pos, Path: to.Path, Severity: source.Warning, Code: source.CodeInferred,
+			Hint:    "keep it by removing the inferred-internet-facing tag, or set internet_facing: false in the model",
+			Message: fmt.Sprintf("component '%s': inferred internet-facing (the %s '%s' calls it directly)", to.ID, from.Type, nameOf(from.Name, from.ID))})
+	}
 	return out
 }
 
@@ -369,6 +402,8 @@ func Revert(m *model.Model) *model.Model {
 				c.Type = model.ComponentType(strings.TrimPrefix(t, TagType))
 			case t == TagTechnology:
 				c.Technology = ""
+			case t == TagInternetFacing:
+				c.InternetFacing = false
 			default:
 				return false
 			}
@@ -407,7 +442,7 @@ func inferred(m *model.Model) bool {
 	}
 	for _, c := range m.Components {
 		for _, t := range c.Tags {
-			if strings.HasPrefix(t, TagType) || t == TagTechnology {
+			if strings.HasPrefix(t, TagType) || t == TagTechnology || t == TagInternetFacing {
 				return true
 			}
 		}

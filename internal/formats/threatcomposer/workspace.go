@@ -321,30 +321,34 @@ func (im *importer) located(texts ...string) []string {
 }
 
 // inOrder returns the components a text names (by name or table phrase),
-// in the order it first names them.
+// in the order it first names them; at each word the longest name wins,
+// so "user device browser" names the browser, not the user.
 func (im *importer) inOrder(text string) []string {
-	lt := " " + normName(text) + " "
-	at := map[string]int{}
-	note := func(phrase, id string) {
-		if i := strings.Index(lt, " "+phrase+" "); id != "" && i >= 0 {
-			if j, ok := at[id]; !ok || i < j {
-				at[id] = i
+	phrases := map[string]string{}
+	longest := 1
+	for _, known := range []map[string]string{im.desc.byKey, im.desc.byName} {
+		for p, id := range known {
+			if _, ok := phrases[p]; !ok {
+				phrases[p] = id
+				longest = max(longest, len(strings.Fields(p)))
 			}
 		}
 	}
-	for n, id := range im.desc.byName {
-		note(n, id)
-	}
-	for k, id := range im.desc.byKey {
-		note(k, id)
-	}
+	ws := strings.Fields(normName(text))
 	var out []string
-	for _, c := range im.m.Components {
-		if _, ok := at[c.ID]; ok {
-			out = append(out, c.ID)
+	for i := 0; i < len(ws); {
+		n := 0
+		for j := min(len(ws), i+longest); j > i; j-- {
+			if id := phrases[strings.Join(ws[i:j], " ")]; id != "" {
+				n = j - i
+				if !slices.Contains(out, id) {
+					out = append(out, id)
+				}
+				break
+			}
 		}
+		i += max(n, 1)
 	}
-	slices.SortStableFunc(out, func(a, b string) int { return at[a] - at[b] })
 	return out
 }
 
