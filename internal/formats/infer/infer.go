@@ -95,29 +95,55 @@ type match struct {
 	text  string
 }
 
-// find returns the rows of rows with a phrase in text, longest phrase
-// first (then earliest in the text, then table order).
-func find(rows []row, text string) []match {
-	ws := words(text)
-	var out []match
+// phraseIndex maps each phrase of a list of rows (words joined by
+// spaces) onto the rows holding it, in table order.
+type phraseIndex struct {
+	rows    map[string][]int
+	longest int
+}
+
+func indexPhrases(rows []row) phraseIndex {
+	ix := phraseIndex{rows: map[string][]int{}, longest: 1}
 	for i := range rows {
-		best := match{row: &rows[i], at: -1}
 		for _, p := range rows[i].phrases {
-			if len(p) == 0 || len(p) < best.words {
-				continue
+			k := strings.Join(p, " ")
+			if n := len(ix.rows[k]); n == 0 || ix.rows[k][n-1] != i {
+				ix.rows[k] = append(ix.rows[k], i)
 			}
-			for at := 0; at+len(p) <= len(ws); at++ {
-				if slices.Equal(ws[at:at+len(p)], p) {
-					if len(p) > best.words || best.at < 0 || at < best.at {
-						best.words, best.at, best.text = len(p), at, strings.Join(p, " ")
-					}
-					break
+			ix.longest = max(ix.longest, len(p))
+		}
+	}
+	return ix
+}
+
+var componentPhrases, protocolPhrases = indexPhrases(theTable.Components), indexPhrases(theTable.Protocols)
+
+// find returns the rows of rows (indexed by ix) with a phrase in text,
+// each with its longest phrase found, longest first (then earliest in the
+// text, then table order).
+func find(rows []row, ix phraseIndex, text string) []match {
+	ws := words(text)
+	best := map[int]*match{}
+	var order []int
+	for at := range ws {
+		for n := 1; n <= ix.longest && at+n <= len(ws); n++ {
+			for _, r := range ix.rows[strings.Join(ws[at:at+n], " ")] {
+				m := best[r]
+				if m == nil {
+					m = &match{row: &rows[r], at: at}
+					best[r] = m
+					order = append(order, r)
+				}
+				if n > m.words {
+					m.words, m.at, m.text = n, at, strings.Join(ws[at:at+n], " ")
 				}
 			}
 		}
-		if best.at >= 0 {
-			out = append(out, best)
-		}
+	}
+	slices.Sort(order)
+	out := make([]match, 0, len(order))
+	for _, r := range order {
+		out = append(out, *best[r])
 	}
 	slices.SortStableFunc(out, func(a, b match) int {
 		if a.words != b.words {
@@ -153,7 +179,7 @@ func Allowed(from, to model.ComponentType) bool {
 // inferred, in words, or "" when nothing.
 func Component(c *model.Component, text string) string {
 	var said []string
-	ms := find(theTable.Components, text)
+	ms := find(theTable.Components, componentPhrases, text)
 	if Generic(c.Type) {
 		for _, m := range ms {
 			if m.row.Type != "" && m.row.Type != c.Type && Allowed(c.Type, m.row.Type) {
@@ -183,7 +209,7 @@ func Flow(f *model.Flow, text string, to *model.Component) string {
 	if f.Protocol != "other" && f.Protocol != "" {
 		return ""
 	}
-	for _, m := range find(theTable.Protocols, text) {
+	for _, m := range find(theTable.Protocols, protocolPhrases, text) {
 		f.Tags = append(f.Tags, TagProtocol+string(f.Protocol))
 		f.Protocol = m.row.Protocol
 		return fmt.Sprintf("protocol %s (from '%s')", m.row.Protocol, m.text)
