@@ -154,17 +154,17 @@ func find(rows []row, ix phraseIndex, text string) []match {
 	return out
 }
 
-// Generic reports whether a component type says no more than its DFD
+// generic reports whether a component type says no more than its DFD
 // kind: the types importers give when the file says nothing else.
-func Generic(t model.ComponentType) bool {
+func generic(t model.ComponentType) bool {
 	return t == "" || t == "process" || t == "datastore" || t == "external-entity"
 }
 
-// Allowed reports whether a component of the type an import gave may be
+// allowed reports whether a component of the type an import gave may be
 // inferred to be of type to: a data store stays a data store; a process
 // stays a process; an external entity may be a person, a third party or a
 // client people use (a browser, an app, a device).
-func Allowed(from, to model.ComponentType) bool {
+func allowed(from, to model.ComponentType) bool {
 	switch from.Kind() {
 	case model.KindExternalEntity:
 		return to.Kind() == model.KindExternalEntity || to == "browser" || to == "mobile-app" || to == "desktop-app" || to == "iot-device"
@@ -177,12 +177,15 @@ func Allowed(from, to model.ComponentType) bool {
 // technology (when it gave none) of c from text, the words the file says
 // about it (its name, a shape or stencil type). It returns what it
 // inferred, in words, or "" when nothing.
-func Component(c *model.Component, text string) string {
+func Component(c *model.Component, text string) string { return component(c, text, false) }
+
+// component is Component; anyKind lets the type be of another kind.
+func component(c *model.Component, text string, anyKind bool) string {
 	var said []string
 	ms := find(theTable.Components, componentPhrases, text)
-	if Generic(c.Type) {
+	if generic(c.Type) {
 		for _, m := range ms {
-			if m.row.Type != "" && m.row.Type != c.Type && Allowed(c.Type, m.row.Type) {
+			if m.row.Type != "" && m.row.Type != c.Type && (anyKind || allowed(c.Type, m.row.Type)) {
 				c.Tags = append(c.Tags, TagType+string(c.Type))
 				said = append(said, fmt.Sprintf("type %s (from '%s')", m.row.Type, m.text))
 				c.Type = m.row.Type
@@ -231,16 +234,22 @@ func nameOf(name, id string) string {
 	return id
 }
 
-// Texts gives the words a file says about each element, by id, besides
-// its name (e.g. the OTM type of a component); nil when only names count.
-type Texts map[string]string
+// Hints is what an import knows besides the names.
+type Hints struct {
+	// Texts gives the words a file says about each element, by id,
+	// besides its name (e.g. the OTM type of a component).
+	Texts map[string]string
+	// AnyKind names the components whose kind the import guessed (an OTM
+	// type it does not know): inference may give them a type of any kind.
+	AnyKind map[string]bool
+}
 
 // Model infers, on every component and flow of m, what its name (and the
-// extra text of texts) says, and adds a data asset when m models none, so
+// extra text of h) says, and adds a data asset when m models none, so
 // that analysis has something at stake. It returns one warning per
 // element inferred about, at the element's position, naming what was
 // inferred and how to accept or correct it.
-func Model(m *model.Model, texts Texts) model.Problems {
+func Model(m *model.Model, h Hints) model.Problems {
 	var out model.Problems
 	warn := func(s model.Source, what, id, said, hint string) {
 		out = append(out, model.Problem{Pos: s.Pos, Path: s.Path, Severity: source.Warning, Code: source.CodeInferred, Hint: hint,
@@ -248,7 +257,7 @@ func Model(m *model.Model, texts Texts) model.Problems {
 	}
 	for i := range m.Components {
 		c := &m.Components[i]
-		if said := Component(c, c.Name+" "+texts[c.ID]); said != "" {
+		if said := component(c, c.Name+" "+h.Texts[c.ID], h.AnyKind[c.ID]); said != "" {
 			warn(c.Source, "component", c.ID, said, "keep it by removing the inferred-* tags, or correct the type and technology in the model")
 		}
 	}
@@ -258,7 +267,7 @@ func Model(m *model.Model, texts Texts) model.Problems {
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
-		if said := Flow(f, f.Name+" "+texts[f.ID], comps[f.To]); said != "" {
+		if said := Flow(f, f.Name+" "+h.Texts[f.ID], comps[f.To]); said != "" {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
 		}
 	}

@@ -133,7 +133,7 @@ flows:
 	if err != nil {
 		t.Fatal(err)
 	}
-	warnings := Model(m, nil)
+	warnings := Model(m, Hints{})
 	got := warnings.Error()
 	for _, want := range []string{
 		"m.yaml:4:5: warning: components[0]: component 'browser': inferred type browser (from 'browser')",

@@ -83,12 +83,13 @@ type importer struct {
 	skipZone map[string]bool // generated zones not imported
 	mitUses  map[string]*mitUse
 	mitID    map[string]string // OTM mitigation id -> control id
+	guessed  map[string]bool   // components whose OTM type no keyword matched
 }
 
 func newImporter(d *foreign.Doc) *importer {
 	return &importer{d: d, m: &model.Model{Rampart: model.SchemaVersion}, ids: foreign.NewIDs(),
 		zones: map[string]string{}, comps: map[string]string{}, flows: map[string]string{}, assets: map[string]string{},
-		threats: map[string]*threatDef{}, mits: map[string]foreign.Obj{}, skipZone: map[string]bool{}}
+		threats: map[string]*threatDef{}, mits: map[string]foreign.Obj{}, skipZone: map[string]bool{}, guessed: map[string]bool{}}
 }
 
 func (im *importer) run() {
@@ -550,18 +551,25 @@ var componentTypes = []struct {
 }
 
 func componentType(otmType string) model.ComponentType {
+	t, _ := knownType(otmType)
+	return t
+}
+
+// knownType maps an OTM type onto Rampart's types, reporting whether it
+// knew it (otherwise the type is process, a guess).
+func knownType(otmType string) (model.ComponentType, bool) {
 	l := strings.ToLower(otmType)
 	for _, v := range model.ComponentType("").Values() {
 		if l == v {
-			return model.ComponentType(v)
+			return model.ComponentType(v), true
 		}
 	}
 	for _, ct := range componentTypes {
 		if strings.Contains(l, ct.word) {
-			return ct.typ
+			return ct.typ, true
 		}
 	}
-	return "process"
+	return "process", false
 }
 
 func (im *importer) components(root foreign.Obj) {
@@ -594,7 +602,10 @@ func (im *importer) components(root foreign.Obj) {
 		c := model.Component{ID: im.ids.Take("component", oid, name), Name: name, Description: co.Str("description", false)}
 		c.Type = model.ComponentType(rampartAttr(co, "type"))
 		if c.Type == "" {
-			c.Type = componentType(typ)
+			var known bool
+			if c.Type, known = knownType(typ); !known {
+				im.guessed[c.ID] = true
+			}
 		}
 		if typ != "" && typ != string(c.Type) {
 			c.Tags = append(c.Tags, tagType+typ)
@@ -675,22 +686,23 @@ func (im *importer) components(root foreign.Obj) {
 	}
 }
 
-// typeTexts gives the OTM type of each component whose type says more
-// than Rampart read from it, and the tags of each dataflow, which
-// inference reads besides the names.
-func (im *importer) typeTexts() infer.Texts {
-	out := infer.Texts{}
+// hints gives inference the OTM type of each component whose type says
+// more than Rampart read from it, and the tags of each dataflow, to read
+// besides the names, and the components whose OTM type no keyword of
+// componentTypes matched (their kind is a guess).
+func (im *importer) hints() infer.Hints {
+	h := infer.Hints{Texts: map[string]string{}, AnyKind: im.guessed}
 	for _, c := range im.m.Components {
 		for _, t := range c.Tags {
 			if typ, ok := strings.CutPrefix(t, tagType); ok {
-				out[c.ID] = typ
+				h.Texts[c.ID] = typ
 			}
 		}
 	}
 	for _, f := range im.m.Flows {
-		out[f.ID] = strings.Join(f.Tags, " ")
+		h.Texts[f.ID] = strings.Join(f.Tags, " ")
 	}
-	return out
+	return h
 }
 
 // componentAttrs restores Rampart fields Export kept as rampart.* attributes.

@@ -92,7 +92,7 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 	im := newImporter(d)
 	im.run()
 	if !d.HasErrors() {
-		d.Problems = append(d.Problems, infer.Model(im.m, im.typeTexts())...)
+		d.Problems = append(d.Problems, infer.Model(im.m, im.hints())...)
 	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()

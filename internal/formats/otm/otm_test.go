@@ -683,3 +683,35 @@ func TestKeepsUnknownKeys(t *testing.T) {
 		t.Errorf("the kept keys leak into a description:\n%s", out)
 	}
 }
+
+// TestInferenceStaysOut checks that types, technologies and protocols
+// inferred from names are the model's, and that the export writes none of
+// them, nor the inferred data asset: the file comes back as it was.
+func TestInferenceStaysOut(t *testing.T) {
+	src := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "y"},
+"trustZones": [{"id": "z", "name": "Z", "risk": {"trustRating": 10}}],
+"components": [
+  {"id": "app", "name": "Order service", "type": "generic", "parent": {"trustZone": "z"}},
+  {"id": "cache", "name": "Redis cache", "type": "generic", "parent": {"trustZone": "z"}}],
+"dataflows": [{"id": "f", "name": "Cache lookups", "source": "app", "destination": "cache"}]}`
+	m, ps, err := Import(context.Background(), "infer.json", []byte(src), formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	ix := m.Index()
+	if c := ix.Components["cache"]; c == nil || c.Type != "cache" || c.Technology != "redis" {
+		t.Errorf("cache imported as %+v", c)
+	}
+	if f := ix.Flows["f"]; f == nil || f.Protocol != "redis" {
+		t.Errorf("flow imported as %+v", f)
+	}
+	if len(m.Data) != 1 || !strings.Contains(ps.Error(), "component 'cache': inferred type cache (from 'redis') and technology redis") {
+		t.Errorf("data %v, warnings:\n%s", m.Data, ps.Error())
+	}
+	out := roundTrips(t, "infer.json", []byte(src))
+	for _, leak := range []string{"rampart.technology", "rampart.type", "rampart.protocol", "application-data", "inferred"} {
+		if strings.Contains(string(out), leak) {
+			t.Errorf("the export holds %q, which only inference said:\n%s", leak, out)
+		}
+	}
+}

@@ -79,7 +79,7 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 	im := newImporter(d)
 	im.run()
 	if !d.HasErrors() && im.m != nil {
-		d.Problems = append(d.Problems, infer.Model(im.m, nil)...)
+		d.Problems = append(d.Problems, infer.Model(im.m, infer.Hints{})...)
 	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()

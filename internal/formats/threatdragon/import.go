@@ -136,7 +136,7 @@ func (im *importer) run() {
 	// What names and labels say, before the threats: a threat an export
 	// wrote for a rule then finds the elements it was raised on.
 	if !im.d.HasErrors() {
-		im.d.Problems = append(im.d.Problems, infer.Model(im.m, protocolTexts(im.m))...)
+		im.d.Problems = append(im.d.Problems, infer.Model(im.m, infer.Hints{Texts: protocolTexts(im.m)})...)
 	}
 	im.threats()
 }

@@ -40,7 +40,6 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
-	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -89,8 +88,8 @@ func Import(ctx context.Context, name string, data []byte, opts formats.Options)
 
 // protocolTexts gives the protocol text of each flow whose protocol Rampart
 // does not know, which inference reads besides the flow's name.
-func protocolTexts(m *model.Model) infer.Texts {
-	out := infer.Texts{}
+func protocolTexts(m *model.Model) map[string]string {
+	out := map[string]string{}
 	for _, f := range m.Flows {
 		for _, t := range f.Tags {
 			if raw, ok := strings.CutPrefix(t, tagProtocol); ok {

@@ -3,6 +3,7 @@ package threatdragon
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -592,5 +593,90 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
 	}
 	if string(again) != string(out) {
 		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out, again))
+	}
+}
+
+// TestInferenceFromNames checks that what names and labels say becomes
+// the model's types and protocols, each a warning at the cell, and that
+// an export writes the file's own shapes and protocol texts back, with
+// nothing inferred in it.
+func TestInferenceFromNames(t *testing.T) {
+	cell := func(id, shape, typ, name, extra string) string {
+		return `{"id": "` + id + `", "shape": "` + shape + `", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
+   "data": {"type": "` + typ + `", "name": "` + name + `"` + extra + `}}`
+	}
+	flow := func(id, src, dst, name, proto string) string {
+		return `{"id": "` + id + `", "shape": "flow", "source": {"cell": "` + src + `"}, "target": {"cell": "` + dst + `"},
+   "data": {"type": "tm.Flow", "name": "` + name + `", "protocol": "` + proto + `"}}`
+	}
+	src := `{"version": "2.3.0", "summary": {"title": "Shop"}, "detail": {"diagrams": [{"cells": [
+  ` + cell("b", "actor", "tm.Actor", "Browser", "") + `,
+  ` + cell("m", "actor", "tm.Actor", "Mobile App", "") + `,
+  ` + cell("w", "process", "tm.Process", "Web Application", "") + `,
+  ` + cell("d", "store", "tm.Store", "MySQL database", `, "storesCredentials": true`) + `,
+  ` + flow("f1", "b", "w", "Page", "HTTPS") + `,
+  ` + flow("f2", "m", "w", "Updates", "Websocket Secure") + `,
+  ` + flow("f3", "w", "d", "SQL", "") + `]}]}}`
+	m, ps, err := Import(context.Background(), "shop.json", []byte(src), formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	foreigntest.Validate(t, m)
+	ix := m.Index()
+	for id, want := range map[string]string{"b": "browser", "m": "mobile-app", "w": "web-application", "d": "database mysql"} {
+		c := ix.Components[id]
+		if c == nil || strings.TrimSpace(string(c.Type)+" "+c.Technology) != want {
+			t.Errorf("component %s: %+v, want %s", id, c, want)
+		}
+	}
+	for name, want := range map[string]model.Protocol{"Page": "https", "Updates": "wss", "SQL": "sql"} {
+		for _, f := range m.Flows {
+			if f.Name == name && f.Protocol != want {
+				t.Errorf("flow %s: protocol %s, want %s", name, f.Protocol, want)
+			}
+		}
+	}
+	warnings := ps.Error()
+	for _, want := range []string{
+		"shop.json:2:3: warning: detail.diagrams[0].cells[0]: component 'b': inferred type browser",
+		"shop.json:8:3: warning: detail.diagrams[0].cells[3]: component 'd': inferred type database (from 'mysql') and technology mysql",
+		"component 'w': inferred internet-facing",
+		"inferred protocol wss (from 'websocket secure')",
+		"the file models no data assets",
+		"stored by the 1 components the file says store credentials",
+	} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("warnings lack %q:\n%s", want, warnings)
+		}
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, back tdFile
+	if err := json.Unmarshal([]byte(src), &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	shapes := func(f tdFile) map[string]string {
+		out := map[string]string{}
+		for _, c := range f.Detail.Diagrams[0].Cells {
+			proto := ""
+			if c.Data.Protocol != nil {
+				proto = *c.Data.Protocol
+			}
+			out[c.ID] = c.Shape + " " + c.Data.Type + " " + proto
+		}
+		return out
+	}
+	if a, b := shapes(in), shapes(back); !maps.Equal(a, b) {
+		t.Errorf("the export changed what the file said:\nwas %v\nnow %v", a, b)
+	}
+	for _, leak := range []string{"inferred", "mysql\"", "application-data", "internet"} {
+		if strings.Contains(strings.ToLower(string(out)), leak) {
+			t.Errorf("the export holds %q, which only inference said:\n%s", leak, out)
+		}
 	}
 }
