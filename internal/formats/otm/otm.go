@@ -27,6 +27,9 @@
 //     "OTM properties: {...}" of the element's description, which Export
 //     takes out again and writes back as the keys they were.
 //
+// What names, OTM types and tags say beyond that is inferred by package
+// infer; the export undoes it.
+//
 // Export writes OTM 0.2.0 with a generated diagram representation; Rampart
 // fields OTM has no place for travel as rampart.* attributes, which Import
 // reads back. Components outside every trust boundary go into a generated

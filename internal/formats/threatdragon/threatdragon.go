@@ -27,6 +27,10 @@
 //     A threat whose id is a stable id of a built-in rule on existing
 //     elements (as Export writes them) becomes only that threat's treatment.
 //
+// What names and labels say (a store named "MySQL database", a flow
+// labelled "Websocket Secure") is then inferred by package infer, and the
+// export undoes it.
+//
 // Export writes one diagram laid out left to right along the flows, with
 // trust boundaries as boxes around their members, and attaches manual
 // threats to each target's cell and identified threats to their first
