@@ -207,8 +207,9 @@ func component(c *model.Component, text string, anyKind bool) string {
 }
 
 // Flow infers the protocol of f (when the import gave none it knows, i.e.
-// "other") from text, its label, or else from the component it reaches.
-func Flow(f *model.Flow, text string, to *model.Component) string {
+// "other") from text, its label, or else from the component it reaches
+// (to), or the one it comes from (from: the answer of a database is sql).
+func Flow(f *model.Flow, text string, to, from *model.Component) string {
 	if f.Protocol != "other" && f.Protocol != "" {
 		return ""
 	}
@@ -217,11 +218,18 @@ func Flow(f *model.Flow, text string, to *model.Component) string {
 		f.Protocol = m.row.Protocol
 		return fmt.Sprintf("protocol %s (from '%s')", m.row.Protocol, m.text)
 	}
-	if to != nil {
-		if p, ok := theTable.Endpoints[to.Type]; ok {
+	for i, end := range []*model.Component{to, from} {
+		if end == nil {
+			continue
+		}
+		if p, ok := theTable.Endpoints[end.Type]; ok {
 			f.Tags = append(f.Tags, TagProtocol+string(f.Protocol))
 			f.Protocol = p
-			return fmt.Sprintf("protocol %s (it reaches the %s '%s')", p, to.Type, nameOf(to.Name, to.ID))
+			how := "reaches"
+			if i == 1 {
+				how = "comes from"
+			}
+			return fmt.Sprintf("protocol %s (it %s the %s '%s')", p, how, end.Type, nameOf(end.Name, end.ID))
 		}
 	}
 	return ""
@@ -267,7 +275,7 @@ func Model(m *model.Model, h Hints) model.Problems {
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
-		if said := Flow(f, f.Name+" "+h.Texts[f.ID], comps[f.To]); said != "" {
+		if said := Flow(f, f.Name+" "+h.Texts[f.ID], comps[f.To], comps[f.From]); said != "" {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
 		}
 	}

@@ -61,21 +61,27 @@ func TestFlow(t *testing.T) {
 		{"Websocket Secure", nil, "wss"},
 		{"Websocket", nil, "ws"},
 		{"SQL", nil, "sql"},
-		{"Worker Query\nResults", nil, "sql"},
+		{"Worker Query\nResults", nil, "other"},
+		{"SQL queries", nil, "sql"},
 		{"Put Message", nil, "amqp"},
 		{"Store order", db, "sql"},
 		{"Store order", nil, "other"},
+		{"Results", nil, "other"},
 		{"Httpsomething", nil, "other"},
 	}
 	for _, c := range cases {
 		f := model.Flow{ID: "f", Name: c.label, Protocol: "other"}
-		Flow(&f, f.Name, c.to)
+		Flow(&f, f.Name, c.to, nil)
 		if f.Protocol != c.want {
 			t.Errorf("%q: protocol %s, want %s", c.label, f.Protocol, c.want)
 		}
 	}
+	answer := model.Flow{ID: "r", Name: "Results", Protocol: "other"}
+	if Flow(&answer, answer.Name, &model.Component{ID: "worker", Type: "service"}, db); answer.Protocol != "sql" {
+		t.Errorf("the answer of a database: protocol %s, want sql", answer.Protocol)
+	}
 	f := model.Flow{ID: "f", Name: "HTTPS", Protocol: "grpc"}
-	if Flow(&f, f.Name, nil) != "" || f.Protocol != "grpc" {
+	if Flow(&f, f.Name, nil, nil) != "" || f.Protocol != "grpc" {
 		t.Errorf("a protocol the file gave was replaced: %s", f.Protocol)
 	}
 }
@@ -140,7 +146,7 @@ flows:
 		"m.yaml:5:5: warning: components[1]: component 'app': inferred type web-application (from 'web app')",
 		"m.yaml:6:5: warning: components[2]: component 'db': inferred type database (from 'mysql') and technology mysql (from 'mysql')",
 		"m.yaml:9:5: warning: flows[0]: flow 'f1': inferred protocol https (from 'https')",
-		"m.yaml:10:5: warning: flows[1]: flow 'f2': inferred protocol sql (from 'queries')",
+		"m.yaml:10:5: warning: flows[1]: flow 'f2': inferred protocol sql (it reaches the database 'MySQL database')",
 		"the file models no data assets: inferred one, 'application-data'",
 	} {
 		if !strings.Contains(got, want) {
