@@ -61,7 +61,8 @@ func TestFlow(t *testing.T) {
 		{"Websocket Secure", nil, "wss"},
 		{"Websocket", nil, "ws"},
 		{"SQL", nil, "sql"},
-		{"Worker Query\nResults", nil, "other"},
+		{"Worker Query\nResults", nil, "sql"},
+		{"Query is authenticated", nil, "other"},
 		{"SQL queries", nil, "sql"},
 		{"Put Message", nil, "amqp"},
 		{"Store order", db, "sql"},
@@ -146,7 +147,7 @@ flows:
 		"m.yaml:5:5: warning: components[1]: component 'app': inferred type web-application (from 'web app')",
 		"m.yaml:6:5: warning: components[2]: component 'db': inferred type database (from 'mysql') and technology mysql (from 'mysql')",
 		"m.yaml:9:5: warning: flows[0]: flow 'f1': inferred protocol https (from 'https')",
-		"m.yaml:10:5: warning: flows[1]: flow 'f2': inferred protocol sql (it reaches the database 'MySQL database')",
+		"m.yaml:10:5: warning: flows[1]: flow 'f2': inferred protocol sql (from 'queries')",
 		"the file models no data assets: inferred one, 'application-data'",
 	} {
 		if !strings.Contains(got, want) {
