@@ -173,7 +173,25 @@ type ruleView struct {
 	Breaches                  int
 	Controls                  []controlView
 	Refs                      []refView
-	Instances                 []threatView
+	// Count is the number of threats the rule found.
+	Count int
+	// Groups hold the rule's threats, those assessed and treated alike
+	// together, so that what they share is written once.
+	Groups []groupView
+}
+
+// groupView is the threats of one rule that share their residual rating,
+// scoring factors, data, treatment and controls, in risk order.
+type groupView struct {
+	ResSev, ResLI, Status, Statement, Justification string
+	Data, InPlace, Planned, Factors                 string
+	Breach                                          bool
+	Items                                           []*threatView
+}
+
+// key is what the threats of a group share.
+func (g *groupView) key() string {
+	return strings.Join([]string{g.ResSev, g.ResLI, g.Status, g.Statement, g.Justification, g.Data, g.InPlace, g.Planned, g.Factors, fmt.Sprint(g.Breach)}, "\x00")
 }
 
 type refView struct {
@@ -393,6 +411,7 @@ func controlNames(ids []string) string {
 func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
 	var out []ruleView
 	at := map[string]int{}
+	groups := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
 		key := f.Rule
@@ -429,7 +448,19 @@ func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
 		if f.Breach {
 			rv.Breaches++
 		}
-		rv.Instances = append(rv.Instances, tvs[i])
+		rv.Count++
+		tv := &tvs[i]
+		g := groupView{ResSev: tv.ResSev, ResLI: tv.ResLI, Status: tv.Status, Statement: tv.Statement,
+			Justification: tv.Justification, Data: tv.Data, InPlace: tv.InPlace, Planned: tv.Planned,
+			Factors: strings.Join(tv.Factors, "; "), Breach: tv.Breach}
+		gk := key + "\x00" + g.key()
+		j, ok := groups[gk]
+		if !ok {
+			j = len(rv.Groups)
+			groups[gk] = j
+			rv.Groups = append(rv.Groups, g)
+		}
+		rv.Groups[j].Items = append(rv.Groups[j].Items, tv)
 	}
 	return out
 }
@@ -502,6 +533,10 @@ var (
 	prologRe     = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
 	svgCommentRe = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
 	svgTitleRe   = regexp.MustCompile(`<title>[^<]*</title>\n?`)
+	// svgGeometryRe matches the attributes that hold coordinates.
+	svgGeometryRe = regexp.MustCompile(`\s(?:points|d|x|y|viewBox|transform)="[^"]*"`)
+	svgDecimalsRe = regexp.MustCompile(`(\d\.\d)\d+`)
+	svgZeroRe     = regexp.MustCompile(`\.0\b`)
 )
 
 // diagramView is one more picture of a large model: a top-level trust
@@ -584,6 +619,12 @@ func InlineSVG(svg, caption string) string {
 	svg = svgCommentRe.ReplaceAllString(svg, "")
 	svg = svgTitleRe.ReplaceAllString(svg, "")
 	svg = strings.ReplaceAll(svg, ` font-family="Helvetica,sans-Serif"`, "")
+	// Hyphens need no escaping, and a tenth of a point is finer than
+	// any screen or printer shows.
+	svg = strings.ReplaceAll(svg, "&#45;", "-")
+	svg = svgGeometryRe.ReplaceAllStringFunc(svg, func(a string) string {
+		return svgZeroRe.ReplaceAllString(svgDecimalsRe.ReplaceAllString(a, "$1"), "")
+	})
 	// Keep the drawing's natural size as a maximum, so small diagrams are
 	// not blown up while large ones shrink to the page.
 	if i := strings.Index(svg, "<svg"); i >= 0 {
