@@ -236,3 +236,4 @@ func Render(ctx context.Context, m *model.Model, opts Options, format Format, w 
 	}
 	return err
 }
+
