@@ -236,4 +236,3 @@ func Render(ctx context.Context, m *model.Model, opts Options, format Format, w 
 	}
 	return err
 }
-
