@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/attacktree"
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -110,6 +111,10 @@ type view struct {
 	Threats      []threatView
 	Rules        []ruleView
 	Paths        []pathView
+	// Trees are the crown jewels' attack trees, most likely first; TreesLeft
+	// names those left out (attacktree.ReportTrees).
+	Trees     []treeView
+	TreesLeft []string
 	Data         []dataView
 	Comps        []compView
 	Bounds       []boundView
@@ -208,6 +213,24 @@ type pathView struct {
 	DataNam string
 }
 
+// treeView is one attack tree: an OR of ways in, each an AND of steps,
+// each an OR of leaves.
+type treeView struct {
+	Anchor, Label, P string
+	Ways             []treeNodeView
+	// Omitted counts the less likely ways left out.
+	Omitted int
+}
+
+// treeNodeView is a way (with Steps), a step (with Leaves) or a leaf.
+type treeNodeView struct {
+	Label, P       string
+	Threat, Anchor string
+	Steps, Leaves  []treeNodeView
+	// More counts the less likely threats of a step left out.
+	More int
+}
+
 type dataView struct {
 	model.DataAsset
 	HeldBy []string
@@ -303,6 +326,14 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		}
 		v.Paths = append(v.Paths, pv)
 	}
+	shown, left, err := attacktree.ForReport(r)
+	if err != nil {
+		return nil, fmt.Errorf("html report: attack trees: %w", err)
+	}
+	v.Trees = treeViews(shown, !opts.Summary)
+	for _, t := range left {
+		v.TreesLeft = append(v.TreesLeft, cmp.Or(t.Name, t.Asset))
+	}
 	holders := map[string][]string{}
 	for i := range m.Components {
 		c := &m.Components[i]
@@ -343,6 +374,54 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		v.MoreDiagrams, v.LeftOut = more, left
 	}
 	return v, nil
+}
+
+// treeViews flattens attack trees for the template, each step's threats cut
+// to attacktree.ReportLeaves; links lead to the threats' details when the
+// report has them.
+func treeViews(trees []attacktree.Tree, links bool) []treeView {
+	node := func(n *attacktree.Node) treeNodeView {
+		tv := treeNodeView{Label: n.Label, P: likelihood(n.Likelihood), Threat: n.Threat}
+		if links && n.Threat != "" {
+			tv.Anchor = "t-" + anchorRe.ReplaceAllString(n.Threat, "_")
+		}
+		return tv
+	}
+	var out []treeView
+	for _, t := range trees {
+		v := treeView{Anchor: "at-" + anchorRe.ReplaceAllString(t.Asset, "_"), Label: t.Root.Label,
+			P: likelihood(t.Root.Likelihood), Omitted: t.Root.Omitted}
+		for _, w := range t.Root.Children {
+			wv := node(w)
+			for _, s := range w.Children {
+				sv := node(s)
+				for i, l := range s.Children {
+					if i == attacktree.ReportLeaves {
+						sv.More = len(s.Children) - i
+						break
+					}
+					sv.Leaves = append(sv.Leaves, node(l))
+				}
+				wv.Steps = append(wv.Steps, sv)
+			}
+			v.Ways = append(v.Ways, wv)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// likelihood writes a probability as a whole percentage, except that one
+// that would round to 0% or 100% says "under 1%" or "over 99%": the tree's
+// likelihoods are rounded estimates, never certainties.
+func likelihood(p float64) string {
+	switch {
+	case p > 0 && p < 0.005:
+		return "under 1%"
+	case p >= 0.995:
+		return "over 99%"
+	}
+	return fmt.Sprintf("%.0f%%", p*100)
 }
 
 // elementSeverity is the highest residual severity of the open threats on each element.

@@ -46,6 +46,11 @@
     });
   });
 
+  // A printed report shows every way of the attack trees.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".tree details"), function (d) { d.open = true; });
+  });
+
   var table = document.getElementById("register-table");
   if (!table) { return; }
   var body = table.tBodies[0];

@@ -1,0 +1,31 @@
+package attacktree
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/rampart-sec/rampart/internal/analysis"
+)
+
+// How much of the attack trees a report shows, so that the section of a
+// large model stays readable and bounded: the ReportTrees most likely
+// trees, and under each step of a way in the ReportLeaves most likely
+// threats. Reports name what they leave out.
+const (
+	ReportTrees  = 10
+	ReportLeaves = 5
+)
+
+// ForReport builds the crown jewels' attack trees and returns the
+// ReportTrees most likely (ties in model order) and the trees left out.
+func ForReport(res *analysis.Result) (shown, left []Tree, err error) {
+	trees, err := Build(res)
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.SortStableFunc(trees, func(a, b Tree) int { return cmp.Compare(b.Root.Likelihood, a.Root.Likelihood) })
+	if len(trees) > ReportTrees {
+		return trees[:ReportTrees], trees[ReportTrees:], nil
+	}
+	return trees, nil, nil
+}
