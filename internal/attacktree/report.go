@@ -2,6 +2,7 @@ package attacktree
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
@@ -28,4 +29,17 @@ func ForReport(res *analysis.Result) (shown, left []Tree, err error) {
 		return trees[:ReportTrees], trees[ReportTrees:], nil
 	}
 	return trees, nil, nil
+}
+
+// Percent writes a likelihood for people as a whole percentage, except that
+// one that would round to 0% or 100% says "under 1%" or "over 99%": the
+// trees' likelihoods are rounded estimates, never certainties.
+func Percent(p float64) string {
+	switch {
+	case p > 0 && p < 0.005:
+		return "under 1%"
+	case p >= 0.995:
+		return "over 99%"
+	}
+	return fmt.Sprintf("%.0f%%", p*100)
 }

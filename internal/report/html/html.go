@@ -115,11 +115,11 @@ type view struct {
 	// names those left out (attacktree.ReportTrees).
 	Trees     []treeView
 	TreesLeft []string
-	Data         []dataView
-	Comps        []compView
-	Bounds       []boundView
-	Levels       []string
-	States       []string
+	Data      []dataView
+	Comps     []compView
+	Bounds    []boundView
+	Levels    []string
+	States    []string
 	// Summary is the executive summary mode (Options.Summary).
 	Summary bool
 }
@@ -381,7 +381,7 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 // report has them.
 func treeViews(trees []attacktree.Tree, links bool) []treeView {
 	node := func(n *attacktree.Node) treeNodeView {
-		tv := treeNodeView{Label: n.Label, P: likelihood(n.Likelihood), Threat: n.Threat}
+		tv := treeNodeView{Label: n.Label, P: attacktree.Percent(n.Likelihood), Threat: n.Threat}
 		if links && n.Threat != "" {
 			tv.Anchor = "t-" + anchorRe.ReplaceAllString(n.Threat, "_")
 		}
@@ -390,7 +390,7 @@ func treeViews(trees []attacktree.Tree, links bool) []treeView {
 	var out []treeView
 	for _, t := range trees {
 		v := treeView{Anchor: "at-" + anchorRe.ReplaceAllString(t.Asset, "_"), Label: t.Root.Label,
-			P: likelihood(t.Root.Likelihood), Omitted: t.Root.Omitted}
+			P: attacktree.Percent(t.Root.Likelihood), Omitted: t.Root.Omitted}
 		for _, w := range t.Root.Children {
 			wv := node(w)
 			for _, s := range w.Children {
@@ -409,19 +409,6 @@ func treeViews(trees []attacktree.Tree, links bool) []treeView {
 		out = append(out, v)
 	}
 	return out
-}
-
-// likelihood writes a probability as a whole percentage, except that one
-// that would round to 0% or 100% says "under 1%" or "over 99%": the tree's
-// likelihoods are rounded estimates, never certainties.
-func likelihood(p float64) string {
-	switch {
-	case p > 0 && p < 0.005:
-		return "under 1%"
-	case p >= 0.995:
-		return "over 99%"
-	}
-	return fmt.Sprintf("%.0f%%", p*100)
 }
 
 // elementSeverity is the highest residual severity of the open threats on each element.
