@@ -50,6 +50,9 @@ type Options struct {
 	NoLegend bool
 	// Summary writes the executive summary only (html and pdf).
 	Summary bool
+	// Detection, when set, adds the detection coverage of these Sigma rules
+	// to the HTML report.
+	Detection *Detection
 	// Page, when set, is the one picture of the diagram formats to draw: a
 	// page of DiagramPages (a large model's overview or one of its trust
 	// boundaries). Unset, they draw the whole model as one picture.
@@ -58,6 +61,10 @@ type Options struct {
 	// when writing several pictures.
 	Renderer *diagram.Renderer
 }
+
+// Detection is the Sigma rule set whose coverage of the modelled threats
+// the HTML report shows.
+type Detection = htmlreport.Detection
 
 // Writer renders a result in one of the simple text formats.
 type Writer func(w io.Writer, r *analysis.Result) error
@@ -96,7 +103,7 @@ func init() {
 	MustRegister(text("sarif", SARIF, "sarif"))
 	MustRegister(text("csv", CSV, "csv"))
 	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
-		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary})
+		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary, Detection: opts.Detection})
 	}})
 	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
 		return pdfreport.Write(ctx, w, r, pdfreport.Options{Summary: opts.Summary})

@@ -60,6 +60,9 @@ type Options struct {
 	// overview diagram, without the register, the threat details and the
 	// inventories.
 	Summary bool
+	// Detection, when set, adds the detection-coverage section: which
+	// modelled threats these Sigma rules would detect, and which none would.
+	Detection *Detection
 	// DiagramBudget caps how many components the boundary diagrams of a
 	// large model draw, riskiest boundary first (see diagram.Pages); 0 means
 	// DefaultDiagramBudget, a negative value draws them all. Laying out
@@ -120,6 +123,8 @@ type view struct {
 	Bounds    []boundView
 	Levels    []string
 	States    []string
+	// Detection is the detection-coverage section (Options.Detection).
+	Detection *detectionView
 	// Summary is the executive summary mode (Options.Summary).
 	Summary bool
 }
@@ -325,6 +330,9 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 			pv.Steps = append(pv.Steps, name(c))
 		}
 		v.Paths = append(v.Paths, pv)
+	}
+	if opts.Detection != nil {
+		v.Detection = detection(r, opts.Detection, !opts.Summary)
 	}
 	shown, left, err := attacktree.ForReport(r)
 	if err != nil {
