@@ -12,6 +12,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"regexp"
@@ -112,6 +113,8 @@ type view struct {
 	Heatmap      []heatRow
 	Impacts      []string
 	Threats      []threatView
+	// RegisterRows are the register's rows (registerRows).
+	RegisterRows template.HTML
 	Rules        []ruleView
 	Paths        []pathView
 	// Trees are the crown jewels' attack trees, most likely first; TreesLeft
@@ -197,6 +200,8 @@ type groupView struct {
 	Data, InPlace, Planned, Factors                 string
 	Breach                                          bool
 	Items                                           []*threatView
+	// ItemsHTML lists the items (itemsHTML).
+	ItemsHTML template.HTML
 }
 
 // key is what the threats of a group share.
@@ -313,6 +318,15 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		}
 	}
 	v.Rules = byRule(fs, v.Threats)
+	if !opts.Summary {
+		v.RegisterRows = registerRows(v.Threats)
+		for i := range v.Rules {
+			for j := range v.Rules[i].Groups {
+				g := &v.Rules[i].Groups[j]
+				g.ItemsHTML = itemsHTML(g.Items)
+			}
+		}
+	}
 
 	ix := m.Index()
 	name := func(id string) string {
@@ -461,6 +475,57 @@ func explain(f analysis.Finding) threatView {
 		tv.Statement = statement(f)
 	}
 	return tv
+}
+
+// registerRows writes the threat register's rows, one per threat: a large
+// model has tens of thousands, and the template's escaping costs a
+// reflective call per value, so they are written here. Texts are escaped
+// with html.EscapeString; anchors and heatmap cells hold only safe
+// characters. Optional end tags are left out.
+func registerRows(ts []threatView) template.HTML {
+	var b strings.Builder
+	b.Grow(300 * len(ts))
+	esc := html.EscapeString
+	for i := range ts {
+		t := &ts[i]
+		b.WriteString("<tr")
+		if t.Cell != "" {
+			b.WriteString(` data-cell="` + t.Cell + `"`)
+		}
+		if t.Breach {
+			b.WriteString(` class="breach"`)
+		}
+		b.WriteString(`><td><a href="#` + t.Anchor + `">` + esc(t.ID) + "</a><td>" + esc(t.Title))
+		if t.Breach {
+			b.WriteString(` <b class="flag">above appetite</b>`)
+		}
+		b.WriteString("<td>" + esc(t.Targets))
+		b.WriteString(`<td><b class="sev-` + t.InhSev + `">` + t.InhSev + "</b> " + t.InhLI)
+		b.WriteString(`<td><b class="sev-` + t.ResSev + `">` + t.ResSev + "</b> " + t.ResLI)
+		b.WriteString(`<td><i class="st-` + esc(t.Status) + `">` + esc(t.Status) + "</i>")
+		if t.Expired {
+			b.WriteString(` <b class="flag">expired</b>`)
+		}
+		b.WriteString("<td>" + esc(t.Owner) + "<td>" + esc(t.Due))
+		if t.Overdue {
+			b.WriteString(` <b class="flag">overdue</b>`)
+		}
+		b.WriteByte('\n')
+	}
+	return template.HTML(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// itemsHTML writes the list items of one group of a rule's threats: the
+// threat's id (the anchor the register links to) and description.
+func itemsHTML(items []*threatView) template.HTML {
+	var b strings.Builder
+	for i, t := range items {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(`<li id="` + t.Anchor + `"><code>` + html.EscapeString(t.ID) + "</code> " + html.EscapeString(t.Description))
+	}
+	return template.HTML(b.String())
 }
 
 // controlName is a catalog control's name, or its id.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -97,10 +98,8 @@ func TestReportContent(t *testing.T) {
 	}
 }
 
-// escapeText escapes like html/template does for text, for the ids in the test.
-func escapeText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;", "+", "&#43;").Replace(s)
-}
+// escapeText escapes an id as the threat details write it (html.EscapeString).
+func escapeText(s string) string { return html.EscapeString(s) }
 
 func TestReportSections(t *testing.T) {
 	r := analyse(t, example)
@@ -466,4 +465,27 @@ func BenchmarkReport5000(b *testing.B) {
 		b.ReportMetric(float64(buf.Len())/1e6, "MB")
 	}
 	b.ReportMetric(float64(len(r.Findings)), "threats")
+}
+
+// TestRowsEscapeText: the rows written outside the template escape every
+// text, so a title or owner cannot inject markup.
+func TestRowsEscapeText(t *testing.T) {
+	tv := threatView{ID: `x@a"b`, Anchor: "t-x_a_b", Title: `<script>alert(1)</script> & more`, Targets: "a<b",
+		InhSev: "high", InhLI: "4×4", ResSev: "low", ResLI: "1×2", Status: "open", Owner: `o'neil`, Due: "—",
+		Description: `<img src=x onerror=alert(1)>`}
+	rows := string(registerRows([]threatView{tv}))
+	items := string(itemsHTML([]*threatView{&tv}))
+	for _, bad := range []string{"<script>", "<img", `a"b`, "o'neil", "a<b"} {
+		if strings.Contains(rows+items, bad) {
+			t.Errorf("unescaped %q in %s %s", bad, rows, items)
+		}
+	}
+	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt; &amp; more", "o&#39;neil", `<a href="#t-x_a_b">x@a&#34;b</a>`} {
+		if !strings.Contains(rows, want) {
+			t.Errorf("row lacks %q: %s", want, rows)
+		}
+	}
+	if want := `<li id="t-x_a_b"><code>x@a&#34;b</code> &lt;img src=x onerror=alert(1)&gt;`; items != want {
+		t.Errorf("item %s, want %s", items, want)
+	}
 }
