@@ -30,7 +30,8 @@ func newReportCmd() *cobra.Command {
 
   html  one self-contained page (no network access needed): executive summary,
         heatmap, data-flow diagram, sortable and filterable threat register,
-        each threat explained, attack paths, data assets and model summary
+        each threat explained, attack paths, attack trees, data assets and
+        model summary
   pdf   the same content paginated for print, with a cover page, a table of
         contents and page numbers
   xlsx  a risk register workbook: threats (filters, severity colours, status

@@ -1,9 +1,10 @@
 // Package html writes an analysis as one self-contained HTML report: an
 // executive summary, a likelihood × impact heatmap, the data-flow diagram,
 // a sortable and filterable threat register, each threat explained with its
-// references, controls and treatment, attack paths, the data asset inventory
-// and a model summary. The file carries its own CSS and script, fetches
-// nothing and prints cleanly.
+// references, controls and treatment, attack paths, the crown jewels'
+// attack trees, optionally the detection coverage of a Sigma rule set, the
+// data asset inventory and a model summary. The file carries its own CSS
+// and script, fetches nothing and prints cleanly.
 package html
 
 import (
