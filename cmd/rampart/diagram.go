@@ -115,9 +115,8 @@ picture of the whole model however large.`,
 }
 
 // writeDiagram writes one output of the diagram command: the one picture,
-// or the pages of a large model (several pages when there is more than
-// one): all of them in one DOT file, or one SVG or PNG file each, named
-// after the output file and the page.
+// or a large model's pages (diagram.Pages), all of them in one DOT output
+// or one SVG or PNG file each, named after the output file and the page.
 func writeDiagram(cmd *cobra.Command, o resultOutput, res *analysis.Result, opts report.Options, pages []diagram.Page, inputs []string, prog *ttyProgress) error {
 	ctx := cmd.Context()
 	if len(pages) <= 1 {
