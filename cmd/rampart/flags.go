@@ -12,6 +12,7 @@ package main
 //	               --above-appetite
 //	serverFlags    --server (push.go)                      commands that talk to a server
 //	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
+//	               (as --sigma, --sigma-pipeline)          report
 //
 // Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
@@ -79,9 +80,14 @@ type sigmaFlags struct {
 	pipelines []string
 }
 
-func (f *sigmaFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
-	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
+func (f *sigmaFlags) add(cmd *cobra.Command) { f.addNamed(cmd, "rules", "pipeline") }
+
+// addNamed declares the group under other names, for a command whose
+// --rules already names custom threat rules (report: --sigma and
+// --sigma-pipeline).
+func (f *sigmaFlags) addNamed(cmd *cobra.Command, rules, pipelines string) {
+	cmd.Flags().StringArrayVar(&f.rules, rules, nil, "Sigma rule directory or file (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pipelines, pipelines, []string{"windows"},
 		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
 }
 
