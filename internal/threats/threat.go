@@ -41,11 +41,13 @@ type Threat struct {
 	Title       string         `json:"title"`
 	Description string         `json:"description"`
 	STRIDE      []model.STRIDE `json:"stride"`
-	Category    string         `json:"category,omitempty"`
-	CWE         []Ref          `json:"cwe,omitempty"`
-	CAPEC       []Ref          `json:"capec,omitempty"`
-	ATTACK      []Ref          `json:"attack,omitempty"`
-	Targets     []string       `json:"targets"`
+	// LINDDUN lists the privacy threat categories of a LINDDUN rule.
+	LINDDUN  []model.LINDDUN `json:"linddun,omitempty"`
+	Category string          `json:"category,omitempty"`
+	CWE      []Ref           `json:"cwe,omitempty"`
+	CAPEC    []Ref           `json:"capec,omitempty"`
+	ATTACK   []Ref           `json:"attack,omitempty"`
+	Targets  []string        `json:"targets"`
 	// Data lists the data assets at stake, most valuable first.
 	Data []string `json:"data,omitempty"`
 	// Likelihood and Impact are the base ratings before exposure and data adjustments.
@@ -110,7 +112,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 				if i >= len(rules) {
 					return
 				}
-				if r := &rules[i]; !disabled[r.ID] && r.Check != nil {
+				if r := &rules[i]; !disabled[r.ID] && r.Check != nil && r.Applies(m) {
 					perRule[i] = e.run(r)
 				}
 			}
@@ -180,6 +182,7 @@ func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origi
 		Title:       r.Title,
 		Description: h.Detail,
 		STRIDE:      r.STRIDE,
+		LINDDUN:     r.LINDDUN,
 		Category:    r.Category,
 		CWE:         refs.cwe,
 		CAPEC:       refs.capec,
