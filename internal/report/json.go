@@ -51,16 +51,19 @@ type jsonResult struct {
 
 // ruleFields are the fields a rule shares with its threats.
 type ruleFields struct {
-	Title       *string         `json:"title,omitempty"`
-	STRIDE      *[]model.STRIDE `json:"stride,omitempty"`
-	Category    *string         `json:"category,omitempty"`
-	CWE         *[]threats.Ref  `json:"cwe,omitempty"`
-	CAPEC       *[]threats.Ref  `json:"capec,omitempty"`
-	ATTACK      *[]threats.Ref  `json:"attack,omitempty"`
-	Likelihood  *int            `json:"base_likelihood,omitempty"`
-	Impact      *int            `json:"base_impact,omitempty"`
-	Mitigations *[]string       `json:"mitigations,omitempty"`
-	Threagile   *[]string       `json:"threagile,omitempty"`
+	Title       *string          `json:"title,omitempty"`
+	STRIDE      *[]model.STRIDE  `json:"stride,omitempty"`
+	LINDDUN     *[]model.LINDDUN `json:"linddun,omitempty"`
+	Category    *string          `json:"category,omitempty"`
+	CWE         *[]threats.Ref   `json:"cwe,omitempty"`
+	CAPEC       *[]threats.Ref   `json:"capec,omitempty"`
+	ATTACK      *[]threats.Ref   `json:"attack,omitempty"`
+	Likelihood  *int             `json:"base_likelihood,omitempty"`
+	Impact      *int             `json:"base_impact,omitempty"`
+	Mitigations *[]string        `json:"mitigations,omitempty"`
+	// Countermeasures are the catalog's (ATT&CK mitigations, D3FEND).
+	Countermeasures *[]threats.Countermeasure `json:"countermeasures,omitempty"`
+	Threagile       *[]string                 `json:"threagile,omitempty"`
 }
 
 // jsonRule is one rule that found threats.
@@ -111,6 +114,12 @@ func fieldsOf(t *threats.Threat) ruleFields {
 	if len(t.Mitigations) > 0 {
 		f.Mitigations = &t.Mitigations
 	}
+	if len(t.LINDDUN) > 0 {
+		f.LINDDUN = &t.LINDDUN
+	}
+	if len(t.Countermeasures) > 0 {
+		f.Countermeasures = &t.Countermeasures
+	}
 	if len(t.Threagile) > 0 {
 		f.Threagile = &t.Threagile
 	}
@@ -151,6 +160,12 @@ func (f ruleFields) minus(rule ruleFields) ruleFields {
 	}
 	if keep(f.Threagile, rule.Threagile) {
 		out.Threagile = cmpOrEmpty(f.Threagile)
+	}
+	if keep(f.LINDDUN, rule.LINDDUN) {
+		out.LINDDUN = cmpOrEmpty(f.LINDDUN)
+	}
+	if keep(f.Countermeasures, rule.Countermeasures) {
+		out.Countermeasures = cmpOrEmpty(f.Countermeasures)
 	}
 	return out
 }
