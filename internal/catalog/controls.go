@@ -18,6 +18,7 @@ type Control struct {
 
 var controls = []Control{
 	{"access-control", "Access control (least privilege)", "Authorisation checks on every request; each caller gets the least privilege it needs.", 1, 0, "D3-UAP"},
+	{"account-recovery", "Secure account recovery", "Recovery sends single-use, short-lived reset links to a verified channel, asks for the second factor where one is enrolled, gives the same answer whether or not the account exists, and tells the owner.", 1, 0, ""},
 	{"admin-mfa", "MFA for administrators", "Administrative access requires a second authentication factor.", 2, 0, "D3-MFA"},
 	{"answer-grounding", "Grounded answers", "Model answers cite the retrieved sources they rest on, unsupported claims are flagged, and answers that decide something for a person are reviewed.", 1, 1, ""},
 	{"anti-framing", "Anti-framing headers", "Pages send Content-Security-Policy frame-ancestors (or X-Frame-Options) so other sites cannot frame them.", 2, 0, ""},
