@@ -198,6 +198,14 @@ func TestRegisterWorkflow(t *testing.T) {
 			t.Errorf("last page: total %d, %d items", ts.Total, len(ts.Items))
 		}
 		e.must(http.StatusUnprocessableEntity, "vic", "GET", "/api/v1/systems/payments/threats?severity=huge", nil)
+		// A repeated filter means any of its values: none is dropped.
+		var crit, high, both server.List[store.Threat]
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=critical", nil).json(t, &crit)
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=high", nil).json(t, &high)
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=critical&severity=high&status=open&status=mitigating", nil).json(t, &both)
+		if crit.Total == 0 || high.Total == 0 || both.Total != crit.Total+high.Total {
+			t.Errorf("severity=critical&severity=high: total %d, want %d + %d", both.Total, crit.Total, high.Total)
+		}
 
 		// Status, owner and due date, with If-Match.
 		th, tag := e.threat(a)

@@ -66,8 +66,8 @@ type decisionsOutput struct {
 // ThreatQuery filters and sorts threat lists.
 type ThreatQuery struct {
 	Page
-	Status      []string `query:"status" enum:"open,mitigating,mitigated,accepted,transferred,avoided,false-positive" doc:"Any of these states."`
-	Severity    []string `query:"severity" enum:"low,medium,high,critical" doc:"Any of these residual severities."`
+	Status      []string `query:"status,explode" enum:"open,mitigating,mitigated,accepted,transferred,avoided,false-positive" doc:"Any of these states."`
+	Severity    []string `query:"severity,explode" enum:"low,medium,high,critical" doc:"Any of these residual severities."`
 	Owner       string   `query:"owner" maxLength:"64"`
 	Rule        string   `query:"rule" maxLength:"100"`
 	DueBefore   string   `query:"due_before" format:"date"`
