@@ -162,15 +162,28 @@ type NewUser struct {
 	Password  string
 	Grants    []rbac.Grant
 	Clearance model.Classification
+	// OIDCSubject links the user to an OpenID Connect identity: the
+	// issuer URL, "|" and the subject. A linked user may have no password
+	// (then signs in only through the provider).
+	OIDCSubject string
 }
+
+// OIDCSubject is how a user's OpenID Connect identity is stored.
+func OIDCSubject(issuer, subject string) string { return issuer + "|" + subject }
 
 // CreateUser checks and stores a new local user.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error) {
 	if err := ValidName(n.Name); err != nil {
 		return store.User{}, err
 	}
-	if len(n.Password) < MinPasswordLength {
+	if len(n.Password) < MinPasswordLength && !(n.Password == "" && n.OIDCSubject != "") {
 		return store.User{}, fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
+	}
+	if n.OIDCSubject != "" {
+		iss, sub, ok := strings.Cut(n.OIDCSubject, "|")
+		if !ok || sub == "" || !strings.HasPrefix(iss, "https://") && !strings.HasPrefix(iss, "http://") {
+			return store.User{}, fmt.Errorf("%w OIDC identity %q: want the issuer URL, '|' and the subject", ErrInvalid, n.OIDCSubject)
+		}
 	}
 	for _, g := range n.Grants {
 		if err := g.Validate(); err != nil {
@@ -180,12 +193,15 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error)
 	if n.Clearance != "" && !validClassification(n.Clearance) {
 		return store.User{}, fmt.Errorf("%w clearance %q: want one of %v", ErrInvalid, n.Clearance, n.Clearance.Values())
 	}
-	hash, err := argon2id.CreateHash(n.Password, s.opts.Params)
-	if err != nil {
-		return store.User{}, fmt.Errorf("hash password: %w", err)
+	var hash string
+	if n.Password != "" {
+		var err error
+		if hash, err = argon2id.CreateHash(n.Password, s.opts.Params); err != nil {
+			return store.User{}, fmt.Errorf("hash password: %w", err)
+		}
 	}
 	u, err := s.store.CreateUser(ctx, store.User{Name: n.Name, PasswordHash: hash, Grants: StoreGrants(n.Grants),
-		Clearance: n.Clearance})
+		Clearance: n.Clearance, OIDCSubject: n.OIDCSubject})
 	if err != nil {
 		return store.User{}, fmt.Errorf("create user %s: %w", n.Name, err)
 	}
