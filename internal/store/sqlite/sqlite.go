@@ -106,6 +106,7 @@ type Store struct {
 	started bool
 	log     *slog.Logger
 	stmts   *stmtCache
+	writer  chan struct{} // the write transaction's turn
 
 	// optimizeEvery is how often at most a write is followed by Optimize.
 	optimizeEvery time.Duration
@@ -156,7 +157,7 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 	}
 	db.SetMaxOpenConns(8)
 	s := &Store{db: db, path: path, log: cmp.Or(opts.Logger, slog.Default()), stmts: &stmtCache{db: db},
-		optimizeEvery: OptimizeEvery}
+		writer: make(chan struct{}, 1), optimizeEvery: OptimizeEvery}
 	s.Repo = sqlrepo.Repo{Q: cachedQuerier{s.stmts}, D: dialect}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
@@ -260,8 +261,23 @@ func (s *Store) MigrateUp(ctx context.Context) ([]store.Migration, error) {
 	return out, nil
 }
 
-// InTx implements store.Store.
+// InTx implements store.Store. SQLite runs one write transaction at a
+// time; this node's wait their turn in line here, in the order they came,
+// rather than each polling the database's lock with growing sleeps (which
+// is how SQLite's busy timeout waits, and what made write latency spiky
+// under many clients). A transaction that waits longer than BusyTimeout
+// fails as SQLite's own wait would.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
+	wait := time.NewTimer(BusyTimeout)
+	defer wait.Stop()
+	select {
+	case s.writer <- struct{}{}:
+		defer func() { <-s.writer }()
+	case <-ctx.Done():
+		return fmt.Errorf("waiting to write: %w", ctx.Err())
+	case <-wait.C:
+		return fmt.Errorf("waiting to write: another transaction held the database for %v", BusyTimeout)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning a transaction: %w", err)
