@@ -42,8 +42,8 @@ func BenchmarkLoad(b *testing.B) {
 				db = storetest.SQLite(b)
 			} else {
 				db = storetest.Postgres(b)
-				// pgxpool's default pool is max(4, CPUs) connections; 50
-				// clients want more (an operator sets it in the URL too).
+				// The pool is 16 connections unless the URL says otherwise;
+				// RAMPART_LOAD_PG_CONNS tries other sizes.
 				if n := os.Getenv("RAMPART_LOAD_PG_CONNS"); n != "" {
 					db += sep(db) + "pool_max_conns=" + n
 				}

@@ -36,6 +36,10 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// MaxConns is the size of the register's connection pool: readers run
+// side by side (WAL), writers one at a time.
+const MaxConns = 16
+
 // BusyTimeout is how long a statement waits for another writer.
 const BusyTimeout = 10 * time.Second
 
@@ -155,7 +159,11 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(8)
+	// Connections stay open: a new one runs the pragmas again and starts
+	// with an empty page cache and no prepared statements (database/sql
+	// keeps only two idle by default and closed the rest after each burst).
+	db.SetMaxOpenConns(MaxConns)
+	db.SetMaxIdleConns(MaxConns)
 	s := &Store{db: db, path: path, log: cmp.Or(opts.Logger, slog.Default()), stmts: &stmtCache{db: db},
 		writer: make(chan struct{}, 1), optimizeEvery: OptimizeEvery}
 	s.Repo = sqlrepo.Repo{Q: cachedQuerier{s.stmts}, D: dialect}
