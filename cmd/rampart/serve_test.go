@@ -377,6 +377,20 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 		t.Errorf("stale write through the other node: %d", st)
 	}
 
+	// Sign-in attempts are counted in the database: ten through either node
+	// use up the minute's allowance on both.
+	for i := range 10 {
+		n := []*serveNode{a, b}[i%2]
+		if st, _, body := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "dev", "password": "not the password"}); st != http.StatusUnauthorized && st != http.StatusLocked {
+			t.Fatalf("failed sign-in %d: %d %s", i+1, st, body)
+		}
+	}
+	for _, n := range []*serveNode{a, b} {
+		if st, hdr, _ := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": "x"}); st != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+			t.Errorf("an 11th sign-in within the minute through %s: %d, want 429 with Retry-After", n.url, st)
+		}
+	}
+
 	// The sweep runs on start on the elected leader only.
 	sweeps := func() int {
 		return strings.Count(a.stderr.String(), `"msg":"sweep"`) + strings.Count(b.stderr.String(), `"msg":"sweep"`)

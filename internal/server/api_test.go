@@ -212,6 +212,14 @@ func TestRegisterWorkflow(t *testing.T) {
 			t.Errorf("last page: total %d, %d items", ts.Total, len(ts.Items))
 		}
 		e.must(http.StatusUnprocessableEntity, "vic", "GET", "/api/v1/systems/payments/threats?severity=huge", nil)
+		// A repeated filter means any of its values: none is dropped.
+		var crit, high, both server.List[store.Threat]
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=critical", nil).json(t, &crit)
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=high", nil).json(t, &high)
+		e.must(http.StatusOK, "vic", "GET", "/api/v1/systems/payments/threats?severity=critical&severity=high&status=open&status=mitigating", nil).json(t, &both)
+		if crit.Total == 0 || high.Total == 0 || both.Total != crit.Total+high.Total {
+			t.Errorf("severity=critical&severity=high: total %d, want %d + %d", both.Total, crit.Total, high.Total)
+		}
 
 		// Status, owner and due date, with If-Match.
 		th, tag := e.threat(a)
@@ -516,33 +524,39 @@ func TestAcceptanceExpiresAndTheThreatReopens(t *testing.T) {
 }
 
 // TestConcurrentPushesOfOneSystem: pushes carry no precondition, so
-// concurrent pushes of one system all land, one after another.
+// concurrent pushes of one system all land, one after another, whether the
+// system exists already or the first of them creates it.
 func TestConcurrentPushesOfOneSystem(t *testing.T) {
 	engines(t, func(t *testing.T, db string) {
 		e := newEnv(t, db)
 		e.setUp()
-		const n = 6
-		var wg sync.WaitGroup
-		codes := make([]int, n)
-		seqs := make([]int, n)
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r := e.call("dev", "POST", "/api/v1/systems/payments/versions", paymentsModel(t))
-				codes[i] = r.status
-				var p register.Pushed
-				_ = json.Unmarshal(r.body, &p)
-				seqs[i] = p.Version.Seq
-			}()
-		}
-		wg.Wait()
-		seen := map[int]bool{}
-		for i := range n {
-			if codes[i] != http.StatusCreated || seen[seqs[i]] || seqs[i] < 2 {
-				t.Errorf("push %d: %d, version %d (all: %v %v)", i, codes[i], seqs[i], codes, seqs)
+		fresh := strings.Replace(string(paymentsModel(t)), "  id: payments\n", "  id: payments-eu\n", 1)
+		for _, c := range []struct {
+			system  string
+			model   []byte
+			minimum int
+		}{{"payments", paymentsModel(t), 2}, {"payments-eu", []byte(fresh), 1}} {
+			const n = 6
+			var wg sync.WaitGroup
+			codes := make([]int, n)
+			seqs := make([]int, n)
+			for i := range n {
+				wg.Go(func() {
+					r := e.call("dev", "POST", "/api/v1/systems/"+c.system+"/versions", c.model)
+					codes[i] = r.status
+					var p register.Pushed
+					_ = json.Unmarshal(r.body, &p)
+					seqs[i] = p.Version.Seq
+				})
 			}
-			seen[seqs[i]] = true
+			wg.Wait()
+			seen := map[int]bool{}
+			for i := range n {
+				if codes[i] != http.StatusCreated || seen[seqs[i]] || seqs[i] < c.minimum {
+					t.Errorf("%s push %d: %d, version %d (all: %v %v)", c.system, i, codes[i], seqs[i], codes, seqs)
+				}
+				seen[seqs[i]] = true
+			}
 		}
 	})
 }
