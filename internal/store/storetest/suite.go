@@ -43,6 +43,7 @@ var suite = []struct {
 	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
+	{"alerts", testAlerts},
 }
 
 // must returns v, or fails the test given to the function it returns.
