@@ -91,7 +91,10 @@ func (a Action) SystemScoped() bool {
 //   - Security lead: responsible for assessments, modelling, validation and for
 //     preparing risk acceptances and exceptions; cannot decide them.
 //   - Risk owner: accountable for the system's cyber risk, so may accept it.
-//   - Developer (development and operations teams): models and treats threats.
+//   - Developer (development and operations teams): models and treats threats,
+//     and, being responsible for designing the risk treatment strategy, may
+//     propose acceptance as a treatment; deciding it stays with the SRO and
+//     risk owner, who are accountable for it.
 //   - Viewer reads; auditor reads and verifies the audit trail.
 //   - Admin runs the register (users, systems) but decides no risk.
 var Permissions = map[Role][]Action{
@@ -100,7 +103,7 @@ var Permissions = map[Role][]Action{
 	SRO:          {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, DecideException, CompleteReview, ReadPolicy},
 	SecurityLead: {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, RequestException, ReadPolicy},
 	RiskOwner:    {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, ReadPolicy},
-	Developer:    {ReadSystem, PushModel, UpdateRegister, ReadPolicy},
+	Developer:    {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, ReadPolicy},
 	Viewer:       {ReadSystem, ReadPolicy},
 	Auditor:      {ReadSystem, ReadPolicy, ReadAudit},
 }

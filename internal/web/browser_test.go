@@ -192,7 +192,7 @@ func TestBrowser(t *testing.T) {
 	defer cancelAlloc()
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	bctx, cancelTimeout := context.WithTimeout(bctx, 120*time.Second)
+	bctx, cancelTimeout := context.WithTimeout(bctx, 300*time.Second)
 	defer cancelTimeout()
 	if err := chromedp.Do(bctx); err != nil { // start the browser
 		t.Fatalf("start chromium: %v", err)
@@ -224,31 +224,46 @@ func TestBrowser(t *testing.T) {
 		return n > 0
 	}
 
-	// A developer of the team may change the register but neither asks for
-	// nor decides acceptance (the RACI gives that to security leads, risk
-	// owners and SROs).
+	// A developer of the team treats the threat and, designing its
+	// treatment, requests an acceptance; they see no approve button and the
+	// server refuses them when they post a decision anyway.
 	dev := session("dev")
-	if !has(dev, "#status-form") || has(dev, "#request-form") || has(dev, "form.decide") {
+	if !has(dev, "#status-form") || !has(dev, "#request-form") || has(dev, "form.decide") {
 		t.Fatal("developer's threat page shows the wrong actions")
 	}
 	do(t, dev, "developer comments",
 		chromedp.SendKeys(chromedp.ID("comment"), "gateway rule drafted"),
 		chromedp.Submit(chromedp.ID("comment")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
-
-	// The security lead requests an acceptance and sees no approve button.
-	lee := session("lee")
-	do(t, lee, "request acceptance",
+	do(t, dev, "developer requests acceptance",
 		chromedp.SendKeys(chromedp.ID("justification"), "compensating control at the gateway"),
 		chromedp.Submit(chromedp.ID("justification")),
 		chromedp.WaitVisible(chromedp.CSS(".acceptance .state")))
-	if state := text(t, lee, ".acceptance .state"); state != "submitted" {
+	if state := text(t, dev, ".acceptance .state"); state != "submitted" {
 		t.Fatalf("acceptance state %q, want submitted", state)
 	}
-	if has(lee, "form.decide") {
+	if has(dev, "form.decide") {
 		t.Fatal("the requester sees an approve button")
 	}
-	axeCheck(t, lee, axe, "threat with a submitted acceptance")
+	axeCheck(t, dev, axe, "threat with a submitted acceptance")
+	accID, err := chromedp.Run(dev, chromedp.Evaluate[string](
+		`document.querySelector(".acceptance").getAttribute("aria-label").replace("Acceptance ", "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.allowRefused(e.srv.URL + "/acceptances/" + accID + "/approve")
+	status, err := chromedp.Run(dev, chromedp.Evaluate[int](fmt.Sprintf(
+		`fetch("/acceptances/%s/approve", {method: "POST", body: new URLSearchParams({version: "2"})}).then(r => r.status)`, accID),
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != http.StatusForbidden {
+		t.Fatalf("developer approving their own request: %d %v, want 403", status, err)
+	}
+
+	// The security lead may prepare acceptances too, and decides none.
+	lee := session("lee")
+	if !has(lee, "#request-form") || has(lee, "form.decide") {
+		t.Fatal("security lead's threat page shows the wrong actions")
+	}
 
 	// The viewer sees no write action; posting anyway is refused with 403.
 	vic := session("vic")
@@ -256,11 +271,23 @@ func TestBrowser(t *testing.T) {
 		t.Fatal("viewer sees a form that changes the register")
 	}
 	w.allowRefused(e.srv.URL + tpath + "/comments")
-	status, err := chromedp.Run(vic, chromedp.Evaluate[int](fmt.Sprintf(
+	status, err = chromedp.Run(vic, chromedp.Evaluate[int](fmt.Sprintf(
 		`fetch(%q, {method: "POST", body: new URLSearchParams({text: "sneaky"})}).then(r => r.status)`, tpath+"/comments"),
 		chromedp.EvalAwaitPromise))
 	if err != nil || status != http.StatusForbidden {
 		t.Fatalf("viewer posting a comment: %d %v, want 403", status, err)
+	}
+
+	// The admin and the CISO read everything and decide no risk; the
+	// system's risk owner may decide it.
+	for _, name := range []string{"admin", "cleo"} {
+		ctx := session(name)
+		if has(ctx, "form.decide") || has(ctx, "#status-form") || has(ctx, "#request-form") {
+			t.Fatalf("%s sees a register action", name)
+		}
+	}
+	if rita := session("rita"); !has(rita, "form.decide") {
+		t.Fatal("the risk owner sees no approve button")
 	}
 
 	// The SRO sees the approve button and approves.
