@@ -119,6 +119,8 @@ type Repo interface {
 	CreateSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, hash string) (Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+
+	Portfolio
 }
 
 // Tx is a Repo inside one transaction, which can also enqueue background

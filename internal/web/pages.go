@@ -84,6 +84,24 @@ func (u *UI) visibleSystems(r *http.Request, p *rbac.Principal) ([]store.System,
 	return rbac.Visible(p, all, resource), nil
 }
 
+// visibleIDs lists the systems p may read as the register's filters take
+// them: nil when p reads every system there is.
+func (u *UI) visibleIDs(r *http.Request, p *rbac.Principal) ([]store.System, []string, error) {
+	all, err := u.reg.Systems(r.Context(), 0, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	vis := rbac.Visible(p, all, resource)
+	if len(vis) == len(all) {
+		return vis, nil, nil
+	}
+	ids := make([]string, len(vis))
+	for i, s := range vis {
+		ids[i] = s.ID
+	}
+	return vis, ids, nil
+}
+
 // severities in display order, worst first.
 var severities = []model.Severity{"critical", "high", "medium", "low"}
 
@@ -94,14 +112,20 @@ type systemRow struct {
 }
 
 type dashboard struct {
-	Tiers      []tierCount
-	Systems    []systemRow
-	Breaches   []systemRow
-	Overdue    register.Overdue
-	Expiring   []store.Acceptance
-	Heatmap    heatmap
-	Severities []model.Severity
-	Appetite   model.Severity
+	Tiers []tierCount
+	// Systems is one page of the systems table; SystemsFrom..SystemsTo of
+	// SystemsTotal.
+	Systems                              []systemRow
+	SystemsFrom, SystemsTo, SystemsTotal int
+	PrevSystems, NextSystems             string
+	Breaches                             []systemRow
+	Overdue                              register.Overdue
+	// OverdueTreatments counts the open and mitigating threats past due.
+	OverdueTreatments int
+	Expiring          []store.Acceptance
+	Heatmap           heatmap
+	Severities        []model.Severity
+	Appetite          model.Severity
 }
 
 type tierCount struct {
@@ -109,9 +133,20 @@ type tierCount struct {
 	Count int
 }
 
+// dashboard is the portfolio: every count comes from one aggregate query
+// over the systems p may read, whatever their number.
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 	ctx := r.Context()
-	systems, err := u.visibleSystems(r, p)
+	pg := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			u.failFor(w, r, fmt.Errorf("%w: page %q: want a number from 1", register.ErrInvalid, v))
+			return
+		}
+		pg = n
+	}
+	systems, ids, err := u.visibleIDs(r, p)
 	if err != nil {
 		u.failFor(w, r, err)
 		return
@@ -121,33 +156,56 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 		u.failFor(w, r, err)
 		return
 	}
+	pf, err := u.reg.Portfolio(ctx, ids)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
 	appetite := pol.Appetite
 	d := dashboard{Severities: severities, Appetite: appetite}
+	rows := map[string]*systemRow{}
 	visible := map[string]bool{}
 	tiers := map[string]int{}
-	var cells [6][6]int
 	for _, s := range systems {
 		visible[s.ID] = true
 		tiers[cmpOr(s.Tier, "untiered")]++
-		ts, err := u.reg.Threats(ctx, store.ThreatFilter{SystemID: s.ID, Status: []model.TreatmentStatus{"open", "mitigating"}, Limit: 1000})
-		if err != nil {
-			u.failFor(w, r, err)
-			return
+		rows[s.ID] = &systemRow{System: s, Open: map[model.Severity]int{}}
+	}
+	for _, c := range pf.Risk.BySystem {
+		row := rows[c.SystemID]
+		if row == nil {
+			continue
 		}
-		row := systemRow{System: s, Open: map[model.Severity]int{}}
-		for _, t := range ts {
-			row.Open[t.Risk.Severity]++
-			if t.Risk.Severity.Rank() > appetite.Rank() && appetite != "" {
-				row.Breach = true
-			}
-			if l, i := t.Risk.Likelihood, t.Risk.Impact; l >= 1 && l <= 5 && i >= 1 && i <= 5 {
-				cells[l][i]++
-			}
+		row.Open[c.Severity] += c.Count
+		if appetite != "" && c.Severity.Rank() > appetite.Rank() {
+			row.Breach = true
 		}
-		d.Systems = append(d.Systems, row)
-		if row.Breach {
-			d.Breaches = append(d.Breaches, row)
+	}
+	var cells [6][6]int
+	for _, c := range pf.Risk.Matrix {
+		if l, i := c.Likelihood, c.Impact; l >= 1 && l <= 5 && i >= 1 && i <= 5 {
+			cells[l][i] += c.Count
 		}
+	}
+	d.OverdueTreatments = pf.Risk.Overdue
+	first := (pg - 1) * pageSize
+	for i, s := range systems {
+		if i >= first && i < first+pageSize {
+			d.Systems = append(d.Systems, *rows[s.ID])
+		}
+		if rows[s.ID].Breach {
+			d.Breaches = append(d.Breaches, *rows[s.ID])
+		}
+	}
+	d.SystemsTotal = len(systems)
+	if len(d.Systems) > 0 {
+		d.SystemsFrom, d.SystemsTo = first+1, first+len(d.Systems)
+	}
+	if pg > 1 {
+		d.PrevSystems = "/?page=" + strconv.Itoa(pg-1) + "#systems"
+	}
+	if first+pageSize < len(systems) {
+		d.NextSystems = "/?page=" + strconv.Itoa(pg+1) + "#systems"
 	}
 	for t, n := range tiers {
 		d.Tiers = append(d.Tiers, tierCount{t, n})
@@ -155,16 +213,11 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	slices.SortFunc(d.Tiers, func(a, b tierCount) int { return strings.Compare(a.Tier, b.Tier) })
 	d.Heatmap = newHeatmap(cells)
 
-	o, err := u.reg.Overdue(ctx, "")
-	if err != nil {
-		u.failFor(w, r, err)
-		return
-	}
+	o := pf.Overdue
 	keep := func(id string) bool { return visible[id] }
 	o.Reviews = slices.DeleteFunc(o.Reviews, func(x store.Review) bool { return !keep(x.SystemID) })
 	o.Acceptances = slices.DeleteFunc(o.Acceptances, func(x store.Acceptance) bool { return !keep(x.SystemID) })
 	o.Exceptions = slices.DeleteFunc(o.Exceptions, func(x store.Exception) bool { return x.SystemID != "" && !keep(x.SystemID) })
-	o.Treatments = slices.DeleteFunc(o.Treatments, func(x store.Threat) bool { return !keep(x.SystemID) })
 	o.Unmodelled = slices.DeleteFunc(o.Unmodelled, func(x store.System) bool { return !keep(x.ID) })
 	d.Overdue = o
 

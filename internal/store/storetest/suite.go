@@ -34,6 +34,7 @@ var suite = []struct {
 	{"versions", testVersions},
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
+	{"portfolio", testPortfolio},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
