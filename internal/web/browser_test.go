@@ -112,7 +112,7 @@ func axeSource(t *testing.T) string {
 }
 
 // axeCheck runs axe-core on the page in ctx and fails the test on any
-// serious or critical violation.
+// serious or critical violation, and checks the page fits a 390 px screen.
 func axeCheck(t *testing.T, ctx context.Context, axe, page string) {
 	t.Helper()
 	type result struct {
@@ -132,6 +132,20 @@ axe.run(document).then(r => ({passes: r.passes.length, bad: r.violations
 	}
 	for _, v := range res.Bad {
 		t.Errorf("axe on %s: %s", page, v)
+	}
+	// At 390 px (a phone) nothing but the scrolling tables is wider than the screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 900)); err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide > 390 {
+		t.Errorf("%s at 390 px is %d px wide", page, wide)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -257,6 +271,19 @@ func TestBrowser(t *testing.T) {
 		chromedp.EvalAwaitPromise))
 	if err != nil || status != http.StatusForbidden {
 		t.Fatalf("developer approving their own request: %d %v, want 403", status, err)
+	}
+
+	// The developer assigns an owner to threats in bulk from the register.
+	do(t, dev, "bulk assign",
+		chromedp.Navigate(e.srv.URL+"/threats?system=payments"), chromedp.WaitVisible(chromedp.ID("bulk")),
+		chromedp.Click(chromedp.CSS(`#results input[name="t"]`)),
+		chromedp.SendKeys(chromedp.ID("b-owner-name"), "dana"),
+		chromedp.Click(chromedp.ID("bulk-apply")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	axeCheck(t, dev, axe, "register with bulk actions")
+	if n, err := chromedp.Run(dev, chromedp.Evaluate[int](
+		`[...document.querySelectorAll("#results tbody td")].filter(td => td.textContent === "dana").length`)); err != nil || n != 1 {
+		t.Fatalf("after the bulk assign %d threats show owner dana (%v), want 1", n, err)
 	}
 
 	// The security lead may prepare acceptances too, and decides none.

@@ -242,8 +242,10 @@ func cmpOr(s, def string) string {
 // query string and checked.
 type threatQuery struct {
 	System, Owner, Rule, Sort string
-	Status                    string
-	Severity                  string
+	// Category is a STRIDE or rule category (one of categories).
+	Category string
+	Status   string
+	Severity string
 	// Overdue keeps open and mitigating threats past their due date (Today).
 	Overdue bool
 	Today   string
@@ -256,7 +258,7 @@ var statuses = []string{"open", "mitigating", "mitigated", "accepted", "transfer
 
 func readQuery(q url.Values) (threatQuery, error) {
 	tq := threatQuery{System: q.Get("system"), Owner: q.Get("owner"), Rule: q.Get("rule"), Sort: cmpOr(q.Get("sort"), "-severity"),
-		Status: q.Get("status"), Severity: q.Get("severity"), Overdue: q.Get("overdue") != "", Page: 1}
+		Status: q.Get("status"), Severity: q.Get("severity"), Category: q.Get("category"), Overdue: q.Get("overdue") != "", Page: 1}
 	if !slices.Contains(sorts, tq.Sort) {
 		return tq, fmt.Errorf("%w: sort %q: want one of %s", register.ErrInvalid, tq.Sort, strings.Join(sorts, ", "))
 	}
@@ -265,6 +267,9 @@ func readQuery(q url.Values) (threatQuery, error) {
 	}
 	if tq.Severity != "" && !slices.Contains(severities, model.Severity(tq.Severity)) {
 		return tq, fmt.Errorf("%w: severity %q: want critical, high, medium or low", register.ErrInvalid, tq.Severity)
+	}
+	if tq.Category != "" && !slices.Contains(categories, tq.Category) {
+		return tq, fmt.Errorf("%w: category %q: want one of %s", register.ErrInvalid, tq.Category, strings.Join(categories, ", "))
 	}
 	if len(tq.Owner) > 64 || len(tq.Rule) > 100 || len(tq.System) > 100 {
 		return tq, fmt.Errorf("%w: a filter is too long", register.ErrInvalid)
@@ -280,7 +285,8 @@ func readQuery(q url.Values) (threatQuery, error) {
 }
 
 func (q threatQuery) filter() store.ThreatFilter {
-	f := store.ThreatFilter{SystemID: q.System, Owner: q.Owner, Rule: q.Rule, Sort: q.Sort, Limit: pageSize, Offset: (q.Page - 1) * pageSize}
+	f := store.ThreatFilter{SystemID: q.System, Owner: q.Owner, Rule: q.Rule, Category: q.Category, Sort: q.Sort,
+		Limit: pageSize, Offset: (q.Page - 1) * pageSize}
 	if q.Status != "" {
 		f.Status = []model.TreatmentStatus{model.TreatmentStatus(q.Status)}
 	}
@@ -299,7 +305,8 @@ func (q threatQuery) filter() store.ThreatFilter {
 // link returns the register URL of this view with one value changed.
 func (q threatQuery) link(base, key, value string) string {
 	v := url.Values{}
-	for k, s := range map[string]string{"system": q.System, "owner": q.Owner, "rule": q.Rule, "status": q.Status, "severity": q.Severity} {
+	for k, s := range map[string]string{"system": q.System, "owner": q.Owner, "rule": q.Rule, "status": q.Status,
+		"severity": q.Severity, "category": q.Category} {
 		if s != "" && k != "system" || (k == "system" && s != "" && base == "/threats") {
 			v.Set(k, s)
 		}
@@ -321,24 +328,47 @@ func (q threatQuery) link(base, key, value string) string {
 }
 
 type threatList struct {
-	Query      threatQuery
-	Base       string
-	Threats    []store.Threat
-	Total      int
-	Prev, Next string
-	SortLinks  map[string]string
-	Systems    []store.System
-	Statuses   []string
-	Severities []model.Severity
-	NeedSystem bool
-	From, To   int
+	Query threatQuery
+	Base  string
+	// Self is this view's URL (where a bulk action comes back to); Export
+	// is the export of it without the format.
+	Self, Export string
+	Categories   []string
+	// CanBulk shows the selection and the bulk actions: p may change the
+	// register, or request acceptances, of some listed system.
+	CanBulk, CanRequest bool
+	DefaultExp          string
+	Threats             []store.Threat
+	Total               int
+	Prev, Next          string
+	SortLinks           map[string]string
+	Systems             []store.System
+	Statuses            []string
+	Severities          []model.Severity
+	NeedSystem          bool
+	From, To            int
 }
 
 // list fills a register view. A caller who may read every system sees the
 // register across systems; one whose grants are narrower picks a system.
 func (u *UI) list(r *http.Request, p *rbac.Principal, base string, q threatQuery, systems []store.System) (threatList, error) {
 	l := threatList{Query: q, Base: base, Systems: systems, Statuses: statuses, Severities: severities,
-		SortLinks: map[string]string{}}
+		SortLinks: map[string]string{}, Categories: categories,
+		DefaultExp: u.opts.Now().AddDate(0, 3, 0).Format(time.DateOnly)}
+	l.Self = q.link(base, "page", strconv.Itoa(q.Page))
+	eq := q
+	if base != "/threats" {
+		eq.System = ""
+	}
+	l.Export = eq.link("/threats/export", "system", q.System)
+	for _, s := range systems {
+		if p.Allowed(rbac.UpdateRegister, resource(s)) {
+			l.CanBulk = true
+		}
+		if p.Allowed(rbac.RequestAcceptance, resource(s)) {
+			l.CanBulk, l.CanRequest = true, true
+		}
+	}
 	for _, key := range []string{"id", "severity", "due", "updated"} {
 		dir := key
 		if q.Sort == key {

@@ -108,6 +108,8 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /signout", u.signout)
 	u.mux.HandleFunc("GET /{$}", u.signedIn(u.dashboard))
 	u.mux.HandleFunc("GET /threats", u.signedIn(u.threats))
+	u.mux.HandleFunc("GET /threats/export", u.signedIn(u.exportThreats))
+	u.mux.HandleFunc("POST /threats/bulk", u.signedIn(u.bulk))
 	u.mux.HandleFunc("GET /systems/{system}", u.signedIn(u.system))
 	u.mux.HandleFunc("GET /systems/{system}/threats/{threat}", u.signedIn(u.threat))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/status", u.signedIn(u.setStatus))
@@ -212,13 +214,16 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 // flashes are the confirmations a redirect after a change may show
 // (a fixed list: nothing from the query string reaches the page).
 var flashes = map[string]string{
-	"status":    "Status changed.",
-	"comment":   "Comment added.",
-	"requested": "Acceptance requested and submitted for decision.",
-	"approve":   "Acceptance approved.",
-	"reject":    "Acceptance rejected.",
-	"reviewed":  "Review completed.",
-	"signedout": "You are signed out.",
+	"status":      "Status changed.",
+	"comment":     "Comment added.",
+	"requested":   "Acceptance requested and submitted for decision.",
+	"approve":     "Acceptance approved.",
+	"reject":      "Acceptance rejected.",
+	"reviewed":    "Review completed.",
+	"signedout":   "You are signed out.",
+	"bulk-owner":  "Owner assigned to the selected threats.",
+	"bulk-due":    "Due date set on the selected threats.",
+	"bulk-accept": "Acceptance requested and submitted for the selected threats.",
 }
 
 // signedIn sends anonymous callers to the sign-in page, coming back here after.

@@ -124,3 +124,34 @@ func countThreats(t *testing.T, ctx context.Context, s store.Store, f store.Risk
 	})
 	return out
 }
+
+// testCategoryFilter checks the register's category filter: a rule
+// category or one of the threat's STRIDE categories, matched whole.
+func testCategoryFilter(t *testing.T, ctx context.Context, s store.Store) {
+	newSystem(t, ctx, s, "payments")
+	a := threat("payments", "a@web", 2, 2, "low")
+	a.STRIDE = []model.STRIDE{model.Spoofing, model.Tampering}
+	b := threat("payments", "b@web", 2, 2, "low")
+	b.STRIDE, b.Category = []model.STRIDE{model.InformationDisclosure}, "privacy"
+	c := threat("payments", "c@web", 2, 2, "low")
+	c.STRIDE = []model.STRIDE{model.DenialOfService}
+	if err := s.InsertThreats(ctx, []store.Threat{a, b, c}); err != nil {
+		t.Fatal(err)
+	}
+	for cat, want := range map[string]string{
+		"spoofing": "a@web", "tampering": "a@web", "information-disclosure": "b@web", "privacy": "b@web",
+		"denial-of-service": "c@web", "spoof": "", "%": "", "_rivacy": "",
+	} {
+		f := store.ThreatFilter{SystemID: "payments", Category: cat}
+		var got []string
+		for _, th := range must(s.ListThreats(ctx, f))(t) {
+			got = append(got, th.ID)
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("category %q: got %v, want %q", cat, got, want)
+		}
+		if n := must(s.CountThreats(ctx, f))(t); n != len(got) {
+			t.Errorf("category %q: count %d, list %d", cat, n, len(got))
+		}
+	}
+}

@@ -35,6 +35,7 @@ var suite = []struct {
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
 	{"portfolio", testPortfolio},
+	{"category filter", testCategoryFilter},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
