@@ -142,7 +142,10 @@ axe.run(document).then(r => ({passes: r.passes.length, bad: r.violations
 		t.Fatal(err)
 	}
 	if wide > 390 {
-		t.Errorf("%s at 390 px is %d px wide", page, wide)
+		over, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.closest(".scroll")))
+  .slice(0, 3).map(e => e.tagName + (e.id ? "#" + e.id : "") + " " + e.className)`))
+		t.Errorf("%s at 390 px is %d px wide: %v", page, wide, over)
 	}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
 		t.Fatal(err)
@@ -348,11 +351,21 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
-	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}} {
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)
 		shoot(t, sam, pg.name)
 	}
+
+	// A new API token's secret is shown once, on the page that made it.
+	do(t, sam, "create a token",
+		chromedp.SendKeys(chromedp.ID("token-name"), "laptop"),
+		chromedp.Click(chromedp.ID("token-create")),
+		chromedp.WaitVisible(chromedp.ID("secret")))
+	if sec := text(t, sam, "#secret"); !strings.HasPrefix(sec, "rampart_") {
+		t.Errorf("token secret %q", sec)
+	}
+	axeCheck(t, sam, axe, "tokens with a new secret")
 
 	aud := session("aud")
 	do(t, aud, "verify the audit trail", chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(chromedp.ID("verify")),

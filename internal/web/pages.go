@@ -21,13 +21,18 @@ import (
 // pageSize is how many threats a register page lists.
 const pageSize = 50
 
+type signinData struct {
+	Next string
+	OIDC bool
+}
+
 func (u *UI) signinPage(w http.ResponseWriter, r *http.Request) {
 	msg := ""
 	if r.URL.Query().Get("expired") != "" {
 		msg = "Your session has ended; sign in again."
 	}
 	u.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Flash: msg,
-		Data: map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}})
+		Data: signinData{Next: safeNext(r.URL.Query().Get("next")), OIDC: u.opts.OIDC}})
 }
 
 func (u *UI) signin(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +54,7 @@ func (u *UI) signin(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
-		u.render(w, r, status, "signin", page{Title: "Sign in", Error: err.Error(), Data: map[string]string{"Next": next}})
+		u.render(w, r, status, "signin", page{Title: "Sign in", Error: err.Error(), Data: signinData{Next: next, OIDC: u.opts.OIDC}})
 		return
 	}
 	c, err := u.auth.StartSession(r.Context(), user)

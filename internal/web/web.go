@@ -47,6 +47,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// OIDC offers sign-in through the server's OpenID Connect provider
+	// (its /auth/oidc/login route) on the sign-in page.
+	OIDC bool
 }
 
 // UI serves the pages.
@@ -120,6 +123,9 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
 	u.mux.HandleFunc("GET /audit", u.signedIn(u.auditTrail))
+	u.mux.HandleFunc("GET /tokens", u.signedIn(u.tokens))
+	u.mux.HandleFunc("POST /tokens", u.signedIn(u.createToken))
+	u.mux.HandleFunc("POST /tokens/{id}/revoke", u.signedIn(u.revokeToken))
 	return u, nil
 }
 
@@ -180,6 +186,7 @@ func nav(p *rbac.Principal, path string) []navItem {
 	if p.Allowed(rbac.ReadAudit, rbac.Resource{}) {
 		items = append(items, navItem{Href: "/audit", Label: "Audit trail"})
 	}
+	items = append(items, navItem{Href: "/tokens", Label: "API tokens"})
 	for i := range items {
 		items[i].Current = items[i].Href == path
 	}
