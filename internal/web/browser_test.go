@@ -338,6 +338,9 @@ func TestBrowser(t *testing.T) {
 	axeCheck(t, sam, axe, "dashboard")
 	shoot(t, sam, "dashboard")
 	do(t, sam, "system", chromedp.Navigate(e.srv.URL+"/systems/payments"), chromedp.WaitVisible(chromedp.ID("results")))
+	if !has(sam, `svg.diagram a[href^="#el-"]`) {
+		t.Error("the system page's diagram links no element to its threats")
+	}
 	axeCheck(t, sam, axe, "system")
 	shoot(t, sam, "system")
 	do(t, sam, "register filtered with htmx",
@@ -351,13 +354,15 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
-	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}, {"tokens", "/tokens"}} {
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"},
+		{"diff", "/systems/payments/diff"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)
 		shoot(t, sam, pg.name)
 	}
 
-	// A new API token's secret is shown once, on the page that made it.
+	// A new API token's secret is shown once, on the page that made it
+	// (the tokens page, the loop's last).
 	do(t, sam, "create a token",
 		chromedp.SendKeys(chromedp.ID("token-name"), "laptop"),
 		chromedp.Click(chromedp.ID("token-create")),

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
@@ -433,7 +434,15 @@ type systemPage struct {
 	Versions []store.ModelVersion
 	// Warnings are the latest version's model warnings.
 	Warnings model.Problems
-	List     threatList
+	// Diagram is the latest version's data-flow diagram (sanitised SVG);
+	// DiagramError says why there is none when drawing failed.
+	Diagram      template.HTML
+	DiagramError string
+	// Elements lists the threats of each element the diagram links.
+	Elements []elementThreats
+	// Paths are the latest version's attack paths, most likely first.
+	Paths []analysis.AttackPath
+	List  threatList
 }
 
 func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
@@ -462,18 +471,13 @@ func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 	sp := systemPage{System: sys, Versions: vs, List: l}
 	if sys.LatestVersion > 0 {
 		v, err := u.reg.Store().GetModelVersion(r.Context(), sys.ID, sys.LatestVersion)
+		if err == nil {
+			err = u.systemModel(r.Context(), &sp, v)
+		}
 		if err != nil {
 			u.failFor(w, r, err)
 			return
 		}
-		var res struct {
-			Warnings model.Problems `json:"warnings"`
-		}
-		if err := json.Unmarshal(v.Result, &res); err != nil {
-			u.failFor(w, r, fmt.Errorf("read the analysis of %s version %d: %w", sys.ID, v.Seq, err))
-			return
-		}
-		sp.Warnings = res.Warnings
 	}
 	u.render(w, r, http.StatusOK, "system", page{Title: sys.Name, Data: sp})
 }

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -47,6 +48,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// LoadModel loads a stored version's source for its diagram and diff
+	// (the server's loader); without it the system page has neither.
+	LoadModel ModelLoader
 	// OIDC offers sign-in through the server's OpenID Connect provider
 	// (its /auth/oidc/login route) on the sign-in page.
 	OIDC bool
@@ -54,11 +58,13 @@ type Options struct {
 
 // UI serves the pages.
 type UI struct {
-	reg   *register.Service
-	auth  *auth.Service
-	opts  Options
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	reg      *register.Service
+	auth     *auth.Service
+	opts     Options
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
+	renderer *diagram.Renderer
+	diagrams diagramCache
 }
 
 // New returns the UI over the register and sign-in services. Requests reach
@@ -81,7 +87,11 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	u := &UI{reg: reg, auth: authn, opts: opts, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	renderer, err := diagram.NewRenderer(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{reg: reg, auth: authn, opts: opts, pages: map[string]*template.Template{}, mux: http.NewServeMux(), renderer: renderer}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -114,6 +124,7 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("GET /threats/export", u.signedIn(u.exportThreats))
 	u.mux.HandleFunc("POST /threats/bulk", u.signedIn(u.bulk))
 	u.mux.HandleFunc("GET /systems/{system}", u.signedIn(u.system))
+	u.mux.HandleFunc("GET /systems/{system}/diff", u.signedIn(u.versionsDiff))
 	u.mux.HandleFunc("GET /systems/{system}/threats/{threat}", u.signedIn(u.threat))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/status", u.signedIn(u.setStatus))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/comments", u.signedIn(u.comment))
