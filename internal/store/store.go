@@ -130,6 +130,7 @@ type Repo interface {
 	PurgeSignIns(ctx context.Context, before time.Time) (int64, error)
 	// AlertRepo stores detection alerts (alerts.go).
 	AlertRepo
+	Portfolio
 }
 
 // Tx is a Repo inside one transaction, which can also enqueue background

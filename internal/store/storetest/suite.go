@@ -35,6 +35,8 @@ var suite = []struct {
 	{"versions", testVersions},
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
+	{"portfolio", testPortfolio},
+	{"category filter", testCategoryFilter},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
