@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -131,6 +134,7 @@ type serveConfig struct {
 	grace                                   time.Duration
 	trusted                                 []string
 	oidcIssuer, oidcClientID, oidcSecret    string
+	oidcCAFile                              string
 	oidcAutoCreate                          bool
 	detect                                  detectFlags
 }
@@ -175,6 +179,7 @@ On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 	f.StringVar(&c.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables sign-in at /auth/oidc/login")
 	f.StringVar(&c.oidcClientID, "oidc-client-id", "", "OIDC client id")
 	f.StringVar(&c.oidcSecret, "oidc-client-secret", "", "OIDC client secret (prefer RAMPART_OIDC_CLIENT_SECRET)")
+	f.StringVar(&c.oidcCAFile, "oidc-ca-file", "", "PEM file of certificates to trust for the OIDC issuer, besides the system's (a private CA)")
 	f.BoolVar(&c.oidcAutoCreate, "oidc-auto-create", false, "create users (with no roles) on their first OIDC sign-in")
 	c.detect.add(cmd)
 	return cmd
@@ -220,8 +225,12 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 		if c.baseURL == "" || c.oidcClientID == "" {
 			return fail(exitUsage, errors.New("--oidc-issuer needs --base-url and --oidc-client-id"))
 		}
+		client, err := oidcClient(c.oidcCAFile)
+		if err != nil {
+			return fail(exitUsage, err)
+		}
 		o, err := node.auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: c.oidcIssuer, ClientID: c.oidcClientID, ClientSecret: c.oidcSecret,
-			RedirectURL: strings.TrimRight(c.baseURL, "/") + "/auth/oidc/callback", AutoCreate: c.oidcAutoCreate}, nil)
+			RedirectURL: strings.TrimRight(c.baseURL, "/") + "/auth/oidc/callback", AutoCreate: c.oidcAutoCreate}, client)
 		if err != nil {
 			return fail(exitUsage, err)
 		}
@@ -248,6 +257,28 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "stopped")
 	return nil
+}
+
+// oidcClient is the HTTP client that reaches the OIDC issuer: the system's
+// roots, and those in caFile when given.
+func oidcClient(caFile string) (*http.Client, error) {
+	if caFile == "" {
+		return &http.Client{Timeout: 30 * time.Second}, nil
+	}
+	data, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--oidc-ca-file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("--oidc-ca-file %s: no PEM certificate in it", caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
 }
 
 // firstAdmin creates an admin when the register has no user yet, with the

@@ -96,7 +96,10 @@ func (a Action) SystemScoped() bool {
 //   - Security lead: responsible for assessments, modelling, validation and for
 //     preparing risk acceptances and exceptions; cannot decide them.
 //   - Risk owner: accountable for the system's cyber risk, so may accept it.
-//   - Developer (development and operations teams): models and treats threats.
+//   - Developer (development and operations teams): models and treats threats,
+//     and, being responsible for designing the risk treatment strategy, may
+//     propose acceptance as a treatment; deciding it stays with the SRO and
+//     risk owner, who are accountable for it.
 //   - Viewer reads; auditor reads and verifies the audit trail.
 //   - Admin runs the register (users, systems) but decides no risk.
 //   - Alerts (monitoring and detection) are read by those who run security:
@@ -111,7 +114,7 @@ var Permissions = map[Role][]Action{
 	SRO:          {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, DecideException, CompleteReview, ReadPolicy, ReadAlerts},
 	SecurityLead: {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, RequestException, ReadPolicy, ReadAlerts},
 	RiskOwner:    {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, ReadPolicy},
-	Developer:    {ReadSystem, PushModel, UpdateRegister, ReadPolicy, ReadAlerts},
+	Developer:    {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, ReadPolicy, ReadAlerts},
 	Viewer:       {ReadSystem, ReadPolicy},
 	Auditor:      {ReadSystem, ReadPolicy, ReadAudit, ReadAlerts},
 	Ingest:       {IngestEvents},

@@ -24,7 +24,12 @@ func TestCheckFollowsTheRACI(t *testing.T) {
 		{Grant{Role: SecurityLead, Team: "team-pay"}, RequestAcceptance, pay, true},
 		{Grant{Role: SecurityLead, Team: "team-pay"}, DecideAcceptance, pay, false},
 		{Grant{Role: CISO}, DecideAcceptance, pay, false},
-		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, pay, false},
+		// Teams design the treatment strategy, so they may propose acceptance,
+		// for their own systems only, and never decide it.
+		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, pay, true},
+		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, other, false},
+		{Grant{Role: Developer, Team: "team-pay"}, DecideAcceptance, pay, false},
+		{Grant{Role: Developer, Team: "team-pay"}, RevokeAcceptance, pay, false},
 		{Grant{Role: Admin}, DecideAcceptance, pay, false},
 		// Risk appetite: the CISO's.
 		{Grant{Role: CISO}, SetPolicy, Resource{}, true},

@@ -70,13 +70,13 @@ func authzTable(ids map[string]string) []authzCase {
 			body: func(string) any { return map[string]any{"text": "seen"} }},
 		{op: "threat-history", method: "GET", path: th + "/history", ok: 200, who: readers},
 		{op: "get-decisions", method: "GET", path: "/api/v1/systems/payments/decisions", ok: 200, who: readers},
-		{op: "request-acceptance", method: "POST", path: "/api/v1/systems/payments/acceptances", ok: 201, who: "lee",
+		{op: "request-acceptance", method: "POST", path: "/api/v1/systems/payments/acceptances", ok: 201, who: "lee dev",
 			body: func(string) any {
 				return map[string]any{"threats": []string{"missing-hardening@api"}, "justification": "j", "expires": "2027-01-31"}
 			}},
 		{op: "list-acceptances", method: "GET", path: "/api/v1/acceptances", ok: 200, who: everyone},
 		{op: "get-acceptance", method: "GET", path: "/api/v1/acceptances/" + ids["acceptance"], ok: 200, who: readers},
-		{op: "submit-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/submit", ok: 412, who: "lee", body: note},
+		{op: "submit-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/submit", ok: 412, who: "lee dev", body: note},
 		{op: "approve-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/approve", ok: 412, who: "sam rita", body: note},
 		{op: "reject-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/reject", ok: 412, who: "sam rita", body: note},
 		{op: "revoke-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/revoke", ok: 412, who: "sam rita", body: note},

@@ -107,7 +107,7 @@ func New(st store.Store, reg *register.Service, authn *auth.Service, opts Option
 	s.api.UseMiddleware(s.observe)
 	s.routes()
 
-	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now}))
+	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now, OIDC: opts.OIDC != nil, LoadModel: LoadPushed}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())
