@@ -136,6 +136,7 @@ type serveConfig struct {
 	oidcIssuer, oidcClientID, oidcSecret    string
 	oidcCAFile                              string
 	oidcAutoCreate                          bool
+	detect                                  detectFlags
 }
 
 func newServeCmd() *cobra.Command {
@@ -151,7 +152,10 @@ database. Settings come from flags, then RAMPART_* variables (RAMPART_DB,
 RAMPART_LISTEN, ...), then a YAML file given with --config.
 
 Endpoints: /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz, /readyz,
-/metrics. On SIGINT or SIGTERM it stops accepting, finishes requests in flight
+/metrics. With --rules, it also takes events at
+/api/v1/systems/{system}/events into NATS JetStream (embedded, or --nats) and
+runs detection workers that store alerts in the register (/api/v1/alerts).
+On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 (up to --grace) and exits 0.`,
 		Example: `  rampart serve
   rampart serve --db postgres://rampart@db.internal/rampart --listen :8080 --base-url https://rampart.example`,
@@ -177,6 +181,7 @@ Endpoints: /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz, /readyz,
 	f.StringVar(&c.oidcSecret, "oidc-client-secret", "", "OIDC client secret (prefer RAMPART_OIDC_CLIENT_SECRET)")
 	f.StringVar(&c.oidcCAFile, "oidc-ca-file", "", "PEM file of certificates to trust for the OIDC issuer, besides the system's (a private CA)")
 	f.BoolVar(&c.oidcAutoCreate, "oidc-auto-create", false, "create users (with no roles) on their first OIDC sign-in")
+	c.detect.add(cmd)
 	return cmd
 }
 
@@ -231,10 +236,17 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 		}
 		opts.OIDC = o
 	}
+	det, err := startDetection(cmd, c.detect, db, log)
+	if err != nil {
+		return err
+	}
+	defer det.close()
+	opts.Ingest = det.publisher
 	srv, err := server.New(node.store, node.register, node.auth, opts)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	det.run(ctx, srv)
 	l, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return fail(exitUsage, fmt.Errorf("listen: %w", err))

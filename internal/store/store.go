@@ -128,6 +128,9 @@ type Repo interface {
 	CountSignIn(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
 	// PurgeSignIns deletes the counts of windows that began before before.
 	PurgeSignIns(ctx context.Context, before time.Time) (int64, error)
+	// AlertRepo stores detection alerts (alerts.go).
+	AlertRepo
+	Portfolio
 }
 
 // Tx is a Repo inside one transaction, which can also enqueue background

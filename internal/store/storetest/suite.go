@@ -35,6 +35,8 @@ var suite = []struct {
 	{"versions", testVersions},
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
+	{"portfolio", testPortfolio},
+	{"category filter", testCategoryFilter},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
@@ -43,6 +45,7 @@ var suite = []struct {
 	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
+	{"alerts", testAlerts},
 }
 
 // must returns v, or fails the test given to the function it returns.

@@ -398,6 +398,11 @@ func (r *Repo) threatWhere(f store.ThreatFilter) (string, []any) {
 	if f.Rule != "" {
 		add("rule = $?", f.Rule)
 	}
+	if f.Category != "" {
+		// STRIDE is a JSON array of words; its text holds each one quoted.
+		args = append(args, f.Category, `%"`+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Category)+`"%`)
+		conds = append(conds, fmt.Sprintf(`(category = $%d OR CAST(stride AS TEXT) LIKE $%d ESCAPE '\')`, len(args)-1, len(args)))
+	}
 	if f.DueBefore != "" {
 		args = append(args, f.DueBefore)
 		conds = append(conds, "due < "+r.D.DateIn(len(args)))
