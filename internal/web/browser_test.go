@@ -289,11 +289,24 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after the bulk assign %d threats show owner dana (%v), want 1", n, err)
 	}
 
-	// The security lead may prepare acceptances too, and decides none.
+	// The security lead may prepare acceptances too, and decides none; they
+	// request a policy exception for the SRO.
 	lee := session("lee")
 	if !has(lee, "#request-form") || has(lee, "form.decide") {
 		t.Fatal("security lead's threat page shows the wrong actions")
 	}
+	do(t, lee, "request an exception",
+		chromedp.Navigate(e.srv.URL+"/exceptions"), chromedp.WaitVisible(chromedp.ID("exception-form")),
+		chromedp.SendKeys(chromedp.ID("x-title"), "Legacy TLS"),
+		chromedp.SendKeys(chromedp.ID("x-reason"), "vendor firmware"),
+		chromedp.SendKeys(chromedp.ID("x-risk"), "downgrade"),
+		chromedp.SendKeys(chromedp.ID("x-difficulties"), "no update until Q3"),
+		chromedp.Click(chromedp.ID("exception-request")))
+	poll(t, lee, `document.querySelector(".flash, .error") !== null`)
+	if msg := text(t, lee, ".flash, .error"); !strings.Contains(msg, "submitted to the SRO") {
+		t.Fatalf("requesting an exception: %q", msg)
+	}
+	axeCheck(t, lee, axe, "exceptions with the request form")
 
 	// The viewer sees no write action; posting anyway is refused with 403.
 	vic := session("vic")
@@ -355,7 +368,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"},
-		{"diff", "/systems/payments/diff"}, {"tokens", "/tokens"}} {
+		{"diff", "/systems/payments/diff"}, {"exceptions", "/exceptions"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)
 		shoot(t, sam, pg.name)
@@ -407,7 +420,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}
