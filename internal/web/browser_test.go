@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
 // chromium finds a Chromium to drive; outside CI the browser test skips
@@ -179,11 +181,20 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestBrowser signs in as each role in real headless Chromium against a
-// real server on SQLite and walks the acceptance workflow.
+// real server, on SQLite and on PostgreSQL (a throwaway cluster; skipped
+// outside CI where none can start), and walks every screen.
 func TestBrowser(t *testing.T) {
+	for _, eng := range storetest.Engines {
+		t.Run(eng.Name, func(t *testing.T) {
+			browse(t, eng.URL(t))
+		})
+	}
+}
+
+func browse(t *testing.T, dbURL string) {
 	exe := chromium(t)
 	axe := axeSource(t)
-	e := newEnv(t)
+	e := newEnvOn(t, dbURL)
 	threat := firstThreat(t, e)
 	tpath := "/systems/payments/threats/" + url.PathEscape(threat)
 

@@ -72,10 +72,13 @@ type env struct {
 	tokens map[string]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvOn(t, storetest.SQLite(t)) }
+
+// newEnvOn is newEnv on the database at dbURL.
+func newEnvOn(t *testing.T, dbURL string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := engine.Open(ctx, storetest.SQLite(t), store.Options{})
+	st, err := engine.Open(ctx, dbURL, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
