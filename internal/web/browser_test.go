@@ -339,6 +339,10 @@ func browse(t *testing.T, dbURL string) {
 		if has(ctx, "form.decide") || has(ctx, "#status-form") || has(ctx, "#request-form") {
 			t.Fatalf("%s sees a register action", name)
 		}
+		if name == "cleo" {
+			do(t, ctx, "the CISO's policy form", chromedp.Navigate(e.srv.URL+"/policy"), chromedp.WaitVisible(chromedp.ID("policy-form")))
+			axeCheck(t, ctx, axe, "policy with its form")
+		}
 	}
 	if rita := session("rita"); !has(rita, "form.decide") {
 		t.Fatal("the risk owner sees no approve button")

@@ -64,3 +64,46 @@ func TestExceptionsScreen(t *testing.T) {
 		t.Errorf("a bad review date: %d, want 400", a.status)
 	}
 }
+
+// TestPolicyEditing: the CISO changes the appetite and the days to treat;
+// nobody else may, and a stale form changes nothing.
+func TestPolicyEditing(t *testing.T) {
+	e := newEnv(t)
+	cleo, sam := e.browser(), e.browser()
+	cleo.signIn("cleo")
+	sam.signIn("sam")
+	if page := sam.do("GET", "/policy", nil).body; strings.Contains(page, `id="policy-form"`) {
+		t.Error("the SRO sees the policy form")
+	}
+	page := cleo.do("GET", "/policy", nil).body
+	m := regexp.MustCompile(`name="version" value="([0-9]+)"`).FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, `id="policy-form"`) {
+		t.Fatal("the CISO sees no policy form")
+	}
+	f := url.Values{"version": {m[1]}, "appetite": {"low"}, "sla-critical": {"5"}, "sla-high": {"20"}, "sla-medium": {"60"},
+		"sla-low": {"120"}, "sro_review_days": {"14"}, "model_review_days": {"180"}, "acceptance_warning_days": {"10"},
+		"max_acceptance_days": {"90"}}
+	if a := sam.do("POST", "/policy", f); a.status != http.StatusForbidden {
+		t.Errorf("the SRO saving the policy: %d, want 403", a.status)
+	}
+	bad := url.Values{}
+	for k, v := range f {
+		bad[k] = v
+	}
+	bad.Set("sla-high", "0")
+	if a := cleo.do("POST", "/policy", bad); a.status != http.StatusBadRequest {
+		t.Errorf("zero days to treat: %d, want 400", a.status)
+	}
+	if a := cleo.do("POST", "/policy", f); a.status != http.StatusSeeOther {
+		t.Fatalf("the CISO saves the policy: %d %s", a.status, a.body)
+	}
+	if a := cleo.do("POST", "/policy", f); a.status != http.StatusConflict && a.status != http.StatusPreconditionFailed {
+		t.Errorf("saving a stale form: %d, want a conflict", a.status)
+	}
+	page = sam.do("GET", "/policy", nil).body
+	for _, want := range []string{"<dt>Risk appetite</dt><dd>low</dd>", "within 14 days", "every 180 days", "<td>high</td><td>20</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("policy page after the change lacks %q", want)
+		}
+	}
+}

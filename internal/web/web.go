@@ -133,6 +133,7 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("GET /reviews", u.signedIn(u.reviews))
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
+	u.mux.HandleFunc("POST /policy", u.signedIn(u.setPolicy))
 	u.mux.HandleFunc("GET /audit", u.signedIn(u.auditTrail))
 	u.mux.HandleFunc("GET /exceptions", u.signedIn(u.exceptions))
 	u.mux.HandleFunc("POST /exceptions", u.signedIn(u.requestException))
@@ -250,6 +251,7 @@ var flashes = map[string]string{
 	"exception-requested": "Exception requested and submitted to the SRO.",
 	"exception-approve":   "Exception approved.",
 	"exception-reject":    "Exception rejected.",
+	"policy":              "Policy saved.",
 }
 
 // signedIn sends anonymous callers to the sign-in page, coming back here after.
