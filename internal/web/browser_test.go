@@ -382,7 +382,7 @@ func browse(t *testing.T, dbURL string) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
-	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"},
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"review", "/reviews/1"}, {"policy", "/policy"},
 		{"diff", "/systems/payments/diff"}, {"exceptions", "/exceptions"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)

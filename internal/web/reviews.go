@@ -171,3 +171,38 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	}
 	http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
 }
+
+type reviewPage struct {
+	Review      store.Review
+	System      store.System
+	Changes     []store.VersionChange
+	CanComplete bool
+}
+
+// review shows one review with what changed in the system's threats since
+// the review before it (for an annual review, the year's versions), and
+// the sign-off for its SRO.
+func (u *UI) review(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		u.fail(w, r, http.StatusNotFound, fmt.Errorf("no review %q", r.PathValue("id")))
+		return
+	}
+	rv, err := u.reg.Review(r.Context(), id)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	sys, err := u.systemFor(r, p, rv.SystemID, rbac.ReadSystem)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	chs, err := u.reg.ReviewChanges(r.Context(), id)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "review", page{Title: fmt.Sprintf("Review of %s", sys.Name), Data: reviewPage{Review: rv, System: sys,
+		Changes: chs, CanComplete: rv.State == store.ReviewOpen && p.Allowed(rbac.CompleteReview, resource(sys))}})
+}

@@ -131,6 +131,7 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/acceptances", u.signedIn(u.requestAcceptance))
 	u.mux.HandleFunc("POST /acceptances/{id}/{decision}", u.signedIn(u.decide))
 	u.mux.HandleFunc("GET /reviews", u.signedIn(u.reviews))
+	u.mux.HandleFunc("GET /reviews/{id}", u.signedIn(u.review))
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
 	u.mux.HandleFunc("POST /policy", u.signedIn(u.setPolicy))
