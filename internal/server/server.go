@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/web"
@@ -52,6 +53,8 @@ type Options struct {
 	TrustedOrigins []string
 	// Tool names this build in stored analyses, e.g. "rampart 1.2.0".
 	Tool string
+	// Ingest, when set, takes events into detection (alerts_ingest.go).
+	Ingest *ingest.Publisher
 }
 
 // Server is one stateless API node over a store.
