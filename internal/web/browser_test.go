@@ -21,6 +21,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
 // chromium finds a Chromium to drive; outside CI the browser test skips
@@ -179,11 +181,20 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestBrowser signs in as each role in real headless Chromium against a
-// real server on SQLite and walks the acceptance workflow.
+// real server, on SQLite and on PostgreSQL (a throwaway cluster; skipped
+// outside CI where none can start), and walks every screen.
 func TestBrowser(t *testing.T) {
+	for _, eng := range storetest.Engines {
+		t.Run(eng.Name, func(t *testing.T) {
+			browse(t, eng.URL(t))
+		})
+	}
+}
+
+func browse(t *testing.T, dbURL string) {
 	exe := chromium(t)
 	axe := axeSource(t)
-	e := newEnv(t)
+	e := newEnvOn(t, dbURL)
 	threat := firstThreat(t, e)
 	tpath := "/systems/payments/threats/" + url.PathEscape(threat)
 
@@ -289,11 +300,24 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("after the bulk assign %d threats show owner dana (%v), want 1", n, err)
 	}
 
-	// The security lead may prepare acceptances too, and decides none.
+	// The security lead may prepare acceptances too, and decides none; they
+	// request a policy exception for the SRO.
 	lee := session("lee")
 	if !has(lee, "#request-form") || has(lee, "form.decide") {
 		t.Fatal("security lead's threat page shows the wrong actions")
 	}
+	do(t, lee, "request an exception",
+		chromedp.Navigate(e.srv.URL+"/exceptions"), chromedp.WaitVisible(chromedp.ID("exception-form")),
+		chromedp.SendKeys(chromedp.ID("x-title"), "Legacy TLS"),
+		chromedp.SendKeys(chromedp.ID("x-reason"), "vendor firmware"),
+		chromedp.SendKeys(chromedp.ID("x-risk"), "downgrade"),
+		chromedp.SendKeys(chromedp.ID("x-difficulties"), "no update until Q3"),
+		chromedp.Click(chromedp.ID("exception-request")))
+	poll(t, lee, `document.querySelector(".flash, .error") !== null`)
+	if msg := text(t, lee, ".flash, .error"); !strings.Contains(msg, "submitted to the SRO") {
+		t.Fatalf("requesting an exception: %q", msg)
+	}
+	axeCheck(t, lee, axe, "exceptions with the request form")
 
 	// The viewer sees no write action; posting anyway is refused with 403.
 	vic := session("vic")
@@ -314,6 +338,10 @@ func TestBrowser(t *testing.T) {
 		ctx := session(name)
 		if has(ctx, "form.decide") || has(ctx, "#status-form") || has(ctx, "#request-form") {
 			t.Fatalf("%s sees a register action", name)
+		}
+		if name == "cleo" {
+			do(t, ctx, "the CISO's policy form", chromedp.Navigate(e.srv.URL+"/policy"), chromedp.WaitVisible(chromedp.ID("policy-form")))
+			axeCheck(t, ctx, axe, "policy with its form")
 		}
 	}
 	if rita := session("rita"); !has(rita, "form.decide") {
@@ -354,8 +382,8 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
-	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"},
-		{"diff", "/systems/payments/diff"}, {"tokens", "/tokens"}} {
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"review", "/reviews/1"}, {"policy", "/policy"},
+		{"diff", "/systems/payments/diff"}, {"exceptions", "/exceptions"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)
 		shoot(t, sam, pg.name)
@@ -407,7 +435,7 @@ func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).innerText`, sel)))
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -110,5 +111,98 @@ func (u *UI) policy(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 	u.render(w, r, http.StatusOK, "policy", page{Title: "Policy", Data: struct {
 		Policy     store.Policy
 		Severities any
-	}{pol, severities}})
+		CanSet     bool
+	}{pol, severities, p.Allowed(rbac.SetPolicy, rbac.Resource{})}})
+}
+
+// setPolicy changes the policy's appetite, days to treat and review
+// periods (the CISO's), keeping the rest; the register validates it.
+func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
+	if err := p.Check(rbac.SetPolicy, rbac.Resource{}); err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	if err := form(w, r); err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	pol, err := u.reg.Policy(r.Context())
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil {
+		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		return
+	}
+	pol.Version = version
+	days := func(name string) (int, error) {
+		n, err := strconv.Atoi(r.PostFormValue(name))
+		if err != nil || n < 1 || n > 3660 {
+			return 0, fmt.Errorf("%w: %s %q: want a number of days from 1 to 3660", register.ErrInvalid, name, r.PostFormValue(name))
+		}
+		return n, nil
+	}
+	sla := map[model.Severity]int{}
+	for _, s := range severities {
+		if sla[s], err = days("sla-" + string(s)); err != nil {
+			u.failFor(w, r, err)
+			return
+		}
+	}
+	pol.SLADays = sla
+	for name, dst := range map[string]*int{"sro_review_days": &pol.SROReviewDays, "model_review_days": &pol.ModelReviewDays,
+		"acceptance_warning_days": &pol.AcceptanceWarningDays, "max_acceptance_days": &pol.MaxAcceptanceDays} {
+		if *dst, err = days(name); err != nil {
+			u.failFor(w, r, err)
+			return
+		}
+	}
+	appetite := model.Severity(r.PostFormValue("appetite"))
+	if !slices.Contains(severities, appetite) {
+		u.failFor(w, r, fmt.Errorf("%w: appetite %q: want critical, high, medium or low", register.ErrInvalid, appetite))
+		return
+	}
+	pol.Appetite = appetite
+	if _, err := u.reg.SetPolicy(r.Context(), actor(p), pol); err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
+}
+
+type reviewPage struct {
+	Review      store.Review
+	System      store.System
+	Changes     []store.VersionChange
+	CanComplete bool
+}
+
+// review shows one review with what changed in the system's threats since
+// the review before it (for an annual review, the year's versions), and
+// the sign-off for its SRO.
+func (u *UI) review(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		u.fail(w, r, http.StatusNotFound, fmt.Errorf("no review %q", r.PathValue("id")))
+		return
+	}
+	rv, err := u.reg.Review(r.Context(), id)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	sys, err := u.systemFor(r, p, rv.SystemID, rbac.ReadSystem)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	chs, err := u.reg.ReviewChanges(r.Context(), id)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
+	u.render(w, r, http.StatusOK, "review", page{Title: fmt.Sprintf("Review of %s", sys.Name), Data: reviewPage{Review: rv, System: sys,
+		Changes: chs, CanComplete: rv.State == store.ReviewOpen && p.Allowed(rbac.CompleteReview, resource(sys))}})
 }

@@ -75,7 +75,8 @@ func TestTokensScreen(t *testing.T) {
 	if a := vic.do("POST", "/tokens/"+id[1]+"/revoke", url.Values{}); a.status != http.StatusNotFound {
 		t.Errorf("another user revoking: %d, want 404", a.status)
 	}
-	if a := lee.do("POST", "/tokens/"+id[1]+"/revoke", url.Values{}); a.status != http.StatusSeeOther {
+	if a := lee.do("POST", "/tokens/"+id[1]+"/revoke", url.Values{}); a.status != http.StatusSeeOther ||
+		!strings.Contains(lee.do("GET", a.header.Get("Location"), nil).body, "Token revoked.") {
 		t.Fatalf("revoke: %d %s", a.status, a.body)
 	}
 	if st := api(secret); st != http.StatusUnauthorized {

@@ -131,9 +131,14 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/acceptances", u.signedIn(u.requestAcceptance))
 	u.mux.HandleFunc("POST /acceptances/{id}/{decision}", u.signedIn(u.decide))
 	u.mux.HandleFunc("GET /reviews", u.signedIn(u.reviews))
+	u.mux.HandleFunc("GET /reviews/{id}", u.signedIn(u.review))
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
+	u.mux.HandleFunc("POST /policy", u.signedIn(u.setPolicy))
 	u.mux.HandleFunc("GET /audit", u.signedIn(u.auditTrail))
+	u.mux.HandleFunc("GET /exceptions", u.signedIn(u.exceptions))
+	u.mux.HandleFunc("POST /exceptions", u.signedIn(u.requestException))
+	u.mux.HandleFunc("POST /exceptions/{id}/{decision}", u.signedIn(u.decideException))
 	u.mux.HandleFunc("GET /tokens", u.signedIn(u.tokens))
 	u.mux.HandleFunc("POST /tokens", u.signedIn(u.createToken))
 	u.mux.HandleFunc("POST /tokens/{id}/revoke", u.signedIn(u.revokeToken))
@@ -191,6 +196,7 @@ func nav(p *rbac.Principal, path string) []navItem {
 			break
 		}
 	}
+	items = append(items, navItem{Href: "/exceptions", Label: "Exceptions"})
 	if p.Allowed(rbac.ReadPolicy, rbac.Resource{}) {
 		items = append(items, navItem{Href: "/policy", Label: "Policy"})
 	}
@@ -232,16 +238,21 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 // flashes are the confirmations a redirect after a change may show
 // (a fixed list: nothing from the query string reaches the page).
 var flashes = map[string]string{
-	"status":      "Status changed.",
-	"comment":     "Comment added.",
-	"requested":   "Acceptance requested and submitted for decision.",
-	"approve":     "Acceptance approved.",
-	"reject":      "Acceptance rejected.",
-	"reviewed":    "Review completed.",
-	"signedout":   "You are signed out.",
-	"bulk-owner":  "Owner assigned to the selected threats.",
-	"bulk-due":    "Due date set on the selected threats.",
-	"bulk-accept": "Acceptance requested and submitted for the selected threats.",
+	"status":              "Status changed.",
+	"comment":             "Comment added.",
+	"requested":           "Acceptance requested and submitted for decision.",
+	"approve":             "Acceptance approved.",
+	"reject":              "Acceptance rejected.",
+	"reviewed":            "Review completed.",
+	"signedout":           "You are signed out.",
+	"bulk-owner":          "Owner assigned to the selected threats.",
+	"bulk-due":            "Due date set on the selected threats.",
+	"bulk-accept":         "Acceptance requested and submitted for the selected threats.",
+	"revoked":             "Token revoked.",
+	"exception-requested": "Exception requested and submitted to the SRO.",
+	"exception-approve":   "Exception approved.",
+	"exception-reject":    "Exception rejected.",
+	"policy":              "Policy saved.",
 }
 
 // signedIn sends anonymous callers to the sign-in page, coming back here after.

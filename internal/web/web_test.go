@@ -72,10 +72,13 @@ type env struct {
 	tokens map[string]string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvOn(t, storetest.SQLite(t)) }
+
+// newEnvOn is newEnv on the database at dbURL.
+func newEnvOn(t *testing.T, dbURL string) *env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := engine.Open(ctx, storetest.SQLite(t), store.Options{})
+	st, err := engine.Open(ctx, dbURL, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,6 +342,14 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 	}
 	if strings.Contains(vic.do("GET", "/", nil).body, `href="/reviews"`) || !strings.Contains(sam.do("GET", "/", nil).body, `href="/reviews"`) {
 		t.Errorf("only an SRO's navigation should lead to the review queue")
+	}
+	rp := sam.do("GET", "/reviews/"+m[1], nil)
+	if rp.status != http.StatusOK || !strings.Contains(rp.body, `id="review-changes"`) || !strings.Contains(rp.body, "<td>new</td>") ||
+		!strings.Contains(rp.body, `action="/reviews/`+m[1]+`/complete"`) {
+		t.Errorf("the review page lacks what changed or the sign-off: %d", rp.status)
+	}
+	if page := vic.do("GET", "/reviews/"+m[1], nil).body; strings.Contains(page, "/complete") || !strings.Contains(page, `id="review-changes"`) {
+		t.Errorf("the viewer's review page offers sign-off or lacks the changes")
 	}
 	if a := vic.do("POST", "/reviews/"+m[1]+"/complete", url.Values{"version": {m[2]}}); a.status != http.StatusForbidden {
 		t.Errorf("viewer completing a review: %d, want 403", a.status)
