@@ -156,7 +156,13 @@ func reviews(m *model.Model, day time.Time) model.Problems {
 // splitModelWarnings separates the findings about the model's quality from the threats.
 func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
 	found := all[:0] // filtered in place: threats are large
-	warnings := []ModelWarning{}
+	n := 0
+	for i := range all {
+		if all[i].ModelWarning() {
+			n++
+		}
+	}
+	warnings := make([]ModelWarning, 0, n)
 	for i := range all {
 		t := &all[i]
 		if !t.ModelWarning() {

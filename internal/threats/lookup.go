@@ -94,11 +94,11 @@ func position[T any](list []T, p *T) int {
 	if len(list) == 0 || p == nil {
 		return -1
 	}
-	base, at := uintptr(unsafe.Pointer(&list[0])), uintptr(unsafe.Pointer(p))
-	if at < base {
+	base, at, size := uintptr(unsafe.Pointer(&list[0])), uintptr(unsafe.Pointer(p)), unsafe.Sizeof(list[0])
+	if at < base || size == 0 {
 		return -1
 	}
-	i := (at - base) / unsafe.Sizeof(list[0])
+	i := (at - base) / size
 	if i >= uintptr(len(list)) || &list[i] != p {
 		return -1
 	}

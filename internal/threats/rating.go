@@ -138,8 +138,23 @@ func (e *Env) DataAtStake(ids ...string) []string {
 		if f := e.facts[ids[0]]; f != nil {
 			return slices.Clone(f.atStake)
 		}
+		return e.dataAtStake(ids)
 	}
-	return e.dataAtStake(ids)
+	// The order is by value then id, whatever order the data is met in, so
+	// the union of each element's data at stake sorts the same.
+	var out []string
+	for _, id := range ids {
+		f := e.facts[id]
+		if f == nil {
+			continue // an id of no component, flow or data asset holds no data
+		}
+		for _, d := range f.atStake {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return e.sortByValue(out)
 }
 
 func (e *Env) dataAtStake(ids []string) []string {
