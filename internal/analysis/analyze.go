@@ -73,7 +73,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		a := assessor.Assess(t)
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
-			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
+			Limit: limit(m.RiskAppetite, t)}
 		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)
 		if st.Expired {
 			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Severity: source.Warning,
@@ -99,6 +99,22 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Summary.Coverage[c.Category][c.State]++
 	}
 	return r
+}
+
+// limit is the appetite that applies to a threat: risk.Limit over its
+// STRIDE categories and rule category, tightened by a limit the appetite
+// sets on one of its LINDDUN categories.
+func limit(a *model.RiskAppetite, t *threats.Threat) model.Severity {
+	l := risk.Limit(a, t.STRIDE, t.Category)
+	if a == nil {
+		return l
+	}
+	for _, c := range t.LINDDUN {
+		if s, ok := a.ByCategory[string(c)]; ok && s.Rank() < l.Rank() {
+			l = s
+		}
+	}
+	return l
 }
 
 // AcceptanceNotice is how many days before its expiry an acceptance is reported.
@@ -172,6 +188,7 @@ func summarise(fs []Finding) Summary {
 		OpenBySeverity: map[model.Severity]int{},
 		ByStatus:       map[string]int{},
 		ByStride:       map[model.STRIDE]int{},
+		ByLINDDUN:      map[model.LINDDUN]int{},
 	}
 	for _, sev := range model.Severity("").Values() {
 		s.BySeverity[model.Severity(sev)] = 0
@@ -183,6 +200,9 @@ func summarise(fs []Finding) Summary {
 		s.ByStatus[string(f.Treatment.Status)]++
 		for _, c := range f.STRIDE {
 			s.ByStride[c]++
+		}
+		for _, c := range f.LINDDUN {
+			s.ByLINDDUN[c]++
 		}
 		if f.Treatment.Open() {
 			s.Open++
