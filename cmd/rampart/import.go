@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	_ "github.com/rampart-sec/rampart/internal/formats/threagile" // Threagile YAML
 	"github.com/rampart-sec/rampart/internal/model"
 )
@@ -85,6 +86,9 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 			}
 			if len(notes) == 0 {
 				notes = []string{"Imported from the " + f.Title + " file " + filepath.Base(path) + "."}
+			}
+			if n := infer.Note(m); n != "" {
+				notes = append(notes, n)
 			}
 			data, err = model.MarshalWithHeader(m, notes...)
 			if err != nil {

@@ -40,6 +40,12 @@ func TestImportCommand(t *testing.T) {
 	if err := os.WriteFile(notAModel, []byte("shopping: [milk]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	dragon := filepath.Join(dir, "shop.json")
+	if err := os.WriteFile(dragon, []byte(`{"version": "2.3.0", "summary": {"title": "Shop"}, "detail": {"diagrams": [{"cells": [
+  {"id": "s", "shape": "store", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
+   "data": {"type": "tm.Store", "name": "MySQL database"}}]}]}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out := filepath.Join(dir, "out.yaml")
 	for _, tc := range []struct {
 		name   string
@@ -53,6 +59,8 @@ func TestImportCommand(t *testing.T) {
 		{"to stdout", []string{"import", example}, exitOK, "# Imported from the Threagile model threagile-example-model.yaml.", "risk_tracking key"},
 		{"bad foreign file", []string{"import", bad, "-o", filepath.Join(dir, "never.yaml")}, exitFindings, "",
 			"bad.yaml:11:17: technical_assets['Web'].technology: unknown value 'web-thing'"},
+		{"inferred from names", []string{"import", dragon}, exitOK, "# Values read from names and labels carry an inferred-* tag",
+			"shop.json:2:3: warning: detail.diagrams[0].cells[0]: component 's': inferred type database (from 'mysql')"},
 		{"unknown format", []string{"import", "--from", "visio", example}, exitUsage, "", "unknown format \"visio\""},
 		{"undetectable", []string{"import", notAModel}, exitUsage, "", "cannot tell which tool's format"},
 		{"missing file", []string{"import", filepath.Join(dir, "nope.yaml")}, exitUsage, "", "nope.yaml"},

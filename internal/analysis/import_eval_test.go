@@ -2,6 +2,7 @@ package analysis_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -148,15 +149,16 @@ func TestImportedExpertRecall(t *testing.T) {
 			if err != nil || len(ps.Errors()) > 0 {
 				t.Fatalf("%s: %v %v", name, err, ps.Errors())
 			}
-			measure := func(m *model.Model) (float64, int, []string) {
+			measure := func(m *model.Model) (recall float64, found int, missed []string, share string) {
 				r := analysis.Analyze(m, analysis.Options{Now: evalDate})
-				found, missed := matchJudged(translate(j, rebuilt, m), r)
-				return float64(found) / float64(len(j.Threats)), found, missed
+				found, missed = matchJudged(translate(j, rebuilt, m), r)
+				high, total := highShare(r)
+				return float64(found) / float64(len(j.Threats)), found, missed, fmt.Sprintf("%d/%d", high, total)
 			}
-			before, foundBefore, _ := measure(infer.Revert(m))
-			after, found, missed := measure(m)
-			t.Logf("%-22s %-40s recall without inference %2d/%2d = %3.0f%%, as imported %2d/%2d = %3.0f%%  (%d components, %d flows)",
-				name, j.Source, foundBefore, len(j.Threats), 100*before, found, len(j.Threats), 100*after, len(m.Components), len(m.Flows))
+			before, foundBefore, _, shareBefore := measure(infer.Revert(m))
+			after, found, missed, share := measure(m)
+			t.Logf("%-22s %-40s recall without inference %2d/%2d = %3.0f%%, as imported %2d/%2d = %3.0f%%; high+critical %s, %s  (%d components, %d flows)",
+				name, j.Source, foundBefore, len(j.Threats), 100*before, found, len(j.Threats), 100*after, shareBefore, share, len(m.Components), len(m.Flows))
 			if testing.Verbose() {
 				for _, ms := range missed {
 					t.Logf("    missed: %s", ms)

@@ -477,6 +477,15 @@ func Revert(m *model.Model) *model.Model {
 	return &out
 }
 
+// Note is the comment line for the top of an imported model that holds
+// inferences, saying how to keep or correct them; "" when there are none.
+func Note(m *model.Model) string {
+	if !inferred(m) {
+		return ""
+	}
+	return "Values read from names and labels carry an inferred-* tag: remove the tag to keep a value, or correct it; exports leave out what is still tagged."
+}
+
 func inferred(m *model.Model) bool {
 	for _, d := range m.Data {
 		if slices.Contains(d.Tags, TagData) {

@@ -140,7 +140,13 @@ flows:
 	if err != nil {
 		t.Fatal(err)
 	}
+	if Note(m) != "" {
+		t.Error("a model with no inferences has a note about them")
+	}
 	warnings := Model(m, Hints{})
+	if !strings.Contains(Note(m), "inferred-* tag") {
+		t.Errorf("no note about the inferences: %q", Note(m))
+	}
 	got := warnings.Error()
 	for _, want := range []string{
 		"m.yaml:4:5: warning: components[0]: component 'browser': inferred type browser (from 'browser')",

@@ -562,7 +562,7 @@ func (im *importer) flow(c *cell) (model.Flow, bool) {
 	f := model.Flow{ID: c.elem, Name: name, Description: d.Str("description", false), From: from.elem, To: to.elem, Protocol: proto}
 	f.SetPos(im.pos(c, ""))
 	if !known {
-		im.d.Warnf(d.At("protocol"), d.KeyPath("protocol"), "", "protocol '%s' is not one Rampart knows; imported as 'other' and kept as a tag", raw)
+		im.d.Warnf(d.At("protocol"), d.KeyPath("protocol"), "", "protocol '%s' is not one Rampart knows; kept as a tag, and read as the protocol its words name, if any (else 'other')", raw)
 	}
 	if raw != "" && raw != strings.ToUpper(string(proto)) && raw != string(proto) {
 		f.Tags = append(f.Tags, tagProtocol+raw) // exported back as written
