@@ -40,6 +40,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 
 	env := threats.NewEnv(m)
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
+	found = threats.Collapse(found)
 	reach := graph.New(m).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
@@ -73,7 +74,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		a := assessor.Assess(t)
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
-			Limit: risk.Limit(m.RiskAppetite, t.STRIDE, t.Category)}
+			Limit: limit(m.RiskAppetite, t)}
 		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)
 		if st.Expired {
 			r.Warnings = append(r.Warnings, model.Problem{Pos: t.Pos, Severity: source.Warning,
@@ -82,10 +83,21 @@ func Analyze(m *model.Model, opts Options) *Result {
 		}
 		r.Findings = append(r.Findings, f)
 	}
+	foldedInto := map[string]string{}
+	for i := range found {
+		for _, id := range found[i].RelatedIDs() {
+			foldedInto[id] = found[i].ID
+		}
+	}
 	for _, t := range register.Unused(m.Treatments) {
-		r.Warnings = append(r.Warnings, model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Severity: source.Warning,
+		p := model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Severity: source.Warning,
 			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
-			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
+			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"}
+		if lead, ok := foldedInto[t.Threat]; ok {
+			p.Message = fmt.Sprintf("treatment for '%s' does not apply: that finding is reported as part of threat '%s', of the same concern", t.Threat, lead)
+			p.Hint = "treat the concern as a whole: move the entry to " + lead
+		}
+		r.Warnings = append(r.Warnings, p)
 	}
 	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
@@ -154,15 +166,30 @@ func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning)
 }
 
 // aliases are the other register keys a threat may be known by: the same
-// elements under the Threagile rule ids the rule covers.
+// elements under the Threagile rule ids its own rule covers. The ids of
+// findings folded into it (threats.Collapse) are not aliases: treating a
+// minor view of a concern must not close the concern, so an entry under
+// such an id is reported instead (see Analyze).
 func aliases(t *threats.Threat) []string {
 	var out []string
-	for _, tg := range t.Threagile {
+	for _, tg := range t.Own().Threagile {
 		if tg != t.Rule {
 			out = append(out, threats.ID(tg, t.Targets))
 		}
 	}
 	return out
+}
+
+// limit is the appetite for a threat: the strictest of its own and those of
+// the findings folded into it, so that collapsing never loosens the gate.
+func limit(a *model.RiskAppetite, t *threats.Threat) model.Severity {
+	l := risk.Limit(a, t.STRIDE, t.Category)
+	for _, r := range t.Related {
+		if o := risk.Limit(a, r.STRIDE, r.Category); o.Rank() < l.Rank() {
+			l = o
+		}
+	}
+	return l
 }
 
 func summarise(fs []Finding) Summary {

@@ -61,6 +61,7 @@ type ruleFields struct {
 	Impact      *int            `json:"base_impact,omitempty"`
 	Mitigations *[]string       `json:"mitigations,omitempty"`
 	Threagile   *[]string       `json:"threagile,omitempty"`
+	Concern     *string         `json:"concern,omitempty"`
 }
 
 // jsonRule is one rule that found threats.
@@ -91,6 +92,8 @@ type jsonThreat struct {
 	Treatment treatment.State `json:"treatment"`
 	Limit     model.Severity  `json:"appetite_limit"`
 	Breach    bool            `json:"breach"`
+	// Related are the findings of the same concern folded into this threat.
+	Related []threats.Related `json:"related,omitempty"`
 }
 
 // fieldsOf takes a threat's rule-level fields. Empty lists and strings are
@@ -113,6 +116,9 @@ func fieldsOf(t *threats.Threat) ruleFields {
 	}
 	if len(t.Threagile) > 0 {
 		f.Threagile = &t.Threagile
+	}
+	if t.Concern != "" {
+		f.Concern = &t.Concern
 	}
 	return f
 }
@@ -152,6 +158,9 @@ func (f ruleFields) minus(rule ruleFields) ruleFields {
 	if keep(f.Threagile, rule.Threagile) {
 		out.Threagile = cmpOrEmpty(f.Threagile)
 	}
+	if keep(f.Concern, rule.Concern) {
+		out.Concern = cmpOrEmpty(f.Concern)
+	}
 	return out
 }
 
@@ -176,7 +185,7 @@ func lean(r *analysis.Result) jsonResult {
 		all := fieldsOf(t)
 		lt := jsonThreat{ID: t.ID, Rule: t.Rule, Origin: t.Origin, Description: t.Description, Targets: t.Targets,
 			Data: t.Data, InPlace: t.InPlace, Planned: t.Planned, Pos: t.Pos, Inherent: f.Inherent, Residual: f.Residual,
-			Factors: f.Factors, Treatment: f.Treatment, Limit: f.Limit, Breach: f.Breach}
+			Factors: f.Factors, Treatment: f.Treatment, Limit: f.Limit, Breach: f.Breach, Related: t.Related}
 		if t.Origin == threats.OriginManual || t.Rule == "" {
 			// A hand-written threat is its own rule.
 			lt.ruleFields = all
@@ -187,7 +196,9 @@ func lean(r *analysis.Result) jsonResult {
 		if !ok {
 			k = len(out.Rules)
 			at[t.Rule] = k
-			jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: all}
+			// The rule's own fields: a collapsed threat also carries
+			// those of the findings folded into it.
+			jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: fieldsOf(t.Own())}
 			if meta, ok := builtin.Lookup(t.Rule); ok {
 				jr.Why, jr.Fix = meta.Why, meta.Mitigation
 			}

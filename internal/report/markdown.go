@@ -119,6 +119,9 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 func writeDetail(b *strings.Builder, f *analysis.Finding) {
 	fmt.Fprintf(b, "\n### <a id=\"%s\"></a>%s: %s\n\n", anchor(f.ID), mdEscape(f.Title), f.ID)
 	fmt.Fprintf(b, "%s\n\n", mdEscape(f.Description))
+	for _, rel := range f.Related {
+		fmt.Fprintf(b, "- **Same concern** (`%s`): %s. %s\n", rel.ID, mdEscape(rel.Title), mdEscape(rel.Description))
+	}
 	fmt.Fprintf(b, "- **Risk**: residual %s (%d×%d), inherent %s (%d×%d), appetite %s\n", f.Residual.Severity,
 		f.Residual.Likelihood, f.Residual.Impact, f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Limit)
 	fmt.Fprintf(b, "- **STRIDE**: %s\n", strideList(f))

@@ -171,6 +171,9 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 				"security-severity": securitySeverity[f.Residual.Severity],
 			},
 		}
+		if len(f.Related) > 0 {
+			res.Properties["related"] = f.RelatedIDs()
+		}
 		if !f.Treatment.Open() {
 			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted",
 				Justification: suppressionText(f)}}
@@ -237,7 +240,8 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	}
 	var help strings.Builder
 	tags := []string{"security", "threat-model"}
-	for _, s := range f.STRIDE {
+	own := f.Threat.Own() // the rule's own view, without findings folded in
+	for _, s := range own.STRIDE {
 		tags = append(tags, "stride/"+string(s))
 	}
 	if r, ok := builtin.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
@@ -253,7 +257,7 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	} else {
 		help.WriteString(f.Description)
 	}
-	for _, c := range f.CWE {
+	for _, c := range own.CWE {
 		tags = append(tags, "external/cwe/"+strings.ToLower(c.ID))
 	}
 	rule.Help = sarifText{Text: help.String()}
@@ -275,6 +279,9 @@ func defaultSeverity(l, i int) model.Severity {
 
 func sarifMessage(f *analysis.Finding) string {
 	msg := fmt.Sprintf("%s (%s, residual %d×%d). %s", f.Title, f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Description)
+	for _, rel := range f.Related {
+		msg += " Same concern (" + rel.ID + "): " + rel.Title + "."
+	}
 	if len(f.Mitigations) > 0 {
 		msg += " Recommended controls: " + strings.Join(f.Mitigations, ", ") + "."
 	}

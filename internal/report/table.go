@@ -109,8 +109,12 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		if f.Pos.Line > 0 {
 			where = fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
 		}
+		title := f.Title
+		if n := len(f.Related); n > 0 {
+			title += fmt.Sprintf(" (+%d of the same concern)", n)
+		}
 		rows = append(rows, []string{string(f.Residual.Severity), fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
-			status, f.ID, f.Title, where})
+			status, f.ID, title, where})
 		sevs = append(sevs, f.Residual.Severity)
 	}
 	if opts.filtered() {
