@@ -34,6 +34,9 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 		}
 		now = d.Time
 	}
+	if f := cmd.Flags().Lookup("paths-per-entry"); f != nil && f.Changed && a.pathsPerEntry < 1 {
+		return nil, nil, fail(exitUsage, fmt.Errorf("--paths-per-entry %d: want 1 or more", a.pathsPerEntry))
+	}
 	rules, err := loadRules(cmd, a.rulesDir)
 	if err != nil {
 		return nil, nil, err
@@ -53,7 +56,7 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	}
 	var res *analysis.Result
 	if err := untilCancelled(cmd.Context(), func() error {
-		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion()})
+		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion(), PathsPerEntry: a.pathsPerEntry})
 		return nil
 	}); err != nil {
 		return nil, nil, err

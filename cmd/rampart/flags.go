@@ -5,7 +5,7 @@ package main
 //
 //	group          flags                                   used by
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
-//	analysisFlags  --rules, --as-of                        commands that analyse
+//	analysisFlags  --rules, --as-of, --paths-per-entry     commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
@@ -23,6 +23,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
 )
@@ -53,11 +54,14 @@ type analysisFlags struct {
 	modelFlags
 	asOf     string
 	rulesDir string
+	// pathsPerEntry is how many attack paths to keep per entry point.
+	pathsPerEntry int
 }
 
 func (f *analysisFlags) add(cmd *cobra.Command) {
 	f.modelFlags.add(cmd)
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
+	cmd.Flags().IntVar(&f.pathsPerEntry, "paths-per-entry", graph.DefaultPathsPerEntry, "keep the `N` most likely attack paths from each entry point")
 	addRulesFlag(cmd, &f.rulesDir, "also run the custom CEL rules in `DIR` (*.yaml)")
 }
 

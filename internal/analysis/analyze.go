@@ -22,6 +22,9 @@ type Options struct {
 	Now time.Time
 	// Tool names the producing tool and version, e.g. "rampart 1.2.0".
 	Tool string
+	// PathsPerEntry is how many attack paths to keep per entry point;
+	// zero means graph.DefaultPathsPerEntry.
+	PathsPerEntry int
 }
 
 // Analyze runs the whole analysis of a validated model.
@@ -41,7 +44,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	env := threats.NewEnv(m)
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	found = threats.Collapse(found)
-	reach := graph.New(m).Reachable()
+	reach := graph.New(m, graph.Options{Client: env.IsClient}).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
 
@@ -101,7 +104,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
-	r.Paths = attackPaths(reach, r.Findings)
+	r.Paths = attackPaths(reach, opts.PathsPerEntry, r.Findings)
 	r.Stride = threats.StrideMatrix(m, found)
 	r.Summary.Coverage = map[model.STRIDE]map[string]int{}
 	for _, c := range r.Stride {
@@ -229,9 +232,9 @@ func summarise(fs []Finding) Summary {
 	return s
 }
 
-// attackPaths ranks the paths to valuable data and lists the untreated
-// threats on each path's components and flows.
-func attackPaths(reach *graph.Reach, fs []Finding) []AttackPath {
+// attackPaths ranks the k best paths from each entry point to valuable
+// data and lists the untreated threats on each path's components and flows.
+func attackPaths(reach *graph.Reach, k int, fs []Finding) []AttackPath {
 	onElement := map[string][]string{}
 	for i := range fs {
 		if !fs[i].Treatment.Open() {
@@ -242,7 +245,7 @@ func attackPaths(reach *graph.Reach, fs []Finding) []AttackPath {
 		}
 	}
 	var out []AttackPath
-	for i, p := range reach.AttackPaths() {
+	for i, p := range reach.AttackPaths(k) {
 		ap := AttackPath{Rank: i + 1, AttackPath: p, Threats: []string{}}
 		seen := map[string]bool{}
 		for _, list := range [][]string{p.Components, p.Flows} {

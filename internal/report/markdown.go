@@ -84,9 +84,10 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		}
 	}
 	if len(r.Paths) > 0 {
-		b.WriteString("\n## Attack paths\n\n")
+		b.WriteString("\n## Attack paths\n\nThe most likely paths from each entry point to confidential or restricted data.\n\n")
 		for _, p := range r.Paths {
-			fmt.Fprintf(&b, "%d. **%s** (%s) via `%s`: %s, likelihood %.2f", p.Rank, p.Data, p.Classification, p.Target,
+			data := "**" + strings.Join(append([]string{p.Data}, p.OtherData...), "**, **") + "**"
+			fmt.Fprintf(&b, "%d. %s (%s) via `%s` from entry point `%s`: %s, likelihood %.2f", p.Rank, data, p.Classification, p.Target, p.Entry,
 				"`"+strings.Join(p.Components, "` → `")+"`", p.Likelihood)
 			if len(p.Threats) > 0 {
 				fmt.Fprintf(&b, "; open threats: %s", "`"+strings.Join(p.Threats, "`, `")+"`")

@@ -142,8 +142,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	if len(r.Paths) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Attack paths to valuable data"))
 		for _, p := range r.Paths {
-			fmt.Fprintf(&b, "%2d. %s (%s) via %s: %s, likelihood %.2f, %d open threat(s) on the way\n", p.Rank, p.Data, p.Classification,
-				p.Target, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
+			data := strings.Join(append([]string{p.Data}, p.OtherData...), ", ")
+			fmt.Fprintf(&b, "%2d. %s (%s) via %s from %s: %s, likelihood %.2f, %d open threat(s) on the way\n", p.Rank, data, p.Classification,
+				p.Target, p.Entry, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
 		}
 	}
 	if len(r.ModelWarnings) > 0 {
