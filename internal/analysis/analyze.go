@@ -7,6 +7,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -25,10 +26,17 @@ type Options struct {
 	// PathsPerEntry is how many attack paths to keep per entry point;
 	// zero means graph.DefaultPathsPerEntry.
 	PathsPerEntry int
+	// Policy is the central risk policy governing the model; nil for none.
+	// Its appetite and matrix apply where the model's are looser, and the
+	// rules it requires run even if the model disables them. The policy's
+	// problems (policy.Apply) are the loader's to report, not the result's.
+	Policy *policy.Policy
 }
 
 // Analyze runs the whole analysis of a validated model.
 func Analyze(m *model.Model, opts Options) *Result {
+	governed := policy.Apply(m, opts.Policy)
+	m = governed.Model
 	if opts.Rules == nil {
 		opts.Rules = builtin.Rules()
 	}
@@ -62,6 +70,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Model:         m,
 		Warnings:      append(model.Problems{}, env.Failures()...),
 		ModelWarnings: warnings,
+		Policy:        governed.Info,
 	}
 	if a := m.RiskAppetite; a != nil {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}

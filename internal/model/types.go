@@ -128,6 +128,9 @@ type Model struct {
 	Rampart int `yaml:"rampart" json:"rampart" jsonschema:"required,enum=1"`
 	// Includes lists further model files, relative to this one, whose elements are merged in.
 	Includes []string `yaml:"includes,omitempty" json:"includes,omitempty"`
+	// Policy names the central risk policy file that governs the model,
+	// relative to the root model file (docs/policy.md).
+	Policy string `yaml:"policy,omitempty" json:"policy,omitempty"`
 	// System describes the system as a whole.
 	System System `yaml:"system" json:"system" jsonschema:"required"`
 	// RiskAppetite is the most risk the system may carry untreated.

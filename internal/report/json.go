@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
@@ -47,6 +48,7 @@ type jsonResult struct {
 	Paths         []analysis.AttackPath `json:"attack_paths"`
 	Stride        []threats.StrideCell  `json:"stride"`
 	Warnings      model.Problems        `json:"warnings"`
+	Policy        policy.Info           `json:"policy"`
 }
 
 // ruleFields are the fields a rule shares with its threats.
@@ -177,7 +179,7 @@ func cmpOrEmpty[T any](p *T) *T {
 func lean(r *analysis.Result) jsonResult {
 	out := jsonResult{FormatVersion: r.FormatVersion, Tool: r.Tool, AsOf: r.AsOf, System: r.System, Files: r.Files,
 		Counts: r.Counts, Appetite: r.Appetite, Matrix: r.Matrix, Summary: r.Summary, Paths: r.Paths,
-		Stride: r.Stride, Warnings: r.Warnings, Rules: []jsonRule{}, Threats: make([]jsonThreat, 0, len(r.Findings))}
+		Stride: r.Stride, Warnings: r.Warnings, Policy: r.Policy, Rules: []jsonRule{}, Threats: make([]jsonThreat, 0, len(r.Findings))}
 	at := map[string]int{}
 	for i := range r.Findings {
 		f := &r.Findings[i]

@@ -44,6 +44,12 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		fmt.Fprintf(&b, " %d acceptance(s) have expired.", s.ExpiredAcceptances)
 	}
 	b.WriteString("\n\n")
+	if g := governance(r); len(g) > 0 {
+		for _, line := range g {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(strings.ToUpper(line[:1])+line[1:]))
+		}
+		b.WriteString("\n")
+	}
 
 	b.WriteString("### Open threats by likelihood and impact\n\n| Likelihood \\ Impact |")
 	for i := 1; i <= 5; i++ {

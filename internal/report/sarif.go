@@ -29,6 +29,23 @@ type sarifRun struct {
 	Results           []sarifResult     `json:"results"`
 	Properties        map[string]any    `json:"properties,omitempty"`
 	OriginalURIBases  map[string]sarURI `json:"originalUriBaseIds,omitempty"`
+	Invocations       []sarifInvocation `json:"invocations,omitempty"`
+}
+
+// sarifInvocation reports the run's configuration notifications.
+type sarifInvocation struct {
+	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	Notifications       []sarifNotification `json:"toolConfigurationNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level      string          `json:"level"`
+	Message    sarifText       `json:"message"`
+	Descriptor sarifDescriptor `json:"descriptor"`
+}
+
+type sarifDescriptor struct {
+	ID string `json:"id"`
 }
 
 type sarURI struct {
@@ -207,7 +224,8 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 				InformationURI: "https://github.com/rampart-sec/rampart", Rules: rules}},
 			AutomationDetails: &sarifAutomation{ID: "rampart/" + r.System.ID + "/"},
 			Results:           results,
-			Properties:        map[string]any{"system": r.System.ID, "asOf": r.AsOf, "breaches": r.Summary.Breaches},
+			Properties:        runProperties(r),
+			Invocations:       invocations(r),
 		}},
 	}
 	if rules == nil {
@@ -220,6 +238,39 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	return nil
+}
+
+// runProperties are the run's properties: the system, date and breaches,
+// and how the analysis was governed (policy, disabled rules, loosened
+// appetites), so that code-scanning views show what was not looked for.
+func runProperties(r *analysis.Result) map[string]any {
+	props := map[string]any{"system": r.System.ID, "asOf": r.AsOf, "breaches": r.Summary.Breaches,
+		"disabledRules": r.Policy.DisabledRules}
+	if r.Policy.File != "" {
+		props["policy"] = r.Policy.File
+	}
+	if len(r.Policy.Refused) > 0 {
+		props["refusedDisables"] = r.Policy.Refused
+	}
+	if len(r.Policy.Loosened) > 0 {
+		props["loosenedAppetites"] = r.Policy.Loosened
+	}
+	return props
+}
+
+// invocations carries one tool configuration notification per governance
+// line (see governance), or nothing.
+func invocations(r *analysis.Result) []sarifInvocation {
+	g := governance(r)
+	if len(g) == 0 {
+		return nil
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, line := range g {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "note", Message: sarifText{Text: line},
+			Descriptor: sarifDescriptor{ID: "governance"}})
+	}
+	return []sarifInvocation{inv}
 }
 
 // sarifRuleID is the rule id in SARIF: the rule, or the manual threat id.

@@ -90,6 +90,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	} else {
 		fmt.Fprintf(&b, "%s\n", paint(ansi["low"], fmt.Sprintf("every open threat is within the risk appetite (%s)", limit)))
 	}
+	for _, line := range governance(r) {
+		fmt.Fprintf(&b, "%s\n", paint(ansiDim, line))
+	}
 	var rows [][]string
 	var sevs []model.Severity
 	expired := false
