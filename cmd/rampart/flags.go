@@ -5,8 +5,8 @@ package main
 //
 //	group          flags                                   used by
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
-//	analysisFlags  --rules, --as-of, --paths-per-entry,    commands that analyse
-//	               --policy (policyFlags)
+//	analysisFlags  --rules, --as-of, --max-elements,       commands that analyse
+//	               --paths-per-entry, --policy (policyFlags)
 //	policyFlags    --policy                                validate, and commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
@@ -14,6 +14,7 @@ package main
 //	               --above-appetite
 //	serverFlags    --server (push.go)                      commands that talk to a server
 //	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
+//	               (as --sigma, --sigma-pipeline)          report
 //
 // Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
@@ -23,6 +24,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/graph"
@@ -74,11 +76,16 @@ type analysisFlags struct {
 	// policy is the central policy of the model analysed last (nil for
 	// none), for re-analyses of the same model (gateOnServer).
 	policy *policy.Policy
+	// maxElements refuses to analyse a model with more components and
+	// flows; 0 or less means analysis.DefaultMaxElements.
+	maxElements int
 }
 
 func (f *analysisFlags) add(cmd *cobra.Command) {
 	f.modelFlags.add(cmd)
 	f.policyFlags.add(cmd)
+	cmd.Flags().IntVar(&f.maxElements, "max-elements", analysis.DefaultMaxElements,
+		fmt.Sprintf("largest model analysed, in components plus flows (memory grows about %d KiB with each)", analysis.ElementBytes>>10))
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
 	cmd.Flags().IntVar(&f.pathsPerEntry, "paths-per-entry", graph.DefaultPathsPerEntry, "keep the `N` most likely attack paths from each entry point")
 	addRulesFlag(cmd, &f.rulesDir, "also run the custom CEL rules in `DIR` (*.yaml)")
@@ -96,9 +103,14 @@ type sigmaFlags struct {
 	pipelines []string
 }
 
-func (f *sigmaFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
-	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
+func (f *sigmaFlags) add(cmd *cobra.Command) { f.addNamed(cmd, "rules", "pipeline") }
+
+// addNamed declares the group under other names, for a command whose
+// --rules already names custom threat rules (report: --sigma and
+// --sigma-pipeline).
+func (f *sigmaFlags) addNamed(cmd *cobra.Command, rules, pipelines string) {
+	cmd.Flags().StringArrayVar(&f.rules, rules, nil, "Sigma rule directory or file (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pipelines, pipelines, []string{"windows"},
 		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
 }
 

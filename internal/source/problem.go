@@ -91,6 +91,7 @@ const (
 	CodeInvalid       Code = "invalid"           // any other meaning check
 	CodeDeprecated    Code = "deprecated_key"    // a key kept under an old name; the hint gives the new one
 	CodePolicy        Code = "policy_violation"  // a model loosens what its central policy sets
+	CodeInferred      Code = "inferred"          // an importer inferred a fact from a name or label
 )
 
 // Problem is one thing wrong with an input file: where, what, and how to fix it.

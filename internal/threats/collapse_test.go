@@ -45,7 +45,8 @@ func TestCollapse(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in := sortByID(slices.Clone(c.in))
+			in := slices.Clone(c.in)
+			slices.SortFunc(in, func(a, b Threat) int { return strings.Compare(a.ID, b.ID) })
 			var got []string
 			for _, o := range Collapse(in) {
 				got = append(got, strings.TrimSpace(o.ID+": "+strings.Join(o.RelatedIDs(), " ")))
