@@ -42,29 +42,33 @@ type ruleControl struct {
 // ruleDoc is a rule's documentation with catalog names resolved; the JSON
 // output of 'rampart rules' is a list of these.
 type ruleDoc struct {
-	ID          string         `json:"id"`
-	Title       string         `json:"title"`
-	Origin      string         `json:"origin"`
-	STRIDE      []model.STRIDE `json:"stride"`
-	Scope       threats.Scope  `json:"scope"`
-	Category    string         `json:"category,omitempty"`
-	Likelihood  int            `json:"likelihood"`
-	Impact      int            `json:"impact"`
-	CWE         []ruleRef      `json:"cwe"`
-	CAPEC       []ruleRef      `json:"capec"`
-	ATTACK      []ruleRef      `json:"attack"`
-	Mitigations []ruleControl  `json:"mitigations"`
-	Threagile   []string       `json:"threagile"`
-	Trigger     string         `json:"trigger"`
-	Why         string         `json:"why"`
-	Mitigation  string         `json:"mitigation"`
-	References  []string       `json:"references"`
+	ID          string          `json:"id"`
+	Title       string          `json:"title"`
+	Origin      string          `json:"origin"`
+	STRIDE      []model.STRIDE  `json:"stride"`
+	LINDDUN     []model.LINDDUN `json:"linddun,omitempty"`
+	Scope       threats.Scope   `json:"scope"`
+	Category    string          `json:"category,omitempty"`
+	Likelihood  int             `json:"likelihood"`
+	Impact      int             `json:"impact"`
+	CWE         []ruleRef       `json:"cwe"`
+	CAPEC       []ruleRef       `json:"capec"`
+	ATTACK      []ruleRef       `json:"attack"`
+	Mitigations []ruleControl   `json:"mitigations"`
+	// Countermeasures are the MITRE catalog's for the rule's techniques and controls.
+	Countermeasures []threats.Countermeasure `json:"countermeasures"`
+	Threagile       []string                 `json:"threagile"`
+	Trigger         string                   `json:"trigger"`
+	Why             string                   `json:"why"`
+	Mitigation      string                   `json:"mitigation"`
+	References      []string                 `json:"references"`
 }
 
 func docOf(r threats.Rule, origin string) ruleDoc {
 	d := ruleDoc{
-		ID: r.ID, Title: r.Title, Origin: origin, STRIDE: r.STRIDE, Scope: r.Scope, Category: r.Category,
-		Likelihood: r.Likelihood, Impact: r.Impact,
+		ID: r.ID, Title: r.Title, Origin: origin, STRIDE: r.STRIDE, LINDDUN: r.LINDDUN, Scope: r.Scope, Category: r.Category,
+		Countermeasures: append([]threats.Countermeasure{}, threats.Countermeasures(r.ATTACK, r.Mitigations)...),
+		Likelihood:      r.Likelihood, Impact: r.Impact,
 		CWE: []ruleRef{}, CAPEC: []ruleRef{}, ATTACK: []ruleRef{}, Mitigations: []ruleControl{},
 		Threagile: append([]string{}, r.Threagile...), References: append([]string{}, r.References...),
 		Trigger: r.Trigger, Why: r.Why, Mitigation: r.Mitigation,
@@ -78,7 +82,11 @@ func docOf(r threats.Rule, origin string) ruleDoc {
 		d.CAPEC = append(d.CAPEC, ruleRef{"CAPEC-" + n, catalog.CAPECName(id), "https://capec.mitre.org/data/definitions/" + n + ".html"})
 	}
 	for _, id := range r.ATTACK {
-		d.ATTACK = append(d.ATTACK, ruleRef{id, catalog.TechniqueName(id), "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"})
+		url := "https://attack.mitre.org/techniques/" + strings.ReplaceAll(id, ".", "/") + "/"
+		if catalog.IsATLAS(id) {
+			url = catalog.ATLASURL(id)
+		}
+		d.ATTACK = append(d.ATTACK, ruleRef{id, catalog.TechniqueName(id), url})
 	}
 	for _, id := range r.Mitigations {
 		c := ruleControl{ID: id}
@@ -220,6 +228,15 @@ func writeExplain(w io.Writer, d ruleDoc, format string) error {
 	return nil
 }
 
+// linddunList joins LINDDUN categories.
+func linddunList(l []model.LINDDUN) string {
+	parts := make([]string, len(l))
+	for i, c := range l {
+		parts[i] = string(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func strideList(s []model.STRIDE) string {
 	parts := make([]string, len(s))
 	for i, v := range s {
@@ -350,6 +367,7 @@ func writeRuleText(w io.Writer, d ruleDoc) error {
 	}
 	field("Origin", d.Origin)
 	field("STRIDE", strideList(d.STRIDE))
+	field("LINDDUN", linddunList(d.LINDDUN))
 	field("Scope", string(d.Scope))
 	field("Category", d.Category)
 	field("Likelihood", fmt.Sprintf("%d of 5 (base)", d.Likelihood))
@@ -387,6 +405,12 @@ func writeRuleText(w io.Writer, d ruleDoc) error {
 				name = "(not a catalog control: declare it in the model's controls)"
 			}
 			fmt.Fprintf(&b, "    %-*s  %s\n", width, c.ID, name)
+		}
+	}
+	if len(d.Countermeasures) > 0 {
+		b.WriteString("\n  Catalog countermeasures (ATT&CK mitigations, D3FEND):\n")
+		for _, c := range d.Countermeasures {
+			fmt.Fprintf(&b, "    %-8s %s (for %s)\n", c.ID, c.Name, strings.Join(c.For, ", "))
 		}
 	}
 	if len(d.References) > 0 {
@@ -442,6 +466,7 @@ func writeRuleMarkdown(w io.Writer, d ruleDoc, level string) error {
 		row("Origin", "custom")
 	}
 	row("STRIDE", strideList(d.STRIDE))
+	row("LINDDUN", linddunList(d.LINDDUN))
 	row("Scope", string(d.Scope))
 	row("Category", d.Category)
 	row("Base likelihood / impact", fmt.Sprintf("%d / %d", d.Likelihood, d.Impact))
@@ -468,6 +493,13 @@ func writeRuleMarkdown(w io.Writer, d ruleDoc, level string) error {
 			}
 			fmt.Fprintf(&b, "- `%s` %s: %s\n", c.ID, c.Name, c.Description)
 		}
+	}
+	if len(d.Countermeasures) > 0 {
+		ids := make([]string, len(d.Countermeasures))
+		for i, c := range d.Countermeasures {
+			ids[i] = c.ID + " " + c.Name
+		}
+		fmt.Fprintf(&b, "\nCatalog countermeasures: %s.\n", strings.Join(ids, ", "))
 	}
 	if len(d.References) > 0 {
 		b.WriteString("\nReferences:\n\n")

@@ -125,6 +125,28 @@ func Analyze(m *model.Model, opts Options) *Result {
 	return r
 }
 
+// limit is the appetite that applies to a threat: risk.Limit over its
+// STRIDE categories and rule category, tightened by a limit the appetite
+// sets on one of its LINDDUN categories, and by those of the findings
+// folded into it (threats.Collapse), so that collapsing never loosens the gate.
+func limit(a *model.RiskAppetite, t *threats.Threat) model.Severity {
+	l := risk.Limit(a, t.STRIDE, t.Category)
+	for _, r := range t.Related {
+		if o := risk.Limit(a, r.STRIDE, r.Category); o.Rank() < l.Rank() {
+			l = o
+		}
+	}
+	if a == nil {
+		return l
+	}
+	for _, c := range t.LINDDUN {
+		if s, ok := a.ByCategory[string(c)]; ok && s.Rank() < l.Rank() {
+			l = s
+		}
+	}
+	return l
+}
+
 // AcceptanceNotice is how many days before its expiry an acceptance is reported.
 const AcceptanceNotice = 30
 
@@ -192,18 +214,6 @@ func aliases(t *threats.Threat) []string {
 	return out
 }
 
-// limit is the appetite for a threat: the strictest of its own and those of
-// the findings folded into it, so that collapsing never loosens the gate.
-func limit(a *model.RiskAppetite, t *threats.Threat) model.Severity {
-	l := risk.Limit(a, t.STRIDE, t.Category)
-	for _, r := range t.Related {
-		if o := risk.Limit(a, r.STRIDE, r.Category); o.Rank() < l.Rank() {
-			l = o
-		}
-	}
-	return l
-}
-
 func summarise(fs []Finding) Summary {
 	s := Summary{
 		Threats:        len(fs),
@@ -211,6 +221,7 @@ func summarise(fs []Finding) Summary {
 		OpenBySeverity: map[model.Severity]int{},
 		ByStatus:       map[string]int{},
 		ByStride:       map[model.STRIDE]int{},
+		ByLINDDUN:      map[model.LINDDUN]int{},
 	}
 	for _, sev := range model.Severity("").Values() {
 		s.BySeverity[model.Severity(sev)] = 0
@@ -222,6 +233,9 @@ func summarise(fs []Finding) Summary {
 		s.ByStatus[string(f.Treatment.Status)]++
 		for _, c := range f.STRIDE {
 			s.ByStride[c]++
+		}
+		for _, c := range f.LINDDUN {
+			s.ByLINDDUN[c]++
 		}
 		if f.Treatment.Open() {
 			s.Open++

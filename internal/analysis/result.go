@@ -91,7 +91,9 @@ type Summary struct {
 	OpenBySeverity map[model.Severity]int `json:"open_by_severity"`
 	ByStatus       map[string]int         `json:"by_status"`
 	ByStride       map[model.STRIDE]int   `json:"by_stride"`
-	Open           int                    `json:"open"`
+	// ByLINDDUN counts threats by LINDDUN privacy category.
+	ByLINDDUN map[model.LINDDUN]int `json:"by_linddun"`
+	Open      int                   `json:"open"`
 	// Breaches counts untreated threats above the appetite.
 	Breaches int `json:"breaches"`
 	// ExpiredAcceptances counts acceptances past their expiry.

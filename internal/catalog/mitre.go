@@ -81,7 +81,7 @@ func Sources() []Source {
 	for _, s := range loadMITRE().data.Sources {
 		out = append(out, Source(s))
 	}
-	return append(out, Source{Name: "CWE", Version: CWEVersion})
+	return append(out, Source{Name: "CWE", Version: CWEVersion}, Source{Name: "ATLAS", Version: ATLASVersion})
 }
 
 // Ref names a catalog entry: an id as MITRE writes it ("T1190", "M1032",
@@ -111,6 +111,13 @@ type Technique struct {
 
 // LookupTechnique returns an ATT&CK technique (Enterprise or ICS) by id.
 func LookupTechnique(id string) (Technique, bool) {
+	if IsATLAS(id) {
+		if ATLASName(id) == "" {
+			return Technique{}, false
+		}
+		return Technique{ID: id, Name: ATLASName(id), Domain: "atlas", Tactics: []Ref{}, Mitigations: []Ref{},
+			D3FEND: []Ref{}, CAPEC: []Ref{}, CWE: []Ref{}}, true
+	}
 	m := loadMITRE()
 	t, ok := m.techniques[id]
 	if !ok {
@@ -217,6 +224,9 @@ func CAPECName(id int) string {
 // ICS), or "" when unknown. Sub-techniques (e.g. "T1552.001") are named
 // "Technique: Sub-technique", as ATT&CK writes them.
 func TechniqueName(id string) string {
+	if IsATLAS(id) {
+		return ATLASName(id)
+	}
 	m := loadMITRE()
 	t, ok := m.techniques[id]
 	if !ok {
@@ -268,6 +278,9 @@ func Search(text string) []Entry {
 	}
 	for _, t := range m.data.Techniques {
 		add(t.ID, "technique", TechniqueName(t.ID))
+	}
+	for _, t := range atlasTechniques {
+		add(t.id, "technique", ATLASName(t.id))
 	}
 	for _, n := range m.data.Mitigations {
 		add(n.ID, "mitigation", n.Name)

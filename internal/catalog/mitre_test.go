@@ -52,7 +52,7 @@ func TestSources(t *testing.T) {
 			t.Errorf("%s has no version", s.Name)
 		}
 	}
-	if !slices.Equal(names, []string{"ATT&CK Enterprise", "ATT&CK ICS", "CAPEC", "D3FEND", "CWE"}) {
+	if !slices.Equal(names, []string{"ATT&CK Enterprise", "ATT&CK ICS", "CAPEC", "D3FEND", "CWE", "ATLAS"}) {
 		t.Errorf("sources %v", names)
 	}
 }
@@ -69,6 +69,9 @@ func TestNames(t *testing.T) {
 		{MitigationName("T1078"), ""},
 		{D3FENDName("D3-MFA"), "Multi-factor Authentication"},
 		{D3FENDName("D3A-MPC"), ""},
+		{TechniqueName("AML.T0051"), "LLM Prompt Injection"},
+		{TechniqueName("AML.T0051.001"), "LLM Prompt Injection: Indirect"},
+		{TechniqueName("AML.T9999"), ""},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {

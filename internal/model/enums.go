@@ -72,9 +72,11 @@ func (ComponentType) Values() []string {
 		"batch-job", "identity-provider", "load-balancer", "reverse-proxy", "api-gateway", "waf",
 		"message-broker", "build-pipeline", "container-platform", "monitoring", "vault",
 		"mobile-app", "desktop-app", "browser", "iot-device", "gateway",
+		"llm", "ai-agent", "ai-tool", "training-pipeline",
 		// data stores
 		"datastore", "database", "cache", "file-storage", "object-storage", "queue",
 		"search-index", "log-store", "source-repository", "artifact-registry", "identity-store",
+		"vector-store", "model-registry", "dataset",
 		// external entities
 		"external-entity", "user", "third-party-service",
 	}
@@ -91,7 +93,8 @@ const (
 func (t ComponentType) Kind() string {
 	switch t {
 	case "datastore", "database", "cache", "file-storage", "object-storage", "queue",
-		"search-index", "log-store", "source-repository", "artifact-registry", "identity-store":
+		"search-index", "log-store", "source-repository", "artifact-registry", "identity-store",
+		"vector-store", "model-registry", "dataset":
 		return KindDataStore
 	case "external-entity", "user", "third-party-service":
 		return KindExternalEntity
@@ -230,6 +233,38 @@ func (STRIDE) Values() []string {
 	return []string{string(Spoofing), string(Tampering), string(Repudiation),
 		string(InformationDisclosure), string(DenialOfService), string(ElevationOfPrivilege)}
 }
+
+// LINDDUN is one LINDDUN privacy threat category.
+type LINDDUN string
+
+// The seven LINDDUN categories.
+const (
+	Linking        LINDDUN = "linking"
+	Identifying    LINDDUN = "identifying"
+	NonRepudiation LINDDUN = "non-repudiation"
+	Detecting      LINDDUN = "detecting"
+	DataDisclosure LINDDUN = "data-disclosure"
+	Unawareness    LINDDUN = "unawareness"
+	NonCompliance  LINDDUN = "non-compliance"
+)
+
+// Values lists the LINDDUN categories.
+func (LINDDUN) Values() []string {
+	return []string{string(Linking), string(Identifying), string(NonRepudiation), string(Detecting),
+		string(DataDisclosure), string(Unawareness), string(NonCompliance)}
+}
+
+// Methodology is a threat-modelling methodology whose rules analysis runs.
+type Methodology string
+
+// The methodologies.
+const (
+	MethodSTRIDE  Methodology = "stride"
+	MethodLINDDUN Methodology = "linddun"
+)
+
+// Values lists the methodologies.
+func (Methodology) Values() []string { return []string{string(MethodSTRIDE), string(MethodLINDDUN)} }
 
 // Severity is a risk band.
 type Severity string

@@ -137,6 +137,10 @@ type Model struct {
 	RiskAppetite *RiskAppetite `yaml:"risk_appetite,omitempty" json:"risk_appetite,omitempty"`
 	// Settings tune analysis: the risk matrix, review cycles, disabled rules.
 	Settings *Settings `yaml:"settings,omitempty" json:"settings,omitempty"`
+	// Methodology lists the methodologies whose threats analysis raises:
+	// stride, linddun. Empty means both when the model holds personal data,
+	// otherwise stride (see Methodologies).
+	Methodology []Methodology `yaml:"methodology,omitempty" json:"methodology,omitempty"`
 	// Data lists the data assets the system handles.
 	Data []DataAsset `yaml:"data,omitempty" json:"data,omitempty"`
 	// Components lists processes, data stores and external entities.
@@ -155,6 +159,31 @@ type Model struct {
 	// Files lists every file the model was loaded from, root first.
 	Files []string `yaml:"-" json:"-"`
 	index *Index
+}
+
+// Methodologies returns the methodologies analysis applies: the model's
+// methodology list when it sets one, otherwise STRIDE, and LINDDUN too
+// when a data asset is personal.
+func (m *Model) Methodologies() []Methodology {
+	if len(m.Methodology) > 0 {
+		return m.Methodology
+	}
+	for i := range m.Data {
+		if m.Data[i].Personal {
+			return []Methodology{MethodSTRIDE, MethodLINDDUN}
+		}
+	}
+	return []Methodology{MethodSTRIDE}
+}
+
+// Applies reports whether analysis applies the methodology.
+func (m *Model) Applies(method Methodology) bool {
+	for _, x := range m.Methodologies() {
+		if x == method {
+			return true
+		}
+	}
+	return false
 }
 
 // System describes the modelled system.

@@ -467,8 +467,9 @@ func (v *validator) threats() {
 	}
 }
 
-// categories are the risk categories: the STRIDE categories and privacy.
-var categories = slices.Concat(STRIDE("").Values(), []string{"privacy"})
+// categories are the risk categories: the STRIDE categories, privacy and
+// the LINDDUN categories.
+var categories = slices.Concat(STRIDE("").Values(), []string{"privacy"}, LINDDUN("").Values())
 
 var attackRE = regexp.MustCompile(`^T[0-9]{4}(\.[0-9]{3})?$`)
 

@@ -19,6 +19,7 @@ var sectionComments = map[string]string{
 	"system":           "The system as a whole: who owns it and who may accept its risk.",
 	"risk_appetite":    "The most risk the system may carry untreated.",
 	"settings":         "Analysis settings: risk matrix, review cycles, disabled rules.",
+	"methodology":      "Methodologies whose threats analysis raises: stride, linddun.",
 	"data":             "Data assets: their classification and CIA ratings drive the impact of threats.",
 	"components":       "Components: processes, data stores and external entities.",
 	"trust_boundaries": "Trust boundaries, possibly nested; contains lists components and boundaries.",

@@ -68,17 +68,20 @@ func JSON(w io.Writer, r *analysis.Result) error {
 // ruleFields are the fields a rule shares with its threats. A nil field is
 // left out; a field pointing at a nil list is written as null.
 type ruleFields struct {
-	Title       *string         `json:"title,omitempty"`
-	STRIDE      *[]model.STRIDE `json:"stride,omitempty"`
-	Category    *string         `json:"category,omitempty"`
-	CWE         *[]threats.Ref  `json:"cwe,omitempty"`
-	CAPEC       *[]threats.Ref  `json:"capec,omitempty"`
-	ATTACK      *[]threats.Ref  `json:"attack,omitempty"`
-	Likelihood  *int            `json:"base_likelihood,omitempty"`
-	Impact      *int            `json:"base_impact,omitempty"`
-	Mitigations *[]string       `json:"mitigations,omitempty"`
-	Threagile   *[]string       `json:"threagile,omitempty"`
-	Concern     *string         `json:"concern,omitempty"`
+	Title       *string          `json:"title,omitempty"`
+	STRIDE      *[]model.STRIDE  `json:"stride,omitempty"`
+	LINDDUN     *[]model.LINDDUN `json:"linddun,omitempty"`
+	Category    *string          `json:"category,omitempty"`
+	CWE         *[]threats.Ref   `json:"cwe,omitempty"`
+	CAPEC       *[]threats.Ref   `json:"capec,omitempty"`
+	ATTACK      *[]threats.Ref   `json:"attack,omitempty"`
+	Likelihood  *int             `json:"base_likelihood,omitempty"`
+	Impact      *int             `json:"base_impact,omitempty"`
+	Mitigations *[]string        `json:"mitigations,omitempty"`
+	// Countermeasures are the catalog's (ATT&CK mitigations, D3FEND).
+	Countermeasures *[]threats.Countermeasure `json:"countermeasures,omitempty"`
+	Threagile       *[]string                 `json:"threagile,omitempty"`
+	Concern         *string                   `json:"concern,omitempty"`
 }
 
 // jsonRule is one rule that found threats.
@@ -110,6 +113,12 @@ func fieldsOf(t *threats.Threat) ruleFields {
 	if len(t.Mitigations) > 0 {
 		f.Mitigations = &t.Mitigations
 	}
+	if len(t.LINDDUN) > 0 {
+		f.LINDDUN = &t.LINDDUN
+	}
+	if len(t.Countermeasures) > 0 {
+		f.Countermeasures = &t.Countermeasures
+	}
 	if len(t.Threagile) > 0 {
 		f.Threagile = &t.Threagile
 	}
@@ -133,7 +142,13 @@ func (f ruleFields) minus(rule *ruleFields) ruleFields {
 		Impact:      differing(f.Impact, rule.Impact, func(a, b *int) bool { return *a == *b }),
 		Mitigations: differing(f.Mitigations, rule.Mitigations, sameList[string]),
 		Threagile:   differing(f.Threagile, rule.Threagile, sameList[string]),
-		Concern:     differing(f.Concern, rule.Concern, func(a, b *string) bool { return *a == *b }),
+		LINDDUN:     differing(f.LINDDUN, rule.LINDDUN, sameList[model.LINDDUN]),
+		Countermeasures: differing(f.Countermeasures, rule.Countermeasures, func(a, b *[]threats.Countermeasure) bool {
+			return (*a == nil) == (*b == nil) && slices.EqualFunc(*a, *b, func(x, y threats.Countermeasure) bool {
+				return x.ID == y.ID && x.Name == y.Name && x.Kind == y.Kind && x.URL == y.URL && slices.Equal(x.For, y.For)
+			})
+		}),
+		Concern: differing(f.Concern, rule.Concern, func(a, b *string) bool { return *a == *b }),
 	}
 }
 
@@ -384,6 +399,10 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 		j.key("stride")
 		strs(j, *f.STRIDE)
 	}
+	if f.LINDDUN != nil {
+		j.key("linddun")
+		strs(j, *f.LINDDUN)
+	}
 	if f.Category != nil {
 		j.key("category")
 		j.str(*f.Category)
@@ -408,6 +427,9 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 	if f.Mitigations != nil {
 		j.key("mitigations")
 		strs(j, *f.Mitigations)
+	}
+	if f.Countermeasures != nil {
+		j.field("countermeasures", *f.Countermeasures)
 	}
 	if f.Threagile != nil {
 		j.key("threagile")

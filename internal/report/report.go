@@ -272,10 +272,15 @@ func sorted(r *analysis.Result) []analysis.Finding {
 	return fs
 }
 
+// strideList lists a finding's STRIDE categories, then its LINDDUN ones
+// marked as such.
 func strideList(f *analysis.Finding) string {
-	parts := make([]string, len(f.STRIDE))
-	for i, s := range f.STRIDE {
-		parts[i] = string(s)
+	parts := make([]string, 0, len(f.STRIDE)+len(f.LINDDUN))
+	for _, s := range f.STRIDE {
+		parts = append(parts, string(s))
+	}
+	for _, c := range f.LINDDUN {
+		parts = append(parts, "LINDDUN "+string(c))
 	}
 	return strings.Join(parts, ", ")
 }

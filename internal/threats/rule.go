@@ -28,9 +28,12 @@ type Meta struct {
 	ID     string         `json:"id"`
 	Title  string         `json:"title"`
 	STRIDE []model.STRIDE `json:"stride"`
-	Scope  Scope          `json:"scope"`
-	CWE    []int          `json:"cwe,omitempty"`
-	CAPEC  []int          `json:"capec,omitempty"`
+	// LINDDUN lists the rule's privacy threat categories; a rule has
+	// STRIDE categories, LINDDUN categories or both.
+	LINDDUN []model.LINDDUN `json:"linddun,omitempty"`
+	Scope   Scope           `json:"scope"`
+	CWE     []int           `json:"cwe,omitempty"`
+	CAPEC   []int           `json:"capec,omitempty"`
 	// ATTACK lists MITRE ATT&CK technique ids, e.g. "T1190".
 	ATTACK []string `json:"attack,omitempty"`
 	// Likelihood and Impact are the rule's base ratings (1..5); risk scoring
@@ -56,6 +59,16 @@ type Meta struct {
 	Why        string   `json:"why"`
 	Mitigation string   `json:"mitigation"`
 	References []string `json:"references,omitempty"`
+}
+
+// Applies reports whether the rule belongs to a methodology the model
+// applies: STRIDE rules under stride, LINDDUN rules under linddun; rules
+// about the model's quality always apply.
+func (m *Meta) Applies(md *model.Model) bool {
+	if m.Category == CategoryModel {
+		return true
+	}
+	return len(m.STRIDE) > 0 && md.Applies(model.MethodSTRIDE) || len(m.LINDDUN) > 0 && md.Applies(model.MethodLINDDUN)
 }
 
 // Hit is one occurrence of a rule's threat found in a model.
@@ -120,8 +133,14 @@ func (m *Meta) Validate() error {
 	if m.Title == "" {
 		bad("rule %s: no title", m.ID)
 	}
-	if len(m.STRIDE) == 0 {
-		bad("rule %s: no STRIDE category", m.ID)
+	if len(m.STRIDE) == 0 && len(m.LINDDUN) == 0 {
+		bad("rule %s: no STRIDE or LINDDUN category", m.ID)
+	}
+	linddun := model.LINDDUN("").Values()
+	for _, c := range m.LINDDUN {
+		if !slices.Contains(linddun, string(c)) {
+			bad("rule %s: unknown LINDDUN category %q", m.ID, c)
+		}
 	}
 	strides := model.STRIDE("").Values()
 	for _, s := range m.STRIDE {

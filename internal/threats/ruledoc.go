@@ -24,10 +24,11 @@ import (
 // are read by one RuleDecoder. See docs/custom-rules.md for the format.
 
 // RuleKeys are the keys a rule document may have, in documentation order.
-var RuleKeys = []string{"id", "title", "stride", "scope", "cwe", "capec", "attack", "likelihood", "impact",
+var RuleKeys = []string{"id", "title", "stride", "linddun", "scope", "cwe", "capec", "attack", "likelihood", "impact",
 	"mitigations", "threagile", "category", "concern", "trigger", "why", "mitigation", "references", "condition", "detail"}
 
-// metaRequired must be present in every rule document.
+// metaRequired must be present in every rule document (stride may give
+// way to linddun).
 var metaRequired = []string{"id", "title", "stride", "scope", "likelihood", "impact"}
 
 // RuleDoc is one decoded rule document: the metadata and, for custom
@@ -250,7 +251,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		required = append(slices.Clip(required), "condition")
 	}
 	for _, key := range required {
-		if values[key] == nil {
+		if values[key] == nil && (key != "stride" || values["linddun"] == nil) {
 			l.add(f, n, joinKey(path, key), "see docs/custom-rules.md for the rule format", "missing required key '%s'", key)
 		}
 	}
@@ -273,6 +274,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	m.CAPEC, _ = d.ints(values, "capec")
 	m.ATTACK, attackNodes = d.strNodes(values, "attack")
 	stride, strideNodes = d.strNodes(values, "stride")
+	linddun, linddunNodes := d.strNodes(values, "linddun")
 	m.Likelihood = d.rating(values, "likelihood")
 	m.Impact = d.rating(values, "impact")
 	condition := d.str(values, "condition")
@@ -303,6 +305,16 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		}
 		if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
 			l.add(f, v, joinKey(path, "stride"), "one or more of "+strings.Join(strideValues, ", "), "stride must name at least one category")
+		}
+	}
+	linddunValues := model.LINDDUN("").Values()
+	if v := values["linddun"]; v != nil {
+		for i, s := range linddun {
+			if !slices.Contains(linddunValues, s) {
+				l.add(f, linddunNodes[i], itemPath(path, "linddun", v, linddunNodes[i]), hintOr(source.Suggest(s, linddunValues), "one of "+strings.Join(linddunValues, ", ")), "unknown LINDDUN category '%s'", s)
+				continue
+			}
+			m.LINDDUN = append(m.LINDDUN, model.LINDDUN(s))
 		}
 	}
 	scopeNames := []string{"component", "flow", "data", "boundary"}

@@ -6,6 +6,7 @@ package threats
 import (
 	"runtime"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,11 +42,13 @@ type Threat struct {
 	Title       string         `json:"title"`
 	Description string         `json:"description"`
 	STRIDE      []model.STRIDE `json:"stride"`
-	Category    string         `json:"category,omitempty"`
-	CWE         []Ref          `json:"cwe,omitempty"`
-	CAPEC       []Ref          `json:"capec,omitempty"`
-	ATTACK      []Ref          `json:"attack,omitempty"`
-	Targets     []string       `json:"targets"`
+	// LINDDUN lists the privacy threat categories of a LINDDUN rule.
+	LINDDUN  []model.LINDDUN `json:"linddun,omitempty"`
+	Category string          `json:"category,omitempty"`
+	CWE      []Ref           `json:"cwe,omitempty"`
+	CAPEC    []Ref           `json:"capec,omitempty"`
+	ATTACK   []Ref           `json:"attack,omitempty"`
+	Targets  []string        `json:"targets"`
 	// Data lists the data assets at stake, most valuable first.
 	Data []string `json:"data,omitempty"`
 	// Likelihood and Impact are the base ratings before exposure and data adjustments.
@@ -53,6 +56,10 @@ type Threat struct {
 	Impact     int `json:"base_impact"`
 	// Mitigations are the recommended catalog controls.
 	Mitigations []string `json:"mitigations,omitempty"`
+	// Countermeasures are what the MITRE catalog recommends against the
+	// threat's ATT&CK techniques (ATT&CK mitigations, D3FEND techniques)
+	// and the D3FEND techniques of its recommended controls.
+	Countermeasures []Countermeasure `json:"countermeasures,omitempty"`
 	// InPlace lists implemented controls on the targets that address the threat.
 	InPlace []string `json:"controls_in_place,omitempty"`
 	// Planned lists planned controls on the targets that will address it.
@@ -92,6 +99,7 @@ func Identify(m *model.Model, rules []Rule) []Threat {
 type ruleRefs struct {
 	cwe, capec, attack []Ref
 	addressable        *addressable
+	counter            []Countermeasure
 }
 
 // Identify runs the rules in this environment; see the package-level
@@ -119,7 +127,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 				if i >= len(rules) {
 					return
 				}
-				if r := &rules[i]; !disabled[r.ID] && r.Check != nil {
+				if r := &rules[i]; !disabled[r.ID] && r.Check != nil && r.Applies(m) {
 					perRule[i] = e.run(r)
 				}
 			}
@@ -151,7 +159,8 @@ func (e *Env) run(r *Rule) []*Threat {
 		origin = OriginCustom
 	}
 	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK),
-		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations)}
+		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations),
+		counter:     Countermeasures(r.ATTACK, r.Mitigations)}
 	byID := map[string]*Threat{}
 	var out []*Threat
 	var block []Threat
@@ -206,23 +215,25 @@ func sortByID(ts []*Threat) []Threat {
 // fillThreat sets *t to the threat of a rule's hit.
 func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) {
 	*t = Threat{
-		ID:          id,
-		Rule:        r.ID,
-		Origin:      origin,
-		Title:       r.Title,
-		Description: h.Detail,
-		STRIDE:      r.STRIDE,
-		Category:    r.Category,
-		CWE:         refs.cwe,
-		CAPEC:       refs.capec,
-		ATTACK:      refs.attack,
-		Targets:     h.Targets,
-		Likelihood:  r.Likelihood,
-		Impact:      r.Impact,
-		Mitigations: r.Mitigations,
-		Threagile:   r.Threagile,
-		Pos:         e.Pos(h.Targets[0]),
-		Concern:     r.Concern,
+		ID:              id,
+		Rule:            r.ID,
+		Origin:          origin,
+		Title:           r.Title,
+		Description:     h.Detail,
+		STRIDE:          r.STRIDE,
+		LINDDUN:         r.LINDDUN,
+		Category:        r.Category,
+		CWE:             refs.cwe,
+		CAPEC:           refs.capec,
+		ATTACK:          refs.attack,
+		Targets:         h.Targets,
+		Likelihood:      r.Likelihood,
+		Impact:          r.Impact,
+		Mitigations:     r.Mitigations,
+		Countermeasures: refs.counter,
+		Threagile:       r.Threagile,
+		Pos:             e.Pos(h.Targets[0]),
+		Concern:         r.Concern,
 	}
 	if h.Likelihood > 0 {
 		t.Likelihood = h.Likelihood
@@ -244,21 +255,22 @@ func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, o
 
 func (e *Env) manual(mt *model.ManualThreat) Threat {
 	t := Threat{
-		ID:          mt.ID,
-		Rule:        "manual",
-		Origin:      OriginManual,
-		Title:       mt.Title,
-		Description: mt.Description,
-		STRIDE:      mt.STRIDE,
-		CWE:         cweRefs(mt.CWE),
-		CAPEC:       capecRefs(mt.CAPEC),
-		ATTACK:      attackRefs(mt.ATTACK),
-		Targets:     mt.Targets,
-		Likelihood:  mt.Likelihood,
-		Impact:      mt.Impact,
-		Mitigations: mt.Mitigations,
-		Pos:         mt.Pos,
-		Data:        e.DataAtStake(mt.Targets...),
+		ID:              mt.ID,
+		Rule:            "manual",
+		Origin:          OriginManual,
+		Title:           mt.Title,
+		Description:     mt.Description,
+		STRIDE:          mt.STRIDE,
+		CWE:             cweRefs(mt.CWE),
+		CAPEC:           capecRefs(mt.CAPEC),
+		ATTACK:          attackRefs(mt.ATTACK),
+		Targets:         mt.Targets,
+		Likelihood:      mt.Likelihood,
+		Impact:          mt.Impact,
+		Mitigations:     mt.Mitigations,
+		Countermeasures: Countermeasures(mt.ATTACK, mt.Mitigations),
+		Pos:             mt.Pos,
+		Data:            e.DataAtStake(mt.Targets...),
 	}
 	if t.Likelihood == 0 {
 		t.Likelihood = 3
@@ -294,8 +306,73 @@ func capecRefs(ids []int) []Ref {
 func attackRefs(ids []string) []Ref {
 	out := make([]Ref, 0, len(ids))
 	for _, id := range ids {
+		if catalog.IsATLAS(id) {
+			out = append(out, Ref{ID: id, Name: catalog.TechniqueName(id), URL: catalog.ATLASURL(id)})
+			continue
+		}
 		path := strings.ReplaceAll(id, ".", "/")
 		out = append(out, Ref{ID: id, Name: catalog.TechniqueName(id), URL: "https://attack.mitre.org/techniques/" + path + "/"})
 	}
+	return out
+}
+
+// Countermeasure is a defence the MITRE catalog recommends against a threat.
+type Countermeasure struct {
+	// ID is an ATT&CK mitigation (M1032) or a D3FEND technique (D3-MFA).
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// Kind is "attack-mitigation" or "d3fend".
+	Kind string `json:"kind"`
+	// For lists the threat's techniques and recommended controls it answers.
+	For []string `json:"for"`
+	URL string   `json:"url,omitempty"`
+}
+
+// Countermeasure kinds.
+const (
+	CounterATTACK = "attack-mitigation"
+	CounterD3FEND = "d3fend"
+)
+
+// Countermeasures returns the catalog's countermeasures for ATT&CK
+// techniques and catalog controls: each technique's ATT&CK mitigations and
+// D3FEND techniques, and each control's D3FEND technique, ATT&CK
+// mitigations first, each once with what it answers.
+func Countermeasures(techniques, controls []string) []Countermeasure {
+	var out []Countermeasure
+	at := map[string]int{}
+	add := func(id, name, kind, url, reason string) {
+		if i, ok := at[id]; ok {
+			if !slices.Contains(out[i].For, reason) {
+				out[i].For = append(out[i].For, reason)
+			}
+			return
+		}
+		at[id] = len(out)
+		out = append(out, Countermeasure{ID: id, Name: name, Kind: kind, For: []string{reason}, URL: url})
+	}
+	for _, t := range techniques {
+		tech, ok := catalog.LookupTechnique(t)
+		if !ok {
+			continue
+		}
+		for _, m := range tech.Mitigations {
+			add(m.ID, m.Name, CounterATTACK, "https://attack.mitre.org/mitigations/"+m.ID+"/", t)
+		}
+		for _, d := range tech.D3FEND {
+			add(d.ID, d.Name, CounterD3FEND, "", t)
+		}
+	}
+	for _, c := range controls {
+		if ctl, ok := catalog.LookupControl(c); ok && ctl.D3FEND != "" {
+			add(ctl.D3FEND, catalog.D3FENDName(ctl.D3FEND), CounterD3FEND, "", c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Kind != out[j].Kind {
+			return out[i].Kind == CounterATTACK
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out
 }

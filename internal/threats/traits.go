@@ -54,6 +54,12 @@ const (
 	TraitCodeInspection                      // a static analysis platform
 	TraitIoT                                 // a connected device
 	TraitLLM                                 // is or wraps a large language model (or an LLM framework)
+	TraitAgent                               // lets a model decide which tools to call (an AI agent)
+	TraitAITool                              // a tool an AI agent calls (an MCP server, a function tool)
+	TraitVectorStore                         // keeps embeddings that retrieval queries
+	TraitModelStore                          // keeps model weights (a model registry)
+	TraitTraining                            // trains or fine-tunes models
+	TraitDataset                             // holds training or evaluation data
 )
 
 // TraitNames are the traits' names as custom rules see them, in bit order.
@@ -63,7 +69,7 @@ var TraitNames = []string{
 	"less-protected", "high-value", "end-user-requests", "propagates-identity", "identity", "identity-provider",
 	"identity-store", "vault", "queryable", "search", "service-registry", "file-system", "user-data",
 	"container-platform", "dev-relevant", "secrets", "build-pipeline", "source-repository", "code-inspection", "iot",
-	"llm",
+	"llm", "ai-agent", "ai-tool", "vector-store", "model-store", "training", "dataset",
 }
 
 // Names returns the names of the traits in t, in bit order.
@@ -88,7 +94,13 @@ var CIProducts = []string{
 // language model, a model service or an LLM framework.
 var LLMProducts = []string{
 	"llm", "gpt", "openai", "anthropic", "claude", "gemini", "llama", "mistral", "bedrock", "vertex-ai",
-	"langchain", "llamaindex", "ollama", "hugging-face", "huggingface",
+	"langchain", "llamaindex", "ollama", "hugging-face", "huggingface", "vllm", "llama-cpp", "azure-openai",
+}
+
+// AgentProducts are the words of a technology text that name an agent
+// framework: a process that lets a model pick the tools it calls.
+var AgentProducts = []string{
+	"ai-agent", "langgraph", "crewai", "autogen", "semantic-kernel", "openai-agents", "agents-sdk",
 }
 
 // Trait groups shared by several words.
@@ -113,6 +125,12 @@ const (
 	codeInspect  = TraitCodeInspection | TraitDevRelevant | TraitLessProtected
 	queue        = TraitBackend | TraitPropagates | TraitUserData
 	iot          = client | TraitIoT
+	agent        = TraitLLM | TraitAgent | TraitBackend | TraitPropagates
+	aiTool       = TraitAITool | TraitBackend | TraitPropagates
+	vectorStore  = TraitVectorStore | TraitBackend | TraitSearch
+	modelStore   = TraitModelStore | TraitDevRelevant | TraitBackend
+	dataset      = TraitDataset | TraitBackend
+	training     = TraitTraining | TraitDevRelevant | TraitBackend
 )
 
 // traitWords gives the traits of component types and of the words and
@@ -153,6 +171,13 @@ var traitWords = func() map[string]Trait {
 		"source-repository":   sourceRepo,
 		"artifact-registry":   registry,
 		"identity-store":      identStore,
+		"llm":                 TraitLLM | TraitBackend,
+		"ai-agent":            agent,
+		"ai-tool":             aiTool,
+		"training-pipeline":   training,
+		"vector-store":        vectorStore,
+		"model-registry":      modelStore,
+		"dataset":             dataset,
 
 		// Technologies.
 		"application-server":          appServer,
@@ -250,6 +275,25 @@ var traitWords = func() map[string]Trait {
 		"zookeeper":                   TraitServiceRegistry,
 		"stream-processing":           TraitBackend | TraitUserData,
 		"library":                     TraitNoStorage,
+		"mcp":                         aiTool,
+		"mcp-server":                  aiTool,
+		"model-context-protocol":      aiTool,
+		"vector-database":             vectorStore,
+		"vector-db":                   vectorStore,
+		"pinecone":                    vectorStore,
+		"weaviate":                    vectorStore,
+		"qdrant":                      vectorStore,
+		"milvus":                      vectorStore,
+		"chroma":                      vectorStore,
+		"chromadb":                    vectorStore,
+		"pgvector":                    vectorStore,
+		"faiss":                       vectorStore,
+		"mlflow":                      modelStore,
+		"kubeflow":                    training,
+		"fine-tuning":                 training,
+	}
+	for _, p := range AgentProducts {
+		w[p] |= agent
 	}
 	for _, p := range CIProducts {
 		w[p] |= pipeline

@@ -9,7 +9,7 @@ import (
 )
 
 func TestTraitNames(t *testing.T) {
-	if n := bits.Len64(uint64(TraitLLM)); n != len(TraitNames) {
+	if n := bits.Len64(uint64(TraitDataset)); n != len(TraitNames) {
 		t.Fatalf("%d traits, %d names", n, len(TraitNames))
 	}
 	if got := (TraitWebApp | TraitVault).Names(); !slices.Equal(got, []string{"web-app", "vault"}) {
@@ -27,6 +27,12 @@ func TestTraitsOf(t *testing.T) {
 		{"service", "Interpreter service", 0, TraitWebApp | TraitHighValue},
 		{"service", "SAP ERP", TraitHighValue | TraitUserData, 0},
 		{"service", "HashiCorp Vault", TraitVault, 0},
+		{"service", "LangGraph", TraitAgent | TraitLLM, 0},
+		{"service", "MCP server", TraitAITool, TraitAgent},
+		{"database", "PostgreSQL with pgvector", TraitVectorStore | TraitQueryable, 0},
+		{"ai-agent", "", TraitAgent | TraitLLM, TraitAITool},
+		{"vector-store", "", TraitVectorStore, TraitQueryable},
+		{"model-registry", "", TraitModelStore, 0},
 		{"build-pipeline", "GitHub Actions", TraitBuildPipeline, TraitSourceRepo},
 		{"service", "GitHub Actions", TraitBuildPipeline, TraitSourceRepo},
 		{"source-repository", "GitHub", TraitSourceRepo, TraitBuildPipeline},

@@ -153,6 +153,10 @@ func (im *importer) diagram(dg foreign.Obj, i int) {
 			im.m.System.Tags = append(im.m.System.Tags, pre+k+"="+v)
 		}
 	}
+	// A LINDDUN diagram asks for a privacy analysis next to the security one.
+	if strings.EqualFold(dg.Str("diagramType", false), "LINDDUN") {
+		im.m.Methodology = []model.Methodology{model.MethodSTRIDE, model.MethodLINDDUN}
+	}
 }
 
 func short(s string) string {

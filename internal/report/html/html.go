@@ -450,9 +450,12 @@ func elementSeverity(r *analysis.Result) map[string]model.Severity {
 
 // explain gathers what the report says about one finding.
 func explain(f analysis.Finding) threatView {
-	stride := make([]string, len(f.STRIDE))
-	for i, c := range f.STRIDE {
-		stride[i] = string(c)
+	stride := make([]string, 0, len(f.STRIDE)+len(f.LINDDUN))
+	for _, c := range f.STRIDE {
+		stride = append(stride, string(c))
+	}
+	for _, c := range f.LINDDUN {
+		stride = append(stride, "LINDDUN "+string(c))
 	}
 	tr := f.Treatment
 	tv := threatView{

@@ -18,8 +18,10 @@ func modelOf(e *threats.Env, c *model.Component) string {
 		return ""
 	}
 	for _, f := range e.Outgoing(c.ID) {
-		if to := e.Target(f); to != nil && languageModel(e, to) {
-			return to.ID // a framework (LangChain) calling a model service is the model's caller
+		// A framework (LangChain) calling a model service is the model's
+		// caller; a process calling an AI agent is not: the agent is.
+		if to := e.Target(f); to != nil && languageModel(e, to) && !e.Is(to, threats.TraitAgent) {
+			return to.ID
 		}
 	}
 	if languageModel(e, c) {

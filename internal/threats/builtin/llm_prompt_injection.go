@@ -23,7 +23,7 @@ func init() {
 				if to == nil {
 					continue
 				}
-				if languageModel(e, to) {
+				if languageModel(e, to) && !e.Is(to, threats.TraitAgent) { // an agent it calls is raised on its own
 					if llm == "" {
 						llm = to.ID
 					}
