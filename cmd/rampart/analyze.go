@@ -13,6 +13,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -35,6 +36,9 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 		}
 		now = d.Time
 	}
+	if f := cmd.Flags().Lookup("paths-per-entry"); f != nil && f.Changed && a.pathsPerEntry < 1 {
+		return nil, nil, fail(exitUsage, fmt.Errorf("--paths-per-entry %d: want 1 or more", a.pathsPerEntry))
+	}
 	rules, err := loadRules(cmd, a.rulesDir)
 	if err != nil {
 		return nil, nil, err
@@ -43,6 +47,15 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	if err != nil {
 		return nil, nil, fail(exitUsage, err)
 	}
+	var pol *policy.Policy
+	if m != nil && len(problems.Errors()) == 0 {
+		var pp model.Problems
+		if pol, pp, err = governingPolicy(cmd, m, path, knownRuleIDs(rules)); err != nil {
+			return nil, nil, err
+		}
+		problems = append(problems, pp...)
+	}
+	a.policy = pol
 	if errs := problems.Errors(); len(errs) > 0 {
 		for _, p := range errs {
 			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
@@ -58,7 +71,8 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	}
 	var res *analysis.Result
 	if err := untilCancelled(cmd.Context(), func() error {
-		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion()})
+		res = analysis.Analyze(m, analysis.Options{Rules: rules, Now: now, Tool: "rampart " + buildVersion(), PathsPerEntry: a.pathsPerEntry,
+			Policy: pol})
 		return nil
 	}); err != nil {
 		return nil, nil, err
@@ -269,7 +283,8 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 	var breaches []analysis.Finding
 	for _, f := range res.Findings {
 		limit := f.Limit
-		if override != "" {
+		if override != "" && (res.Policy.File == "" || override.Rank() < limit.Rank()) {
+			// Under a central policy the override may only tighten.
 			limit = override
 		}
 		if f.Treatment.Gated() && f.Residual.Severity.Rank() > limit.Rank() {
@@ -281,6 +296,11 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 	if !quiet {
 		for _, p := range res.Reviews {
 			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+		}
+		for _, p := range res.Warnings {
+			if p.Code == source.CodePolicy { // the gate's limits may differ from the model's
+				fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+			}
 		}
 		for _, f := range res.Findings {
 			if f.Treatment.Expired {

@@ -184,6 +184,41 @@ func TestTreatmentRuleChecked(t *testing.T) {
 	}
 }
 
+// TestPathsPerEntry checks that --paths-per-entry sets how many attack
+// paths each entry point keeps, and that a value below 1 is a usage error.
+func TestPathsPerEntry(t *testing.T) {
+	perEntry := func(out string) map[string]int {
+		var r struct {
+			Paths []struct{ Entry string } `json:"attack_paths"`
+		}
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		n := map[string]int{}
+		for _, p := range r.Paths {
+			n[p.Entry]++
+		}
+		return n
+	}
+	model := "../../examples/online-shop.yaml"
+	_, def, _ := runIn(t, "", "analyze", model, "-f", "json", "--as-of", "2026-11-24")
+	_, one, _ := runIn(t, "", "analyze", model, "-f", "json", "--as-of", "2026-11-24", "--paths-per-entry", "1")
+	d, o := perEntry(def), perEntry(one)
+	most := 0
+	for e, n := range d {
+		most = max(most, n)
+		if o[e] != 1 {
+			t.Errorf("--paths-per-entry 1: entry %s keeps %d paths", e, o[e])
+		}
+	}
+	if most < 2 || most > 3 {
+		t.Errorf("default: at most %d paths per entry point, want 2 or 3 on this model: %v", most, d)
+	}
+	if code, _, errOut := runIn(t, "", "analyze", model, "--paths-per-entry", "0"); code != exitUsage || !strings.Contains(errOut, "--paths-per-entry 0") {
+		t.Errorf("--paths-per-entry 0: exit %d, %s", code, errOut)
+	}
+}
+
 // TestMaxElements refuses a model with more components and flows than
 // --max-elements allows before analysing it, naming the limit and the flag,
 // and analyses it once the limit is raised.

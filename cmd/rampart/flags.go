@@ -5,7 +5,9 @@ package main
 //
 //	group          flags                                   used by
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
-//	analysisFlags  --rules, --as-of, --max-elements        commands that analyse
+//	analysisFlags  --rules, --as-of, --max-elements,       commands that analyse
+//	               --paths-per-entry, --policy (policyFlags)
+//	policyFlags    --policy                                validate, and commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
@@ -28,7 +30,9 @@ import (
 	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
+	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/report"
 )
 
@@ -53,11 +57,28 @@ func (f *modelFlags) add(cmd *cobra.Command) {
 	cmd.MarkFlagDirname("include-root")
 }
 
+// policyFlags name the central risk policy that governs the models read
+// (see governingPolicy); without it, a model's own policy key applies.
+type policyFlags struct {
+	policy string
+}
+
+func (f *policyFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.policy, "policy", "", "govern the models by the central risk policy in `FILE` (matrix, appetite, rules that may not be disabled; default: the model's policy key)")
+	cmd.MarkFlagFilename("policy", "yaml", "yml", "json")
+}
+
 // analysisFlags tune the analysis of a model.
 type analysisFlags struct {
 	modelFlags
+	policyFlags
 	asOf     string
 	rulesDir string
+	// pathsPerEntry is how many attack paths to keep per entry point.
+	pathsPerEntry int
+	// policy is the central policy of the model analysed last (nil for
+	// none), for re-analyses of the same model (gateOnServer).
+	policy *policy.Policy
 	// maxElements refuses to analyse a model with more components and
 	// flows; 0 or less means analysis.DefaultMaxElements.
 	maxElements int
@@ -65,9 +86,11 @@ type analysisFlags struct {
 
 func (f *analysisFlags) add(cmd *cobra.Command) {
 	f.modelFlags.add(cmd)
+	f.policyFlags.add(cmd)
 	cmd.Flags().IntVar(&f.maxElements, "max-elements", analysis.DefaultMaxElements,
 		fmt.Sprintf("largest model analysed, in components plus flows (memory grows about %d KiB with each)", analysis.ElementBytes>>10))
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
+	cmd.Flags().IntVar(&f.pathsPerEntry, "paths-per-entry", graph.DefaultPathsPerEntry, "keep the `N` most likely attack paths from each entry point")
 	addRulesFlag(cmd, &f.rulesDir, "also run the custom CEL rules in `DIR` (*.yaml)")
 }
 

@@ -349,7 +349,7 @@ func gateOnServer(cmd *cobra.Command, sf *serverFlags, af *analysisFlags, res *a
 	if err != nil {
 		return nil, fail(exitUsage, err)
 	}
-	out := analysis.Analyze(&m, analysis.Options{Rules: rules, Now: now, Tool: res.Tool})
+	out := analysis.Analyze(&m, analysis.Options{Rules: rules, Now: now, Tool: res.Tool, PathsPerEntry: af.pathsPerEntry, Policy: af.policy})
 	out.Warnings = res.Warnings
 	return out, nil
 }

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"fmt"
+
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 )
 
 func newSchemaCmd() *cobra.Command {
-	var fragment bool
+	var fragment, pol bool
 	cmd := &cobra.Command{
 		Use:   "schema",
 		Short: "Print the JSON Schema of the model format (for editor completion)",
@@ -15,12 +18,18 @@ func newSchemaCmd() *cobra.Command {
 Save it and point your editor's YAML language server at it, e.g. with a first
 line "# yaml-language-server: $schema=rampart.schema.json" in the model.
 With --fragment it prints the schema of included files, which have no
-rampart or system keys of their own.`,
+rampart or system keys of their own; with --policy, that of central risk
+policy files (docs/policy.md).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			gen := model.JSONSchema
-			if fragment {
+			switch {
+			case fragment && pol:
+				return fail(exitUsage, fmt.Errorf("--fragment and --policy name different schemas: give one"))
+			case fragment:
 				gen = model.JSONFragmentSchema
+			case pol:
+				gen = policy.JSONSchema
 			}
 			data, err := gen()
 			if err != nil {
@@ -31,5 +40,6 @@ rampart or system keys of their own.`,
 		},
 	}
 	cmd.Flags().BoolVar(&fragment, "fragment", false, "print the schema of an included file (a model fragment)")
+	cmd.Flags().BoolVar(&pol, "policy", false, "print the schema of a central risk policy file")
 	return cmd
 }

@@ -26,6 +26,7 @@ const modelSchemaVersion = model.SchemaVersion
 func newValidateCmd() *cobra.Command {
 	var (
 		mf       modelFlags
+		pf       policyFlags
 		format   string
 		warnings bool
 	)
@@ -53,9 +54,16 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 				if err := cmd.Context().Err(); err != nil {
 					return err
 				}
-				_, problems, err := loadModel(cmd, path)
+				m, problems, err := loadModel(cmd, path)
 				if err != nil {
 					return fail(exitUsage, err)
+				}
+				if m != nil && len(problems.Errors()) == 0 {
+					_, pp, err := governingPolicy(cmd, m, path, knownRuleIDs(builtin.Rules()))
+					if err != nil {
+						return err
+					}
+					problems = append(problems, pp...)
 				}
 				errs := problems.Errors()
 				if len(errs) > 0 {
@@ -91,6 +99,7 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 		},
 	}
 	mf.add(cmd)
+	pf.add(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
 	completeValues(cmd, "format", []string{"text", "json"})
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -22,10 +23,20 @@ type Options struct {
 	Now time.Time
 	// Tool names the producing tool and version, e.g. "rampart 1.2.0".
 	Tool string
+	// PathsPerEntry is how many attack paths to keep per entry point;
+	// zero means graph.DefaultPathsPerEntry.
+	PathsPerEntry int
+	// Policy is the central risk policy governing the model; nil for none.
+	// Its appetite and matrix apply where the model's are looser, and the
+	// rules it requires run even if the model disables them. The policy's
+	// problems (policy.Apply) are the loader's to report, not the result's.
+	Policy *policy.Policy
 }
 
 // Analyze runs the whole analysis of a validated model.
 func Analyze(m *model.Model, opts Options) *Result {
+	governed := policy.Apply(m, opts.Policy)
+	m = governed.Model
 	if opts.Rules == nil {
 		opts.Rules = builtin.Rules()
 	}
@@ -40,7 +51,8 @@ func Analyze(m *model.Model, opts Options) *Result {
 
 	env := threats.NewEnv(m)
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
-	reach := graph.New(m).Reachable()
+	found = threats.Collapse(found)
+	reach := graph.New(m, graph.Options{Client: env.IsClient}).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
 
@@ -58,6 +70,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Model:         m,
 		Warnings:      append(model.Problems{}, env.Failures()...),
 		ModelWarnings: warnings,
+		Policy:        governed.Info,
 	}
 	if a := m.RiskAppetite; a != nil {
 		r.Appetite = AppetiteInfo{MaxSeverity: a.MaxSeverity, ByCategory: a.ByCategory, Declared: true}
@@ -82,14 +95,25 @@ func Analyze(m *model.Model, opts Options) *Result {
 		}
 		r.Findings = append(r.Findings, f)
 	}
+	foldedInto := map[string]string{}
+	for i := range found {
+		for _, id := range found[i].RelatedIDs() {
+			foldedInto[id] = found[i].ID
+		}
+	}
 	for _, t := range register.Unused(m.Treatments) {
-		r.Warnings = append(r.Warnings, model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Severity: source.Warning,
+		p := model.Problem{Pos: t.At("threat", -1), Path: t.KeyPath("threat", -1), Severity: source.Warning,
 			Message: fmt.Sprintf("treatment for '%s' matches no identified threat", t.Threat),
-			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"})
+			Hint:    "the threat may be gone after a model change; remove the entry or fix its id"}
+		if lead, ok := foldedInto[t.Threat]; ok {
+			p.Message = fmt.Sprintf("treatment for '%s' does not apply: that finding is reported as part of threat '%s', of the same concern", t.Threat, lead)
+			p.Hint = "treat the concern as a whole: move the entry to " + lead
+		}
+		r.Warnings = append(r.Warnings, p)
 	}
 	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
-	r.Paths = attackPaths(reach, r.Findings)
+	r.Paths = attackPaths(reach, opts.PathsPerEntry, r.Findings)
 	r.Stride = env.StrideMatrix(found)
 	r.Summary.Coverage = map[model.STRIDE]map[string]int{}
 	for _, c := range r.Stride {
@@ -103,9 +127,15 @@ func Analyze(m *model.Model, opts Options) *Result {
 
 // limit is the appetite that applies to a threat: risk.Limit over its
 // STRIDE categories and rule category, tightened by a limit the appetite
-// sets on one of its LINDDUN categories.
+// sets on one of its LINDDUN categories, and by those of the findings
+// folded into it (threats.Collapse), so that collapsing never loosens the gate.
 func limit(a *model.RiskAppetite, t *threats.Threat) model.Severity {
 	l := risk.Limit(a, t.STRIDE, t.Category)
+	for _, r := range t.Related {
+		if o := risk.Limit(a, r.STRIDE, r.Category); o.Rank() < l.Rank() {
+			l = o
+		}
+	}
 	if a == nil {
 		return l
 	}
@@ -176,10 +206,13 @@ func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning)
 }
 
 // aliases are the other register keys a threat may be known by: the same
-// elements under the Threagile rule ids the rule covers.
+// elements under the Threagile rule ids its own rule covers. The ids of
+// findings folded into it (threats.Collapse) are not aliases: treating a
+// minor view of a concern must not close the concern, so an entry under
+// such an id is reported instead (see Analyze).
 func aliases(t *threats.Threat) []string {
 	var out []string
-	for _, tg := range t.Threagile {
+	for _, tg := range t.Own().Threagile {
 		if tg != t.Rule {
 			out = append(out, threats.ID(tg, t.Targets))
 		}
@@ -228,9 +261,9 @@ func summarise(fs []Finding) Summary {
 	return s
 }
 
-// attackPaths ranks the paths to valuable data and lists the untreated
-// threats on each path's components and flows.
-func attackPaths(reach *graph.Reach, fs []Finding) []AttackPath {
+// attackPaths ranks the k best paths from each entry point to valuable
+// data and lists the untreated threats on each path's components and flows.
+func attackPaths(reach *graph.Reach, k int, fs []Finding) []AttackPath {
 	onElement := map[string][]string{}
 	for i := range fs {
 		if !fs[i].Treatment.Open() {
@@ -241,7 +274,7 @@ func attackPaths(reach *graph.Reach, fs []Finding) []AttackPath {
 		}
 	}
 	var out []AttackPath
-	for i, p := range reach.AttackPaths() {
+	for i, p := range reach.AttackPaths(k) {
 		ap := AttackPath{Rank: i + 1, AttackPath: p, Threats: []string{}}
 		seen := map[string]bool{}
 		for _, list := range [][]string{p.Components, p.Flows} {

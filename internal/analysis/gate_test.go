@@ -33,9 +33,17 @@ components:
   - {id: rule-named, type: web-application, internet_facing: true, processes: [secrets], tags: [x], controls: [by-rule]}
   - {id: not-enough, type: web-application, internet_facing: true, processes: [secrets], tags: [x], controls: [weak]}
   - {id: only-planned, type: web-application, internet_facing: true, processes: [secrets], tags: [x], controls: [planned-fix]}
+  - {id: evidence-only, type: web-application, internet_facing: true, processes: [secrets], tags: [x]}
+  - {id: verifier-only, type: web-application, internet_facing: true, processes: [secrets], tags: [x]}
+  - {id: blank-evidence, type: web-application, internet_facing: true, processes: [secrets], tags: [x]}
+  - {id: old-key, type: web-application, internet_facing: true, processes: [secrets], tags: [x]}
 treatments:
   - {threat: rule-x@label-only, status: mitigated}
-  - {threat: rule-x@verified, status: mitigated, evidence: 'pen-test 2026-11, finding 4 retested', checked_by: appsec}
+  - {threat: rule-x@verified, status: mitigated, evidence: 'pen-test 2026-11, finding 4 retested', verified_by: appsec}
+  - {threat: rule-x@evidence-only, status: mitigated, evidence: 'pen-test 2026-11'}
+  - {threat: rule-x@verifier-only, status: mitigated, verified_by: appsec}
+  - {threat: rule-x@blank-evidence, status: mitigated, evidence: '  ', verified_by: appsec}
+  - {threat: rule-x@old-key, status: mitigated, evidence: 'pen-test 2026-11', checked_by: appsec}
 `
 
 // TestGateBypasses checks that no label, claim or empty control passes the
@@ -52,19 +60,29 @@ func TestGateBypasses(t *testing.T) {
 		got[f.ID] = fmt.Sprintf("%s/%s/breach=%v", f.Residual.Severity, f.Treatment.Status, f.Breach)
 	}
 	want := map[string]string{
-		"rule-x@open-app":     "high/open/breach=true",
-		"rule-x@label-only":   "high/claimed/breach=true",    // mitigated without evidence and checked_by is only claimed
-		"rule-x@verified":     "high/mitigated/breach=false", // a verified mitigation takes it out of the gate
-		"rule-x@zero-effect":  "high/open/breach=true",       // a control with no effect addresses nothing
-		"rule-x@stride-only":  "high/open/breach=true",       // a whole STRIDE category is not the threat
-		"rule-x@cwe-class":    "low/mitigated/breach=false",  // the threat's CWE class, effect 2
-		"rule-x@rule-named":   "low/mitigated/breach=false",  // the rule by id, effect 2
-		"rule-x@not-enough":   "medium/mitigated/breach=false",
-		"rule-x@only-planned": "high/open/breach=true", // planned controls lower nothing
+		"rule-x@open-app":       "high/open/breach=true",
+		"rule-x@label-only":     "high/claimed/breach=true",    // mitigated without evidence and verified_by is only claimed
+		"rule-x@evidence-only":  "high/claimed/breach=true",    // evidence nobody verified
+		"rule-x@verifier-only":  "high/claimed/breach=true",    // a verifier without evidence
+		"rule-x@blank-evidence": "high/claimed/breach=true",    // blanks are no evidence
+		"rule-x@verified":       "high/mitigated/breach=false", // a verified mitigation takes it out of the gate
+		"rule-x@old-key":        "high/mitigated/breach=false", // checked_by, the old name of verified_by, still counts (with a warning)
+		"rule-x@zero-effect":    "high/open/breach=true",       // a control with no effect addresses nothing
+		"rule-x@stride-only":    "high/open/breach=true",       // a whole STRIDE category is not the threat
+		"rule-x@cwe-class":      "low/mitigated/breach=false",  // the threat's CWE class, effect 2
+		"rule-x@rule-named":     "low/mitigated/breach=false",  // the rule by id, effect 2
+		"rule-x@not-enough":     "medium/mitigated/breach=false",
+		"rule-x@only-planned":   "high/open/breach=true", // planned controls lower nothing
 	}
 	for id, w := range want {
 		if got[id] != w {
 			t.Errorf("%s: got %s, want %s", id, got[id], w)
+		}
+	}
+	// A claimed mitigation lowers no risk: its residual is its inherent risk.
+	for _, f := range r2.Findings {
+		if f.Treatment.Claimed && f.Residual != f.Inherent {
+			t.Errorf("%s: claimed, yet residual %+v differs from inherent %+v", f.ID, f.Residual, f.Inherent)
 		}
 	}
 	// Without the CWE, the class-named control addresses nothing.

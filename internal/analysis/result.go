@@ -7,6 +7,7 @@ package analysis
 import (
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/treatment"
@@ -45,6 +46,10 @@ type Result struct {
 	// model, data or components with no purpose, wrong boundary or link
 	// content): they are not threats, so they are not counted, rated or gated.
 	ModelWarnings []ModelWarning `json:"model_warnings"`
+	// Policy says which central policy governed the analysis, which rules
+	// the model disables, and where the model asked for a looser appetite
+	// or matrix than the policy allows (the policy's value applied).
+	Policy policy.Info `json:"policy"`
 
 	// Model is the analysed model, for writers that draw or list it.
 	Model *model.Model `json:"-"`

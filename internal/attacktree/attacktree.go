@@ -114,7 +114,7 @@ type builder struct {
 
 func newBuilder(res *analysis.Result) *builder {
 	m := res.Model
-	b := &builder{res: res, ix: m.Index(), g: graph.New(m), out: map[string][]hop{},
+	b := &builder{res: res, ix: m.Index(), g: graph.New(m, graph.Options{}), out: map[string][]hop{},
 		threats: map[string][]*analysis.Finding{}, paths: map[string]map[string][]hop{}}
 	for i := range m.Components {
 		if b.g.IsEntry(m.Components[i].ID) && !slices.Contains(b.entries, m.Components[i].ID) {

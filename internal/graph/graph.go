@@ -1,12 +1,14 @@
 // Package graph holds the model's element graph: which components an
-// attacker can reach from untrusted entry points, and the most likely
-// attack paths to valuable data. It does no I/O.
+// attacker can reach from untrusted entry points, and the k most likely
+// attack paths from each entry point to valuable data. It does no I/O.
 package graph
 
 import (
 	"container/heap"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
 )
@@ -28,9 +30,18 @@ type edge struct {
 	cost float64
 }
 
-// New builds the graph of a model. Entry points are external entities and
-// internet-facing components.
-func New(m *model.Model) *Graph {
+// Options tune the graph.
+type Options struct {
+	// Client reports whether a component is a client program or device
+	// people use (a browser, mobile or desktop app): such clients are entry
+	// points too, since whoever holds one can send anything from it. The
+	// analysis passes the rule vocabulary's client test (threats.Env.IsClient).
+	Client func(*model.Component) bool
+}
+
+// New builds the graph of a model. Entry points are external entities,
+// internet-facing components and, with opts.Client, client programs.
+func New(m *model.Model, opts Options) *Graph {
 	ix := m.Index()
 	g := &Graph{m: m, ix: ix, node: make(map[string]int, len(m.Components))}
 	for i := range m.Components {
@@ -40,7 +51,7 @@ func New(m *model.Model) *Graph {
 		}
 		g.node[c.ID] = len(g.ids)
 		g.ids = append(g.ids, c.ID)
-		g.entry = append(g.entry, c.Type.Kind() == model.KindExternalEntity || c.InternetFacing)
+		g.entry = append(g.entry, c.Type.Kind() == model.KindExternalEntity || c.InternetFacing || opts.Client != nil && opts.Client(c))
 	}
 	g.out = make([][]edge, len(g.ids))
 	for i := range m.Flows {
@@ -87,10 +98,11 @@ func (g *Graph) IsEntry(id string) bool {
 
 // Reach holds, for every component, the most likely way in from any entry point.
 type Reach struct {
-	g    *Graph
-	cost []float64
-	prev []int // predecessor node, -1 at an entry or when unreachable
-	via  []*model.Flow
+	g     *Graph
+	order map[string]int // data asset id -> position in the model, built on use
+	cost  []float64
+	prev  []int // predecessor node, -1 at an entry or when unreachable
+	via   []*model.Flow
 }
 
 // Reachable runs one multi-source shortest-path search (Dijkstra on
@@ -177,60 +189,211 @@ func reverse(s []string) {
 	}
 }
 
-// AttackPath is the most likely path from an untrusted entry point to a
-// component holding a confidential or restricted data asset.
+// AttackPath is one of the most likely paths from an entry point to a
+// component holding confidential or restricted data.
 type AttackPath struct {
+	// Entry is the entry point the path starts at (Components[0]).
+	Entry string `json:"entry"`
+	// Data is the most valuable data asset the target holds, Classification its classification.
 	Data           string               `json:"data"`
 	Classification model.Classification `json:"classification"`
-	Target         string               `json:"target"`
+	// OtherData lists the target's other confidential or restricted data,
+	// most valuable first: one path, not one per data asset.
+	OtherData []string `json:"other_data,omitempty"`
+	Target    string   `json:"target"`
 	Path
 }
 
-// AttackPaths returns, for each confidential or restricted data asset, the
-// most likely path to a component storing or processing it, most likely first.
-func (r *Reach) AttackPaths() []AttackPath {
-	holders := map[string][]string{}
-	for i := range r.g.m.Components {
-		c := &r.g.m.Components[i]
-		for _, list := range [][]string{c.Stores, c.Processes} {
-			for _, d := range list {
-				holders[d] = append(holders[d], c.ID)
-			}
-		}
+// DefaultPathsPerEntry is how many paths AttackPaths keeps per entry point
+// unless told otherwise.
+const DefaultPathsPerEntry = 3
+
+// AttackPaths returns up to k of the most likely paths from each entry
+// point to the components holding confidential or restricted data (k < 1
+// means DefaultPathsPerEntry), most likely first.
+//
+// A path is a sequence of components; the data a target holds is listed on
+// the one path to it, so paths never differ only in the data asset. A path
+// does not pass through another entry point: the attacker could start
+// there, and that entry point's own paths show it. Each entry point's paths
+// come from a best-first search over simple paths in which a component is
+// expanded at most k times, O(k·E·log E) per entry point.
+func (r *Reach) AttackPaths(k int) []AttackPath {
+	if k < 1 {
+		k = DefaultPathsPerEntry
 	}
+	g := r.g
+	held := r.heldData()
 	var out []AttackPath
-	for i := range r.g.m.Data {
-		d := &r.g.m.Data[i]
-		if d.Classification.Level() < 2 {
+	for s := range g.ids {
+		if !g.entry[s] {
 			continue
 		}
-		best, found := AttackPath{}, false
-		for _, h := range holders[d.ID] {
-			if c := r.g.ix.Components[h]; c == nil || c.Type.Kind() == model.KindExternalEntity {
-				continue // data held outside the system is not this system's to lose
-			}
-			p, ok := r.PathTo(h)
-			if !ok {
-				continue
-			}
-			if !found || p.Likelihood > best.Likelihood || (p.Likelihood == best.Likelihood && len(p.Components) < len(best.Components)) {
-				best, found = AttackPath{Data: d.ID, Classification: d.Classification, Target: h, Path: p}, true
-			}
-		}
-		if found {
-			out = append(out, best)
-		}
+		out = append(out, g.bestPaths(s, k, held)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Likelihood != out[j].Likelihood {
-			return out[i].Likelihood > out[j].Likelihood
+		a, b := &out[i], &out[j]
+		if a.Likelihood != b.Likelihood {
+			return a.Likelihood > b.Likelihood
 		}
-		if out[i].Classification.Level() != out[j].Classification.Level() {
-			return out[i].Classification.Level() > out[j].Classification.Level()
+		if la, lb := a.Classification.Level(), b.Classification.Level(); la != lb {
+			return la > lb
 		}
-		return out[i].Data < out[j].Data
+		if len(a.Components) != len(b.Components) {
+			return len(a.Components) < len(b.Components)
+		}
+		return strings.Join(a.Components, "\x00") < strings.Join(b.Components, "\x00")
 	})
 	return out
+}
+
+// holding is the valuable data one component holds, most valuable first.
+type holding struct {
+	data []string
+	top  model.Classification
+}
+
+// heldData returns, by node, the confidential or restricted data assets
+// the component stores or processes. Data held by external entities is not
+// this system's to lose.
+func (r *Reach) heldData() map[int]*holding {
+	g := r.g
+	out := map[int]*holding{}
+	for j := range g.m.Components {
+		c := &g.m.Components[j]
+		if c.Type.Kind() == model.KindExternalEntity {
+			continue
+		}
+		n, ok := g.node[c.ID]
+		if !ok || g.ids[n] != c.ID {
+			continue
+		}
+		for _, list := range [][]string{c.Stores, c.Processes} {
+			for _, id := range list {
+				d := g.ix.Data[id]
+				if d == nil || d.Classification.Level() < 2 {
+					continue
+				}
+				h := out[n]
+				if h == nil {
+					h = &holding{}
+					out[n] = h
+				}
+				if !slices.Contains(h.data, id) {
+					h.data = append(h.data, id)
+				}
+			}
+		}
+	}
+	for _, h := range out {
+		// Most valuable first, then in the model's order of data assets.
+		sort.SliceStable(h.data, func(a, b int) bool {
+			da, db := g.ix.Data[h.data[a]], g.ix.Data[h.data[b]]
+			if la, lb := da.Classification.Level(), db.Classification.Level(); la != lb {
+				return la > lb
+			}
+			return r.dataOrder(da.ID) < r.dataOrder(db.ID)
+		})
+		h.top = g.ix.Data[h.data[0]].Classification
+	}
+	return out
+}
+
+// dataOrder is a data asset's position in the model.
+func (r *Reach) dataOrder(id string) int {
+	if r.order == nil {
+		r.order = make(map[string]int, len(r.g.m.Data))
+		for i := range r.g.m.Data {
+			if _, dup := r.order[r.g.m.Data[i].ID]; !dup {
+				r.order[r.g.m.Data[i].ID] = i
+			}
+		}
+	}
+	return r.order[id]
+}
+
+// partial is a path in the best-first search: its last node, cost, and the
+// partial path it extends (nil at the entry point).
+type partial struct {
+	node int
+	cost float64
+	via  *model.Flow
+	prev *partial
+	len  int
+}
+
+func (p *partial) contains(n int) bool {
+	for q := p; q != nil; q = q.prev {
+		if q.node == n {
+			return true
+		}
+	}
+	return false
+}
+
+// bestPaths returns up to k most likely simple paths from entry s to
+// components holding valuable data, not passing through other entry points.
+func (g *Graph) bestPaths(s, k int, held map[int]*holding) []AttackPath {
+	var out []AttackPath
+	popped := map[int]int{}
+	pq := &pathQueue{{node: s, len: 1}}
+	for pq.Len() > 0 && len(out) < k {
+		p := heap.Pop(pq).(*partial)
+		if popped[p.node] >= k {
+			continue
+		}
+		popped[p.node]++
+		if h := held[p.node]; h != nil {
+			out = append(out, g.attackPath(p, h))
+		}
+		for _, e := range g.out[p.node] {
+			if g.entry[e.to] || p.contains(e.to) {
+				continue
+			}
+			heap.Push(pq, &partial{node: e.to, cost: p.cost + e.cost, via: e.flow, prev: p, len: p.len + 1})
+		}
+	}
+	return out
+}
+
+func (g *Graph) attackPath(p *partial, h *holding) AttackPath {
+	comps := make([]string, p.len)
+	flows := make([]string, p.len-1)
+	for q, i := p, p.len-1; q != nil; q, i = q.prev, i-1 {
+		comps[i] = g.ids[q.node]
+		if q.via != nil {
+			flows[i-1] = q.via.ID
+		}
+	}
+	var other []string
+	if len(h.data) > 1 {
+		other = slices.Clone(h.data[1:])
+	}
+	return AttackPath{Entry: comps[0], Data: h.data[0], Classification: h.top, OtherData: other,
+		Target: comps[len(comps)-1], Path: Path{Components: comps, Flows: flows, Likelihood: round3(math.Exp(-p.cost))}}
+}
+
+// pathQueue orders partial paths by cost, then length, then last node,
+// so that the search is deterministic.
+type pathQueue []*partial
+
+func (q pathQueue) Len() int { return len(q) }
+func (q pathQueue) Less(i, j int) bool {
+	if q[i].cost != q[j].cost {
+		return q[i].cost < q[j].cost
+	}
+	if q[i].len != q[j].len {
+		return q[i].len < q[j].len
+	}
+	return q[i].node < q[j].node
+}
+func (q pathQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *pathQueue) Push(x any)   { *q = append(*q, x.(*partial)) }
+func (q *pathQueue) Pop() any {
+	old := *q
+	it := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return it
 }
 
 type item struct {

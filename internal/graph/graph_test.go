@@ -47,26 +47,90 @@ flows:
 
 func TestAttackPaths(t *testing.T) {
 	m := load(t, pathsModel)
-	r := New(m).Reachable()
-	got := r.AttackPaths()
-	// web is internet-facing, so paths start there at probability 1.
-	// cards: web->api->db is 0.5*0.9 = 0.45 against web->db 0.3.
-	// hr: via api then hrdb (0.5*0.5 = 0.25); island is unreachable.
-	// partner-copy is held by an external entity only: no path.
-	want := []AttackPath{
-		{Data: "cards", Classification: "restricted", Target: "db",
-			Path: Path{Components: []string{"web", "api", "db"}, Flows: []string{"w-a", "a-d"}, Likelihood: 0.45}},
-		{Data: "hr", Classification: "confidential", Target: "hrdb",
-			Path: Path{Components: []string{"web", "api", "hrdb"}, Flows: []string{"w-a", "a-h"}, Likelihood: 0.25}},
+	r := New(m, Options{}).Reachable()
+	// Entry points: user, partner (external entities) and web (internet
+	// facing). user reaches only web, itself an entry point, so it has no
+	// paths of its own. From web: web->api->db is 0.5*0.9 = 0.45, web->db
+	// 0.3, web->api->hrdb 0.5*0.5 = 0.25. From partner: partner->api (mtls
+	// 0.3) then db (0.27) or hrdb (0.15). island is unreachable;
+	// partner-copy is held by an external entity only: no path to it.
+	p := func(data, class, target string, l float64, flows []string, comps ...string) AttackPath {
+		return AttackPath{Entry: comps[0], Data: data, Classification: model.Classification(class), Target: target,
+			Path: Path{Components: comps, Flows: flows, Likelihood: l}}
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("attack paths:\n got %+v\nwant %+v", got, want)
+	all := []AttackPath{
+		p("cards", "restricted", "db", 0.45, []string{"w-a", "a-d"}, "web", "api", "db"),
+		p("cards", "restricted", "db", 0.3, []string{"w-d"}, "web", "db"),
+		p("cards", "restricted", "db", 0.27, []string{"p-a", "a-d"}, "partner", "api", "db"),
+		p("hr", "confidential", "hrdb", 0.25, []string{"w-a", "a-h"}, "web", "api", "hrdb"),
+		p("hr", "confidential", "hrdb", 0.15, []string{"p-a", "a-h"}, "partner", "api", "hrdb"),
+	}
+	tests := []struct {
+		k    int
+		want []AttackPath
+	}{
+		{0, all}, // the default, 3 per entry point
+		{3, all},
+		{1, []AttackPath{all[0], all[2]}},
+		{2, []AttackPath{all[0], all[1], all[2], all[4]}},
+	}
+	for _, tt := range tests {
+		if got := r.AttackPaths(tt.k); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("AttackPaths(%d):\n got %+v\nwant %+v", tt.k, got, tt.want)
+		}
 	}
 	if r.Exposed("island") || !r.Exposed("hrdb") || !r.Exposed("user") {
 		t.Error("exposure wrong: island must be unreachable, hrdb and user reachable")
 	}
 	if p := r.Probability("api"); math.Abs(p-0.5) > 1e-9 {
 		t.Errorf("Probability(api) = %v, want 0.5", p)
+	}
+}
+
+// TestClientsAreEntryPoints checks that a customer's browser is an entry
+// point when the graph is told what a client is, that the person behind it
+// then adds no path of their own, and that a target holding several data
+// assets gives one path naming them all.
+func TestClientsAreEntryPoints(t *testing.T) {
+	m := load(t, `
+rampart: 1
+system: {id: s, name: S}
+data:
+  - {id: pii, classification: confidential}
+  - {id: cards, classification: restricted}
+components:
+  - {id: customer, type: user}
+  - {id: browser, type: browser}
+  - {id: api, type: api}
+  - {id: db, type: database, stores: [pii, cards]}
+flows:
+  - {id: c-b, from: customer, to: browser, protocol: in-process}
+  - {id: b-a, from: browser, to: api, protocol: https, authentication: token}
+  - {id: a-d, from: api, to: db, protocol: sql}
+`)
+	isBrowser := func(c *model.Component) bool { return c.Type == "browser" }
+	tests := []struct {
+		name string
+		opts Options
+		want []AttackPath
+	}{
+		{"without a client test the person is the only entry point", Options{},
+			[]AttackPath{{Entry: "customer", Data: "cards", Classification: "restricted", OtherData: []string{"pii"}, Target: "db",
+				Path: Path{Components: []string{"customer", "browser", "api", "db"}, Flows: []string{"c-b", "b-a", "a-d"}, Likelihood: 0.405}}}},
+		{"the browser is an entry point", Options{Client: isBrowser},
+			[]AttackPath{{Entry: "browser", Data: "cards", Classification: "restricted", OtherData: []string{"pii"}, Target: "db",
+				Path: Path{Components: []string{"browser", "api", "db"}, Flows: []string{"b-a", "a-d"}, Likelihood: 0.45}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := New(m, tt.opts)
+			if got := g.Reachable().AttackPaths(3); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+			if g.IsEntry("browser") != (tt.opts.Client != nil) {
+				t.Errorf("IsEntry(browser) = %v", g.IsEntry("browser"))
+			}
+		})
 	}
 }
 
@@ -119,7 +183,7 @@ func BenchmarkAttackPaths10k(b *testing.B) {
 	m := load(b, generated(10_000))
 	b.ReportAllocs()
 	for b.Loop() {
-		if len(New(m).Reachable().AttackPaths()) == 0 {
+		if len(New(m, Options{}).Reachable().AttackPaths(DefaultPathsPerEntry)) == 0 {
 			b.Fatal("no paths")
 		}
 	}

@@ -383,7 +383,7 @@ func (l *loader) checkFragment(f *Model, name string) {
 		key string
 		set bool
 	}{{"system", f.System.ID != "" || f.System.Name != ""}, {"risk_appetite", f.RiskAppetite != nil}, {"settings", f.Settings != nil},
-		{"methodology", len(f.Methodology) > 0}} {
+		{"methodology", len(f.Methodology) > 0}, {"policy", f.Policy != ""}} {
 		if k.set {
 			l.problems = append(l.problems, source.Errorf(f.At(k.key, -1), source.CodeInvalid, k.key, "move it to the file that includes "+name,
 				"'%s' may only be set in the root model file", k.key))

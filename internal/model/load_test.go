@@ -183,9 +183,11 @@ func TestExamplesCoverSchema(t *testing.T) {
 			included = true
 		}
 	}
+	// Deprecated keys are read but warned about, so clean examples cannot set them.
+	deprecated := map[string]bool{"Treatment.checked_by": true}
 	var missing []string
 	walkKeys(reflect.TypeOf(Model{}), map[reflect.Type]bool{}, func(key string) {
-		if !used[key] {
+		if !used[key] && !deprecated[key] {
 			missing = append(missing, key)
 		}
 	})

@@ -20,7 +20,7 @@ const JSONSchemaID = "https://rampart.dev/schema/model-v1.json"
 const JSONFragmentSchemaID = "https://rampart.dev/schema/model-fragment-v1.json"
 
 // rootOnly are the keys only the root file of a model may set.
-var rootOnly = []string{"system", "risk_appetite", "settings", "methodology"}
+var rootOnly = []string{"system", "risk_appetite", "settings", "methodology", "policy"}
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the model format,
 // generated from the Go types so that it never drifts from what the loader

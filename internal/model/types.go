@@ -4,6 +4,7 @@
 package model
 
 import (
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -127,6 +128,9 @@ type Model struct {
 	Rampart int `yaml:"rampart" json:"rampart" jsonschema:"required,enum=1"`
 	// Includes lists further model files, relative to this one, whose elements are merged in.
 	Includes []string `yaml:"includes,omitempty" json:"includes,omitempty"`
+	// Policy names the central risk policy file that governs the model,
+	// relative to the root model file (docs/policy.md).
+	Policy string `yaml:"policy,omitempty" json:"policy,omitempty"`
 	// System describes the system as a whole.
 	System System `yaml:"system" json:"system" jsonschema:"required"`
 	// RiskAppetite is the most risk the system may carry untreated.
@@ -372,6 +376,8 @@ type Control struct {
 	Owner     string   `yaml:"owner,omitempty" json:"owner,omitempty"`
 	// Evidence is a link or note proving the control is in place.
 	Evidence string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+	// VerifiedBy is who verified that the control is in place and works.
+	VerifiedBy string `yaml:"verified_by,omitempty" json:"verified_by,omitempty"`
 }
 
 // ManualThreat is a threat written by hand.
@@ -409,12 +415,24 @@ type Treatment struct {
 	TransferredTo string `yaml:"transferred_to,omitempty" json:"transferred_to,omitempty"`
 	Ticket        string `yaml:"ticket,omitempty" json:"ticket,omitempty"`
 	Reviewed      *Date  `yaml:"reviewed,omitempty" json:"reviewed,omitempty"`
-	// CheckedBy is who verified a mitigation.
+	// VerifiedBy is who verified a mitigation (a person, team or review).
+	VerifiedBy string `yaml:"verified_by,omitempty" json:"verified_by,omitempty"`
+	// CheckedBy is the old name of VerifiedBy, still read: validation warns
+	// (deprecated_key) and Verifier uses it when VerifiedBy is empty.
 	CheckedBy string `yaml:"checked_by,omitempty" json:"checked_by,omitempty"`
 	// Evidence is a link or note showing a mitigation is in place. Status
-	// mitigated counts only with Evidence and CheckedBy; without them the
+	// mitigated counts only with Evidence and a verifier; without them the
 	// mitigation is only claimed, and the threat stays open.
 	Evidence string `yaml:"evidence,omitempty" json:"evidence,omitempty"`
+}
+
+// Verifier returns who verified the treatment: VerifiedBy, else the
+// deprecated CheckedBy.
+func (t *Treatment) Verifier() string {
+	if v := strings.TrimSpace(t.VerifiedBy); v != "" {
+		return v
+	}
+	return strings.TrimSpace(t.CheckedBy)
 }
 
 // RiskAppetite is the most risk the system may carry untreated.

@@ -75,7 +75,11 @@ func (v *validator) addc(code source.Code, src Source, key string, idx int, hint
 }
 
 func (v *validator) warn(src Source, key string, idx int, hint, format string, args ...any) {
-	p := problemf(src.At(key, idx), source.CodeInvalid, src.KeyPath(key, idx), hint, format, args...)
+	v.warnc(source.CodeInvalid, src, key, idx, hint, format, args...)
+}
+
+func (v *validator) warnc(code source.Code, src Source, key string, idx int, hint, format string, args ...any) {
+	p := problemf(src.At(key, idx), code, src.KeyPath(key, idx), hint, format, args...)
 	p.Severity = source.Warning
 	v.problems = append(v.problems, p)
 }
@@ -491,6 +495,14 @@ func (v *validator) treatments() {
 			seen[t.Threat] = t.Source
 		}
 		v.threatID(t)
+		switch old, cur := strings.TrimSpace(t.CheckedBy), strings.TrimSpace(t.VerifiedBy); {
+		case old != "" && cur != "" && old != cur:
+			v.addc(source.CodeDeprecated, t.Source, "checked_by", -1, "keep verified_by and remove checked_by",
+				"checked_by '%s' and verified_by '%s' disagree; verified_by is used", old, cur)
+		case old != "":
+			v.warnc(source.CodeDeprecated, t.Source, "checked_by", -1, "rename the key to verified_by",
+				"checked_by is the old name of verified_by; it is still read")
+		}
 		switch t.Status {
 		case "accepted":
 			if t.AcceptedBy == "" {
@@ -516,9 +528,9 @@ func (v *validator) treatments() {
 				v.warn(t.Source, "transferred_to", -1, "", "a transferred risk should say who carries it")
 			}
 		case "mitigated":
-			if strings.TrimSpace(t.Evidence) == "" || strings.TrimSpace(t.CheckedBy) == "" {
-				v.warn(t.Source, "evidence", -1, "add evidence (a link or note) and checked_by (who verified it)",
-					"a mitigation without evidence and checked_by is only claimed: the threat stays open")
+			if strings.TrimSpace(t.Evidence) == "" || t.Verifier() == "" {
+				v.warn(t.Source, "evidence", -1, "add evidence (a link or note) and verified_by (who verified it)",
+					"a mitigation without evidence and verified_by is only claimed: the threat stays open")
 			}
 		case "mitigating":
 			if t.Owner == "" || t.Due == nil {

@@ -55,6 +55,7 @@ func JSON(w io.Writer, r *analysis.Result) error {
 		j.list(len(r.Stride), func(i int) { j.strideCell(&r.Stride[i]) })
 	}
 	j.field("warnings", r.Warnings)
+	j.field("policy", r.Policy)
 	j.close()
 	j.raw("\n")
 	j.flush()
@@ -80,6 +81,7 @@ type ruleFields struct {
 	// Countermeasures are the catalog's (ATT&CK mitigations, D3FEND).
 	Countermeasures *[]threats.Countermeasure `json:"countermeasures,omitempty"`
 	Threagile       *[]string                 `json:"threagile,omitempty"`
+	Concern         *string                   `json:"concern,omitempty"`
 }
 
 // jsonRule is one rule that found threats.
@@ -120,6 +122,9 @@ func fieldsOf(t *threats.Threat) ruleFields {
 	if len(t.Threagile) > 0 {
 		f.Threagile = &t.Threagile
 	}
+	if t.Concern != "" {
+		f.Concern = &t.Concern
+	}
 	return f
 }
 
@@ -143,6 +148,7 @@ func (f ruleFields) minus(rule *ruleFields) ruleFields {
 				return x.ID == y.ID && x.Name == y.Name && x.Kind == y.Kind && x.URL == y.URL && slices.Equal(x.For, y.For)
 			})
 		}),
+		Concern: differing(f.Concern, rule.Concern, func(a, b *string) bool { return *a == *b }),
 	}
 }
 
@@ -169,7 +175,8 @@ func sameList[T comparable](a, b *[]T) bool {
 
 // jsonRules returns the rules section (sorted by id) and a function giving
 // the rule-level fields of a threat's rule, nil for a hand-written threat,
-// which is its own rule. A rule's fields are those of its first threat.
+// which is its own rule. A rule's fields are those of its first threat as
+// the rule raised it (without findings collapsed into it).
 func jsonRules(r *analysis.Result) ([]jsonRule, func(*threats.Threat) *ruleFields) {
 	rules := []jsonRule{}
 	at := map[string]int{}
@@ -182,7 +189,7 @@ func jsonRules(r *analysis.Result) ([]jsonRule, func(*threats.Threat) *ruleField
 			continue
 		}
 		at[t.Rule] = len(rules)
-		jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: fieldsOf(t)}
+		jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: fieldsOf(t.Own())}
 		if meta, ok := builtin.Lookup(t.Rule); ok {
 			jr.Why, jr.Fix = meta.Why, meta.Mitigation
 		}
@@ -428,6 +435,10 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 		j.key("threagile")
 		strs(j, *f.Threagile)
 	}
+	if f.Concern != nil {
+		j.key("concern")
+		j.str(*f.Concern)
+	}
 }
 
 func (j *jsonWriter) score(s *risk.Score) {
@@ -450,7 +461,8 @@ func (j *jsonWriter) treatment(s *treatment.State) {
 	j.key("source")
 	j.str(string(s.Source))
 	for _, f := range []struct{ name, v string }{{"owner", s.Owner}, {"due", s.Due}, {"justification", s.Justification},
-		{"accepted_by", s.AcceptedBy}, {"expires", s.Expires}, {"transferred_to", s.TransferredTo}, {"ticket", s.Ticket}} {
+		{"accepted_by", s.AcceptedBy}, {"expires", s.Expires}, {"transferred_to", s.TransferredTo}, {"ticket", s.Ticket},
+		{"evidence", s.Evidence}, {"verified_by", s.VerifiedBy}} {
 		if f.v != "" {
 			j.key(f.name)
 			j.str(f.v)
@@ -522,6 +534,9 @@ func (j *jsonWriter) threat(f *analysis.Finding, rule *ruleFields) {
 	j.str(string(f.Limit))
 	j.key("breach")
 	j.bool(f.Breach)
+	if len(t.Related) > 0 {
+		j.field("related", t.Related)
+	}
 	j.close()
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/report/reporttest"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -37,6 +38,7 @@ type refResult struct {
 	Paths         []analysis.AttackPath `json:"attack_paths"`
 	Stride        []threats.StrideCell  `json:"stride"`
 	Warnings      model.Problems        `json:"warnings"`
+	Policy        policy.Info           `json:"policy"`
 }
 
 type refThreat struct {
@@ -45,17 +47,18 @@ type refThreat struct {
 	Origin      threats.Origin `json:"origin"`
 	Description string         `json:"description"`
 	ruleFields
-	Targets   []string        `json:"targets"`
-	Data      []string        `json:"data,omitempty"`
-	InPlace   []string        `json:"controls_in_place,omitempty"`
-	Planned   []string        `json:"controls_planned,omitempty"`
-	Pos       model.Pos       `json:"position"`
-	Inherent  risk.Score      `json:"inherent"`
-	Residual  risk.Score      `json:"residual"`
-	Factors   []string        `json:"factors"`
-	Treatment treatment.State `json:"treatment"`
-	Limit     model.Severity  `json:"appetite_limit"`
-	Breach    bool            `json:"breach"`
+	Targets   []string          `json:"targets"`
+	Data      []string          `json:"data,omitempty"`
+	InPlace   []string          `json:"controls_in_place,omitempty"`
+	Planned   []string          `json:"controls_planned,omitempty"`
+	Pos       model.Pos         `json:"position"`
+	Inherent  risk.Score        `json:"inherent"`
+	Residual  risk.Score        `json:"residual"`
+	Factors   []string          `json:"factors"`
+	Treatment treatment.State   `json:"treatment"`
+	Limit     model.Severity    `json:"appetite_limit"`
+	Breach    bool              `json:"breach"`
+	Related   []threats.Related `json:"related,omitempty"`
 }
 
 func refMinus(f, rule ruleFields) ruleFields {
@@ -79,7 +82,7 @@ func refJSON(t *testing.T, r *analysis.Result) []byte {
 	t.Helper()
 	out := refResult{FormatVersion: r.FormatVersion, Tool: r.Tool, AsOf: r.AsOf, System: r.System, Files: r.Files,
 		Counts: r.Counts, Appetite: r.Appetite, Matrix: r.Matrix, Summary: r.Summary, Paths: r.Paths,
-		Stride: r.Stride, Warnings: r.Warnings, Rules: []jsonRule{}, Threats: make([]refThreat, 0, len(r.Findings))}
+		Stride: r.Stride, Warnings: r.Warnings, Policy: r.Policy, Rules: []jsonRule{}, Threats: make([]refThreat, 0, len(r.Findings))}
 	at := map[string]int{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -87,7 +90,7 @@ func refJSON(t *testing.T, r *analysis.Result) []byte {
 		all := fieldsOf(tt)
 		lt := refThreat{ID: tt.ID, Rule: tt.Rule, Origin: tt.Origin, Description: tt.Description, Targets: tt.Targets,
 			Data: tt.Data, InPlace: tt.InPlace, Planned: tt.Planned, Pos: tt.Pos, Inherent: f.Inherent, Residual: f.Residual,
-			Factors: f.Factors, Treatment: f.Treatment, Limit: f.Limit, Breach: f.Breach}
+			Factors: f.Factors, Treatment: f.Treatment, Limit: f.Limit, Breach: f.Breach, Related: tt.Related}
 		if tt.Origin == threats.OriginManual || tt.Rule == "" {
 			lt.ruleFields = all
 			out.Threats = append(out.Threats, lt)
@@ -97,7 +100,7 @@ func refJSON(t *testing.T, r *analysis.Result) []byte {
 		if !ok {
 			k = len(out.Rules)
 			at[tt.Rule] = k
-			jr := jsonRule{ID: tt.Rule, Origin: tt.Origin, ruleFields: all}
+			jr := jsonRule{ID: tt.Rule, Origin: tt.Origin, ruleFields: fieldsOf(tt.Own())}
 			if meta, ok := builtin.Lookup(tt.Rule); ok {
 				jr.Why, jr.Fix = meta.Why, meta.Mitigation
 			}
@@ -206,16 +209,16 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 		want []string
 	}{
 		{refThreat{}, []string{"id", "rule", "origin", "description", "title", "stride", "linddun", "category", "cwe", "capec", "attack",
-			"base_likelihood", "base_impact", "mitigations", "countermeasures", "threagile", "targets", "data", "controls_in_place",
-			"controls_planned", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
+			"base_likelihood", "base_impact", "mitigations", "countermeasures", "threagile", "concern", "targets", "data", "controls_in_place",
+			"controls_planned", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach", "related"}},
 		{analysis.Finding{}, []string{"id", "rule", "origin", "title", "description", "stride", "linddun", "category", "cwe", "capec", "attack",
 			"targets", "data", "base_likelihood", "base_impact", "mitigations", "countermeasures", "controls_in_place", "controls_planned",
-			"threagile", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
+			"threagile", "position", "concern", "related", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
 		{threats.Ref{}, []string{"id", "name", "url"}},
 		{risk.Score{}, []string{"likelihood", "impact", "score", "severity"}},
 		{model.Pos{}, []string{"file", "line", "column"}},
 		{treatment.State{}, []string{"status", "source", "owner", "due", "justification", "accepted_by", "expires",
-			"transferred_to", "ticket", "expired", "claimed", "overdue", "key"}},
+			"transferred_to", "ticket", "evidence", "verified_by", "expired", "claimed", "overdue", "key"}},
 		{threats.StrideCell{}, []string{"element", "kind", "category", "state", "threats"}},
 	} {
 		if got := jsonNames(reflect.TypeOf(c.v)); !slices.Equal(got, c.want) {

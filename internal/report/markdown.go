@@ -44,6 +44,12 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		fmt.Fprintf(&b, " %d acceptance(s) have expired.", s.ExpiredAcceptances)
 	}
 	b.WriteString("\n\n")
+	if g := governance(r); len(g) > 0 {
+		for _, line := range g {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(strings.ToUpper(line[:1])+line[1:]))
+		}
+		b.WriteString("\n")
+	}
 
 	b.WriteString("### Open threats by likelihood and impact\n\n| Likelihood \\ Impact |")
 	for i := 1; i <= 5; i++ {
@@ -84,9 +90,10 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 		}
 	}
 	if len(r.Paths) > 0 {
-		b.WriteString("\n## Attack paths\n\n")
+		b.WriteString("\n## Attack paths\n\nThe most likely paths from each entry point to confidential or restricted data.\n\n")
 		for _, p := range r.Paths {
-			fmt.Fprintf(&b, "%d. **%s** (%s) via `%s`: %s, likelihood %.2f", p.Rank, p.Data, p.Classification, p.Target,
+			data := "**" + strings.Join(append([]string{p.Data}, p.OtherData...), "**, **") + "**"
+			fmt.Fprintf(&b, "%d. %s (%s) via `%s` from entry point `%s`: %s, likelihood %.2f", p.Rank, data, p.Classification, p.Target, p.Entry,
 				"`"+strings.Join(p.Components, "` → `")+"`", p.Likelihood)
 			if len(p.Threats) > 0 {
 				fmt.Fprintf(&b, "; open threats: %s", "`"+strings.Join(p.Threats, "`, `")+"`")
@@ -119,6 +126,9 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 func writeDetail(b *strings.Builder, f *analysis.Finding) {
 	fmt.Fprintf(b, "\n### <a id=\"%s\"></a>%s: %s\n\n", anchor(f.ID), mdEscape(f.Title), f.ID)
 	fmt.Fprintf(b, "%s\n\n", mdEscape(f.Description))
+	for _, rel := range f.Related {
+		fmt.Fprintf(b, "- **Same concern** (`%s`): %s. %s\n", rel.ID, mdEscape(rel.Title), mdEscape(rel.Description))
+	}
 	fmt.Fprintf(b, "- **Risk**: residual %s (%d×%d), inherent %s (%d×%d), appetite %s\n", f.Residual.Severity,
 		f.Residual.Likelihood, f.Residual.Impact, f.Inherent.Severity, f.Inherent.Likelihood, f.Inherent.Impact, f.Limit)
 	fmt.Fprintf(b, "- **STRIDE**: %s\n", strideList(f))

@@ -190,7 +190,7 @@ func TestSARIFSchemaRejects(t *testing.T) {
 }
 
 // ruleLevel are the threat fields the JSON writes once per rule.
-var ruleLevel = []string{"title", "stride", "category", "cwe", "capec", "attack", "base_likelihood", "base_impact", "mitigations", "threagile", "linddun", "countermeasures"}
+var ruleLevel = []string{"title", "stride", "category", "cwe", "capec", "attack", "base_likelihood", "base_impact", "mitigations", "threagile", "linddun", "countermeasures", "concern"}
 
 // TestJSONLosesNothing expands the lean JSON (a threat without a rule-level
 // field takes its rule's) and compares it with the full threats as

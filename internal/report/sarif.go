@@ -29,6 +29,23 @@ type sarifRun struct {
 	Results           []sarifResult     `json:"results"`
 	Properties        map[string]any    `json:"properties,omitempty"`
 	OriginalURIBases  map[string]sarURI `json:"originalUriBaseIds,omitempty"`
+	Invocations       []sarifInvocation `json:"invocations,omitempty"`
+}
+
+// sarifInvocation reports the run's configuration notifications.
+type sarifInvocation struct {
+	ExecutionSuccessful bool                `json:"executionSuccessful"`
+	Notifications       []sarifNotification `json:"toolConfigurationNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level      string          `json:"level"`
+	Message    sarifText       `json:"message"`
+	Descriptor sarifDescriptor `json:"descriptor"`
+}
+
+type sarifDescriptor struct {
+	ID string `json:"id"`
 }
 
 type sarURI struct {
@@ -171,6 +188,9 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 				"security-severity": securitySeverity[f.Residual.Severity],
 			},
 		}
+		if len(f.Related) > 0 {
+			res.Properties["related"] = f.RelatedIDs()
+		}
 		if !f.Treatment.Open() {
 			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted",
 				Justification: suppressionText(f)}}
@@ -204,7 +224,8 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 				InformationURI: "https://github.com/rampart-sec/rampart", Rules: rules}},
 			AutomationDetails: &sarifAutomation{ID: "rampart/" + r.System.ID + "/"},
 			Results:           results,
-			Properties:        map[string]any{"system": r.System.ID, "asOf": r.AsOf, "breaches": r.Summary.Breaches},
+			Properties:        runProperties(r),
+			Invocations:       invocations(r),
 		}},
 	}
 	if rules == nil {
@@ -217,6 +238,39 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		return fmt.Errorf("write sarif: %w", err)
 	}
 	return nil
+}
+
+// runProperties are the run's properties: the system, date and breaches,
+// and how the analysis was governed (policy, disabled rules, loosened
+// appetites), so that code-scanning views show what was not looked for.
+func runProperties(r *analysis.Result) map[string]any {
+	props := map[string]any{"system": r.System.ID, "asOf": r.AsOf, "breaches": r.Summary.Breaches,
+		"disabledRules": r.Policy.DisabledRules}
+	if r.Policy.File != "" {
+		props["policy"] = r.Policy.File
+	}
+	if len(r.Policy.Refused) > 0 {
+		props["refusedDisables"] = r.Policy.Refused
+	}
+	if len(r.Policy.Loosened) > 0 {
+		props["loosenedAppetites"] = r.Policy.Loosened
+	}
+	return props
+}
+
+// invocations carries one tool configuration notification per governance
+// line (see governance), or nothing.
+func invocations(r *analysis.Result) []sarifInvocation {
+	g := governance(r)
+	if len(g) == 0 {
+		return nil
+	}
+	inv := sarifInvocation{ExecutionSuccessful: true}
+	for _, line := range g {
+		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "note", Message: sarifText{Text: line},
+			Descriptor: sarifDescriptor{ID: "governance"}})
+	}
+	return []sarifInvocation{inv}
 }
 
 // sarifRuleID is the rule id in SARIF: the rule, or the manual threat id.
@@ -237,7 +291,8 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	}
 	var help strings.Builder
 	tags := []string{"security", "threat-model"}
-	for _, s := range f.STRIDE {
+	own := f.Threat.Own() // the rule's own view, without findings folded in
+	for _, s := range own.STRIDE {
 		tags = append(tags, "stride/"+string(s))
 	}
 	if r, ok := builtin.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
@@ -253,7 +308,7 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	} else {
 		help.WriteString(f.Description)
 	}
-	for _, c := range f.CWE {
+	for _, c := range own.CWE {
 		tags = append(tags, "external/cwe/"+strings.ToLower(c.ID))
 	}
 	rule.Help = sarifText{Text: help.String()}
@@ -275,6 +330,9 @@ func defaultSeverity(l, i int) model.Severity {
 
 func sarifMessage(f *analysis.Finding) string {
 	msg := fmt.Sprintf("%s (%s, residual %d×%d). %s", f.Title, f.Residual.Severity, f.Residual.Likelihood, f.Residual.Impact, f.Description)
+	for _, rel := range f.Related {
+		msg += " Same concern (" + rel.ID + "): " + rel.Title + "."
+	}
 	if len(f.Mitigations) > 0 {
 		msg += " Recommended controls: " + strings.Join(f.Mitigations, ", ") + "."
 	}

@@ -90,6 +90,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	} else {
 		fmt.Fprintf(&b, "%s\n", paint(ansi["low"], fmt.Sprintf("every open threat is within the risk appetite (%s)", limit)))
 	}
+	for _, line := range governance(r) {
+		fmt.Fprintf(&b, "%s\n", paint(ansiDim, line))
+	}
 	var rows [][]string
 	var sevs []model.Severity
 	expired := false
@@ -109,8 +112,12 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		if f.Pos.Line > 0 {
 			where = fmt.Sprintf("%s:%d", f.Pos.File, f.Pos.Line)
 		}
+		title := f.Title
+		if n := len(f.Related); n > 0 {
+			title += fmt.Sprintf(" (+%d of the same concern)", n)
+		}
 		rows = append(rows, []string{string(f.Residual.Severity), fmt.Sprintf("%d×%d", f.Residual.Likelihood, f.Residual.Impact),
-			status, f.ID, f.Title, where})
+			status, f.ID, title, where})
 		sevs = append(sevs, f.Residual.Severity)
 	}
 	if opts.filtered() {
@@ -138,8 +145,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	if len(r.Paths) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Attack paths to valuable data"))
 		for _, p := range r.Paths {
-			fmt.Fprintf(&b, "%2d. %s (%s) via %s: %s, likelihood %.2f, %d open threat(s) on the way\n", p.Rank, p.Data, p.Classification,
-				p.Target, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
+			data := strings.Join(append([]string{p.Data}, p.OtherData...), ", ")
+			fmt.Fprintf(&b, "%2d. %s (%s) via %s from %s: %s, likelihood %.2f, %d open threat(s) on the way\n", p.Rank, data, p.Classification,
+				p.Target, p.Entry, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
 		}
 	}
 	if len(r.ModelWarnings) > 0 {

@@ -33,7 +33,7 @@ func TestAssess(t *testing.T) {
 		t.Fatalf("model: %v %v", err, problems)
 	}
 	env := threats.NewEnv(m)
-	a := NewAssessor(m, env, graph.New(m).Reachable())
+	a := NewAssessor(m, env, graph.New(m, graph.Options{Client: env.IsClient}).Reachable())
 	tests := []struct {
 		name               string
 		threat             threats.Threat

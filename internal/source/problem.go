@@ -89,6 +89,8 @@ const (
 	CodeDuplicateID   Code = "duplicate_id"
 	CodeReference     Code = "unknown_reference" // a reference to an id that does not exist
 	CodeInvalid       Code = "invalid"           // any other meaning check
+	CodeDeprecated    Code = "deprecated_key"    // a key kept under an old name; the hint gives the new one
+	CodePolicy        Code = "policy_violation"  // a model loosens what its central policy sets
 	CodeInferred      Code = "inferred"          // an importer inferred a fact from a name or label
 )
 

@@ -49,6 +49,10 @@ type Meta struct {
 	// by STRIDE only. CategoryModel marks rules about the model's quality,
 	// whose findings are model warnings rather than threats.
 	Category string `json:"category,omitempty"`
+	// Concern names what the rule is about when other rules are about the
+	// same thing (e.g. "authentication"): the findings of rules sharing a
+	// concern on the same elements collapse into one threat (see Collapse).
+	Concern string `json:"concern,omitempty"`
 	// Trigger says what in a model raises the threat; Why says why it matters;
 	// Mitigation says how to fix it.
 	Trigger    string   `json:"trigger"`

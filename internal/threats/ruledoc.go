@@ -25,7 +25,7 @@ import (
 
 // RuleKeys are the keys a rule document may have, in documentation order.
 var RuleKeys = []string{"id", "title", "stride", "linddun", "scope", "cwe", "capec", "attack", "likelihood", "impact",
-	"mitigations", "threagile", "category", "trigger", "why", "mitigation", "references", "condition", "detail"}
+	"mitigations", "threagile", "category", "concern", "trigger", "why", "mitigation", "references", "condition", "detail"}
 
 // metaRequired must be present in every rule document (stride may give
 // way to linddun).
@@ -264,6 +264,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	m.Why = d.str(values, "why")
 	m.Mitigation = d.str(values, "mitigation")
 	m.Category = d.str(values, "category")
+	m.Concern = d.str(values, "concern")
 	m.References = d.strs(values, "references")
 	m.Threagile = d.strs(values, "threagile")
 	var mitNodes, cweNodes, attackNodes, strideNodes []*yaml.Node

@@ -66,6 +66,14 @@ type Threat struct {
 	Planned   []string  `json:"controls_planned,omitempty"`
 	Threagile []string  `json:"threagile,omitempty"`
 	Pos       model.Pos `json:"position"`
+	// Concern is the rule's concern (Meta.Concern), by which Collapse groups threats.
+	Concern string `json:"concern,omitempty"`
+	// Related are the findings of other rules with the same concern on the
+	// same elements that Collapse folded into this one, by id.
+	Related []Related `json:"related,omitempty"`
+	// own is this threat as its rule raised it, before Collapse folded
+	// others into it; nil when nothing was folded.
+	own *Threat
 }
 
 // ModelWarning reports whether the finding is about the model's quality
@@ -225,6 +233,7 @@ func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, o
 		Countermeasures: refs.counter,
 		Threagile:       r.Threagile,
 		Pos:             e.Pos(h.Targets[0]),
+		Concern:         r.Concern,
 	}
 	if h.Likelihood > 0 {
 		t.Likelihood = h.Likelihood

@@ -21,7 +21,7 @@ const (
 )
 
 // StatusClaimed is the state of a threat the register says is mitigated
-// without evidence and checked_by: it counts as open and lowers no risk.
+// without evidence and verified_by: it counts as open and lowers no risk.
 const StatusClaimed model.TreatmentStatus = "claimed"
 
 // State is the register state of one threat after applying the register.
@@ -35,10 +35,12 @@ type State struct {
 	Expires       string                `json:"expires,omitempty"`
 	TransferredTo string                `json:"transferred_to,omitempty"`
 	Ticket        string                `json:"ticket,omitempty"`
+	Evidence      string                `json:"evidence,omitempty"`
+	VerifiedBy    string                `json:"verified_by,omitempty"`
 	// Expired is set when an acceptance has run out: the threat counts as open again.
 	Expired bool `json:"expired,omitempty"`
 	// Claimed is set when the register says mitigated without evidence and
-	// checked_by: the status is then "claimed" and the threat counts as open.
+	// verified_by: the status is then "claimed" and the threat counts as open.
 	Claimed bool `json:"claimed,omitempty"`
 	// Overdue is set when an open or mitigating threat is past its due date.
 	Overdue bool `json:"overdue,omitempty"`
@@ -100,9 +102,11 @@ func (r *Register) Resolve(id string, aliases []string, mitigatedByControl bool)
 		AcceptedBy:    t.AcceptedBy,
 		TransferredTo: t.TransferredTo,
 		Ticket:        t.Ticket,
+		Evidence:      t.Evidence,
+		VerifiedBy:    t.Verifier(),
 		Key:           key,
 	}
-	if t.Status == "mitigated" && (strings.TrimSpace(t.Evidence) == "" || strings.TrimSpace(t.CheckedBy) == "") {
+	if t.Status == "mitigated" && (strings.TrimSpace(t.Evidence) == "" || t.Verifier() == "") {
 		s.Status, s.Claimed = StatusClaimed, true
 	}
 	if t.Due != nil {

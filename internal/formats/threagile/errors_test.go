@@ -307,7 +307,7 @@ risk_tracking:
 	for _, tr := range m.Treatments {
 		got[tr.Threat] = tr
 	}
-	if tr, ok := got["missing-authentication@web.calls"]; !ok || tr.Status != "mitigating" || tr.Ticket != "SEC-1" || tr.CheckedBy != "Ann" ||
+	if tr, ok := got["missing-authentication@web.calls"]; !ok || tr.Status != "mitigating" || tr.Ticket != "SEC-1" || tr.VerifiedBy != "Ann" ||
 		tr.Reviewed == nil || tr.Reviewed.String() != "2024-01-02" || tr.Justification != "adding OAuth" {
 		t.Errorf("exact key not translated: %+v", tr)
 	}

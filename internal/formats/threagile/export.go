@@ -903,7 +903,7 @@ func (e *exporter) tracking(found []threats.Threat) (live, pending ordered) {
 		if st.approx {
 			e.warn("status "+string(tr.Status), tr.Pos, tr.Path+".status", "status '%s' is written as '%s'", tr.Status, st.to)
 		}
-		x := xTracking{Status: st.to, Justification: tr.Justification, Ticket: tr.Ticket, CheckedBy: tr.CheckedBy}
+		x := xTracking{Status: st.to, Justification: tr.Justification, Ticket: tr.Ticket, CheckedBy: tr.Verifier()}
 		if x.CheckedBy == "" {
 			x.CheckedBy = tr.AcceptedBy
 		}

@@ -1429,7 +1429,7 @@ func (b *builder) matches(parts, targets []string) bool {
 
 // treatment builds the register entry for one tracked threat.
 func (b *builder) treatment(tr pendingTracking, threat string) model.Treatment {
-	t := model.Treatment{Threat: threat, Justification: tr.justification, Ticket: tr.ticket, CheckedBy: tr.checkedBy, Reviewed: tr.date}
+	t := model.Treatment{Threat: threat, Justification: tr.justification, Ticket: tr.ticket, VerifiedBy: tr.checkedBy, Reviewed: tr.date}
 	t.SetPos(tr.pos, tr.path)
 	st := statuses[tr.status]
 	t.Status = model.TreatmentStatus(st.to)

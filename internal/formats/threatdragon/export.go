@@ -462,6 +462,7 @@ func treatmentFields(t *model.Treatment) []string {
 	add("transferred_to", t.TransferredTo != "")
 	add("ticket", t.Ticket != "")
 	add("reviewed", t.Reviewed != nil)
+	add("verified_by", t.VerifiedBy != "")
 	add("checked_by", t.CheckedBy != "")
 	return out
 }

@@ -376,11 +376,11 @@ func treatmentsSheet(f *excelize.File, r *analysis.Result, st *styles) error {
 	}
 	cols := []column{{"Threat", 40}, {"Status", 14}, {"Owner", 14}, {"Due", 12}, {"Justification", 48},
 		{"Accepted by", 14}, {"Expires", 12}, {"Transferred to", 16}, {"Ticket", 14}, {"Reviewed", 12},
-		{"Checked by", 14}, {"Matches a threat", 10}}
+		{"Verified by", 14}, {"Matches a threat", 10}}
 	var rows [][]any
 	for _, t := range r.Model.Treatments {
 		rows = append(rows, []any{t.Threat, string(t.Status), t.Owner, date(t.Due), t.Justification, t.AcceptedBy,
-			date(t.Expires), t.TransferredTo, t.Ticket, date(t.Reviewed), t.CheckedBy, yesNo(known[t.Threat])})
+			date(t.Expires), t.TransferredTo, t.Ticket, date(t.Reviewed), t.Verifier(), yesNo(known[t.Threat])})
 	}
 	if err := table(f, SheetTreatments, st, cols, rows); err != nil {
 		return fmt.Errorf("treatments sheet: %w", err)
