@@ -14,6 +14,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -48,6 +49,10 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 		}
 		return nil, nil, fail(exitFindings, fmt.Errorf("%s: %d problem(s); fix them first ('rampart validate' lists them)", path, len(errs)))
 	}
+	if p, ok := a.tooLarge(m); ok {
+		fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+		return nil, nil, fail(exitFindings, fmt.Errorf("%s: the model is larger than --max-elements allows", path))
+	}
 	if err := cmd.Context().Err(); err != nil {
 		return nil, nil, err
 	}
@@ -60,6 +65,28 @@ func (a *analysisFlags) analyse(cmd *cobra.Command, path string) (*analysis.Resu
 	}
 	res.Warnings = append(problems.Warnings(), res.Warnings...)
 	return res, append([]string{modelFile(path)}, m.Files...), nil
+}
+
+// tooLarge returns the problem of a model with more components and flows
+// than --max-elements allows, before any analysis starts: its memory grows
+// with them.
+func (a *analysisFlags) tooLarge(m *model.Model) (model.Problem, bool) {
+	limit := a.maxElements
+	if limit <= 0 {
+		limit = analysis.DefaultMaxElements // commands that do not declare --max-elements
+	}
+	n := analysis.Elements(m)
+	if n <= limit {
+		return model.Problem{}, false
+	}
+	need := fmt.Sprintf("%d MiB", n*analysis.ElementBytes>>20)
+	if gib := float64(n) * analysis.ElementBytes / (1 << 30); gib >= 1 {
+		need = fmt.Sprintf("%.1f GiB", gib)
+	}
+	return source.Errorf(m.Pos, source.CodeLimit, "",
+		fmt.Sprintf("split the model, or raise the limit with --max-elements %d if the machine has the memory", n),
+		"the model has %d components and %d flows, more than the %d elements (components plus flows) --max-elements allows; analysing it would need about %s of memory",
+		len(m.Components), len(m.Flows), limit, need), true
 }
 
 // loadRules returns the built-in rules plus the custom rules in dir.

@@ -183,3 +183,43 @@ func TestTreatmentRuleChecked(t *testing.T) {
 		t.Errorf("with --rules: exit %d %s", code, errOut)
 	}
 }
+
+// TestMaxElements refuses a model with more components and flows than
+// --max-elements allows before analysing it, naming the limit and the flag,
+// and analyses it once the limit is raised.
+func TestMaxElements(t *testing.T) {
+	model := writeModel(t, strings.Replace(gateModel, "APPETITE", "critical", 1)) // 2 components, 1 flow
+	out := filepath.Join(t.TempDir(), "out.json")
+	tests := []struct {
+		name    string
+		args    []string
+		code    int
+		stderr  []string
+		written bool
+	}{
+		{"over the limit", []string{"analyze", model, "--max-elements", "2", "-o", out}, exitFindings,
+			[]string{"rampart.yaml:", "2 components and 1 flows", "more than the 2 elements", "--max-elements 3"}, false},
+		{"check over the limit", []string{"check", model, "--max-elements", "2"}, exitFindings,
+			[]string{"--max-elements allows"}, false},
+		{"at the limit", []string{"analyze", model, "--max-elements", "3", "-o", out}, exitOK, nil, true},
+		{"default", []string{"analyze", model, "-o", out}, exitOK, nil, true},
+		{"zero is the default", []string{"analyze", model, "--max-elements", "0", "-o", out}, exitOK, nil, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.Remove(out)
+			code, _, stderr := runCLI(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			if _, err := os.Stat(out); (err == nil) != tc.written {
+				t.Errorf("output written: %v, want %v", err == nil, tc.written)
+			}
+		})
+	}
+}

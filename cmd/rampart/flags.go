@@ -5,13 +5,14 @@ package main
 //
 //	group          flags                                   used by
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
-//	analysisFlags  --rules, --as-of                        commands that analyse
+//	analysisFlags  --rules, --as-of, --max-elements        commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
 //	               --above-appetite
 //	serverFlags    --server (push.go)                      commands that talk to a server
 //	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
+//	               (as --sigma, --sigma-pipeline)          report
 //
 // Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -53,10 +55,15 @@ type analysisFlags struct {
 	modelFlags
 	asOf     string
 	rulesDir string
+	// maxElements refuses to analyse a model with more components and
+	// flows; 0 or less means analysis.DefaultMaxElements.
+	maxElements int
 }
 
 func (f *analysisFlags) add(cmd *cobra.Command) {
 	f.modelFlags.add(cmd)
+	cmd.Flags().IntVar(&f.maxElements, "max-elements", analysis.DefaultMaxElements,
+		fmt.Sprintf("largest model analysed, in components plus flows (memory grows about %d KiB with each)", analysis.ElementBytes>>10))
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
 	addRulesFlag(cmd, &f.rulesDir, "also run the custom CEL rules in `DIR` (*.yaml)")
 }
@@ -73,9 +80,14 @@ type sigmaFlags struct {
 	pipelines []string
 }
 
-func (f *sigmaFlags) add(cmd *cobra.Command) {
-	cmd.Flags().StringArrayVar(&f.rules, "rules", nil, "Sigma rule directory or file (repeatable)")
-	cmd.Flags().StringArrayVar(&f.pipelines, "pipeline", []string{"windows"},
+func (f *sigmaFlags) add(cmd *cobra.Command) { f.addNamed(cmd, "rules", "pipeline") }
+
+// addNamed declares the group under other names, for a command whose
+// --rules already names custom threat rules (report: --sigma and
+// --sigma-pipeline).
+func (f *sigmaFlags) addNamed(cmd *cobra.Command, rules, pipelines string) {
+	cmd.Flags().StringArrayVar(&f.rules, rules, nil, "Sigma rule directory or file (repeatable)")
+	cmd.Flags().StringArrayVar(&f.pipelines, pipelines, []string{"windows"},
 		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
 }
 

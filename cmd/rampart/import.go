@@ -67,9 +67,9 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 			)
 			switch {
 			case f.ImportNotes != nil:
-				m, notes, problems, err = f.ImportNotes(cmd.Context(), path, data)
+				m, notes, problems, err = f.ImportNotes(cmd.Context(), path, data, formats.ModelOptions(loadOptions(cmd)))
 			case f.Import != nil:
-				m, problems, err = f.Import(cmd.Context(), path, data)
+				m, problems, err = f.Import(cmd.Context(), path, data, formats.ModelOptions(loadOptions(cmd)))
 			default:
 				return fail(exitUsage, fmt.Errorf("format %s cannot be imported", f.Name))
 			}

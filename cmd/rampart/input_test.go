@@ -39,6 +39,17 @@ func TestModelInput(t *testing.T) {
 	if err := os.WriteFile(root, []byte("rampart: 1\nsystem: {id: s, name: S}\nincludes: [../shared/more.yaml]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// A Threagile model whose include lies beside its tree: --include-root
+	// reaches the importer as it reaches the Rampart loader.
+	threagileData := "data_assets:\n  customers:\n    id: customers\n    usage: business\n    quantity: many\n" +
+		"    confidentiality: confidential\n    integrity: important\n    availability: operational\n"
+	if err := os.WriteFile(filepath.Join(shared, "data.yaml"), []byte(threagileData), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tg := filepath.Join(svc, "threagile.yaml")
+	if err := os.WriteFile(tg, []byte("threagile_version: 1.0.0\ntitle: T\nincludes: [../shared/data.yaml]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name   string
 		stdin  string
@@ -57,6 +68,9 @@ func TestModelInput(t *testing.T) {
 		{"/dev/zero", "", []string{"validate", "/dev/zero"}, exitUsage, "", "a character device"},
 		{"include outside the tree", "", []string{"validate", root}, exitFindings, "is outside the model's directory tree", ""},
 		{"include root widened", "", []string{"validate", "--include-root", shared, root}, exitOK, "rampart.yaml: ok", ""},
+		{"Threagile include outside the tree", "", []string{"import", tg}, exitFindings, "", "is outside the model's directory tree"},
+		{"Threagile include root widened", "", []string{"import", "--include-root", shared, tg}, exitOK, "id: customers", "shared/data.yaml:2:3"},
+		{"Threagile include root on validate", "", []string{"validate", "--include-root", shared, tg}, exitOK, "threagile.yaml: ok", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			type result struct {

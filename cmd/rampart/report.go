@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +21,7 @@ func newReportCmd() *cobra.Command {
 	var (
 		af analysisFlags
 		of outputFlags
+		sf sigmaFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report MODEL -o FILE",
@@ -27,7 +30,8 @@ func newReportCmd() *cobra.Command {
 
   html  one self-contained page (no network access needed): executive summary,
         heatmap, data-flow diagram, sortable and filterable threat register,
-        each threat explained, attack paths, data assets and model summary
+        each threat explained, attack paths, attack trees, data assets and
+        model summary
   pdf   the same content paginated for print, with a cover page, a table of
         contents and page numbers
   xlsx  a risk register workbook: threats (filters, severity colours, status
@@ -35,11 +39,16 @@ func newReportCmd() *cobra.Command {
 
 Every format of 'rampart analyze' works too (` + strings.Join(report.Names(), ", ") + `).
 The format follows the output file's extension unless --format says otherwise
-(html without -o). The file is written whole or not at all.`,
+(html without -o). The file is written whole or not at all.
+
+With --sigma DIR the HTML report also shows detection coverage: for each
+modelled threat, the Sigma rules whose ATT&CK tags name its techniques, and
+the threats no rule detects (as 'rampart coverage' lists them).`,
 		Example: `  rampart report examples/online-shop.yaml -o report.html
   rampart report rampart.yaml -o threat-model.pdf
   rampart report rampart.yaml -f xlsx -o register.xlsx
-  rampart report rampart.yaml --summary -o summary.pdf`,
+  rampart report rampart.yaml --summary -o summary.pdf
+  rampart report rampart.yaml --sigma sigma/rules -o report.html`,
 		Args:              cobra.ExactArgs(1),
 		ValidArgsFunction: completeModelFiles,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,14 +56,26 @@ The format follows the output file's extension unless --format says otherwise
 			if err != nil {
 				return err
 			}
+			opts := report.Options{Summary: of.summary}
+			if len(sf.rules) > 0 {
+				if !slices.ContainsFunc(outs, func(o resultOutput) bool { return o.format.Name() == "html" }) {
+					return fail(exitUsage, errors.New("--sigma adds detection coverage to the html report, and no html is written; 'rampart coverage' lists it in other formats"))
+				}
+				set, err := sf.load(cmd)
+				if err != nil {
+					return err
+				}
+				opts.Detection = &report.Detection{Rules: set.Rules, Sources: sf.rules}
+			}
 			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
-			return analyseAndWrite(cmd, &af, args[0], outs, report.Options{Summary: of.summary}, prog)
+			return analyseAndWrite(cmd, &af, args[0], outs, opts, prog)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "html", report.Names())
 	of.addSummary(cmd)
+	sf.addNamed(cmd, "sigma", "sigma-pipeline")
 	return cmd
 }
 

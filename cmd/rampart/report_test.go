@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
 
 func TestDiagramCommand(t *testing.T) {
@@ -158,5 +160,33 @@ func TestReportCommand(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(dir, ".*.tmp"))
 	if len(leftovers) > 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
+	}
+}
+
+// TestReportDetectionCoverage: --sigma adds the detection-coverage section
+// to the HTML report, and is refused when no HTML is written.
+func TestReportDetectionCoverage(t *testing.T) {
+	rules := testfixtures.Path(t, "sigma/rules")
+	dir := t.TempDir()
+	out := filepath.Join(dir, "r.html")
+	code, _, stderr := runCLI(t, "report", "../../examples/online-shop.yaml", "--sigma", rules, "--sigma-pipeline", "none", "-o", out)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<section id="detection"`, "threats no rule detects", `<b class="flag">no rule</b>`} {
+		if !bytes.Contains(data, []byte(want)) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	code, _, stderr = runCLI(t, "report", "../../examples/online-shop.yaml", "--sigma", rules, "-o", filepath.Join(dir, "r.pdf"))
+	if code != exitUsage || !strings.Contains(stderr, "rampart coverage") {
+		t.Errorf("--sigma with a PDF: exit %d, %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r.pdf")); err == nil {
+		t.Error("the PDF was written")
 	}
 }

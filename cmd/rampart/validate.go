@@ -230,7 +230,7 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	if f.Import == nil {
 		return nil, nil, fmt.Errorf("format %s cannot be imported", f.Name)
 	}
-	return f.Import(cmd.Context(), name, data)
+	return f.Import(cmd.Context(), name, data, formats.ModelOptions(opts))
 }
 
 // rampartKeyRE finds the top-level key every Rampart model starts with, so

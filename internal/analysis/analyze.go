@@ -90,7 +90,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
 	r.Paths = attackPaths(reach, r.Findings)
-	r.Stride = threats.StrideMatrix(m, found)
+	r.Stride = env.StrideMatrix(found)
 	r.Summary.Coverage = map[model.STRIDE]map[string]int{}
 	for _, c := range r.Stride {
 		if r.Summary.Coverage[c.Category] == nil {

@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/otm"
 	"github.com/rampart-sec/rampart/internal/formats/threagile"
 	"github.com/rampart-sec/rampart/internal/formats/threatcomposer"
@@ -93,6 +94,36 @@ func cweIDs(refs []threats.Ref) []int {
 	return out
 }
 
+// matchJudged counts the expert threats of j that a rule's finding in r
+// matches (on one of the threat's elements, with one of its CWEs) and
+// lists the others.
+func matchJudged(j judged, r *analysis.Result) (found int, missed []string) {
+	for _, et := range j.Threats {
+		hit := false
+		for _, f := range r.Findings {
+			if f.Origin == threats.OriginManual {
+				continue
+			}
+			onElement := false
+			for _, target := range f.Targets {
+				onElement = onElement || slices.Contains(et.Elements, target)
+			}
+			if !onElement {
+				continue
+			}
+			for _, c := range cweIDs(f.CWE) {
+				hit = hit || slices.Contains(et.CWE, c)
+			}
+		}
+		if hit {
+			found++
+		} else {
+			missed = append(missed, fmt.Sprintf("%d %s", et.ID, et.Title))
+		}
+	}
+	return found, missed
+}
+
 func TestExpertRecall(t *testing.T) {
 	files, err := filepath.Glob("testdata/eval/*.judged.yaml")
 	if err != nil || len(files) == 0 {
@@ -110,31 +141,7 @@ func TestExpertRecall(t *testing.T) {
 			t.Fatalf("%s: %v", file, err)
 		}
 		r := analyzeFile(t, filepath.Join("testdata/eval", name+".yaml"))
-		found := 0
-		var missed []string
-		for _, et := range j.Threats {
-			hit := false
-			for _, f := range r.Findings {
-				if f.Origin == threats.OriginManual {
-					continue
-				}
-				onElement := false
-				for _, target := range f.Targets {
-					onElement = onElement || slices.Contains(et.Elements, target)
-				}
-				if !onElement {
-					continue
-				}
-				for _, c := range cweIDs(f.CWE) {
-					hit = hit || slices.Contains(et.CWE, c)
-				}
-			}
-			if hit {
-				found++
-			} else {
-				missed = append(missed, fmt.Sprintf("%d %s", et.ID, et.Title))
-			}
-		}
+		found, missed := matchJudged(j, r)
 		high, total := highShare(r)
 		recall := float64(found) / float64(len(j.Threats))
 		t.Logf("%-22s recall %2d/%2d = %3.0f%%   high+critical %2d/%3d = %3.0f%%", name, found, len(j.Threats),
@@ -173,7 +180,7 @@ func TestHighShare(t *testing.T) {
 	}
 	imports := []struct {
 		path string
-		imp  func(context.Context, string, []byte) (*model.Model, model.Problems, error)
+		imp  func(context.Context, string, []byte, formats.Options) (*model.Model, model.Problems, error)
 	}{
 		{"threat-dragon/v2-threat-model.json", threatdragon.Import},
 		{"threat-dragon/generic-cms.json", threatdragon.Import},
@@ -189,7 +196,7 @@ func TestHighShare(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, _, err := im.imp(context.Background(), path, data)
+		m, _, err := im.imp(context.Background(), path, data, formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", im.path, err)
 		}

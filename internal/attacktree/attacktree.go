@@ -151,14 +151,32 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 		}
 	}
 	slices.Sort(holders)
+	holds := make(map[string]bool, len(holders))
+	for _, h := range holders {
+		holds[h] = true
+	}
+	var reached []string
 	for _, e := range b.entries {
 		best := b.bestPaths(e)
-		for _, h := range holders {
-			hops, ok := best[h]
-			if !ok {
-				continue
+		// The holders this entry reaches, in order: from the smaller side,
+		// since a large model has many entries that each reach few.
+		reached = reached[:0]
+		if len(best) < len(holders) {
+			for id := range best {
+				if holds[id] {
+					reached = append(reached, id)
+				}
 			}
-			if way := b.way(e, h, hops); way != nil {
+			slices.Sort(reached)
+		} else {
+			for _, h := range holders {
+				if _, ok := best[h]; ok {
+					reached = append(reached, h)
+				}
+			}
+		}
+		for _, h := range reached {
+			if way := b.way(e, h, best[h]); way != nil {
 				root.Children = append(root.Children, way)
 			}
 		}

@@ -35,7 +35,9 @@ const outsideID = "outside"
 // Page is one picture of a model: the whole model, or for a large model its
 // overview or one top-level trust boundary.
 type Page struct {
-	// ID is "dfd" for a whole model, "overview", or the boundary's id.
+	// ID is "dfd" for a whole model, "overview", or the boundary's id
+	// ("-part-N" added for the later parts of a large boundary); the IDs of
+	// one model's pages are distinct, so they can name files and anchors.
 	ID string
 	// Title names the picture.
 	Title string
@@ -87,7 +89,22 @@ func Pages(m *model.Model, opts Options) []Page {
 				}})
 		}
 	}
+	uniqueIDs(pages)
 	return pages
+}
+
+// uniqueIDs gives a page whose ID another page already has (a boundary
+// called "overview", or one whose id ends like a part's) a numbered one.
+func uniqueIDs(pages []Page) {
+	taken := make(map[string]bool, len(pages))
+	for i := range pages {
+		id := pages[i].ID
+		for n := 2; taken[id]; n++ {
+			id = fmt.Sprintf("%s-%d", pages[i].ID, n)
+		}
+		taken[id] = true
+		pages[i].ID = id
+	}
 }
 
 func pageTitle(m *model.Model, opts Options) string {

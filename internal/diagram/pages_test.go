@@ -161,3 +161,27 @@ func TestHighlightOnlyThePath(t *testing.T) {
 		t.Error("caption option ignored")
 	}
 }
+
+// TestUniquePageIDs: page ids name files and anchors, so a boundary whose
+// id is already a page's gets a numbered one.
+func TestUniquePageIDs(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"overview", "zone-0", "outside"}, []string{"overview", "zone-0", "outside"}},
+		{[]string{"overview", "overview", "outside"}, []string{"overview", "overview-2", "outside"}},
+		{[]string{"overview", "a", "a-part-2", "a-part-2", "overview-2", "overview"}, []string{"overview", "a", "a-part-2", "a-part-2-2", "overview-2", "overview-3"}},
+	}
+	for _, tt := range tests {
+		pages := make([]Page, len(tt.in))
+		for i, id := range tt.in {
+			pages[i].ID = id
+		}
+		uniqueIDs(pages)
+		var got []string
+		for _, p := range pages {
+			got = append(got, p.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("uniqueIDs(%v) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

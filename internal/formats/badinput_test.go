@@ -81,7 +81,7 @@ func TestBadInput(t *testing.T) {
 		for _, tc := range cases {
 			t.Run(format+"/"+tc.name, func(t *testing.T) {
 				start := time.Now()
-				m, ps, err := f.Import(context.Background(), "broken", []byte(tc.data))
+				m, ps, err := f.Import(context.Background(), "broken", []byte(tc.data), formats.Options{})
 				if err != nil {
 					t.Fatalf("import returned an error instead of problems: %v", err)
 				}

@@ -26,13 +26,44 @@ type Format struct {
 	Signature string
 	// Import converts a foreign file into a Rampart model. Problems carry
 	// positions in the foreign file; warnings name what could not be carried over.
-	Import func(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error)
+	Import func(ctx context.Context, name string, data []byte, opts Options) (*model.Model, model.Problems, error)
 	// ImportNotes, when set, is Import that also returns comment lines for
 	// the top of the written model (e.g. how foreign ids became Rampart ids).
-	ImportNotes func(ctx context.Context, name string, data []byte) (*model.Model, []string, model.Problems, error)
+	ImportNotes func(ctx context.Context, name string, data []byte, opts Options) (*model.Model, []string, model.Problems, error)
 	// Export writes the model (and identified threats, where the format holds
 	// them) in this format. Warnings name what the format cannot carry.
 	Export func(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte, model.Problems, error)
+}
+
+// Options is what every importer takes besides the file itself: the
+// limits of the input layer and the directory tree other files (a
+// Threagile model's includes) may be read from. The zero value reads from
+// the operating system with Rampart's default limits and confines other
+// files to the root file's own directory tree.
+type Options struct {
+	// IncludeRoot, when set, is a directory whose tree the files a model
+	// names may also come from (--include-root).
+	IncludeRoot string
+	// MaxFileSize bounds each further file read (default
+	// model.DefaultMaxFileSize); the file itself has been read already.
+	MaxFileSize int64
+	// MaxIncludes bounds the number of files one model is read from
+	// (default model.DefaultMaxIncludes); every include counts, those that
+	// fail too.
+	MaxIncludes int
+	// MaxExpansion bounds how many nodes YAML aliases may add to a document
+	// (default: the input layer's).
+	MaxExpansion int
+	// ReadFile reads a further file; nil means source.ReadFile (regular
+	// files only).
+	ReadFile func(ctx context.Context, path string, limit int64) ([]byte, error)
+}
+
+// ModelOptions returns the options of the Rampart model loader the same
+// flags set, as an importer's options.
+func ModelOptions(o model.Options) Options {
+	return Options{IncludeRoot: o.IncludeRoot, MaxFileSize: o.MaxFileSize, MaxIncludes: o.MaxIncludes,
+		MaxExpansion: o.MaxExpansion, ReadFile: o.ReadFile}
 }
 
 var (

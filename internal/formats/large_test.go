@@ -65,7 +65,7 @@ func BenchmarkImportLarge(b *testing.B) {
 				data := largeFile(format, n)
 				b.SetBytes(int64(len(data)))
 				for b.Loop() {
-					m, ps, err := f.Import(context.Background(), "large.json", data)
+					m, ps, err := f.Import(context.Background(), "large.json", data, formats.Options{})
 					if err != nil || len(ps.Errors()) > 0 || m == nil {
 						b.Fatal(err, ps.Errors())
 					}
@@ -83,7 +83,7 @@ func TestLargeThreatDragonMembership(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, ps, err := f.Import(context.Background(), "large.json", largeFile("threat-dragon", 5000))
+	m, ps, err := f.Import(context.Background(), "large.json", largeFile("threat-dragon", 5000), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatal(err, ps.Errors())
 	}

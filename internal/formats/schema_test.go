@@ -48,7 +48,7 @@ func sources(t *testing.T) map[string]*model.Model {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, ps, err := f.Import(ctx, filepath.Base(path), data)
+			m, ps, err := f.Import(ctx, filepath.Base(path), data, formats.Options{})
 			if err != nil || len(ps.Errors()) > 0 {
 				t.Fatalf("%s: %v %v", path, err, ps.Errors())
 			}

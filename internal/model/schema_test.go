@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -57,10 +58,78 @@ func yamlValue(t *testing.T, path string) any {
 	return out
 }
 
-// TestSchemasValidateExamples: every example root model is valid against
-// the model schema and every included file against the fragment schema;
-// fragments are not models (so the second schema is needed).
+// TestSchemasValidateExamples: every example model and every file it
+// includes names its schema on its first line (a yaml-language-server
+// comment, the model schema for a root, the fragment schema for an included
+// file), and is valid against the schema file that line points at, compiled
+// with a draft 2020-12 validator. The schema files themselves are kept equal
+// to the generated schemas by TestExampleSchemaUpToDate and
+// TestExampleFragmentSchemaUpToDate. Fragments are not models, so the second
+// schema is needed.
 func TestSchemasValidateExamples(t *testing.T) {
+	ex := filepath.Join("..", "..", "examples")
+	roots, _ := filepath.Glob(filepath.Join(ex, "*.yaml"))
+	nested, _ := filepath.Glob(filepath.Join(ex, "*", "rampart.yaml"))
+	roots = append(roots, nested...)
+	if len(roots) < 3 {
+		t.Fatalf("found %d example models", len(roots))
+	}
+	compiled := map[string]*jsonschema.Schema{}
+	schemaOf := func(path string) (*jsonschema.Schema, string) {
+		t.Helper()
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, _, _ := strings.Cut(string(src), "\n")
+		ref, ok := strings.CutPrefix(first, "# yaml-language-server: $schema=")
+		if !ok {
+			t.Errorf("%s: the first line %q does not name the schema (# yaml-language-server: $schema=...)", path, first)
+			return nil, ""
+		}
+		file := filepath.Join(filepath.Dir(path), filepath.FromSlash(strings.TrimSpace(ref)))
+		if s := compiled[file]; s != nil {
+			return s, filepath.Base(file)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Errorf("%s: its schema line points at %s: %v", path, ref, err)
+			return nil, ""
+		}
+		compiled[file] = compileSchema(t, data)
+		return compiled[file], filepath.Base(file)
+	}
+	fragments := 0
+	for _, root := range roots {
+		m, problems, err := Load(context.Background(), root, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs := problems.Errors(); len(errs) > 0 {
+			t.Fatalf("%s: %v", root, errs)
+		}
+		for i, p := range m.Files {
+			want := "rampart.schema.json"
+			if i > 0 {
+				want = "rampart-fragment.schema.json"
+				fragments++
+			}
+			s, name := schemaOf(p)
+			if s == nil {
+				continue
+			}
+			if name != want {
+				t.Errorf("%s names the schema %s, want %s", p, name, want)
+				continue
+			}
+			if err := s.Validate(yamlValue(t, p)); err != nil {
+				t.Errorf("%s: %v", p, err)
+			}
+		}
+	}
+	if fragments == 0 {
+		t.Fatal("no included files among the examples")
+	}
 	full, err := JSONSchema()
 	if err != nil {
 		t.Fatal(err)
@@ -70,35 +139,10 @@ func TestSchemasValidateExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	model, fragment := compileSchema(t, full), compileSchema(t, frag)
-	ex := filepath.Join("..", "..", "examples")
-	roots, _ := filepath.Glob(filepath.Join(ex, "*.yaml"))
-	nested, _ := filepath.Glob(filepath.Join(ex, "*", "rampart.yaml"))
-	roots = append(roots, nested...)
-	if len(roots) < 3 {
-		t.Fatalf("found %d example models", len(roots))
-	}
-	for _, p := range roots {
-		if err := model.Validate(yamlValue(t, p)); err != nil {
-			t.Errorf("%s: %v", p, err)
-		}
-	}
-	parts, _ := filepath.Glob(filepath.Join(ex, "*", "*.yaml"))
-	n := 0
-	for _, p := range parts {
-		if filepath.Base(p) == "rampart.yaml" {
-			continue
-		}
-		n++
-		v := yamlValue(t, p)
-		if err := fragment.Validate(v); err != nil {
-			t.Errorf("fragment %s: %v", p, err)
-		}
-		if model.Validate(v) == nil {
-			t.Errorf("fragment %s passes the model schema, which requires rampart and system", p)
-		}
-	}
-	if n == 0 {
-		t.Fatal("no included files among the examples")
+	// A fragment is not a model: it lacks rampart and system.
+	part := map[string]any{"components": []any{map[string]any{"id": "a", "type": "service"}}}
+	if fragment.Validate(part) != nil || model.Validate(part) == nil {
+		t.Error("a fragment must pass the fragment schema and fail the model schema")
 	}
 	// A fragment may not set the root-only keys.
 	bad := map[string]any{"system": map[string]any{"id": "x"}, "components": []any{}}

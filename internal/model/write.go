@@ -60,15 +60,11 @@ func MarshalWithHeader(m *Model, header ...string) ([]byte, error) {
 			root.Content[i].HeadComment = c
 		}
 	}
-	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("marshal model: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("marshal model: %w", err)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if err := encodeSection(&buf, root.Content[i], root.Content[i+1]); err != nil {
+			return nil, fmt.Errorf("marshal model: %w", err)
+		}
 	}
 	var out bytes.Buffer
 	for _, h := range header {
@@ -82,6 +78,55 @@ func MarshalWithHeader(m *Model, header ...string) ([]byte, error) {
 	}
 	out.Write(spaceOut(buf.Bytes()))
 	return out.Bytes(), nil
+}
+
+// sectionItems is how many items of a long top-level list are encoded at once.
+const sectionItems = 256
+
+// encodeSection writes one top-level section, key and value, as the YAML
+// encoder writes it inside the whole document. The encoder keeps every
+// event of a document until the document ends (several hundred bytes each),
+// so a long list is encoded sectionItems items at a time, each batch as the
+// same section, and the repeated key line is dropped: items of a block list
+// are written the same whatever surrounds them.
+func encodeSection(buf *bytes.Buffer, key, value *yaml.Node) error {
+	n := len(value.Content)
+	if value.Kind != yaml.SequenceNode || value.Style&yaml.FlowStyle != 0 || n <= sectionItems {
+		return encodeMapping(buf, key, value)
+	}
+	bare := &yaml.Node{Kind: key.Kind, Tag: key.Tag, Value: key.Value, Style: key.Style}
+	var part bytes.Buffer
+	for start := 0; start < n; start += sectionItems {
+		batch := *value
+		batch.Content = value.Content[start:min(start+sectionItems, n)]
+		if start == 0 {
+			if err := encodeMapping(buf, key, &batch); err != nil {
+				return err
+			}
+			continue
+		}
+		part.Reset()
+		if err := encodeMapping(&part, bare, &batch); err != nil {
+			return err
+		}
+		_, items, ok := bytes.Cut(part.Bytes(), []byte("\n"))
+		if !ok {
+			return fmt.Errorf("section %s: unexpected encoding of a list", key.Value)
+		}
+		buf.Write(items)
+	}
+	return nil
+}
+
+// encodeMapping writes a mapping of one key as a YAML document.
+func encodeMapping(buf *bytes.Buffer, key, value *yaml.Node) error {
+	doc := &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, value}}}}
+	enc := yaml.NewEncoder(buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	return enc.Close()
 }
 
 // spaceOut inserts a blank line before each top-level section (after the

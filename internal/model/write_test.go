@@ -7,8 +7,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var updateWrite = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -235,4 +238,72 @@ func FuzzMarshal(f *testing.F) {
 			t.Fatalf("writing is not stable (%v):\n%s\n---\n%s", err, out, again)
 		}
 	})
+}
+
+// wholeDocument is how the writer encoded a model before it wrote long
+// sections in batches: the whole tree as one YAML document.
+func wholeDocument(t *testing.T, m *Model) []byte {
+	t.Helper()
+	cp := *m
+	root, err := encodeValue(reflect.ValueOf(&cp).Elem())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if c, ok := sectionComments[root.Content[i].Value]; ok {
+			root.Content[i].HeadComment = c
+		}
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return spaceOut(buf.Bytes())
+}
+
+// TestMarshalInBatchesMatchesWholeDocument checks that writing long
+// sections in batches gives the bytes of the whole document: on the full
+// model, on the examples, and on a generated model whose lists are several
+// batches long, with long and multi-line texts in them.
+func TestMarshalInBatchesMatchesWholeDocument(t *testing.T) {
+	models := map[string]*Model{"full": fullModel(t)}
+	big, problems, err := LoadBytes(context.Background(), "large.yaml", genLargeModel(3*sectionItems+7, 2*sectionItems+1, 30, sectionItems+1), Options{})
+	if err != nil || len(problems.Errors()) > 0 {
+		t.Fatal(err, problems.Errors())
+	}
+	for i := range big.Components {
+		if i%3 == 0 {
+			big.Components[i].Description = strings.Repeat("A long description that goes well past the line width. ", 3) + "\nand a second line\n"
+		}
+	}
+	models["generated"] = big
+	files, _ := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	for _, f := range files {
+		m, problems, err := Load(context.Background(), f, Options{})
+		if err != nil || len(problems.Errors()) > 0 {
+			t.Fatal(f, err, problems.Errors())
+		}
+		models[filepath.Base(f)] = m
+	}
+	for name, m := range models {
+		t.Run(name, func(t *testing.T) {
+			got, err := Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := wholeDocument(t, m); !bytes.Equal(got, want) {
+				g, w := string(got), string(want)
+				i := 0
+				for i < len(g) && i < len(w) && g[i] == w[i] {
+					i++
+				}
+				t.Fatalf("batched output differs at byte %d:\ngot:  %q\nwant: %q", i, g[max(0, i-150):min(len(g), i+150)], w[max(0, i-150):min(len(w), i+150)])
+			}
+		})
+	}
 }

@@ -1,11 +1,12 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
@@ -21,35 +22,50 @@ import (
 // STRIDE, references, base ratings, recommended controls, Threagile ids) is
 // written once in the rules section; a threat carries one of those fields
 // only where its value differs from its rule's, so nothing is lost.
+//
+// The document is streamed: the threats and the STRIDE cells, which are
+// nearly all of it, are written one at a time through a buffer, so memory
+// does not grow with the size of the output. The bytes are those of
+// encoding/json with two-space indentation and no HTML escaping.
 func JSON(w io.Writer, r *analysis.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(lean(r)); err != nil {
-		return fmt.Errorf("write json: %w", err)
+	j := &jsonWriter{w: w, out: make([]byte, 0, 2*flushAt)}
+	rules, ruleOf := jsonRules(r)
+	j.open()
+	j.field("format_version", r.FormatVersion)
+	j.field("tool", r.Tool)
+	j.field("as_of", r.AsOf)
+	j.field("system", r.System)
+	j.field("files", r.Files)
+	j.field("model", r.Counts)
+	j.field("appetite", r.Appetite)
+	j.field("matrix", r.Matrix)
+	j.field("summary", r.Summary)
+	j.field("rules", rules)
+	j.key("threats")
+	// The threats list is never null, even for a result without findings.
+	j.list(len(r.Findings), func(i int) {
+		f := &r.Findings[i]
+		j.threat(f, ruleOf(f.Threat))
+	})
+	j.field("attack_paths", r.Paths)
+	j.key("stride")
+	if r.Stride == nil {
+		j.raw("null")
+	} else {
+		j.list(len(r.Stride), func(i int) { j.strideCell(&r.Stride[i]) })
+	}
+	j.field("warnings", r.Warnings)
+	j.close()
+	j.raw("\n")
+	j.flush()
+	if j.err != nil {
+		return fmt.Errorf("write json: %w", j.err)
 	}
 	return nil
 }
 
-// jsonResult is analysis.Result with the rules section and lean threats.
-type jsonResult struct {
-	FormatVersion string                `json:"format_version"`
-	Tool          string                `json:"tool"`
-	AsOf          string                `json:"as_of"`
-	System        analysis.SystemInfo   `json:"system"`
-	Files         []string              `json:"files"`
-	Counts        analysis.ModelCounts  `json:"model"`
-	Appetite      analysis.AppetiteInfo `json:"appetite"`
-	Matrix        risk.Matrix           `json:"matrix"`
-	Summary       analysis.Summary      `json:"summary"`
-	Rules         []jsonRule            `json:"rules"`
-	Threats       []jsonThreat          `json:"threats"`
-	Paths         []analysis.AttackPath `json:"attack_paths"`
-	Stride        []threats.StrideCell  `json:"stride"`
-	Warnings      model.Problems        `json:"warnings"`
-}
-
-// ruleFields are the fields a rule shares with its threats.
+// ruleFields are the fields a rule shares with its threats. A nil field is
+// left out; a field pointing at a nil list is written as null.
 type ruleFields struct {
 	Title       *string          `json:"title,omitempty"`
 	STRIDE      *[]model.STRIDE  `json:"stride,omitempty"`
@@ -76,26 +92,6 @@ type jsonRule struct {
 	Fix string `json:"how_to_fix,omitempty"`
 }
 
-// jsonThreat is a finding whose rule-level fields are in its rule.
-type jsonThreat struct {
-	ID          string         `json:"id"`
-	Rule        string         `json:"rule"`
-	Origin      threats.Origin `json:"origin"`
-	Description string         `json:"description"`
-	ruleFields
-	Targets   []string        `json:"targets"`
-	Data      []string        `json:"data,omitempty"`
-	InPlace   []string        `json:"controls_in_place,omitempty"`
-	Planned   []string        `json:"controls_planned,omitempty"`
-	Pos       model.Pos       `json:"position"`
-	Inherent  risk.Score      `json:"inherent"`
-	Residual  risk.Score      `json:"residual"`
-	Factors   []string        `json:"factors"`
-	Treatment treatment.State `json:"treatment"`
-	Limit     model.Severity  `json:"appetite_limit"`
-	Breach    bool            `json:"breach"`
-}
-
 // fieldsOf takes a threat's rule-level fields. Empty lists and strings are
 // left out, as the full threat's omitempty fields are.
 func fieldsOf(t *threats.Threat) ruleFields {
@@ -103,13 +99,14 @@ func fieldsOf(t *threats.Threat) ruleFields {
 	if t.Category != "" {
 		f.Category = &t.Category
 	}
-	for _, p := range []struct {
-		dst **[]threats.Ref
-		src *[]threats.Ref
-	}{{&f.CWE, &t.CWE}, {&f.CAPEC, &t.CAPEC}, {&f.ATTACK, &t.ATTACK}} {
-		if len(*p.src) > 0 {
-			*p.dst = p.src
-		}
+	if len(t.CWE) > 0 {
+		f.CWE = &t.CWE
+	}
+	if len(t.CAPEC) > 0 {
+		f.CAPEC = &t.CAPEC
+	}
+	if len(t.ATTACK) > 0 {
+		f.ATTACK = &t.ATTACK
 	}
 	if len(t.Mitigations) > 0 {
 		f.Mitigations = &t.Mitigations
@@ -128,89 +125,417 @@ func fieldsOf(t *threats.Threat) ruleFields {
 
 // minus keeps the fields of f that differ from the rule's; a field the rule
 // has and f lacks is kept as an explicit empty value.
-func (f ruleFields) minus(rule ruleFields) ruleFields {
-	var out ruleFields
-	keep := func(a, b any) bool { return !reflect.DeepEqual(a, b) }
-	if keep(f.Title, rule.Title) {
-		out.Title = cmpOrEmpty(f.Title)
+func (f ruleFields) minus(rule *ruleFields) ruleFields {
+	return ruleFields{
+		Title:           differing(f.Title, rule.Title, func(a, b *string) bool { return *a == *b }),
+		STRIDE:          differing(f.STRIDE, rule.STRIDE, sameList[model.STRIDE]),
+		Category:        differing(f.Category, rule.Category, func(a, b *string) bool { return *a == *b }),
+		CWE:             differing(f.CWE, rule.CWE, sameList[threats.Ref]),
+		CAPEC:           differing(f.CAPEC, rule.CAPEC, sameList[threats.Ref]),
+		ATTACK:          differing(f.ATTACK, rule.ATTACK, sameList[threats.Ref]),
+		Likelihood:      differing(f.Likelihood, rule.Likelihood, func(a, b *int) bool { return *a == *b }),
+		Impact:          differing(f.Impact, rule.Impact, func(a, b *int) bool { return *a == *b }),
+		Mitigations:     differing(f.Mitigations, rule.Mitigations, sameList[string]),
+		Threagile:       differing(f.Threagile, rule.Threagile, sameList[string]),
+		LINDDUN:         differing(f.LINDDUN, rule.LINDDUN, sameList[model.LINDDUN]),
+		Countermeasures: differing(f.Countermeasures, rule.Countermeasures, sameCountermeasures),
 	}
-	if keep(f.STRIDE, rule.STRIDE) {
-		out.STRIDE = cmpOrEmpty(f.STRIDE)
-	}
-	if keep(f.Category, rule.Category) {
-		out.Category = cmpOrEmpty(f.Category)
-	}
-	if keep(f.CWE, rule.CWE) {
-		out.CWE = cmpOrEmpty(f.CWE)
-	}
-	if keep(f.CAPEC, rule.CAPEC) {
-		out.CAPEC = cmpOrEmpty(f.CAPEC)
-	}
-	if keep(f.ATTACK, rule.ATTACK) {
-		out.ATTACK = cmpOrEmpty(f.ATTACK)
-	}
-	if keep(f.Likelihood, rule.Likelihood) {
-		out.Likelihood = cmpOrEmpty(f.Likelihood)
-	}
-	if keep(f.Impact, rule.Impact) {
-		out.Impact = cmpOrEmpty(f.Impact)
-	}
-	if keep(f.Mitigations, rule.Mitigations) {
-		out.Mitigations = cmpOrEmpty(f.Mitigations)
-	}
-	if keep(f.Threagile, rule.Threagile) {
-		out.Threagile = cmpOrEmpty(f.Threagile)
-	}
-	if keep(f.LINDDUN, rule.LINDDUN) {
-		out.LINDDUN = cmpOrEmpty(f.LINDDUN)
-	}
-	if keep(f.Countermeasures, rule.Countermeasures) {
-		out.Countermeasures = cmpOrEmpty(f.Countermeasures)
-	}
-	return out
 }
 
-// cmpOrEmpty returns p, or a pointer to the zero value when p is nil, so
-// that a threat lacking a field its rule has says so explicitly.
-func cmpOrEmpty[T any](p *T) *T {
-	if p != nil {
-		return p
+// differing returns nil when a and b are equal (both nil, or both set with
+// same values), else a, or a pointer to the zero value when a is nil, so that
+// a threat lacking a field its rule has says so explicitly.
+func differing[T any](a, b *T, same func(a, b *T) bool) *T {
+	switch {
+	case a == nil && b == nil:
+		return nil
+	case a != nil && b != nil && same(a, b):
+		return nil
+	case a == nil:
+		return new(T)
 	}
-	return new(T)
+	return a
 }
 
-// lean moves the rule-level fields of the result's threats into rules.
-func lean(r *analysis.Result) jsonResult {
-	out := jsonResult{FormatVersion: r.FormatVersion, Tool: r.Tool, AsOf: r.AsOf, System: r.System, Files: r.Files,
-		Counts: r.Counts, Appetite: r.Appetite, Matrix: r.Matrix, Summary: r.Summary, Paths: r.Paths,
-		Stride: r.Stride, Warnings: r.Warnings, Rules: []jsonRule{}, Threats: make([]jsonThreat, 0, len(r.Findings))}
+// sameList compares two lists as reflect.DeepEqual does: a nil list only
+// equals a nil list.
+func sameList[T comparable](a, b *[]T) bool {
+	return (*a == nil) == (*b == nil) && slices.Equal(*a, *b)
+}
+
+// sameCountermeasures compares countermeasure lists; a rule's threats
+// share one list, so the common case is the same slice.
+func sameCountermeasures(a, b *[]threats.Countermeasure) bool {
+	return (*a == nil) == (*b == nil) && slices.EqualFunc(*a, *b, func(x, y threats.Countermeasure) bool {
+		return x.ID == y.ID && x.Name == y.Name && x.Kind == y.Kind && x.URL == y.URL && slices.Equal(x.For, y.For)
+	})
+}
+
+// jsonRules returns the rules section (sorted by id) and a function giving
+// the rule-level fields of a threat's rule, nil for a hand-written threat,
+// which is its own rule. A rule's fields are those of its first threat.
+func jsonRules(r *analysis.Result) ([]jsonRule, func(*threats.Threat) *ruleFields) {
+	rules := []jsonRule{}
 	at := map[string]int{}
 	for i := range r.Findings {
-		f := &r.Findings[i]
-		t := f.Threat
-		all := fieldsOf(t)
-		lt := jsonThreat{ID: t.ID, Rule: t.Rule, Origin: t.Origin, Description: t.Description, Targets: t.Targets,
-			Data: t.Data, InPlace: t.InPlace, Planned: t.Planned, Pos: t.Pos, Inherent: f.Inherent, Residual: f.Residual,
-			Factors: f.Factors, Treatment: f.Treatment, Limit: f.Limit, Breach: f.Breach}
-		if t.Origin == threats.OriginManual || t.Rule == "" {
-			// A hand-written threat is its own rule.
-			lt.ruleFields = all
-			out.Threats = append(out.Threats, lt)
+		t := r.Findings[i].Threat
+		if ownRule(t) {
 			continue
 		}
-		k, ok := at[t.Rule]
-		if !ok {
-			k = len(out.Rules)
-			at[t.Rule] = k
-			jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: all}
-			if meta, ok := builtin.Lookup(t.Rule); ok {
-				jr.Why, jr.Fix = meta.Why, meta.Mitigation
-			}
-			out.Rules = append(out.Rules, jr)
+		if _, ok := at[t.Rule]; ok {
+			continue
 		}
-		lt.ruleFields = all.minus(out.Rules[k].ruleFields)
-		out.Threats = append(out.Threats, lt)
+		at[t.Rule] = len(rules)
+		jr := jsonRule{ID: t.Rule, Origin: t.Origin, ruleFields: fieldsOf(t)}
+		if meta, ok := builtin.Lookup(t.Rule); ok {
+			jr.Why, jr.Fix = meta.Why, meta.Mitigation
+		}
+		rules = append(rules, jr)
 	}
-	slices.SortFunc(out.Rules, func(a, b jsonRule) int { return strings.Compare(a.ID, b.ID) })
-	return out
+	// The fields stay with the unsorted list: sorting moves the copies only.
+	fields := make([]ruleFields, len(rules))
+	for i := range rules {
+		fields[i] = rules[i].ruleFields
+	}
+	slices.SortFunc(rules, func(a, b jsonRule) int { return strings.Compare(a.ID, b.ID) })
+	return rules, func(t *threats.Threat) *ruleFields {
+		if ownRule(t) {
+			return nil
+		}
+		return &fields[at[t.Rule]]
+	}
+}
+
+// ownRule reports a threat that is its own rule: a hand-written one.
+func ownRule(t *threats.Threat) bool { return t.Origin == threats.OriginManual || t.Rule == "" }
+
+// flushAt is how much the JSON writer buffers before it writes.
+const flushAt = 64 << 10
+
+// jsonWriter writes indented JSON; the first error sticks.
+type jsonWriter struct {
+	w   io.Writer
+	out []byte // written at flushAt
+	err error
+	// buf and tmp hold the values written through encoding/json.
+	buf, tmp bytes.Buffer
+	// depth is the nesting of the innermost open object or list; first is
+	// set until it has a member.
+	depth int
+	first bool
+}
+
+func (j *jsonWriter) raw(s string) { j.out = append(j.out, s...) }
+
+func (j *jsonWriter) bytes(b []byte) { j.out = append(j.out, b...) }
+
+// flush writes what is buffered.
+func (j *jsonWriter) flush() {
+	if j.err == nil && len(j.out) > 0 {
+		_, j.err = j.w.Write(j.out)
+	}
+	j.out = j.out[:0]
+}
+
+// indent is the indentation of the deepest line the writer writes by hand.
+const indent = "\n                    "
+
+// newline starts a line indented to the current depth.
+func (j *jsonWriter) newline() {
+	if n := 1 + 2*j.depth; n <= len(indent) {
+		j.raw(indent[:n])
+		return
+	}
+	j.raw("\n")
+	for range j.depth {
+		j.raw("  ")
+	}
+}
+
+// item starts a member of the innermost object or list on its own line.
+func (j *jsonWriter) item() {
+	if len(j.out) >= flushAt {
+		j.flush()
+	}
+	if j.first {
+		j.first = false
+	} else {
+		j.raw(",")
+	}
+	j.newline()
+}
+
+// key starts a member of the innermost object.
+func (j *jsonWriter) key(k string) {
+	j.item()
+	j.str(k)
+	j.raw(": ")
+}
+
+// open starts an object and close ends it.
+func (j *jsonWriter) open() {
+	j.raw("{")
+	j.depth++
+	j.first = true
+}
+
+func (j *jsonWriter) close() { j.end("}") }
+
+// end closes the innermost object or list; an empty one stays on its line.
+func (j *jsonWriter) end(bracket string) {
+	j.depth--
+	if !j.first {
+		j.newline()
+	}
+	j.raw(bracket)
+	j.first = false
+}
+
+// list writes a list of n items (n > 0) written by each.
+func (j *jsonWriter) list(n int, each func(i int)) {
+	if n == 0 {
+		j.raw("[]")
+		return
+	}
+	j.raw("[")
+	j.depth++
+	j.first = true
+	for i := range n {
+		j.item()
+		each(i)
+	}
+	j.end("]")
+}
+
+// field writes a member whose value goes through encoding/json.
+func (j *jsonWriter) field(k string, v any) {
+	j.key(k)
+	j.value(v)
+}
+
+// value writes v as encoding/json would at the current depth.
+func (j *jsonWriter) value(v any) {
+	if j.err != nil {
+		return
+	}
+	j.buf.Reset()
+	enc := json.NewEncoder(&j.buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		j.err = err
+		return
+	}
+	j.tmp.Reset()
+	prefix := strings.Repeat("  ", j.depth)
+	if err := json.Indent(&j.tmp, bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")), prefix, "  "); err != nil {
+		j.err = err
+		return
+	}
+	j.bytes(j.tmp.Bytes())
+}
+
+// str writes a JSON string as encoding/json does without HTML escaping:
+// plain printable ASCII as it is, anything else through encoding/json.
+func (j *jsonWriter) str(s string) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			j.value(s)
+			return
+		}
+	}
+	j.out = append(j.out, '"')
+	j.out = append(j.out, s...)
+	j.out = append(j.out, '"')
+}
+
+func (j *jsonWriter) int(n int) { j.out = strconv.AppendInt(j.out, int64(n), 10) }
+
+func (j *jsonWriter) bool(b bool) {
+	if b {
+		j.raw("true")
+	} else {
+		j.raw("false")
+	}
+}
+
+// strs writes a list of strings; nil is null.
+func strs[S ~string](j *jsonWriter, list []S) {
+	if list == nil {
+		j.raw("null")
+		return
+	}
+	j.list(len(list), func(i int) { j.str(string(list[i])) })
+}
+
+func (j *jsonWriter) refs(list []threats.Ref) {
+	if list == nil {
+		j.raw("null")
+		return
+	}
+	j.list(len(list), func(i int) {
+		r := &list[i]
+		j.open()
+		j.key("id")
+		j.str(r.ID)
+		if r.Name != "" {
+			j.key("name")
+			j.str(r.Name)
+		}
+		j.key("url")
+		j.str(r.URL)
+		j.close()
+	})
+}
+
+func (j *jsonWriter) ruleFields(f *ruleFields) {
+	if f.Title != nil {
+		j.key("title")
+		j.str(*f.Title)
+	}
+	if f.STRIDE != nil {
+		j.key("stride")
+		strs(j, *f.STRIDE)
+	}
+	if f.Category != nil {
+		j.key("category")
+		j.str(*f.Category)
+	}
+	for _, r := range []struct {
+		name string
+		list *[]threats.Ref
+	}{{"cwe", f.CWE}, {"capec", f.CAPEC}, {"attack", f.ATTACK}} {
+		if r.list != nil {
+			j.key(r.name)
+			j.refs(*r.list)
+		}
+	}
+	if f.Likelihood != nil {
+		j.key("base_likelihood")
+		j.int(*f.Likelihood)
+	}
+	if f.Impact != nil {
+		j.key("base_impact")
+		j.int(*f.Impact)
+	}
+	if f.Mitigations != nil {
+		j.key("mitigations")
+		strs(j, *f.Mitigations)
+	}
+	if f.Threagile != nil {
+		j.key("threagile")
+		strs(j, *f.Threagile)
+	}
+}
+
+func (j *jsonWriter) score(s *risk.Score) {
+	j.open()
+	j.key("likelihood")
+	j.int(s.Likelihood)
+	j.key("impact")
+	j.int(s.Impact)
+	j.key("score")
+	j.int(s.Score)
+	j.key("severity")
+	j.str(string(s.Severity))
+	j.close()
+}
+
+func (j *jsonWriter) treatment(s *treatment.State) {
+	j.open()
+	j.key("status")
+	j.str(string(s.Status))
+	j.key("source")
+	j.str(string(s.Source))
+	for _, f := range []struct{ name, v string }{{"owner", s.Owner}, {"due", s.Due}, {"justification", s.Justification},
+		{"accepted_by", s.AcceptedBy}, {"expires", s.Expires}, {"transferred_to", s.TransferredTo}, {"ticket", s.Ticket}} {
+		if f.v != "" {
+			j.key(f.name)
+			j.str(f.v)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    bool
+	}{{"expired", s.Expired}, {"claimed", s.Claimed}, {"overdue", s.Overdue}} {
+		if f.v {
+			j.key(f.name)
+			j.bool(true)
+		}
+	}
+	if s.Key != "" {
+		j.key("key")
+		j.str(s.Key)
+	}
+	j.close()
+}
+
+// threat writes a finding as an item of the threats list; rule holds its
+// rule's fields, nil when the threat is its own rule.
+func (j *jsonWriter) threat(f *analysis.Finding, rule *ruleFields) {
+	t := f.Threat
+	j.open()
+	j.key("id")
+	j.str(t.ID)
+	j.key("rule")
+	j.str(t.Rule)
+	j.key("origin")
+	j.str(string(t.Origin))
+	j.key("description")
+	j.str(t.Description)
+	fields := fieldsOf(t)
+	if rule != nil {
+		fields = fields.minus(rule)
+	}
+	j.ruleFields(&fields)
+	j.key("targets")
+	strs(j, t.Targets)
+	for _, l := range []struct {
+		name string
+		list []string
+	}{{"data", t.Data}, {"controls_in_place", t.InPlace}, {"controls_planned", t.Planned}} {
+		if len(l.list) > 0 {
+			j.key(l.name)
+			strs(j, l.list)
+		}
+	}
+	j.key("position")
+	j.open()
+	j.key("file")
+	j.str(t.Pos.File)
+	j.key("line")
+	j.int(t.Pos.Line)
+	j.key("column")
+	j.int(t.Pos.Column)
+	j.close()
+	j.key("inherent")
+	j.score(&f.Inherent)
+	j.key("residual")
+	j.score(&f.Residual)
+	j.key("factors")
+	strs(j, f.Factors)
+	j.key("treatment")
+	j.treatment(&f.Treatment)
+	j.key("appetite_limit")
+	j.str(string(f.Limit))
+	j.key("breach")
+	j.bool(f.Breach)
+	j.close()
+}
+
+// strideCell writes a cell as an item of the stride list.
+func (j *jsonWriter) strideCell(c *threats.StrideCell) {
+	j.open()
+	j.key("element")
+	j.str(c.Element)
+	j.key("kind")
+	j.str(c.Kind)
+	j.key("category")
+	j.str(string(c.Category))
+	j.key("state")
+	j.str(c.State)
+	if len(c.Threats) > 0 {
+		j.key("threats")
+		strs(j, c.Threats)
+	}
+	j.close()
 }

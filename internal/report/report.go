@@ -50,7 +50,21 @@ type Options struct {
 	NoLegend bool
 	// Summary writes the executive summary only (html and pdf).
 	Summary bool
+	// Detection, when set, adds the detection coverage of these Sigma rules
+	// to the HTML report.
+	Detection *Detection
+	// Page, when set, is the one picture of the diagram formats to draw: a
+	// page of DiagramPages (a large model's overview or one of its trust
+	// boundaries). Unset, they draw the whole model as one picture.
+	Page *diagram.Page
+	// Renderer lays out diagrams; nil starts one for each write. Share one
+	// when writing several pictures.
+	Renderer *diagram.Renderer
 }
+
+// Detection is the Sigma rule set whose coverage of the modelled threats
+// the HTML report shows.
+type Detection = htmlreport.Detection
 
 // Writer renders a result in one of the simple text formats.
 type Writer func(w io.Writer, r *analysis.Result) error
@@ -89,7 +103,7 @@ func init() {
 	MustRegister(text("sarif", SARIF, "sarif"))
 	MustRegister(text("csv", CSV, "csv"))
 	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
-		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary})
+		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary, Detection: opts.Detection})
 	}})
 	MustRegister(&format{name: "pdf", exts: []string{"pdf"}, binary: true, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
 		return pdfreport.Write(ctx, w, r, pdfreport.Options{Summary: opts.Summary})
@@ -105,12 +119,38 @@ func init() {
 // diagramFormat draws the result's data-flow diagram.
 func diagramFormat(f diagram.Format, binary bool, exts ...string) *format {
 	return &format{name: string(f), exts: exts, binary: binary, write: func(ctx context.Context, w io.Writer, r *analysis.Result, o Options) error {
-		opts := diagram.Options{Highlight: o.Highlight, NoLegend: o.NoLegend}
-		if !o.NoRisk {
-			opts.Severity = SeverityByElement(r)
+		rd := o.Renderer
+		if rd == nil {
+			// Graphviz starts on the first picture drawn, never for DOT.
+			var err error
+			if rd, err = diagram.NewRenderer(ctx); err != nil {
+				return err
+			}
+			defer rd.Close()
 		}
-		return diagram.Render(ctx, r.Model, opts, f, w)
+		if o.Page != nil {
+			return rd.RenderPage(ctx, *o.Page, f, w)
+		}
+		return rd.Render(ctx, r.Model, diagramOptions(r, o), f, w)
 	}}
+}
+
+// diagramOptions are the diagram formats' options for a result.
+func diagramOptions(r *analysis.Result, o Options) diagram.Options {
+	opts := diagram.Options{Highlight: o.Highlight, NoLegend: o.NoLegend}
+	if !o.NoRisk {
+		opts.Severity = SeverityByElement(r)
+	}
+	return opts
+}
+
+// DiagramPages splits the result's diagram into the pictures that draw it
+// readably (see diagram.Pages), drawn as the diagram formats draw them: one
+// page for a model of up to diagram.DetailLimit components, else an
+// overview and one page per top-level trust boundary. Pass a page as
+// Options.Page to draw it.
+func DiagramPages(r *analysis.Result, o Options) []diagram.Page {
+	return diagram.Pages(r.Model, diagramOptions(r, o))
 }
 
 // SeverityByElement is the highest residual severity of the open threats

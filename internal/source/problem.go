@@ -89,6 +89,7 @@ const (
 	CodeDuplicateID   Code = "duplicate_id"
 	CodeReference     Code = "unknown_reference" // a reference to an id that does not exist
 	CodeInvalid       Code = "invalid"           // any other meaning check
+	CodeInferred      Code = "inferred"          // an importer inferred a fact from a name or label
 )
 
 // Problem is one thing wrong with an input file: where, what, and how to fix it.

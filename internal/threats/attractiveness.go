@@ -75,8 +75,14 @@ func (e *Env) Attractiveness(c *model.Component) float64 {
 // percent (1..100+): its attractiveness relative to the least and most
 // attractive components of the model, raised by a third of the gap to the
 // most attractive component it calls (an attacker pivots towards it).
-// Computed once per call, in O(components + flows).
+// Computed once per environment, in O(components + flows); the map is
+// shared and must not be modified.
 func (e *Env) RAA() map[string]float64 {
+	e.raaOnce.Do(func() { e.raa = e.computeRAA() })
+	return e.raa
+}
+
+func (e *Env) computeRAA() map[string]float64 {
 	comps := e.M.Components
 	abs := make(map[string]float64, len(comps))
 	lo, hi := 0.0, 0.0

@@ -21,34 +21,41 @@ type Env struct {
 	controls map[string]*model.Control
 	inScope  []*model.Component
 	flows    []*model.Flow
-	traits   map[*model.Component]Trait
+
+	// Answers computed once (lookup.go).
+	facts        map[string]*elemFacts
+	controlFacts map[string]*controlFact
+	comps        []compFacts
+	flowFacts    []flowFacts
 
 	mu       sync.Mutex
 	failures model.Problems
 
 	inputOnce sync.Once
 	input     map[string]bool
+
+	raaOnce sync.Once
+	raa     map[string]float64
 }
 
 // NewEnv prepares the environment rules run in.
 func NewEnv(m *model.Model) *Env {
-	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}, traits: make(map[*model.Component]Trait, len(m.Components))}
+	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}}
 	for i := range m.Controls {
 		c := &m.Controls[i]
 		if _, dup := e.controls[c.ID]; !dup {
 			e.controls[c.ID] = c
 		}
 	}
+	e.precompute()
 	for i := range m.Components {
-		c := &m.Components[i]
-		e.traits[c] = TraitsOf(c)
-		if !c.OutOfScope {
+		if c := &m.Components[i]; !c.OutOfScope {
 			e.inScope = append(e.inScope, c)
 		}
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
-		from, to := e.Ix.Components[f.From], e.Ix.Components[f.To]
+		from, to := e.flowFacts[i].from, e.flowFacts[i].to
 		if from == nil || to == nil || (from.OutOfScope && to.OutOfScope) || e.ownClient(from, to) || e.responseHalf(f, from, to) {
 			continue
 		}
@@ -60,7 +67,7 @@ func NewEnv(m *model.Model) *Env {
 // ownClient reports a person using their own client (user → browser, user →
 // mobile app): an interaction, not a network link.
 func (e *Env) ownClient(from, to *model.Component) bool {
-	return IsPerson(from) && e.traits[to]&TraitClient != 0
+	return IsPerson(from) && e.Traits(to)&TraitClient != 0
 }
 
 // responseHalf reports the answer of a request/response pair modelled as two
@@ -78,7 +85,7 @@ func (e *Env) responseHalf(f *model.Flow, from, to *model.Component) bool {
 		return false
 	}
 	name := strings.ToLower(f.Name)
-	return IsPerson(to) || e.traits[to]&TraitClient != 0 ||
+	return IsPerson(to) || e.Traits(to)&TraitClient != 0 ||
 		from.Type.Kind() == model.KindDataStore || strings.Contains(name, "response") ||
 		strings.Contains(name, "result") || strings.Contains(name, "reply")
 }
@@ -95,13 +102,30 @@ func (e *Env) Flows() []*model.Flow { return e.flows }
 func (e *Env) Component(id string) *model.Component { return e.Ix.Components[id] }
 
 // Source and Target return a flow's endpoints.
-func (e *Env) Source(f *model.Flow) *model.Component { return e.Ix.Components[f.From] }
+func (e *Env) Source(f *model.Flow) *model.Component {
+	if ff := e.flowFact(f); ff != nil {
+		return ff.from
+	}
+	return e.Ix.Components[f.From]
+}
 
 // Target returns the component a flow goes to.
-func (e *Env) Target(f *model.Flow) *model.Component { return e.Ix.Components[f.To] }
+func (e *Env) Target(f *model.Flow) *model.Component {
+	if ff := e.flowFact(f); ff != nil {
+		return ff.to
+	}
+	return e.Ix.Components[f.To]
+}
 
 // Pos returns the source position of an element.
 func (e *Env) Pos(id string) model.Pos {
+	if f := e.facts[id]; f != nil {
+		return f.pos
+	}
+	return e.posOf(id)
+}
+
+func (e *Env) posOf(id string) model.Pos {
 	ix := e.Ix
 	if c := ix.Components[id]; c != nil {
 		return c.Pos
@@ -121,8 +145,15 @@ func (e *Env) Pos(id string) model.Pos {
 	return e.M.System.Pos
 }
 
-// implements reports the catalog id a listed control stands for and whether it is implemented.
+// resolve reports the catalog id a listed control stands for and whether it is implemented.
 func (e *Env) resolve(id string) (catalogID string, implemented bool) {
+	if c := e.controlFacts[id]; c != nil {
+		return c.cid, c.implemented
+	}
+	return e.resolveOf(id)
+}
+
+func (e *Env) resolveOf(id string) (catalogID string, implemented bool) {
 	if c := e.controls[id]; c != nil {
 		cid := c.Catalog
 		if cid == "" {
@@ -136,8 +167,16 @@ func (e *Env) resolve(id string) (catalogID string, implemented bool) {
 	return id, false
 }
 
-// listed returns the control ids on an element (component, or flow plus its target).
+// listed returns the control ids on an element (component, or flow plus
+// its target). The list is shared: callers must not modify it.
 func (e *Env) listed(id string) []string {
+	if f := e.facts[id]; f != nil {
+		return f.listed
+	}
+	return e.listedOf(id)
+}
+
+func (e *Env) listedOf(id string) []string {
 	if c := e.Ix.Components[id]; c != nil {
 		return c.Controls
 	}
@@ -167,48 +206,34 @@ func (e *Env) Has(elementID, control string) bool {
 // controls whose mitigates names the rule (or manual threat) or one of the
 // threat's CWE or CAPEC classes. A whole STRIDE category is not enough, and
 // a control with no effect (likelihood and impact 0) addresses nothing.
-func (e *Env) addressing(rule string, cwe, capec []int, recommended []string, targets []string) (inPlace, planned []string) {
-	want := map[string]bool{}
-	for _, c := range recommended {
-		want[c] = true
-	}
-	classes := map[string]bool{rule: true}
-	for _, id := range cwe {
-		classes["CWE-"+strconv.Itoa(id)] = true
-	}
-	for _, id := range capec {
-		classes["CAPEC-"+strconv.Itoa(id)] = true
-	}
-	seen := map[string]bool{}
+func (e *Env) addressing(a *addressable, targets []string) (inPlace, planned []string) {
+	var seen []string // control lists are short
 	for _, t := range targets {
-		ids := e.listed(t)
-		if f := e.Ix.Flows[t]; f != nil {
-			// A flow's threat is also addressed by a recommended control on
-			// its caller: egress filtering against SSRF, a signing pipeline.
-			if from := e.Ix.Components[f.From]; from != nil {
-				ids = append(ids[:len(ids):len(ids)], from.Controls...)
-			}
+		var ids []string
+		if f := e.facts[t]; f != nil {
+			ids = f.addressedBy
+		} else {
+			ids = e.addressedByOf(t)
 		}
 		for _, id := range ids {
-			if seen[id] {
+			if slices.Contains(seen, id) {
 				continue
 			}
-			seen[id] = true
-			cid, impl := e.resolve(id)
-			ok := want[cid] || want[id]
-			c := e.controls[id]
-			if c != nil && !ok {
-				for _, mit := range c.Mitigates {
-					ok = ok || classes[mit]
+			seen = append(seen, id)
+			c := e.controlFacts[id]
+			if c == nil {
+				c = e.controlFactsOf(id)
+			}
+			ok := a.want[c.cid] || a.want[id]
+			if c.decl != nil && !ok {
+				for _, mit := range c.decl.Mitigates {
+					ok = ok || a.classes[mit]
 				}
 			}
-			if !ok || (c != nil && c.Effect != nil && c.Effect.Likelihood == 0 && c.Effect.Impact == 0) {
+			if !ok || c.ineffective {
 				continue
 			}
-			if ce, known := catalog.LookupControl(cid); known && (c == nil || c.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
-				continue
-			}
-			if impl {
+			if c.implemented {
 				inPlace = append(inPlace, id)
 			} else {
 				planned = append(planned, id)
@@ -218,6 +243,67 @@ func (e *Env) addressing(rule string, cwe, capec []int, recommended []string, ta
 	sort.Strings(inPlace)
 	sort.Strings(planned)
 	return inPlace, planned
+}
+
+// addressedByOf returns the controls that may address a threat on the
+// element: those listed on it and, for a flow, those of its caller too (a
+// recommended control there addresses the flow's threat: egress filtering
+// against SSRF, a signing pipeline).
+func (e *Env) addressedByOf(id string) []string {
+	ids := e.listedOf(id)
+	if f := e.Ix.Flows[id]; f != nil {
+		if from := e.Ix.Components[f.From]; from != nil {
+			ids = append(ids[:len(ids):len(ids)], from.Controls...)
+		}
+	}
+	return ids
+}
+
+// controlFact is what the environment knows of a control id listed on an element.
+type controlFact struct {
+	// cid is the catalog id it stands for; implemented says whether it is in place.
+	cid         string
+	implemented bool
+	// decl is the model's declaration of the control, nil for a bare catalog id.
+	decl *model.Control
+	// ineffective is set for a control with no effect (likelihood and
+	// impact 0, declared or from the catalog): it addresses nothing.
+	ineffective bool
+}
+
+func (e *Env) controlFactsOf(id string) *controlFact {
+	cid, impl := e.resolveOf(id)
+	c := &controlFact{cid: cid, implemented: impl, decl: e.controls[id]}
+	if d := c.decl; d != nil && d.Effect != nil && d.Effect.Likelihood == 0 && d.Effect.Impact == 0 {
+		c.ineffective = true
+	}
+	if ce, known := catalog.LookupControl(cid); known && (c.decl == nil || c.decl.Effect == nil) && ce.Likelihood == 0 && ce.Impact == 0 {
+		c.ineffective = true
+	}
+	return c
+}
+
+// addressable is what a control must name or be to address a threat (see
+// addressing): built once per rule.
+type addressable struct {
+	// want holds the recommended catalog controls, classes the rule (or
+	// manual threat) id and its CWE and CAPEC classes.
+	want, classes map[string]bool
+}
+
+func newAddressable(rule string, cwe, capec []int, recommended []string) *addressable {
+	a := &addressable{want: make(map[string]bool, len(recommended)), classes: make(map[string]bool, 1+len(cwe)+len(capec))}
+	for _, c := range recommended {
+		a.want[c] = true
+	}
+	a.classes[rule] = true
+	for _, id := range cwe {
+		a.classes["CWE-"+strconv.Itoa(id)] = true
+	}
+	for _, id := range capec {
+		a.classes["CAPEC-"+strconv.Itoa(id)] = true
+	}
+	return a
 }
 
 // Incoming and Outgoing return the flows entering and leaving a component.

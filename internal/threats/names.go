@@ -8,6 +8,13 @@ import (
 
 // Name returns an element's display name: its name, else its id.
 func (e *Env) Name(id string) string {
+	if f := e.facts[id]; f != nil {
+		return f.name
+	}
+	return e.nameOf(id)
+}
+
+func (e *Env) nameOf(id string) string {
 	if c := e.Ix.Components[id]; c != nil && c.Name != "" {
 		return c.Name
 	}

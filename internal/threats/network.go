@@ -5,10 +5,22 @@ import "github.com/rampart-sec/rampart/internal/model"
 // Network returns the innermost network trust boundary holding an element,
 // or "" when it is in none (outside every modelled network).
 func (e *Env) Network(id string) string {
-	for _, p := range e.Ix.BoundaryChain(id) {
-		if b := e.Ix.Boundaries[p]; b != nil && b.Type.Network() {
+	if f := e.facts[id]; f != nil {
+		return f.network
+	}
+	return e.networkOf(id)
+}
+
+// networkOf walks the boundary chain as Index.BoundaryChain does, without
+// building it.
+func (e *Env) networkOf(id string) string {
+	ix := e.Ix
+	p, ok := ix.Parent[id]
+	for n := 0; ok && n <= len(ix.Boundaries); n++ {
+		if b := ix.Boundaries[p]; b != nil && b.Type.Network() {
 			return p
 		}
+		p, ok = ix.Parent[p]
 	}
 	return ""
 }
@@ -115,7 +127,12 @@ func (e *Env) FromInternet(c *model.Component) bool {
 func (e *Env) Crosses(f *model.Flow) bool { return e.Ix.Crosses(f.From, f.To) }
 
 // CrossesNetwork reports whether a flow crosses a network trust boundary.
-func (e *Env) CrossesNetwork(f *model.Flow) bool { return e.Ix.CrossesNetwork(f.From, f.To) }
+func (e *Env) CrossesNetwork(f *model.Flow) bool {
+	if ff := e.flowFact(f); ff != nil {
+		return ff.crossesNetwork
+	}
+	return e.Ix.CrossesNetwork(f.From, f.To)
+}
 
 // Connected reports whether a flow links two components in either direction.
 func (e *Env) Connected(a, b string) bool {

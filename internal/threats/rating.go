@@ -62,6 +62,13 @@ func (r Rating) Impact(low, medium, high int) int {
 // Rate returns the highest ratings of the data an element handles: the data
 // a component processes or stores, a flow carries, or the data asset itself.
 func (e *Env) Rate(id string) Rating {
+	if f := e.facts[id]; f != nil {
+		return f.rating
+	}
+	return e.rateOf(id)
+}
+
+func (e *Env) rateOf(id string) Rating {
 	if c := e.Ix.Components[id]; c != nil {
 		return e.RateData(c.Stores, c.Processes)
 	}
@@ -127,6 +134,15 @@ func (e *Env) Personal(id string) bool {
 
 // DataAtStake returns the data assets the elements handle, most valuable first.
 func (e *Env) DataAtStake(ids ...string) []string {
+	if len(ids) == 1 {
+		if f := e.facts[ids[0]]; f != nil {
+			return slices.Clone(f.atStake)
+		}
+	}
+	return e.dataAtStake(ids)
+}
+
+func (e *Env) dataAtStake(ids []string) []string {
 	var out []string
 	add := func(list []string) {
 		for _, d := range list {
@@ -161,14 +177,33 @@ func (e *Env) Value(id string) int {
 
 func (e *Env) sortByValue(ids []string) []string {
 	out := append([]string(nil), ids...)
-	sort.SliceStable(out, func(i, j int) bool {
-		vi, vj := e.Value(out[i]), e.Value(out[j])
-		if vi != vj {
-			return vi > vj
-		}
-		return out[i] < out[j]
-	})
+	if len(out) < 2 {
+		return out
+	}
+	values := make([]int, len(out))
+	for i, id := range out {
+		values[i] = e.Value(id)
+	}
+	sort.Stable(byValue{out, values})
 	return out
+}
+
+// byValue sorts ids by their values, highest first, then by id.
+type byValue struct {
+	ids    []string
+	values []int
+}
+
+func (b byValue) Len() int { return len(b.ids) }
+func (b byValue) Less(i, j int) bool {
+	if b.values[i] != b.values[j] {
+		return b.values[i] > b.values[j]
+	}
+	return b.ids[i] < b.ids[j]
+}
+func (b byValue) Swap(i, j int) {
+	b.ids[i], b.ids[j] = b.ids[j], b.ids[i]
+	b.values[i], b.values[j] = b.values[j], b.values[i]
 }
 
 // MostSensitive returns the element among ids whose data is rated highest

@@ -73,7 +73,11 @@ func isLogStore(c *model.Component) bool {
 // in that category and a state. Components come first in model order, then
 // flows in model order; categories follow the STRIDE order.
 func StrideMatrix(m *model.Model, found []Threat) []StrideCell {
-	e := NewEnv(m)
+	return NewEnv(m).StrideMatrix(found)
+}
+
+// StrideMatrix is the package's StrideMatrix for this environment's model.
+func (e *Env) StrideMatrix(found []Threat) []StrideCell {
 	byTarget := map[string][]*Threat{}
 	for i := range found {
 		t := &found[i]

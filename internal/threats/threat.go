@@ -86,10 +86,11 @@ func Identify(m *model.Model, rules []Rule) []Threat {
 	return NewEnv(m).Identify(rules)
 }
 
-// ruleRefs are a rule's catalog references, built once per rule and shared
-// (read-only) by all its threats.
+// ruleRefs are a rule's catalog references and what addresses its threats,
+// built once per rule and shared (read-only) by all its threats.
 type ruleRefs struct {
 	cwe, capec, attack []Ref
+	addressable        *addressable
 	counter            []Countermeasure
 }
 
@@ -105,7 +106,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 			disabled[id] = true
 		}
 	}
-	perRule := make([][]Threat, len(rules))
+	perRule := make([][]*Threat, len(rules))
 	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), len(rules))
 	var wg sync.WaitGroup
@@ -129,60 +130,82 @@ func (e *Env) Identify(rules []Rule) []Threat {
 	for _, ts := range perRule {
 		total += len(ts)
 	}
-	out := make([]Threat, 0, total)
+	all := make([]*Threat, 0, total)
 	for _, ts := range perRule {
-		out = append(out, ts...)
+		all = append(all, ts...)
 	}
+	manual := make([]Threat, len(m.Threats))
 	for i := range m.Threats {
-		out = append(out, e.manual(&m.Threats[i]))
+		manual[i] = e.manual(&m.Threats[i])
+		all = append(all, &manual[i])
 	}
-	return sortByID(out)
+	return sortByID(all)
 }
 
-// run collects one rule's threats, merging repeated hits on the same elements.
-func (e *Env) run(r *Rule) []Threat {
+// run collects one rule's threats, merging repeated hits on the same
+// elements. Threats are large, so they are built in place in blocks that
+// never move, instead of in one list copied each time it grows.
+func (e *Env) run(r *Rule) []*Threat {
 	origin := OriginRule
 	if r.Custom {
 		origin = OriginCustom
 	}
 	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK),
-		counter: Countermeasures(r.ATTACK, r.Mitigations)}
-	byID := map[string]int{}
-	var out []Threat
+		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations), counter: Countermeasures(r.ATTACK, r.Mitigations)}
+	byID := map[string]*Threat{}
+	var out []*Threat
+	var block []Threat
 	r.Check(e, func(h Hit) {
 		if len(h.Targets) == 0 {
 			return
 		}
 		id := ID(r.ID, h.Targets)
-		if j, dup := byID[id]; dup {
-			if h.Detail != "" && !strings.Contains(out[j].Description, h.Detail) {
-				out[j].Description += " " + h.Detail
+		if t := byID[id]; t != nil {
+			if h.Detail != "" && !strings.Contains(t.Description, h.Detail) {
+				t.Description += " " + h.Detail
 			}
 			return
 		}
-		byID[id] = len(out)
-		out = append(out, e.threatFrom(r, &refs, id, h, origin))
+		if len(block) == cap(block) {
+			block = make([]Threat, 0, min(max(16, 2*cap(block)), 1024))
+		}
+		block = block[:len(block)+1]
+		t := &block[len(block)-1]
+		e.fillThreat(t, r, &refs, id, h, origin)
+		byID[id] = t
+		out = append(out, t)
 	})
 	return out
 }
 
-// sortByID orders threats by id. Threats are large, so it sorts their
-// indexes and moves each threat once instead of swapping whole structs.
-func sortByID(ts []Threat) []Threat {
-	idx := make([]int, len(ts))
-	for i := range idx {
-		idx[i] = i
+// sortByID returns the threats ordered by id (equal ids in the order
+// given), each copied once.
+func sortByID(ts []*Threat) []Threat {
+	type item struct {
+		id  string
+		t   *Threat
+		seq int
 	}
-	sort.Slice(idx, func(a, b int) bool { return ts[idx[a]].ID < ts[idx[b]].ID })
+	items := make([]item, len(ts))
+	for i, t := range ts {
+		items[i] = item{t.ID, t, i}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		if c := strings.Compare(a.id, b.id); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
 	out := make([]Threat, len(ts))
-	for i, j := range idx {
-		out[i] = ts[j]
+	for i, it := range items {
+		out[i] = *it.t
 	}
 	return out
 }
 
-func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) Threat {
-	t := Threat{
+// fillThreat sets *t to the threat of a rule's hit.
+func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) {
+	*t = Threat{
 		ID:              id,
 		Rule:            r.ID,
 		Origin:          origin,
@@ -217,8 +240,7 @@ func (e *Env) threatFrom(r *Rule, refs *ruleRefs, id string, h Hit, origin Origi
 	} else {
 		t.Data = e.sortByValue(t.Data)
 	}
-	t.InPlace, t.Planned = e.addressing(r.ID, r.CWE, r.CAPEC, r.Mitigations, h.Targets)
-	return t
+	t.InPlace, t.Planned = e.addressing(refs.addressable, h.Targets)
 }
 
 func (e *Env) manual(mt *model.ManualThreat) Threat {
@@ -249,7 +271,7 @@ func (e *Env) manual(mt *model.ManualThreat) Threat {
 	if t.Description == "" {
 		t.Description = mt.Title
 	}
-	t.InPlace, t.Planned = e.addressing(mt.ID, mt.CWE, mt.CAPEC, mt.Mitigations, mt.Targets)
+	t.InPlace, t.Planned = e.addressing(newAddressable(mt.ID, mt.CWE, mt.CAPEC, mt.Mitigations), mt.Targets)
 	return t
 }
 

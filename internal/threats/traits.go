@@ -362,8 +362,8 @@ func TraitsOf(c *model.Component) Trait {
 
 // Traits returns a component's traits.
 func (e *Env) Traits(c *model.Component) Trait {
-	if t, ok := e.traits[c]; ok {
-		return t
+	if i := position(e.M.Components, c); i >= 0 && i < len(e.comps) {
+		return e.comps[i].traits
 	}
 	return TraitsOf(c)
 }

@@ -45,8 +45,12 @@ var LineCol = source.LineCol
 // document, through the input layer: syntax errors, invalid UTF-8 and NUL
 // bytes are recorded with their position, and so is a JSON key given
 // twice (the first is kept); Root is nil when the document cannot be read.
-func Parse(name string, data []byte) *Doc {
-	sd := source.Parse(name, data, source.Limits{MaxExpansion: MaxAliasExpansion})
+// maxExpansion bounds what aliases may add (MaxAliasExpansion when 0).
+func Parse(name string, data []byte, maxExpansion int) *Doc {
+	if maxExpansion <= 0 {
+		maxExpansion = MaxAliasExpansion
+	}
+	sd := source.Parse(name, data, source.Limits{MaxExpansion: maxExpansion})
 	d := &Doc{File: name, Root: sd.Root, JSON: sd.JSON, Problems: sd.Problems}
 	sd.Problems = nil
 	d.src = sd

@@ -73,7 +73,7 @@ func TestParseProblems(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := Parse("x", []byte(c.src))
+			d := Parse("x", []byte(c.src), 0)
 			if len(d.Problems) == 0 || !strings.HasPrefix(d.Problems[0].String(), c.want) {
 				t.Errorf("problems %v, want a first one starting %q", d.Problems, c.want)
 			}
@@ -82,7 +82,7 @@ func TestParseProblems(t *testing.T) {
 }
 
 func TestAccessors(t *testing.T) {
-	d := Parse("x", []byte(`{"s": "v", "n": 3, "b": true, "a": [1, "x"], "o": {"k": null}}`))
+	d := Parse("x", []byte(`{"s": "v", "n": 3, "b": true, "a": [1, "x"], "o": {"k": null}}`), 0)
 	o, ok := d.Object(d.Root, "")
 	if !ok {
 		t.Fatal("root is not an object")
@@ -147,7 +147,7 @@ func TestJSONEscapes(t *testing.T) {
 		{"{\n  \"é\": 1,\n  \"a\": \"tab\\there\"}", "tab\there"},
 	}
 	for _, c := range cases {
-		d := Parse("x", []byte(c.src))
+		d := Parse("x", []byte(c.src), 0)
 		o, ok := d.Object(d.Root, "")
 		if !ok || len(d.Problems) > 0 {
 			t.Fatalf("%s: %v", c.src, d.Problems)
@@ -156,7 +156,7 @@ func TestJSONEscapes(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", c.src, got, c.want)
 		}
 	}
-	d := Parse("x", []byte("{\n  \"é\": 1,\n  \"a\": true}"))
+	d := Parse("x", []byte("{\n  \"é\": 1,\n  \"a\": true}"), 0)
 	o, _ := d.Object(d.Root, "")
 	if v := o.Get("a"); v.Line != 3 || v.Column != 8 {
 		t.Errorf("position of a = %d:%d, want 3:8", v.Line, v.Column)
@@ -171,7 +171,7 @@ func TestAliasBombRefused(t *testing.T) {
 	for i := 1; i < 9; i++ {
 		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
 	}
-	d := Parse("bomb.yaml", []byte(b.String()))
+	d := Parse("bomb.yaml", []byte(b.String()), 0)
 	if d.Root != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Message, "expands past") {
 		t.Errorf("alias bomb not refused: %v", d.Problems)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -31,7 +32,13 @@ type document struct {
 	Mitigations     []mitigation     `json:"mitigations,omitempty"`
 }
 
-type attrs map[string]string
+// attrs are an element's free-form attributes: strings, and the values
+// of other kinds the import kept (as JSON).
+type attrs map[string]any
+
+// extra holds the keys of an OTM object that Rampart has no field for,
+// kept by the import and written back after the object's own keys.
+type extra map[string]json.RawMessage
 
 type project struct {
 	Name         string   `json:"name"`
@@ -86,11 +93,13 @@ type asset struct {
 type parent struct {
 	TrustZone string `json:"trustZone,omitempty"`
 	Component string `json:"component,omitempty"`
+	Extra     extra  `json:"-"`
 }
 
 type assetInstance struct {
 	Processed []string `json:"processed,omitempty"`
 	Stored    []string `json:"stored,omitempty"`
+	Extra     extra    `json:"-"`
 }
 
 type mitigationInstance struct {
@@ -115,6 +124,7 @@ type component struct {
 	Assets          *assetInstance   `json:"assets,omitempty"`
 	Threats         []threatInstance `json:"threats,omitempty"`
 	Attributes      attrs            `json:"attributes,omitempty"`
+	Extra           extra            `json:"-"`
 }
 
 type dataflow struct {
@@ -128,10 +138,12 @@ type dataflow struct {
 	Assets        []string         `json:"assets,omitempty"`
 	Threats       []threatInstance `json:"threats,omitempty"`
 	Attributes    attrs            `json:"attributes,omitempty"`
+	Extra         extra            `json:"-"`
 }
 
 type trustRisk struct {
 	TrustRating float64 `json:"trustRating"`
+	Extra       extra   `json:"-"`
 }
 
 type trustZone struct {
@@ -143,6 +155,7 @@ type trustZone struct {
 	Parent          *parent      `json:"parent,omitempty"`
 	Representations []repElement `json:"representations,omitempty"`
 	Attributes      attrs        `json:"attributes,omitempty"`
+	Extra           extra        `json:"-"`
 }
 
 type threatRisk struct {
@@ -151,7 +164,7 @@ type threatRisk struct {
 	Impact            float64  `json:"impact"`
 	ImpactComment     string   `json:"impactComment,omitempty"`
 	// Extra holds the further risk values the import kept (riskComments...).
-	Extra map[string]json.RawMessage `json:"-"`
+	Extra extra `json:"-"`
 }
 
 // MarshalJSON writes the risk with the further values the import kept.
@@ -166,8 +179,44 @@ func (t threat) MarshalJSON() ([]byte, error) {
 	return withExtra(plain(t), t.Extra)
 }
 
+// MarshalJSON writes the parent with the further keys the import kept.
+func (p parent) MarshalJSON() ([]byte, error) {
+	type plain parent
+	return withExtra(plain(p), p.Extra)
+}
+
+// MarshalJSON writes the component's assets with the further keys the import kept.
+func (a assetInstance) MarshalJSON() ([]byte, error) {
+	type plain assetInstance
+	return withExtra(plain(a), a.Extra)
+}
+
+// MarshalJSON writes the component with the further keys the import kept.
+func (c component) MarshalJSON() ([]byte, error) {
+	type plain component
+	return withExtra(plain(c), c.Extra)
+}
+
+// MarshalJSON writes the dataflow with the further keys the import kept.
+func (f dataflow) MarshalJSON() ([]byte, error) {
+	type plain dataflow
+	return withExtra(plain(f), f.Extra)
+}
+
+// MarshalJSON writes the trust zone's risk with the further keys the import kept.
+func (r trustRisk) MarshalJSON() ([]byte, error) {
+	type plain trustRisk
+	return withExtra(plain(r), r.Extra)
+}
+
+// MarshalJSON writes the trust zone with the further keys the import kept.
+func (z trustZone) MarshalJSON() ([]byte, error) {
+	type plain trustZone
+	return withExtra(plain(z), z.Extra)
+}
+
 // withExtra encodes v, an object, followed by the extra keys in key order.
-func withExtra(v any, extra map[string]json.RawMessage) ([]byte, error) {
+func withExtra(v any, extra extra) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil || len(extra) == 0 {
 		return b, err
@@ -198,7 +247,7 @@ type threat struct {
 	Tags        []string   `json:"tags,omitempty"`
 	Attributes  attrs      `json:"attributes,omitempty"`
 	// Extra holds the further properties the import kept.
-	Extra map[string]json.RawMessage `json:"-"`
+	Extra extra `json:"-"`
 }
 
 type mitigation struct {
@@ -235,6 +284,7 @@ func export(ctx context.Context, m *model.Model, found []threats.Threat, asYAML 
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	ex := &exporter{m: m, ix: m.Index(), mitIDs: map[string]bool{}}
 	ex.build(found)
 	out, err := foreign.EncodeJSON(ex.doc, "OTM")
@@ -355,8 +405,11 @@ func (ex *exporter) build(found []threats.Threat) {
 	}
 	for _, b := range m.TrustBoundaries {
 		tags, a, special := splitTags(b.Tags)
-		tz := trustZone{Name: cmp.Or(b.Name, b.ID), ID: b.ID, Type: special[tagType], Description: b.Description,
+		desc, props := takeKept(b.Description)
+		tz := trustZone{Name: cmp.Or(b.Name, b.ID), ID: b.ID, Type: special[tagType], Description: desc,
 			Representations: rep(b.ID, b.Name, lay.Boxes[b.ID])}
+		var parentExtra extra
+		putKept(props, &tz.Extra, &a, map[string]*extra{"risk": &tz.Risk.Extra, "parent": &parentExtra})
 		if tz.Type == "" {
 			tz.Type = string(b.Type)
 		} else {
@@ -368,8 +421,11 @@ func (ex *exporter) build(found []threats.Threat) {
 				tz.Risk.TrustRating = f
 			}
 		}
-		if p := ex.ix.Parent[b.ID]; ex.ix.Boundaries[p] != nil {
-			tz.Parent = &parent{TrustZone: p}
+		if p := ex.ix.Parent[b.ID]; ex.ix.Boundaries[p] != nil || len(parentExtra) > 0 {
+			tz.Parent = &parent{Extra: parentExtra}
+			if ex.ix.Boundaries[p] != nil {
+				tz.Parent.TrustZone = p
+			}
 		}
 		if len(tags) > 0 {
 			a[attrPrefix+"tags"] = strings.Join(tags, ",")
@@ -388,7 +444,8 @@ func (ex *exporter) build(found []threats.Threat) {
 	for i := range m.Components {
 		c := &m.Components[i]
 		tags, a, special := splitTags(c.Tags)
-		oc := component{Name: cmp.Or(c.Name, c.ID), ID: c.ID, Description: c.Description, Type: special[tagType], Tags: tags,
+		desc, props := takeKept(c.Description)
+		oc := component{Name: cmp.Or(c.Name, c.ID), ID: c.ID, Description: desc, Type: special[tagType], Tags: tags,
 			Representations: rep(c.ID, c.Name, lay.Nodes[c.ID]), Threats: instances[c.ID]}
 		if oc.Type == "" {
 			oc.Type = string(c.Type)
@@ -409,8 +466,10 @@ func (ex *exporter) build(found []threats.Threat) {
 				a[attrPrefix+"runtime"] = c.Runtime
 			}
 		}
-		if len(c.Processes) > 0 || len(c.Stores) > 0 {
-			oc.Assets = &assetInstance{Processed: c.Processes, Stored: c.Stores}
+		var assetsExtra extra
+		putKept(props, &oc.Extra, &a, map[string]*extra{"parent": &oc.Parent.Extra, "assets": &assetsExtra})
+		if len(c.Processes) > 0 || len(c.Stores) > 0 || len(assetsExtra) > 0 {
+			oc.Assets = &assetInstance{Processed: c.Processes, Stored: c.Stores, Extra: assetsExtra}
 		}
 		for k, v := range map[string]string{"technology": c.Technology, "hosting": string(c.Hosting), "authentication": string(c.Authentication),
 			"encryption_at_rest": string(c.EncryptionAtRest), "owner": c.Owner, "internet_facing": boolStr(c.InternetFacing),
@@ -426,8 +485,10 @@ func (ex *exporter) build(found []threats.Threat) {
 	for i := range m.Flows {
 		f := &m.Flows[i]
 		tags, a, special := splitTags(f.Tags)
-		df := dataflow{Name: cmp.Or(f.Name, f.ID), ID: f.ID, Description: f.Description, Bidirectional: special[tagBidirectional] == "true",
+		desc, props := takeKept(f.Description)
+		df := dataflow{Name: cmp.Or(f.Name, f.ID), ID: f.ID, Description: desc, Bidirectional: special[tagBidirectional] == "true",
 			Source: f.From, Destination: f.To, Tags: tags, Threats: instances[f.ID]}
+		putKept(props, &df.Extra, &a, nil)
 		df.Assets = append(append(df.Assets, f.DataSent...), f.DataReceived...)
 		if f.Protocol != "other" && !hasTag(tags, string(f.Protocol)) {
 			a[attrPrefix+"protocol"] = string(f.Protocol)
@@ -536,45 +597,69 @@ func splitDescription(desc string, cats []string) (string, []string, []string, t
 	return strings.Join(kept, "\n\n"), cats, tags, risk
 }
 
-// keptProperties takes back the properties the importer kept for a threat
-// (its paragraph propsPrefix) into the threat, its risk and attributes.
-func (ex *exporter) keptProperties(ot *threat, desc string) string {
+// takeKept takes the paragraph of properties the importer kept for an
+// element (propsPrefix) out of its description.
+func takeKept(desc string) (string, map[string]json.RawMessage) {
 	parts := strings.Split(desc, "\n\n")
 	kept := parts[:0]
+	var props map[string]json.RawMessage
 	for _, p := range parts {
 		js, ok := strings.CutPrefix(p, propsPrefix)
-		var props map[string]json.RawMessage
-		if !ok || json.Unmarshal([]byte(js), &props) != nil {
+		var these map[string]json.RawMessage
+		if !ok || json.Unmarshal([]byte(js), &these) != nil {
 			kept = append(kept, p)
 			continue
 		}
-		for k, v := range props {
-			switch k {
-			case "risk":
-				_ = json.Unmarshal(v, &ot.Risk.Extra)
-			case "attributes":
-				var as map[string]any
-				if json.Unmarshal(v, &as) == nil {
-					if ot.Attributes == nil {
-						ot.Attributes = attrs{}
-					}
-					for ak, av := range as {
-						if s, ok := av.(string); ok {
-							ot.Attributes[ak] = s
-						} else if b, err := json.Marshal(av); err == nil {
-							ot.Attributes[ak] = string(b)
-						}
-					}
-				}
-			default:
-				if ot.Extra == nil {
-					ot.Extra = map[string]json.RawMessage{}
-				}
-				ot.Extra[k] = v
-			}
+		if props == nil {
+			props = map[string]json.RawMessage{}
+		}
+		for k, v := range these {
+			props[k] = v
 		}
 	}
-	return strings.Join(kept, "\n\n")
+	return strings.Join(kept, "\n\n"), props
+}
+
+// putKept puts the properties the importer kept for an element back: its
+// attributes into a, the keys of its nested objects into their extras
+// (nested, by key), the others into top.
+func putKept(props map[string]json.RawMessage, top *extra, a *attrs, nested map[string]*extra) {
+	for k, v := range props {
+		if x, ok := nested[k]; ok {
+			_ = json.Unmarshal(v, x)
+			continue
+		}
+		if k == "attributes" {
+			var as map[string]json.RawMessage
+			if json.Unmarshal(v, &as) != nil {
+				continue
+			}
+			if *a == nil {
+				*a = attrs{}
+			}
+			for ak, av := range as {
+				var s string
+				if json.Unmarshal(av, &s) == nil {
+					(*a)[ak] = s
+				} else {
+					(*a)[ak] = av
+				}
+			}
+			continue
+		}
+		if *top == nil {
+			*top = extra{}
+		}
+		(*top)[k] = v
+	}
+}
+
+// keptProperties takes back the properties the importer kept for a threat
+// (its paragraph propsPrefix) into the threat, its risk and attributes.
+func (ex *exporter) keptProperties(ot *threat, desc string) string {
+	desc, props := takeKept(desc)
+	putKept(props, &ot.Extra, &ot.Attributes, map[string]*extra{"risk": &ot.Risk.Extra})
+	return desc
 }
 
 // instances builds the threat instances on each component and dataflow.

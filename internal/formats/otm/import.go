@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -82,12 +83,13 @@ type importer struct {
 	skipZone map[string]bool // generated zones not imported
 	mitUses  map[string]*mitUse
 	mitID    map[string]string // OTM mitigation id -> control id
+	guessed  map[string]bool   // components whose OTM type no keyword matched
 }
 
 func newImporter(d *foreign.Doc) *importer {
 	return &importer{d: d, m: &model.Model{Rampart: model.SchemaVersion}, ids: foreign.NewIDs(),
 		zones: map[string]string{}, comps: map[string]string{}, flows: map[string]string{}, assets: map[string]string{},
-		threats: map[string]*threatDef{}, mits: map[string]foreign.Obj{}, skipZone: map[string]bool{}}
+		threats: map[string]*threatDef{}, mits: map[string]foreign.Obj{}, skipZone: map[string]bool{}, guessed: map[string]bool{}}
 }
 
 func (im *importer) run() {
@@ -153,14 +155,17 @@ func (im *importer) project(root foreign.Obj) {
 		sys.Tags = append(sys.Tags, tagOwnerContact+c)
 	}
 	sys.Tags = append(sys.Tags, p.Strs("tags")...)
-	sys.Tags = append(sys.Tags, attributes(p)...)
+	sys.Tags = append(sys.Tags, attributes(p, false)...)
 	sys.SetPos(im.d.Pos(p.N), "project")
 	im.m.System = sys
 }
 
 // attributes turns an element's free-form attributes into tags, except the
-// rampart.* attributes Export writes for fields OTM lacks.
-func attributes(o foreign.Obj) []string {
+// rampart.* attributes Export writes for fields OTM lacks. An attribute
+// that is no plain value is dropped with a warning, unless kept is set:
+// then only strings become tags, and the element's kept properties
+// (otherProperties) hold the others.
+func attributes(o foreign.Obj, kept bool) []string {
 	a, ok := o.Obj("attributes")
 	if !ok || !a.Present() {
 		return nil
@@ -171,6 +176,9 @@ func attributes(o foreign.Obj) []string {
 			continue
 		}
 		v := a.Get(k)
+		if kept && !plainAttr(v) {
+			continue
+		}
 		if v == nil || v.Kind != yaml.ScalarNode {
 			a.D.Warnf(v, a.KeyPath(k), "", "attribute '%s' is not a plain value; dropped", k)
 			continue
@@ -319,7 +327,7 @@ func (im *importer) assetsSection(root foreign.Obj) {
 		da.Personal = rampartAttr(a, "personal") == "true"
 		da.Quantity = model.Quantity(rampartAttr(a, "quantity"))
 		da.Owner = rampartAttr(a, "owner")
-		da.Tags = attributes(a)
+		da.Tags = attributes(a, false)
 		im.assets[oid] = da.ID
 		im.m.Data = append(im.m.Data, da)
 	}
@@ -442,8 +450,11 @@ func (im *importer) trustZones(root foreign.Obj) {
 		if tr, ok := risk.Num("trustRating", risk.Present()); ok {
 			b.Tags = append(b.Tags, tagTrustRating+strconv.FormatFloat(tr, 'f', -1, 64))
 		}
-		b.Tags = append(b.Tags, attributes(z)...)
+		b.Tags = append(b.Tags, attributes(z, true)...)
 		b.Tags = append(b.Tags, splitList(rampartAttr(z, "tags"))...)
+		if props := im.otherProperties(z, zoneKeys, plainAttr); props != "" {
+			b.Description = joinText(b.Description, propsPrefix+props)
+		}
 		b.SetPos(im.d.Pos(z.N), z.Path)
 		im.zones[oid] = b.ID
 		zs = append(zs, zone{b: len(im.m.TrustBoundaries), parent: im.parent(z, false)})
@@ -540,18 +551,25 @@ var componentTypes = []struct {
 }
 
 func componentType(otmType string) model.ComponentType {
+	t, _ := knownType(otmType)
+	return t
+}
+
+// knownType maps an OTM type onto Rampart's types, reporting whether it
+// knew it (otherwise the type is process, a guess).
+func knownType(otmType string) (model.ComponentType, bool) {
 	l := strings.ToLower(otmType)
 	for _, v := range model.ComponentType("").Values() {
 		if l == v {
-			return model.ComponentType(v)
+			return model.ComponentType(v), true
 		}
 	}
 	for _, ct := range componentTypes {
 		if strings.Contains(l, ct.word) {
-			return ct.typ
+			return ct.typ, true
 		}
 	}
-	return "process"
+	return "process", false
 }
 
 func (im *importer) components(root foreign.Obj) {
@@ -584,17 +602,23 @@ func (im *importer) components(root foreign.Obj) {
 		c := model.Component{ID: im.ids.Take("component", oid, name), Name: name, Description: co.Str("description", false)}
 		c.Type = model.ComponentType(rampartAttr(co, "type"))
 		if c.Type == "" {
-			c.Type = componentType(typ)
+			var known bool
+			if c.Type, known = knownType(typ); !known {
+				im.guessed[c.ID] = true
+			}
 		}
 		if typ != "" && typ != string(c.Type) {
 			c.Tags = append(c.Tags, tagType+typ)
 		}
 		c.Tags = append(c.Tags, co.Strs("tags")...)
-		c.Tags = append(c.Tags, attributes(co)...)
+		c.Tags = append(c.Tags, attributes(co, true)...)
 		im.componentAttrs(co, &c)
 		if as, ok := co.Obj("assets"); ok && as.Present() {
 			c.Processes = im.assetRefs(as, "processed")
 			c.Stores = im.assetRefs(as, "stored")
+		}
+		if props := im.otherProperties(co, componentKeys, plainAttr); props != "" {
+			c.Description = joinText(c.Description, propsPrefix+props)
 		}
 		c.SetPos(im.d.Pos(co.N), co.Path)
 		im.comps[oid] = c.ID
@@ -660,6 +684,25 @@ func (im *importer) components(root foreign.Obj) {
 	for _, t := range threatsOf {
 		im.readInstances(t.o, t.elem)
 	}
+}
+
+// hints gives inference the OTM type of each component whose type says
+// more than Rampart read from it, and the tags of each dataflow, to read
+// besides the names, and the components whose OTM type no keyword of
+// componentTypes matched (their kind is a guess).
+func (im *importer) hints() infer.Hints {
+	h := infer.Hints{Texts: map[string]string{}, AnyKind: im.guessed}
+	for _, c := range im.m.Components {
+		for _, t := range c.Tags {
+			if typ, ok := strings.CutPrefix(t, tagType); ok {
+				h.Texts[c.ID] = typ
+			}
+		}
+	}
+	for _, f := range im.m.Flows {
+		h.Texts[f.ID] = strings.Join(f.Tags, " ")
+	}
+	return h
 }
 
 // componentAttrs restores Rampart fields Export kept as rampart.* attributes.
@@ -772,7 +815,7 @@ func (im *importer) dataflows(root foreign.Obj) {
 		if fo.Bool("bidirectional") {
 			f.Tags = append(f.Tags, tagBidirectional)
 		}
-		f.Tags = append(f.Tags, attributes(fo)...)
+		f.Tags = append(f.Tags, attributes(fo, true)...)
 		f.Authentication = model.Authentication(rampartAttr(fo, "authentication"))
 		f.Authorization = model.Authorization(rampartAttr(fo, "authorization"))
 		f.Encryption = model.Encryption(rampartAttr(fo, "encryption"))
@@ -802,6 +845,9 @@ func (im *importer) dataflows(root foreign.Obj) {
 			} else {
 				f.DataSent = append(f.DataSent, a)
 			}
+		}
+		if props := im.otherProperties(fo, dataflowKeys, plainAttr); props != "" {
+			f.Description = joinText(f.Description, propsPrefix+props)
 		}
 		f.SetPos(im.d.Pos(fo.N), fo.Path)
 		im.flows[oid] = f.ID
@@ -956,57 +1002,91 @@ func (im *importer) threatDef(t foreign.Obj, id string) *threatDef {
 		def.desc = joinText(def.desc, tagsPrefix+strings.Join(tags, ", "))
 	}
 	def.rule = rampartAttr(t, "rule")
-	if props := im.otherProperties(t, risk); props != "" {
+	if props := im.otherProperties(t, threatKeys, nil); props != "" {
 		def.desc = joinText(def.desc, propsPrefix+props)
 	}
 	return def
 }
 
-// threatKeys and riskKeys are the keys of an OTM threat and of its risk
-// that Rampart reads into its own fields.
+// knownKeys are the keys of an OTM element that Rampart reads into its own
+// fields, and for a key holding an object, the keys of that object it
+// reads; the others are kept (otherProperties).
+type knownKeys map[string]map[string]bool
+
+// The keys read of threats, components, trust zones and dataflows.
 var (
-	threatKeys = map[string]bool{"id": true, "name": true, "description": true, "categories": true, "cwes": true, "risk": true, "tags": true, "attributes": true}
-	riskKeys   = map[string]bool{"likelihood": true, "likelihoodComment": true, "impact": true, "impactComment": true}
+	threatKeys = knownKeys{"id": nil, "name": nil, "description": nil, "categories": nil, "cwes": nil, "tags": nil, "attributes": nil,
+		"risk": {"likelihood": true, "likelihoodComment": true, "impact": true, "impactComment": true}}
+	componentKeys = knownKeys{"id": nil, "name": nil, "description": nil, "type": nil, "tags": nil, "attributes": nil,
+		"representations": nil, "threats": nil, "parent": {"trustZone": true, "component": true},
+		"assets": {"processed": true, "stored": true}}
+	zoneKeys = knownKeys{"id": nil, "name": nil, "description": nil, "type": nil, "attributes": nil, "representations": nil,
+		"risk": {"trustRating": true}, "parent": {"trustZone": true, "component": true}}
+	dataflowKeys = knownKeys{"id": nil, "name": nil, "description": nil, "bidirectional": nil, "source": nil, "destination": nil,
+		"tags": nil, "assets": nil, "threats": nil, "attributes": nil, "representations": nil}
 )
 
-// otherProperties renders, as one line of JSON, the threat's keys and risk
-// keys Rampart has no field for and its attributes other than Rampart's
-// own, so that nothing the file says is dropped and the export writes
-// them back; "" when there are none.
-func (im *importer) otherProperties(t, risk foreign.Obj) string {
+// plainAttr reports whether an attribute is a plain string, which becomes
+// a tag, rather than a kept property (numbers, booleans and structures
+// keep their type that way).
+func plainAttr(n *yaml.Node) bool {
+	return n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str"
+}
+
+// otherProperties renders, as one line of JSON, the keys of an OTM element
+// (and of its nested objects) that Rampart has no field for, and its
+// attributes other than Rampart's own and those tagged (tagged reports
+// which; nil keeps every attribute), so that nothing the file says is
+// dropped and the export writes them back; "" when there are none.
+func (im *importer) otherProperties(o foreign.Obj, known knownKeys, tagged func(*yaml.Node) bool) string {
 	out := map[string]any{}
-	collect := func(o foreign.Obj, skip func(string) bool) map[string]any {
+	collect := func(o foreign.Obj, skip func(string, *yaml.Node) bool) map[string]any {
 		m := map[string]any{}
 		if !o.Present() {
 			return m
 		}
 		for _, k := range o.Keys() {
-			if skip(k) {
+			n := o.Get(k)
+			if skip(k, n) {
 				continue
 			}
 			var v any
-			if n := o.Get(k); n != nil && n.Decode(&v) == nil {
+			if n != nil && n.Decode(&v) == nil {
 				m[k] = v
 			}
 		}
 		return m
 	}
-	for k, v := range collect(t, func(k string) bool { return threatKeys[k] }) {
+	for k, v := range collect(o, func(k string, _ *yaml.Node) bool { _, ok := known[k]; return ok }) {
 		out[k] = v
 	}
-	if r := collect(risk, func(k string) bool { return riskKeys[k] }); len(r) > 0 {
-		out["risk"] = r
+	for k, sub := range known {
+		if sub == nil {
+			continue
+		}
+		if n := o.Get(k); n == nil || n.Kind != yaml.MappingNode {
+			continue
+		}
+		so, _ := o.Obj(k)
+		if r := collect(so, func(k string, _ *yaml.Node) bool { return sub[k] }); len(r) > 0 {
+			out[k] = r
+		}
 	}
-	a, _ := t.Obj("attributes")
-	if as := collect(a, func(k string) bool { return strings.HasPrefix(k, attrPrefix) }); len(as) > 0 {
-		out["attributes"] = as
+	if n := o.Get("attributes"); n != nil && n.Kind == yaml.MappingNode {
+		a, _ := o.Obj("attributes")
+		as := collect(a, func(k string, n *yaml.Node) bool {
+			return strings.HasPrefix(k, attrPrefix) || tagged != nil && tagged(n)
+		})
+		if len(as) > 0 {
+			out["attributes"] = as
+		}
 	}
 	if len(out) == 0 {
 		return ""
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
-		im.d.Warnf(t.N, t.Path, "", "the threat's further properties cannot be kept: %v", err)
+		im.d.Warnf(o.N, o.Path, "", "the further properties of %s cannot be kept: %v", o.Path, err)
 		return ""
 	}
 	return string(b)

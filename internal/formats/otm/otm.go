@@ -21,6 +21,14 @@
 //     state → a treatment.
 //   - mitigations → the model's own controls (riskReduction → effect),
 //     placed on the elements where an instance says implemented or required.
+//   - keys of a threat, trust zone, component or dataflow (and of their
+//     risk, parent and assets objects) that Rampart has no field for, and
+//     attributes that are no strings, are kept as one JSON paragraph
+//     "OTM properties: {...}" of the element's description, which Export
+//     takes out again and writes back as the keys they were.
+//
+// What names, OTM types and tags say beyond that is inferred by package
+// infer; the export undoes it.
 //
 // Export writes OTM 0.2.0 with a generated diagram representation; Rampart
 // fields OTM has no place for travel as rampart.* attributes, which Import
@@ -35,6 +43,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -75,16 +84,19 @@ func Detect(data []byte) bool {
 }
 
 // Import converts an OTM document (JSON or YAML) into a Rampart model.
-func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+func Import(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, model.Problems, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d := foreign.Parse(name, data)
+	d := foreign.Parse(name, data, opts.MaxExpansion)
 	if d.Root == nil {
 		return nil, d.Problems, nil
 	}
 	im := newImporter(d)
 	im.run()
+	if !d.HasErrors() {
+		d.Problems = append(d.Problems, infer.Model(im.m, im.hints())...)
+	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
 }

@@ -29,7 +29,7 @@ func importFixture(t *testing.T, name string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as OTM", name)
 	}
-	m, ps, err := Import(context.Background(), name, data)
+	m, ps, err := Import(context.Background(), name, data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestRoundTrip(t *testing.T) {
 			m1, _ := importFixture(t, name)
 			js, ys, _ := exportBoth(t, m1, false)
 			for kind, out := range map[string][]byte{"json": js, "yaml": ys} {
-				m2, ps, err := Import(context.Background(), "exported."+kind, out)
+				m2, ps, err := Import(context.Background(), "exported."+kind, out, formats.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -236,7 +236,7 @@ treatments:
 		t.Fatalf("test model: %v %v", err, ps.Errors())
 	}
 	js, _, eps := exportBoth(t, m, false)
-	m2, ps2, err := Import(context.Background(), "shop.otm.json", js)
+	m2, ps2, err := Import(context.Background(), "shop.otm.json", js, formats.Options{})
 	if err != nil || len(ps2.Errors()) > 0 {
 		t.Fatalf("re-import: %v %v", err, ps2.Errors())
 	}
@@ -292,7 +292,7 @@ dataflows:
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name, []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name, []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -359,7 +359,7 @@ components:
 threats: [{id: t, name: T, risk: {likelihood: 10, impact: 90}}]
 mitigations: [{id: auth, name: Strong auth, riskReduction: 70}, {id: "bad id!", name: Bad, riskReduction: 10}]
 `
-	m, ps, err := Import(context.Background(), "clash.yaml", []byte(src))
+	m, ps, err := Import(context.Background(), "clash.yaml", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -393,7 +393,7 @@ components:
 threats: [{id: "55", name: T, categories: [Elevation of Privileges], risk: {likelihood: 10, impact: 90}}]
 mitigations: [{id: "55", name: M, riskReduction: 70}]
 `
-	m, ps, err := Import(context.Background(), "ns.yaml", []byte(src))
+	m, ps, err := Import(context.Background(), "ns.yaml", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -458,7 +458,7 @@ components:
   - {id: c, name: C, type: web-service, parent: {trustZone: a}, threats: [{threat: t, state: exposed}]}
 threats: [{id: t, name: T, risk: {likelihood: 250, impact: -5}}]
 `
-	_, ps, err := Import(context.Background(), "bad.yaml", []byte(src))
+	_, ps, err := Import(context.Background(), "bad.yaml", []byte(src), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -490,7 +490,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "example.otm.yaml", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "example.otm.yaml", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -507,7 +507,7 @@ func TestKeepsOtherProperties(t *testing.T) {
 "threats": [{"id": "t", "name": "T", "categories": ["Tampering"], "source": "MTMT", "priority": 2,
   "risk": {"likelihood": 40, "impact": 80, "riskComments": "checked by the review board"},
   "attributes": {"severity": "High", "owner": "team-a"}}]}`
-	m, ps, err := Import(context.Background(), "props.json", []byte(src))
+	m, ps, err := Import(context.Background(), "props.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -526,7 +526,7 @@ func TestKeepsOtherProperties(t *testing.T) {
 	if strings.Contains(string(out), propsPrefix) {
 		t.Errorf("the kept properties leak into the description:\n%s", out)
 	}
-	m2, _, err := Import(context.Background(), "again.json", out)
+	m2, _, err := Import(context.Background(), "again.json", out, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,5 +536,182 @@ func TestKeepsOtherProperties(t *testing.T) {
 	}
 	if string(again) != string(out) {
 		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out, again))
+	}
+}
+
+// roundTrips imports data, exports it (with no identified threats, so that
+// the exported file holds only what came from the file), imports the
+// export and exports again: the two imported models must marshal to the
+// same bytes and the two exports must be equal. It returns the first export.
+func roundTrips(t *testing.T, name string, data []byte) []byte {
+	t.Helper()
+	ctx := context.Background()
+	m1, ps, err := Import(ctx, name, data, formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	out1, _, err := Export(ctx, m1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, ps, err := Import(ctx, "exported.json", out1, formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("re-import: %v %v", err, ps.Errors())
+	}
+	y1, err := model.Marshal(m1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y2, err := model.Marshal(m2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(y1) != string(y2) {
+		t.Errorf("import→export→import changed the model:\n%s", foreigntest.FirstDiff(y1, y2))
+	}
+	out2, _, err := Export(ctx, m2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out1) != string(out2) {
+		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out1, out2))
+	}
+	foreigntest.ValidateSchema(t, "otm.schema.json", out1)
+	return out1
+}
+
+// TestFixturesByteStable checks the exact round trips on the shared fixtures.
+func TestFixturesByteStable(t *testing.T) {
+	for _, name := range fixtureNames {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(foreigntest.Fixtures(t, "otm"), name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			roundTrips(t, name, data)
+		})
+	}
+}
+
+// unknownKeys is an OTM file with keys no OTM version defines on every
+// element that keeps them, in nested objects and as attributes that are
+// no plain values.
+const unknownKeys = `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "y"},
+"trustZones": [
+  {"id": "z", "name": "Z", "risk": {"trustRating": 10, "x-reviewed": "2026-11-30"}, "x-owner": {"team": "net", "rota": [1, 2]},
+   "attributes": {"cidr": "10.0.0.0/8", "ranges": ["a", "b"]}},
+  {"id": "z2", "name": "Z2", "risk": {"trustRating": 60}, "parent": {"trustZone": "z", "x-via": "peering"}}],
+"components": [
+  {"id": "c", "name": "C", "type": "web-service", "parent": {"trustZone": "z", "x-slot": 3}, "x-vendor": "acme",
+   "x-ports": [80, 443], "assets": {"processed": ["a"], "x-cached": true}, "attributes": {"tier": "gold", "limits": {"cpu": 2}}},
+  {"id": "d", "name": "D", "type": "database", "parent": {"trustZone": "z2"}, "assets": {"x-only": null}}],
+"dataflows": [
+  {"id": "f", "name": "F", "source": "c", "destination": "d", "x-latency-ms": 12.5, "x-checked": false,
+   "attributes": {"port": 5432, "owners": {"a": 1}}, "threats": [{"threat": "t", "state": "exposed"}]}],
+"assets": [{"id": "a", "name": "A", "risk": {"confidentiality": 80, "integrity": 50, "availability": 10}}],
+"threats": [{"id": "t", "name": "T", "categories": ["Tampering"], "x-source": "MTMT",
+  "risk": {"likelihood": 40, "impact": 80, "x-comment": "seen"}, "attributes": {"nested": {"k": "v"}}}]}`
+
+// TestKeepsUnknownKeys checks that keys OTM does not define survive on
+// trust zones, components and dataflows (and their risk, parent and
+// assets objects) as on threats: the export writes each back with its
+// value, the round trips are exact, and no warning says one was dropped.
+func TestKeepsUnknownKeys(t *testing.T) {
+	_, ps, err := Import(context.Background(), "unknown.json", []byte(unknownKeys), formats.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ps.Error(), "dropped") || strings.Contains(ps.Error(), "not kept") && !strings.Contains(ps.Error(), "representations") {
+		t.Errorf("an unknown key was reported dropped:\n%v", ps)
+	}
+	out := roundTrips(t, "unknown.json", []byte(unknownKeys))
+	var in, got map[string]any
+	if err := json.Unmarshal([]byte(unknownKeys), &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	byID := func(doc map[string]any, section, id string) map[string]any {
+		list, _ := doc[section].([]any)
+		for _, e := range list {
+			if o, _ := e.(map[string]any); o["id"] == id {
+				return o
+			}
+		}
+		t.Fatalf("%s %s missing from the export:\n%s", section, id, out)
+		return nil
+	}
+	cases := []struct {
+		section, id string
+		path        []string // key path from the element
+	}{
+		{"trustZones", "z", []string{"x-owner"}},
+		{"trustZones", "z", []string{"risk", "x-reviewed"}},
+		{"trustZones", "z", []string{"attributes", "ranges"}},
+		{"trustZones", "z", []string{"attributes", "cidr"}},
+		{"trustZones", "z2", []string{"parent", "x-via"}},
+		{"components", "c", []string{"x-vendor"}},
+		{"components", "c", []string{"x-ports"}},
+		{"components", "c", []string{"parent", "x-slot"}},
+		{"components", "c", []string{"assets", "x-cached"}},
+		{"components", "c", []string{"attributes", "limits"}},
+		{"components", "c", []string{"attributes", "tier"}},
+		{"components", "d", []string{"assets", "x-only"}},
+		{"dataflows", "f", []string{"x-latency-ms"}},
+		{"dataflows", "f", []string{"x-checked"}},
+		{"dataflows", "f", []string{"attributes", "owners"}},
+		{"dataflows", "f", []string{"attributes", "port"}},
+		{"threats", "t", []string{"x-source"}},
+		{"threats", "t", []string{"risk", "x-comment"}},
+		{"threats", "t", []string{"attributes", "nested"}},
+	}
+	for _, c := range cases {
+		want, have := any(byID(in, c.section, c.id)), any(byID(got, c.section, c.id))
+		for _, k := range c.path {
+			wm, _ := want.(map[string]any)
+			hm, _ := have.(map[string]any)
+			want, have = wm[k], hm[k]
+		}
+		wb, _ := json.Marshal(want)
+		hb, _ := json.Marshal(have)
+		if string(wb) != string(hb) {
+			t.Errorf("%s %s %s: exported %s, want %s", c.section, c.id, strings.Join(c.path, "."), hb, wb)
+		}
+	}
+	if strings.Contains(string(out), propsPrefix) {
+		t.Errorf("the kept keys leak into a description:\n%s", out)
+	}
+}
+
+// TestInferenceStaysOut checks that types, technologies and protocols
+// inferred from names are the model's, and that the export writes none of
+// them, nor the inferred data asset: the file comes back as it was.
+func TestInferenceStaysOut(t *testing.T) {
+	src := `{"otmVersion": "0.2.0", "project": {"name": "x", "id": "y"},
+"trustZones": [{"id": "z", "name": "Z", "risk": {"trustRating": 10}}],
+"components": [
+  {"id": "app", "name": "Order service", "type": "generic", "parent": {"trustZone": "z"}},
+  {"id": "cache", "name": "Redis cache", "type": "generic", "parent": {"trustZone": "z"}}],
+"dataflows": [{"id": "f", "name": "Cache lookups", "source": "app", "destination": "cache"}]}`
+	m, ps, err := Import(context.Background(), "infer.json", []byte(src), formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	ix := m.Index()
+	if c := ix.Components["cache"]; c == nil || c.Type != "cache" || c.Technology != "redis" {
+		t.Errorf("cache imported as %+v", c)
+	}
+	if f := ix.Flows["f"]; f == nil || f.Protocol != "redis" {
+		t.Errorf("flow imported as %+v", f)
+	}
+	if len(m.Data) != 1 || !strings.Contains(ps.Error(), "component 'cache': inferred type cache (from 'redis') and technology redis") {
+		t.Errorf("data %v, warnings:\n%s", m.Data, ps.Error())
+	}
+	out := roundTrips(t, "infer.json", []byte(src))
+	for _, leak := range []string{"rampart.technology", "rampart.type", "rampart.protocol", "application-data", "inferred"} {
+		if strings.Contains(string(out), leak) {
+			t.Errorf("the export holds %q, which only inference said:\n%s", leak, out)
+		}
 	}
 }

@@ -70,7 +70,7 @@ func loadCase(t *testing.T, c acceptCase) *model.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, problems, err := f.Import(ctx, filepath.Base(c.path), data)
+	m, problems, err := f.Import(ctx, filepath.Base(c.path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

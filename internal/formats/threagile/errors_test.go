@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -131,7 +132,7 @@ func TestBadFiles(t *testing.T) {
 		{"two documents", base + "---\ntitle: again\n", "a second YAML document"},
 	}
 	// Warnings every case shares with the valid base are left out of the golden file.
-	_, baseProblems, _ := Import(context.Background(), "bad.yaml", []byte(base))
+	_, baseProblems, _ := Import(context.Background(), "bad.yaml", []byte(base), formats.Options{})
 	common := map[string]bool{}
 	for _, p := range baseProblems.Warnings() {
 		common[p.Message] = true
@@ -139,7 +140,7 @@ func TestBadFiles(t *testing.T) {
 	var out strings.Builder
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, problems, err := Import(context.Background(), "bad.yaml", []byte(tc.src))
+			_, problems, err := Import(context.Background(), "bad.yaml", []byte(tc.src), formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -183,7 +184,7 @@ func TestAliasBomb(t *testing.T) {
 		b.WriteString("]\n")
 	}
 	start := time.Now()
-	_, problems, err := Import(context.Background(), "bomb.yaml", []byte(b.String()))
+	_, problems, err := Import(context.Background(), "bomb.yaml", []byte(b.String()), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,11 +233,11 @@ technical_assets:
         data_assets_sent: [data]
 `)},
 	}
-	imp := &Importer{ReadFile: func(_ context.Context, path string, _ int64) ([]byte, error) {
+	opts := formats.Options{ReadFile: func(_ context.Context, path string, _ int64) ([]byte, error) {
 		return fs.ReadFile(files, path)
 	}}
 	data, _ := fs.ReadFile(files, "root.yaml")
-	m, _, problems, err := imp.Import(context.Background(), "root.yaml", data)
+	m, _, problems, err := ImportMapping(context.Background(), "root.yaml", data, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +296,7 @@ risk_tracking:
   unencrypted-asset@web:
     status: in-discussion
 `
-	m, mp, problems, err := (&Importer{}).Import(context.Background(), "tracking.yaml", []byte(src))
+	m, mp, problems, err := ImportMapping(context.Background(), "tracking.yaml", []byte(src), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +368,7 @@ func TestRuntimeTracking(t *testing.T) {
     description: a host
     technical_assets_running: [web, db]
 trust_boundaries:`) + "risk_tracking:\n  mixed-targets-on-shared-runtime@host:\n    status: mitigated\n    justification: split\n"
-	m, mp, problems, err := (&Importer{}).Import(context.Background(), "runtime.yaml", []byte(src))
+	m, mp, problems, err := ImportMapping(context.Background(), "runtime.yaml", []byte(src), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

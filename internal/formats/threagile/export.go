@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -185,6 +186,7 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("export threagile: %w", err)
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	e := &exporter{m: m, ix: m.Index(), warned: map[string]bool{}, ids: map[string]string{}, used: map[string]map[string]bool{},
 		links: map[string]string{}, tags: map[string]bool{}, manual: map[string]string{}}
 	doc, pending := e.document(found)

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
@@ -34,7 +35,7 @@ func FuzzImport(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, problems, err := Import(context.Background(), "fuzz.yaml", data)
+		m, problems, err := Import(context.Background(), "fuzz.yaml", data, formats.Options{})
 		if err != nil {
 			t.Fatalf("error without a cancelled context: %v", err)
 		}
@@ -127,7 +128,7 @@ func generate(n int) []byte {
 
 // TestGeneratedImports checks the benchmark's input is a valid model.
 func TestGeneratedImports(t *testing.T) {
-	m, problems, err := Import(context.Background(), "generated.yaml", generate(300))
+	m, problems, err := Import(context.Background(), "generated.yaml", generate(300), formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func BenchmarkImport5000(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		_, problems, err := Import(context.Background(), "generated.yaml", data)
+		_, problems, err := Import(context.Background(), "generated.yaml", data, formats.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package threagile
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,27 +14,13 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/ids"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
-
-// Importer reads Threagile models. The zero value reads files from disk
-// with Rampart's default limits.
-type Importer struct {
-	// ReadFile reads an included file; nil reads from the operating system.
-	ReadFile func(ctx context.Context, path string, limit int64) ([]byte, error)
-	// MaxFileSize bounds each file (default model.DefaultMaxFileSize).
-	MaxFileSize int64
-	// MaxIncludes bounds the number of files (default model.DefaultMaxIncludes);
-	// every include counts, those that fail too.
-	MaxIncludes int
-	// IncludeRoot, when set, is a directory whose tree includes may name
-	// besides the root file's own directory tree.
-	IncludeRoot string
-}
 
 // Mapping records how an imported model's Threagile ids became Rampart ids:
 // the table behind the comment written at the top of an imported model.
@@ -98,25 +85,27 @@ func (mp *Mapping) Notes(file string) []string {
 // Import converts a Threagile YAML model into a Rampart model. Problems point
 // at the Threagile file's own lines; warnings name what Rampart cannot carry.
 // The error is only for a cancelled context.
-func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
-	m, _, problems, err := (&Importer{}).Import(ctx, name, data)
+func Import(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, model.Problems, error) {
+	m, _, problems, err := ImportMapping(ctx, name, data, opts)
 	return m, problems, err
 }
 
 // ImportNotes is Import that also returns the comment lines describing how
 // ids were mapped, for the top of the written model.
-func ImportNotes(ctx context.Context, name string, data []byte) (*model.Model, []string, model.Problems, error) {
-	m, mp, problems, err := (&Importer{}).Import(ctx, name, data)
+func ImportNotes(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, []string, model.Problems, error) {
+	m, mp, problems, err := ImportMapping(ctx, name, data, opts)
 	if mp == nil {
 		return m, nil, problems, err
 	}
 	return m, mp.Notes(name), problems, err
 }
 
-// Import converts the Threagile file name (holding data) and its includes.
-func (imp *Importer) Import(ctx context.Context, name string, data []byte) (*model.Model, *Mapping, model.Problems, error) {
-	b := newBuilder(ctx, imp)
-	b.tree = source.NewTree(filepath.Dir(name), imp.IncludeRoot)
+// ImportMapping converts the Threagile file name (holding data) and its
+// includes, which must lie in name's directory tree or opts.IncludeRoot's,
+// and returns how Threagile ids became Rampart ids.
+func ImportMapping(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, *Mapping, model.Problems, error) {
+	b := newBuilder(ctx, opts)
+	b.tree = source.NewTree(filepath.Dir(name), opts.IncludeRoot)
 	b.file(name, data, nil)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, b.problems, fmt.Errorf("import %s: %w", name, err)
@@ -184,7 +173,7 @@ type single struct {
 type builder struct {
 	ctx      context.Context
 	tree     *source.Tree // where includes may be read from
-	imp      *Importer
+	opts     formats.Options
 	problems model.Problems
 	m        *model.Model
 	mapping  Mapping
@@ -218,9 +207,9 @@ type builder struct {
 	dropOrder []string
 }
 
-func newBuilder(ctx context.Context, imp *Importer) *builder {
+func newBuilder(ctx context.Context, opts formats.Options) *builder {
 	return &builder{
-		ctx: ctx, imp: imp, m: &model.Model{Rampart: model.SchemaVersion},
+		ctx: ctx, opts: opts, m: &model.Model{Rampart: model.SchemaVersion},
 		mapping: Mapping{IDs: map[string]string{}, Risks: map[string][]string{}, Shadowed: map[string]bool{}},
 		chain:   map[string]bool{}, seen: map[string]string{}, singles: map[string]single{},
 		dataID: map[string]string{}, assetID: map[string]string{}, boundaryID: map[string]string{},
@@ -236,7 +225,7 @@ func newBuilder(ctx context.Context, imp *Importer) *builder {
 // input layer parses it (in parallel when it is large), refusing bad bytes
 // and alias bombs; the hints are Threagile's.
 func (b *builder) parse(name string, data []byte) *yaml.Node {
-	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: model.DefaultMaxExpansion})
+	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: cmp.Or(b.opts.MaxExpansion, model.DefaultMaxExpansion)})
 	for _, p := range doc.Problems {
 		switch {
 		case p.Code == source.CodeEmpty && len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0:
@@ -252,12 +241,12 @@ func (b *builder) parse(name string, data []byte) *yaml.Node {
 }
 
 func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
-	limit := b.imp.MaxFileSize
+	limit := b.opts.MaxFileSize
 	if limit <= 0 {
 		limit = model.DefaultMaxFileSize
 	}
-	if b.imp.ReadFile != nil {
-		return b.imp.ReadFile(ctx, path, limit)
+	if b.opts.ReadFile != nil {
+		return b.opts.ReadFile(ctx, path, limit)
 	}
 	return source.ReadFile(ctx, path, limit)
 }
@@ -351,7 +340,7 @@ func (b *builder) include(dir, inc string, at pendingRef) {
 		b.errAt(at, "include each file once", "'%s' is already included (as %s)", inc, prev)
 		return
 	}
-	limit := b.imp.MaxIncludes
+	limit := b.opts.MaxIncludes
 	if limit <= 0 {
 		limit = model.DefaultMaxIncludes
 	}

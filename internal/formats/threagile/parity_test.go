@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/threagile/threagiletool"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -236,7 +237,7 @@ func TestThreagileParity(t *testing.T) {
 		}
 		threagileCPU += res.CPU
 		before := cpuTime()
-		m, _, problems, err := ImportNotes(context.Background(), c.name+".yaml", c.yaml)
+		m, _, problems, err := ImportNotes(context.Background(), c.name+".yaml", c.yaml, formats.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -39,7 +40,7 @@ func importFile(t testing.TB, path string) (*model.Model, []string, model.Proble
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, notes, problems, err := ImportNotes(context.Background(), filepath.Base(path), data)
+	m, notes, problems, err := ImportNotes(context.Background(), filepath.Base(path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +228,7 @@ func TestRoundTrip(t *testing.T) {
 			if errs := warnings.Errors(); len(errs) > 0 {
 				t.Fatalf("export errors: %s", problemLines(errs))
 			}
-			second, _, problems2, err := (&Importer{}).Import(context.Background(), "exported.yaml", out)
+			second, _, problems2, err := ImportMapping(context.Background(), "exported.yaml", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +304,7 @@ func TestExportIsValidThreagile(t *testing.T) {
 				t.Fatalf("export is not YAML: %v", err)
 			}
 			checkThreagileSchema(t, doc)
-			_, _, problems, err := (&Importer{}).Import(context.Background(), "exported.yaml", out)
+			_, _, problems, err := ImportMapping(context.Background(), "exported.yaml", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -489,7 +490,7 @@ func TestExportNative(t *testing.T) {
 			t.Errorf("warnings lack %q:\n%s", want, text)
 		}
 	}
-	back, _, problems, err := (&Importer{}).Import(context.Background(), "native-threagile.yaml", out)
+	back, _, problems, err := ImportMapping(context.Background(), "native-threagile.yaml", out, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -146,6 +147,7 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	ex := &exporter{m: m, ix: m.Index(), asm: map[string]string{}}
 	ex.build(found)
 	out, err := foreign.EncodeJSON(ex.doc, "Threat Composer export")
@@ -238,14 +240,20 @@ func (ex *exporter) build(found []threats.Threat) {
 	}
 }
 
-// modelled reports whether the model has elements besides the component
-// an import from Threat Composer made for the whole application.
+// modelled reports whether the model has elements besides those an import
+// from Threat Composer made: the component standing for the whole
+// application and the parts its descriptions list.
 func (ex *exporter) modelled() bool {
-	if len(ex.m.Flows) > 0 || len(ex.m.TrustBoundaries) > 0 {
+	if len(ex.m.TrustBoundaries) > 0 {
 		return true
 	}
+	for _, f := range ex.m.Flows {
+		if !hasTag(f.Tags, tagDescribed) {
+			return true
+		}
+	}
 	for _, c := range ex.m.Components {
-		if !hasTag(c.Tags, tagApplication) {
+		if !hasTag(c.Tags, tagApplication) && !hasTag(c.Tags, tagDescribed) {
 			return true
 		}
 	}

@@ -47,6 +47,10 @@ type importer struct {
 	mitThreats map[string][]string
 	threatAsm  map[string][]string // threat tc id -> assumption tc ids
 	mitAsm     map[string][]string
+	// desc is what the architecture and data flow descriptions say about
+	// the system's parts; threatComps the components each threat names.
+	desc        described
+	threatComps map[string][]string
 }
 
 func newImporter(d *foreign.Doc) *importer {
@@ -91,6 +95,8 @@ func (im *importer) run() {
 	im.links(root)
 	im.readMetadata()
 	im.ruleThreats()
+	im.workspace(root)
+	im.locateThreats()
 	im.systemComponent()
 	im.mitigations()
 	im.threatList()
@@ -113,7 +119,8 @@ func (im *importer) readMetadata() {
 func (im *importer) ruleThreats() {
 	for _, e := range im.threatOrder {
 		rule, id, ok := ruleThreat(strings.Join(e.meta["Comments"], "\n\n"))
-		if ok && slices.Contains(e.obj.Strs("tags"), rule) && e.tcID == foreign.UUID("threat", id) {
+		// The export shortens the rule's tag to Threat Composer's tag length.
+		if ok && slices.Contains(e.obj.Strs("tags"), tags([]string{rule})[0]) && e.tcID == foreign.UUID("threat", id) {
 			e.rule, e.id = rule, id
 		}
 	}
@@ -175,6 +182,8 @@ func (im *importer) application(root foreign.Obj) {
 		Description: app.Str("description", false)}
 	if app.Present() {
 		sys.SetPos(im.d.Pos(app.N), app.Path)
+	} else {
+		sys.SetPos(im.d.Pos(im.d.Root), "")
 	}
 	for _, sec := range []struct{ key, head string }{{"architecture", headArchitecture}, {"dataflow", headDataflow}} {
 		o, ok := root.Obj(sec.key)
@@ -361,7 +370,7 @@ func (im *importer) entityTags(e *entity) []string { return e.obj.Strs("tags") }
 // systemComponent creates the component standing for the whole application:
 // Threat Composer threats name no model elements.
 func (im *importer) systemComponent() {
-	if len(im.threatOrder) == 0 && len(im.mitOrder) == 0 {
+	if len(im.threatOrder) == 0 && len(im.mitOrder) == 0 || !im.unlocated() {
 		return
 	}
 	im.system = im.ids.Take("application", im.m.System.ID)
@@ -369,13 +378,18 @@ func (im *importer) systemComponent() {
 		Description: "The whole application: Threat Composer describes threats against the application, not against its individual components."}
 	c.SetPos(im.m.System.Pos, im.m.System.Path)
 	im.m.Components = append(im.m.Components, c)
-	im.d.Warnf(im.d.Root, "", "model the components and flows, then retarget the threats",
-		"Threat Composer threats name no model elements; they target the component '%s' standing for the whole application", im.system)
+	if len(im.m.Components) == 1 {
+		im.d.Warnf(im.d.Root, "", "model the components and flows, then retarget the threats",
+			"Threat Composer threats name no model elements; they target the component '%s' standing for the whole application", im.system)
+		return
+	}
+	im.d.Warnf(im.d.Root, "", "retarget those threats and controls in the model",
+		"the threats and mitigations that name no component the descriptions list target the component '%s' standing for the whole application", im.system)
 }
 
-func (im *importer) component() *model.Component {
+func (im *importer) componentByID(id string) *model.Component {
 	for i := range im.m.Components {
-		if im.m.Components[i].ID == im.system {
+		if im.m.Components[i].ID == id {
 			return &im.m.Components[i]
 		}
 	}
@@ -416,8 +430,14 @@ func (im *importer) mitigations() {
 		}
 		c.SetPos(im.d.Pos(o.N), o.Path)
 		im.m.Controls = append(im.m.Controls, c)
-		if sc := im.component(); sc != nil {
-			sc.Controls = append(sc.Controls, c.ID)
+		on := im.mitigationComps(e)
+		if len(on) == 0 && im.system != "" {
+			on = []string{im.system}
+		}
+		for _, id := range on {
+			if comp := im.componentByID(id); comp != nil {
+				comp.Controls = append(comp.Controls, c.ID)
+			}
 		}
 	}
 }
@@ -463,7 +483,11 @@ func (im *importer) threatList() {
 			im.d.Warnf(o.At("customTemplate"), o.KeyPath("customTemplate"), "", "the custom statement template of %s is not kept; its statement is", e.id)
 		}
 		meta := e.meta
-		mt := model.ManualThreat{ID: e.id, Title: oneLine(statement), Targets: []string{im.system}}
+		comps := im.threatComps[e.tcID]
+		if len(comps) == 0 {
+			comps = []string{im.system}
+		}
+		mt := model.ManualThreat{ID: e.id, Title: oneLine(statement), Targets: comps}
 		mt.SetPos(im.d.Pos(o.N), o.Path)
 		for _, letters := range meta["STRIDE"] {
 			s, ok := strideLetters[letters]
@@ -497,7 +521,17 @@ func (im *importer) threatList() {
 		}
 		mt.Description = desc
 		for _, a := range g.Assets {
-			mt.Targets = appendUnique(mt.Targets, im.asset(a, g.Goals, mt.Likelihood))
+			id := im.asset(a, g.Goals, mt.Likelihood)
+			mt.Targets = appendUnique(mt.Targets, id)
+			for _, cid := range comps {
+				if comp := im.componentByID(cid); comp == nil {
+					continue
+				} else if comp.Type.Kind() == model.KindDataStore {
+					comp.Stores = appendUnique(comp.Stores, id)
+				} else {
+					comp.Processes = appendUnique(comp.Processes, id)
+				}
+			}
 		}
 		for _, mid := range im.threatMits[e.tcID] {
 			mt.Mitigations = append(mt.Mitigations, im.mits[mid].id)
@@ -550,9 +584,6 @@ func (im *importer) asset(name string, goals []string, level int) string {
 		im.assets[key] = id
 		im.assetOrder = append(im.assetOrder, id)
 		im.m.Data = append(im.m.Data, model.DataAsset{ID: id, Name: strings.TrimSpace(name), Classification: "internal"})
-		if sc := im.component(); sc != nil {
-			sc.Processes = append(sc.Processes, id)
-		}
 	}
 	d := &im.m.Data[indexOf(im.m.Data, id)]
 	r := goalRating[level]

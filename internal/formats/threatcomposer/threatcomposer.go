@@ -3,18 +3,23 @@
 // descriptions, assumptions, threats written in the threat grammar,
 // mitigations and the links between them.
 //
-// Threat Composer has no model elements, so import creates one component
-// standing for the whole application (tagged threat-composer:application)
-// and one data asset per impacted asset; every threat targets both. Then:
+// Threat Composer has no model elements, so import reads the parts of the
+// system from the architecture and data flow descriptions (workspace.go:
+// entity and data flow tables, list items naming parts, flows listed by
+// identifier, tagged threat-composer:described) and makes one data asset
+// per impacted asset. Each threat targets the components its statement
+// and impacted assets name, and those assets; a threat that names no
+// component targets one component standing for the whole application
+// (tagged threat-composer:application), made only when needed. Then:
 //
 //   - threats → manual threats T-<numericId>: title from the statement,
 //     STRIDE and priority (→ likelihood and impact) from the metadata, the
 //     grammar fields, comments, tags and linked assumptions kept as labelled
 //     paragraphs of the description; status → treatment (threatResolved →
 //     mitigated, threatResolvedNotUseful → false-positive).
-//   - mitigations → own controls M-<numericId> placed on the application
-//     component (mitigationResolved → implemented, otherwise planned),
-//     linked to their threats.
+//   - mitigations → own controls M-<numericId> placed on the components
+//     their threats target (mitigationResolved → implemented, otherwise
+//     planned), linked to their threats.
 //   - assumptions → a section of the system description, A-<numericId>.
 //   - architecture and data flow descriptions → sections of the system
 //     description; diagram images are dropped with a warning.
@@ -34,6 +39,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -67,16 +73,19 @@ func Detect(data []byte) bool {
 }
 
 // Import converts a Threat Composer export into a Rampart model.
-func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+func Import(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, model.Problems, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d := foreign.Parse(name, data)
+	d := foreign.Parse(name, data, opts.MaxExpansion)
 	if d.Root == nil {
 		return nil, d.Problems, nil
 	}
 	im := newImporter(d)
 	im.run()
+	if !d.HasErrors() && im.m != nil {
+		d.Problems = append(d.Problems, infer.Model(im.m, infer.Hints{})...)
+	}
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
 }

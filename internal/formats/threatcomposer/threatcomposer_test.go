@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,7 +41,7 @@ func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as Threat Composer", path)
 	}
-	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	m, ps, err := Import(context.Background(), filepath.Base(path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestImportDetails(t *testing.T) {
 		t.Fatal("threat T-22 missing")
 	}
 	if !strings.HasPrefix(th.Title, "A threat actor that is able to trick a user") || len(th.STRIDE) != 1 || th.STRIDE[0] != model.InformationDisclosure ||
-		th.Likelihood != 3 || th.Targets[0] != "threat-composer" {
+		th.Likelihood != 3 || !slices.Contains(th.Targets, "browser") || !slices.Contains(th.Targets, "user") {
 		t.Errorf("T-22 imported as %+v", th)
 	}
 	if !strings.Contains(th.Description, "Threat action: read the contents of local browser storage") {
@@ -207,7 +208,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m2, ps, err := Import(context.Background(), "exported.tc.json", out)
+			m2, ps, err := Import(context.Background(), "exported.tc.json", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -330,7 +331,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name+".tc.json", []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name+".tc.json", []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -384,7 +385,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "GenAIChatbot.tc.json", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "GenAIChatbot.tc.json", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -406,7 +407,7 @@ func TestFixedPoint(t *testing.T) {
 			}
 			prev := first
 			for cycle := 1; cycle <= 5; cycle++ {
-				m, ps, err := Import(context.Background(), "cycle.tc.json", prev)
+				m, ps, err := Import(context.Background(), "cycle.tc.json", prev, formats.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -472,4 +473,70 @@ func ids(t *testing.T, data []byte) map[string]int {
 		}
 	}
 	return out
+}
+
+// TestWorkspaceParts checks that the parts of the system come from the
+// workspace's descriptions: an entity table, a data flow table with its
+// assets, the bold names of architecture list items that name parts, and
+// flows listed by identifier; that threats target the components their
+// impacted assets and statements name, and mitigations sit on those
+// components; and that a threat naming none targets the component
+// standing for the whole application.
+func TestWorkspaceParts(t *testing.T) {
+	src := `{"schema": 1, "applicationInfo": {"name": "Shop", "description": "An online shop."},
+"architecture": {"description": "#### Components\n\n- **[Amazon DynamoDB](https://example.com)**: Stores orders.\n- **Static Website Only** - a deployment option\n- **Application Load Balancer**: Routes requests."},
+"dataflow": {"description": "| Entity | Description |\n|-|-|\n| User | The buyer |\n| Web App | The shop front |\n| Payments | Charges cards |\n\n| Flow Identifier | Flow Description | Source Entity | Target Entity | Assets |\n|-|-|-|-|-|\n| DF1 | User orders | User | Web App | Order, Card number |\n| DF2 | Order stored | Web App | Amazon DynamoDB | Order |\n\n- A1 - Web App calls Payments over HTTPS"},
+"mitigations": [{"id": "m1", "numericId": 1, "content": "Validate orders"}],
+"mitigationLinks": [{"mitigationId": "m1", "linkedId": "t1"}],
+"threats": [
+  {"id": "t1", "numericId": 1, "statement": "A buyer can tamper with orders in the web app", "threatAction": "tamper with orders", "impactedAssets": ["orders in DynamoDB"]},
+  {"id": "t2", "numericId": 2, "statement": "An insider can read everything", "threatAction": "read everything"}]}`
+	m, ps, err := Import(context.Background(), "shop.tc.json", []byte(src), formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("%v %v", err, ps.Errors())
+	}
+	foreigntest.Validate(t, m)
+	ix := m.Index()
+	for id, typ := range map[string]model.ComponentType{"user": "user", "web-app": "web-application", "payments": "process",
+		"amazon-dynamodb": "database", "application-load-balancer": "load-balancer"} {
+		if c := ix.Components[id]; c == nil || c.Type != typ {
+			t.Errorf("component %s: %+v, want type %s", id, c, typ)
+		}
+	}
+	if ix.Components["static-website-only"] != nil {
+		t.Error("a heading of the architecture became a component")
+	}
+	flows := map[string]string{}
+	for _, f := range m.Flows {
+		flows[f.From+">"+f.To] = f.Name + " " + string(f.Protocol) + " " + strings.Join(f.DataSent, ",")
+	}
+	for pair, want := range map[string]string{"user>web-app": "DF1 User orders", "web-app>amazon-dynamodb": "DF2 Order stored",
+		"web-app>payments": "A1 Web App calls Payments over HTTPS https"} {
+		if !strings.HasPrefix(flows[pair], want) {
+			t.Errorf("flow %s: %q, want %q", pair, flows[pair], want)
+		}
+	}
+	if !strings.Contains(flows["user>web-app"], "card-number") {
+		t.Errorf("the flow's assets were not carried: %q", flows["user>web-app"])
+	}
+	t1, t2 := ix.Threats["T-1"], ix.Threats["T-2"]
+	if t1 == nil || !slices.Contains(t1.Targets, "web-app") || !slices.Contains(t1.Targets, "amazon-dynamodb") || slices.Contains(t1.Targets, "shop") {
+		t.Errorf("T-1 targets %v", t1)
+	}
+	if t2 == nil || !slices.Equal(t2.Targets, []string{"shop"}) {
+		t.Errorf("T-2, which names no component, targets %v", t2)
+	}
+	if c := ix.Components["web-app"]; c == nil || !slices.Contains(c.Controls, "M-1") {
+		t.Errorf("M-1 is not on the component its threat names: %+v", c)
+	}
+	if n := strings.Count(ps.Error(), "read from the"); n != 8 {
+		t.Errorf("%d warnings name a part read from a description, want 8 (5 components, 3 flows):\n%s", n, ps.Error())
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), "threat-composer:described") || strings.Contains(string(out), "no model elements") {
+		t.Errorf("the parts read from the descriptions leak into the export:\n%s", out)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -149,6 +150,7 @@ func Export(ctx context.Context, m *model.Model, found []threats.Threat) ([]byte
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
+	m = infer.Revert(m) // what was inferred on import stays out of the file
 	ex := &exporter{m: m, ix: m.Index(), threats: map[string][]tdThreat{}}
 	ex.problems = append(ex.problems, foreign.ModelLosses(m, "Threat Dragon")...)
 	ex.version = cmp.Or(tagOr(m.System.Tags, tagVersion), fileVersion)

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
+	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -132,6 +133,11 @@ func (im *importer) run() {
 	im.assignIDs()
 	im.elements()
 	im.membership()
+	// What names and labels say, before the threats: a threat an export
+	// wrote for a rule then finds the elements it was raised on.
+	if !im.d.HasErrors() {
+		im.d.Problems = append(im.d.Problems, infer.Model(im.m, infer.Hints{Texts: protocolTexts(im.m)})...)
+	}
 	im.threats()
 }
 
@@ -483,7 +489,7 @@ const (
 	tagGoods         = "handles-goods-or-services"
 	tagPrivilege     = "privilege-level:"
 	tagSigned        = "signed"
-	tagCredentials   = "stores-credentials"
+	tagCredentials   = infer.TagStoresCredentials
 	tagInventory     = "stores-inventory"
 	tagPublicNetwork = "public-network"
 	tagBidirectional = "bidirectional"

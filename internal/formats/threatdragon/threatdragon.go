@@ -27,6 +27,10 @@
 //     A threat whose id is a stable id of a built-in rule on existing
 //     elements (as Export writes them) becomes only that threat's treatment.
 //
+// What names and labels say (a store named "MySQL database", a flow
+// labelled "Websocket Secure") is then inferred by package infer, and the
+// export undoes it.
+//
 // Export writes one diagram laid out left to right along the flows, with
 // trust boundaries as boxes around their members, and attaches manual
 // threats to each target's cell and identified threats to their first
@@ -36,6 +40,7 @@ package threatdragon
 import (
 	"bytes"
 	"context"
+	"strings"
 
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
@@ -71,11 +76,11 @@ func Detect(data []byte) bool {
 }
 
 // Import converts a Threat Dragon v2 model into a Rampart model.
-func Import(ctx context.Context, name string, data []byte) (*model.Model, model.Problems, error) {
+func Import(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, model.Problems, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
-	d := foreign.Parse(name, data)
+	d := foreign.Parse(name, data, opts.MaxExpansion)
 	if d.Root == nil {
 		return nil, d.Problems, nil
 	}
@@ -83,4 +88,18 @@ func Import(ctx context.Context, name string, data []byte) (*model.Model, model.
 	im.run()
 	d.Problems.Sort()
 	return im.m, d.Problems, ctx.Err()
+}
+
+// protocolTexts gives the protocol text of each flow whose protocol Rampart
+// does not know, which inference reads besides the flow's name.
+func protocolTexts(m *model.Model) map[string]string {
+	out := map[string]string{}
+	for _, f := range m.Flows {
+		for _, t := range f.Tags {
+			if raw, ok := strings.CutPrefix(t, tagProtocol); ok {
+				out[f.ID] = raw
+			}
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package threatdragon
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -38,7 +39,7 @@ func importFile(t *testing.T, path string) (*model.Model, model.Problems) {
 	if !Detect(data) {
 		t.Errorf("%s: not detected as Threat Dragon", path)
 	}
-	m, ps, err := Import(context.Background(), filepath.Base(path), data)
+	m, ps, err := Import(context.Background(), filepath.Base(path), data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,9 @@ func TestImportDemoDetails(t *testing.T) {
 	}
 	m, _ := importFile(t, path)
 	ix := m.Index()
-	want := map[string]string{"browser": model.KindExternalEntity, "web-application": model.KindProcess, "database": model.KindDataStore}
+	// The actor named Browser is a browser (its name says so), a client
+	// people use, which Rampart counts among the processes.
+	want := map[string]string{"browser": model.KindProcess, "web-application": model.KindProcess, "database": model.KindDataStore}
 	for id, kind := range want {
 		c := ix.Components[id]
 		if c == nil {
@@ -209,7 +212,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(base(path), func(t *testing.T) {
 			m1, _ := importFile(t, path)
 			out, _ := exportModel(t, m1, false)
-			m2, ps, err := Import(context.Background(), "exported.json", out)
+			m2, ps, err := Import(context.Background(), "exported.json", out, formats.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +278,7 @@ treatments:
 	if !strings.Contains(eps.Error(), "data assets (orders)") {
 		t.Errorf("no warning about the dropped data assets:\n%v", eps)
 	}
-	m2, ps2, err := Import(context.Background(), "shop.json", out)
+	m2, ps2, err := Import(context.Background(), "shop.json", out, formats.Options{})
 	if err != nil || len(ps2.Errors()) > 0 {
 		t.Fatalf("re-import: %v %v", err, ps2.Errors())
 	}
@@ -314,7 +317,7 @@ func TestBadFiles(t *testing.T) {
 	}
 	var report strings.Builder
 	for _, c := range cases {
-		_, ps, err := Import(context.Background(), c.name+".json", []byte(c.src))
+		_, ps, err := Import(context.Background(), c.name+".json", []byte(c.src), formats.Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -338,7 +341,7 @@ func TestThreatFieldsRoundTrip(t *testing.T) {
   {"id": "p", "shape": "process", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
    "data": {"type": "tm.Process", "name": "P", "threats": [
      {"id": "t-1", "title": "Linkable", "status": "NA", "severity": "Low", "type": "Linking", "modelType": "LINDDUN", "description": "d", "mitigation": "m", "score": "7.5"}]}}]}]}}`
-	m, ps, err := Import(context.Background(), "x.json", []byte(src))
+	m, ps, err := Import(context.Background(), "x.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -392,7 +395,7 @@ func BenchmarkImport(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, ps, err := Import(context.Background(), "v2-threat-model.json", data); err != nil || len(ps.Errors()) > 0 {
+		if _, ps, err := Import(context.Background(), "v2-threat-model.json", data, formats.Options{}); err != nil || len(ps.Errors()) > 0 {
 			b.Fatal(err, ps.Errors())
 		}
 	}
@@ -439,7 +442,7 @@ func TestFixedPoint(t *testing.T) {
 			}
 			m1, _ := importFile(t, path)
 			e1, _ := exportModel(t, m1, false)
-			m2, ps, err := Import(context.Background(), "exported.json", e1)
+			m2, ps, err := Import(context.Background(), "exported.json", e1, formats.Options{})
 			if err != nil || len(ps.Errors()) > 0 {
 				t.Fatalf("re-import: %v %v", err, ps.Errors())
 			}
@@ -530,7 +533,7 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
   {"id": "c2", "shape": "store", "position": {"x": 300, "y": 20}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Store", "name": "DB"}},
   {"id": "a0", "shape": "actor", "position": {"x": 10, "y": 300}, "size": {"width": 160, "height": 80}, "data": {"type": "tm.Actor", "name": ""}},
   {"id": "f1", "shape": "flow", "source": {"cell": "c1"}, "target": {"cell": "c2"}, "data": {"type": "tm.Flow", "name": ""}}]}]}}`
-	m, ps, err := Import(context.Background(), "privacy.json", []byte(src))
+	m, ps, err := Import(context.Background(), "privacy.json", []byte(src), formats.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
 		t.Fatalf("import: %v %v", err, ps.Errors())
 	}
@@ -580,7 +583,7 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
 			t.Errorf("threat %d written as %+v, want %+v", i, g, w)
 		}
 	}
-	m2, _, err := Import(context.Background(), "again.json", out)
+	m2, _, err := Import(context.Background(), "again.json", out, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -590,5 +593,90 @@ func TestKeepsWhatTheFileSays(t *testing.T) {
 	}
 	if string(again) != string(out) {
 		t.Errorf("export→import→export changed the file:\n%s", foreigntest.FirstDiff(out, again))
+	}
+}
+
+// TestInferenceFromNames checks that what names and labels say becomes
+// the model's types and protocols, each a warning at the cell, and that
+// an export writes the file's own shapes and protocol texts back, with
+// nothing inferred in it.
+func TestInferenceFromNames(t *testing.T) {
+	cell := func(id, shape, typ, name, extra string) string {
+		return `{"id": "` + id + `", "shape": "` + shape + `", "position": {"x": 0, "y": 0}, "size": {"width": 100, "height": 100},
+   "data": {"type": "` + typ + `", "name": "` + name + `"` + extra + `}}`
+	}
+	flow := func(id, src, dst, name, proto string) string {
+		return `{"id": "` + id + `", "shape": "flow", "source": {"cell": "` + src + `"}, "target": {"cell": "` + dst + `"},
+   "data": {"type": "tm.Flow", "name": "` + name + `", "protocol": "` + proto + `"}}`
+	}
+	src := `{"version": "2.3.0", "summary": {"title": "Shop"}, "detail": {"diagrams": [{"cells": [
+  ` + cell("b", "actor", "tm.Actor", "Browser", "") + `,
+  ` + cell("m", "actor", "tm.Actor", "Mobile App", "") + `,
+  ` + cell("w", "process", "tm.Process", "Web Application", "") + `,
+  ` + cell("d", "store", "tm.Store", "MySQL database", `, "storesCredentials": true`) + `,
+  ` + flow("f1", "b", "w", "Page", "HTTPS") + `,
+  ` + flow("f2", "m", "w", "Updates", "Websocket Secure") + `,
+  ` + flow("f3", "w", "d", "SQL", "") + `]}]}}`
+	m, ps, err := Import(context.Background(), "shop.json", []byte(src), formats.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("import: %v %v", err, ps.Errors())
+	}
+	foreigntest.Validate(t, m)
+	ix := m.Index()
+	for id, want := range map[string]string{"b": "browser", "m": "mobile-app", "w": "web-application", "d": "database mysql"} {
+		c := ix.Components[id]
+		if c == nil || strings.TrimSpace(string(c.Type)+" "+c.Technology) != want {
+			t.Errorf("component %s: %+v, want %s", id, c, want)
+		}
+	}
+	for name, want := range map[string]model.Protocol{"Page": "https", "Updates": "wss", "SQL": "sql"} {
+		for _, f := range m.Flows {
+			if f.Name == name && f.Protocol != want {
+				t.Errorf("flow %s: protocol %s, want %s", name, f.Protocol, want)
+			}
+		}
+	}
+	warnings := ps.Error()
+	for _, want := range []string{
+		"shop.json:2:3: warning: detail.diagrams[0].cells[0]: component 'b': inferred type browser",
+		"shop.json:8:3: warning: detail.diagrams[0].cells[3]: component 'd': inferred type database (from 'mysql') and technology mysql",
+		"component 'w': inferred internet-facing",
+		"inferred protocol wss (from 'websocket secure')",
+		"the file models no data assets",
+		"stored by the 1 components the file says store credentials",
+	} {
+		if !strings.Contains(warnings, want) {
+			t.Errorf("warnings lack %q:\n%s", want, warnings)
+		}
+	}
+	out, _, err := Export(context.Background(), m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, back tdFile
+	if err := json.Unmarshal([]byte(src), &in); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(out, &back); err != nil {
+		t.Fatal(err)
+	}
+	shapes := func(f tdFile) map[string]string {
+		out := map[string]string{}
+		for _, c := range f.Detail.Diagrams[0].Cells {
+			proto := ""
+			if c.Data.Protocol != nil {
+				proto = *c.Data.Protocol
+			}
+			out[c.ID] = c.Shape + " " + c.Data.Type + " " + proto
+		}
+		return out
+	}
+	if a, b := shapes(in), shapes(back); !maps.Equal(a, b) {
+		t.Errorf("the export changed what the file said:\nwas %v\nnow %v", a, b)
+	}
+	for _, leak := range []string{"inferred", "mysql\"", "application-data", "internet"} {
+		if strings.Contains(strings.ToLower(string(out)), leak) {
+			t.Errorf("the export holds %q, which only inference said:\n%s", leak, out)
+		}
 	}
 }

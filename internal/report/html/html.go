@@ -1,9 +1,10 @@
 // Package html writes an analysis as one self-contained HTML report: an
 // executive summary, a likelihood × impact heatmap, the data-flow diagram,
 // a sortable and filterable threat register, each threat explained with its
-// references, controls and treatment, attack paths, the data asset inventory
-// and a model summary. The file carries its own CSS and script, fetches
-// nothing and prints cleanly.
+// references, controls and treatment, attack paths, the crown jewels'
+// attack trees, optionally the detection coverage of a Sigma rule set, the
+// data asset inventory and a model summary. The file carries its own CSS
+// and script, fetches nothing and prints cleanly.
 package html
 
 import (
@@ -12,6 +13,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/attacktree"
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -59,6 +62,9 @@ type Options struct {
 	// overview diagram, without the register, the threat details and the
 	// inventories.
 	Summary bool
+	// Detection, when set, adds the detection-coverage section: which
+	// modelled threats these Sigma rules would detect, and which none would.
+	Detection *Detection
 	// DiagramBudget caps how many components the boundary diagrams of a
 	// large model draw, riskiest boundary first (see diagram.Pages); 0 means
 	// DefaultDiagramBudget, a negative value draws them all. Laying out
@@ -108,13 +114,21 @@ type view struct {
 	Heatmap      []heatRow
 	Impacts      []string
 	Threats      []threatView
+	// RegisterRows are the register's rows (registerRows).
+	RegisterRows template.HTML
 	Rules        []ruleView
 	Paths        []pathView
-	Data         []dataView
-	Comps        []compView
-	Bounds       []boundView
-	Levels       []string
-	States       []string
+	// Trees are the crown jewels' attack trees, most likely first; TreesLeft
+	// names those left out (attacktree.ReportTrees).
+	Trees     []treeView
+	TreesLeft []string
+	Data      []dataView
+	Comps     []compView
+	Bounds    []boundView
+	Levels    []string
+	States    []string
+	// Detection is the detection-coverage section (Options.Detection).
+	Detection *detectionView
 	// Summary is the executive summary mode (Options.Summary).
 	Summary bool
 }
@@ -173,7 +187,27 @@ type ruleView struct {
 	Breaches                  int
 	Controls                  []controlView
 	Refs                      []refView
-	Instances                 []threatView
+	// Count is the number of threats the rule found.
+	Count int
+	// Groups hold the rule's threats, those assessed and treated alike
+	// together, so that what they share is written once.
+	Groups []groupView
+}
+
+// groupView is the threats of one rule that share their residual rating,
+// scoring factors, data, treatment and controls, in risk order.
+type groupView struct {
+	ResSev, ResLI, Status, Statement, Justification string
+	Data, InPlace, Planned, Factors                 string
+	Breach                                          bool
+	Items                                           []*threatView
+	// ItemsHTML lists the items (itemsHTML).
+	ItemsHTML template.HTML
+}
+
+// key is what the threats of a group share.
+func (g *groupView) key() string {
+	return strings.Join([]string{g.ResSev, g.ResLI, g.Status, g.Statement, g.Justification, g.Data, g.InPlace, g.Planned, g.Factors, fmt.Sprint(g.Breach)}, "\x00")
 }
 
 type refView struct {
@@ -188,6 +222,24 @@ type pathView struct {
 	analysis.AttackPath
 	Steps   []string
 	DataNam string
+}
+
+// treeView is one attack tree: an OR of ways in, each an AND of steps,
+// each an OR of leaves.
+type treeView struct {
+	Anchor, Label, P string
+	Ways             []treeNodeView
+	// Omitted counts the less likely ways left out.
+	Omitted int
+}
+
+// treeNodeView is a way (with Steps), a step (with Leaves) or a leaf.
+type treeNodeView struct {
+	Label, P       string
+	Threat, Anchor string
+	Steps, Leaves  []treeNodeView
+	// More counts the less likely threats of a step left out.
+	More int
 }
 
 type dataView struct {
@@ -267,6 +319,15 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		}
 	}
 	v.Rules = byRule(fs, v.Threats)
+	if !opts.Summary {
+		v.RegisterRows = registerRows(v.Threats)
+		for i := range v.Rules {
+			for j := range v.Rules[i].Groups {
+				g := &v.Rules[i].Groups[j]
+				g.ItemsHTML = itemsHTML(g.Items)
+			}
+		}
+	}
 
 	ix := m.Index()
 	name := func(id string) string {
@@ -284,6 +345,17 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 			pv.Steps = append(pv.Steps, name(c))
 		}
 		v.Paths = append(v.Paths, pv)
+	}
+	if opts.Detection != nil {
+		v.Detection = detection(r, opts.Detection, !opts.Summary)
+	}
+	shown, left, err := attacktree.ForReport(r)
+	if err != nil {
+		return nil, fmt.Errorf("html report: attack trees: %w", err)
+	}
+	v.Trees = treeViews(shown, !opts.Summary)
+	for _, t := range left {
+		v.TreesLeft = append(v.TreesLeft, cmp.Or(t.Name, t.Asset))
 	}
 	holders := map[string][]string{}
 	for i := range m.Components {
@@ -325,6 +397,41 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		v.MoreDiagrams, v.LeftOut = more, left
 	}
 	return v, nil
+}
+
+// treeViews flattens attack trees for the template, each step's threats cut
+// to attacktree.ReportLeaves; links lead to the threats' details when the
+// report has them.
+func treeViews(trees []attacktree.Tree, links bool) []treeView {
+	node := func(n *attacktree.Node) treeNodeView {
+		tv := treeNodeView{Label: n.Label, P: attacktree.Percent(n.Likelihood), Threat: n.Threat}
+		if links && n.Threat != "" {
+			tv.Anchor = "t-" + anchorRe.ReplaceAllString(n.Threat, "_")
+		}
+		return tv
+	}
+	var out []treeView
+	for _, t := range trees {
+		v := treeView{Anchor: "at-" + anchorRe.ReplaceAllString(t.Asset, "_"), Label: t.Root.Label,
+			P: attacktree.Percent(t.Root.Likelihood), Omitted: t.Root.Omitted}
+		for _, w := range t.Root.Children {
+			wv := node(w)
+			for _, s := range w.Children {
+				sv := node(s)
+				for i, l := range s.Children {
+					if i == attacktree.ReportLeaves {
+						sv.More = len(s.Children) - i
+						break
+					}
+					sv.Leaves = append(sv.Leaves, node(l))
+				}
+				wv.Steps = append(wv.Steps, sv)
+			}
+			v.Ways = append(v.Ways, wv)
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // elementSeverity is the highest residual severity of the open threats on each element.
@@ -374,6 +481,57 @@ func explain(f analysis.Finding) threatView {
 	return tv
 }
 
+// registerRows writes the threat register's rows, one per threat: a large
+// model has tens of thousands, and the template's escaping costs a
+// reflective call per value, so they are written here. Texts are escaped
+// with html.EscapeString; anchors and heatmap cells hold only safe
+// characters. Optional end tags are left out.
+func registerRows(ts []threatView) template.HTML {
+	var b strings.Builder
+	b.Grow(300 * len(ts))
+	esc := html.EscapeString
+	for i := range ts {
+		t := &ts[i]
+		b.WriteString("<tr")
+		if t.Cell != "" {
+			b.WriteString(` data-cell="` + t.Cell + `"`)
+		}
+		if t.Breach {
+			b.WriteString(` class="breach"`)
+		}
+		b.WriteString(`><td><a href="#` + t.Anchor + `">` + esc(t.ID) + "</a><td>" + esc(t.Title))
+		if t.Breach {
+			b.WriteString(` <b class="flag">above appetite</b>`)
+		}
+		b.WriteString("<td>" + esc(t.Targets))
+		b.WriteString(`<td><b class="sev-` + t.InhSev + `">` + t.InhSev + "</b> " + t.InhLI)
+		b.WriteString(`<td><b class="sev-` + t.ResSev + `">` + t.ResSev + "</b> " + t.ResLI)
+		b.WriteString(`<td><i class="st-` + esc(t.Status) + `">` + esc(t.Status) + "</i>")
+		if t.Expired {
+			b.WriteString(` <b class="flag">expired</b>`)
+		}
+		b.WriteString("<td>" + esc(t.Owner) + "<td>" + esc(t.Due))
+		if t.Overdue {
+			b.WriteString(` <b class="flag">overdue</b>`)
+		}
+		b.WriteByte('\n')
+	}
+	return template.HTML(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// itemsHTML writes the list items of one group of a rule's threats: the
+// threat's id (the anchor the register links to) and description.
+func itemsHTML(items []*threatView) template.HTML {
+	var b strings.Builder
+	for i, t := range items {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(`<li id="` + t.Anchor + `"><code>` + html.EscapeString(t.ID) + "</code> " + html.EscapeString(t.Description))
+	}
+	return template.HTML(b.String())
+}
+
 // controlName is a catalog control's name, or its id.
 func controlName(id string) string {
 	if c, ok := catalog.LookupControl(id); ok {
@@ -396,6 +554,7 @@ func controlNames(ids []string) string {
 func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
 	var out []ruleView
 	at := map[string]int{}
+	groups := map[string]int{}
 	for i := range fs {
 		f := &fs[i]
 		key := f.Rule
@@ -432,7 +591,19 @@ func byRule(fs []analysis.Finding, tvs []threatView) []ruleView {
 		if f.Breach {
 			rv.Breaches++
 		}
-		rv.Instances = append(rv.Instances, tvs[i])
+		rv.Count++
+		tv := &tvs[i]
+		g := groupView{ResSev: tv.ResSev, ResLI: tv.ResLI, Status: tv.Status, Statement: tv.Statement,
+			Justification: tv.Justification, Data: tv.Data, InPlace: tv.InPlace, Planned: tv.Planned,
+			Factors: strings.Join(tv.Factors, "; "), Breach: tv.Breach}
+		gk := key + "\x00" + g.key()
+		j, ok := groups[gk]
+		if !ok {
+			j = len(rv.Groups)
+			groups[gk] = j
+			rv.Groups = append(rv.Groups, g)
+		}
+		rv.Groups[j].Items = append(rv.Groups[j].Items, tv)
 	}
 	return out
 }
@@ -505,6 +676,10 @@ var (
 	prologRe     = regexp.MustCompile(`(?s)\A.*?(<svg\b)`)
 	svgCommentRe = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
 	svgTitleRe   = regexp.MustCompile(`<title>[^<]*</title>\n?`)
+	// svgGeometryRe matches the attributes that hold coordinates.
+	svgGeometryRe = regexp.MustCompile(`\s(?:points|d|x|y|viewBox|transform)="[^"]*"`)
+	svgDecimalsRe = regexp.MustCompile(`(\d\.\d)\d+`)
+	svgZeroRe     = regexp.MustCompile(`\.0\b`)
 )
 
 // diagramView is one more picture of a large model: a top-level trust
@@ -587,6 +762,12 @@ func InlineSVG(svg, caption string) string {
 	svg = svgCommentRe.ReplaceAllString(svg, "")
 	svg = svgTitleRe.ReplaceAllString(svg, "")
 	svg = strings.ReplaceAll(svg, ` font-family="Helvetica,sans-Serif"`, "")
+	// Hyphens need no escaping, and a tenth of a point is finer than
+	// any screen or printer shows.
+	svg = strings.ReplaceAll(svg, "&#45;", "-")
+	svg = svgGeometryRe.ReplaceAllStringFunc(svg, func(a string) string {
+		return svgZeroRe.ReplaceAllString(svgDecimalsRe.ReplaceAllString(a, "$1"), "")
+	})
 	// Keep the drawing's natural size as a maximum, so small diagrams are
 	// not blown up while large ones shrink to the page.
 	if i := strings.Index(svg, "<svg"); i >= 0 {

@@ -61,7 +61,7 @@ func TestLayoutWidths(t *testing.T) {
 					// The id drawn on the most lines: an id broken a letter or
 					// two per line takes many.
 					let fewest = 1e9, text = "";
-					for (const c of document.querySelectorAll("#register-table td:first-child a, .instances td:first-child code, code.tid")) {
+					for (const c of document.querySelectorAll("#register-table td:first-child a, ul.inst code, code.tid")) {
 						const lines = c.getClientRects().length;
 						const perLine = c.textContent.length / Math.max(1, lines);
 						if (lines > 1 && perLine < fewest) { fewest = perLine; text = c.textContent; }

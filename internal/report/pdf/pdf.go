@@ -1,11 +1,13 @@
 // Package pdf writes an analysis as a printable PDF report, in pure Go: a
 // cover page, a table of contents, the executive summary, the heatmap, the
 // data-flow diagram, the threat register, each threat in detail, attack
-// paths, data assets and a model summary, with page numbers and bookmarks.
+// paths, attack trees, data assets and a model summary, with page numbers
+// and bookmarks.
 package pdf
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"image/png"
@@ -21,6 +23,7 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/attacktree"
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -159,13 +162,19 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	fs := append([]analysis.Finding(nil), r.Findings...)
 	analysis.SortByRisk(fs)
 	groups := byRule(fs)
+	trees, left, err := attacktree.ForReport(r)
+	if err != nil {
+		return fmt.Errorf("pdf report: attack trees: %w", err)
+	}
 	if opts.Summary {
 		d.ruleSummary(groups)
 		d.paths(r)
+		d.trees(trees, left, true)
 	} else {
 		d.register(fs)
 		d.details(groups)
 		d.paths(r)
+		d.trees(trees, left, false)
 		d.dataAssets(r)
 		d.modelSummary(r)
 	}
@@ -1123,6 +1132,88 @@ func (d *doc) paths(r *analysis.Result) {
 			d.para("No open threats on this path.", "", 8.5, muted, 8)
 		}
 	}
+}
+
+// trees writes the crown jewels' attack trees as indented outlines (see
+// treeOutline).
+func (d *doc) trees(trees, left []attacktree.Tree, summaryOnly bool) {
+	d.heading("Attack trees", 1)
+	for _, l := range treeOutline(trees, left, summaryOnly) {
+		if l.head {
+			d.ensure(50)
+		}
+		d.para(l.text, l.style, l.size, l.color, l.indent)
+	}
+}
+
+// outlineLine is one paragraph of the attack-tree section.
+type outlineLine struct {
+	text, style  string
+	size, indent float64
+	color        rgb
+	head         bool // a tree's heading: kept with what follows
+}
+
+// treeOutline lays the trees out as paragraphs: each tree's ways in and, in
+// the full report, each way's steps with their threats (at most
+// attacktree.ReportLeaves a step); what is cut is named.
+func treeOutline(trees, left []attacktree.Tree, summaryOnly bool) []outlineLine {
+	var out []outlineLine
+	add := func(text, style string, size, indent float64, c rgb) {
+		out = append(out, outlineLine{text: text, style: style, size: size, indent: indent, color: c})
+	}
+	if len(trees) == 0 {
+		add("No attack trees: the model has no data assets.", "", 10, 0, black)
+		return out
+	}
+	add("For each crown-jewel data asset, the ways an attacker reaches it from the entry points of the model, most likely first. "+
+		"OR: any one branch is enough; AND: every step is needed. Each way follows the most likely path; the attacker gets into each "+
+		"component on it by passing the flow's own controls or through one of the open threats there. "+
+		"Likelihoods roll up as OR = 1 − ∏(1 − p) and AND = ∏p.", "", 10, 0, black)
+	if summaryOnly {
+		add("This summary lists the ways in; the full report shows the steps of each way and the threats on them.", "", 8.5, 0, muted)
+	}
+	for _, t := range trees {
+		root := t.Root
+		head := fmt.Sprintf("OR  %s: likelihood %s, %d way(s) in", root.Label, attacktree.Percent(root.Likelihood), len(root.Children))
+		if root.Omitted > 0 {
+			head += fmt.Sprintf("; %d less likely left out", root.Omitted)
+		}
+		add(head, "B", 10.5, 0, black)
+		out[len(out)-1].head = true
+		if len(root.Children) == 0 {
+			add("No entry point reaches it through the modelled flows.", "", bodySize, 10, muted)
+		}
+		for _, w := range root.Children {
+			add(fmt.Sprintf("AND  %s (%s)", w.Label, attacktree.Percent(w.Likelihood)), "B", bodySize, 10, black)
+			if summaryOnly {
+				continue
+			}
+			for _, s := range w.Children {
+				add(fmt.Sprintf("OR  %s (%s)", s.Label, attacktree.Percent(s.Likelihood)), "", bodySize, 22, black)
+				for i, l := range s.Children {
+					if i == attacktree.ReportLeaves {
+						add(fmt.Sprintf("%d less likely threat(s) left out", len(s.Children)-i), "I", 8.5, 34, muted)
+						break
+					}
+					text := "• " + l.Label
+					if l.Threat != "" {
+						text += "  " + l.Threat
+					}
+					add(fmt.Sprintf("%s (%s)", text, attacktree.Percent(l.Likelihood)), "", 8.5, 34, muted)
+				}
+			}
+		}
+	}
+	if len(left) > 0 {
+		var names []string
+		for _, t := range left {
+			names = append(names, cmp.Or(t.Name, t.Asset))
+		}
+		add(fmt.Sprintf("The trees of %d less likely data assets are left out: %s. rampart attack-tree draws every tree.",
+			len(left), strings.Join(names, ", ")), "", bodySize, 0, muted)
+	}
+	return out
 }
 
 func (d *doc) dataAssets(r *analysis.Result) {

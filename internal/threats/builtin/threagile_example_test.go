@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/threagile"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
@@ -22,7 +23,7 @@ func threagileExample(t *testing.T) *model.Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, _, err := threagile.Import(context.Background(), path, data)
+	m, _, err := threagile.Import(context.Background(), path, data, formats.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/foreign"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
@@ -158,11 +159,11 @@ func Findings(m *model.Model) []threats.Threat {
 // (named name) returns no error and does not panic, every problem has a
 // position, and a model imported without errors exports again.
 func FuzzImport(name string,
-	imp func(context.Context, string, []byte) (*model.Model, model.Problems, error),
+	imp func(context.Context, string, []byte, formats.Options) (*model.Model, model.Problems, error),
 	exp func(context.Context, *model.Model, []threats.Threat) ([]byte, model.Problems, error),
 ) func(*testing.T, []byte) {
 	return func(t *testing.T, data []byte) {
-		m, ps, err := imp(context.Background(), name, data)
+		m, ps, err := imp(context.Background(), name, data, formats.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -46,6 +46,11 @@
     });
   });
 
+  // A printed report shows every way of the attack trees.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".tree details"), function (d) { d.open = true; });
+  });
+
   var table = document.getElementById("register-table");
   if (!table) { return; }
   var body = table.tBodies[0];
@@ -107,8 +112,8 @@
         hay = row.textContent.replace(/\s+/g, " ").toLowerCase();
         row.setAttribute("data-search", hay);
       }
-      var ok = (!s || row.getAttribute("data-sev") === s) &&
-        (!st || row.getAttribute("data-status") === st) &&
+      var ok = (!s || row.cells[4].firstChild.textContent === s) &&
+        (!st || row.cells[5].firstChild.textContent === st) &&
         (!onlyBreach || row.classList.contains("breach")) &&
         (!cell || row.getAttribute("data-cell") === cell) &&
         words.every(function (w) { return hay.indexOf(w) !== -1; });
@@ -137,11 +142,14 @@
     filter();
   }
 
+  // A rating cell reads "high 4×4": it sorts by severity, then by
+  // likelihood × impact.
+  var ranks = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
   function key(row, col, type) {
-    var cell = row.cells[col];
-    var v = cell.getAttribute("data-sort");
-    if (v === null) { v = cell.textContent.trim().toLowerCase(); }
-    return type === "num" ? parseFloat(v) || 0 : v;
+    var v = row.cells[col].textContent.trim().toLowerCase();
+    if (type !== "num") { return v; }
+    var m = /^(\S+) (\d)×(\d)/.exec(v);
+    return m ? (ranks[m[1]] || 0) * 100 + m[2] * m[3] : parseFloat(v) || 0;
   }
   var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
   heads.forEach(function (th, col) {
