@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/threatdragon"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -28,7 +29,7 @@ func TestThreatDragonLINDDUNDiagram(t *testing.T) {
   {"id": "f3", "shape": "flow", "source": {"cell": "r"}, "target": {"cell": "s"}, "data": {"type": "tm.Flow", "name": "Mark sent"}}]}]}}`
 	}
 	analyse := func(kind string) []threats.Threat {
-		m, ps, err := threatdragon.Import(context.Background(), "clinic.json", []byte(diagram(kind)))
+		m, ps, err := threatdragon.Import(context.Background(), "clinic.json", []byte(diagram(kind)), formats.Options{})
 		if err != nil || len(ps.Errors()) > 0 {
 			t.Fatalf("import: %v %v", err, ps.Errors())
 		}
