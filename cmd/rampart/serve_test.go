@@ -179,7 +179,7 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 	t.Setenv("RAMPART_SERVER", n.url)
 	t.Setenv("RAMPART_TOKEN", tokens["dev"])
 	code, stdout, stderr := runCLI(t, "push", path, "--ref", "v1")
-	if code != 0 || !strings.Contains(stdout, "pushed payments version 1: 27 threat(s), 27 new") {
+	if code != 0 || !strings.Contains(stdout, "pushed payments version 1: 33 threat(s), 33 new") {
 		t.Fatalf("push: %d %s %s", code, stdout, stderr)
 	}
 	// An invalid model is not sent; the problems are the validator's.

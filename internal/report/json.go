@@ -387,6 +387,31 @@ func (j *jsonWriter) refs(list []threats.Ref) {
 	})
 }
 
+// countermeasures writes a list of catalog countermeasures.
+func (j *jsonWriter) countermeasures(list []threats.Countermeasure) {
+	if list == nil {
+		j.raw("null")
+		return
+	}
+	j.list(len(list), func(i int) {
+		c := &list[i]
+		j.open()
+		j.key("id")
+		j.str(c.ID)
+		j.key("name")
+		j.str(c.Name)
+		j.key("kind")
+		j.str(c.Kind)
+		j.key("for")
+		strs(j, c.For)
+		if c.URL != "" {
+			j.key("url")
+			j.str(c.URL)
+		}
+		j.close()
+	})
+}
+
 func (j *jsonWriter) ruleFields(f *ruleFields) {
 	if f.Title != nil {
 		j.key("title")
@@ -395,6 +420,10 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 	if f.STRIDE != nil {
 		j.key("stride")
 		strs(j, *f.STRIDE)
+	}
+	if f.LINDDUN != nil {
+		j.key("linddun")
+		strs(j, *f.LINDDUN)
 	}
 	if f.Category != nil {
 		j.key("category")
@@ -420,6 +449,10 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 	if f.Mitigations != nil {
 		j.key("mitigations")
 		strs(j, *f.Mitigations)
+	}
+	if f.Countermeasures != nil {
+		j.key("countermeasures")
+		j.countermeasures(*f.Countermeasures)
 	}
 	if f.Threagile != nil {
 		j.key("threagile")

@@ -205,13 +205,14 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 		v    any
 		want []string
 	}{
-		{refThreat{}, []string{"id", "rule", "origin", "description", "title", "stride", "category", "cwe", "capec", "attack",
-			"base_likelihood", "base_impact", "mitigations", "threagile", "targets", "data", "controls_in_place",
+		{refThreat{}, []string{"id", "rule", "origin", "description", "title", "stride", "linddun", "category", "cwe", "capec", "attack",
+			"base_likelihood", "base_impact", "mitigations", "countermeasures", "threagile", "targets", "data", "controls_in_place",
 			"controls_planned", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
-		{analysis.Finding{}, []string{"id", "rule", "origin", "title", "description", "stride", "category", "cwe", "capec", "attack",
-			"targets", "data", "base_likelihood", "base_impact", "mitigations", "controls_in_place", "controls_planned",
+		{analysis.Finding{}, []string{"id", "rule", "origin", "title", "description", "stride", "linddun", "category", "cwe", "capec", "attack",
+			"targets", "data", "base_likelihood", "base_impact", "mitigations", "countermeasures", "controls_in_place", "controls_planned",
 			"threagile", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
 		{threats.Ref{}, []string{"id", "name", "url"}},
+		{threats.Countermeasure{}, []string{"id", "name", "kind", "for", "url"}},
 		{risk.Score{}, []string{"likelihood", "impact", "score", "severity"}},
 		{model.Pos{}, []string{"file", "line", "column"}},
 		{treatment.State{}, []string{"status", "source", "owner", "due", "justification", "accepted_by", "expires",

@@ -18,7 +18,9 @@ func init() {
 			}
 			var out []string
 			for _, f := range e.Outgoing(c.ID) {
-				if t := e.Target(f); t != nil && threats.Kind(t) == model.KindExternalEntity && f.Protocol.Web() {
+				// a named third-party API is a fixed destination; other external
+				// entities stand for addresses the component is told to fetch
+				if t := e.Target(f); t != nil && t.Type == "external-entity" && f.Protocol.Web() {
 					out = append(out, t.ID)
 				}
 			}
