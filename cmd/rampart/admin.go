@@ -48,9 +48,10 @@ func newUserCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	var (
-		db, clearance string
-		grants        []string
-		pwStdin       bool
+		db, clearance           string
+		oidcIssuer, oidcSubject string
+		grants                  []string
+		pwStdin                 bool
 	)
 	add := &cobra.Command{
 		Use:   "add NAME",
@@ -59,35 +60,52 @@ func newUserCmd() *cobra.Command {
 with --role ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable); roles are ` +
 			joinRoleNames() + `. A user without a role can do nothing.
 The password is read from stdin with --password-stdin, else generated and
-printed once.
+printed once. A user linked to an OpenID Connect identity with --oidc-issuer
+and --oidc-subject signs in through that provider and has no password unless
+--password-stdin gives one.
 
 Exit status: 0 created, 2 usage error or the user exists.`,
 		Example: `  rampart user add jane.doe --role risk-owner@system:payments --clearance official-sensitive
-  printf '%s' "$PW" | rampart user add ci --role developer@team:team-pay --password-stdin`,
+  printf '%s' "$PW" | rampart user add ci --role developer@team:team-pay --password-stdin
+  rampart user add olivia --role viewer --oidc-issuer https://login.example --oidc-subject 248289761001`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			gs, err := parseGrants(grants)
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			pw, _, err := readPassword(cmd, pwStdin)
-			if err != nil {
-				return err
+			if (oidcIssuer == "") != (oidcSubject == "") {
+				return fail(exitUsage, errors.New("--oidc-issuer and --oidc-subject go together"))
+			}
+			var pw, identity string
+			generated := false
+			if oidcSubject != "" {
+				identity = auth.OIDCSubject(oidcIssuer, oidcSubject)
+			}
+			if identity == "" || pwStdin {
+				if pw, generated, err = readPassword(cmd, pwStdin); err != nil {
+					return err
+				}
 			}
 			n, err := openCommandNode(cmd, db)
 			if err != nil {
 				return err
 			}
 			defer n.close(cmd.Context())
-			u, err := n.auth.CreateUser(cmd.Context(), auth.NewUser{Name: args[0], Password: pw, Grants: gs, Clearance: model.Classification(clearance)})
+			u, err := n.auth.CreateUser(cmd.Context(), auth.NewUser{Name: args[0], Password: pw, Grants: gs,
+				Clearance: model.Classification(clearance), OIDCSubject: identity})
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			if err := recordAudit(cmd.Context(), n, "cli", "user.create", "user/"+u.Name, map[string]any{"grants": grants, "clearance": clearance}); err != nil {
+			if err := recordAudit(cmd.Context(), n, "cli", "user.create", "user/"+u.Name, map[string]any{"grants": grants, "clearance": clearance,
+				"oidc": identity != ""}); err != nil {
 				return fail(exitUsage, err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "created user %s with %d role(s)\n", u.Name, len(gs))
-			if !pwStdin {
+			if identity != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "signs in through %s as %s\n", oidcIssuer, oidcSubject)
+			}
+			if generated {
 				fmt.Fprintf(cmd.OutOrStdout(), "password: %s (shown once)\n", pw)
 			}
 			return nil
@@ -97,6 +115,8 @@ Exit status: 0 created, 2 usage error or the user exists.`,
 	add.Flags().StringArrayVar(&grants, "role", nil, "grant ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable)")
 	add.Flags().StringVar(&clearance, "clearance", "", "highest classification the user may read (default: public only)")
 	add.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
+	add.Flags().StringVar(&oidcIssuer, "oidc-issuer", "", "link the user to this OpenID Connect issuer's identity (with --oidc-subject)")
+	add.Flags().StringVar(&oidcSubject, "oidc-subject", "", "the identity's subject (the sub claim) at --oidc-issuer")
 	var pdb string
 	passwd := &cobra.Command{
 		Use:   "passwd NAME",

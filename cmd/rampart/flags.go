@@ -13,6 +13,8 @@ package main
 //	serverFlags    --server (push.go)                      commands that talk to a server
 //	sigmaFlags     --rules (Sigma), --pipeline             detect, coverage
 //	               (as --sigma, --sigma-pipeline)          report
+//	detectFlags    sigmaFlags, --nats, --detect-workers,   serve
+//	               --partitions
 //
 // Short forms: -f format, -o output, -q quiet, -v verbose, -w warnings.
 
@@ -23,6 +25,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/detect/pipeline"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -89,6 +92,22 @@ func (f *sigmaFlags) addNamed(cmd *cobra.Command, rules, pipelines string) {
 	cmd.Flags().StringArrayVar(&f.rules, rules, nil, "Sigma rule directory or file (repeatable)")
 	cmd.Flags().StringArrayVar(&f.pipelines, pipelines, []string{"windows"},
 		"processing pipeline: a built-in name ("+strings.Join(pipeline.BuiltinNames(), ", ")+") or a pySigma YAML file; repeatable; 'none' for none")
+}
+
+// detectFlags turn on event ingest and detection in serve: the Sigma rule
+// set, the JetStream that carries events and the workers of this node.
+type detectFlags struct {
+	sigmaFlags
+	nats       string
+	workers    int
+	partitions int
+}
+
+func (f *detectFlags) add(cmd *cobra.Command) {
+	f.sigmaFlags.add(cmd)
+	cmd.Flags().StringVar(&f.nats, "nats", "", "NATS `URL` of the JetStream carrying events, shared by the nodes (default: an embedded one, this node's alone, under the register's data directory)")
+	cmd.Flags().IntVar(&f.workers, "detect-workers", 1, "detection workers on this node (each takes its share of the partitions)")
+	cmd.Flags().IntVar(&f.partitions, "partitions", ingest.DefaultPartitions, "partitions of the event stream: the most workers that share the load (the same on every node)")
 }
 
 // outputFlags choose what a command writes where.

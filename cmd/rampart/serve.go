@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -131,7 +134,9 @@ type serveConfig struct {
 	grace                                   time.Duration
 	trusted                                 []string
 	oidcIssuer, oidcClientID, oidcSecret    string
+	oidcCAFile                              string
 	oidcAutoCreate                          bool
+	detect                                  detectFlags
 }
 
 func newServeCmd() *cobra.Command {
@@ -147,7 +152,10 @@ database. Settings come from flags, then RAMPART_* variables (RAMPART_DB,
 RAMPART_LISTEN, ...), then a YAML file given with --config.
 
 Endpoints: /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz, /readyz,
-/metrics. On SIGINT or SIGTERM it stops accepting, finishes requests in flight
+/metrics. With --rules, it also takes events at
+/api/v1/systems/{system}/events into NATS JetStream (embedded, or --nats) and
+runs detection workers that store alerts in the register (/api/v1/alerts).
+On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 (up to --grace) and exits 0.`,
 		Example: `  rampart serve
   rampart serve --db postgres://rampart@db.internal/rampart --listen :8080 --base-url https://rampart.example`,
@@ -171,7 +179,9 @@ Endpoints: /api/v1 (OpenAPI at /api/v1/openapi.json), /healthz, /readyz,
 	f.StringVar(&c.oidcIssuer, "oidc-issuer", "", "OpenID Connect issuer URL; enables sign-in at /auth/oidc/login")
 	f.StringVar(&c.oidcClientID, "oidc-client-id", "", "OIDC client id")
 	f.StringVar(&c.oidcSecret, "oidc-client-secret", "", "OIDC client secret (prefer RAMPART_OIDC_CLIENT_SECRET)")
+	f.StringVar(&c.oidcCAFile, "oidc-ca-file", "", "PEM file of certificates to trust for the OIDC issuer, besides the system's (a private CA)")
 	f.BoolVar(&c.oidcAutoCreate, "oidc-auto-create", false, "create users (with no roles) on their first OIDC sign-in")
+	c.detect.add(cmd)
 	return cmd
 }
 
@@ -215,17 +225,28 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 		if c.baseURL == "" || c.oidcClientID == "" {
 			return fail(exitUsage, errors.New("--oidc-issuer needs --base-url and --oidc-client-id"))
 		}
+		client, err := oidcClient(c.oidcCAFile)
+		if err != nil {
+			return fail(exitUsage, err)
+		}
 		o, err := node.auth.NewOIDC(ctx, auth.OIDCConfig{Issuer: c.oidcIssuer, ClientID: c.oidcClientID, ClientSecret: c.oidcSecret,
-			RedirectURL: strings.TrimRight(c.baseURL, "/") + "/auth/oidc/callback", AutoCreate: c.oidcAutoCreate}, nil)
+			RedirectURL: strings.TrimRight(c.baseURL, "/") + "/auth/oidc/callback", AutoCreate: c.oidcAutoCreate}, client)
 		if err != nil {
 			return fail(exitUsage, err)
 		}
 		opts.OIDC = o
 	}
+	det, err := startDetection(cmd, c.detect, db, log)
+	if err != nil {
+		return err
+	}
+	defer det.close()
+	opts.Ingest = det.publisher
 	srv, err := server.New(node.store, node.register, node.auth, opts)
 	if err != nil {
 		return fail(exitUsage, err)
 	}
+	det.run(ctx, srv)
 	l, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return fail(exitUsage, fmt.Errorf("listen: %w", err))
@@ -236,6 +257,28 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "stopped")
 	return nil
+}
+
+// oidcClient is the HTTP client that reaches the OIDC issuer: the system's
+// roots, and those in caFile when given.
+func oidcClient(caFile string) (*http.Client, error) {
+	if caFile == "" {
+		return &http.Client{Timeout: 30 * time.Second}, nil
+	}
+	data, err := os.ReadFile(caFile)
+	if err != nil {
+		return nil, fmt.Errorf("--oidc-ca-file: %w", err)
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("--oidc-ca-file %s: no PEM certificate in it", caFile)
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	return &http.Client{Transport: tr, Timeout: 30 * time.Second}, nil
 }
 
 // firstAdmin creates an admin when the register has no user yet, with the

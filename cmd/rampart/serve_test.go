@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -17,6 +18,8 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
@@ -179,7 +182,12 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 	t.Setenv("RAMPART_SERVER", n.url)
 	t.Setenv("RAMPART_TOKEN", tokens["dev"])
 	code, stdout, stderr := runCLI(t, "push", path, "--ref", "v1")
-	if code != 0 || !strings.Contains(stdout, "pushed payments version 1: 33 threat(s), 33 new") {
+	mod, ps, err := model.Load(t.Context(), path, model.Options{})
+	if err != nil || len(ps.Errors()) > 0 {
+		t.Fatalf("%s: %v %v", path, err, ps.Errors())
+	}
+	count := len(analysis.Analyze(mod, analysis.Options{}).Findings)
+	if code != 0 || !strings.Contains(stdout, fmt.Sprintf("pushed payments version 1: %d threat(s), %d new", count, count)) {
 		t.Fatalf("push: %d %s %s", code, stdout, stderr)
 	}
 	// An invalid model is not sent; the problems are the validator's.
@@ -367,6 +375,20 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	st, _, _ = apiCall(t, tokens["dev"], "PATCH", a.url+th, map[string]any{"owner": "x"}, "If-Match", hdr.Get("ETag"))
 	if st != http.StatusPreconditionFailed {
 		t.Errorf("stale write through the other node: %d", st)
+	}
+
+	// Sign-in attempts are counted in the database: ten through either node
+	// use up the minute's allowance on both.
+	for i := range 10 {
+		n := []*serveNode{a, b}[i%2]
+		if st, _, body := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "dev", "password": "not the password"}); st != http.StatusUnauthorized && st != http.StatusLocked {
+			t.Fatalf("failed sign-in %d: %d %s", i+1, st, body)
+		}
+	}
+	for _, n := range []*serveNode{a, b} {
+		if st, hdr, _ := apiCall(t, "", "POST", n.url+"/api/v1/auth/login", map[string]string{"user": "admin", "password": "x"}); st != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" {
+			t.Errorf("an 11th sign-in within the minute through %s: %d, want 429 with Retry-After", n.url, st)
+		}
 	}
 
 	// The sweep runs on start on the elected leader only.

@@ -2,7 +2,8 @@
 // with argon2id passwords, browser sessions in HttpOnly, Secure, SameSite
 // cookies, API tokens hashed at rest, scoped and expiring, and optional
 // OpenID Connect sign-in. Sign-ins are rate limited per client and accounts
-// lock after repeated failures. It turns each caller into an
+// lock after repeated failures, both kept in the database so that every
+// node enforces the same limits. It turns each caller into an
 // rbac.Principal; what that principal may do is rbac's business.
 package auth
 
@@ -12,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -37,6 +39,8 @@ type Store interface {
 	CreateSession(ctx context.Context, s store.Session) error
 	GetSession(ctx context.Context, hash string) (store.Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+	CountSignIn(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
+	PurgeSignIns(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Principal returns the rbac principal for a user.
@@ -102,7 +106,8 @@ type Options struct {
 	MaxFailures int
 	// LockFor is how long a lock lasts (default 15 min).
 	LockFor time.Duration
-	// AttemptsPerMinute is the sign-in rate allowed per client address (default 10).
+	// AttemptsPerMinute is the sign-in rate allowed per client address
+	// (default 10), counted in the database across every node.
 	AttemptsPerMinute int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
@@ -112,10 +117,10 @@ type Options struct {
 
 // Service authenticates callers against a Store.
 type Service struct {
-	store   Store
-	opts    Options
-	limiter *limiter
-	dummy   string // a hash to compare against when the user does not exist
+	store    Store
+	opts     Options
+	attempts atomic.Uint64 // this node's sign-in attempts, for purging old counts
+	dummy    string        // a hash to compare against when the user does not exist
 }
 
 // MinPasswordLength is the shortest password accepted.
@@ -148,7 +153,7 @@ func New(store Store, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return &Service{store: store, opts: opts, limiter: newLimiter(opts.AttemptsPerMinute, time.Minute, opts.Now), dummy: dummy}, nil
+	return &Service{store: store, opts: opts, dummy: dummy}, nil
 }
 
 // NewUser describes an account to create.
@@ -157,15 +162,28 @@ type NewUser struct {
 	Password  string
 	Grants    []rbac.Grant
 	Clearance model.Classification
+	// OIDCSubject links the user to an OpenID Connect identity: the
+	// issuer URL, "|" and the subject. A linked user may have no password
+	// (then signs in only through the provider).
+	OIDCSubject string
 }
+
+// OIDCSubject is how a user's OpenID Connect identity is stored.
+func OIDCSubject(issuer, subject string) string { return issuer + "|" + subject }
 
 // CreateUser checks and stores a new local user.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error) {
 	if err := ValidName(n.Name); err != nil {
 		return store.User{}, err
 	}
-	if len(n.Password) < MinPasswordLength {
+	if len(n.Password) < MinPasswordLength && !(n.Password == "" && n.OIDCSubject != "") {
 		return store.User{}, fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
+	}
+	if n.OIDCSubject != "" {
+		iss, sub, ok := strings.Cut(n.OIDCSubject, "|")
+		if !ok || sub == "" || !strings.HasPrefix(iss, "https://") && !strings.HasPrefix(iss, "http://") {
+			return store.User{}, fmt.Errorf("%w OIDC identity %q: want the issuer URL, '|' and the subject", ErrInvalid, n.OIDCSubject)
+		}
 	}
 	for _, g := range n.Grants {
 		if err := g.Validate(); err != nil {
@@ -175,12 +193,15 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error)
 	if n.Clearance != "" && !validClassification(n.Clearance) {
 		return store.User{}, fmt.Errorf("%w clearance %q: want one of %v", ErrInvalid, n.Clearance, n.Clearance.Values())
 	}
-	hash, err := argon2id.CreateHash(n.Password, s.opts.Params)
-	if err != nil {
-		return store.User{}, fmt.Errorf("hash password: %w", err)
+	var hash string
+	if n.Password != "" {
+		var err error
+		if hash, err = argon2id.CreateHash(n.Password, s.opts.Params); err != nil {
+			return store.User{}, fmt.Errorf("hash password: %w", err)
+		}
 	}
 	u, err := s.store.CreateUser(ctx, store.User{Name: n.Name, PasswordHash: hash, Grants: StoreGrants(n.Grants),
-		Clearance: n.Clearance})
+		Clearance: n.Clearance, OIDCSubject: n.OIDCSubject})
 	if err != nil {
 		return store.User{}, fmt.Errorf("create user %s: %w", n.Name, err)
 	}
@@ -191,7 +212,9 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error)
 // Login checks a password sign-in from client (an address used for rate
 // limiting) and returns the user.
 func (s *Service) Login(ctx context.Context, client, name, password string) (store.User, error) {
-	if !s.limiter.allow(client) {
+	if ok, err := s.allowSignIn(ctx, client); err != nil {
+		return store.User{}, err
+	} else if !ok {
 		s.opts.Logger.Warn("sign-in rate limited", "client", client)
 		return store.User{}, ErrRateLimited
 	}

@@ -122,23 +122,27 @@ func TestLockoutAfterRepeatedFailures(t *testing.T) {
 	}
 }
 
-func TestSignInRateLimitPerClient(t *testing.T) {
+func TestSignInRateLimitPerClientAcrossNodes(t *testing.T) {
 	c := &clock{t: time.Now()}
-	svc := newClockedService(t, newTestStore(t), c)
+	// Two nodes on one database share the count.
+	st := newTestStore(t)
+	nodes := []*Service{newClockedService(t, st, c), newClockedService(t, st, c)}
 	ctx := t.Context()
 	for i := range 10 {
-		if _, err := svc.Login(ctx, "192.0.2.7", "nobody"+string(rune('a'+i)), "x"); errors.Is(err, ErrRateLimited) {
+		if _, err := nodes[i%2].Login(ctx, "192.0.2.7", "nobody"+string(rune('a'+i)), "x"); errors.Is(err, ErrRateLimited) {
 			t.Fatalf("attempt %d rate limited", i+1)
 		}
 	}
-	if _, err := svc.Login(ctx, "192.0.2.7", "nobody", "x"); !errors.Is(err, ErrRateLimited) {
-		t.Fatalf("11th attempt in a minute: %v", err)
+	for i, n := range nodes {
+		if _, err := n.Login(ctx, "192.0.2.7", "nobody", "x"); !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("attempt %d in a minute, through node %d: %v", 11+i, i, err)
+		}
 	}
-	if _, err := svc.Login(ctx, "192.0.2.8", "nobody", "x"); errors.Is(err, ErrRateLimited) {
+	if _, err := nodes[0].Login(ctx, "192.0.2.8", "nobody", "x"); errors.Is(err, ErrRateLimited) {
 		t.Fatal("another client was limited too")
 	}
 	c.Add(time.Minute)
-	if _, err := svc.Login(ctx, "192.0.2.7", "nobody", "x"); errors.Is(err, ErrRateLimited) {
+	if _, err := nodes[1].Login(ctx, "192.0.2.7", "nobody", "x"); errors.Is(err, ErrRateLimited) {
 		t.Fatal("still limited after the window")
 	}
 }

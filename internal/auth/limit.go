@@ -1,56 +1,32 @@
 package auth
 
 import (
-	"sync"
+	"context"
+	"fmt"
 	"time"
 )
 
-// limiter allows n attempts per key in each window. It is per node: behind
-// several nodes the account lockout, kept in the database, is the shared
-// limit.
-type limiter struct {
-	mu     sync.Mutex
-	n      int
-	window time.Duration
-	now    func() time.Time
-	seen   map[string]*bucket
-}
+// limitWindow is the window AttemptsPerMinute counts in.
+const limitWindow = time.Minute
 
-type bucket struct {
-	start time.Time
-	count int
-}
+// purgeEvery is how often (in attempts on one node) the counts of windows
+// long over are deleted, so the table holds about the last minute's
+// clients.
+const purgeEvery = 256
 
-// maxKeys bounds the limiter's memory; past it, expired windows are dropped.
-const maxKeys = 100_000
-
-func newLimiter(n int, window time.Duration, now func() time.Time) *limiter {
-	return &limiter{n: n, window: window, now: now, seen: map[string]*bucket{}}
-}
-
-func (l *limiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	b := l.seen[key]
-	if b == nil || now.Sub(b.start) >= l.window {
-		if len(l.seen) >= maxKeys {
-			l.sweep(now)
-		}
-		if len(l.seen) >= maxKeys {
-			return false // under a flood, refuse rather than grow without bound
-		}
-		l.seen[key] = &bucket{start: now, count: 1}
-		return true
-	}
-	b.count++
-	return b.count <= l.n
-}
-
-func (l *limiter) sweep(now time.Time) {
-	for k, b := range l.seen {
-		if now.Sub(b.start) >= l.window {
-			delete(l.seen, k)
+// allowSignIn counts a sign-in attempt from client in the database, where
+// every node behind one database shares the count, and reports whether it
+// is within the limit.
+func (s *Service) allowSignIn(ctx context.Context, client string) (bool, error) {
+	now := s.opts.Now()
+	if s.attempts.Add(1)%purgeEvery == 0 {
+		if _, err := s.store.PurgeSignIns(ctx, now.Add(-2*limitWindow)); err != nil {
+			s.opts.Logger.Warn("purging sign-in counts", "err", err)
 		}
 	}
+	n, err := s.store.CountSignIn(ctx, client, now, limitWindow)
+	if err != nil {
+		return false, fmt.Errorf("sign in: %w", err)
+	}
+	return n <= s.opts.AttemptsPerMinute, nil
 }

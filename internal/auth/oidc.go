@@ -116,7 +116,7 @@ func (o *OIDC) Finish(w http.ResponseWriter, r *http.Request) (store.User, error
 	if err := idt.Claims(&claims); err != nil {
 		return store.User{}, fmt.Errorf("oidc: claims: %w", err)
 	}
-	subject := idt.Issuer + "|" + idt.Subject
+	subject := OIDCSubject(idt.Issuer, idt.Subject)
 	u, err := o.svc.store.GetUserByOIDC(ctx, subject)
 	if err == nil {
 		if u.Disabled {

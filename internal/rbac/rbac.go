@@ -30,11 +30,14 @@ const (
 	Developer    Role = "developer"
 	Viewer       Role = "viewer"
 	Auditor      Role = "auditor"
+	// Ingest is a log shipper's role: it sends the events of its systems
+	// to detection and reads nothing.
+	Ingest Role = "ingest"
 )
 
 // Roles lists every role in a stable order.
 func Roles() []Role {
-	return []Role{Admin, CISO, SRO, SecurityLead, RiskOwner, Developer, Viewer, Auditor}
+	return []Role{Admin, CISO, SRO, SecurityLead, RiskOwner, Developer, Viewer, Auditor, Ingest}
 }
 
 // Valid reports whether r is a known role.
@@ -61,13 +64,15 @@ const (
 	ManageUsers       Action = "user:manage"        // users, their grants and other users' tokens
 	ReadAudit         Action = "audit:read"         // export and verify the audit trail
 	ExportUnredacted  Action = "export:unredacted"  // export names and free text unmasked
+	ReadAlerts        Action = "alert:read"         // a system's detection alerts
+	IngestEvents      Action = "events:ingest"      // send a system's events to detection
 )
 
 // Actions lists every action in a stable order.
 func Actions() []Action {
 	return []Action{ReadSystem, ManageSystem, PushModel, UpdateRegister, RequestAcceptance, DecideAcceptance,
 		RevokeAcceptance, RequestException, DecideException, CompleteReview, ReadPolicy, SetPolicy,
-		ManageUsers, ReadAudit, ExportUnredacted}
+		ManageUsers, ReadAudit, ExportUnredacted, ReadAlerts, IngestEvents}
 }
 
 // Valid reports whether a is a known action.
@@ -91,18 +96,28 @@ func (a Action) SystemScoped() bool {
 //   - Security lead: responsible for assessments, modelling, validation and for
 //     preparing risk acceptances and exceptions; cannot decide them.
 //   - Risk owner: accountable for the system's cyber risk, so may accept it.
-//   - Developer (development and operations teams): models and treats threats.
+//   - Developer (development and operations teams): models and treats threats,
+//     and, being responsible for designing the risk treatment strategy, may
+//     propose acceptance as a treatment; deciding it stays with the SRO and
+//     risk owner, who are accountable for it.
 //   - Viewer reads; auditor reads and verifies the audit trail.
 //   - Admin runs the register (users, systems) but decides no risk.
+//   - Alerts (monitoring and detection) are read by those who run security:
+//     the CISO, SROs, security leads, admins and auditors, and by the
+//     teams for their own systems; viewers and risk owners see the register,
+//     not the alerts.
+//   - Ingest sends events and nothing else, so a log shipper's token can
+//     read nothing if it leaks.
 var Permissions = map[Role][]Action{
-	Admin:        {ReadSystem, ManageSystem, ReadPolicy, ManageUsers, ReadAudit, ExportUnredacted},
-	CISO:         {ReadSystem, ManageSystem, ReadPolicy, SetPolicy, ExportUnredacted},
-	SRO:          {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, DecideException, CompleteReview, ReadPolicy},
-	SecurityLead: {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, RequestException, ReadPolicy},
+	Admin:        {ReadSystem, ManageSystem, ReadPolicy, ManageUsers, ReadAudit, ExportUnredacted, ReadAlerts},
+	CISO:         {ReadSystem, ManageSystem, ReadPolicy, SetPolicy, ExportUnredacted, ReadAlerts},
+	SRO:          {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, DecideException, CompleteReview, ReadPolicy, ReadAlerts},
+	SecurityLead: {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, RequestException, ReadPolicy, ReadAlerts},
 	RiskOwner:    {ReadSystem, UpdateRegister, DecideAcceptance, RevokeAcceptance, ReadPolicy},
-	Developer:    {ReadSystem, PushModel, UpdateRegister, ReadPolicy},
+	Developer:    {ReadSystem, PushModel, UpdateRegister, RequestAcceptance, ReadPolicy, ReadAlerts},
 	Viewer:       {ReadSystem, ReadPolicy},
-	Auditor:      {ReadSystem, ReadPolicy, ReadAudit},
+	Auditor:      {ReadSystem, ReadPolicy, ReadAudit, ReadAlerts},
+	Ingest:       {IngestEvents},
 }
 
 // Scope says where a grant applies.
@@ -127,6 +142,7 @@ var scopes = map[Role][]Scope{
 	Developer:    {TeamScope, SystemOnly},
 	Viewer:       {Global, TeamScope, SystemOnly},
 	Auditor:      {Global},
+	Ingest:       {Global, TeamScope, SystemOnly},
 }
 
 // Grant gives a role to a user, everywhere or for one team or system.

@@ -24,7 +24,12 @@ func TestCheckFollowsTheRACI(t *testing.T) {
 		{Grant{Role: SecurityLead, Team: "team-pay"}, RequestAcceptance, pay, true},
 		{Grant{Role: SecurityLead, Team: "team-pay"}, DecideAcceptance, pay, false},
 		{Grant{Role: CISO}, DecideAcceptance, pay, false},
-		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, pay, false},
+		// Teams design the treatment strategy, so they may propose acceptance,
+		// for their own systems only, and never decide it.
+		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, pay, true},
+		{Grant{Role: Developer, Team: "team-pay"}, RequestAcceptance, other, false},
+		{Grant{Role: Developer, Team: "team-pay"}, DecideAcceptance, pay, false},
+		{Grant{Role: Developer, Team: "team-pay"}, RevokeAcceptance, pay, false},
 		{Grant{Role: Admin}, DecideAcceptance, pay, false},
 		// Risk appetite: the CISO's.
 		{Grant{Role: CISO}, SetPolicy, Resource{}, true},
@@ -58,6 +63,19 @@ func TestCheckFollowsTheRACI(t *testing.T) {
 		// Users: the admin's alone.
 		{Grant{Role: Admin}, ManageUsers, Resource{}, true},
 		{Grant{Role: CISO}, ManageUsers, Resource{}, false},
+		// Alerts: security roles and the system's own team; not viewers.
+		{Grant{Role: SecurityLead, Team: "team-pay"}, ReadAlerts, pay, true},
+		{Grant{Role: Developer, System: "payments"}, ReadAlerts, pay, true},
+		{Grant{Role: Developer, System: "payments"}, ReadAlerts, other, false},
+		{Grant{Role: Auditor}, ReadAlerts, pay, true},
+		{Grant{Role: Viewer}, ReadAlerts, pay, false},
+		{Grant{Role: RiskOwner, System: "payments"}, ReadAlerts, pay, false},
+		// A log shipper sends events of its systems and reads nothing.
+		{Grant{Role: Ingest, System: "payments"}, IngestEvents, pay, true},
+		{Grant{Role: Ingest, System: "payments"}, IngestEvents, other, false},
+		{Grant{Role: Ingest}, ReadSystem, pay, false},
+		{Grant{Role: Ingest}, ReadAlerts, pay, false},
+		{Grant{Role: Admin}, IngestEvents, pay, false},
 		// A grant the RACI does not allow counts for nothing.
 		{Grant{Role: RiskOwner}, DecideAcceptance, pay, false},
 		{Grant{Role: Developer}, PushModel, pay, false},

@@ -115,6 +115,22 @@ type Overdue struct {
 // Overdue lists overdue reviews, acceptances, exceptions and treatments,
 // for one system or (systemID "") all.
 func (s *Service) Overdue(ctx context.Context, systemID string) (Overdue, error) {
+	o, err := s.overdueDecisions(ctx, systemID)
+	if err != nil {
+		return o, err
+	}
+	f := store.ThreatFilter{SystemID: systemID, Status: []model.TreatmentStatus{"open", "mitigating"}, DueBefore: s.today(), Sort: "due", Limit: 1000}
+	if o.Treatments, err = s.st.ListThreats(ctx, f); err != nil {
+		return o, err
+	}
+	if o.TreatmentsTotal, err = s.st.CountThreats(ctx, f); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// overdueDecisions fills Overdue but for its treatments.
+func (s *Service) overdueDecisions(ctx context.Context, systemID string) (Overdue, error) {
 	var o Overdue
 	today := s.today()
 	var err error
@@ -135,13 +151,6 @@ func (s *Service) Overdue(ctx context.Context, systemID string) (Overdue, error)
 	}
 	if o.Exceptions, err = s.st.ListExceptions(ctx, store.ExceptionFilter{SystemID: systemID,
 		State: []store.ExceptionState{store.ExceptionApproved}, ReviewBefore: today, Limit: 1000}); err != nil {
-		return o, err
-	}
-	f := store.ThreatFilter{SystemID: systemID, Status: []model.TreatmentStatus{"open", "mitigating"}, DueBefore: today, Sort: "due", Limit: 1000}
-	if o.Treatments, err = s.st.ListThreats(ctx, f); err != nil {
-		return o, err
-	}
-	if o.TreatmentsTotal, err = s.st.CountThreats(ctx, f); err != nil {
 		return o, err
 	}
 	if o.Unmodelled, err = s.unmodelled(ctx, systemID); err != nil {

@@ -236,16 +236,20 @@ func (s *Service) PushVersion(ctx context.Context, by Actor, p Push) (Pushed, er
 	sum := sha256.Sum256(p.Source)
 	info := p.Result.System
 	// Two pushes of one system at once: the second finds the system's
-	// version moved and starts again on the new state.
+	// version moved, or the system created by the first, and starts again
+	// on the new state.
 	for attempt := 0; ; attempt++ {
 		out, err = s.pushOnce(ctx, by, p, result, hex.EncodeToString(sum[:]), info)
 		var se *store.StaleError
-		if attempt < 4 && errors.As(err, &se) && se.Kind == "system" {
+		if attempt < 4 && (errors.As(err, &se) && se.Kind == "system" || errors.Is(err, errCreatedMeanwhile)) {
 			continue
 		}
 		return out, err
 	}
 }
+
+// errCreatedMeanwhile marks a push whose system another push created first.
+var errCreatedMeanwhile = errors.New("the system was created by a concurrent push")
 
 func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte, digest string, info analysis.SystemInfo) (Pushed, error) {
 	var out Pushed
@@ -267,7 +271,9 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 			if err := validateSystem(pol, sys); err != nil {
 				return err
 			}
-			if sys, err = tx.CreateSystem(ctx, sys); err != nil {
+			if sys, err = tx.CreateSystem(ctx, sys); errors.Is(err, store.ErrExists) {
+				return fmt.Errorf("%w: %w", errCreatedMeanwhile, err)
+			} else if err != nil {
 				return err
 			}
 			out.Created = true

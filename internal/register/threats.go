@@ -126,6 +126,15 @@ func (s *Service) UpdateThreat(ctx context.Context, by Actor, systemID, threatID
 			return out, err
 		}
 	}
+	// A stale update is refused before it waits for a write transaction:
+	// versions only grow, so one that differs now cannot match later.
+	// Under contention most losers stop here (the check in the transaction
+	// stays the one that counts).
+	if t, err := s.st.GetThreat(ctx, systemID, threatID); err != nil {
+		return out, err
+	} else if t.Version != version {
+		return out, &store.StaleError{Kind: "threat", ID: systemID + "/" + threatID, Version: version, Current: t}
+	}
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
 		t, err := tx.GetThreat(ctx, systemID, threatID)
 		if err != nil {

@@ -127,18 +127,22 @@ func fieldsOf(t *threats.Threat) ruleFields {
 // has and f lacks is kept as an explicit empty value.
 func (f ruleFields) minus(rule *ruleFields) ruleFields {
 	return ruleFields{
-		Title:           differing(f.Title, rule.Title, func(a, b *string) bool { return *a == *b }),
-		STRIDE:          differing(f.STRIDE, rule.STRIDE, sameList[model.STRIDE]),
-		Category:        differing(f.Category, rule.Category, func(a, b *string) bool { return *a == *b }),
-		CWE:             differing(f.CWE, rule.CWE, sameList[threats.Ref]),
-		CAPEC:           differing(f.CAPEC, rule.CAPEC, sameList[threats.Ref]),
-		ATTACK:          differing(f.ATTACK, rule.ATTACK, sameList[threats.Ref]),
-		Likelihood:      differing(f.Likelihood, rule.Likelihood, func(a, b *int) bool { return *a == *b }),
-		Impact:          differing(f.Impact, rule.Impact, func(a, b *int) bool { return *a == *b }),
-		Mitigations:     differing(f.Mitigations, rule.Mitigations, sameList[string]),
-		Threagile:       differing(f.Threagile, rule.Threagile, sameList[string]),
-		LINDDUN:         differing(f.LINDDUN, rule.LINDDUN, sameList[model.LINDDUN]),
-		Countermeasures: differing(f.Countermeasures, rule.Countermeasures, sameCountermeasures),
+		Title:       differing(f.Title, rule.Title, func(a, b *string) bool { return *a == *b }),
+		STRIDE:      differing(f.STRIDE, rule.STRIDE, sameList[model.STRIDE]),
+		Category:    differing(f.Category, rule.Category, func(a, b *string) bool { return *a == *b }),
+		CWE:         differing(f.CWE, rule.CWE, sameList[threats.Ref]),
+		CAPEC:       differing(f.CAPEC, rule.CAPEC, sameList[threats.Ref]),
+		ATTACK:      differing(f.ATTACK, rule.ATTACK, sameList[threats.Ref]),
+		Likelihood:  differing(f.Likelihood, rule.Likelihood, func(a, b *int) bool { return *a == *b }),
+		Impact:      differing(f.Impact, rule.Impact, func(a, b *int) bool { return *a == *b }),
+		Mitigations: differing(f.Mitigations, rule.Mitigations, sameList[string]),
+		Threagile:   differing(f.Threagile, rule.Threagile, sameList[string]),
+		LINDDUN:     differing(f.LINDDUN, rule.LINDDUN, sameList[model.LINDDUN]),
+		Countermeasures: differing(f.Countermeasures, rule.Countermeasures, func(a, b *[]threats.Countermeasure) bool {
+			return (*a == nil) == (*b == nil) && slices.EqualFunc(*a, *b, func(x, y threats.Countermeasure) bool {
+				return x.ID == y.ID && x.Name == y.Name && x.Kind == y.Kind && x.URL == y.URL && slices.Equal(x.For, y.For)
+			})
+		}),
 	}
 }
 
@@ -161,14 +165,6 @@ func differing[T any](a, b *T, same func(a, b *T) bool) *T {
 // equals a nil list.
 func sameList[T comparable](a, b *[]T) bool {
 	return (*a == nil) == (*b == nil) && slices.Equal(*a, *b)
-}
-
-// sameCountermeasures compares countermeasure lists; a rule's threats
-// share one list, so the common case is the same slice.
-func sameCountermeasures(a, b *[]threats.Countermeasure) bool {
-	return (*a == nil) == (*b == nil) && slices.EqualFunc(*a, *b, func(x, y threats.Countermeasure) bool {
-		return x.ID == y.ID && x.Name == y.Name && x.Kind == y.Kind && x.URL == y.URL && slices.Equal(x.For, y.For)
-	})
 }
 
 // jsonRules returns the rules section (sorted by id) and a function giving
@@ -387,31 +383,6 @@ func (j *jsonWriter) refs(list []threats.Ref) {
 	})
 }
 
-// countermeasures writes a list of catalog countermeasures.
-func (j *jsonWriter) countermeasures(list []threats.Countermeasure) {
-	if list == nil {
-		j.raw("null")
-		return
-	}
-	j.list(len(list), func(i int) {
-		c := &list[i]
-		j.open()
-		j.key("id")
-		j.str(c.ID)
-		j.key("name")
-		j.str(c.Name)
-		j.key("kind")
-		j.str(c.Kind)
-		j.key("for")
-		strs(j, c.For)
-		if c.URL != "" {
-			j.key("url")
-			j.str(c.URL)
-		}
-		j.close()
-	})
-}
-
 func (j *jsonWriter) ruleFields(f *ruleFields) {
 	if f.Title != nil {
 		j.key("title")
@@ -451,8 +422,7 @@ func (j *jsonWriter) ruleFields(f *ruleFields) {
 		strs(j, *f.Mitigations)
 	}
 	if f.Countermeasures != nil {
-		j.key("countermeasures")
-		j.countermeasures(*f.Countermeasures)
+		j.field("countermeasures", *f.Countermeasures)
 	}
 	if f.Threagile != nil {
 		j.key("threagile")

@@ -71,7 +71,7 @@ func (s *Server) acceptanceRoutes() {
 		func(ctx context.Context, in *struct {
 			Page
 			System        string   `query:"system" maxLength:"100"`
-			State         []string `query:"state" enum:"draft,submitted,accepted,rejected,revoked,expired"`
+			State         []string `query:"state,explode" enum:"draft,submitted,accepted,rejected,revoked,expired"`
 			ExpiresBefore string   `query:"expires_before" format:"date"`
 			Threat        string   `query:"threat" maxLength:"300"`
 		}) (*ListOutput[store.Acceptance], error) {

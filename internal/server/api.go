@@ -115,4 +115,5 @@ func (s *Server) routes() {
 	s.policyRoutes()
 	s.userRoutes()
 	s.auditRoutes()
+	s.alertRoutes()
 }

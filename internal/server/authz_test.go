@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -23,6 +24,9 @@ const readers = "admin ciso sam lee rita dev vic audrey"
 
 // everyone is every signed-in user (lists filter instead of refusing).
 const everyone = readers + " outsider nobody"
+
+// alertReaders read payments' alerts: security roles, auditors and its team.
+const alertReaders = "admin ciso sam lee dev audrey"
 
 type authzCase struct {
 	op, method, path string
@@ -66,13 +70,13 @@ func authzTable(ids map[string]string) []authzCase {
 			body: func(string) any { return map[string]any{"text": "seen"} }},
 		{op: "threat-history", method: "GET", path: th + "/history", ok: 200, who: readers},
 		{op: "get-decisions", method: "GET", path: "/api/v1/systems/payments/decisions", ok: 200, who: readers},
-		{op: "request-acceptance", method: "POST", path: "/api/v1/systems/payments/acceptances", ok: 201, who: "lee",
+		{op: "request-acceptance", method: "POST", path: "/api/v1/systems/payments/acceptances", ok: 201, who: "lee dev",
 			body: func(string) any {
 				return map[string]any{"threats": []string{"missing-hardening@api"}, "justification": "j", "expires": "2027-01-31"}
 			}},
 		{op: "list-acceptances", method: "GET", path: "/api/v1/acceptances", ok: 200, who: everyone},
 		{op: "get-acceptance", method: "GET", path: "/api/v1/acceptances/" + ids["acceptance"], ok: 200, who: readers},
-		{op: "submit-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/submit", ok: 412, who: "lee", body: note},
+		{op: "submit-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/submit", ok: 412, who: "lee dev", body: note},
 		{op: "approve-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/approve", ok: 412, who: "sam rita", body: note},
 		{op: "reject-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/reject", ok: 412, who: "sam rita", body: note},
 		{op: "revoke-acceptance", method: "POST", path: "/api/v1/acceptances/" + ids["acceptance"] + "/revoke", ok: 412, who: "sam rita", body: note},
@@ -109,6 +113,14 @@ func authzTable(ids map[string]string) []authzCase {
 		{op: "revoke-token", method: "DELETE", path: "/api/v1/tokens/" + ids["token"], ok: 204, who: "admin vic", deny: 404},
 		{op: "export-audit", method: "GET", path: "/api/v1/audit", ok: 200, who: "admin audrey"},
 		{op: "verify-audit", method: "GET", path: "/api/v1/audit/verify", ok: 200, who: "admin audrey"},
+		// Alerts: a list of what the caller may read, for everyone; one
+		// system's or one alert for its alert readers.
+		{op: "list-alerts", method: "GET", path: "/api/v1/alerts", ok: 200, who: everyone},
+		{op: "list-alerts", method: "GET", path: "/api/v1/alerts?system=payments", ok: 200, who: alertReaders},
+		{op: "get-alert", method: "GET", path: "/api/v1/alerts/" + ids["alert"], ok: 200, who: alertReaders},
+		// Only the shipper may send events (none of the users above).
+		{op: "ingest-events", method: "POST", path: "/api/v1/systems/payments/events", ok: 503, who: "shipper",
+			body: func(string) any { return "{\"EventID\":1}\n" }},
 	}
 }
 
@@ -131,6 +143,15 @@ func TestAuthorisationTable(t *testing.T) {
 		var tl struct{ Items []store.Token }
 		e.must(200, "vic", "GET", "/api/v1/tokens", nil).json(t, &tl)
 		ids["token"] = fmt.Sprint(tl.Items[0].ID)
+		if _, err := e.reg.RecordAlerts(context.Background(), []store.AlertOccurrence{{Fingerprint: "f", At: e.clock.Now(),
+			Alert: store.Alert{SystemID: "payments", Title: "cmd", Kind: "detection"}}}); err != nil {
+			t.Fatal(err)
+		}
+		al, err := e.st.ListAlerts(context.Background(), store.AlertFilter{SystemID: "payments"})
+		if err != nil || len(al) != 1 {
+			t.Fatalf("alerts %v: %v", al, err)
+		}
+		ids["alert"] = fmt.Sprint(al[0].ID)
 
 		users := strings.Fields(everyone)
 		slices.Sort(users)

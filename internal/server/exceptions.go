@@ -64,7 +64,7 @@ func (s *Server) exceptionRoutes() {
 		func(ctx context.Context, in *struct {
 			Page
 			System       string   `query:"system" maxLength:"100"`
-			State        []string `query:"state" enum:"draft,submitted,approved,rejected,revoked"`
+			State        []string `query:"state,explode" enum:"draft,submitted,approved,rejected,revoked"`
 			ReviewBefore string   `query:"review_before" format:"date"`
 		}) (*ListOutput[store.Exception], error) {
 			f := store.ExceptionFilter{SystemID: in.System, ReviewBefore: in.ReviewBefore}
@@ -174,7 +174,7 @@ func (s *Server) reviewRoutes() {
 		func(ctx context.Context, in *struct {
 			Page
 			System    string   `query:"system" maxLength:"100"`
-			State     []string `query:"state" enum:"open,done"`
+			State     []string `query:"state,explode" enum:"open,done"`
 			Kind      string   `query:"kind" enum:"version,periodic"`
 			DueBefore string   `query:"due_before" format:"date"`
 		}) (*ListOutput[store.Review], error) {

@@ -59,6 +59,7 @@ var people = map[string][]rbac.Grant{
 	"outsider": {{Role: rbac.Developer, Team: "team-other"}},
 	"nobody":   nil,
 	"pusher":   {{Role: rbac.Developer, Team: "team-00"}},
+	"shipper":  {{Role: rbac.Ingest, System: "payments"}},
 }
 
 // env is one server over a real database, with a token per person.

@@ -31,7 +31,9 @@ import (
 //
 //	go test ./internal/server -run '^$' -bench Load -benchtime 1x
 //
-// RAMPART_LOAD_SECONDS shortens or lengthens the mixed phase.
+// RAMPART_LOAD_SECONDS shortens or lengthens the mixed phase;
+// RAMPART_LOAD_CLIENTS changes the number of clients (to find the
+// latency the server's own CPU sets, apart from queueing for the cores).
 func BenchmarkLoad(b *testing.B) {
 	for _, eng := range []string{"sqlite", "postgres"} {
 		b.Run(eng, func(b *testing.B) {
@@ -40,8 +42,8 @@ func BenchmarkLoad(b *testing.B) {
 				db = storetest.SQLite(b)
 			} else {
 				db = storetest.Postgres(b)
-				// pgxpool's default pool is max(4, CPUs) connections; 50
-				// clients want more (an operator sets it in the URL too).
+				// The pool is 16 connections unless the URL says otherwise;
+				// RAMPART_LOAD_PG_CONNS tries other sizes.
 				if n := os.Getenv("RAMPART_LOAD_PG_CONNS"); n != "" {
 					db += sep(db) + "pool_max_conns=" + n
 				}
@@ -134,7 +136,11 @@ func runLoad(b *testing.B, eng, db string) {
 	e := newEnvOn(b, st, &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
 	// The clients act as the SRO (every system, read and update) and as a
 	// developer of team-00 for pushes.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients * 2}}
+	clients := loadClients
+	if n, err := strconv.Atoi(os.Getenv("RAMPART_LOAD_CLIENTS")); err == nil && n > 0 {
+		clients = n
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients * 2}}
 	do := func(user, method, path string, body []byte, headers ...string) (int, http.Header, []byte, error) {
 		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(string(body)))
 		req.Header.Set("Authorization", "Bearer "+e.tokens[user])
@@ -174,7 +180,7 @@ func runLoad(b *testing.B, eng, db string) {
 	)
 	small := func(id string) []byte { return bigModel(id, 10) }
 	c1, w1 := cpuTime(), time.Now()
-	for c := range loadClients {
+	for c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -275,7 +281,7 @@ func runLoad(b *testing.B, eng, db string) {
 	}
 
 	report := fmt.Sprintf("%s: seeded %d systems / %d threats in %s (CPU %s); mixed %d s, %d clients: %d requests (%.0f/s), %d retries on 412, %d errors, %d lost updates, CPU %s (%.2f cores, %s per request)\n",
-		eng, loadSystems, loadSystems*threatsPerSystem, seedWall.Round(time.Second), seedCPU.Round(time.Second), seconds, loadClients,
+		eng, loadSystems, loadSystems*threatsPerSystem, seedWall.Round(time.Second), seedCPU.Round(time.Second), seconds, clients,
 		len(samples), float64(len(samples))/mixWall.Seconds(), retries, len(errs), lost, mixCPU.Round(time.Millisecond), mixCPU.Seconds()/mixWall.Seconds(),
 		(mixCPU / time.Duration(max(1, len(samples)))).Round(10*time.Microsecond))
 	for _, kind := range []string{"list", "update", "push"} {

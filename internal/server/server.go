@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/web"
@@ -52,6 +53,8 @@ type Options struct {
 	TrustedOrigins []string
 	// Tool names this build in stored analyses, e.g. "rampart 1.2.0".
 	Tool string
+	// Ingest, when set, takes events into detection (alerts_ingest.go).
+	Ingest *ingest.Publisher
 }
 
 // Server is one stateless API node over a store.
@@ -104,7 +107,7 @@ func New(st store.Store, reg *register.Service, authn *auth.Service, opts Option
 	s.api.UseMiddleware(s.observe)
 	s.routes()
 
-	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now}))
+	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now, OIDC: opts.OIDC != nil, LoadModel: LoadPushed}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())

@@ -52,7 +52,7 @@ var sevs = []model.Severity{"low", "medium", "medium", "high", "high", "critical
 
 func seed(b *testing.B, s store.Store) { seedN(b, s, loadSystems) }
 
-func seedN(b *testing.B, s store.Store, systems int) {
+func seedN(b testing.TB, s store.Store, systems int) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
 	began := time.Now()

@@ -119,6 +119,18 @@ type Repo interface {
 	CreateSession(ctx context.Context, s Session) error
 	GetSession(ctx context.Context, hash string) (Session, error)
 	DeleteSession(ctx context.Context, hash string) error
+
+	// CountSignIn counts one sign-in attempt under key (a client address)
+	// in a fixed window of the given length and returns the attempts in the
+	// current window, this one included. A window that began at or before
+	// at-window is over: the count starts again at 1. Every node on one
+	// database shares the counts.
+	CountSignIn(ctx context.Context, key string, at time.Time, window time.Duration) (int, error)
+	// PurgeSignIns deletes the counts of windows that began before before.
+	PurgeSignIns(ctx context.Context, before time.Time) (int64, error)
+	// AlertRepo stores detection alerts (alerts.go).
+	AlertRepo
+	Portfolio
 }
 
 // Tx is a Repo inside one transaction, which can also enqueue background

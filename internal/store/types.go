@@ -185,12 +185,14 @@ type ThreatEvent struct {
 
 // ThreatFilter selects threats for the register list.
 type ThreatFilter struct {
-	SystemID    string                  `json:"system_id,omitempty"`
-	Status      []model.TreatmentStatus `json:"status,omitempty"`
-	Severity    []model.Severity        `json:"severity,omitempty"`
-	Owner       string                  `json:"owner,omitempty"`
-	Rule        string                  `json:"rule,omitempty"`
-	IncludeGone bool                    `json:"include_gone,omitempty"`
+	SystemID string                  `json:"system_id,omitempty"`
+	Status   []model.TreatmentStatus `json:"status,omitempty"`
+	Severity []model.Severity        `json:"severity,omitempty"`
+	Owner    string                  `json:"owner,omitempty"`
+	Rule     string                  `json:"rule,omitempty"`
+	// Category keeps threats of this rule category or STRIDE category.
+	Category    string `json:"category,omitempty"`
+	IncludeGone bool   `json:"include_gone,omitempty"`
 	// DueBefore keeps threats whose due date is before this date (YYYY-MM-DD).
 	DueBefore string `json:"due_before,omitempty"`
 	// Sort is one of ThreatSorts: id (system, then threat id; the

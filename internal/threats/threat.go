@@ -151,7 +151,8 @@ func (e *Env) run(r *Rule) []*Threat {
 		origin = OriginCustom
 	}
 	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK),
-		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations), counter: Countermeasures(r.ATTACK, r.Mitigations)}
+		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations),
+		counter:     Countermeasures(r.ATTACK, r.Mitigations)}
 	byID := map[string]*Threat{}
 	var out []*Threat
 	var block []Threat

@@ -112,7 +112,7 @@ func axeSource(t *testing.T) string {
 }
 
 // axeCheck runs axe-core on the page in ctx and fails the test on any
-// serious or critical violation.
+// serious or critical violation, and checks the page fits a 390 px screen.
 func axeCheck(t *testing.T, ctx context.Context, axe, page string) {
 	t.Helper()
 	type result struct {
@@ -132,6 +132,23 @@ axe.run(document).then(r => ({passes: r.passes.length, bad: r.violations
 	}
 	for _, v := range res.Bad {
 		t.Errorf("axe on %s: %s", page, v)
+	}
+	// At 390 px (a phone) nothing but the scrolling tables is wider than the screen.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 900)); err != nil {
+		t.Fatal(err)
+	}
+	wide, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wide > 390 {
+		over, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > 391 && !(e.parentElement && e.parentElement.closest(".scroll")))
+  .slice(0, 3).map(e => e.tagName + (e.id ? "#" + e.id : "") + " " + e.className)`))
+		t.Errorf("%s at 390 px is %d px wide: %v", page, wide, over)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1440, 900)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -192,7 +209,7 @@ func TestBrowser(t *testing.T) {
 	defer cancelAlloc()
 	bctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	bctx, cancelTimeout := context.WithTimeout(bctx, 120*time.Second)
+	bctx, cancelTimeout := context.WithTimeout(bctx, 300*time.Second)
 	defer cancelTimeout()
 	if err := chromedp.Do(bctx); err != nil { // start the browser
 		t.Fatalf("start chromium: %v", err)
@@ -224,31 +241,59 @@ func TestBrowser(t *testing.T) {
 		return n > 0
 	}
 
-	// A developer of the team may change the register but neither asks for
-	// nor decides acceptance (the RACI gives that to security leads, risk
-	// owners and SROs).
+	// A developer of the team treats the threat and, designing its
+	// treatment, requests an acceptance; they see no approve button and the
+	// server refuses them when they post a decision anyway.
 	dev := session("dev")
-	if !has(dev, "#status-form") || has(dev, "#request-form") || has(dev, "form.decide") {
+	if !has(dev, "#status-form") || !has(dev, "#request-form") || has(dev, "form.decide") {
 		t.Fatal("developer's threat page shows the wrong actions")
 	}
 	do(t, dev, "developer comments",
 		chromedp.SendKeys(chromedp.ID("comment"), "gateway rule drafted"),
 		chromedp.Submit(chromedp.ID("comment")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")))
-
-	// The security lead requests an acceptance and sees no approve button.
-	lee := session("lee")
-	do(t, lee, "request acceptance",
+	do(t, dev, "developer requests acceptance",
 		chromedp.SendKeys(chromedp.ID("justification"), "compensating control at the gateway"),
 		chromedp.Submit(chromedp.ID("justification")),
 		chromedp.WaitVisible(chromedp.CSS(".acceptance .state")))
-	if state := text(t, lee, ".acceptance .state"); state != "submitted" {
+	if state := text(t, dev, ".acceptance .state"); state != "submitted" {
 		t.Fatalf("acceptance state %q, want submitted", state)
 	}
-	if has(lee, "form.decide") {
+	if has(dev, "form.decide") {
 		t.Fatal("the requester sees an approve button")
 	}
-	axeCheck(t, lee, axe, "threat with a submitted acceptance")
+	axeCheck(t, dev, axe, "threat with a submitted acceptance")
+	accID, err := chromedp.Run(dev, chromedp.Evaluate[string](
+		`document.querySelector(".acceptance").getAttribute("aria-label").replace("Acceptance ", "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.allowRefused(e.srv.URL + "/acceptances/" + accID + "/approve")
+	status, err := chromedp.Run(dev, chromedp.Evaluate[int](fmt.Sprintf(
+		`fetch("/acceptances/%s/approve", {method: "POST", body: new URLSearchParams({version: "2"})}).then(r => r.status)`, accID),
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != http.StatusForbidden {
+		t.Fatalf("developer approving their own request: %d %v, want 403", status, err)
+	}
+
+	// The developer assigns an owner to threats in bulk from the register.
+	do(t, dev, "bulk assign",
+		chromedp.Navigate(e.srv.URL+"/threats?system=payments"), chromedp.WaitVisible(chromedp.ID("bulk")),
+		chromedp.Click(chromedp.CSS(`#results input[name="t"]`)),
+		chromedp.SendKeys(chromedp.ID("b-owner-name"), "dana"),
+		chromedp.Click(chromedp.ID("bulk-apply")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	axeCheck(t, dev, axe, "register with bulk actions")
+	if n, err := chromedp.Run(dev, chromedp.Evaluate[int](
+		`[...document.querySelectorAll("#results tbody td")].filter(td => td.textContent === "dana").length`)); err != nil || n != 1 {
+		t.Fatalf("after the bulk assign %d threats show owner dana (%v), want 1", n, err)
+	}
+
+	// The security lead may prepare acceptances too, and decides none.
+	lee := session("lee")
+	if !has(lee, "#request-form") || has(lee, "form.decide") {
+		t.Fatal("security lead's threat page shows the wrong actions")
+	}
 
 	// The viewer sees no write action; posting anyway is refused with 403.
 	vic := session("vic")
@@ -256,11 +301,23 @@ func TestBrowser(t *testing.T) {
 		t.Fatal("viewer sees a form that changes the register")
 	}
 	w.allowRefused(e.srv.URL + tpath + "/comments")
-	status, err := chromedp.Run(vic, chromedp.Evaluate[int](fmt.Sprintf(
+	status, err = chromedp.Run(vic, chromedp.Evaluate[int](fmt.Sprintf(
 		`fetch(%q, {method: "POST", body: new URLSearchParams({text: "sneaky"})}).then(r => r.status)`, tpath+"/comments"),
 		chromedp.EvalAwaitPromise))
 	if err != nil || status != http.StatusForbidden {
 		t.Fatalf("viewer posting a comment: %d %v, want 403", status, err)
+	}
+
+	// The admin and the CISO read everything and decide no risk; the
+	// system's risk owner may decide it.
+	for _, name := range []string{"admin", "cleo"} {
+		ctx := session(name)
+		if has(ctx, "form.decide") || has(ctx, "#status-form") || has(ctx, "#request-form") {
+			t.Fatalf("%s sees a register action", name)
+		}
+	}
+	if rita := session("rita"); !has(rita, "form.decide") {
+		t.Fatal("the risk owner sees no approve button")
 	}
 
 	// The SRO sees the approve button and approves.
@@ -281,6 +338,9 @@ func TestBrowser(t *testing.T) {
 	axeCheck(t, sam, axe, "dashboard")
 	shoot(t, sam, "dashboard")
 	do(t, sam, "system", chromedp.Navigate(e.srv.URL+"/systems/payments"), chromedp.WaitVisible(chromedp.ID("results")))
+	if !has(sam, `svg.diagram a[href^="#el-"]`) {
+		t.Error("the system page's diagram links no element to its threats")
+	}
 	axeCheck(t, sam, axe, "system")
 	shoot(t, sam, "system")
 	do(t, sam, "register filtered with htmx",
@@ -294,11 +354,23 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("filtered register URL %q does not keep the filter", loc)
 	}
 
-	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"}} {
+	for _, pg := range []struct{ name, path string }{{"reviews", "/reviews"}, {"policy", "/policy"},
+		{"diff", "/systems/payments/diff"}, {"tokens", "/tokens"}} {
 		do(t, sam, pg.name, chromedp.Navigate(e.srv.URL+pg.path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		axeCheck(t, sam, axe, pg.name)
 		shoot(t, sam, pg.name)
 	}
+
+	// A new API token's secret is shown once, on the page that made it
+	// (the tokens page, the loop's last).
+	do(t, sam, "create a token",
+		chromedp.SendKeys(chromedp.ID("token-name"), "laptop"),
+		chromedp.Click(chromedp.ID("token-create")),
+		chromedp.WaitVisible(chromedp.ID("secret")))
+	if sec := text(t, sam, "#secret"); !strings.HasPrefix(sec, "rampart_") {
+		t.Errorf("token secret %q", sec)
+	}
+	axeCheck(t, sam, axe, "tokens with a new secret")
 
 	aud := session("aud")
 	do(t, aud, "verify the audit trail", chromedp.Navigate(e.srv.URL+"/audit"), chromedp.WaitVisible(chromedp.ID("verify")),

@@ -1,9 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
@@ -21,13 +22,18 @@ import (
 // pageSize is how many threats a register page lists.
 const pageSize = 50
 
+type signinData struct {
+	Next string
+	OIDC bool
+}
+
 func (u *UI) signinPage(w http.ResponseWriter, r *http.Request) {
 	msg := ""
 	if r.URL.Query().Get("expired") != "" {
 		msg = "Your session has ended; sign in again."
 	}
 	u.render(w, r, http.StatusOK, "signin", page{Title: "Sign in", Flash: msg,
-		Data: map[string]string{"Next": safeNext(r.URL.Query().Get("next"))}})
+		Data: signinData{Next: safeNext(r.URL.Query().Get("next")), OIDC: u.opts.OIDC}})
 }
 
 func (u *UI) signin(w http.ResponseWriter, r *http.Request) {
@@ -49,7 +55,7 @@ func (u *UI) signin(w http.ResponseWriter, r *http.Request) {
 			u.fail(w, r, http.StatusInternalServerError, err)
 			return
 		}
-		u.render(w, r, status, "signin", page{Title: "Sign in", Error: err.Error(), Data: map[string]string{"Next": next}})
+		u.render(w, r, status, "signin", page{Title: "Sign in", Error: err.Error(), Data: signinData{Next: next, OIDC: u.opts.OIDC}})
 		return
 	}
 	c, err := u.auth.StartSession(r.Context(), user)
@@ -84,6 +90,24 @@ func (u *UI) visibleSystems(r *http.Request, p *rbac.Principal) ([]store.System,
 	return rbac.Visible(p, all, resource), nil
 }
 
+// visibleIDs lists the systems p may read as the register's filters take
+// them: nil when p reads every system there is.
+func (u *UI) visibleIDs(r *http.Request, p *rbac.Principal) ([]store.System, []string, error) {
+	all, err := u.reg.Systems(r.Context(), 0, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	vis := rbac.Visible(p, all, resource)
+	if len(vis) == len(all) {
+		return vis, nil, nil
+	}
+	ids := make([]string, len(vis))
+	for i, s := range vis {
+		ids[i] = s.ID
+	}
+	return vis, ids, nil
+}
+
 // severities in display order, worst first.
 var severities = []model.Severity{"critical", "high", "medium", "low"}
 
@@ -94,14 +118,20 @@ type systemRow struct {
 }
 
 type dashboard struct {
-	Tiers      []tierCount
-	Systems    []systemRow
-	Breaches   []systemRow
-	Overdue    register.Overdue
-	Expiring   []store.Acceptance
-	Heatmap    heatmap
-	Severities []model.Severity
-	Appetite   model.Severity
+	Tiers []tierCount
+	// Systems is one page of the systems table; SystemsFrom..SystemsTo of
+	// SystemsTotal.
+	Systems                              []systemRow
+	SystemsFrom, SystemsTo, SystemsTotal int
+	PrevSystems, NextSystems             string
+	Breaches                             []systemRow
+	Overdue                              register.Overdue
+	// OverdueTreatments counts the open and mitigating threats past due.
+	OverdueTreatments int
+	Expiring          []store.Acceptance
+	Heatmap           heatmap
+	Severities        []model.Severity
+	Appetite          model.Severity
 }
 
 type tierCount struct {
@@ -109,9 +139,20 @@ type tierCount struct {
 	Count int
 }
 
+// dashboard is the portfolio: every count comes from one aggregate query
+// over the systems p may read, whatever their number.
 func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 	ctx := r.Context()
-	systems, err := u.visibleSystems(r, p)
+	pg := 1
+	if v := r.URL.Query().Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			u.failFor(w, r, fmt.Errorf("%w: page %q: want a number from 1", register.ErrInvalid, v))
+			return
+		}
+		pg = n
+	}
+	systems, ids, err := u.visibleIDs(r, p)
 	if err != nil {
 		u.failFor(w, r, err)
 		return
@@ -121,33 +162,56 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 		u.failFor(w, r, err)
 		return
 	}
+	pf, err := u.reg.Portfolio(ctx, ids)
+	if err != nil {
+		u.failFor(w, r, err)
+		return
+	}
 	appetite := pol.Appetite
 	d := dashboard{Severities: severities, Appetite: appetite}
+	rows := map[string]*systemRow{}
 	visible := map[string]bool{}
 	tiers := map[string]int{}
-	var cells [6][6]int
 	for _, s := range systems {
 		visible[s.ID] = true
 		tiers[cmpOr(s.Tier, "untiered")]++
-		ts, err := u.reg.Threats(ctx, store.ThreatFilter{SystemID: s.ID, Status: []model.TreatmentStatus{"open", "mitigating"}, Limit: 1000})
-		if err != nil {
-			u.failFor(w, r, err)
-			return
+		rows[s.ID] = &systemRow{System: s, Open: map[model.Severity]int{}}
+	}
+	for _, c := range pf.Risk.BySystem {
+		row := rows[c.SystemID]
+		if row == nil {
+			continue
 		}
-		row := systemRow{System: s, Open: map[model.Severity]int{}}
-		for _, t := range ts {
-			row.Open[t.Risk.Severity]++
-			if t.Risk.Severity.Rank() > appetite.Rank() && appetite != "" {
-				row.Breach = true
-			}
-			if l, i := t.Risk.Likelihood, t.Risk.Impact; l >= 1 && l <= 5 && i >= 1 && i <= 5 {
-				cells[l][i]++
-			}
+		row.Open[c.Severity] += c.Count
+		if appetite != "" && c.Severity.Rank() > appetite.Rank() {
+			row.Breach = true
 		}
-		d.Systems = append(d.Systems, row)
-		if row.Breach {
-			d.Breaches = append(d.Breaches, row)
+	}
+	var cells [6][6]int
+	for _, c := range pf.Risk.Matrix {
+		if l, i := c.Likelihood, c.Impact; l >= 1 && l <= 5 && i >= 1 && i <= 5 {
+			cells[l][i] += c.Count
 		}
+	}
+	d.OverdueTreatments = pf.Risk.Overdue
+	first := (pg - 1) * pageSize
+	for i, s := range systems {
+		if i >= first && i < first+pageSize {
+			d.Systems = append(d.Systems, *rows[s.ID])
+		}
+		if rows[s.ID].Breach {
+			d.Breaches = append(d.Breaches, *rows[s.ID])
+		}
+	}
+	d.SystemsTotal = len(systems)
+	if len(d.Systems) > 0 {
+		d.SystemsFrom, d.SystemsTo = first+1, first+len(d.Systems)
+	}
+	if pg > 1 {
+		d.PrevSystems = "/?page=" + strconv.Itoa(pg-1) + "#systems"
+	}
+	if first+pageSize < len(systems) {
+		d.NextSystems = "/?page=" + strconv.Itoa(pg+1) + "#systems"
 	}
 	for t, n := range tiers {
 		d.Tiers = append(d.Tiers, tierCount{t, n})
@@ -155,16 +219,11 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	slices.SortFunc(d.Tiers, func(a, b tierCount) int { return strings.Compare(a.Tier, b.Tier) })
 	d.Heatmap = newHeatmap(cells)
 
-	o, err := u.reg.Overdue(ctx, "")
-	if err != nil {
-		u.failFor(w, r, err)
-		return
-	}
+	o := pf.Overdue
 	keep := func(id string) bool { return visible[id] }
 	o.Reviews = slices.DeleteFunc(o.Reviews, func(x store.Review) bool { return !keep(x.SystemID) })
 	o.Acceptances = slices.DeleteFunc(o.Acceptances, func(x store.Acceptance) bool { return !keep(x.SystemID) })
 	o.Exceptions = slices.DeleteFunc(o.Exceptions, func(x store.Exception) bool { return x.SystemID != "" && !keep(x.SystemID) })
-	o.Treatments = slices.DeleteFunc(o.Treatments, func(x store.Threat) bool { return !keep(x.SystemID) })
 	o.Unmodelled = slices.DeleteFunc(o.Unmodelled, func(x store.System) bool { return !keep(x.ID) })
 	d.Overdue = o
 
@@ -189,8 +248,10 @@ func cmpOr(s, def string) string {
 // query string and checked.
 type threatQuery struct {
 	System, Owner, Rule, Sort string
-	Status                    string
-	Severity                  string
+	// Category is a STRIDE or rule category (one of categories).
+	Category string
+	Status   string
+	Severity string
 	// Overdue keeps open and mitigating threats past their due date (Today).
 	Overdue bool
 	Today   string
@@ -203,7 +264,7 @@ var statuses = []string{"open", "mitigating", "mitigated", "accepted", "transfer
 
 func readQuery(q url.Values) (threatQuery, error) {
 	tq := threatQuery{System: q.Get("system"), Owner: q.Get("owner"), Rule: q.Get("rule"), Sort: cmpOr(q.Get("sort"), "-severity"),
-		Status: q.Get("status"), Severity: q.Get("severity"), Overdue: q.Get("overdue") != "", Page: 1}
+		Status: q.Get("status"), Severity: q.Get("severity"), Category: q.Get("category"), Overdue: q.Get("overdue") != "", Page: 1}
 	if !slices.Contains(sorts, tq.Sort) {
 		return tq, fmt.Errorf("%w: sort %q: want one of %s", register.ErrInvalid, tq.Sort, strings.Join(sorts, ", "))
 	}
@@ -212,6 +273,9 @@ func readQuery(q url.Values) (threatQuery, error) {
 	}
 	if tq.Severity != "" && !slices.Contains(severities, model.Severity(tq.Severity)) {
 		return tq, fmt.Errorf("%w: severity %q: want critical, high, medium or low", register.ErrInvalid, tq.Severity)
+	}
+	if tq.Category != "" && !slices.Contains(categories, tq.Category) {
+		return tq, fmt.Errorf("%w: category %q: want one of %s", register.ErrInvalid, tq.Category, strings.Join(categories, ", "))
 	}
 	if len(tq.Owner) > 64 || len(tq.Rule) > 100 || len(tq.System) > 100 {
 		return tq, fmt.Errorf("%w: a filter is too long", register.ErrInvalid)
@@ -227,7 +291,8 @@ func readQuery(q url.Values) (threatQuery, error) {
 }
 
 func (q threatQuery) filter() store.ThreatFilter {
-	f := store.ThreatFilter{SystemID: q.System, Owner: q.Owner, Rule: q.Rule, Sort: q.Sort, Limit: pageSize, Offset: (q.Page - 1) * pageSize}
+	f := store.ThreatFilter{SystemID: q.System, Owner: q.Owner, Rule: q.Rule, Category: q.Category, Sort: q.Sort,
+		Limit: pageSize, Offset: (q.Page - 1) * pageSize}
 	if q.Status != "" {
 		f.Status = []model.TreatmentStatus{model.TreatmentStatus(q.Status)}
 	}
@@ -246,7 +311,8 @@ func (q threatQuery) filter() store.ThreatFilter {
 // link returns the register URL of this view with one value changed.
 func (q threatQuery) link(base, key, value string) string {
 	v := url.Values{}
-	for k, s := range map[string]string{"system": q.System, "owner": q.Owner, "rule": q.Rule, "status": q.Status, "severity": q.Severity} {
+	for k, s := range map[string]string{"system": q.System, "owner": q.Owner, "rule": q.Rule, "status": q.Status,
+		"severity": q.Severity, "category": q.Category} {
 		if s != "" && k != "system" || (k == "system" && s != "" && base == "/threats") {
 			v.Set(k, s)
 		}
@@ -268,24 +334,47 @@ func (q threatQuery) link(base, key, value string) string {
 }
 
 type threatList struct {
-	Query      threatQuery
-	Base       string
-	Threats    []store.Threat
-	Total      int
-	Prev, Next string
-	SortLinks  map[string]string
-	Systems    []store.System
-	Statuses   []string
-	Severities []model.Severity
-	NeedSystem bool
-	From, To   int
+	Query threatQuery
+	Base  string
+	// Self is this view's URL (where a bulk action comes back to); Export
+	// is the export of it without the format.
+	Self, Export string
+	Categories   []string
+	// CanBulk shows the selection and the bulk actions: p may change the
+	// register, or request acceptances, of some listed system.
+	CanBulk, CanRequest bool
+	DefaultExp          string
+	Threats             []store.Threat
+	Total               int
+	Prev, Next          string
+	SortLinks           map[string]string
+	Systems             []store.System
+	Statuses            []string
+	Severities          []model.Severity
+	NeedSystem          bool
+	From, To            int
 }
 
 // list fills a register view. A caller who may read every system sees the
 // register across systems; one whose grants are narrower picks a system.
 func (u *UI) list(r *http.Request, p *rbac.Principal, base string, q threatQuery, systems []store.System) (threatList, error) {
 	l := threatList{Query: q, Base: base, Systems: systems, Statuses: statuses, Severities: severities,
-		SortLinks: map[string]string{}}
+		SortLinks: map[string]string{}, Categories: categories,
+		DefaultExp: u.opts.Now().AddDate(0, 3, 0).Format(time.DateOnly)}
+	l.Self = q.link(base, "page", strconv.Itoa(q.Page))
+	eq := q
+	if base != "/threats" {
+		eq.System = ""
+	}
+	l.Export = eq.link("/threats/export", "system", q.System)
+	for _, s := range systems {
+		if p.Allowed(rbac.UpdateRegister, resource(s)) {
+			l.CanBulk = true
+		}
+		if p.Allowed(rbac.RequestAcceptance, resource(s)) {
+			l.CanBulk, l.CanRequest = true, true
+		}
+	}
 	for _, key := range []string{"id", "severity", "due", "updated"} {
 		dir := key
 		if q.Sort == key {
@@ -345,7 +434,15 @@ type systemPage struct {
 	Versions []store.ModelVersion
 	// Warnings are the latest version's model warnings.
 	Warnings model.Problems
-	List     threatList
+	// Diagram is the latest version's data-flow diagram (sanitised SVG);
+	// DiagramError says why there is none when drawing failed.
+	Diagram      template.HTML
+	DiagramError string
+	// Elements lists the threats of each element the diagram links.
+	Elements []elementThreats
+	// Paths are the latest version's attack paths, most likely first.
+	Paths []analysis.AttackPath
+	List  threatList
 }
 
 func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
@@ -374,18 +471,13 @@ func (u *UI) system(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 	sp := systemPage{System: sys, Versions: vs, List: l}
 	if sys.LatestVersion > 0 {
 		v, err := u.reg.Store().GetModelVersion(r.Context(), sys.ID, sys.LatestVersion)
+		if err == nil {
+			err = u.systemModel(r.Context(), &sp, v)
+		}
 		if err != nil {
 			u.failFor(w, r, err)
 			return
 		}
-		var res struct {
-			Warnings model.Problems `json:"warnings"`
-		}
-		if err := json.Unmarshal(v.Result, &res); err != nil {
-			u.failFor(w, r, fmt.Errorf("read the analysis of %s version %d: %w", sys.ID, v.Seq, err))
-			return
-		}
-		sp.Warnings = res.Warnings
 	}
 	u.render(w, r, http.StatusOK, "system", page{Title: sys.Name, Data: sp})
 }

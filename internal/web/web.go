@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -47,15 +48,23 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// LoadModel loads a stored version's source for its diagram and diff
+	// (the server's loader); without it the system page has neither.
+	LoadModel ModelLoader
+	// OIDC offers sign-in through the server's OpenID Connect provider
+	// (its /auth/oidc/login route) on the sign-in page.
+	OIDC bool
 }
 
 // UI serves the pages.
 type UI struct {
-	reg   *register.Service
-	auth  *auth.Service
-	opts  Options
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	reg      *register.Service
+	auth     *auth.Service
+	opts     Options
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
+	renderer *diagram.Renderer
+	diagrams diagramCache
 }
 
 // New returns the UI over the register and sign-in services. Requests reach
@@ -78,7 +87,11 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	u := &UI{reg: reg, auth: authn, opts: opts, pages: map[string]*template.Template{}, mux: http.NewServeMux()}
+	renderer, err := diagram.NewRenderer(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	u := &UI{reg: reg, auth: authn, opts: opts, pages: map[string]*template.Template{}, mux: http.NewServeMux(), renderer: renderer}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -108,7 +121,10 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /signout", u.signout)
 	u.mux.HandleFunc("GET /{$}", u.signedIn(u.dashboard))
 	u.mux.HandleFunc("GET /threats", u.signedIn(u.threats))
+	u.mux.HandleFunc("GET /threats/export", u.signedIn(u.exportThreats))
+	u.mux.HandleFunc("POST /threats/bulk", u.signedIn(u.bulk))
 	u.mux.HandleFunc("GET /systems/{system}", u.signedIn(u.system))
+	u.mux.HandleFunc("GET /systems/{system}/diff", u.signedIn(u.versionsDiff))
 	u.mux.HandleFunc("GET /systems/{system}/threats/{threat}", u.signedIn(u.threat))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/status", u.signedIn(u.setStatus))
 	u.mux.HandleFunc("POST /systems/{system}/threats/{threat}/comments", u.signedIn(u.comment))
@@ -118,6 +134,9 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("POST /reviews/{id}/complete", u.signedIn(u.completeReview))
 	u.mux.HandleFunc("GET /policy", u.signedIn(u.policy))
 	u.mux.HandleFunc("GET /audit", u.signedIn(u.auditTrail))
+	u.mux.HandleFunc("GET /tokens", u.signedIn(u.tokens))
+	u.mux.HandleFunc("POST /tokens", u.signedIn(u.createToken))
+	u.mux.HandleFunc("POST /tokens/{id}/revoke", u.signedIn(u.revokeToken))
 	return u, nil
 }
 
@@ -178,6 +197,7 @@ func nav(p *rbac.Principal, path string) []navItem {
 	if p.Allowed(rbac.ReadAudit, rbac.Resource{}) {
 		items = append(items, navItem{Href: "/audit", Label: "Audit trail"})
 	}
+	items = append(items, navItem{Href: "/tokens", Label: "API tokens"})
 	for i := range items {
 		items[i].Current = items[i].Href == path
 	}
@@ -212,13 +232,16 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name str
 // flashes are the confirmations a redirect after a change may show
 // (a fixed list: nothing from the query string reaches the page).
 var flashes = map[string]string{
-	"status":    "Status changed.",
-	"comment":   "Comment added.",
-	"requested": "Acceptance requested and submitted for decision.",
-	"approve":   "Acceptance approved.",
-	"reject":    "Acceptance rejected.",
-	"reviewed":  "Review completed.",
-	"signedout": "You are signed out.",
+	"status":      "Status changed.",
+	"comment":     "Comment added.",
+	"requested":   "Acceptance requested and submitted for decision.",
+	"approve":     "Acceptance approved.",
+	"reject":      "Acceptance rejected.",
+	"reviewed":    "Review completed.",
+	"signedout":   "You are signed out.",
+	"bulk-owner":  "Owner assigned to the selected threats.",
+	"bulk-due":    "Due date set on the selected threats.",
+	"bulk-accept": "Acceptance requested and submitted for the selected threats.",
 }
 
 // signedIn sends anonymous callers to the sign-in page, coming back here after.

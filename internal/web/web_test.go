@@ -50,7 +50,9 @@ func (c *clock) Add(d time.Duration) {
 // people are the test users, one per role the screens differ for.
 var people = map[string][]rbac.Grant{
 	"admin": {{Role: rbac.Admin}},
+	"cleo":  {{Role: rbac.CISO}},
 	"sam":   {{Role: rbac.SRO}},
+	"rita":  {{Role: rbac.RiskOwner, System: "payments"}},
 	"lee":   {{Role: rbac.SecurityLead, Team: "team-pay"}},
 	"dev":   {{Role: rbac.Developer, Team: "team-pay"}},
 	"vic":   {{Role: rbac.Viewer}},
@@ -108,7 +110,7 @@ func newEnv(t *testing.T) *env {
 	}
 	e.api("dev", "POST", "/api/v1/systems/payments/versions?ref=abc123", src, http.StatusCreated)
 	res := e.api("admin", "GET", "/api/v1/systems/payments", nil, http.StatusOK)
-	body, _ := json.Marshal(map[string]any{"name": "Payments", "owner_team": "team-pay", "risk_owner": "sam", "sro": "sam",
+	body, _ := json.Marshal(map[string]any{"name": "Payments", "owner_team": "team-pay", "risk_owner": "rita", "sro": "sam",
 		"classification": "official", "tier": "tier-1"})
 	e.api("admin", "PUT", "/api/v1/systems/payments", body, http.StatusOK, "If-Match", res.Header.Get("ETag"))
 	return e
@@ -264,24 +266,34 @@ func TestPagesWithoutJavaScript(t *testing.T) {
 		t.Errorf("dashboard lacks the heatmap or the tier count")
 	}
 
-	// The security lead requests an acceptance; they cannot decide it.
-	a := lee.do("POST", tpath+"/acceptances", url.Values{"justification": {"compensating control at the gateway"}, "expires": {"2027-02-01"}})
+	// A developer of the team requests an acceptance (teams design the
+	// treatment); neither they nor the security lead can decide it.
+	dev := e.browser()
+	dev.signIn("dev")
+	a := dev.do("POST", tpath+"/acceptances", url.Values{"justification": {"compensating control at the gateway"}, "expires": {"2027-02-01"}})
 	if a.status != http.StatusSeeOther {
-		t.Fatalf("request acceptance: %d %s", a.status, a.body)
+		t.Fatalf("developer requests acceptance: %d %s", a.status, a.body)
 	}
-	page := lee.do("GET", tpath, nil).body
-	if !strings.Contains(page, "submitted") || strings.Contains(page, "Approve acceptance") {
-		t.Fatalf("after the request the security lead sees the wrong page")
+	for _, who := range []*browser{dev, lee} {
+		page := who.do("GET", tpath, nil).body
+		if !strings.Contains(page, "submitted") || strings.Contains(page, "Approve acceptance") {
+			t.Fatalf("after the request a requester-side role sees the wrong page")
+		}
 	}
 	id, version := acceptanceForm(t, e, "sam", tpath)
-	if a := lee.do("POST", "/acceptances/"+id+"/approve", url.Values{"version": {version}}); a.status != http.StatusForbidden {
-		t.Fatalf("security lead approving: %d, want 403", a.status)
+	for name, who := range map[string]*browser{"developer (the requester)": dev, "security lead": lee} {
+		if a := who.do("POST", "/acceptances/"+id+"/approve", url.Values{"version": {version}}); a.status != http.StatusForbidden {
+			t.Fatalf("%s approving: %d, want 403", name, a.status)
+		}
+	}
+	if id2, _ := acceptanceForm(t, e, "rita", tpath); id2 != id {
+		t.Fatalf("the risk owner sees the approve form of acceptance %s, want %s", id2, id)
 	}
 
 	// The viewer sees no write action and is refused when posting anyway.
 	vic := e.browser()
 	vic.signIn("vic")
-	page = vic.do("GET", tpath, nil).body
+	page := vic.do("GET", tpath, nil).body
 	for _, action := range []string{`method="post" action="/systems`, "Approve acceptance", "Request acceptance", "Add comment"} {
 		if strings.Contains(page, action) {
 			t.Errorf("viewer sees %q", action)

@@ -435,3 +435,54 @@ func TimeOf(ev *event.Event) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// PartitionFields returns event fields on which every correlation's groups
+// agree: two events in one group of any correlation have equal values in
+// each of them, so events split across workers by those values keep every
+// group on one worker. A group-by field counts when it is the same field
+// for all the rules a correlation refers to (an alias mapping rules to
+// different fields does not). With no correlation, free is true: events
+// may go anywhere. With correlations but no such field, fields is empty
+// and events must all go to one worker.
+func (e *Engine) PartitionFields() (fields []string, free bool) {
+	if len(e.corrs) == 0 {
+		return nil, true
+	}
+	var common map[string]bool
+	for _, c := range e.corrs {
+		plain := map[string]bool{}
+		for g := range c.c.GroupBy {
+			var field string
+			same := true
+			for _, refs := range e.byRule {
+				for _, x := range refs {
+					if x.c != c {
+						continue
+					}
+					if field == "" {
+						field = x.fields[g]
+					} else if x.fields[g] != field {
+						same = false
+					}
+				}
+			}
+			if same && field != "" {
+				plain[field] = true
+			}
+		}
+		if common == nil {
+			common = plain
+			continue
+		}
+		for f := range common {
+			if !plain[f] {
+				delete(common, f)
+			}
+		}
+	}
+	for f := range common {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	return fields, false
+}

@@ -201,3 +201,38 @@ func TestTimeOf(t *testing.T) {
 		t.Fatalf("TimeOf = %v, %v", got, ok)
 	}
 }
+
+func TestPartitionFields(t *testing.T) {
+	corr := func(name, groupBy, extra string) string {
+		return fmt.Sprintf("title: %s\ncorrelation:\n  type: event_count\n  rules: [failed, success]\n  group-by: [%s]\n%s  timespan: 5m\n  condition: {gte: 3}\n---\n", name, groupBy, extra)
+	}
+	cases := []struct {
+		name   string
+		corrs  string
+		fields string
+		free   bool
+	}{
+		{"no correlation", "", "", true},
+		{"one correlation", corr("a", "User, IpAddress", ""), "IpAddress,User", false},
+		{"the fields all correlations share", corr("a", "User, IpAddress", "") + corr("b", "User", ""), "User", false},
+		{"nothing shared", corr("a", "User", "") + corr("b", "IpAddress", ""), "", false},
+		{"an alias to different fields does not count", corr("a", "who, IpAddress",
+			"  aliases:\n    who: {failed: TargetUserName, success: SubjectUserName}\n"), "IpAddress", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rules, probs := sigma.Parse("c.yml", []byte(base+c.corrs))
+			if len(probs.Errors()) > 0 {
+				t.Fatal(probs)
+			}
+			e, probs := New(rules)
+			if len(probs) > 0 {
+				t.Fatal(probs)
+			}
+			fields, free := e.PartitionFields()
+			if strings.Join(fields, ",") != c.fields || free != c.free {
+				t.Errorf("partition fields %v free %v, want %q free %v", fields, free, c.fields, c.free)
+			}
+		})
+	}
+}

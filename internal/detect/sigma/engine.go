@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/coregx/ahocorasick"
+	"github.com/rampart-sec/rampart/internal/detect/sigma/internal/ahocorasick"
 
 	"github.com/rampart-sec/rampart/internal/detect/event"
 	"github.com/rampart-sec/rampart/internal/source"
@@ -598,6 +598,8 @@ type Matcher struct {
 	hits    bitset
 	candGen []uint32
 	cands   []int32
+	// found is scan's buffer of pattern ids, kept from value to value.
+	found []ahocorasick.PatternID
 }
 
 // NewMatcher returns a matcher for the engine.
@@ -759,8 +761,9 @@ func (m *Matcher) scan(ac *fieldAC, s string) {
 	if len(b) == 0 || len(ac.ids) <= fewPatterns && !ac.a.IsMatch(b) {
 		return
 	}
-	for _, h := range ac.a.FindAllOverlapping(b) {
-		m.hit(ac.ids[h.PatternID])
+	m.found = ac.a.AppendOverlapping(m.found[:0], b)
+	for _, id := range m.found {
+		m.hit(ac.ids[id])
 	}
 }
 

@@ -57,12 +57,13 @@ const MaxLine = 1 << 20
 
 const maxExamples = 5
 
-// Detector matches events against a rule set. It is not safe for
-// concurrent use.
+// Detector matches events against a rule set and holds its own
+// correlation state. It is not safe for concurrent use; detectors that
+// share a rule set run side by side, each on its share of the events.
 type Detector struct {
-	set     *ruleset.Set
 	matcher *sigma.Matcher
 	dec     *event.Decoder
+	corr    *correlate.Engine
 	// Link, when set, adds model components and threats to an alert.
 	Link func(a *Alert, ev *event.Event)
 	// Now gives the time of events that carry none.
@@ -72,8 +73,14 @@ type Detector struct {
 
 // New returns a detector for the rule set.
 func New(set *ruleset.Set) *Detector {
+	// The set's correlations were checked when it loaded; this is a fresh
+	// state for them.
+	corr, _ := correlate.New(set.Rules)
+	if set.Correlation != nil {
+		corr.Limits = set.Correlation.Limits
+	}
 	return &Detector{
-		set: set, matcher: set.Engine.NewMatcher(), dec: event.NewDecoder(), Now: time.Now,
+		matcher: set.Engine.NewMatcher(), dec: event.NewDecoder(), corr: corr, Now: time.Now,
 		Stats: Stats{Reasons: map[string]int{}, ByRule: map[string]int{}},
 	}
 }
@@ -133,23 +140,27 @@ var reasonRE = regexp.MustCompile(`^[^:]*`)
 
 func (d *Detector) malformed(src string, err error) {
 	d.Stats.Malformed++
-	reason := reasonRE.FindString(err.Error())
-	switch {
-	case errors.Is(err, event.ErrSyntax):
-		reason = "not JSON"
-	case errors.Is(err, event.ErrTooLarge):
-		reason = "too large"
-	case errors.Is(err, event.ErrTooDeep):
-		reason = "nested too deeply"
-	case errors.Is(err, event.ErrTooMany):
-		reason = "too many fields"
-	case errors.Is(err, event.ErrNotObject):
-		reason = "not a JSON object"
-	}
-	d.Stats.Reasons[reason]++
+	d.Stats.Reasons[Reason(err)]++
 	if len(d.Stats.Examples) < maxExamples {
 		d.Stats.Examples = append(d.Stats.Examples, fmt.Sprintf("%s: %v", src, err))
 	}
+}
+
+// Reason names why an event is malformed, in a few words.
+func Reason(err error) string {
+	switch {
+	case errors.Is(err, event.ErrSyntax):
+		return "not JSON"
+	case errors.Is(err, event.ErrTooLarge):
+		return "too large"
+	case errors.Is(err, event.ErrTooDeep):
+		return "nested too deeply"
+	case errors.Is(err, event.ErrTooMany):
+		return "too many fields"
+	case errors.Is(err, event.ErrNotObject):
+		return "not a JSON object"
+	}
+	return reasonRE.FindString(err.Error())
 }
 
 // Process matches one JSON event (src says where it came from).
@@ -165,7 +176,7 @@ func (d *Detector) Process(src string, line []byte, emit func(*Alert) error) err
 		t = d.Now()
 	}
 	var alerts []*Alert
-	corr := d.set.Correlation
+	corr := d.corr
 	d.matcher.Match(&ev, func(m sigma.Match) {
 		if corr.Uses(m.Rule) {
 			for _, c := range corr.Observe(m.Rule, &ev, t) {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,6 +66,10 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// DefaultMaxConns is the connection pool's size unless the URL sets
+// pool_max_conns.
+const DefaultMaxConns = 16
+
 // Open connects to the database at url (postgres://…) and migrates it
 // unless opts.NoMigrate.
 func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
@@ -72,6 +77,11 @@ func Open(ctx context.Context, url string, opts store.Options) (*Store, error) {
 	if err != nil {
 		// The URL may carry a password: do not repeat it.
 		return nil, errors.New("the PostgreSQL URL does not parse (expected postgres://user@host:port/db)")
+	}
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default, max(4, CPUs), makes a server's clients queue
+		// for a connection; the URL's pool_max_conns overrides this.
+		cfg.MaxConns = max(cfg.MaxConns, DefaultMaxConns)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

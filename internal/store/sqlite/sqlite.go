@@ -12,12 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -33,6 +35,10 @@ import (
 
 //go:embed migrations/*.sql
 var migrations embed.FS
+
+// MaxConns is the size of the register's connection pool: readers run
+// side by side (WAL), writers one at a time.
+const MaxConns = 16
 
 // BusyTimeout is how long a statement waits for another writer.
 const BusyTimeout = 10 * time.Second
@@ -102,7 +108,21 @@ type Store struct {
 	river   *river.Client[*sql.Tx]
 	jobs    bool
 	started bool
+	log     *slog.Logger
+	stmts   *stmtCache
+	writer  chan struct{} // the write transaction's turn
+
+	// optimizeEvery is how often at most a write is followed by Optimize.
+	optimizeEvery time.Duration
+	optimized     atomic.Int64 // when Optimize last started, Unix nanoseconds
+	optimizing    sync.WaitGroup
 }
+
+// OptimizeEvery is how often at most a committed write transaction is
+// followed, in the background, by Optimize: a server that runs for months
+// keeps its statistics, and so its query plans, fitted to a register that
+// grows (PRAGMA optimize does nothing when they are up to date).
+const OptimizeEvery = time.Minute
 
 var _ store.Store = (*Store)(nil)
 
@@ -139,8 +159,14 @@ func Open(ctx context.Context, path string, opts store.Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("opening the database %s: %w", path, err)
 	}
-	db.SetMaxOpenConns(8)
-	s := &Store{Repo: sqlrepo.Repo{Q: dbQuerier{db}, D: dialect}, db: db, path: path}
+	// Connections stay open: a new one runs the pragmas again and starts
+	// with an empty page cache and no prepared statements (database/sql
+	// keeps only two idle by default and closed the rest after each burst).
+	db.SetMaxOpenConns(MaxConns)
+	db.SetMaxIdleConns(MaxConns)
+	s := &Store{db: db, path: path, log: cmp.Or(opts.Logger, slog.Default()), stmts: &stmtCache{db: db},
+		writer: make(chan struct{}, 1), optimizeEvery: OptimizeEvery}
+	s.Repo = sqlrepo.Repo{Q: cachedQuerier{s.stmts}, D: dialect}
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("opening the database %s: %w", path, err)
@@ -243,8 +269,23 @@ func (s *Store) MigrateUp(ctx context.Context) ([]store.Migration, error) {
 	return out, nil
 }
 
-// InTx implements store.Store.
+// InTx implements store.Store. SQLite runs one write transaction at a
+// time; this node's wait their turn in line here, in the order they came,
+// rather than each polling the database's lock with growing sleeps (which
+// is how SQLite's busy timeout waits, and what made write latency spiky
+// under many clients). A transaction that waits longer than BusyTimeout
+// fails as SQLite's own wait would.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Tx) error) error {
+	wait := time.NewTimer(BusyTimeout)
+	defer wait.Stop()
+	select {
+	case s.writer <- struct{}{}:
+		defer func() { <-s.writer }()
+	case <-ctx.Done():
+		return fmt.Errorf("waiting to write: %w", ctx.Err())
+	case <-wait.C:
+		return fmt.Errorf("waiting to write: another transaction held the database for %v", BusyTimeout)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning a transaction: %w", err)
@@ -257,13 +298,29 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("committing: %w", err)
 	}
+	s.afterWrite()
 	return nil
+}
+
+// afterWrite starts Optimize in the background when the last one started
+// more than optimizeEvery ago.
+func (s *Store) afterWrite() {
+	now, last := time.Now().UnixNano(), s.optimized.Load()
+	if now-last < int64(s.optimizeEvery) || !s.optimized.CompareAndSwap(last, now) {
+		return
+	}
+	s.optimizing.Go(func() {
+		if err := s.Optimize(context.Background()); err != nil {
+			s.log.Warn("refreshing the query planner's statistics", "err", err)
+		}
+	})
 }
 
 // Optimize implements store.Store: SQLite's PRAGMA optimize, which analyses
 // the tables whose statistics are missing or out of date (within a bounded
 // effort), so the planner picks the register's indexes.
 func (s *Store) Optimize(ctx context.Context) error {
+	s.optimized.Store(time.Now().UnixNano())
 	if _, err := s.db.ExecContext(ctx, `PRAGMA optimize=0x10002`); err != nil {
 		return fmt.Errorf("optimising the database: %w", err)
 	}
@@ -288,6 +345,7 @@ func (s *Store) River() *river.Client[*sql.Tx] { return s.river }
 // Close implements store.Store.
 func (s *Store) Close(ctx context.Context) error {
 	var errs []error
+	s.optimizing.Wait()
 	if s.started {
 		if err := s.river.Stop(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			errs = append(errs, fmt.Errorf("stopping background jobs: %w", err))
@@ -296,6 +354,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.riverDB != nil {
 		errs = append(errs, s.riverDB.Close())
 	}
+	s.stmts.close()
 	errs = append(errs, s.db.Close())
 	return errors.Join(errs...)
 }
@@ -367,4 +426,85 @@ func (r sqlRow) Scan(dest ...any) error {
 		return err
 	}
 	return nil
+}
+
+// stmtCache keeps the pool's statements prepared: SQLite compiles a
+// statement anew on every call otherwise, which for the register's list
+// and sign-in queries costs as much as running them. database/sql prepares
+// a cached statement once on each connection that runs it. The cache holds
+// the statements the register's code writes, which are finitely many;
+// past maxStmts the rest run unprepared.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.RWMutex
+	m  map[string]*sql.Stmt
+}
+
+const maxStmts = 512
+
+func (c *stmtCache) get(ctx context.Context, q string) *sql.Stmt {
+	c.mu.RLock()
+	st := c.m[q]
+	c.mu.RUnlock()
+	if st != nil {
+		return st
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st = c.m[q]; st != nil || len(c.m) >= maxStmts {
+		return st
+	}
+	st, err := c.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil // the query itself reports the error
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		_ = st.Close()
+	}
+	c.m = nil
+}
+
+// cachedQuerier runs statements on the pool through the statement cache.
+type cachedQuerier struct{ c *stmtCache }
+
+func (q cachedQuerier) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	st := q.c.get(ctx, query)
+	if st == nil {
+		return dbQuerier{q.c.db}.Exec(ctx, query, args...)
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (q cachedQuerier) Query(ctx context.Context, query string, args ...any) (sqlrepo.Rows, error) {
+	st := q.c.get(ctx, query)
+	if st == nil {
+		return dbQuerier{q.c.db}.Query(ctx, query, args...)
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (q cachedQuerier) QueryRow(ctx context.Context, query string, args ...any) sqlrepo.Row {
+	st := q.c.get(ctx, query)
+	if st == nil {
+		return dbQuerier{q.c.db}.QueryRow(ctx, query, args...)
+	}
+	return sqlRow{st.QueryRowContext(ctx, args...)}
 }

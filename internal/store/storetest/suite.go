@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,13 +35,17 @@ var suite = []struct {
 	{"versions", testVersions},
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
+	{"portfolio", testPortfolio},
+	{"category filter", testCategoryFilter},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
 	{"audit", testAudit},
 	{"accounts", testAccounts},
+	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
+	{"alerts", testAlerts},
 }
 
 // must returns v, or fails the test given to the function it returns.
@@ -575,6 +580,49 @@ func testAccounts(t *testing.T, ctx context.Context, s store.Store) {
 	}
 	if _, err := s.GetSession(ctx, "sh"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("deleted session: %v", err)
+	}
+}
+
+func testSignInCounts(t *testing.T, ctx context.Context, s store.Store) {
+	t0 := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	steps := []struct {
+		key  string
+		at   time.Duration
+		want int
+	}{
+		{"192.0.2.1", 0, 1},
+		{"192.0.2.1", 10 * time.Second, 2},
+		{"192.0.2.2", 20 * time.Second, 1},
+		{"192.0.2.1", 59 * time.Second, 3},
+		{"192.0.2.1", 60 * time.Second, 1}, // the window that began at t0 is over
+		{"192.0.2.1", 61 * time.Second, 2},
+		{"192.0.2.2", 79 * time.Second, 2},
+		{"192.0.2.2", 80 * time.Second, 1},
+	}
+	for _, st := range steps {
+		if got := must(s.CountSignIn(ctx, st.key, t0.Add(st.at), time.Minute))(t); got != st.want {
+			t.Errorf("%s at +%v: count %d, want %d", st.key, st.at, got, st.want)
+		}
+	}
+	// Concurrent attempts are all counted.
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := s.CountSignIn(ctx, "198.51.100.9", t0, time.Minute); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := must(s.CountSignIn(ctx, "198.51.100.9", t0, time.Minute))(t); got != 21 {
+		t.Errorf("after 20 concurrent attempts: count %d, want 21", got)
+	}
+	// Purging drops the windows that began before the bound only.
+	if n := must(s.PurgeSignIns(ctx, t0.Add(70*time.Second)))(t); n != 2 {
+		t.Errorf("purged %d, want 2 (192.0.2.1 and 198.51.100.9)", n)
+	}
+	if got := must(s.CountSignIn(ctx, "192.0.2.2", t0.Add(81*time.Second), time.Minute))(t); got != 2 {
+		t.Errorf("a kept window lost its count: %d", got)
 	}
 }
 

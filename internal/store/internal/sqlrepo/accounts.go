@@ -266,3 +266,30 @@ func (r *Repo) DeleteSession(ctx context.Context, hash string) error {
 	}
 	return nil
 }
+
+// ---- sign-in attempts
+
+// CountSignIn implements store.Repo. One statement counts and reads, so
+// concurrent attempts on any node are all counted.
+func (r *Repo) CountSignIn(ctx context.Context, key string, at time.Time, window time.Duration) (int, error) {
+	start, over := at.UnixMilli(), at.Add(-window).UnixMilli()
+	var n int
+	err := r.queryRow(ctx, `INSERT INTO signin_attempts (client, window_start, attempts) VALUES ($1, $2, 1)
+		ON CONFLICT (client) DO UPDATE SET
+		attempts = CASE WHEN signin_attempts.window_start <= $3 THEN 1 ELSE signin_attempts.attempts + 1 END,
+		window_start = CASE WHEN signin_attempts.window_start <= $3 THEN $2 ELSE signin_attempts.window_start END
+		RETURNING attempts`, key, start, over).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("counting a sign-in attempt: %w", err)
+	}
+	return n, nil
+}
+
+// PurgeSignIns implements store.Repo.
+func (r *Repo) PurgeSignIns(ctx context.Context, before time.Time) (int64, error) {
+	n, err := r.exec(ctx, `DELETE FROM signin_attempts WHERE window_start < $1`, before.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("purging sign-in attempts: %w", err)
+	}
+	return n, nil
+}

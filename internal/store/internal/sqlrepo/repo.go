@@ -340,7 +340,11 @@ func (r *Repo) GetThreat(ctx context.Context, systemID, threatID string) (store.
 }
 
 // threatWhere builds the WHERE clause of a filter from fixed fragments;
-// every value travels as a parameter.
+// every value travels as a parameter. Lists of states and severities are
+// short (their enums), so each value gets its own parameter: the planner
+// then knows how many there are. Severities are matched by their rank,
+// which the register's indexes hold beside the state, so that counting a
+// filter reads the index alone.
 func (r *Repo) threatWhere(f store.ThreatFilter) (string, []any) {
 	var conds []string
 	var args []any
@@ -348,30 +352,56 @@ func (r *Repo) threatWhere(f store.ThreatFilter) (string, []any) {
 		args = append(args, v)
 		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
 	}
+	oneOf := func(col string, vs []any) {
+		if len(vs) == 1 {
+			add(col+" = $?", vs[0])
+			return
+		}
+		ps := make([]string, len(vs))
+		for i, v := range vs {
+			args = append(args, v)
+			ps[i] = "$" + strconv.Itoa(len(args))
+		}
+		conds = append(conds, col+" IN ("+strings.Join(ps, ", ")+")")
+	}
 	if f.SystemID != "" {
 		add("system_id = $?", f.SystemID)
 	}
 	if !f.IncludeGone {
 		conds = append(conds, "NOT gone")
 	}
-	// One value is an equality, so that an index can also give the order.
-	if len(f.Status) == 1 {
-		add("status = $?", string(f.Status[0]))
-	} else if len(f.Status) > 1 {
-		args = append(args, r.D.List(strs(f.Status)))
-		conds = append(conds, r.D.In("status", len(args)))
+	if len(f.Status) > 0 {
+		vs := make([]any, len(f.Status))
+		for i, st := range f.Status {
+			vs[i] = string(st)
+		}
+		oneOf("status", vs)
 	}
-	if len(f.Severity) == 1 {
-		add("severity = $?", string(f.Severity[0]))
-	} else if len(f.Severity) > 1 {
-		args = append(args, r.D.List(strs(f.Severity)))
-		conds = append(conds, r.D.In("severity", len(args)))
+	if len(f.Severity) > 0 {
+		col, vs := "severity_rank", make([]any, len(f.Severity))
+		for i, sv := range f.Severity {
+			vs[i] = sv.Rank()
+			if sv.Rank() == 0 { // not a severity: match the text, which nothing has
+				col = "severity"
+			}
+		}
+		if col == "severity" {
+			for i, sv := range f.Severity {
+				vs[i] = string(sv)
+			}
+		}
+		oneOf(col, vs)
 	}
 	if f.Owner != "" {
 		add("owner = $?", f.Owner)
 	}
 	if f.Rule != "" {
 		add("rule = $?", f.Rule)
+	}
+	if f.Category != "" {
+		// STRIDE is a JSON array of words; its text holds each one quoted.
+		args = append(args, f.Category, `%"`+strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Category)+`"%`)
+		conds = append(conds, fmt.Sprintf(`(category = $%d OR CAST(stride AS TEXT) LIKE $%d ESCAPE '\')`, len(args)-1, len(args)))
 	}
 	if f.DueBefore != "" {
 		args = append(args, f.DueBefore)

@@ -1,0 +1,30 @@
+package register
+
+import (
+	"context"
+	"errors"
+
+	"github.com/rampart-sec/rampart/internal/store"
+)
+
+// RecordAlerts stores a batch of detection alerts in one transaction, each
+// occurrence once by its fingerprint, and returns how many were new. When
+// another node stores one of them at the same moment the batch is tried
+// again, and finds that one stored.
+func (s *Service) RecordAlerts(ctx context.Context, occ []store.AlertOccurrence) (int, error) {
+	if len(occ) == 0 {
+		return 0, nil
+	}
+	for attempt := 0; ; attempt++ {
+		n := 0
+		err := s.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			var err error
+			n, err = tx.RecordAlerts(ctx, occ)
+			return err
+		})
+		if attempt < 3 && errors.Is(err, store.ErrExists) {
+			continue
+		}
+		return n, err
+	}
+}
