@@ -246,7 +246,7 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	det.run(ctx, srv)
+	det.run(ctx, srv, node.register)
 	l, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return fail(exitUsage, fmt.Errorf("listen: %w", err))

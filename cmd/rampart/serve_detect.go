@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/detect/ruleset"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/store/engine"
@@ -85,12 +87,34 @@ func startDetection(cmd *cobra.Command, f detectFlags, db string, log *slog.Logg
 	return d, nil
 }
 
-// run starts the node's workers; they stop when ctx is done.
-func (d *detection) run(ctx context.Context, srv *server.Server) {
+// pruneEvery is how often a node forgets the fingerprints of alert
+// occurrences stored more than twice the stream's retention ago (no event
+// can be delivered again from then).
+const pruneEvery = time.Hour
+
+// run starts the node's workers and the pruning of old fingerprints; they
+// stop when ctx is done.
+func (d *detection) run(ctx context.Context, srv *server.Server, reg *register.Service) {
 	if d.publisher == nil {
 		return
 	}
 	ctx, d.cancel = context.WithCancel(ctx)
+	d.workers.Go(func() {
+		t := time.NewTicker(pruneEvery)
+		defer t.Stop()
+		for {
+			if n, err := reg.PruneAlertOccurrences(ctx, time.Now().Add(-2*ingest.Retention)); err != nil && ctx.Err() == nil {
+				d.log.Warn("forgetting old alert fingerprints", "err", err)
+			} else if n > 0 {
+				d.log.Info("forgot old alert fingerprints", "occurrences", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
 	for i := range d.flags.workers {
 		w := &ingest.Worker{Set: d.set, Store: srv.AlertStore(), Link: srv.AlertLinker(d.set.Rules),
 			Partitions: d.flags.partitions, Log: d.log.With("worker", i)}

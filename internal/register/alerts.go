@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/rampart-sec/rampart/internal/store"
 )
@@ -27,4 +28,11 @@ func (s *Service) RecordAlerts(ctx context.Context, occ []store.AlertOccurrence)
 		}
 		return n, err
 	}
+}
+
+// PruneAlertOccurrences forgets the fingerprints of alert occurrences
+// stored before a time, once no event can be delivered again from before
+// it; the groups keep their counts.
+func (s *Service) PruneAlertOccurrences(ctx context.Context, before time.Time) (int64, error) {
+	return s.st.PruneAlertOccurrences(ctx, before)
 }

@@ -31,6 +31,10 @@ type AlertRepo interface {
 	// AlertTotals sums occurrences per system and rule and per system and
 	// threat (for metrics).
 	AlertTotals(ctx context.Context) (AlertTotals, error)
+	// PruneAlertOccurrences forgets the fingerprints of occurrences stored
+	// before a time (when they were stored, not their events' time; the
+	// groups keep their counts) and returns how many.
+	PruneAlertOccurrences(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Alert is a group of occurrences of one detection.

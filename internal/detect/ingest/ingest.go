@@ -31,6 +31,10 @@ const (
 	SystemHeader  = "Rampart-System"
 )
 
+// Retention is how long the stream keeps an event, and so the longest
+// after its publication that an event can be delivered again.
+const Retention = 24 * time.Hour
+
 // DefaultPartitions is how many partitions the stream is split into: the
 // most workers that can share correlation work.
 const DefaultPartitions = 16
@@ -100,7 +104,7 @@ func connect(ctx context.Context, where string, opt nats.Option) (*nats.Conn, je
 	}
 	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: StreamName, Subjects: []string{SubjectPrefix + "*"}, Storage: jetstream.FileStorage,
-		MaxAge: 24 * time.Hour, Duplicates: 2 * time.Minute, MaxMsgSize: MaxLine,
+		MaxAge: Retention, Duplicates: 2 * time.Minute, MaxMsgSize: MaxLine,
 	})
 	if err != nil {
 		nc.Close()

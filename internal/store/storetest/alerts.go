@@ -127,6 +127,17 @@ func testAlerts(t *testing.T, ctx context.Context, s store.Store) {
 	if _, err := s.GetAlert(ctx, 999999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("missing alert: %v, want ErrNotFound", err)
 	}
+	// Fingerprints are forgotten by when they were stored, not by their
+	// events' time, and the counts stay.
+	if n := must(s.PruneAlertOccurrences(ctx, t0))(t); n != 0 {
+		t.Errorf("pruned %d occurrences stored before the events' time, want none: they were stored now", n)
+	}
+	if n := must(s.PruneAlertOccurrences(ctx, time.Now().Add(time.Minute)))(t); n != 706 {
+		t.Errorf("pruned %d occurrences stored before now, want all 706", n)
+	}
+	if got := must(s.GetAlert(ctx, g.ID))(t); got.Count != 3 {
+		t.Errorf("count after pruning = %d, want 3", got.Count)
+	}
 	tot := must(s.AlertTotals(ctx))(t)
 	wantRule := map[string]int64{"hr/many logons": 1, "payments/r-cmd": 4 + 1 + 700}
 	if len(tot.ByRule) != len(wantRule) {

@@ -168,15 +168,16 @@ func (r *Repo) insertOccurrences(ctx context.Context, id int64, fps []string, at
 	for start := 0; start < len(fps); start += per {
 		end := min(start+per, len(fps))
 		var b strings.Builder
-		b.WriteString(`INSERT INTO alert_occurrences (fingerprint, alert_id, at) VALUES `)
-		args := make([]any, 0, 3*(end-start))
+		b.WriteString(`INSERT INTO alert_occurrences (fingerprint, alert_id, at, stored_at) VALUES `)
+		stored := r.D.Time(now())
+		args := make([]any, 0, 4*(end-start))
 		for i := start; i < end; i++ {
 			if i > start {
 				b.WriteString(", ")
 			}
 			n := len(args)
-			fmt.Fprintf(&b, "($%d, $%d, $%d)", n+1, n+2, n+3)
-			args = append(args, fps[i], id, r.D.Time(ats[i]))
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4)
+			args = append(args, fps[i], id, r.D.Time(ats[i]), stored)
 		}
 		if _, err := r.exec(ctx, b.String(), args...); err != nil {
 			return r.wrapInsert(err, "alert occurrence", fps[start])
@@ -288,4 +289,13 @@ func (r *Repo) AlertTotals(ctx context.Context) (store.AlertTotals, error) {
 		return t, row.Scan(&t.SystemID, &t.Key, &t.Count)
 	})
 	return out, err
+}
+
+// PruneAlertOccurrences implements store.Repo.
+func (r *Repo) PruneAlertOccurrences(ctx context.Context, before time.Time) (int64, error) {
+	n, err := r.exec(ctx, `DELETE FROM alert_occurrences WHERE stored_at < $1`, r.D.Time(before.UTC()))
+	if err != nil {
+		return 0, fmt.Errorf("pruning alert occurrences: %w", err)
+	}
+	return n, nil
 }

@@ -10,13 +10,14 @@ CREATE INDEX signin_attempts_window ON signin_attempts (window_start);
 
 -- The register's lists ask for threats still found by the latest version
 -- (NOT gone), so their indexes hold only those. Each index carries the
--- columns its filters test, so that a count reads the index alone:
+-- columns its filters test, so that a count reads the index alone (gone
+-- too, which SQLite does not take from the index's WHERE):
 --   one system's threats, by state and severity (the API's lists);
 --   every system's, by state and severity (the register page);
 --   every system's, by severity;
 --   one owner's work;
 --   the overdue list, by due date.
-CREATE INDEX threats_live_system ON threats (system_id, status, severity_rank DESC, id) WHERE NOT gone;
+CREATE INDEX threats_live_system ON threats (system_id, status, severity_rank DESC, id, gone) WHERE NOT gone;
 DROP INDEX threats_status_rank;
 CREATE INDEX threats_live_status_rank ON threats (status, severity_rank DESC, system_id, id) WHERE NOT gone;
 DROP INDEX threats_rank;

@@ -35,8 +35,10 @@ CREATE INDEX alert_targets_ref ON alert_targets (kind, ref);
 CREATE TABLE alert_occurrences (
     fingerprint text PRIMARY KEY,
     alert_id    bigint NOT NULL REFERENCES alerts (id),
-    at          timestamptz NOT NULL
+    at          timestamptz NOT NULL,
+    stored_at   timestamptz NOT NULL
 );
+CREATE INDEX alert_occurrences_stored ON alert_occurrences (stored_at);
 
 -- +goose Down
 DROP TABLE alert_occurrences;

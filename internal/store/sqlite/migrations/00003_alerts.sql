@@ -35,8 +35,10 @@ CREATE INDEX alert_targets_ref ON alert_targets (kind, ref);
 CREATE TABLE alert_occurrences (
     fingerprint TEXT PRIMARY KEY,
     alert_id    INTEGER NOT NULL REFERENCES alerts (id),
-    at          TEXT NOT NULL
+    at          TEXT NOT NULL,
+    stored_at   TEXT NOT NULL
 );
+CREATE INDEX alert_occurrences_stored ON alert_occurrences (stored_at);
 
 -- +goose Down
 DROP TABLE alert_occurrences;
