@@ -215,6 +215,7 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 			"targets", "data", "base_likelihood", "base_impact", "mitigations", "countermeasures", "controls_in_place", "controls_planned",
 			"threagile", "position", "concern", "related", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach"}},
 		{threats.Ref{}, []string{"id", "name", "url"}},
+		{threats.Countermeasure{}, []string{"id", "name", "kind", "for", "url"}},
 		{risk.Score{}, []string{"likelihood", "impact", "score", "severity"}},
 		{model.Pos{}, []string{"file", "line", "column"}},
 		{treatment.State{}, []string{"status", "source", "owner", "due", "justification", "accepted_by", "expires",

@@ -168,12 +168,12 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	}
 	if opts.Summary {
 		d.ruleSummary(groups)
-		d.paths(r)
+		d.paths(r, summaryPaths)
 		d.trees(trees, left, true)
 	} else {
 		d.register(fs)
 		d.details(groups)
-		d.paths(r)
+		d.paths(r, len(r.Paths))
 		d.trees(trees, left, false)
 		d.dataAssets(r)
 		d.modelSummary(r)
@@ -1102,7 +1102,13 @@ func (d *doc) refs(f analysis.Finding) {
 	d.y += 3
 }
 
-func (d *doc) paths(r *analysis.Result) {
+// summaryPaths is how many attack paths the executive summary lists, most
+// likely first; the full report lists them all.
+const summaryPaths = 20
+
+// paths writes the attack-path section with at most limit paths, naming
+// how many were left out.
+func (d *doc) paths(r *analysis.Result, limit int) {
 	d.heading("Attack paths", 1)
 	if len(r.Paths) == 0 {
 		d.para("No attack paths: no confidential or restricted data is reachable from an entry point.", "", 10, black, 0)
@@ -1110,7 +1116,8 @@ func (d *doc) paths(r *analysis.Result) {
 	}
 	d.para("The most likely route from an entry point to each confidential or restricted data asset, most likely first, with the open threats met on the way.", "", 10, black, 0)
 	ix := r.Model.Index()
-	for _, p := range r.Paths {
+	shown := r.Paths[:min(limit, len(r.Paths))]
+	for _, p := range shown {
 		name := p.Data
 		if dd := ix.Data[p.Data]; dd != nil && dd.Name != "" {
 			name = dd.Name
@@ -1131,6 +1138,9 @@ func (d *doc) paths(r *analysis.Result) {
 		} else {
 			d.para("No open threats on this path.", "", 8.5, muted, 8)
 		}
+	}
+	if left := len(r.Paths) - len(shown); left > 0 {
+		d.para(fmt.Sprintf("…and %d less likely paths, listed in the full report and the JSON output.", left), "", 10, muted, 0)
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 func init() {
 	register("llm-prompt-injection", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			if threats.Kind(c) != model.KindProcess || e.IsClient(c) {
-				continue
+			if threats.Kind(c) != model.KindProcess || e.IsClient(c) || !llmFront(e, c) {
+				continue // the model behind an agent or an LLM framework is its caller's threat
 			}
 			llm := ""
 			if languageModel(e, c) {
