@@ -146,7 +146,9 @@ func TestInterrupt(t *testing.T) {
 			dir := t.TempDir()
 			out := filepath.Join(dir, "report.json")
 			os.WriteFile(out, []byte("old"), 0o644)
-			cmd := exec.Command(bin, "analyze", "-", "--out", "json="+out, "--out", "html="+filepath.Join(dir, "r.html"))
+			// The HTML report, the slowest output, is written first, so the
+			// signal lands before report.json is replaced.
+			cmd := exec.Command(bin, "analyze", "-", "--out", "html="+filepath.Join(dir, "r.html"), "--out", "json="+out)
 			read := feedStdin(t, cmd, model, true)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
