@@ -47,17 +47,15 @@ WHEN OLD.status IS NOT NEW.status OR OLD.likelihood IS NOT NEW.likelihood OR OLD
 END;
 -- +goose StatementEnd
 
--- Overdue treatments are counted by status and due date.
-CREATE INDEX threats_status_due ON threats (status, due, gone, system_id) WHERE due IS NOT NULL;
--- The register's screens filter by status and severity sorted by due date,
--- and by rule sorted by severity.
-CREATE INDEX threats_status_severity_due ON threats (status, severity, (due IS NULL), due, system_id, id, gone);
+-- Overdue treatments are counted through threats_live_due, and the
+-- register's status and severity filters use threats_live_status_rank
+-- (00002): an index led by status and due date would make SQLite, which
+-- knows no value distribution, sort every overdue threat to show one page.
+-- The register's screens filter by rule sorted by severity.
 CREATE INDEX threats_rule_rank ON threats (rule, severity_rank DESC, system_id, id, gone);
 
 -- +goose Down
 DROP INDEX threats_rule_rank;
-DROP INDEX threats_status_severity_due;
-DROP INDEX threats_status_due;
 DROP TRIGGER risk_counts_update;
 DROP TRIGGER risk_counts_delete;
 DROP TRIGGER risk_counts_insert;
