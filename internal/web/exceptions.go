@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -115,9 +114,9 @@ func (u *UI) decideException(w http.ResponseWriter, r *http.Request, p *rbac.Pri
 		u.failFor(w, r, err)
 		return
 	}
-	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
 	if err != nil {
-		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		u.failFor(w, r, err)
 		return
 	}
 	if _, err := u.reg.DecideException(r.Context(), actor(p), id, version,

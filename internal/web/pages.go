@@ -554,9 +554,9 @@ func (u *UI) setStatus(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 		u.failFor(w, r, err)
 		return
 	}
-	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
 	if err != nil {
-		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		u.failFor(w, r, err)
 		return
 	}
 	st := model.TreatmentStatus(r.PostFormValue("status"))
@@ -640,9 +640,9 @@ func (u *UI) decide(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 		u.failFor(w, r, err)
 		return
 	}
-	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
 	if err != nil {
-		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		u.failFor(w, r, err)
 		return
 	}
 	if _, err := u.reg.DecideAcceptance(r.Context(), actor(p), id, version,
@@ -655,4 +655,15 @@ func (u *UI) decide(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
 		back = threatURL(a.SystemID, a.Threats[0].ThreatID)
 	}
 	http.Redirect(w, r, back+"?done="+decision, http.StatusSeeOther)
+}
+
+// formVersion reads the version a form was rendered from, which the
+// register compares with the current one so that a stale form changes
+// nothing.
+func formVersion(r *http.Request) (int64, error) {
+	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%w: version missing", register.ErrInvalid)
+	}
+	return version, nil
 }

@@ -86,9 +86,9 @@ func (u *UI) completeReview(w http.ResponseWriter, r *http.Request, p *rbac.Prin
 		u.failFor(w, r, err)
 		return
 	}
-	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
 	if err != nil {
-		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		u.failFor(w, r, err)
 		return
 	}
 	if _, err := u.reg.CompleteReview(r.Context(), actor(p), id, version, r.PostFormValue("notes")); err != nil {
@@ -131,9 +131,9 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 		u.failFor(w, r, err)
 		return
 	}
-	version, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
+	version, err := formVersion(r)
 	if err != nil {
-		u.failFor(w, r, fmt.Errorf("%w: version missing", register.ErrInvalid))
+		u.failFor(w, r, err)
 		return
 	}
 	pol.Version = version
