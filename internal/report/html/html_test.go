@@ -267,12 +267,12 @@ func TestReportInBrowser(t *testing.T) {
 		t.Fatalf("read the sorted ids: %v", err)
 	}
 	do("zoom the diagram", chromedp.Focus(chromedp.ID("dfd-zoom")), chromedp.KeyEvent("\r"))
-	pressed, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("dfd-zoom"), "aria-pressed"))
-	if err != nil {
-		t.Fatalf("read aria-pressed: %v", err)
-	}
-	if pressed.Value != "true" {
-		t.Errorf("the diagram zoom button is not pressed after a click: %q", pressed.Value)
+	// The page's script answers the click; a loaded machine may take a
+	// moment, so wait for the state rather than reading it at once.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById("dfd-zoom").getAttribute("aria-pressed") === "true"`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		pressed, _ := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID("dfd-zoom"), "aria-pressed"))
+		t.Errorf("the diagram zoom button is not pressed after a click: %q (%v)", pressed.Value, err)
 	}
 	if len(r.Paths) > 0 {
 		do("show attack path 1", chromedp.Focus(chromedp.CSS(".show-path")), chromedp.KeyEvent("\r"))
