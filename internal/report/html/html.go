@@ -118,6 +118,8 @@ type view struct {
 	RegisterRows template.HTML
 	Rules        []ruleView
 	Paths        []pathView
+	// MorePaths counts the less likely attack paths left out (reportPaths).
+	MorePaths int
 	// Trees are the crown jewels' attack trees, most likely first; TreesLeft
 	// names those left out (attacktree.ReportTrees).
 	Trees     []treeView
@@ -217,6 +219,15 @@ type refView struct {
 type controlView struct {
 	ID, Name string
 }
+
+// reportPaths and summaryPaths are how many attack paths, most likely
+// first, the full report and the executive summary list; a large model has
+// one path per entry point and route, too many to read, and the JSON output
+// keeps them all.
+const (
+	reportPaths  = 50
+	summaryPaths = 20
+)
 
 type pathView struct {
 	analysis.AttackPath
@@ -336,7 +347,13 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 		}
 		return id
 	}
-	for _, p := range r.Paths {
+	limit := reportPaths
+	if opts.Summary {
+		limit = summaryPaths
+	}
+	paths := r.Paths[:min(limit, len(r.Paths))]
+	v.MorePaths = len(r.Paths) - len(paths)
+	for _, p := range paths {
 		pv := pathView{AttackPath: p, DataNam: p.Data}
 		if d := ix.Data[p.Data]; d != nil && d.Name != "" {
 			pv.DataNam = d.Name

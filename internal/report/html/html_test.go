@@ -489,3 +489,29 @@ func TestRowsEscapeText(t *testing.T) {
 		t.Errorf("item %s, want %s", items, want)
 	}
 }
+
+// TestLargeModelPathsBounded: a model with hundreds of attack paths lists
+// the most likely reportPaths (summaryPaths in the summary) and says how
+// many it leaves out.
+func TestLargeModelPathsBounded(t *testing.T) {
+	r := analysis.Analyze(reporttest.Model(400), analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
+	if len(r.Paths) <= reportPaths {
+		t.Fatalf("the model has %d attack paths; the test needs more than %d", len(r.Paths), reportPaths)
+	}
+	for _, tc := range []struct {
+		summary bool
+		limit   int
+	}{{false, reportPaths}, {true, summaryPaths}} {
+		var buf bytes.Buffer
+		if err := Write(context.Background(), &buf, r, Options{Summary: tc.summary}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if !strings.Contains(out, fmt.Sprintf("Path %d: to ", tc.limit)) || strings.Contains(out, fmt.Sprintf("Path %d: to ", tc.limit+1)) {
+			t.Errorf("summary %v: the report does not stop at path %d", tc.summary, tc.limit)
+		}
+		if want := fmt.Sprintf("…and %d less likely paths", len(r.Paths)-tc.limit); !strings.Contains(out, want) {
+			t.Errorf("summary %v: the report lacks %q", tc.summary, want)
+		}
+	}
+}
