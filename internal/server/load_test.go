@@ -216,10 +216,14 @@ func runLoad(b *testing.B, eng, db string) {
 						status := []string{"open", "mitigating"}[rng.IntN(2)]
 						patch, _ := json.Marshal(map[string]any{"owner": owner, "status": status})
 						code, _, body, gerr = do("sam", "PATCH", path, patch, "If-Match", hdr.Get("ETag"))
-						if gerr == nil && code == 412 && attempt < 50 {
+						if gerr == nil && code == 412 && attempt < 100 {
 							mu.Lock()
 							retries++
 							mu.Unlock()
+							// Back off a random, growing while, as a client
+							// should, so that one client does not lose every
+							// race for a hot threat.
+							time.Sleep(time.Duration(rng.IntN(1<<min(attempt, 6))) * time.Millisecond)
 							continue
 						}
 						if gerr != nil || code != 200 {
