@@ -52,7 +52,7 @@ var controls = []Control{
 	{"idp-isolation", "Identity provider isolation", "Identity provider runs in its own segment with restricted access.", 1, 0, "D3-NI"},
 	{"image-scanning", "Container image scanning", "Base and built images are scanned and come from trusted, pinned sources.", 1, 0, ""},
 	{"immutable-backups", "Immutable, isolated backups", "Backups are written to a separate account with object lock or write-once storage, encrypted, and restore credentials are kept apart from production.", 1, 1, "D3-FE"},
-	{"input-validation", "Input validation", "Input is validated against an allow-list schema at the trust boundary.", 2, 0, "D3-IV"},
+	{"input-validation", "Input validation", "Input is validated against an allow-list schema at the trust boundary.", 2, 0, "D3-CV"},
 	{"ip-allowlist", "IP allow-listing", "Only known source addresses may connect.", 1, 0, "D3-ITF"},
 	{"key-rotation", "Key rotation", "Encryption keys and signing keys are rotated on a schedule and on suspicion of compromise, with old keys revoked.", 1, 0, "D3-CRO"},
 	{"least-privilege", "Least-privilege service accounts", "Service identities hold only the permissions they need.", 1, 1, "D3-UAP"},

@@ -169,3 +169,13 @@ func BenchmarkDecodeMITRE(b *testing.B) {
 		}
 	}
 }
+
+// TestControlD3FENDResolves: every control's D3FEND technique is in the
+// embedded catalog, so that its name is shown wherever it is listed.
+func TestControlD3FENDResolves(t *testing.T) {
+	for _, c := range Controls() {
+		if c.D3FEND != "" && D3FENDName(c.D3FEND) == "" {
+			t.Errorf("control %s names D3FEND %s, which the catalog does not hold", c.ID, c.D3FEND)
+		}
+	}
+}
