@@ -258,23 +258,23 @@ func (b *builder) bestPaths(entry string) map[string][]hop {
 	cost := map[string]float64{entry: 0}
 	prev := map[string]hop{}
 	from := map[string]string{}
-	pq := &queue{{entry, 0}}
+	pq := &graph.Queue[string]{{Key: entry}}
 	done := map[string]bool{}
 	for pq.Len() > 0 {
-		it := heap.Pop(pq).(item)
-		if done[it.id] {
+		it := heap.Pop(pq).(graph.Item[string])
+		if done[it.Key] {
 			continue
 		}
-		done[it.id] = true
-		for _, h := range b.out[it.id] {
+		done[it.Key] = true
+		for _, h := range b.out[it.Key] {
 			if h.to == entry {
 				continue
 			}
-			c := it.cost - math.Log(graph.StepProbability(b.ix, h.flow))
+			c := it.Cost - math.Log(graph.StepProbability(b.ix, h.flow))
 			old, seen := cost[h.to]
-			if !seen || c < old-1e-12 || (math.Abs(c-old) <= 1e-12 && (it.id < from[h.to] || it.id == from[h.to] && h.flow.ID < prev[h.to].flow.ID)) {
-				cost[h.to], prev[h.to], from[h.to] = c, h, it.id
-				heap.Push(pq, item{h.to, c})
+			if !seen || c < old-1e-12 || (math.Abs(c-old) <= 1e-12 && (it.Key < from[h.to] || it.Key == from[h.to] && h.flow.ID < prev[h.to].flow.ID)) {
+				cost[h.to], prev[h.to], from[h.to] = c, h, it.Key
+				heap.Push(pq, graph.Item[string]{Key: h.to, Cost: c})
 			}
 		}
 	}
@@ -326,27 +326,4 @@ func sortNodes(nodes []*Node) {
 	slices.SortStableFunc(nodes, func(a, b *Node) int {
 		return cmp.Or(cmp.Compare(b.Likelihood, a.Likelihood), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Threat, b.Threat))
 	})
-}
-
-type item struct {
-	id   string
-	cost float64
-}
-
-type queue []item
-
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	if q[i].cost != q[j].cost {
-		return q[i].cost < q[j].cost
-	}
-	return q[i].id < q[j].id
-}
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(item)) }
-func (q *queue) Pop() any {
-	old := *q
-	it := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return it
 }

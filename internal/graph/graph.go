@@ -4,6 +4,7 @@
 package graph
 
 import (
+	"cmp"
 	"container/heap"
 	"math"
 	"slices"
@@ -110,25 +111,25 @@ type Reach struct {
 func (g *Graph) Reachable() *Reach {
 	n := len(g.ids)
 	r := &Reach{g: g, cost: make([]float64, n), prev: make([]int, n), via: make([]*model.Flow, n)}
-	pq := &queue{}
+	pq := &Queue[int]{}
 	for i := range r.cost {
 		r.cost[i] = math.Inf(1)
 		r.prev[i] = -1
 		if g.entry[i] {
 			r.cost[i] = 0
-			heap.Push(pq, item{i, 0})
+			heap.Push(pq, Item[int]{Key: i})
 		}
 	}
 	for pq.Len() > 0 {
-		it := heap.Pop(pq).(item)
-		if it.cost > r.cost[it.node] {
+		it := heap.Pop(pq).(Item[int])
+		if it.Cost > r.cost[it.Key] {
 			continue
 		}
-		for _, e := range g.out[it.node] {
-			c := it.cost + e.cost
-			if c < r.cost[e.to]-1e-12 || (math.Abs(c-r.cost[e.to]) <= 1e-12 && r.prev[e.to] >= 0 && g.ids[it.node] < g.ids[r.prev[e.to]]) {
-				r.cost[e.to], r.prev[e.to], r.via[e.to] = c, it.node, e.flow
-				heap.Push(pq, item{e.to, c})
+		for _, e := range g.out[it.Key] {
+			c := it.Cost + e.cost
+			if c < r.cost[e.to]-1e-12 || (math.Abs(c-r.cost[e.to]) <= 1e-12 && r.prev[e.to] >= 0 && g.ids[it.Key] < g.ids[r.prev[e.to]]) {
+				r.cost[e.to], r.prev[e.to], r.via[e.to] = c, it.Key, e.flow
+				heap.Push(pq, Item[int]{Key: e.to, Cost: c})
 			}
 		}
 	}
@@ -396,23 +397,31 @@ func (q *pathQueue) Pop() any {
 	return it
 }
 
-type item struct {
-	node int
-	cost float64
+// Item is an entry of a Queue: a key and the cost to reach it.
+type Item[K cmp.Ordered] struct {
+	Key  K
+	Cost float64
 }
 
-type queue []item
+// Queue is a min-priority queue of Items for container/heap, cheapest
+// first, equal costs by key, so that shortest-path searches are
+// deterministic.
+type Queue[K cmp.Ordered] []Item[K]
 
-func (q queue) Len() int { return len(q) }
-func (q queue) Less(i, j int) bool {
-	if q[i].cost != q[j].cost {
-		return q[i].cost < q[j].cost
+func (q Queue[K]) Len() int { return len(q) }
+func (q Queue[K]) Less(i, j int) bool {
+	if q[i].Cost != q[j].Cost {
+		return q[i].Cost < q[j].Cost
 	}
-	return q[i].node < q[j].node
+	return q[i].Key < q[j].Key
 }
-func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *queue) Push(x any)   { *q = append(*q, x.(item)) }
-func (q *queue) Pop() any {
+func (q Queue[K]) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+
+// Push implements heap.Interface.
+func (q *Queue[K]) Push(x any) { *q = append(*q, x.(Item[K])) }
+
+// Pop implements heap.Interface.
+func (q *Queue[K]) Pop() any {
 	old := *q
 	it := old[len(old)-1]
 	*q = old[:len(old)-1]
