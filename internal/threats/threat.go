@@ -214,6 +214,10 @@ func sortByID(ts []*Threat) []Threat {
 
 // fillThreat sets *t to the threat of a rule's hit.
 func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) {
+	linddun := r.LINDDUN
+	if !e.linddun {
+		linddun = nil // a rule with STRIDE and LINDDUN categories raises a STRIDE threat
+	}
 	*t = Threat{
 		ID:              id,
 		Rule:            r.ID,
@@ -221,7 +225,7 @@ func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, o
 		Title:           r.Title,
 		Description:     h.Detail,
 		STRIDE:          r.STRIDE,
-		LINDDUN:         r.LINDDUN,
+		LINDDUN:         linddun,
 		Category:        r.Category,
 		CWE:             refs.cwe,
 		CAPEC:           refs.capec,
