@@ -37,7 +37,7 @@ func (u *UI) auditTrail(w http.ResponseWriter, r *http.Request, p *rbac.Principa
 		}
 		after = n
 	}
-	es, err := u.reg.Store().ListAudit(r.Context(), after, auditPage)
+	es, err := u.reg.Store().ListAudit(r.Context(), store.AuditFilter{After: after, Limit: auditPage})
 	if err != nil {
 		u.failFor(w, r, err)
 		return
