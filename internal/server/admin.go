@@ -9,7 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-		"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/register"
