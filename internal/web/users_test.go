@@ -12,7 +12,7 @@ import (
 // userVersion reads the version a users page's forms carry for name.
 func userVersion(t *testing.T, page, name string) string {
 	t.Helper()
-	m := regexp.MustCompile(`action="/users/` + regexp.QuoteMeta(name) + `/(?:disable|enable)" class="inline"><input type="hidden" name="version" value="(\d+)"`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`action="/users/` + regexp.QuoteMeta(name) + `/grant" class="grant">\s*<input type="hidden" name="version" value="(\d+)"`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no version for %s on the users page", name)
 	}
@@ -99,6 +99,9 @@ func TestUsersScreen(t *testing.T) {
 	if !strings.Contains(row, "developer@team:team-pay") || !strings.Contains(row, "security-lead@team:team-eu") ||
 		strings.Contains(row, "<li>viewer") || !strings.Contains(row, "active") {
 		t.Fatalf("nia's row after the changes: %s", row)
+	}
+	if own := page.body[strings.Index(page.body, `id="user-admin"`):]; strings.Contains(own[:strings.Index(own, "</tr>")], "/users/admin/disable") {
+		t.Fatal("the admin is offered to disable their own account")
 	}
 	if !strings.Contains(page.body, `id="team-team-eu"`) {
 		t.Fatal("the new team is not listed")
