@@ -213,7 +213,8 @@ func markdownCategories(b *strings.Builder, r *analysis.Result) {
 			fmt.Fprintf(b, " %s |", c.Name)
 		}
 		b.WriteString("\n|---|" + strings.Repeat("---:|", len(sec.Categories)) + "\n")
-		for _, row := range sec.Rows {
+		rows, more := sec.TopRows(bycategory.MatrixLimit)
+		for _, row := range rows {
 			fmt.Fprintf(b, "| `%s` |", row.Element)
 			for _, n := range row.Counts {
 				if n == 0 {
@@ -223,6 +224,9 @@ func markdownCategories(b *strings.Builder, r *analysis.Result) {
 				}
 			}
 			b.WriteString("\n")
+		}
+		if more > 0 {
+			fmt.Fprintf(b, "\n…and %d more element(s) with fewer threats.\n", more)
 		}
 		fmt.Fprintf(b, "\n### %s open threats by likelihood and impact\n\n| Likelihood \\ Impact |", sec.Name)
 		for i := 1; i <= 5; i++ {

@@ -11,6 +11,11 @@ import (
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
+// MatrixLimit is the most element rows a document (markdown, HTML, PDF)
+// shows in a matrix, the elements with the most threats first; the
+// spreadsheet lists every element.
+const MatrixLimit = 200
+
 // Section is one methodology's threats.
 type Section struct {
 	// Name is the methodology as reports spell it: STRIDE or LINDDUN.
@@ -35,6 +40,26 @@ type Category struct {
 	// appetite sets one (for LINDDUN, or the stricter "privacy" one), else
 	// the maximum residual severity.
 	Limit model.Severity
+}
+
+// TopRows returns at most n rows, those of the elements with the most
+// threats (in row order among equals), and how many were left out.
+func (s Section) TopRows(n int) ([]Row, int) {
+	if len(s.Rows) <= n {
+		return s.Rows, 0
+	}
+	rows := slices.Clone(s.Rows)
+	slices.SortStableFunc(rows, func(a, b Row) int { return b.Total() - a.Total() })
+	return rows[:n], len(rows) - n
+}
+
+// Total counts the row's threats over every category.
+func (r Row) Total() int {
+	n := 0
+	for _, c := range r.Counts {
+		n += c
+	}
+	return n
 }
 
 // Row counts one element's threats by category.
