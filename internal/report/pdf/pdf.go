@@ -1018,7 +1018,7 @@ func (d *doc) details(groups []ruleGroup) {
 			count += fmt.Sprintf(", %d above appetite", g.breaches)
 		}
 		d.para(count, "", 8, muted, 0)
-		d.facts([][2]string{{"STRIDE", strideList(first.STRIDE)}, {"Controls", recommended(g.findings)}})
+		d.facts([][2]string{{"Categories", categoryList(first)}, {"Controls", recommended(g.findings)}})
 		if rule, ok := builtin.Lookup(first.Rule); ok {
 			if rule.Why != "" {
 				d.para("Why it matters", "B", bodySize, black, 0)
@@ -1356,10 +1356,14 @@ func flagIf(b bool, s string) string {
 	return ""
 }
 
-func strideList(s []model.STRIDE) string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = string(v)
+// categoryList lists a finding's STRIDE categories, then its LINDDUN ones.
+func categoryList(f analysis.Finding) string {
+	out := make([]string, 0, len(f.STRIDE)+len(f.LINDDUN))
+	for _, v := range f.STRIDE {
+		out = append(out, string(v))
+	}
+	for _, c := range f.LINDDUN {
+		out = append(out, "LINDDUN "+string(c))
 	}
 	return strings.Join(out, ", ")
 }
