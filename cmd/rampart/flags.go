@@ -161,6 +161,17 @@ func (f *outputFlags) addOut(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.outs, "out", nil, "also write `FORMAT=FILE`, any of "+strings.Join(report.Names(), ", ")+" (repeatable)")
 }
 
+// diagramFlags choose how a large model's diagram is drawn.
+type diagramFlags struct {
+	// single draws a large model as one picture rather than its pages.
+	single bool
+}
+
+// add declares --single.
+func (f *diagramFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.single, "single", false, "svg, png, dot: draw a large model as one picture instead of an overview and one per trust boundary")
+}
+
 // tableFlags filter and size the terminal table.
 type tableFlags struct {
 	wide          bool
