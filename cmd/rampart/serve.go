@@ -248,6 +248,12 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	}
 	defer node.close(context.WithoutCancel(ctx))
 	fmt.Fprintf(cmd.ErrOrStderr(), "register: %s\n", describeDB(db))
+	var looser *register.LooserError
+	if err := node.register.CheckPolicy(ctx); errors.As(err, &looser) {
+		log.Warn("the stored policy is looser than the policy file; it reads tightened, and updates may not loosen it", "detail", err.Error())
+	} else if err != nil {
+		return fail(exitUsage, err)
+	}
 	if err := firstAdmin(ctx, cmd, node); err != nil {
 		return fail(exitUsage, err)
 	}

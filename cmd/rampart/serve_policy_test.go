@@ -52,7 +52,7 @@ func TestServeAndPushApplyThePolicyFile(t *testing.T) {
 
 	// The server governs what is pushed without a local policy.
 	n := startServe(t, "--db", db, "--policy", org)
-	if !strings.Contains(n.stderr.String(), "policy: Org") {
+	if !strings.Contains(n.stderr.String(), "policy: Org") || !strings.Contains(n.stderr.String(), "the stored policy is looser than the policy file") {
 		t.Errorf("serve does not name its policy: %s", n.stderr)
 	}
 	tokens := bootstrap(t, db, map[string]string{"dev": "developer@team:team-pay"})

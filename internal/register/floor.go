@@ -1,6 +1,7 @@
 package register
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -19,6 +20,20 @@ func WithFloor(p *policy.Policy) Option { return func(s *Service) { s.floor = p 
 
 // Floor is the central policy file the register is governed by; nil for none.
 func (s *Service) Floor() *policy.Policy { return s.floor }
+
+// CheckPolicy reports, as a *LooserError, where the stored policy is
+// looser than the policy file (it reads tightened; see Policy); nil when
+// it is not, or there is no file.
+func (s *Service) CheckPolicy(ctx context.Context) error {
+	p, err := s.st.GetPolicy(ctx)
+	if err != nil {
+		return fmt.Errorf("policy: %w", err)
+	}
+	if _, loosened, dropped := underFloor(s.floor, p); len(loosened) > 0 || len(dropped) > 0 {
+		return &LooserError{File: s.floor.File, Loosened: loosened, Rules: dropped}
+	}
+	return nil
+}
 
 // LooserError refuses a stored policy that is looser than the policy file.
 // It wraps ErrInvalid.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -159,7 +160,13 @@ func TestStoredPolicyMayOnlyTightenThePolicyFile(t *testing.T) {
 	rule := mandatoryRule(t)
 	e := newEnv(t, storetest.SQLite(t), register.WithFloor(orgPolicy(t, rule)))
 
-	// The stored default (appetite medium) reads as the file tightens it.
+	// The stored default (appetite medium) is looser than the file, and
+	// reads as the file tightens it.
+	var looser *register.LooserError
+	if err := e.reg.CheckPolicy(t.Context()); !errors.As(err, &looser) || len(looser.Loosened) == 0 || looser.Loosened[0].Key != "appetite" ||
+		!slices.Equal(looser.Rules, []string{rule}) {
+		t.Errorf("check of the stored default: %v", err)
+	}
 	r := e.must(http.StatusOK, "ciso", "GET", "/api/v1/policy", nil)
 	var cur store.Policy
 	r.json(t, &cur)
@@ -210,5 +217,8 @@ func TestStoredPolicyMayOnlyTightenThePolicyFile(t *testing.T) {
 	e.must(http.StatusOK, "ciso", "PUT", "/api/v1/policy", tight, "If-Match", r.header.Get("ETag")).json(t, &put)
 	if put.Appetite != "low" || put.Matrix.Bands[0][0] != "medium" {
 		t.Errorf("tightened policy: %+v", put)
+	}
+	if err := e.reg.CheckPolicy(t.Context()); err != nil {
+		t.Errorf("check of the tightened policy: %v", err)
 	}
 }
