@@ -7,7 +7,7 @@ package main
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
 //	analysisFlags  --rules, --as-of, --max-elements,       commands that analyse
 //	               --paths-per-entry, --policy (policyFlags)
-//	policyFlags    --policy                                validate, and commands that analyse
+//	policyFlags    --policy                                validate, push, serve, and commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table

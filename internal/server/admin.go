@@ -60,7 +60,7 @@ func (s *Server) policyRoutes() {
 			if _, err := allow(ctx, rbac.ReadPolicy, rbac.Resource{}); err != nil {
 				return nil, err
 			}
-			p, err := s.store.GetPolicy(ctx)
+			p, err := s.reg.Policy(ctx)
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

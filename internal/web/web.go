@@ -51,6 +51,9 @@ type Options struct {
 	// LoadModel loads a stored version's source for its diagram and diff
 	// (the server's loader); without it the system page has neither.
 	LoadModel ModelLoader
+	// Analyze analyses a stored version again, for the diff (the server's,
+	// under its central policy); without it, analysis.Analyze.
+	Analyze Analyzer
 	// OIDC offers sign-in through the server's OpenID Connect provider
 	// (its /auth/oidc/login route) on the sign-in page.
 	OIDC bool
