@@ -379,7 +379,7 @@ func credentials(m *model.Model, id string) model.Problems {
 	if len(holders) == 0 {
 		return nil
 	}
-	d := model.DataAsset{ID: id, Name: "Credentials", Classification: "restricted", Tags: []string{TagData},
+	d := model.DataAsset{ID: id, Name: "Credentials", Classification: "confidential", Tags: []string{TagData},
 		Description: "The credentials the file says its stores hold."}
 	d.SetPos(m.System.Pos, m.System.Path)
 	m.Data = append(m.Data, d)
@@ -401,7 +401,7 @@ func credentials(m *model.Model, id string) model.Problems {
 		}
 	}
 	return model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
-		Message: fmt.Sprintf("inferred the data asset '%s' (restricted), stored by the %d components the file says store credentials", id, len(holders)),
+		Message: fmt.Sprintf("inferred the data asset '%s' (confidential), stored by the %d components the file says store credentials", id, len(holders)),
 		Hint:    "model the credentials as a data asset, or keep this one by removing its inferred-data tag"}}
 }
 
