@@ -279,11 +279,44 @@ func Model(m *model.Model, h Hints) model.Problems {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
 		}
 	}
+	out = append(out, storeTypes(m, comps)...)
 	out = append(out, internetFacing(m, comps)...)
 	if len(m.Data) == 0 && len(m.Components) > 0 {
 		out = append(out, defaultData(m)...)
 	}
 	m.Reindex()
+	return out
+}
+
+// storeTypes infers, for each data store of the generic type, the type the
+// protocol of the flows reaching it names (a store queried over sql is a
+// database), and its technology from those flows' labels ("mySQL
+// connection"): the file names the store only by what talks to it.
+func storeTypes(m *model.Model, comps map[string]*model.Component) model.Problems {
+	var out model.Problems
+	for _, f := range m.Flows {
+		for _, end := range []*model.Component{comps[f.To], comps[f.From]} {
+			if end == nil || end.Type != "datastore" || f.Protocol != "sql" {
+				continue
+			}
+			end.Tags = append(end.Tags, TagType+string(end.Type))
+			end.Type = "database"
+			said := fmt.Sprintf("type database (the flow '%s' to it speaks sql)", nameOf(f.Name, f.ID))
+			if end.Technology == "" {
+				for _, mt := range find(theTable.Components, componentPhrases, f.Name) {
+					if mt.row.Type == "database" && mt.row.Technology != "" {
+						end.Technology = mt.row.Technology
+						end.Tags = append(end.Tags, TagTechnology)
+						said += fmt.Sprintf(" and technology %s (from '%s')", mt.row.Technology, mt.text)
+						break
+					}
+				}
+			}
+			out = append(out, model.Problem{Pos: end.Pos, Path: end.Path, Severity: source.Warning, Code: source.CodeInferred,
+				Hint:    "keep it by removing the inferred-* tags, or correct the type and technology in the model",
+				Message: fmt.Sprintf("component '%s': inferred %s", end.ID, said)})
+		}
+	}
 	return out
 }
 
