@@ -44,8 +44,9 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // Likelihood starts at the rule's base, which assumes an attacker can reach
 // the element, and falls with what stands in the way: no route from an
 // entry point, reachable only through other components (on a flow, the
-// caller's position, or the callee's for a missing authentication: calling
-// without credentials takes reaching the callee), strong authentication. Residual applies the effect of the implemented controls
+// caller's position; the callee's for a missing authentication: calling
+// without credentials takes reaching the callee; for data sent in clear
+// text, whether the link runs inside), strong authentication. Residual applies the effect of the implemented controls
 // that address the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	var f []string
@@ -100,6 +101,11 @@ const ConcernAuthentication = "authentication"
 // so it counts as moderate until the model rates it.
 const InferredImpact = 3
 
+// ConcernCleartext is the concern of the rules about data sent in clear
+// text: on a link between two of the system's own components, the callee
+// not internet-facing, they take a foothold inside.
+const ConcernCleartext = "cleartext-in-transit"
+
 // UnknownImpact is the impact given to a threat with no data at stake.
 const UnknownImpact = 2
 
@@ -144,6 +150,11 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 				*f = append(*f, "likelihood -1: internal callee, reachable only through other components")
 				adj--
 			}
+		case t.Concern == ConcernCleartext && from != nil && to != nil && !a.outside(from) && !a.outside(to) && !to.InternetFacing:
+			// Listening on a link between two of the system's own
+			// components takes a foothold on the network between them.
+			*f = append(*f, "likelihood -1: a link between the system's own components: listening on it takes a foothold inside")
+			adj--
 		case from == nil || from.InternetFacing || a.env.Untrusted(from) || threats.IsPerson(from):
 		case a.reach != nil && !a.reach.Exposed(fl.From):
 			*f = append(*f, "likelihood -1: caller not reachable from any entry point")
@@ -159,6 +170,12 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 		return adj
 	}
 	return 0
+}
+
+// outside reports whether a flow's end is not the system's own: a
+// person, a client or an external entity.
+func (a *Assessor) outside(c *model.Component) bool {
+	return a.env.Untrusted(c) || threats.IsPerson(c)
 }
 
 // dataImpact rates the most valuable data at stake for the threat's STRIDE

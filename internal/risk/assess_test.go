@@ -108,6 +108,18 @@ func TestAssess(t *testing.T) {
 			residual: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
 		},
 		{
+			name:     "clear text on a link between the system's own components takes a foothold inside",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Concern: ConcernCleartext, Targets: []string{"w-b"}, Data: []string{"menu"}, Likelihood: 3, Impact: 2},
+			inherent: Score{Likelihood: 2, Impact: 1, Score: 2, Severity: "low"},
+			residual: Score{Likelihood: 2, Impact: 1, Score: 2, Severity: "low"},
+		},
+		{
+			name:     "clear text from a person's side of the link keeps its base likelihood",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Concern: ConcernCleartext, Targets: []string{"u-w"}, Data: []string{"cards"}, Likelihood: 3, Impact: 4},
+			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
 			name:     "other threats on the same flow come through the internet-facing caller",
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Tampering}, Targets: []string{"w-b"}, Data: []string{"menu"}, Likelihood: 4, Impact: 3},
 			inherent: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
