@@ -36,23 +36,28 @@ const (
 	// TagInternetFacing records that a component was inferred to face the
 	// internet (the file said nothing about it).
 	TagInternetFacing = "inferred-internet-facing"
+	// TagAuthentication records an inferred flow authentication (the file
+	// gave none).
+	TagAuthentication = "inferred-authentication"
 )
 
 //go:embed table.yaml
 var tableYAML []byte
 
 type row struct {
-	Words      []string            `yaml:"words"`
-	Type       model.ComponentType `yaml:"type"`
-	Technology string              `yaml:"technology"`
-	Protocol   model.Protocol      `yaml:"protocol"`
-	phrases    [][]string
+	Words          []string             `yaml:"words"`
+	Type           model.ComponentType  `yaml:"type"`
+	Technology     string               `yaml:"technology"`
+	Protocol       model.Protocol       `yaml:"protocol"`
+	Authentication model.Authentication `yaml:"authentication"`
+	phrases        [][]string
 }
 
 type table struct {
-	Components []row                                  `yaml:"components"`
-	Protocols  []row                                  `yaml:"protocols"`
-	Endpoints  map[model.ComponentType]model.Protocol `yaml:"endpoints"`
+	Components     []row                                  `yaml:"components"`
+	Protocols      []row                                  `yaml:"protocols"`
+	Authentication []row                                  `yaml:"authentication"`
+	Endpoints      map[model.ComponentType]model.Protocol `yaml:"endpoints"`
 }
 
 // theTable is the inference table, with each component type's own name
@@ -69,7 +74,7 @@ var theTable = func() *table {
 		}
 		t.Components = append(t.Components, row{Words: []string{strings.ReplaceAll(v, "-", " ")}, Type: model.ComponentType(v)})
 	}
-	for _, rows := range [][]row{t.Components, t.Protocols} {
+	for _, rows := range [][]row{t.Components, t.Protocols, t.Authentication} {
 		for i := range rows {
 			for _, w := range rows[i].Words {
 				rows[i].phrases = append(rows[i].phrases, words(w))
@@ -116,7 +121,11 @@ func indexPhrases(rows []row) phraseIndex {
 	return ix
 }
 
-var componentPhrases, protocolPhrases = indexPhrases(theTable.Components), indexPhrases(theTable.Protocols)
+var (
+	componentPhrases = indexPhrases(theTable.Components)
+	protocolPhrases  = indexPhrases(theTable.Protocols)
+	authPhrases      = indexPhrases(theTable.Authentication)
+)
 
 // find returns the rows of rows (indexed by ix) with a phrase in text,
 // each with its longest phrase found, longest first (then earliest in the
@@ -235,6 +244,36 @@ func Flow(f *model.Flow, text string, to, from *model.Component) string {
 	return ""
 }
 
+// Authentication infers how the caller of f proves who it is (when the
+// import gave nothing) from text, its label and description ("Customer
+// logs into the site", "OAuth"). It returns what it inferred, in words, or
+// "" when nothing.
+func Authentication(f *model.Flow, text string) string {
+	if f.Authentication != "" {
+		return ""
+	}
+	ms := find(theTable.Authentication, authPhrases, text)
+	if len(ms) == 0 {
+		return ""
+	}
+	// A mechanism named wins over the mere mention of a login: the table
+	// lists the mechanisms first.
+	m := slices.MinFunc(ms, func(a, b match) int { return rowIndex(a.row) - rowIndex(b.row) })
+	f.Authentication = m.row.Authentication
+	f.Tags = append(f.Tags, TagAuthentication)
+	return fmt.Sprintf("authentication %s (from '%s')", m.row.Authentication, m.text)
+}
+
+// rowIndex returns the place of an authentication row in the table.
+func rowIndex(r *row) int {
+	for i := range theTable.Authentication {
+		if &theTable.Authentication[i] == r {
+			return i
+		}
+	}
+	return len(theTable.Authentication)
+}
+
 func nameOf(name, id string) string {
 	if s := strings.Join(strings.Fields(name), " "); s != "" {
 		return s
@@ -275,8 +314,12 @@ func Model(m *model.Model, h Hints) model.Problems {
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
+		text := f.Name + " " + f.Description + " " + h.Texts[f.ID]
 		if said := Flow(f, f.Name+" "+h.Texts[f.ID], comps[f.To], comps[f.From]); said != "" {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
+		}
+		if said := Authentication(f, text); said != "" {
+			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-authentication tag, or correct the authentication in the model")
 		}
 	}
 	out = append(out, storeTypes(m, comps)...)
@@ -439,7 +482,8 @@ func credentials(m *model.Model, id string) model.Problems {
 }
 
 // Revert returns m with every inference whose tag remains undone: the
-// types and protocols the file gave, no inferred technology, and no
+// types and protocols the file gave, no inferred technology or
+// authentication, and no
 // inferred data asset or reference to it. m is not changed; when there is
 // nothing to undo, Revert returns m itself.
 func Revert(m *model.Model) *model.Model {
@@ -499,6 +543,10 @@ func Revert(m *model.Model) *model.Model {
 				f.Protocol = model.Protocol(p)
 				return true
 			}
+			if t == TagAuthentication {
+				f.Authentication = ""
+				return true
+			}
 			return false
 		})
 		if len(f.Tags) == 0 {
@@ -534,7 +582,7 @@ func inferred(m *model.Model) bool {
 	}
 	for _, f := range m.Flows {
 		for _, t := range f.Tags {
-			if strings.HasPrefix(t, TagProtocol) {
+			if strings.HasPrefix(t, TagProtocol) || t == TagAuthentication {
 				return true
 			}
 		}

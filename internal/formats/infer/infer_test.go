@@ -90,6 +90,33 @@ func TestFlow(t *testing.T) {
 	}
 }
 
+func TestAuthentication(t *testing.T) {
+	cases := []struct {
+		text, given string
+		want        model.Authentication
+	}{
+		{"Customer logs into the merchant site", "", "password"},
+		{"Customer logs into the merchant site OAuth", "", "oauth2"},
+		{"Call with an API key", "", "api-key"},
+		{"Mutual TLS to the ledger", "", "mtls"},
+		{"Queries", "", ""},
+		// Whole words: "blogs" is no login, "passwords" no password.
+		{"Read blogs", "", ""},
+		// What the file gave is kept.
+		{"OAuth", "mtls", "mtls"},
+	}
+	for _, c := range cases {
+		f := model.Flow{ID: "f", Name: c.text, Authentication: model.Authentication(c.given)}
+		said := Authentication(&f, f.Name)
+		if f.Authentication != c.want {
+			t.Errorf("%q: authentication %q, want %q", c.text, f.Authentication, c.want)
+		}
+		if inferredNow := c.given == "" && c.want != ""; (said != "") != inferredNow || slices.Contains(f.Tags, TagAuthentication) != inferredNow {
+			t.Errorf("%q: said %q, tags %v", c.text, said, f.Tags)
+		}
+	}
+}
+
 // TestTable checks the table speaks the project's vocabulary: every type
 // and protocol is Rampart's, and every technology is one the rule
 // vocabulary gives traits.
@@ -111,6 +138,12 @@ func TestTable(t *testing.T) {
 	for _, r := range theTable.Protocols {
 		if !slices.Contains(protocols, string(r.Protocol)) {
 			t.Errorf("%v: unknown protocol %q", r.Words, r.Protocol)
+		}
+	}
+	auths := model.Authentication("").Values()
+	for _, r := range theTable.Authentication {
+		if !slices.Contains(auths, string(r.Authentication)) {
+			t.Errorf("%v: unknown authentication %q", r.Words, r.Authentication)
 		}
 	}
 	for typ, p := range theTable.Endpoints {
@@ -138,6 +171,7 @@ flows:
   - {id: f3, name: Charge, from: app, to: billing, protocol: grpc}
   - {id: f4, name: Unsecured mySQL connection, from: billing, to: store, protocol: other}
   - {id: f5, name: Upload, from: billing, to: files, protocol: sftp}
+  - {id: f6, name: Sign in, from: browser, to: app, protocol: https}
 `
 	m, ps, err := model.LoadBytes(context.Background(), "m.yaml", []byte(src), model.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
@@ -162,6 +196,7 @@ flows:
 		"m.yaml:11:5: warning: flows[0]: flow 'f1': inferred protocol https (from 'https')",
 		"m.yaml:12:5: warning: flows[1]: flow 'f2': inferred protocol sql (from 'queries')",
 		"the file models no data assets: inferred one, 'application-data'",
+		"flow 'f6': inferred authentication password (from 'sign in')",
 		"m.yaml:8:5: warning: components[4]: component 'store': inferred type database (the flow 'Unsecured mySQL connection' to it speaks sql) and technology mysql (from 'mysql')",
 	} {
 		if !strings.Contains(got, want) {
