@@ -2,10 +2,8 @@ package risk
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
-	"github.com/rampart-sec/rampart/internal/formats/infer"
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -97,7 +95,7 @@ func (a *Assessor) Assess(t *threats.Threat) Assessment {
 const ConcernAuthentication = "authentication"
 
 // InferredImpact is the highest impact data inferred by an import (not
-// modelled: tagged infer.TagData) gives a threat: its value is unknown,
+// modelled: tagged model.TagInferredData) gives a threat: its value is unknown,
 // so it counts as moderate until the model rates it.
 const InferredImpact = 3
 
@@ -189,7 +187,7 @@ func (a *Assessor) dataImpact(t *threats.Threat) (best int, why string, inferred
 		if d == nil {
 			continue
 		}
-		guess := slices.Contains(d.Tags, infer.TagData)
+		guess := d.Inferred()
 		for _, s := range t.STRIDE {
 			for _, p := range properties(s) {
 				r := rating(d, p)

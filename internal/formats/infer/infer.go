@@ -32,7 +32,7 @@ const (
 	// TagProtocol records an inferred flow protocol: inferred-protocol=<protocol the file gave>.
 	TagProtocol = "inferred-protocol="
 	// TagData marks the data asset added because the file models none.
-	TagData = "inferred-data"
+	TagData = model.TagInferredData
 	// TagInternetFacing records that a component was inferred to face the
 	// internet (the file said nothing about it).
 	TagInternetFacing = "inferred-internet-facing"
