@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -28,24 +29,42 @@ func (s *Service) Policy(ctx context.Context) (store.Policy, error) {
 	return p, nil
 }
 
-// ValidatePolicy checks a policy's values.
+// FieldError is a policy value the register refuses: Field names it as
+// the API's JSON does (sla_days.high, tiers[1].name, matrix.bands[2][3]),
+// so that a form can show the message next to its field. It wraps ErrInvalid.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%v: %s", ErrInvalid, e.Message) }
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func fieldInvalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ValidatePolicy checks a policy's values; the first it refuses is a *FieldError.
 func ValidatePolicy(p store.Policy) error {
 	if p.Appetite.Rank() == 0 {
-		return invalid("appetite %q is not a severity (low, medium, high, critical)", p.Appetite)
+		return fieldInvalid("appetite", "appetite %q is not a severity (low, medium, high, critical)", p.Appetite)
 	}
-	for cat, sev := range p.AppetiteByCategory {
-		if sev.Rank() == 0 {
-			return invalid("appetite for %q: %q is not a severity", cat, sev)
+	cats := slices.Sorted(maps.Keys(p.AppetiteByCategory))
+	for _, cat := range cats {
+		if sev := p.AppetiteByCategory[cat]; sev.Rank() == 0 {
+			return fieldInvalid("appetite_by_category."+cat, "appetite for %q: %q is not a severity", cat, sev)
 		}
 	}
 	for _, sev := range (model.Severity("")).Values() {
-		if d, ok := p.SLADays[model.Severity(sev)]; !ok || d <= 0 {
-			return invalid("sla_days needs a positive number of days for %s", sev)
+		if d, ok := p.SLADays[model.Severity(sev)]; !ok || d <= 0 || d > 3660 {
+			return fieldInvalid("sla_days."+sev, "sla_days needs a number of days from 1 to 3660 for %s", sev)
 		}
 	}
 	for sev := range p.SLADays {
 		if sev.Rank() == 0 {
-			return invalid("sla_days: %q is not a severity", sev)
+			return fieldInvalid("sla_days", "sla_days: %q is not a severity", sev)
 		}
 	}
 	for _, f := range []struct {
@@ -54,26 +73,26 @@ func ValidatePolicy(p store.Policy) error {
 	}{{"sro_review_days", p.SROReviewDays}, {"model_review_days", p.ModelReviewDays},
 		{"max_acceptance_days", p.MaxAcceptanceDays}} {
 		if f.v <= 0 || f.v > 3660 {
-			return invalid("%s must be between 1 and 3660 days, not %d", f.name, f.v)
+			return fieldInvalid(f.name, "%s must be between 1 and 3660 days, not %d", f.name, f.v)
 		}
 	}
 	if p.AcceptanceWarningDays < 0 || p.AcceptanceWarningDays > p.MaxAcceptanceDays {
-		return invalid("acceptance_warning_days must be between 0 and max_acceptance_days")
+		return fieldInvalid("acceptance_warning_days", "acceptance_warning_days must be between 0 and max_acceptance_days")
 	}
 	seen := map[string]bool{}
-	for _, t := range p.Tiers {
+	for n, t := range p.Tiers {
 		if t.Name == "" || seen[t.Name] {
-			return invalid("tier names must be present and unique (%q)", t.Name)
+			return fieldInvalid(fmt.Sprintf("tiers[%d].name", n), "tier names must be present and unique (%q)", t.Name)
 		}
 		seen[t.Name] = true
-		if t.ReviewDays < 0 {
-			return invalid("tier %s: review_days must not be negative", t.Name)
+		if t.ReviewDays < 0 || t.ReviewDays > 3660 {
+			return fieldInvalid(fmt.Sprintf("tiers[%d].review_days", n), "tier %s: review_days must be from 0 (the policy's) to 3660", t.Name)
 		}
 	}
 	for l := range 5 {
 		for i := range 5 {
 			if p.Matrix.Bands[l][i].Rank() == 0 {
-				return invalid("matrix band at likelihood %d, impact %d is not a severity", l+1, i+1)
+				return fieldInvalid(fmt.Sprintf("matrix.bands[%d][%d]", l, i), "matrix band at likelihood %d, impact %d is not a severity", l+1, i+1)
 			}
 		}
 	}

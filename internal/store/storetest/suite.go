@@ -36,6 +36,7 @@ var suite = []struct {
 	{"threats", testThreats},
 	{"threat filters", testThreatFilters},
 	{"portfolio", testPortfolio},
+	{"risk history", testRiskHistory},
 	{"category filter", testCategoryFilter},
 	{"acceptances", testAcceptances},
 	{"exceptions", testExceptions},
