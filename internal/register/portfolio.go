@@ -34,3 +34,18 @@ func (s *Service) Portfolio(ctx context.Context, systems []string) (Portfolio, e
 	}
 	return p, nil
 }
+
+// RecordRiskHistory records today's open risk (open and mitigating
+// threats by system and severity) in the risk history, replacing what an
+// earlier sweep of the day recorded, so that the day keeps its last count.
+func (s *Service) RecordRiskHistory(ctx context.Context) error {
+	return s.st.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		return tx.RecordRiskHistory(ctx, s.today(), OpenStatuses)
+	})
+}
+
+// RiskHistory returns the recorded open risk of the listed systems (nil:
+// all) on the given days, by day and severity.
+func (s *Service) RiskHistory(ctx context.Context, systems, days []string) ([]store.RiskDay, error) {
+	return s.st.RiskHistory(ctx, store.HistoryFilter{Days: days, Systems: systems})
+}

@@ -197,7 +197,8 @@ type Swept struct {
 // Sweep expires acceptances past their expiry (their threats re-open),
 // warns of acceptances expiring within the policy's warning period, opens
 // the periodic review of systems that have none open, and sends reminders
-// of overdue reviews and exceptions. Background jobs run it periodically;
+// of overdue reviews and exceptions, and records the day's open risk in
+// the risk history. Background jobs run it periodically (hourly);
 // it is safe to run again.
 func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 	var out Swept
@@ -229,6 +230,9 @@ func (s *Service) Sweep(ctx context.Context) (Swept, error) {
 		return out, err
 	}
 	if out.Reminded, err = s.remind(ctx, today); err != nil {
+		return out, err
+	}
+	if err := s.RecordRiskHistory(ctx); err != nil {
 		return out, err
 	}
 	return out, nil

@@ -7,35 +7,64 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
-// Policy returns the organisation's policy.
-func (s *Service) Policy(ctx context.Context) (store.Policy, error) { return s.st.GetPolicy(ctx) }
+// Policy returns the organisation's policy: the stored one, tightened by
+// the policy file where that is stricter (WithFloor).
+func (s *Service) Policy(ctx context.Context) (store.Policy, error) {
+	p, err := s.st.GetPolicy(ctx)
+	if err != nil {
+		return p, fmt.Errorf("policy: %w", err)
+	}
+	p, _, _ = underFloor(s.floor, p)
+	return p, nil
+}
 
-// ValidatePolicy checks a policy's values.
+// FieldError is a policy value the register refuses: Field names it as
+// the API's JSON does (sla_days.high, tiers[1].name, matrix.bands[2][3]),
+// so that a form can show the message next to its field. It wraps ErrInvalid.
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%v: %s", ErrInvalid, e.Message) }
+
+// Unwrap makes errors.Is(err, ErrInvalid) true.
+func (e *FieldError) Unwrap() error { return ErrInvalid }
+
+func fieldInvalid(field, format string, args ...any) error {
+	return &FieldError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ValidatePolicy checks a policy's values; the first it refuses is a *FieldError.
 func ValidatePolicy(p store.Policy) error {
 	if p.Appetite.Rank() == 0 {
-		return invalid("appetite %q is not a severity (low, medium, high, critical)", p.Appetite)
+		return fieldInvalid("appetite", "appetite %q is not a severity (low, medium, high, critical)", p.Appetite)
 	}
-	for cat, sev := range p.AppetiteByCategory {
-		if sev.Rank() == 0 {
-			return invalid("appetite for %q: %q is not a severity", cat, sev)
+	cats := slices.Sorted(maps.Keys(p.AppetiteByCategory))
+	for _, cat := range cats {
+		if sev := p.AppetiteByCategory[cat]; sev.Rank() == 0 {
+			return fieldInvalid("appetite_by_category."+cat, "appetite for %q: %q is not a severity", cat, sev)
 		}
 	}
 	for _, sev := range (model.Severity("")).Values() {
-		if d, ok := p.SLADays[model.Severity(sev)]; !ok || d <= 0 {
-			return invalid("sla_days needs a positive number of days for %s", sev)
+		if d, ok := p.SLADays[model.Severity(sev)]; !ok || d <= 0 || d > 3660 {
+			return fieldInvalid("sla_days."+sev, "sla_days needs a number of days from 1 to 3660 for %s", sev)
 		}
 	}
 	for sev := range p.SLADays {
 		if sev.Rank() == 0 {
-			return invalid("sla_days: %q is not a severity", sev)
+			return fieldInvalid("sla_days", "sla_days: %q is not a severity", sev)
 		}
 	}
 	for _, f := range []struct {
@@ -44,26 +73,26 @@ func ValidatePolicy(p store.Policy) error {
 	}{{"sro_review_days", p.SROReviewDays}, {"model_review_days", p.ModelReviewDays},
 		{"max_acceptance_days", p.MaxAcceptanceDays}} {
 		if f.v <= 0 || f.v > 3660 {
-			return invalid("%s must be between 1 and 3660 days, not %d", f.name, f.v)
+			return fieldInvalid(f.name, "%s must be between 1 and 3660 days, not %d", f.name, f.v)
 		}
 	}
 	if p.AcceptanceWarningDays < 0 || p.AcceptanceWarningDays > p.MaxAcceptanceDays {
-		return invalid("acceptance_warning_days must be between 0 and max_acceptance_days")
+		return fieldInvalid("acceptance_warning_days", "acceptance_warning_days must be between 0 and max_acceptance_days")
 	}
 	seen := map[string]bool{}
-	for _, t := range p.Tiers {
+	for n, t := range p.Tiers {
 		if t.Name == "" || seen[t.Name] {
-			return invalid("tier names must be present and unique (%q)", t.Name)
+			return fieldInvalid(fmt.Sprintf("tiers[%d].name", n), "tier names must be present and unique (%q)", t.Name)
 		}
 		seen[t.Name] = true
-		if t.ReviewDays < 0 {
-			return invalid("tier %s: review_days must not be negative", t.Name)
+		if t.ReviewDays < 0 || t.ReviewDays > 3660 {
+			return fieldInvalid(fmt.Sprintf("tiers[%d].review_days", n), "tier %s: review_days must be from 0 (the policy's) to 3660", t.Name)
 		}
 	}
 	for l := range 5 {
 		for i := range 5 {
 			if p.Matrix.Bands[l][i].Rank() == 0 {
-				return invalid("matrix band at likelihood %d, impact %d is not a severity", l+1, i+1)
+				return fieldInvalid(fmt.Sprintf("matrix.bands[%d][%d]", l, i), "matrix band at likelihood %d, impact %d is not a severity", l+1, i+1)
 			}
 		}
 	}
@@ -74,6 +103,9 @@ func ValidatePolicy(p store.Policy) error {
 func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (store.Policy, error) {
 	if err := ValidatePolicy(p); err != nil {
 		return p, err
+	}
+	if _, loosened, dropped := underFloor(s.floor, p); len(loosened) > 0 || len(dropped) > 0 {
+		return p, &LooserError{File: s.floor.File, Loosened: loosened, Rules: dropped}
 	}
 	p.UpdatedBy = by.Name
 	var out store.Policy
@@ -191,6 +223,13 @@ type Pushed struct {
 	ReReview []int64 `json:"re_review"`
 	// Created is set when the push registered the system.
 	Created bool `json:"created"`
+	// Policy is what the central policy did to the model: which file
+	// governed it, the rules disabled, the disables refused and the
+	// loosened appetites and matrix cells (as in the analysis).
+	Policy policy.Info `json:"policy"`
+	// Warnings are the analysis's policy problems (code policy_violation),
+	// with the model's positions.
+	Warnings model.Problems `json:"warnings"`
 }
 
 // fingerprint digests what makes a threat "changed" between versions.
@@ -259,6 +298,7 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 		if err != nil {
 			return err
 		}
+		pol, _, _ = underFloor(s.floor, pol)
 		if err := mandatory(pol, p.Result); err != nil {
 			return err
 		}
@@ -339,14 +379,26 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 			return err
 		}
 		out.Version, out.Changes, out.Review = v, changes, rv
+		out.Policy, out.Warnings = p.Result.Policy, policyWarnings(p.Result)
 		c.record(by, "model.push", fmt.Sprintf("system/%s/version/%d", sys.ID, seq), map[string]any{
 			"digest": v.Digest, "ref": v.Ref, "threats": v.Threats, "new": v.New, "changed": v.Changed, "gone": v.Gone,
-			"review": rv.ID, "re_review": out.ReReview})
+			"review": rv.ID, "re_review": out.ReReview, "policy": out.Policy})
 		c.notify(NotifyArgs{Event: "review.opened", Object: fmt.Sprintf("review/%d", rv.ID), SystemID: sys.ID,
 			To: nonEmpty(sys.SRO), Text: fmt.Sprintf("Version %d of %s needs the SRO's review by %s", seq, sys.ID, rv.Due)})
 		return nil
 	})
 	return out, err
+}
+
+// policyWarnings are the analysis's warnings about the central policy.
+func policyWarnings(r *analysis.Result) model.Problems {
+	out := model.Problems{}
+	for _, p := range r.Warnings {
+		if p.Code == source.CodePolicy {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mandatory refuses a model that disables a rule the policy makes mandatory.

@@ -43,9 +43,34 @@ type RiskCell struct {
 	Count      int `json:"count"`
 }
 
+// RiskDay is how many threats of the selected systems had one severity on
+// one recorded day.
+type RiskDay struct {
+	// Day is YYYY-MM-DD (UTC).
+	Day      string         `json:"day"`
+	Severity model.Severity `json:"severity"`
+	Count    int            `json:"count"`
+}
+
+// HistoryFilter selects recorded days of the risk history.
+type HistoryFilter struct {
+	// Days lists the days (YYYY-MM-DD) to read; a day never recorded has no rows.
+	Days []string
+	// Systems limits the counts to these systems; nil counts every system.
+	Systems []string
+}
+
 // Portfolio reads the register in aggregate, from counters the store keeps
 // beside the threats rather than from every threat.
 type Portfolio interface {
 	// CountRisk counts the threats f selects.
 	CountRisk(ctx context.Context, f RiskFilter) (RiskCounts, error)
+	// RecordRiskHistory records, as the risk of day (YYYY-MM-DD), the
+	// current threats in one of the statuses by system and severity,
+	// replacing what was recorded for that day before.
+	RecordRiskHistory(ctx context.Context, day string, status []model.TreatmentStatus) error
+	// RiskHistory sums the recorded risk of f's days and systems by day
+	// and severity, ordered by day and severity (days and severities
+	// without threats are left out).
+	RiskHistory(ctx context.Context, f HistoryFilter) ([]RiskDay, error)
 }

@@ -132,6 +132,7 @@ type dashboard struct {
 	Heatmap           heatmap
 	Severities        []model.Severity
 	Appetite          model.Severity
+	Trend             trend
 }
 
 type tierCount struct {
@@ -218,6 +219,10 @@ func (u *UI) dashboard(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	}
 	slices.SortFunc(d.Tiers, func(a, b tierCount) int { return strings.Compare(a.Tier, b.Tier) })
 	d.Heatmap = newHeatmap(cells)
+	if d.Trend, err = u.riskTrend(ctx, ids, openBySeverity(pf.Risk.BySystem)); err != nil {
+		u.failFor(w, r, err)
+		return
+	}
 
 	o := pf.Overdue
 	keep := func(id string) bool { return visible[id] }

@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
-	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -96,80 +94,6 @@ func (u *UI) completeReview(w http.ResponseWriter, r *http.Request, p *rbac.Prin
 		return
 	}
 	http.Redirect(w, r, "/reviews?done=reviewed", http.StatusSeeOther)
-}
-
-func (u *UI) policy(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
-	if err := p.Check(rbac.ReadPolicy, rbac.Resource{}); err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	pol, err := u.reg.Policy(r.Context())
-	if err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	u.render(w, r, http.StatusOK, "policy", page{Title: "Policy", Data: struct {
-		Policy     store.Policy
-		Severities any
-		CanSet     bool
-	}{pol, severities, p.Allowed(rbac.SetPolicy, rbac.Resource{})}})
-}
-
-// setPolicy changes the policy's appetite, days to treat and review
-// periods (the CISO's), keeping the rest; the register validates it.
-func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal) {
-	if err := p.Check(rbac.SetPolicy, rbac.Resource{}); err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	if err := form(w, r); err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	pol, err := u.reg.Policy(r.Context())
-	if err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	version, err := formVersion(r)
-	if err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	pol.Version = version
-	days := func(name string) (int, error) {
-		n, err := strconv.Atoi(r.PostFormValue(name))
-		if err != nil || n < 1 || n > 3660 {
-			return 0, fmt.Errorf("%w: %s %q: want a number of days from 1 to 3660", register.ErrInvalid, name, r.PostFormValue(name))
-		}
-		return n, nil
-	}
-	sla := map[model.Severity]int{}
-	for _, s := range severities {
-		if sla[s], err = days("sla-" + string(s)); err != nil {
-			u.failFor(w, r, err)
-			return
-		}
-	}
-	pol.SLADays = sla
-	for name, dst := range map[string]*int{"sro_review_days": &pol.SROReviewDays, "model_review_days": &pol.ModelReviewDays,
-		"acceptance_warning_days": &pol.AcceptanceWarningDays, "max_acceptance_days": &pol.MaxAcceptanceDays} {
-		if *dst, err = days(name); err != nil {
-			u.failFor(w, r, err)
-			return
-		}
-	}
-	appetite := model.Severity(r.PostFormValue("appetite"))
-	if !slices.Contains(severities, appetite) {
-		u.failFor(w, r, fmt.Errorf("%w: appetite %q: want critical, high, medium or low", register.ErrInvalid, appetite))
-		return
-	}
-	pol.Appetite = appetite
-	if _, err := u.reg.SetPolicy(r.Context(), actor(p), pol); err != nil {
-		u.failFor(w, r, err)
-		return
-	}
-	http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
 }
 
 type reviewPage struct {

@@ -70,6 +70,7 @@ type env struct {
 	clock  *clock
 	srv    *httptest.Server
 	tokens map[string]string
+	reg    *register.Service
 }
 
 func newEnv(t *testing.T) *env { return newEnvOn(t, storetest.SQLite(t)) }
@@ -94,7 +95,7 @@ func newEnvOn(t *testing.T, dbURL string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, clock: c, srv: httptest.NewTLSServer(srv.Handler()), tokens: map[string]string{}}
+	e := &env{t: t, clock: c, srv: httptest.NewTLSServer(srv.Handler()), tokens: map[string]string{}, reg: reg}
 	t.Cleanup(e.srv.Close)
 	for name, grants := range people {
 		if _, err := authn.CreateUser(ctx, auth.NewUser{Name: name, Password: password(name), Grants: grants,

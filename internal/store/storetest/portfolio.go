@@ -155,3 +155,71 @@ func testCategoryFilter(t *testing.T, ctx context.Context, s store.Store) {
 		}
 	}
 }
+
+// testRiskHistory records the portfolio's risk on two days with changes
+// between them and reads it back by day, severity and system.
+func testRiskHistory(t *testing.T, ctx context.Context, s store.Store) {
+	newSystem(t, ctx, s, "payments")
+	newSystem(t, ctx, s, "ledger")
+	open := []model.TreatmentStatus{"open", "mitigating"}
+	a := threat("payments", "a@web", 4, 4, "high")
+	b := threat("payments", "b@web", 4, 4, "high")
+	b.Status = "mitigating"
+	c := threat("payments", "c@web", 1, 1, "low")
+	c.Status = "mitigated" // not open: not counted
+	d := threat("ledger", "d@web", 3, 3, "medium")
+	if err := s.InsertThreats(ctx, []store.Threat{a, b, c, d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordRiskHistory(ctx, "2026-11-01", open); err != nil {
+		t.Fatal(err)
+	}
+	// The day is recorded again after a change: the later record replaces it.
+	a = must(s.GetThreat(ctx, "payments", "a@web"))(t)
+	a.Status = "mitigated"
+	must(s.UpdateThreat(ctx, a))(t)
+	if err := s.RecordRiskHistory(ctx, "2026-11-01", open); err != nil {
+		t.Fatal(err)
+	}
+	d = must(s.GetThreat(ctx, "ledger", "d@web"))(t)
+	d.Risk = store.RiskRating{Likelihood: 5, Impact: 5, Severity: "critical"}
+	if err := s.UpdateThreatAnalysis(ctx, []store.Threat{d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordRiskHistory(ctx, "2026-11-08", open); err != nil {
+		t.Fatal(err)
+	}
+	day := func(d string, sev model.Severity, n int) store.RiskDay {
+		return store.RiskDay{Day: d, Severity: sev, Count: n}
+	}
+	cases := []struct {
+		name string
+		f    store.HistoryFilter
+		want []store.RiskDay
+	}{
+		{"both days, every system", store.HistoryFilter{Days: []string{"2026-11-01", "2026-11-08"}}, []store.RiskDay{
+			day("2026-11-01", "high", 1), day("2026-11-01", "medium", 1),
+			day("2026-11-08", "critical", 1), day("2026-11-08", "high", 1)}},
+		{"one system", store.HistoryFilter{Days: []string{"2026-11-01", "2026-11-08"}, Systems: []string{"ledger"}}, []store.RiskDay{
+			day("2026-11-01", "medium", 1), day("2026-11-08", "critical", 1)}},
+		{"a day never recorded", store.HistoryFilter{Days: []string{"2026-11-02"}}, []store.RiskDay{}},
+		{"no visible system", store.HistoryFilter{Days: []string{"2026-11-01"}, Systems: []string{}}, []store.RiskDay{}},
+		{"no day", store.HistoryFilter{}, []store.RiskDay{}},
+	}
+	for _, c := range cases {
+		if got := must(s.RiskHistory(ctx, c.f))(t); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: got %+v, want %+v", c.name, got, c.want)
+		}
+	}
+	// What a day records is what CountRisk counted on it.
+	now := must(s.CountRisk(ctx, store.RiskFilter{Status: open}))(t)
+	bySev := map[model.Severity]int{}
+	for _, r := range now.BySystem {
+		bySev[r.Severity] += r.Count
+	}
+	for _, r := range must(s.RiskHistory(ctx, store.HistoryFilter{Days: []string{"2026-11-08"}}))(t) {
+		if bySev[r.Severity] != r.Count {
+			t.Errorf("2026-11-08 %s: recorded %d, counted %d", r.Severity, r.Count, bySev[r.Severity])
+		}
+	}
+}

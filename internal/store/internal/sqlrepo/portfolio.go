@@ -66,3 +66,52 @@ func (r *Repo) CountRisk(ctx context.Context, f store.RiskFilter) (store.RiskCou
 	}
 	return out, nil
 }
+
+// RecordRiskHistory implements store.Portfolio from risk_counts: a few
+// thousand counters, not the threats.
+func (r *Repo) RecordRiskHistory(ctx context.Context, day string, status []model.TreatmentStatus) error {
+	if _, err := r.exec(ctx, `DELETE FROM risk_history WHERE day = $1`, day); err != nil {
+		return fmt.Errorf("recording the risk of %s: %w", day, err)
+	}
+	where, args := "", []any{day}
+	if len(status) > 0 {
+		args = append(args, r.D.List(strs(status)))
+		where = " WHERE " + r.D.In("status", len(args))
+	}
+	if _, err := r.exec(ctx, `INSERT INTO risk_history (day, system_id, severity, n)
+		SELECT CAST($1 AS TEXT), system_id, severity, SUM(n) FROM risk_counts`+where+`
+		GROUP BY system_id, severity HAVING SUM(n) > 0`, args...); err != nil {
+		return fmt.Errorf("recording the risk of %s: %w", day, err)
+	}
+	return nil
+}
+
+// RiskHistory implements store.Portfolio on risk_history's key (day,
+// system, severity).
+func (r *Repo) RiskHistory(ctx context.Context, f store.HistoryFilter) ([]store.RiskDay, error) {
+	out := []store.RiskDay{}
+	if len(f.Days) == 0 || f.Systems != nil && len(f.Systems) == 0 {
+		return out, nil
+	}
+	args := []any{r.D.List(f.Days)}
+	conds := []string{r.D.In("day", 1)}
+	if f.Systems != nil {
+		args = append(args, r.D.List(f.Systems))
+		conds = append(conds, r.D.In("system_id", len(args)))
+	}
+	rows, err := r.query(ctx, `SELECT day, severity, SUM(n) FROM risk_history WHERE `+strings.Join(conds, " AND ")+`
+		GROUP BY day, severity ORDER BY day, severity`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reading the risk history: %w", err)
+	}
+	if out, err = collect(rows, func(row Row) (store.RiskDay, error) {
+		var d store.RiskDay
+		var sev string
+		err := row.Scan(&d.Day, &sev, &d.Count)
+		d.Severity = model.Severity(sev)
+		return d, err
+	}); err != nil {
+		return nil, fmt.Errorf("reading the risk history: %w", err)
+	}
+	return out, nil
+}
