@@ -3,13 +3,20 @@
 #   docker build --build-arg VERSION=v1.2.3 -t rampart:v1.2.3 .
 # and run on a model in the current directory with
 #   docker run --rm -v "$PWD:/work" rampart:v1.2.3 check rampart.yaml
-FROM golang:1.26 AS build
+# The build stage runs on the builder's platform and cross-compiles, with the
+# flags of scripts/release.sh, for the image's (docker buildx build
+# --platform linux/amd64,linux/arm64): the same static binary as the
+# release archive rampart_VERSION_linux_ARCH.tar.gz holds.
+FROM --platform=$BUILDPLATFORM golang:1.26 AS build
 ARG VERSION=dev
+# Set by the builder; empty, go builds for the build stage's platform.
+ARG TARGETOS
+ARG TARGETARCH
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+RUN CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -buildvcs=false \
 	-ldflags "-s -w -buildid= -X main.version=${VERSION}" -o /out/rampart ./cmd/rampart
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
+	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/report"
@@ -121,6 +123,7 @@ func newAnalyzeCmd() *cobra.Command {
 		af analysisFlags
 		of outputFlags
 		tf tableFlags
+		df diagramFlags
 	)
 	cmd := &cobra.Command{
 		Use:     "analyze [MODEL...]",
@@ -136,7 +139,12 @@ terminals; -o FILE picks the format from the file's extension unless -f says
 otherwise; --out FORMAT=FILE writes more formats from the same analysis.
 MODEL may be a directory holding rampart.yaml, or - for standard input;
 without MODEL it reads rampart.yaml. Several models, or a directory of models
-(every YAML file below it that starts a model), are summarised in one table.`,
+(every YAML file below it that starts a model), are summarised in one table.
+
+Diagram outputs (svg, png, dot) of a model of more than ` + fmt.Sprint(diagram.DetailLimit) + ` components are
+split as 'rampart diagram' splits them: --out svg=dfd.svg writes
+dfd.overview.svg and one dfd.BOUNDARY.svg per top-level trust boundary;
+--single draws one picture.`,
 		Example: `  rampart analyze examples/online-shop.yaml
   rampart analyze rampart.yaml -f sarif -o rampart.sarif
   rampart analyze rampart.yaml --out json=threats.json --out pdf=threat-model.pdf
@@ -162,7 +170,7 @@ without MODEL it reads rampart.yaml. Several models, or a directory of models
 			if err != nil {
 				return err
 			}
-			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table, Summary: of.summary}, nil)
+			return analyseAndWrite(cmd, &af, paths[0], outs, report.Options{Table: table, Summary: of.summary}, df, nil)
 		},
 	}
 	af.add(cmd)
@@ -170,13 +178,16 @@ without MODEL it reads rampart.yaml. Several models, or a directory of models
 	of.addOut(cmd)
 	of.addSummary(cmd)
 	tf.add(cmd)
+	df.add(cmd)
 	return cmd
 }
 
 // analyseAndWrite analyses the model at path and writes every output;
-// outputs are checked before the work starts. prog, when set, shows the
-// steps on a terminal.
-func analyseAndWrite(cmd *cobra.Command, af *analysisFlags, path string, outs []resultOutput, opts report.Options, prog *ttyProgress) error {
+// outputs are checked before the work starts. Diagram outputs (svg, png,
+// dot) of a large model are split into pages as 'rampart diagram' splits
+// them, unless df says --single. prog, when set, shows the steps on a
+// terminal.
+func analyseAndWrite(cmd *cobra.Command, af *analysisFlags, path string, outs []resultOutput, opts report.Options, df diagramFlags, prog *ttyProgress) error {
 	for _, o := range outs {
 		if err := checkOutput(cmd, o.target, []string{modelFile(path)}); err != nil {
 			return err
@@ -192,7 +203,28 @@ func analyseAndWrite(cmd *cobra.Command, af *analysisFlags, path string, outs []
 			return err
 		}
 	}
+	var (
+		rd    *diagram.Renderer
+		pages []diagram.Page
+	)
 	for _, o := range outs {
+		if slices.Contains(diagram.Formats(), diagram.Format(o.format.Name())) {
+			if rd == nil {
+				if rd, err = diagram.NewRenderer(cmd.Context()); err != nil {
+					return err
+				}
+				defer rd.Close()
+				if !df.single {
+					pages = report.DiagramPages(res, opts)
+				}
+			}
+			do := opts
+			do.Renderer = rd
+			if err := writeDiagram(cmd, o, res, do, pages, inputs, prog); err != nil {
+				return err
+			}
+			continue
+		}
 		prog.step("writing " + o.name)
 		oo := opts
 		if toStdout(o.path) {

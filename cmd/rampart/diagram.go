@@ -26,7 +26,7 @@ func newDiagramCmd() *cobra.Command {
 		highlight string
 		noRisk    bool
 		noLegend  bool
-		single    bool
+		df        diagramFlags
 	)
 	diagramFormats := []string{"svg", "png", "dot"}
 	cmd := &cobra.Command{
@@ -89,7 +89,7 @@ picture of the whole model however large.`,
 			defer rd.Close()
 			opts := report.Options{Highlight: ids, NoRisk: noRisk, NoLegend: noLegend, Renderer: rd}
 			var pages []diagram.Page
-			if !single {
+			if !df.single {
 				pages = report.DiagramPages(res, opts)
 			}
 			for _, o := range outs {
@@ -110,7 +110,7 @@ picture of the whole model however large.`,
 	cmd.RegisterFlagCompletionFunc("highlight", completeElementIDs)
 	cmd.Flags().BoolVar(&noRisk, "no-risk", false, "do not tint elements by residual risk")
 	cmd.Flags().BoolVar(&noLegend, "no-legend", false, "leave the legend out")
-	cmd.Flags().BoolVar(&single, "single", false, "draw a large model as one picture instead of an overview and one per trust boundary")
+	df.add(cmd)
 	return cmd
 }
 

@@ -149,3 +149,64 @@ func TestPagePath(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeOutDiagramSplits checks that analyze --out svg=PATH splits a
+// large model into the pictures 'rampart diagram -o PATH' writes, with the
+// same names and bytes and a "wrote" line for each, next to the other
+// outputs; --single writes PATH as one picture.
+func TestAnalyzeOutDiagramSplits(t *testing.T) {
+	src, err := model.Marshal(reporttest.Model(400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeModel(t, string(src))
+	diagDir, anDir := t.TempDir(), t.TempDir()
+	if code, _, stderr := runCLI(t, "diagram", path, "-o", filepath.Join(diagDir, "dfd.svg")); code != exitOK {
+		t.Fatalf("diagram: exit %d: %s", code, stderr)
+	}
+	code, _, stderr := runCLI(t, "analyze", path, "--out", "svg="+filepath.Join(anDir, "dfd.svg"), "--out", "json="+filepath.Join(anDir, "threats.json"))
+	if code != exitOK {
+		t.Fatalf("analyze: exit %d: %s", code, stderr)
+	}
+	want, err := os.ReadDir(diagDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 2 {
+		t.Fatalf("diagram wrote %d file(s), want a split", len(want))
+	}
+	for _, e := range want {
+		a, errA := os.ReadFile(filepath.Join(anDir, e.Name()))
+		d, errD := os.ReadFile(filepath.Join(diagDir, e.Name()))
+		if errA != nil || errD != nil {
+			t.Fatalf("%s: %v, %v", e.Name(), errA, errD)
+		}
+		if string(a) != string(d) {
+			t.Errorf("analyze and diagram draw %s differently", e.Name())
+		}
+		if line := "wrote " + filepath.Join(anDir, e.Name()) + " (svg)\n"; !strings.Contains(stderr, line) {
+			t.Errorf("stderr lacks %q", line)
+		}
+	}
+	if !strings.Contains(stderr, "wrote "+filepath.Join(anDir, "threats.json")+" (json)") {
+		t.Errorf("the json output is missing: %s", stderr)
+	}
+	if _, err := os.Stat(filepath.Join(anDir, "dfd.svg")); err == nil {
+		t.Error("dfd.svg was written next to its pages")
+	}
+
+	single := filepath.Join(t.TempDir(), "all.dot")
+	if code, _, stderr := runCLI(t, "analyze", path, "--single", "--out", "dot="+single); code != exitOK {
+		t.Fatalf("analyze --single: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(single)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(graphRe.FindAllString(string(data), -1)); n != 1 {
+		t.Errorf("--single wrote %d graphs", n)
+	}
+	if n := len(componentRe.FindAllString(string(data), -1)); n != 400 {
+		t.Errorf("--single draws %d of 400 components", n)
+	}
+}

@@ -7,7 +7,7 @@ package main
 //	modelFlags     --from, --max-file-size, --include-root commands that read models
 //	analysisFlags  --rules, --as-of, --max-elements,       commands that analyse
 //	               --paths-per-entry, --policy (policyFlags)
-//	policyFlags    --policy                                validate, and commands that analyse
+//	policyFlags    --policy                                validate, push, serve, and commands that analyse
 //	outputFlags    -f/--format, -o/--output, --out,        commands that write a result
 //	               --summary
 //	tableFlags     --wide, --min-severity, --status,       commands that print the table
@@ -159,6 +159,17 @@ func (f *outputFlags) addSummary(cmd *cobra.Command) {
 // addOut declares --out, for commands that write several formats at once.
 func (f *outputFlags) addOut(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.outs, "out", nil, "also write `FORMAT=FILE`, any of "+strings.Join(report.Names(), ", ")+" (repeatable)")
+}
+
+// diagramFlags choose how a large model's diagram is drawn.
+type diagramFlags struct {
+	// single draws a large model as one picture rather than its pages.
+	single bool
+}
+
+// add declares --single.
+func (f *diagramFlags) add(cmd *cobra.Command) {
+	cmd.Flags().BoolVar(&f.single, "single", false, "svg, png, dot: draw a large model as one picture instead of an overview and one per trust boundary")
 }
 
 // tableFlags filter and size the terminal table.

@@ -47,7 +47,7 @@ func openStore(ctx context.Context, db string, opts store.Options) (store.Store,
 // openNode opens the register at db. With jobs, the node also works the
 // register's background jobs (expiry sweeps, reminders, notifications);
 // periodic ones run on one elected node.
-func openNode(ctx context.Context, db string, log *slog.Logger, jobs bool) (*node, error) {
+func openNode(ctx context.Context, db string, log *slog.Logger, jobs bool, regOpts ...register.Option) (*node, error) {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -61,7 +61,7 @@ func openNode(ctx context.Context, db string, log *slog.Logger, jobs bool) (*nod
 	if err != nil {
 		return nil, err
 	}
-	reg := register.New(st, register.WithLogger(log))
+	reg := register.New(st, append([]register.Option{register.WithLogger(log)}, regOpts...)...)
 	if jobs {
 		js.Attach(reg)
 		if err := st.StartJobs(ctx); err != nil {

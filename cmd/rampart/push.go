@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,9 +17,11 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/atomicfile"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/server/client"
 	"github.com/rampart-sec/rampart/internal/source"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -117,22 +120,32 @@ server failure.`,
 			v := pushed.Version
 			fmt.Fprintf(cmd.OutOrStdout(), "pushed %s version %d: %d threat(s), %d new, %d changed, %d gone\n",
 				v.SystemID, v.Seq, v.Threats, v.New, v.Changed, v.Gone)
+			printServerPolicy(cmd, pushed)
 			return nil
 		},
 	}
-	new(modelFlags).add(cmd) // read through loadModel's flag lookups
+	new(modelFlags).add(cmd)  // read through loadModel's flag lookups
+	new(policyFlags).add(cmd) // read through governingPolicy's
 	sf.register(cmd, false)
 	cmd.Flags().StringVar(&ref, "ref", "", "where this version comes from (commit, tag, pipeline)")
 	return cmd
 }
 
-// pushSource loads and validates a model and returns what to send: the
-// file as written when it is one Rampart file (so the server's positions
-// match the user's), else the merged model.
+// pushSource loads and validates a model, under its central policy as
+// validate does (--policy, else the model's policy key), and returns what
+// to send: the file as written when it is one Rampart file (so the
+// server's positions match the user's), else the merged model.
 func pushSource(cmd *cobra.Command, path string) (*model.Model, []byte, error) {
 	m, problems, err := loadModel(cmd, path)
 	if err != nil {
 		return nil, nil, fail(exitUsage, err)
+	}
+	if m != nil && len(problems.Errors()) == 0 {
+		_, pp, err := governingPolicy(cmd, m, path, knownRuleIDs(builtin.Rules()))
+		if err != nil {
+			return nil, nil, err
+		}
+		problems = append(problems, pp...)
 	}
 	if errs := problems.Errors(); len(errs) > 0 {
 		for _, p := range errs {
@@ -156,6 +169,19 @@ func pushSource(cmd *cobra.Command, path string) (*model.Model, []byte, error) {
 		return nil, nil, fail(exitUsage, err)
 	}
 	return m, data, nil
+}
+
+// printServerPolicy says what the server's central policy did to a pushed
+// version: the policy that governed it and its warnings.
+func printServerPolicy(cmd *cobra.Command, pushed register.Pushed) {
+	pi := pushed.Policy
+	if pi.File != "" {
+		fmt.Fprintf(cmd.OutOrStdout(), "governed by policy %s: %d disable(s) refused, %d loosening(s) overridden\n",
+			cmp.Or(pi.Name, pi.File), len(pi.Refused), len(pi.Loosened))
+	}
+	for _, p := range pushed.Warnings {
+		fmt.Fprintln(cmd.ErrOrStderr(), p.String())
+	}
 }
 
 func newPullCmd() *cobra.Command {
@@ -232,7 +258,8 @@ input or server failure.`,
 			return nil
 		},
 	}
-	new(modelFlags).add(cmd) // read through loadModel's flag lookups
+	new(modelFlags).add(cmd)  // read through loadModel's flag lookups
+	new(policyFlags).add(cmd) // read through governingPolicy's
 	sf.register(cmd, false)
 	cmd.Flags().BoolVar(&dry, "dry-run", false, "print the updated model instead of writing it")
 	return cmd

@@ -22,6 +22,7 @@ func newReportCmd() *cobra.Command {
 		af analysisFlags
 		of outputFlags
 		sf sigmaFlags
+		df diagramFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "report MODEL -o FILE",
@@ -69,13 +70,14 @@ the threats no rule detects (as 'rampart coverage' lists them).`,
 			}
 			prog := newTTYProgress(cmd.ErrOrStderr())
 			defer prog.done()
-			return analyseAndWrite(cmd, &af, args[0], outs, opts, prog)
+			return analyseAndWrite(cmd, &af, args[0], outs, opts, df, prog)
 		},
 	}
 	af.add(cmd)
 	of.add(cmd, "html", report.Names())
 	of.addSummary(cmd)
 	sf.addNamed(cmd, "sigma", "sigma-pipeline")
+	df.add(cmd)
 	return cmd
 }
 

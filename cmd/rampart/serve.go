@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -19,10 +20,13 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/auth"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/store/engine"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 func init() {
@@ -137,6 +141,7 @@ type serveConfig struct {
 	oidcCAFile                              string
 	oidcAutoCreate                          bool
 	detect                                  detectFlags
+	policy                                  policyFlags
 }
 
 func newServeCmd() *cobra.Command {
@@ -182,6 +187,8 @@ On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 	f.StringVar(&c.oidcCAFile, "oidc-ca-file", "", "PEM file of certificates to trust for the OIDC issuer, besides the system's (a private CA)")
 	f.BoolVar(&c.oidcAutoCreate, "oidc-auto-create", false, "create users (with no roles) on their first OIDC sign-in")
 	c.detect.add(cmd)
+	c.policy.add(cmd)
+	f.Lookup("policy").Usage = "govern every model version the server analyses, and its stored policy, by the central risk policy in `FILE` (docs/policy.md)"
 	return cmd
 }
 
@@ -200,6 +207,27 @@ func newLogger(cmd *cobra.Command, format, level string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
+// serverPolicy loads the central policy file of serve --policy (nil for
+// none). Its problems are printed with their positions; an unreadable or
+// invalid file is a usage error.
+func serverPolicy(cmd *cobra.Command, file string) (*policy.Policy, error) {
+	if file == "" {
+		return nil, nil
+	}
+	p, problems, err := policy.Load(cmd.Context(), file, knownRuleIDs(builtin.Rules()))
+	if err != nil {
+		return nil, fail(exitUsage, fmt.Errorf("--policy %s: %w", file, err))
+	}
+	for _, pr := range problems {
+		fmt.Fprintln(cmd.ErrOrStderr(), pr.String())
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		return nil, fail(exitUsage, fmt.Errorf("--policy %s: %d problem(s); the server governs models by no invalid policy", file, len(errs)))
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "policy: %s\n", cmp.Or(p.Name, file))
+	return p, nil
+}
+
 func serve(cmd *cobra.Command, c serveConfig) error {
 	ctx := cmd.Context()
 	log, err := newLogger(cmd, c.logFormat, c.logLevel)
@@ -210,12 +238,22 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	if err != nil {
 		return fail(exitUsage, err)
 	}
-	node, err := openNode(ctx, db, log, true)
+	floor, err := serverPolicy(cmd, c.policy.policy)
+	if err != nil {
+		return err
+	}
+	node, err := openNode(ctx, db, log, true, register.WithFloor(floor))
 	if err != nil {
 		return fail(exitUsage, err)
 	}
 	defer node.close(context.WithoutCancel(ctx))
 	fmt.Fprintf(cmd.ErrOrStderr(), "register: %s\n", describeDB(db))
+	var looser *register.LooserError
+	if err := node.register.CheckPolicy(ctx); errors.As(err, &looser) {
+		log.Warn("the stored policy is looser than the policy file; it reads tightened, and updates may not loosen it", "detail", err.Error())
+	} else if err != nil {
+		return fail(exitUsage, err)
+	}
 	if err := firstAdmin(ctx, cmd, node); err != nil {
 		return fail(exitUsage, err)
 	}

@@ -49,10 +49,14 @@ type judged struct {
 // evalFloor is the recall each rebuilt expert model must keep (found
 // expert threats / judged expert threats); the figures are in docs/benchmarks.md.
 var evalFloor = map[string]float64{
-	"threat-dragon-demo":   0.57,
-	"threat-composer-tool": 0.80,
+	"threat-dragon-demo":   0.85,
+	"threat-composer-tool": 0.85,
 	"genai-chatbot":        0.75,
 }
+
+// evalHighShareMax is the largest share of high and critical findings
+// accepted on each rebuilt expert model.
+const evalHighShareMax = 0.25
 
 // highShareMax is the largest share of high and critical findings accepted on
 // any evaluated model.
@@ -153,6 +157,9 @@ func TestExpertRecall(t *testing.T) {
 		}
 		if recall < evalFloor[name] {
 			t.Errorf("%s: recall %.2f below its floor %.2f", name, recall, evalFloor[name])
+		}
+		if share := float64(high) / float64(max(total, 1)); share > evalHighShareMax {
+			t.Errorf("%s: %.0f%% of findings are high or critical, above %.0f%%", name, 100*share, 100*evalHighShareMax)
 		}
 		allFound += found
 		allJudged += len(j.Threats)

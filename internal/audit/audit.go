@@ -163,7 +163,7 @@ func Verify(ctx context.Context, r store.Repo) (Report, error) {
 	var rep Report
 	var last store.AuditEntry
 	for {
-		page, err := r.ListAudit(ctx, last.Seq, 1000)
+		page, err := r.ListAudit(ctx, store.AuditFilter{After: last.Seq, Limit: 1000})
 		if err != nil {
 			return rep, err
 		}
@@ -206,14 +206,20 @@ func Verify(ctx context.Context, r store.Repo) (Report, error) {
 	return rep, nil
 }
 
-// Export writes the entries after seq as JSON lines, oldest first, and
-// returns how many it wrote.
-func Export(ctx context.Context, r store.Repo, w io.Writer, after int64) (int64, error) {
+// Export writes the entries f selects as JSON lines, oldest first: every
+// one after f.After, or at most f.Limit when it is set. It returns how many
+// it wrote.
+func Export(ctx context.Context, r store.Repo, w io.Writer, f store.AuditFilter) (int64, error) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	var n int64
+	total := f.Limit
 	for {
-		page, err := r.ListAudit(ctx, after, 1000)
+		f.Limit = exportPage
+		if total > 0 {
+			f.Limit = min(exportPage, total-int(n))
+		}
+		page, err := r.ListAudit(ctx, f)
 		if err != nil {
 			return n, err
 		}
@@ -223,12 +229,36 @@ func Export(ctx context.Context, r store.Repo, w io.Writer, after int64) (int64,
 				return n, fmt.Errorf("writing the audit export: %w", err)
 			}
 			n++
-			after = e.Seq
+			f.After = e.Seq
 		}
-		if len(page) < 1000 {
+		if len(page) < f.Limit || total > 0 && int(n) >= total {
 			return n, nil
 		}
 	}
+}
+
+// exportPage is how many entries Export reads at a time.
+const exportPage = 1000
+
+// ParseBound reads a time filter's bound: RFC 3339, or a date YYYY-MM-DD
+// standing for the start of that day in UTC, or with end set the start of
+// the next day, so that from and to dates both include their day. "" is the
+// zero time (no bound).
+func ParseBound(v string, end bool) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("time %q: want RFC 3339 (2026-12-01T09:30:00Z) or a date (2026-12-01)", v)
+	}
+	if end {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d, nil
 }
 
 type exported struct {

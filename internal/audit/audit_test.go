@@ -93,7 +93,7 @@ func TestExportAndCanonical(t *testing.T) {
 			s := e.Open(t, store.Options{})
 			fill(t, s)
 			var buf bytes.Buffer
-			n, err := audit.Export(context.Background(), s, &buf, 1)
+			n, err := audit.Export(context.Background(), s, &buf, store.AuditFilter{After: 1})
 			if err != nil || n != 3 {
 				t.Fatalf("export = %d, %v", n, err)
 			}

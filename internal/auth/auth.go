@@ -173,6 +173,20 @@ func OIDCSubject(issuer, subject string) string { return issuer + "|" + subject 
 
 // CreateUser checks and stores a new local user.
 func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error) {
+	u, err := s.PrepareUser(n)
+	if err != nil {
+		return store.User{}, err
+	}
+	if u, err = s.store.CreateUser(ctx, u); err != nil {
+		return store.User{}, fmt.Errorf("create user %s: %w", n.Name, err)
+	}
+	s.opts.Logger.Info("user created", "user", n.Name, "grants", len(n.Grants))
+	return u, nil
+}
+
+// PrepareUser checks a new user and hashes its password, returning the
+// account to store (internal/register stores it with its audit entry).
+func (s *Service) PrepareUser(n NewUser) (store.User, error) {
 	if err := ValidName(n.Name); err != nil {
 		return store.User{}, err
 	}
@@ -200,13 +214,8 @@ func (s *Service) CreateUser(ctx context.Context, n NewUser) (store.User, error)
 			return store.User{}, fmt.Errorf("hash password: %w", err)
 		}
 	}
-	u, err := s.store.CreateUser(ctx, store.User{Name: n.Name, PasswordHash: hash, Grants: StoreGrants(n.Grants),
-		Clearance: n.Clearance, OIDCSubject: n.OIDCSubject})
-	if err != nil {
-		return store.User{}, fmt.Errorf("create user %s: %w", n.Name, err)
-	}
-	s.opts.Logger.Info("user created", "user", n.Name, "grants", len(n.Grants))
-	return u, nil
+	return store.User{Name: n.Name, PasswordHash: hash, Grants: StoreGrants(n.Grants),
+		Clearance: n.Clearance, OIDCSubject: n.OIDCSubject}, nil
 }
 
 // Login checks a password sign-in from client (an address used for rate

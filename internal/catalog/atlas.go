@@ -8,9 +8,10 @@ const ATLASVersion = "5.6.0"
 // atlasTechniques are the MITRE ATLAS techniques and sub-techniques (ids and
 // names as ATLAS writes them), from the ATLAS data release ATLASVersion
 // (github.com/mitre-atlas/atlas-data, data/techniques.yaml at commit
-// 8ee2c689a7d3c65ddf2bfe4950a4f3ecffa6f48b). There is no ATLAS fixture to
-// generate it from, so it is kept here as data; sub-technique names are
-// their own, TechniqueName prefixes the parent's.
+// 8ee2c689a7d3c65ddf2bfe4950a4f3ecffa6f48b; dist/ATLAS.yaml of that commit
+// gives version 5.6.0). There is no ATLAS fixture to generate it from, so it
+// is kept here as data; sub-technique names are their own, TechniqueName
+// prefixes the parent's.
 var atlasTechniques = []struct{ id, name string }{
 	{"AML.T0000", "Search Open Technical Databases"},
 	{"AML.T0000.000", "Journals and Conference Proceedings"},
@@ -184,6 +185,125 @@ var atlasTechniques = []struct{ id, name string }{
 	{"AML.T0112.001", "AI Artifacts"},
 }
 
+// atlasMitigations are the MITRE ATLAS mitigations (ids and names as ATLAS
+// writes them), from the same ATLAS data release (dist/ATLAS.yaml).
+var atlasMitigations = []struct{ id, name string }{
+	{"AML.M0000", "Limit Public Release of Information"},
+	{"AML.M0001", "Limit Model Artifact Release"},
+	{"AML.M0002", "Passive AI Output Obfuscation"},
+	{"AML.M0003", "Model Hardening"},
+	{"AML.M0004", "Restrict Number of AI Model Queries"},
+	{"AML.M0005", "Control Access to AI Models and Data at Rest"},
+	{"AML.M0006", "Use Ensemble Methods"},
+	{"AML.M0007", "Sanitize Training Data"},
+	{"AML.M0008", "Validate AI Model"},
+	{"AML.M0009", "Use Multi-Modal Sensors"},
+	{"AML.M0010", "Input Restoration"},
+	{"AML.M0011", "Restrict Library Loading"},
+	{"AML.M0012", "Encrypt Sensitive Information"},
+	{"AML.M0013", "Code Signing"},
+	{"AML.M0014", "Verify AI Artifacts"},
+	{"AML.M0015", "Adversarial Input Detection"},
+	{"AML.M0016", "Vulnerability Scanning"},
+	{"AML.M0017", "AI Model Distribution Methods"},
+	{"AML.M0018", "User Training"},
+	{"AML.M0019", "Control Access to AI Models and Data in Production"},
+	{"AML.M0020", "Generative AI Guardrails"},
+	{"AML.M0021", "Generative AI Guidelines"},
+	{"AML.M0022", "Generative AI Model Alignment"},
+	{"AML.M0023", "AI Bill of Materials"},
+	{"AML.M0024", "AI Telemetry Logging"},
+	{"AML.M0025", "Maintain AI Dataset Provenance"},
+	{"AML.M0026", "Privileged AI Agent Permissions Configuration"},
+	{"AML.M0027", "Single-User AI Agent Permissions Configuration"},
+	{"AML.M0028", "AI Agent Tools Permissions Configuration"},
+	{"AML.M0029", "Human In-the-Loop for AI Agent Actions"},
+	{"AML.M0030", "Restrict AI Agent Tool Invocation on Untrusted Data"},
+	{"AML.M0031", "Memory Hardening"},
+	{"AML.M0032", "Segmentation of AI Agent Components"},
+	{"AML.M0033", "Input and Output Validation for AI Agent Components"},
+	{"AML.M0034", "Deepfake Detection"},
+}
+
+// atlasMitigates lists, for each ATLAS technique or sub-technique, the
+// ATLAS mitigations whose techniques list names it, from the same release.
+var atlasMitigates = map[string][]string{
+	"AML.T0000":     {"AML.M0000"},
+	"AML.T0003":     {"AML.M0000"},
+	"AML.T0004":     {"AML.M0000"},
+	"AML.T0002":     {"AML.M0000"},
+	"AML.T0002.000": {"AML.M0001"},
+	"AML.T0002.001": {"AML.M0001", "AML.M0014"},
+	"AML.T0019":     {"AML.M0014", "AML.M0023", "AML.M0025"},
+	"AML.T0010":     {"AML.M0014", "AML.M0020", "AML.M0023"},
+	"AML.T0010.001": {"AML.M0006", "AML.M0013"},
+	"AML.T0010.002": {"AML.M0005", "AML.M0007", "AML.M0014", "AML.M0025"},
+	"AML.T0010.003": {"AML.M0005", "AML.M0006", "AML.M0008", "AML.M0013", "AML.M0017"},
+	"AML.T0040":     {"AML.M0019", "AML.M0024"},
+	"AML.T0047":     {"AML.M0024"},
+	"AML.T0041":     {"AML.M0009"},
+	"AML.T0044":     {"AML.M0005", "AML.M0017"},
+	"AML.T0013":     {"AML.M0002", "AML.M0004"},
+	"AML.T0014":     {"AML.M0002", "AML.M0004", "AML.M0006"},
+	"AML.T0020":     {"AML.M0001", "AML.M0005", "AML.M0007", "AML.M0008", "AML.M0023", "AML.M0025"},
+	"AML.T0005":     {"AML.M0000", "AML.M0001", "AML.M0002", "AML.M0004", "AML.M0019"},
+	"AML.T0005.000": {"AML.M0000", "AML.M0001"},
+	"AML.T0005.001": {"AML.M0002", "AML.M0004", "AML.M0024"},
+	"AML.T0005.002": {"AML.M0000"},
+	"AML.T0007":     {"AML.M0005", "AML.M0012"},
+	"AML.T0011":     {"AML.M0011", "AML.M0014", "AML.M0016", "AML.M0018", "AML.M0023"},
+	"AML.T0011.000": {"AML.M0011", "AML.M0013", "AML.M0014", "AML.M0016", "AML.M0018", "AML.M0023"},
+	"AML.T0015":     {"AML.M0003", "AML.M0006", "AML.M0009", "AML.M0010", "AML.M0015", "AML.M0034"},
+	"AML.T0018":     {"AML.M0005", "AML.M0008", "AML.M0013"},
+	"AML.T0018.000": {"AML.M0005", "AML.M0007", "AML.M0008", "AML.M0013", "AML.M0025"},
+	"AML.T0018.001": {"AML.M0005", "AML.M0008", "AML.M0013"},
+	"AML.T0024":     {"AML.M0004", "AML.M0019", "AML.M0024"},
+	"AML.T0024.000": {"AML.M0002", "AML.M0004", "AML.M0024"},
+	"AML.T0024.001": {"AML.M0002", "AML.M0004", "AML.M0024"},
+	"AML.T0024.002": {"AML.M0002", "AML.M0004", "AML.M0024"},
+	"AML.T0025":     {"AML.M0005"},
+	"AML.T0029":     {"AML.M0004", "AML.M0015", "AML.M0019"},
+	"AML.T0046":     {"AML.M0004", "AML.M0019"},
+	"AML.T0031":     {"AML.M0003", "AML.M0006", "AML.M0010", "AML.M0015"},
+	"AML.T0034":     {"AML.M0004", "AML.M0019"},
+	"AML.T0035":     {"AML.M0001", "AML.M0005", "AML.M0012", "AML.M0017"},
+	"AML.T0042":     {"AML.M0002", "AML.M0004", "AML.M0005", "AML.M0019"},
+	"AML.T0043":     {"AML.M0002", "AML.M0003", "AML.M0004", "AML.M0006", "AML.M0008", "AML.M0010", "AML.M0015", "AML.M0019"},
+	"AML.T0043.000": {"AML.M0003", "AML.M0005", "AML.M0006", "AML.M0010", "AML.M0015", "AML.M0017"},
+	"AML.T0043.001": {"AML.M0002", "AML.M0003", "AML.M0004", "AML.M0006", "AML.M0010", "AML.M0015", "AML.M0019"},
+	"AML.T0043.002": {"AML.M0003", "AML.M0006", "AML.M0010", "AML.M0015"},
+	"AML.T0043.003": {"AML.M0003", "AML.M0004", "AML.M0006", "AML.M0010", "AML.M0015"},
+	"AML.T0043.004": {"AML.M0003", "AML.M0006", "AML.M0008", "AML.M0010", "AML.M0015"},
+	"AML.T0048.004": {"AML.M0005", "AML.M0012", "AML.M0017"},
+	"AML.T0051":     {"AML.M0019", "AML.M0020", "AML.M0021", "AML.M0022", "AML.M0024", "AML.M0033"},
+	"AML.T0051.000": {"AML.M0024", "AML.M0033"},
+	"AML.T0051.001": {"AML.M0024", "AML.M0033"},
+	"AML.T0052":     {"AML.M0018", "AML.M0034"},
+	"AML.T0052.000": {"AML.M0018", "AML.M0034"},
+	"AML.T0053":     {"AML.M0020", "AML.M0021", "AML.M0022", "AML.M0024", "AML.M0026", "AML.M0027", "AML.M0028", "AML.M0029", "AML.M0030", "AML.M0032", "AML.M0033"},
+	"AML.T0054":     {"AML.M0020", "AML.M0021", "AML.M0022"},
+	"AML.T0056":     {"AML.M0020", "AML.M0021", "AML.M0022"},
+	"AML.T0057":     {"AML.M0008", "AML.M0020", "AML.M0021", "AML.M0022"},
+	"AML.T0058":     {"AML.M0023"},
+	"AML.T0059":     {"AML.M0007", "AML.M0025"},
+	"AML.T0011.001": {"AML.M0011", "AML.M0013", "AML.M0016", "AML.M0018", "AML.M0023"},
+	"AML.T0061":     {"AML.M0020", "AML.M0021", "AML.M0022"},
+	"AML.T0062":     {"AML.M0004", "AML.M0020", "AML.M0021", "AML.M0022"},
+	"AML.T0063":     {"AML.M0002", "AML.M0012", "AML.M0017", "AML.M0019"},
+	"AML.T0018.002": {"AML.M0013"},
+	"AML.T0080":     {"AML.M0031"},
+	"AML.T0080.000": {"AML.M0031"},
+	"AML.T0082":     {"AML.M0026", "AML.M0027"},
+	"AML.T0085":     {"AML.M0024", "AML.M0026", "AML.M0027", "AML.M0028", "AML.M0032"},
+	"AML.T0085.000": {"AML.M0024", "AML.M0026", "AML.M0027", "AML.M0032"},
+	"AML.T0085.001": {"AML.M0024", "AML.M0026", "AML.M0027", "AML.M0028", "AML.M0032"},
+	"AML.T0086":     {"AML.M0024", "AML.M0026", "AML.M0027", "AML.M0028", "AML.M0029", "AML.M0030", "AML.M0032", "AML.M0033"},
+	"AML.T0088":     {"AML.M0009", "AML.M0034"},
+	"AML.T0051.002": {"AML.M0024", "AML.M0033"},
+	"AML.T0098":     {"AML.M0032"},
+	"AML.T0101":     {"AML.M0024", "AML.M0026", "AML.M0027", "AML.M0028", "AML.M0029", "AML.M0030"},
+}
+
 var atlasByID = func() map[string]string {
 	m := make(map[string]string, len(atlasTechniques))
 	for _, t := range atlasTechniques {
@@ -191,6 +311,37 @@ var atlasByID = func() map[string]string {
 	}
 	return m
 }()
+
+var atlasMitigationByID = func() map[string]string {
+	m := make(map[string]string, len(atlasMitigations))
+	for _, t := range atlasMitigations {
+		m[t.id] = t.name
+	}
+	return m
+}()
+
+// ATLASMitigationName returns the name of a MITRE ATLAS mitigation
+// (AML.M0015), or "" when unknown.
+func ATLASMitigationName(id string) string { return atlasMitigationByID[id] }
+
+// ATLASMitigationURL returns the page of an ATLAS mitigation.
+func ATLASMitigationURL(id string) string { return "https://atlas.mitre.org/mitigations/" + id }
+
+// ATLASMitigations returns the ATLAS mitigations of a technique, sorted by
+// id: those ATLAS links to the technique itself or, for a sub-technique
+// ATLAS links none to, those of its parent technique. It returns an empty
+// list for a technique ATLAS gives no mitigation.
+func ATLASMitigations(technique string) []Ref {
+	ids, ok := atlasMitigates[technique]
+	if i := strings.LastIndex(technique, "."); !ok && i > len("AML.") {
+		ids = atlasMitigates[technique[:i]]
+	}
+	out := make([]Ref, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, Ref{ID: id, Name: atlasMitigationByID[id]})
+	}
+	return out
+}
 
 // ATLASName returns the name of a MITRE ATLAS technique (AML.T0051) or
 // sub-technique (AML.T0051.001, named "LLM Prompt Injection: Indirect"), or
@@ -211,5 +362,5 @@ func ATLASName(id string) string {
 // ATLASURL returns the page of an ATLAS technique.
 func ATLASURL(id string) string { return "https://atlas.mitre.org/techniques/" + id }
 
-// IsATLAS reports whether a technique id is an ATLAS id (AML.T...).
+// IsATLAS reports whether an id is an ATLAS technique or mitigation id (AML.T..., AML.M...).
 func IsATLAS(id string) bool { return strings.HasPrefix(id, "AML.") }

@@ -39,6 +39,7 @@ var controls = []Control{
 	{"data-provenance", "Data provenance and validation", "Content that trains, tunes or grounds a model comes from recorded, trusted sources, is validated before use and can be traced and removed.", 1, 1, "D3-CV"},
 	{"data-retention", "Retention limits", "Personal data is deleted or anonymised when its retention period ends, and the periods are recorded per purpose.", 1, 1, ""},
 	{"ddos-protection", "DDoS protection", "Upstream filtering and scaling absorb volumetric attacks.", 1, 1, "D3-ITF"},
+	{"dead-letter-queue", "Dead-letter queue", "Redelivery of a failing message is limited; messages that keep failing move to a monitored dead-letter queue.", 1, 0, ""},
 	{"dependency-scanning", "Dependency scanning (SCA)", "Third-party dependencies are inventoried (SBOM) and scanned for known vulnerabilities and malicious packages.", 1, 0, "D3-SCA"},
 	{"device-integrity", "Device integrity checks", "The app checks for rooted or jailbroken devices and hooking frameworks, and the back end verifies platform attestation before trusting it.", 1, 0, ""},
 	{"drift-detection", "Infrastructure drift detection", "Infrastructure is defined as code and the live configuration is compared with it continuously; changes outside the pipeline alert.", 1, 0, "D3-CI"},

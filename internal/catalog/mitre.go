@@ -99,8 +99,9 @@ type Technique struct {
 	Domain     string `json:"domain"`
 	Deprecated bool   `json:"deprecated,omitempty"`
 	Tactics    []Ref  `json:"tactics"`
-	// Mitigations are ATT&CK's own (M-ids); D3FEND the defensive techniques
-	// that act on the digital artifacts the technique uses.
+	// Mitigations are ATT&CK's own (M-ids), for an ATLAS technique ATLAS's
+	// (AML.M-ids); D3FEND the defensive techniques that act on the digital
+	// artifacts the technique uses.
 	Mitigations []Ref `json:"mitigations"`
 	D3FEND      []Ref `json:"d3fend"`
 	// CAPEC are the attack patterns CAPEC maps to the technique (or to its
@@ -115,7 +116,7 @@ func LookupTechnique(id string) (Technique, bool) {
 		if ATLASName(id) == "" {
 			return Technique{}, false
 		}
-		return Technique{ID: id, Name: ATLASName(id), Domain: "atlas", Tactics: []Ref{}, Mitigations: []Ref{},
+		return Technique{ID: id, Name: ATLASName(id), Domain: "atlas", Tactics: []Ref{}, Mitigations: ATLASMitigations(id),
 			D3FEND: []Ref{}, CAPEC: []Ref{}, CWE: []Ref{}}, true
 	}
 	m := loadMITRE()
@@ -240,8 +241,14 @@ func TechniqueName(id string) string {
 	return t.Name
 }
 
-// MitigationName returns the name of an ATT&CK mitigation (M-id), or "" when unknown.
-func MitigationName(id string) string { return loadMITRE().mitigations[id] }
+// MitigationName returns the name of an ATT&CK mitigation (M-id) or an
+// ATLAS mitigation (AML.M-id), or "" when unknown.
+func MitigationName(id string) string {
+	if IsATLAS(id) {
+		return ATLASMitigationName(id)
+	}
+	return loadMITRE().mitigations[id]
+}
 
 // D3FENDName returns the name of a D3FEND defensive technique (D3-id), or "" when unknown.
 func D3FENDName(id string) string { return loadMITRE().d3fend[id] }
@@ -284,6 +291,9 @@ func Search(text string) []Entry {
 	}
 	for _, n := range m.data.Mitigations {
 		add(n.ID, "mitigation", n.Name)
+	}
+	for _, n := range atlasMitigations {
+		add(n.id, "mitigation", n.name)
 	}
 	for _, n := range m.data.D3FEND {
 		add(n.ID, "d3fend", n.Name)

@@ -72,6 +72,8 @@ func TestNames(t *testing.T) {
 		{TechniqueName("AML.T0051"), "LLM Prompt Injection"},
 		{TechniqueName("AML.T0051.001"), "LLM Prompt Injection: Indirect"},
 		{TechniqueName("AML.T9999"), ""},
+		{MitigationName("AML.M0015"), "Adversarial Input Detection"},
+		{MitigationName("AML.M9999"), ""},
 	}
 	for i, tt := range tests {
 		if tt.got != tt.want {

@@ -4,6 +4,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -214,6 +215,14 @@ type CIA struct {
 	Integrity       Rating `yaml:"integrity,omitempty" json:"integrity,omitempty"`
 	Availability    Rating `yaml:"availability,omitempty" json:"availability,omitempty"`
 }
+
+// TagInferredData marks a data asset an import added because the file
+// models none: what it is worth is unknown until the model rates it.
+const TagInferredData = "inferred-data"
+
+// Inferred reports whether an import inferred the data asset (it carries
+// TagInferredData): its ratings are a guess, not the model's.
+func (d *DataAsset) Inferred() bool { return slices.Contains(d.Tags, TagInferredData) }
 
 // DataAsset is a kind of data the system handles.
 type DataAsset struct {

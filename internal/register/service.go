@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/audit"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -47,6 +48,8 @@ type Service struct {
 	clock Clock
 	log   *slog.Logger
 	loc   *time.Location
+	// floor is the central policy file (WithFloor); nil for none.
+	floor *policy.Policy
 }
 
 // Option configures a Service.

@@ -13,11 +13,21 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
-// Policy returns the organisation's policy.
-func (s *Service) Policy(ctx context.Context) (store.Policy, error) { return s.st.GetPolicy(ctx) }
+// Policy returns the organisation's policy: the stored one, tightened by
+// the policy file where that is stricter (WithFloor).
+func (s *Service) Policy(ctx context.Context) (store.Policy, error) {
+	p, err := s.st.GetPolicy(ctx)
+	if err != nil {
+		return p, fmt.Errorf("policy: %w", err)
+	}
+	p, _, _ = underFloor(s.floor, p)
+	return p, nil
+}
 
 // FieldError is a policy value the register refuses: Field names it as
 // the API's JSON does (sla_days.high, tiers[1].name, matrix.bands[2][3]),
@@ -93,6 +103,9 @@ func ValidatePolicy(p store.Policy) error {
 func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (store.Policy, error) {
 	if err := ValidatePolicy(p); err != nil {
 		return p, err
+	}
+	if _, loosened, dropped := underFloor(s.floor, p); len(loosened) > 0 || len(dropped) > 0 {
+		return p, &LooserError{File: s.floor.File, Loosened: loosened, Rules: dropped}
 	}
 	p.UpdatedBy = by.Name
 	var out store.Policy
@@ -210,6 +223,13 @@ type Pushed struct {
 	ReReview []int64 `json:"re_review"`
 	// Created is set when the push registered the system.
 	Created bool `json:"created"`
+	// Policy is what the central policy did to the model: which file
+	// governed it, the rules disabled, the disables refused and the
+	// loosened appetites and matrix cells (as in the analysis).
+	Policy policy.Info `json:"policy"`
+	// Warnings are the analysis's policy problems (code policy_violation),
+	// with the model's positions.
+	Warnings model.Problems `json:"warnings"`
 }
 
 // fingerprint digests what makes a threat "changed" between versions.
@@ -278,6 +298,7 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 		if err != nil {
 			return err
 		}
+		pol, _, _ = underFloor(s.floor, pol)
 		if err := mandatory(pol, p.Result); err != nil {
 			return err
 		}
@@ -358,14 +379,26 @@ func (s *Service) pushOnce(ctx context.Context, by Actor, p Push, result []byte,
 			return err
 		}
 		out.Version, out.Changes, out.Review = v, changes, rv
+		out.Policy, out.Warnings = p.Result.Policy, policyWarnings(p.Result)
 		c.record(by, "model.push", fmt.Sprintf("system/%s/version/%d", sys.ID, seq), map[string]any{
 			"digest": v.Digest, "ref": v.Ref, "threats": v.Threats, "new": v.New, "changed": v.Changed, "gone": v.Gone,
-			"review": rv.ID, "re_review": out.ReReview})
+			"review": rv.ID, "re_review": out.ReReview, "policy": out.Policy})
 		c.notify(NotifyArgs{Event: "review.opened", Object: fmt.Sprintf("review/%d", rv.ID), SystemID: sys.ID,
 			To: nonEmpty(sys.SRO), Text: fmt.Sprintf("Version %d of %s needs the SRO's review by %s", seq, sys.ID, rv.Due)})
 		return nil
 	})
 	return out, err
+}
+
+// policyWarnings are the analysis's warnings about the central policy.
+func policyWarnings(r *analysis.Result) model.Problems {
+	out := model.Problems{}
+	for _, p := range r.Warnings {
+		if p.Code == source.CodePolicy {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // mandatory refuses a model that disables a rule the policy makes mandatory.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -89,6 +90,7 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 			}
 		}
 	}
+	markdownCategories(&b, r)
 	if len(r.Paths) > 0 {
 		b.WriteString("\n## Attack paths\n\nThe most likely paths from each entry point to confidential or restricted data.\n\n")
 		for _, p := range r.Paths {
@@ -194,4 +196,49 @@ func anchor(id string) string {
 		}
 		return '-'
 	}, id)
+}
+
+// markdownCategories writes, for each methodology with threats (STRIDE,
+// LINDDUN), the threats by category with the category's appetite, the
+// element × category matrix and the heatmap of its open threats.
+func markdownCategories(b *strings.Builder, r *analysis.Result) {
+	for _, sec := range bycategory.Sections(r) {
+		fmt.Fprintf(b, "\n## %s threats by category\n\n%d threat(s), %d open.\n\n", sec.Name, sec.Threats, sec.Open)
+		b.WriteString("| Category | Threats | Open | Appetite |\n|---|---:|---:|---|\n")
+		for _, c := range sec.Categories {
+			fmt.Fprintf(b, "| %s | %d | %d | %s |\n", c.Name, c.Threats, c.Open, c.Limit)
+		}
+		fmt.Fprintf(b, "\n### %s matrix: elements by category\n\n| Element |", sec.Name)
+		for _, c := range sec.Categories {
+			fmt.Fprintf(b, " %s |", c.Name)
+		}
+		b.WriteString("\n|---|" + strings.Repeat("---:|", len(sec.Categories)) + "\n")
+		rows, more := sec.TopRows(bycategory.MatrixLimit)
+		for _, row := range rows {
+			fmt.Fprintf(b, "| `%s` |", row.Element)
+			for _, n := range row.Counts {
+				if n == 0 {
+					b.WriteString("  |")
+				} else {
+					fmt.Fprintf(b, " %d |", n)
+				}
+			}
+			b.WriteString("\n")
+		}
+		if more > 0 {
+			fmt.Fprintf(b, "\n…and %d more element(s) with fewer threats.\n", more)
+		}
+		fmt.Fprintf(b, "\n### %s open threats by likelihood and impact\n\n| Likelihood \\ Impact |", sec.Name)
+		for i := 1; i <= 5; i++ {
+			fmt.Fprintf(b, " %d %s |", i, r.Matrix.ImpactNames[i-1])
+		}
+		b.WriteString("\n|---|---:|---:|---:|---:|---:|\n")
+		for l := 5; l >= 1; l-- {
+			fmt.Fprintf(b, "| %d %s |", l, r.Matrix.LikelihoodNames[l-1])
+			for i := 1; i <= 5; i++ {
+				fmt.Fprintf(b, " %d (%s) |", sec.Heatmap[l-1][i-1], r.Matrix.Bands[l-1][i-1])
+			}
+			b.WriteString("\n")
+		}
+	}
 }

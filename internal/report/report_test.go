@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 var asOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 
 // examples are the bundled example models, relative to the repository root.
-var examples = []string{"examples/online-shop.yaml", "examples/hr-saas.yaml", "examples/iot-telemetry/rampart.yaml"}
+var examples = []string{"examples/online-shop.yaml", "examples/hr-saas.yaml", "examples/iot-telemetry/rampart.yaml", "examples/rag-assistant/rampart.yaml"}
 
 func analyse(t *testing.T, path string) *analysis.Result {
 	t.Helper()

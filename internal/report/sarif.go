@@ -191,6 +191,12 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		if len(f.Related) > 0 {
 			res.Properties["related"] = f.RelatedIDs()
 		}
+		if len(f.STRIDE) > 0 {
+			res.Properties["stride"] = f.STRIDE
+		}
+		if len(f.LINDDUN) > 0 {
+			res.Properties["linddun"] = f.LINDDUN
+		}
 		if !f.Treatment.Open() {
 			res.Suppressions = []sarifSuppression{{Kind: "inSource", Status: "accepted",
 				Justification: suppressionText(f)}}
@@ -294,6 +300,9 @@ func ruleFor(id string, f *analysis.Finding) sarifRule {
 	own := f.Threat.Own() // the rule's own view, without findings folded in
 	for _, s := range own.STRIDE {
 		tags = append(tags, "stride/"+string(s))
+	}
+	for _, c := range own.LINDDUN {
+		tags = append(tags, "linddun/"+string(c))
 	}
 	if r, ok := builtin.Lookup(f.Rule); ok && f.Origin == threats.OriginRule {
 		rule.FullDescription = sarifText{Text: r.Why}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 )
 
 // TableOptions tune the terminal table.
@@ -78,6 +79,13 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		sev = append(sev, fmt.Sprintf("%d %s", s.BySeverity[name], name))
 	}
 	fmt.Fprintf(&b, "%d threats (%s), %d open, %d mitigated by controls or treated\n", s.Threats, strings.Join(sev, ", "), s.Open, s.Threats-s.Open)
+	var methods []string
+	for _, sec := range bycategory.Sections(r) {
+		methods = append(methods, fmt.Sprintf("%s %d (%d open)", sec.Name, sec.Threats, sec.Open))
+	}
+	if len(methods) > 1 {
+		fmt.Fprintf(&b, "by methodology: %s\n", strings.Join(methods, ", "))
+	}
 	limit := "max " + string(r.Appetite.MaxSeverity)
 	if !r.Appetite.Declared {
 		limit += ", default"

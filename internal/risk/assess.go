@@ -36,18 +36,26 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // endangers, at most one step above the rule's base impact (the base says
 // how much of the data such a threat can reach: a forged request acts in one
 // session, an injection reads the whole store); with no data at stake it is
-// unknown and rated 2 (minor) until the model says what is at stake. A manual threat keeps its own ratings.
+// unknown and rated 2 (minor) until the model says what is at stake; data
+// an import inferred (the file models none) has an unknown value and gives
+// at most 3 (moderate). A manual threat keeps its own ratings.
 // Likelihood starts at the rule's base, which assumes an attacker can reach
 // the element, and falls with what stands in the way: no route from an
-// entry point, reachable only through other components, strong
-// authentication. Residual applies the effect of the implemented controls
+// entry point, reachable only through other components (on a flow, the
+// caller's position; the callee's for a missing authentication: calling
+// without credentials takes reaching the callee; for data sent in clear
+// text, whether the link runs inside), strong authentication. Residual applies the effect of the implemented controls
 // that address the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	var f []string
 	impact := t.Impact
-	switch di, why := a.dataImpact(t); {
+	di, why, inferredOnly := a.dataImpact(t)
+	switch {
 	case t.Origin == threats.OriginManual:
 		f = append(f, fmt.Sprintf("impact %d: as rated in the model", impact))
+	case di > InferredImpact && inferredOnly:
+		impact = InferredImpact
+		f = append(f, fmt.Sprintf("impact %d: %s, but the data is inferred (the model does not say what is at stake): its value is unknown, rated moderate", impact, why))
 	case di > t.Impact+1:
 		impact = t.Impact + 1
 		f = append(f, fmt.Sprintf("impact %d: %s is rated %d, but this kind of threat reaches little of it (rule base %d)", impact, why, di, t.Impact))
@@ -81,6 +89,21 @@ func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	return out
 }
 
+// ConcernAuthentication is the concern of the rules about callers that
+// are not authenticated (threats.Meta.Concern): on a flow, their
+// precondition is reaching the flow's callee, whoever the caller is.
+const ConcernAuthentication = "authentication"
+
+// InferredImpact is the highest impact data inferred by an import (not
+// modelled: tagged model.TagInferredData) gives a threat: its value is unknown,
+// so it counts as moderate until the model rates it.
+const InferredImpact = 3
+
+// ConcernCleartext is the concern of the rules about data sent in clear
+// text: on a link between two of the system's own components, the callee
+// not internet-facing, they take a foothold inside.
+const ConcernCleartext = "cleartext-in-transit"
+
 // UnknownImpact is the impact given to a threat with no data at stake.
 const UnknownImpact = 2
 
@@ -112,8 +135,24 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 	}
 	if fl := ix.Flows[id]; fl != nil {
 		adj := 0
-		from := ix.Components[fl.From]
+		from, to := ix.Components[fl.From], ix.Components[fl.To]
 		switch {
+		case t.Concern == ConcernAuthentication && to != nil && (from == nil || !a.env.Untrusted(from) && !threats.IsPerson(from)):
+			// Calling without credentials takes reaching the callee, not the caller.
+			switch {
+			case to.InternetFacing || a.env.Untrusted(to):
+			case a.reach != nil && !a.reach.Exposed(to.ID):
+				*f = append(*f, "likelihood -1: callee not reachable from any entry point")
+				adj--
+			default:
+				*f = append(*f, "likelihood -1: internal callee, reachable only through other components")
+				adj--
+			}
+		case t.Concern == ConcernCleartext && from != nil && to != nil && !a.outside(from) && !a.outside(to) && !to.InternetFacing:
+			// Listening on a link between two of the system's own
+			// components takes a foothold on the network between them.
+			*f = append(*f, "likelihood -1: a link between the system's own components: listening on it takes a foothold inside")
+			adj--
 		case from == nil || from.InternetFacing || a.env.Untrusted(from) || threats.IsPerson(from):
 		case a.reach != nil && !a.reach.Exposed(fl.From):
 			*f = append(*f, "likelihood -1: caller not reachable from any entry point")
@@ -131,27 +170,37 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 	return 0
 }
 
+// outside reports whether a flow's end is not the system's own: a
+// person, a client or an external entity.
+func (a *Assessor) outside(c *model.Component) bool {
+	return a.env.Untrusted(c) || threats.IsPerson(c)
+}
+
 // dataImpact rates the most valuable data at stake for the threat's STRIDE
 // categories: information disclosure endangers confidentiality, tampering
 // and repudiation integrity, denial of service availability, spoofing and
 // elevation of privilege all three.
-func (a *Assessor) dataImpact(t *threats.Threat) (int, string) {
-	best, why := 0, ""
+func (a *Assessor) dataImpact(t *threats.Threat) (best int, why string, inferred bool) {
+	inferred = true
 	for _, id := range t.Data {
 		d := a.env.Ix.Data[id]
 		if d == nil {
 			continue
 		}
+		guess := d.Inferred()
 		for _, s := range t.STRIDE {
 			for _, p := range properties(s) {
 				r := rating(d, p)
+				if !guess && r > InferredImpact {
+					inferred = false
+				}
 				if r > best {
 					best, why = r, fmt.Sprintf("%s of %s", p, id)
 				}
 			}
 		}
 	}
-	return best, why
+	return best, why, inferred
 }
 
 func properties(s model.STRIDE) []string {

@@ -15,6 +15,7 @@ system: {id: s, name: S}
 data:
   - {id: cards, classification: restricted, cia: {confidentiality: critical, integrity: high, availability: low}}
   - {id: menu, classification: public, cia: {confidentiality: negligible, integrity: medium, availability: medium}}
+  - {id: guessed, classification: restricted, tags: [inferred-data]}
 components:
   - {id: user, type: user}
   - {id: web, type: web-application, internet_facing: true, processes: [cards, menu], controls: [waf]}
@@ -25,6 +26,7 @@ controls:
 flows:
   - {id: u-w, from: user, to: web, protocol: https, data_sent: [cards]}
   - {id: w-d, from: web, to: db, protocol: sql, authentication: mtls, data_sent: [cards]}
+  - {id: w-b, from: web, to: batch, protocol: https, data_sent: [menu]}
 `
 
 func TestAssess(t *testing.T) {
@@ -86,6 +88,42 @@ func TestAssess(t *testing.T) {
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Spoofing}, Targets: []string{"w-d"}, Data: []string{"cards"}, Likelihood: 4, Impact: 4},
 			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
 			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
+			name:     "data an import inferred has an unknown value: impact moderate at most",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Targets: []string{"web"}, Data: []string{"guessed"}, Likelihood: 4, Impact: 4},
+			inherent: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
+			residual: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
+		},
+		{
+			name:     "modelled data next to inferred data keeps its own rating",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Targets: []string{"web"}, Data: []string{"guessed", "cards"}, Likelihood: 3, Impact: 4},
+			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
+			name:     "calling without authentication takes reaching the callee: an internal callee behind an internet-facing caller is less likely",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Spoofing}, Concern: ConcernAuthentication, Targets: []string{"w-b"}, Data: []string{"menu"}, Likelihood: 4, Impact: 3},
+			inherent: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+			residual: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+		},
+		{
+			name:     "clear text on a link between the system's own components takes a foothold inside",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Concern: ConcernCleartext, Targets: []string{"w-b"}, Data: []string{"menu"}, Likelihood: 3, Impact: 2},
+			inherent: Score{Likelihood: 2, Impact: 1, Score: 2, Severity: "low"},
+			residual: Score{Likelihood: 2, Impact: 1, Score: 2, Severity: "low"},
+		},
+		{
+			name:     "clear text from a person's side of the link keeps its base likelihood",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Concern: ConcernCleartext, Targets: []string{"u-w"}, Data: []string{"cards"}, Likelihood: 3, Impact: 4},
+			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
+			name:     "other threats on the same flow come through the internet-facing caller",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Tampering}, Targets: []string{"w-b"}, Data: []string{"menu"}, Likelihood: 4, Impact: 3},
+			inherent: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
+			residual: Score{Likelihood: 4, Impact: 3, Score: 12, Severity: "high"},
 		},
 	}
 	for _, tt := range tests {

@@ -9,10 +9,10 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/rampart-sec/rampart/internal/audit"
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
 )
 
@@ -60,7 +60,7 @@ func (s *Server) policyRoutes() {
 			if _, err := allow(ctx, rbac.ReadPolicy, rbac.Resource{}); err != nil {
 				return nil, err
 			}
-			p, err := s.store.GetPolicy(ctx)
+			p, err := s.reg.Policy(ctx)
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
@@ -120,16 +120,17 @@ func (s *Server) userRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		u, err := s.auth.CreateUser(ctx, auth.NewUser{Name: in.Body.Name, Password: in.Body.Password, Grants: gs, Clearance: in.Body.Clearance})
+		nu, err := s.auth.PrepareUser(auth.NewUser{Name: in.Body.Name, Password: in.Body.Password, Grants: gs, Clearance: in.Body.Clearance})
+		if errors.Is(err, auth.ErrInvalid) {
+			return nil, huma.Error422UnprocessableEntity(err.Error())
+		} else if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		u, err := s.reg.CreateUser(ctx, actor(p), nu)
 		switch {
 		case errors.Is(err, store.ErrExists):
 			return nil, huma.Error409Conflict(fmt.Sprintf("user %s exists", in.Body.Name))
-		case errors.Is(err, auth.ErrInvalid):
-			return nil, huma.Error422UnprocessableEntity(err.Error())
 		case err != nil:
-			return nil, s.fail(ctx, err)
-		}
-		if err := s.recordAudit(ctx, p.User, "user.create", "user/"+u.Name, map[string]any{"grants": in.Body.Grants, "clearance": in.Body.Clearance}); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		return &userOutput{ETag: etag(u.Version), Body: u}, nil
@@ -154,23 +155,8 @@ func (s *Server) userRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			u, err := s.store.GetUserByName(ctx, in.Name)
-			if err != nil {
-				return nil, s.fail(ctx, err)
-			}
-			if u.Name == p.User && !slicesHasRole(gs, rbac.Admin) {
-				return nil, huma.Error409Conflict("an admin cannot remove their own admin grant; ask another admin")
-			}
-			u.Grants, u.Clearance, u.Disabled, u.Version = auth.StoreGrants(gs), in.Body.Clearance, in.Body.Disabled, v
-			err = s.store.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
-				var err error
-				if u, err = tx.UpdateUser(ctx, u); err != nil {
-					return err
-				}
-				_, err = audit.Append(ctx, tx, s.opts.Now(), audit.Record{Actor: p.User, Action: "user.update", Object: "user/" + u.Name,
-					Data: map[string]any{"grants": in.Body.Grants, "clearance": u.Clearance, "disabled": u.Disabled}})
-				return err
-			})
+			u, err := s.reg.UpdateUser(ctx, actor(p), in.Name, register.UserChange{Grants: auth.StoreGrants(gs),
+				Clearance: in.Body.Clearance, Disabled: in.Body.Disabled, Version: v})
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
@@ -249,13 +235,4 @@ func (s *Server) userRoutes() {
 		}
 		return nil, nil
 	})
-}
-
-func slicesHasRole(gs []rbac.Grant, r rbac.Role) bool {
-	for _, g := range gs {
-		if g.Role == r && g.Scope() == rbac.Global {
-			return true
-		}
-	}
-	return false
 }

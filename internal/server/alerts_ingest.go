@@ -9,7 +9,6 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
-	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/detect/event"
 	"github.com/rampart-sec/rampart/internal/detect/ingest"
 	"github.com/rampart-sec/rampart/internal/detect/link"
@@ -139,7 +138,7 @@ func (sl *systemLink) refresh(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("system %s version %d: %w", sys.ID, v.Seq, err)
 	}
-	res := analysis.Analyze(m, analysis.Options{Now: sl.s.opts.Now(), Tool: sl.s.opts.Tool})
+	res := sl.s.analyze(m)
 	sl.link = link.New(m, link.Threats(res)).Alerter(sl.rules)
 	sl.seq = v.Seq
 	return nil

@@ -40,6 +40,33 @@ func (s *Server) recordAudit(ctx context.Context, actor, action, object string, 
 	})
 }
 
+// AuditQuery are the audit export's filters. Page with after (the last
+// sequence number read) and limit.
+type AuditQuery struct {
+	After  int64  `query:"after" minimum:"0" doc:"Entries after this sequence number."`
+	Limit  int    `query:"limit" minimum:"0" maximum:"100000" doc:"At most this many entries (0: all)."`
+	Actor  string `query:"actor" maxLength:"200" doc:"Entries of this actor (exact)."`
+	Action string `query:"action" maxLength:"200" doc:"This action (user.update), or without a dot every action of a kind (user)."`
+	Object string `query:"object" maxLength:"400" doc:"This object and those under it (system/payments, or acceptance for every acceptance)."`
+	From   string `query:"from" maxLength:"40" doc:"Entries at or after this time: RFC 3339, or a date YYYY-MM-DD (its start, UTC)."`
+	To     string `query:"to" maxLength:"40" doc:"Entries before this time: RFC 3339, or a date YYYY-MM-DD (the end of that day, UTC)."`
+}
+
+func (q AuditQuery) filter() (store.AuditFilter, error) {
+	from, err := audit.ParseBound(q.From, false)
+	if err != nil {
+		return store.AuditFilter{}, huma.Error422UnprocessableEntity("invalid from",
+			&huma.ErrorDetail{Location: "query.from", Value: q.From, Message: err.Error()})
+	}
+	to, err := audit.ParseBound(q.To, true)
+	if err != nil {
+		return store.AuditFilter{}, huma.Error422UnprocessableEntity("invalid to",
+			&huma.ErrorDetail{Location: "query.to", Value: q.To, Message: err.Error()})
+	}
+	return store.AuditFilter{After: q.After, Limit: q.Limit, Actor: q.Actor, Action: q.Action, Object: q.Object,
+		From: from, To: to}, nil
+}
+
 type jsonLinesOutput struct {
 	ContentType string `header:"Content-Type"`
 	Body        []byte
@@ -49,14 +76,18 @@ func (s *Server) auditRoutes() {
 	huma.Register(s.api, op("export-audit", http.MethodGet, "/audit", "audit",
 		"The audit trail as JSON lines (one entry a line, oldest first), for a SIEM"),
 		func(ctx context.Context, in *struct {
-			After  int64 `query:"after" minimum:"0" doc:"Entries after this sequence number."`
-			Redact bool  `query:"redact" doc:"Pseudonymise names and mask free text, for sharing outside."`
+			AuditQuery
+			Redact bool `query:"redact" doc:"Pseudonymise names and mask free text, for sharing outside."`
 		}) (*jsonLinesOutput, error) {
 			if _, err := allow(ctx, rbac.ReadAudit, rbac.Resource{}); err != nil {
 				return nil, err
 			}
+			f, err := in.filter()
+			if err != nil {
+				return nil, err
+			}
 			var buf bytes.Buffer
-			if _, err := audit.Export(ctx, s.store, &buf, in.After); err != nil {
+			if _, err := audit.Export(ctx, s.store, &buf, f); err != nil {
 				return nil, s.fail(ctx, err)
 			}
 			if !in.Redact {

@@ -74,7 +74,7 @@ type env struct {
 
 var fast = &argon2id.Params{Memory: 8 * 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-func newEnv(t testing.TB, db string) *env {
+func newEnv(t testing.TB, db string, regOpts ...register.Option) *env {
 	t.Helper()
 	ctx := context.Background()
 	st, err := engine.Open(ctx, db, store.Options{})
@@ -82,10 +82,10 @@ func newEnv(t testing.TB, db string) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	return newEnvOn(t, st, &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)})
+	return newEnvOn(t, st, &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}, regOpts...)
 }
 
-func newEnvOn(t testing.TB, st store.Store, c *clock) *env {
+func newEnvOn(t testing.TB, st store.Store, c *clock, regOpts ...register.Option) *env {
 	t.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -93,7 +93,7 @@ func newEnvOn(t testing.TB, st store.Store, c *clock) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := register.New(st, register.WithClock(c), register.WithLogger(quiet))
+	reg := register.New(st, append([]register.Option{register.WithClock(c), register.WithLogger(quiet)}, regOpts...)...)
 	srv, err := server.New(st, reg, authn, server.Options{Logger: quiet, Now: c.Now, Tool: "rampart test"})
 	if err != nil {
 		t.Fatal(err)

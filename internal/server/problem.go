@@ -86,6 +86,7 @@ func (s *Server) fail(ctx context.Context, err error) error {
 	var (
 		stale    *store.StaleError
 		statusEr huma.StatusError
+		looser   *register.LooserError
 	)
 	switch {
 	case err == nil:
@@ -96,6 +97,8 @@ func (s *Server) fail(ctx context.Context, err error) error {
 		return s.staleProblem(stale)
 	case errors.Is(err, rbac.ErrForbidden), errors.Is(err, register.ErrForbidden):
 		return huma.Error403Forbidden(err.Error())
+	case errors.As(err, &looser):
+		return looserProblem(looser)
 	case errors.Is(err, register.ErrInvalid):
 		return huma.Error422UnprocessableEntity(err.Error())
 	case errors.Is(err, register.ErrTransition):
@@ -116,6 +119,22 @@ func (s *Server) fail(ctx context.Context, err error) error {
 	}
 	s.log.Error("internal error", "err", err)
 	return huma.Error500InternalServerError("internal error; the server log has the details")
+}
+
+// looserProblem is the 422 answer to a policy update that loosens the
+// policy file: one detail per looser key, at body.<key>.
+func looserProblem(e *register.LooserError) error {
+	var details []error
+	for _, l := range e.Loosened {
+		details = append(details, &huma.ErrorDetail{Location: "body." + l.Key, Value: l.Model,
+			Message: fmt.Sprintf("%s is looser than the policy file's %s (%s): the stored policy may only tighten it", l.Model, l.Policy, e.File)})
+	}
+	for _, id := range e.Rules {
+		details = append(details, &huma.ErrorDetail{Location: "body.mandatory_rules", Value: id,
+			Message: fmt.Sprintf("rule %s is required by the policy file (%s) and must stay mandatory", id, e.File)})
+	}
+	return huma.Error422UnprocessableEntity(fmt.Sprintf("the policy may not loosen the policy file %s the server was started with: %d problem(s)",
+		e.File, len(details)), details...)
 }
 
 func (s *Server) staleProblem(e *store.StaleError) error {

@@ -107,7 +107,8 @@ func New(st store.Store, reg *register.Service, authn *auth.Service, opts Option
 	s.api.UseMiddleware(s.observe)
 	s.routes()
 
-	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now, OIDC: opts.OIDC != nil, LoadModel: LoadPushed}))
+	mux.Handle("/", web.New(reg, authn, web.Options{Logger: opts.Logger, Now: opts.Now, OIDC: opts.OIDC != nil, LoadModel: LoadPushed,
+		Analyze: s.analyze}))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metricsHandler())

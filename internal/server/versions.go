@@ -12,8 +12,10 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/diff"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/rbac"
 	"github.com/rampart-sec/rampart/internal/register"
+	"github.com/rampart-sec/rampart/internal/source"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
@@ -105,7 +107,7 @@ func (s *Server) versionRoutes() {
 		if err != nil {
 			return nil, err
 		}
-		push := register.Push{Source: in.RawBody, Result: analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool}), Ref: in.Ref}
+		push := register.Push{Source: in.RawBody, Result: s.analyze(m), Ref: in.Ref}
 		out, err := s.reg.PushVersion(ctx, actor(p), push)
 		// A push names no version it is based on: when another push of the
 		// same system won the race for its row, this one simply goes after it.
@@ -214,5 +216,31 @@ func (s *Server) analysisOf(ctx context.Context, systemID string, seq int) (*ana
 	if errs := problems.Errors(); len(errs) > 0 {
 		return nil, huma.Error409Conflict(fmt.Sprintf("version %d no longer validates with this build: %v", seq, errs))
 	}
-	return analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool}), nil
+	return s.analyze(m), nil
+}
+
+// analyze analyses a pushed model under the register's central policy
+// file (register.WithFloor), as `rampart analyze --policy` does: required
+// rules run although the model disables them, and the stricter appetite
+// and matrix apply. The policy's problems join the result's warnings, a
+// refused disable among them: the CLI's error, a warning here, since the
+// server runs the rule rather than refuse the version.
+func (s *Server) analyze(m *model.Model) *analysis.Result {
+	floor := s.reg.Floor()
+	res := analysis.Analyze(m, analysis.Options{Now: s.opts.Now(), Tool: s.opts.Tool, Policy: floor})
+	var pp model.Problems
+	switch {
+	case m.Policy != "" && floor != nil:
+		pp = append(pp, source.Warnf(m.At("policy", -1), source.CodePolicy, "policy", "the server's --policy file governs every model",
+			"the model names policy '%s'; the server's policy %s applies instead", m.Policy, floor.File))
+	case m.Policy != "":
+		pp = append(pp, source.Warnf(m.At("policy", -1), source.CodePolicy, "policy", "start the server with --policy FILE to govern pushed models",
+			"the model names policy '%s', which the server does not read", m.Policy))
+	}
+	for _, p := range policy.Apply(m, floor).Problems {
+		p.Severity = source.Warning
+		pp = append(pp, p)
+	}
+	res.Warnings = append(pp, res.Warnings...)
+	return res
 }

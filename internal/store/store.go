@@ -98,8 +98,9 @@ type Repo interface {
 	// the trail is empty) as recorded beside the trail, locking it until
 	// the transaction ends so appends are serialised.
 	AuditHead(ctx context.Context) (seq int64, hash string, err error)
-	// ListAudit returns entries with Seq > after, oldest first, at most limit.
-	ListAudit(ctx context.Context, after int64, limit int) ([]AuditEntry, error)
+	// ListAudit returns the entries f selects, oldest first: those with
+	// Seq > f.After, at most f.Limit.
+	ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error)
 
 	CreateUser(ctx context.Context, u User) (User, error)
 	GetUser(ctx context.Context, id int64) (User, error)

@@ -386,6 +386,27 @@ type AuditEntry struct {
 	Hash string `json:"hash"`
 }
 
+// AuditFilter selects audit trail entries, oldest first. Zero fields do
+// not filter.
+type AuditFilter struct {
+	// After keeps entries with a Seq above it: the page before ended there.
+	After int64 `json:"after,omitempty"`
+	// Limit is the most entries returned (0: 1000; at most 1000).
+	Limit int `json:"limit,omitempty"`
+	// Actor keeps the entries of this actor (exact).
+	Actor string `json:"actor,omitempty"`
+	// Action keeps this action (user.update), or with no dot in it every
+	// action of that kind (user: user.create, user.update…).
+	Action string `json:"action,omitempty"`
+	// Object keeps this object and those under it: system/payments, or
+	// acceptance for every acceptance.
+	Object string `json:"object,omitempty"`
+	// From keeps entries at or after this time.
+	From time.Time `json:"from,omitzero"`
+	// To keeps entries before this time.
+	To time.Time `json:"to,omitzero"`
+}
+
 // Role grant: a role, scoped to a system or team or to everything.
 
 // Grant gives a user a role, optionally limited to one system or team.

@@ -16,7 +16,10 @@ func TestCountermeasures(t *testing.T) {
 	}{
 		{name: "technique", techniques: []string{"T1078"}, has: []string{"M1032", "D3-MFA"}, first: CounterATTACK},
 		{name: "control", controls: []string{"mfa", "tls"}, has: []string{"D3-MFA", "D3-MENCR"}, hasNot: []string{"M1032"}, first: CounterD3FEND},
-		{name: "atlas has none", techniques: []string{"AML.T0051"}},
+		{name: "atlas technique", techniques: []string{"AML.T0051"}, has: []string{"AML.M0020", "AML.M0033"}, first: CounterATLAS},
+		{name: "atlas sub-technique takes its parent's", techniques: []string{"AML.T0010.005"}, has: []string{"AML.M0014", "AML.M0023"}, first: CounterATLAS},
+		{name: "atlas technique without mitigations", techniques: []string{"AML.T0070"}},
+		{name: "attack before atlas", techniques: []string{"AML.T0051", "T1078"}, has: []string{"M1032", "AML.M0020"}, first: CounterATTACK},
 		{name: "unknown ids", techniques: []string{"T9999"}, controls: []string{"no-such-control"}},
 	}
 	for _, tc := range tests {
@@ -44,6 +47,11 @@ func TestCountermeasures(t *testing.T) {
 			}
 			if tc.first != "" && (len(got) == 0 || got[0].Kind != tc.first) {
 				t.Errorf("first kind: %v", got)
+			}
+			for i := 1; i < len(got); i++ {
+				if counterOrder[got[i-1].Kind] > counterOrder[got[i].Kind] {
+					t.Errorf("%s (%s) before %s (%s)", got[i-1].ID, got[i-1].Kind, got[i].ID, got[i].Kind)
+				}
 			}
 			if tc.has == nil && len(got) > 0 {
 				t.Errorf("countermeasures %v, want none", got)

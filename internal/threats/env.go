@@ -36,11 +36,15 @@ type Env struct {
 
 	raaOnce sync.Once
 	raa     map[string]float64
+
+	// linddun is whether the model applies the LINDDUN methodology: only
+	// then do threats carry their rule's LINDDUN categories.
+	linddun bool
 }
 
 // NewEnv prepares the environment rules run in.
 func NewEnv(m *model.Model) *Env {
-	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}}
+	e := &Env{M: m, Ix: m.Index(), controls: map[string]*model.Control{}, linddun: m.Applies(model.MethodLINDDUN)}
 	for i := range m.Controls {
 		c := &m.Controls[i]
 		if _, dup := e.controls[c.ID]; !dup {

@@ -214,6 +214,10 @@ func sortByID(ts []*Threat) []Threat {
 
 // fillThreat sets *t to the threat of a rule's hit.
 func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) {
+	linddun := r.LINDDUN
+	if !e.linddun {
+		linddun = nil // a rule with STRIDE and LINDDUN categories raises a STRIDE threat
+	}
 	*t = Threat{
 		ID:              id,
 		Rule:            r.ID,
@@ -221,7 +225,7 @@ func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, o
 		Title:           r.Title,
 		Description:     h.Detail,
 		STRIDE:          r.STRIDE,
-		LINDDUN:         r.LINDDUN,
+		LINDDUN:         linddun,
 		Category:        r.Category,
 		CWE:             refs.cwe,
 		CAPEC:           refs.capec,
@@ -318,10 +322,11 @@ func attackRefs(ids []string) []Ref {
 
 // Countermeasure is a defence the MITRE catalog recommends against a threat.
 type Countermeasure struct {
-	// ID is an ATT&CK mitigation (M1032) or a D3FEND technique (D3-MFA).
+	// ID is an ATT&CK mitigation (M1032), an ATLAS mitigation (AML.M0015)
+	// or a D3FEND technique (D3-MFA).
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	// Kind is "attack-mitigation" or "d3fend".
+	// Kind is "attack-mitigation", "atlas-mitigation" or "d3fend".
 	Kind string `json:"kind"`
 	// For lists the threat's techniques and recommended controls it answers.
 	For []string `json:"for"`
@@ -331,13 +336,18 @@ type Countermeasure struct {
 // Countermeasure kinds.
 const (
 	CounterATTACK = "attack-mitigation"
+	CounterATLAS  = "atlas-mitigation"
 	CounterD3FEND = "d3fend"
 )
 
+// counterOrder is the order of countermeasure kinds in a list.
+var counterOrder = map[string]int{CounterATTACK: 0, CounterATLAS: 1, CounterD3FEND: 2}
+
 // Countermeasures returns the catalog's countermeasures for ATT&CK
-// techniques and catalog controls: each technique's ATT&CK mitigations and
-// D3FEND techniques, and each control's D3FEND technique, ATT&CK
-// mitigations first, each once with what it answers.
+// and ATLAS techniques and catalog controls: each technique's ATT&CK or
+// ATLAS mitigations and D3FEND techniques, and each control's D3FEND
+// technique; ATT&CK mitigations first, then ATLAS mitigations, then D3FEND,
+// each once with what it answers.
 func Countermeasures(techniques, controls []string) []Countermeasure {
 	var out []Countermeasure
 	at := map[string]int{}
@@ -357,6 +367,10 @@ func Countermeasures(techniques, controls []string) []Countermeasure {
 			continue
 		}
 		for _, m := range tech.Mitigations {
+			if catalog.IsATLAS(m.ID) {
+				add(m.ID, m.Name, CounterATLAS, catalog.ATLASMitigationURL(m.ID), t)
+				continue
+			}
 			add(m.ID, m.Name, CounterATTACK, "https://attack.mitre.org/mitigations/"+m.ID+"/", t)
 		}
 		for _, d := range tech.D3FEND {
@@ -370,7 +384,7 @@ func Countermeasures(techniques, controls []string) []Countermeasure {
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Kind != out[j].Kind {
-			return out[i].Kind == CounterATTACK
+			return counterOrder[out[i].Kind] < counterOrder[out[j].Kind]
 		}
 		return out[i].ID < out[j].ID
 	})

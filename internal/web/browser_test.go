@@ -331,6 +331,19 @@ func browse(t *testing.T, dbURL string) {
 	if err != nil || status != http.StatusForbidden {
 		t.Fatalf("viewer posting a comment: %d %v, want 403", status, err)
 	}
+	// Nor may the viewer open the users screen or post to it directly.
+	w.allowRefused(e.srv.URL + "/users")
+	w.allowRefused(e.srv.URL + "/users/admin/revoke")
+	for _, req := range []string{`fetch("/users")`,
+		`fetch("/users/admin/revoke", {method: "POST", body: new URLSearchParams({grant: "admin", version: "1"})})`} {
+		status, err = chromedp.Run(vic, chromedp.Evaluate[int](req+`.then(r => r.status)`, chromedp.EvalAwaitPromise))
+		if err != nil || status != http.StatusForbidden {
+			t.Fatalf("viewer %s: %d %v, want 403", req, status, err)
+		}
+	}
+	if has(vic, `nav a[href="/users"]`) {
+		t.Fatal("the viewer's navigation links the users screen")
+	}
 
 	// The admin and the CISO read everything and decide no risk; the
 	// system's risk owner may decide it.
@@ -370,6 +383,29 @@ func browse(t *testing.T, dbURL string) {
 			shoot(t, ctx, "policy-refused")
 		}
 	}
+	// The admin creates a user and grants a role on the users screen.
+	adm := session("admin")
+	do(t, adm, "users screen", chromedp.Navigate(e.srv.URL+"/users"), chromedp.WaitVisible(chromedp.ID("users")))
+	axeCheck(t, adm, axe, "users")
+	do(t, adm, "create a user",
+		chromedp.SendKeys(chromedp.ID("user-name"), "nia"),
+		chromedp.SendKeys(chromedp.ID("user-password"), "a long enough pass"),
+		chromedp.SetValue(chromedp.ID("user-grant"), "viewer"),
+		chromedp.Click(chromedp.ID("user-create")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	do(t, adm, "grant a team role",
+		chromedp.SetValue(chromedp.ID("role-nia"), "developer"),
+		chromedp.SendKeys(chromedp.ID("team-nia"), "team-pay"),
+		chromedp.Click(chromedp.CSS(`#user-nia form.grant button`)))
+	poll(t, adm, `document.querySelector(".flash") !== null && document.querySelector(".flash").textContent === "Role granted."`)
+	if got := text(t, adm, "#user-nia .grants"); !strings.Contains(got, "developer@team:team-pay") || !strings.Contains(got, "viewer") {
+		t.Fatalf("nia's roles after the grant: %q", got)
+	}
+	if !has(adm, `#team-team-pay .members li`) {
+		t.Fatal("the team lists no members")
+	}
+	axeCheck(t, adm, axe, "users after changes")
+	shoot(t, adm, "users")
 	if rita := session("rita"); !has(rita, "form.decide") {
 		t.Fatal("the risk owner sees no approve button")
 	}
@@ -443,6 +479,19 @@ func browse(t *testing.T, dbURL string) {
 	poll(t, aud, `document.getElementById("verified") !== null`)
 	axeCheck(t, aud, axe, "audit trail")
 	shoot(t, aud, "audit")
+	do(t, aud, "filter the audit trail",
+		chromedp.SendKeys(chromedp.ID("f-actor"), "admin"),
+		chromedp.SendKeys(chromedp.ID("f-action"), "user"),
+		chromedp.Click(chromedp.ID("filter")))
+	poll(t, aud, `location.search.includes("actor=admin") && document.getElementById("verify") !== null`)
+	if loc, _ := chromedp.Run(aud, chromedp.Location()); !strings.Contains(loc, "actor=admin") || !strings.Contains(loc, "action=user") {
+		t.Errorf("filtered audit URL %q does not keep the filter", loc)
+	}
+	if n, err := chromedp.Run(aud, chromedp.Evaluate[int](
+		`[...document.querySelectorAll("tbody tr")].filter(tr => tr.cells[3].textContent.startsWith("user.")).length`)); err != nil || n != 2 {
+		t.Errorf("filtered audit trail shows %d user entries (%v), want 2", n, err)
+	}
+	axeCheck(t, aud, axe, "audit trail filtered")
 
 	// A form on another origin posting to the register is refused.
 	evilForm = fmt.Sprintf(`<!doctype html><title>x</title><form method="post" action="%s/acceptances/1/reject">`+

@@ -51,6 +51,9 @@ type Options struct {
 	// LoadModel loads a stored version's source for its diagram and diff
 	// (the server's loader); without it the system page has neither.
 	LoadModel ModelLoader
+	// Analyze analyses a stored version again, for the diff (the server's,
+	// under its central policy); without it, analysis.Analyze.
+	Analyze Analyzer
 	// OIDC offers sign-in through the server's OpenID Connect provider
 	// (its /auth/oidc/login route) on the sign-in page.
 	OIDC bool
@@ -142,6 +145,10 @@ func build(reg *register.Service, authn *auth.Service, opts Options) (*UI, error
 	u.mux.HandleFunc("GET /tokens", u.signedIn(u.tokens))
 	u.mux.HandleFunc("POST /tokens", u.signedIn(u.createToken))
 	u.mux.HandleFunc("POST /tokens/{id}/revoke", u.signedIn(u.revokeToken))
+	u.mux.HandleFunc("GET /users", u.signedIn(u.users))
+	u.mux.HandleFunc("POST /users", u.signedIn(u.createUser))
+	u.mux.HandleFunc("POST /users/{name}/{change}", u.signedIn(u.changeUser))
+	u.mux.HandleFunc("POST /teams/members", u.signedIn(u.addMember))
 	return u, nil
 }
 
@@ -203,6 +210,9 @@ func nav(p *rbac.Principal, path string) []navItem {
 	if p.Allowed(rbac.ReadAudit, rbac.Resource{}) {
 		items = append(items, navItem{Href: "/audit", Label: "Audit trail"})
 	}
+	if p.Allowed(rbac.ManageUsers, rbac.Resource{}) {
+		items = append(items, navItem{Href: "/users", Label: "Users and teams"})
+	}
 	items = append(items, navItem{Href: "/tokens", Label: "API tokens"})
 	for i := range items {
 		items[i].Current = items[i].Href == path
@@ -253,6 +263,12 @@ var flashes = map[string]string{
 	"exception-approve":   "Exception approved.",
 	"exception-reject":    "Exception rejected.",
 	"policy":              "Policy saved.",
+	"user-created":        "User created.",
+	"granted":             "Role granted.",
+	"revoked-grant":       "Role revoked.",
+	"disabled":            "Account disabled.",
+	"enabled":             "Account enabled.",
+	"member-added":        "Member added to the team.",
 }
 
 // signedIn sends anonymous callers to the sign-in page, coming back here after.

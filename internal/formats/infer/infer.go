@@ -32,27 +32,32 @@ const (
 	// TagProtocol records an inferred flow protocol: inferred-protocol=<protocol the file gave>.
 	TagProtocol = "inferred-protocol="
 	// TagData marks the data asset added because the file models none.
-	TagData = "inferred-data"
+	TagData = model.TagInferredData
 	// TagInternetFacing records that a component was inferred to face the
 	// internet (the file said nothing about it).
 	TagInternetFacing = "inferred-internet-facing"
+	// TagAuthentication records an inferred flow authentication (the file
+	// gave none).
+	TagAuthentication = "inferred-authentication"
 )
 
 //go:embed table.yaml
 var tableYAML []byte
 
 type row struct {
-	Words      []string            `yaml:"words"`
-	Type       model.ComponentType `yaml:"type"`
-	Technology string              `yaml:"technology"`
-	Protocol   model.Protocol      `yaml:"protocol"`
-	phrases    [][]string
+	Words          []string             `yaml:"words"`
+	Type           model.ComponentType  `yaml:"type"`
+	Technology     string               `yaml:"technology"`
+	Protocol       model.Protocol       `yaml:"protocol"`
+	Authentication model.Authentication `yaml:"authentication"`
+	phrases        [][]string
 }
 
 type table struct {
-	Components []row                                  `yaml:"components"`
-	Protocols  []row                                  `yaml:"protocols"`
-	Endpoints  map[model.ComponentType]model.Protocol `yaml:"endpoints"`
+	Components     []row                                  `yaml:"components"`
+	Protocols      []row                                  `yaml:"protocols"`
+	Authentication []row                                  `yaml:"authentication"`
+	Endpoints      map[model.ComponentType]model.Protocol `yaml:"endpoints"`
 }
 
 // theTable is the inference table, with each component type's own name
@@ -69,7 +74,7 @@ var theTable = func() *table {
 		}
 		t.Components = append(t.Components, row{Words: []string{strings.ReplaceAll(v, "-", " ")}, Type: model.ComponentType(v)})
 	}
-	for _, rows := range [][]row{t.Components, t.Protocols} {
+	for _, rows := range [][]row{t.Components, t.Protocols, t.Authentication} {
 		for i := range rows {
 			for _, w := range rows[i].Words {
 				rows[i].phrases = append(rows[i].phrases, words(w))
@@ -116,7 +121,11 @@ func indexPhrases(rows []row) phraseIndex {
 	return ix
 }
 
-var componentPhrases, protocolPhrases = indexPhrases(theTable.Components), indexPhrases(theTable.Protocols)
+var (
+	componentPhrases = indexPhrases(theTable.Components)
+	protocolPhrases  = indexPhrases(theTable.Protocols)
+	authPhrases      = indexPhrases(theTable.Authentication)
+)
 
 // find returns the rows of rows (indexed by ix) with a phrase in text,
 // each with its longest phrase found, longest first (then earliest in the
@@ -235,6 +244,36 @@ func Flow(f *model.Flow, text string, to, from *model.Component) string {
 	return ""
 }
 
+// Authentication infers how the caller of f proves who it is (when the
+// import gave nothing) from text, its label and description ("Customer
+// logs into the site", "OAuth"). It returns what it inferred, in words, or
+// "" when nothing.
+func Authentication(f *model.Flow, text string) string {
+	if f.Authentication != "" {
+		return ""
+	}
+	ms := find(theTable.Authentication, authPhrases, text)
+	if len(ms) == 0 {
+		return ""
+	}
+	// A mechanism named wins over the mere mention of a login: the table
+	// lists the mechanisms first.
+	m := slices.MinFunc(ms, func(a, b match) int { return rowIndex(a.row) - rowIndex(b.row) })
+	f.Authentication = m.row.Authentication
+	f.Tags = append(f.Tags, TagAuthentication)
+	return fmt.Sprintf("authentication %s (from '%s')", m.row.Authentication, m.text)
+}
+
+// rowIndex returns the place of an authentication row in the table.
+func rowIndex(r *row) int {
+	for i := range theTable.Authentication {
+		if &theTable.Authentication[i] == r {
+			return i
+		}
+	}
+	return len(theTable.Authentication)
+}
+
 func nameOf(name, id string) string {
 	if s := strings.Join(strings.Fields(name), " "); s != "" {
 		return s
@@ -275,15 +314,52 @@ func Model(m *model.Model, h Hints) model.Problems {
 	}
 	for i := range m.Flows {
 		f := &m.Flows[i]
+		text := f.Name + " " + f.Description + " " + h.Texts[f.ID]
 		if said := Flow(f, f.Name+" "+h.Texts[f.ID], comps[f.To], comps[f.From]); said != "" {
 			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-protocol tag, or correct the protocol in the model")
 		}
+		if said := Authentication(f, text); said != "" {
+			warn(f.Source, "flow", f.ID, said, "keep it by removing the inferred-authentication tag, or correct the authentication in the model")
+		}
 	}
+	out = append(out, storeTypes(m, comps)...)
 	out = append(out, internetFacing(m, comps)...)
 	if len(m.Data) == 0 && len(m.Components) > 0 {
 		out = append(out, defaultData(m)...)
 	}
 	m.Reindex()
+	return out
+}
+
+// storeTypes infers, for each data store of the generic type, the type the
+// protocol of the flows reaching it names (a store queried over sql is a
+// database), and its technology from those flows' labels ("mySQL
+// connection"): the file names the store only by what talks to it.
+func storeTypes(m *model.Model, comps map[string]*model.Component) model.Problems {
+	var out model.Problems
+	for _, f := range m.Flows {
+		for _, end := range []*model.Component{comps[f.To], comps[f.From]} {
+			if end == nil || end.Type != "datastore" || f.Protocol != "sql" {
+				continue
+			}
+			end.Tags = append(end.Tags, TagType+string(end.Type))
+			end.Type = "database"
+			said := fmt.Sprintf("type database (the flow '%s' to it speaks sql)", nameOf(f.Name, f.ID))
+			if end.Technology == "" {
+				for _, mt := range find(theTable.Components, componentPhrases, f.Name) {
+					if mt.row.Type == "database" && mt.row.Technology != "" {
+						end.Technology = mt.row.Technology
+						end.Tags = append(end.Tags, TagTechnology)
+						said += fmt.Sprintf(" and technology %s (from '%s')", mt.row.Technology, mt.text)
+						break
+					}
+				}
+			}
+			out = append(out, model.Problem{Pos: end.Pos, Path: end.Path, Severity: source.Warning, Code: source.CodeInferred,
+				Hint:    "keep it by removing the inferred-* tags, or correct the type and technology in the model",
+				Message: fmt.Sprintf("component '%s': inferred %s", end.ID, said)})
+		}
+	}
 	return out
 }
 
@@ -379,7 +455,7 @@ func credentials(m *model.Model, id string) model.Problems {
 	if len(holders) == 0 {
 		return nil
 	}
-	d := model.DataAsset{ID: id, Name: "Credentials", Classification: "restricted", Tags: []string{TagData},
+	d := model.DataAsset{ID: id, Name: "Credentials", Classification: "confidential", Tags: []string{TagData},
 		Description: "The credentials the file says its stores hold."}
 	d.SetPos(m.System.Pos, m.System.Path)
 	m.Data = append(m.Data, d)
@@ -401,12 +477,13 @@ func credentials(m *model.Model, id string) model.Problems {
 		}
 	}
 	return model.Problems{{Pos: m.System.Pos, Path: m.System.Path, Severity: source.Warning, Code: source.CodeInferred,
-		Message: fmt.Sprintf("inferred the data asset '%s' (restricted), stored by the %d components the file says store credentials", id, len(holders)),
+		Message: fmt.Sprintf("inferred the data asset '%s' (confidential), stored by the %d components the file says store credentials", id, len(holders)),
 		Hint:    "model the credentials as a data asset, or keep this one by removing its inferred-data tag"}}
 }
 
 // Revert returns m with every inference whose tag remains undone: the
-// types and protocols the file gave, no inferred technology, and no
+// types and protocols the file gave, no inferred technology or
+// authentication, and no
 // inferred data asset or reference to it. m is not changed; when there is
 // nothing to undo, Revert returns m itself.
 func Revert(m *model.Model) *model.Model {
@@ -466,6 +543,10 @@ func Revert(m *model.Model) *model.Model {
 				f.Protocol = model.Protocol(p)
 				return true
 			}
+			if t == TagAuthentication {
+				f.Authentication = ""
+				return true
+			}
 			return false
 		})
 		if len(f.Tags) == 0 {
@@ -501,7 +582,7 @@ func inferred(m *model.Model) bool {
 	}
 	for _, f := range m.Flows {
 		for _, t := range f.Tags {
-			if strings.HasPrefix(t, TagProtocol) {
+			if strings.HasPrefix(t, TagProtocol) || t == TagAuthentication {
 				return true
 			}
 		}

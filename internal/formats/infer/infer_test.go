@@ -25,6 +25,9 @@ func TestComponent(t *testing.T) {
 		{"Redis cache", "datastore", "cache", "redis"},
 		{"Background Worker Process", "process", "service", ""},
 		{"Customer", "external-entity", "user", ""},
+		{"Customer Client", "process", "browser", ""},
+		// "client" alone names no program: prose says "the client request".
+		{"Client", "process", "process", ""},
 		// Whole words only: no "log" in Logistics, no "api" in Apiary, no "db" in Dbase.
 		{"Logistics", "datastore", "datastore", ""},
 		{"Apiary", "process", "process", ""},
@@ -87,6 +90,33 @@ func TestFlow(t *testing.T) {
 	}
 }
 
+func TestAuthentication(t *testing.T) {
+	cases := []struct {
+		text, given string
+		want        model.Authentication
+	}{
+		{"Customer logs into the merchant site", "", "password"},
+		{"Customer logs into the merchant site OAuth", "", "oauth2"},
+		{"Call with an API key", "", "api-key"},
+		{"Mutual TLS to the ledger", "", "mtls"},
+		{"Queries", "", ""},
+		// Whole words: "blogs" is no login, "passwords" no password.
+		{"Read blogs", "", ""},
+		// What the file gave is kept.
+		{"OAuth", "mtls", "mtls"},
+	}
+	for _, c := range cases {
+		f := model.Flow{ID: "f", Name: c.text, Authentication: model.Authentication(c.given)}
+		said := Authentication(&f, f.Name)
+		if f.Authentication != c.want {
+			t.Errorf("%q: authentication %q, want %q", c.text, f.Authentication, c.want)
+		}
+		if inferredNow := c.given == "" && c.want != ""; (said != "") != inferredNow || slices.Contains(f.Tags, TagAuthentication) != inferredNow {
+			t.Errorf("%q: said %q, tags %v", c.text, said, f.Tags)
+		}
+	}
+}
+
 // TestTable checks the table speaks the project's vocabulary: every type
 // and protocol is Rampart's, and every technology is one the rule
 // vocabulary gives traits.
@@ -110,6 +140,12 @@ func TestTable(t *testing.T) {
 			t.Errorf("%v: unknown protocol %q", r.Words, r.Protocol)
 		}
 	}
+	auths := model.Authentication("").Values()
+	for _, r := range theTable.Authentication {
+		if !slices.Contains(auths, string(r.Authentication)) {
+			t.Errorf("%v: unknown authentication %q", r.Words, r.Authentication)
+		}
+	}
 	for typ, p := range theTable.Endpoints {
 		if !slices.Contains(types, string(typ)) || !slices.Contains(protocols, string(p)) {
 			t.Errorf("endpoint %s: %s is not Rampart's", typ, p)
@@ -127,10 +163,15 @@ components:
   - {id: app, name: Web App, type: process}
   - {id: db, name: MySQL database, type: datastore}
   - {id: billing, name: Billing, type: process}
+  - {id: store, name: Databse, type: datastore}
+  - {id: files, name: Uploads, type: datastore}
 flows:
   - {id: f1, name: HTTPS, from: browser, to: app, protocol: other}
   - {id: f2, name: Queries, from: app, to: db, protocol: other}
   - {id: f3, name: Charge, from: app, to: billing, protocol: grpc}
+  - {id: f4, name: Unsecured mySQL connection, from: billing, to: store, protocol: other}
+  - {id: f5, name: Upload, from: billing, to: files, protocol: sftp}
+  - {id: f6, name: Sign in, from: browser, to: app, protocol: https}
 `
 	m, ps, err := model.LoadBytes(context.Background(), "m.yaml", []byte(src), model.Options{})
 	if err != nil || len(ps.Errors()) > 0 {
@@ -152,15 +193,17 @@ flows:
 		"m.yaml:4:5: warning: components[0]: component 'browser': inferred type browser (from 'browser')",
 		"m.yaml:5:5: warning: components[1]: component 'app': inferred type web-application (from 'web app')",
 		"m.yaml:6:5: warning: components[2]: component 'db': inferred type database (from 'mysql') and technology mysql (from 'mysql')",
-		"m.yaml:9:5: warning: flows[0]: flow 'f1': inferred protocol https (from 'https')",
-		"m.yaml:10:5: warning: flows[1]: flow 'f2': inferred protocol sql (from 'queries')",
+		"m.yaml:11:5: warning: flows[0]: flow 'f1': inferred protocol https (from 'https')",
+		"m.yaml:12:5: warning: flows[1]: flow 'f2': inferred protocol sql (from 'queries')",
 		"the file models no data assets: inferred one, 'application-data'",
+		"flow 'f6': inferred authentication password (from 'sign in')",
+		"m.yaml:8:5: warning: components[4]: component 'store': inferred type database (the flow 'Unsecured mySQL connection' to it speaks sql) and technology mysql (from 'mysql')",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "'billing'") || strings.Contains(got, "'f3'") {
+	if strings.Contains(got, "'billing'") || strings.Contains(got, "'f3'") || strings.Contains(got, "'files'") {
 		t.Errorf("an element its name says nothing about was inferred:\n%s", got)
 	}
 	if ps := model.Validate(m, model.Options{}); len(ps.Errors()) > 0 {

@@ -687,17 +687,21 @@ func (im *importer) components(root foreign.Obj) {
 }
 
 // hints gives inference the OTM type of each component whose type says
-// more than Rampart read from it, and the tags of each dataflow, to read
+// more than Rampart read from it and its plain tags, and the tags of each dataflow, to read
 // besides the names, and the components whose OTM type no keyword of
 // componentTypes matched (their kind is a guess).
 func (im *importer) hints() infer.Hints {
 	h := infer.Hints{Texts: map[string]string{}, AnyKind: im.guessed}
 	for _, c := range im.m.Components {
+		var words []string
 		for _, t := range c.Tags {
 			if typ, ok := strings.CutPrefix(t, tagType); ok {
-				h.Texts[c.ID] = typ
+				words = append([]string{typ}, words...)
+			} else if !strings.Contains(t, ":") {
+				words = append(words, t) // a plain tag such as "postgres" or "tomcat"
 			}
 		}
+		h.Texts[c.ID] = strings.Join(words, " ")
 	}
 	for _, f := range im.m.Flows {
 		h.Texts[f.ID] = strings.Join(f.Tags, " ")

@@ -25,6 +25,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
@@ -112,8 +113,10 @@ type view struct {
 	// MoreBreaches counts breaches beyond the ones listed in the summary.
 	MoreBreaches int
 	Heatmap      []heatRow
-	Impacts      []string
-	Threats      []threatView
+	// Methods are the threats by methodology (STRIDE, LINDDUN) and category.
+	Methods []methodView
+	Impacts []string
+	Threats []threatView
 	// RegisterRows are the register's rows (registerRows).
 	RegisterRows template.HTML
 	Rules        []ruleView
@@ -149,6 +152,17 @@ type statusRow struct {
 type coverageRow struct {
 	Category                  string
 	Open, Mitigated, NoThreat int
+}
+
+// methodView is one methodology's threats (bycategory.Section): the
+// categories with their appetite, the element × category matrix and the
+// heatmap of its open threats.
+type methodView struct {
+	bycategory.Section
+	Matrix []bycategory.Row
+	// MoreRows counts the elements left out of Matrix.
+	MoreRows int
+	Heatmap  []heatRow
 }
 
 type heatRow struct {
@@ -318,6 +332,18 @@ func build(ctx context.Context, r *analysis.Result, opts Options) (*view, error)
 			row.Cells = append(row.Cells, heatCell{Key: fmt.Sprintf("%d-%d", l, i), Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: s.Heatmap[l-1][i-1]})
 		}
 		v.Heatmap = append(v.Heatmap, row)
+	}
+	for _, sec := range bycategory.Sections(r) {
+		mv := methodView{Section: sec}
+		mv.Matrix, mv.MoreRows = sec.TopRows(bycategory.MatrixLimit)
+		for l := 5; l >= 1; l-- {
+			row := heatRow{Likelihood: l, Name: r.Matrix.LikelihoodNames[l-1]}
+			for i := 1; i <= 5; i++ {
+				row.Cells = append(row.Cells, heatCell{Key: fmt.Sprintf("%d-%d", l, i), Impact: i, Severity: r.Matrix.Bands[l-1][i-1], Count: sec.Heatmap[l-1][i-1]})
+			}
+			mv.Heatmap = append(mv.Heatmap, row)
+		}
+		v.Methods = append(v.Methods, mv)
 	}
 
 	fs := append([]analysis.Finding(nil), r.Findings...)

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +24,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
@@ -513,5 +516,59 @@ func TestLargeModelPathsBounded(t *testing.T) {
 		if want := fmt.Sprintf("…and %d less likely paths", len(r.Paths)-tc.limit); !strings.Contains(out, want) {
 			t.Errorf("summary %v: the report lacks %q", tc.summary, want)
 		}
+	}
+}
+
+// TestCategorySections checks the threats-by-category section of examples
+// with personal data: one part per methodology bycategory finds (LINDDUN
+// among them), each category with its appetite, each matrix row and a
+// heatmap whose cells add up to the methodology's open threats.
+func TestCategorySections(t *testing.T) {
+	for _, ex := range []string{"online-shop.yaml", "hr-saas.yaml", filepath.Join("rag-assistant", "rampart.yaml")} {
+		t.Run(ex, func(t *testing.T) {
+			r := analyse(t, filepath.Join("..", "..", "..", "examples", ex))
+			secs := bycategory.Sections(r)
+			if !slices.ContainsFunc(secs, func(s bycategory.Section) bool { return s.Name == "LINDDUN" }) {
+				t.Fatalf("%s holds personal data and has no LINDDUN threats; the test would prove nothing", ex)
+			}
+			out := render(t, r)
+			start := strings.Index(out, `<section id="categories"`)
+			if start < 0 {
+				t.Fatal("no threats-by-category section")
+			}
+			part := out[start:]
+			part = part[:strings.Index(part, "</section>")]
+			for _, s := range secs {
+				head := fmt.Sprintf(`<h3 id="categories-%s">%s: %d threat(s), %d open</h3>`, s.Name, s.Name, s.Threats, s.Open)
+				i := strings.Index(part, head)
+				if i < 0 {
+					t.Fatalf("lacks %q", head)
+				}
+				sec := part[i:]
+				if j := strings.Index(sec[len(head):], "<h3 "); j >= 0 {
+					sec = sec[:len(head)+j]
+				}
+				for _, c := range s.Categories {
+					row := fmt.Sprintf(`<tr><th scope="row">%s</th><td class="n">%d</td><td class="n">%d</td><td><span class="badge sev-%s">%s</span></td></tr>`, c.Name, c.Threats, c.Open, c.Limit, c.Limit)
+					if !strings.Contains(sec, row) {
+						t.Errorf("%s lacks the category row %q", s.Name, row)
+					}
+				}
+				rows, _ := s.TopRows(bycategory.MatrixLimit)
+				for _, row := range rows {
+					if !strings.Contains(sec, `<tr><th scope="row"><code>`+row.Element+`</code></th>`) {
+						t.Errorf("%s matrix lacks %s", s.Name, row.Element)
+					}
+				}
+				sum := 0
+				for _, m := range regexp.MustCompile(`<td class="sev-[a-z]+ has">([0-9]+)</td>`).FindAllStringSubmatch(sec, -1) {
+					n, _ := strconv.Atoi(m[1])
+					sum += n
+				}
+				if sum != s.Open {
+					t.Errorf("%s heatmap cells add up to %d, want %d open", s.Name, sum, s.Open)
+				}
+			}
+		})
 	}
 }

@@ -27,6 +27,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -156,6 +157,7 @@ func Write(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) e
 	d.tocPage()
 	d.summary(r, opts.Summary)
 	d.heatmap(r)
+	d.categories(r)
 	for i, p := range pics {
 		d.diagram(p, i == 0 && len(pics) > 1)
 	}
@@ -790,6 +792,56 @@ func (d *doc) summary(r *analysis.Result, summaryOnly bool) {
 func (d *doc) heatmap(r *analysis.Result) {
 	d.heading("Risk heatmap", 1)
 	d.para("Open threats by residual likelihood (rows) and impact (columns). The cell colour is the severity band of the risk matrix.", "", 10, black, 0)
+	d.heatGrid(r, r.Summary.Heatmap)
+}
+
+// categories writes the threats by methodology (STRIDE, LINDDUN): each
+// one's categories with their appetite, the heatmap of its open threats
+// and the element × category matrix.
+func (d *doc) categories(r *analysis.Result) {
+	secs := bycategory.Sections(r)
+	if len(secs) == 0 {
+		return
+	}
+	d.heading("Threats by category", 1)
+	d.para("Threats by methodology: STRIDE for security, LINDDUN for privacy when the model holds personal data. Each methodology has its categories with their risk appetite, a heatmap of its open threats and a matrix of elements by category.", "", 10, black, 0)
+	for _, s := range secs {
+		d.heading(fmt.Sprintf("%s: %d threat(s), %d open", s.Name, s.Threats, s.Open), 2)
+		rows := make([][]cell, 0, len(s.Categories))
+		for _, c := range s.Categories {
+			rows = append(rows, []cell{{text: c.Name, bold: true}, {text: strconv.Itoa(c.Threats)}, {text: strconv.Itoa(c.Open)}, {text: string(c.Limit), sev: c.Limit}})
+		}
+		d.table(s.Name+" categories and their appetite", []col{{"Category", .4}, {"Threats", .2}, {"Open", .2}, {"Appetite", .2}}, rows)
+		d.ensure(5*46 + 60)
+		d.para(s.Name+" open threats by residual likelihood (rows) and impact (columns).", "B", 9, black, 0)
+		d.heatGrid(r, s.Heatmap)
+		top, more := s.TopRows(bycategory.MatrixLimit)
+		cols := []col{{"Element", .3}}
+		for _, c := range s.Categories {
+			cols = append(cols, col{c.Name, .7 / float64(len(s.Categories))})
+		}
+		rows = rows[:0]
+		for _, row := range top {
+			cells := []cell{{text: row.Element}}
+			for _, n := range row.Counts {
+				t := ""
+				if n > 0 {
+					t = strconv.Itoa(n)
+				}
+				cells = append(cells, cell{text: t})
+			}
+			rows = append(rows, cells)
+		}
+		d.table(s.Name+" matrix: threats by element and category", cols, rows)
+		if more > 0 {
+			d.para(fmt.Sprintf("…and %d more element(s) with fewer %s threats.", more, s.Name), "", 10, black, 0)
+		}
+	}
+}
+
+// heatGrid draws a likelihood × impact grid of counts at the current
+// position, tinted by the risk matrix's bands.
+func (d *doc) heatGrid(r *analysis.Result, counts [5][5]int) {
 	const labelW, cw, ch = 110.0, 72.0, 46.0
 	x0, y0 := margin+labelW, d.y+30
 	d.font("B", 8)
@@ -819,7 +871,7 @@ func (d *doc) heatmap(r *analysis.Result) {
 			d.stroke(white)
 			d.pdf.SetLineWidth(2)
 			d.pdf.RectFromUpperLeftWithStyle(x, y, cw, ch, "FD")
-			n := r.Summary.Heatmap[l-1][i-1]
+			n := counts[l-1][i-1]
 			d.font("B", 14)
 			if n == 0 {
 				d.font("", 9)
@@ -966,7 +1018,7 @@ func (d *doc) details(groups []ruleGroup) {
 			count += fmt.Sprintf(", %d above appetite", g.breaches)
 		}
 		d.para(count, "", 8, muted, 0)
-		d.facts([][2]string{{"STRIDE", strideList(first.STRIDE)}, {"Controls", recommended(g.findings)}})
+		d.facts([][2]string{{"Categories", categoryList(first)}, {"Controls", recommended(g.findings)}})
 		if rule, ok := builtin.Lookup(first.Rule); ok {
 			if rule.Why != "" {
 				d.para("Why it matters", "B", bodySize, black, 0)
@@ -1304,10 +1356,14 @@ func flagIf(b bool, s string) string {
 	return ""
 }
 
-func strideList(s []model.STRIDE) string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = string(v)
+// categoryList lists a finding's STRIDE categories, then its LINDDUN ones.
+func categoryList(f analysis.Finding) string {
+	out := make([]string, 0, len(f.STRIDE)+len(f.LINDDUN))
+	for _, v := range f.STRIDE {
+		out = append(out, string(v))
+	}
+	for _, c := range f.LINDDUN {
+		out = append(out, "LINDDUN "+string(c))
 	}
 	return strings.Join(out, ", ")
 }

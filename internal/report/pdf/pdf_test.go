@@ -16,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
@@ -347,5 +348,44 @@ func BenchmarkPDF1000(b *testing.B) {
 				b.ReportMetric(float64(pageCount(buf.Bytes())), "pages")
 			}
 		})
+	}
+}
+
+// TestPDFCategories checks the threats-by-category chapter of an example
+// with personal data: a part per methodology bycategory finds, LINDDUN
+// among them, with every category, its appetite and the matrix rows.
+func TestPDFCategories(t *testing.T) {
+	pdftotext := tool(t, "pdftotext")
+	r := analyse(t, filepath.Join("..", "..", "..", "examples", "hr-saas.yaml"))
+	secs := bycategory.Sections(r)
+	if !slices.ContainsFunc(secs, func(s bycategory.Section) bool { return s.Name == "LINDDUN" }) {
+		t.Fatal("the example has no LINDDUN threats; the test would prove nothing")
+	}
+	out, err := exec.Command(pdftotext, "-enc", "UTF-8", "-layout", writePDF(t, r, Options{}), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	text := string(out)
+	start := strings.Index(text, "Threats by category\n")
+	if start < 0 {
+		t.Fatal("PDF text lacks the chapter Threats by category")
+	}
+	text = text[start:]
+	for _, s := range secs {
+		if !strings.Contains(text, fmt.Sprintf("%s: %d threat(s), %d open", s.Name, s.Threats, s.Open)) {
+			t.Errorf("PDF lacks the %s heading", s.Name)
+		}
+		for _, c := range s.Categories {
+			row := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(c.Name) + `\s+` + strconv.Itoa(c.Threats) + `\s+` + strconv.Itoa(c.Open) + `\s+` + string(c.Limit) + `\s*$`)
+			if !row.MatchString(text) {
+				t.Errorf("PDF lacks the %s category row %s %d %d %s", s.Name, c.Name, c.Threats, c.Open, c.Limit)
+			}
+		}
+		rows, _ := s.TopRows(bycategory.MatrixLimit)
+		for _, row := range rows {
+			if !strings.Contains(text, row.Element) {
+				t.Errorf("PDF %s matrix lacks %s", s.Name, row.Element)
+			}
+		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package xlsx writes an analysis as a risk register workbook: a "Threats"
 // sheet with filters, a frozen header, severity colours and a drop-down list
 // on the status column, sheets for data assets, components and the model's
-// treatments, and a summary with the counts, the appetite and the heatmap.
+// treatments, a summary with the counts, the appetite and the heatmap, and
+// the threats by methodology (STRIDE, LINDDUN) and category.
 package xlsx
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/diagram"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -28,6 +30,8 @@ const (
 	SheetComponents = "Components"
 	SheetTreatments = "Treatments"
 	SheetSummary    = "Summary"
+	// SheetCategories holds the threats by methodology and category.
+	SheetCategories = "By category"
 )
 
 // validationRows is how far down the status drop-down reaches, so that rows
@@ -75,7 +79,7 @@ func Build(r *analysis.Result) (*excelize.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("xlsx report: %w", err)
 	}
-	steps := []func(*excelize.File, *analysis.Result, *styles) error{threatsSheet, dataSheet, componentsSheet, treatmentsSheet, summarySheet}
+	steps := []func(*excelize.File, *analysis.Result, *styles) error{threatsSheet, dataSheet, componentsSheet, treatmentsSheet, summarySheet, categoriesSheet}
 	for _, step := range steps {
 		if err := step(f, r, st); err != nil {
 			f.Close()
@@ -226,7 +230,7 @@ func yesNo(b bool) string {
 
 // Threat sheet columns; statusCol is the letter of the status column.
 var threatCols = []column{
-	{"ID", 38}, {"Title", 36}, {"Elements", 22}, {"STRIDE", 20}, {"Data at stake", 22},
+	{"ID", 38}, {"Title", 36}, {"Elements", 22}, {"STRIDE / LINDDUN", 24}, {"Data at stake", 22},
 	{"Inherent likelihood", 11}, {"Inherent impact", 11}, {"Inherent severity", 11},
 	{"Residual likelihood", 11}, {"Residual impact", 11}, {"Residual score", 10}, {"Residual severity", 11},
 	{"Appetite", 10}, {"Above appetite", 10}, {"Status", 14}, {"Owner", 14}, {"Due", 12},
@@ -246,9 +250,12 @@ func threatsSheet(f *excelize.File, r *analysis.Result, st *styles) error {
 	analysis.SortByRisk(fs)
 	rows := make([][]any, 0, len(fs))
 	for _, t := range fs {
-		stride := make([]string, len(t.STRIDE))
-		for i, s := range t.STRIDE {
-			stride[i] = string(s)
+		stride := make([]string, 0, len(t.STRIDE)+len(t.LINDDUN))
+		for _, s := range t.STRIDE {
+			stride = append(stride, string(s))
+		}
+		for _, c := range t.LINDDUN {
+			stride = append(stride, "LINDDUN "+string(c))
 		}
 		tr := t.Treatment
 		rows = append(rows, []any{
@@ -482,6 +489,115 @@ func summarySheet(f *excelize.File, r *analysis.Result, st *styles) error {
 	}
 	if err := f.SetColWidth(sh, "B", "F", 14); err != nil {
 		return fmt.Errorf("summary sheet: %w", err)
+	}
+	return nil
+}
+
+// categoriesSheet lists, for each methodology with threats (STRIDE,
+// LINDDUN), its categories with their appetite, the heatmap of its open
+// threats and the matrix of every element by category.
+func categoriesSheet(f *excelize.File, r *analysis.Result, st *styles) error {
+	secs := bycategory.Sections(r)
+	if len(secs) == 0 {
+		return nil
+	}
+	const sh = SheetCategories
+	if _, err := f.NewSheet(sh); err != nil {
+		return err
+	}
+	row := 1
+	put := func(col int, v any, style int) error {
+		cell, err := excelize.CoordinatesToCellName(col, row)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellValue(sh, cell, v); err != nil {
+			return err
+		}
+		if style != 0 {
+			return f.SetCellStyle(sh, cell, cell, style)
+		}
+		return nil
+	}
+	write := func() error {
+		for _, s := range secs {
+			if err := put(1, fmt.Sprintf("%s: %d threat(s), %d open", s.Name, s.Threats, s.Open), st.title); err != nil {
+				return err
+			}
+			row += 2
+			for i, h := range []string{"Category", "Threats", "Open", "Appetite"} {
+				if err := put(i+1, h, st.header); err != nil {
+					return err
+				}
+			}
+			for _, c := range s.Categories {
+				row++
+				for i, v := range []any{c.Name, c.Threats, c.Open} {
+					if err := put(i+1, v, 0); err != nil {
+						return err
+					}
+				}
+				if err := put(4, string(c.Limit), st.sev[c.Limit]); err != nil {
+					return err
+				}
+			}
+			row += 2
+			if err := put(1, s.Name+" open threats: likelihood (rows) × impact (columns)", st.bold); err != nil {
+				return err
+			}
+			row++
+			for i := 0; i < 5; i++ {
+				if err := put(i+2, fmt.Sprintf("%d %s", i+1, r.Matrix.ImpactNames[i]), st.header); err != nil {
+					return err
+				}
+			}
+			for l := 5; l >= 1; l-- {
+				row++
+				if err := put(1, fmt.Sprintf("%d %s", l, r.Matrix.LikelihoodNames[l-1]), st.header); err != nil {
+					return err
+				}
+				for i := 1; i <= 5; i++ {
+					if err := put(i+1, s.Heatmap[l-1][i-1], st.sev[r.Matrix.Bands[l-1][i-1]]); err != nil {
+						return err
+					}
+				}
+			}
+			row += 2
+			if err := put(1, s.Name+" matrix: threats by element and category", st.bold); err != nil {
+				return err
+			}
+			row++
+			if err := put(1, "Element", st.header); err != nil {
+				return err
+			}
+			for i, c := range s.Categories {
+				if err := put(i+2, c.Name, st.header); err != nil {
+					return err
+				}
+			}
+			for _, e := range s.Rows {
+				row++
+				if err := put(1, e.Element, 0); err != nil {
+					return err
+				}
+				for i, n := range e.Counts {
+					if n == 0 {
+						continue
+					}
+					if err := put(i+2, n, 0); err != nil {
+						return err
+					}
+				}
+			}
+			row += 3
+		}
+		if err := f.SetColWidth(sh, "A", "A", 28); err != nil {
+			return err
+		}
+		return f.SetColWidth(sh, "B", "H", 15)
+	}
+	if err := write(); err != nil {
+		return fmt.Errorf("by-category sheet: %w", err)
 	}
 	return nil
 }

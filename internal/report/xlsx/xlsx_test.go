@@ -3,6 +3,7 @@ package xlsx
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/bycategory"
 )
 
 var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
@@ -51,7 +53,7 @@ func TestWorkbookHasEveryThreat(t *testing.T) {
 		t.Fatal("the example yields no threats; the test would prove nothing")
 	}
 	f := readBack(t, r)
-	if got, want := f.GetSheetList(), []string{SheetThreats, SheetData, SheetComponents, SheetTreatments, SheetSummary}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{SheetThreats, SheetData, SheetComponents, SheetTreatments, SheetSummary, SheetCategories}; !slices.Equal(got, want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	rows, err := f.GetRows(SheetThreats)
@@ -229,5 +231,60 @@ func TestWorkbookDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("two workbooks of the same result differ")
+	}
+}
+
+// TestCategoriesSheet reads the by-category sheet of an example with
+// personal data back: each methodology's heading, every category with its
+// counts and appetite, and every element's row of the matrix.
+func TestCategoriesSheet(t *testing.T) {
+	r := analyse(t, filepath.Join("..", "..", "..", "examples", "hr-saas.yaml"))
+	secs := bycategory.Sections(r)
+	if !slices.ContainsFunc(secs, func(s bycategory.Section) bool { return s.Name == "LINDDUN" }) {
+		t.Fatal("the example has no LINDDUN threats; the test would prove nothing")
+	}
+	rows, err := readBack(t, r).GetRows(SheetCategories)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(want []string) bool {
+		return slices.ContainsFunc(rows, func(row []string) bool { return slices.Equal(row, want) })
+	}
+	for _, s := range secs {
+		if head := []string{fmt.Sprintf("%s: %d threat(s), %d open", s.Name, s.Threats, s.Open)}; !has(head) {
+			t.Errorf("no heading %q", head[0])
+		}
+		for _, c := range s.Categories {
+			want := []string{c.Name, strconv.Itoa(c.Threats), strconv.Itoa(c.Open), string(c.Limit)}
+			if !has(want) {
+				t.Errorf("no category row %q", want)
+			}
+		}
+		for _, e := range s.Rows {
+			want := []string{e.Element}
+			last := 0
+			for i, n := range e.Counts {
+				if n > 0 {
+					last = i + 1
+				}
+			}
+			for _, n := range e.Counts[:last] {
+				if n == 0 {
+					want = append(want, "")
+				} else {
+					want = append(want, strconv.Itoa(n))
+				}
+			}
+			if !has(want) {
+				t.Errorf("%s: no matrix row %q", s.Name, want)
+			}
+		}
+	}
+	threats, err := readBack(t, r).GetRows(SheetThreats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(threats, func(row []string) bool { return len(row) > 3 && strings.Contains(row[3], "LINDDUN ") }) {
+		t.Error("the threats sheet names no LINDDUN category")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -89,5 +90,54 @@ func TestOneSystemsListsSearchByTheSystem(t *testing.T) {
 		if !ok {
 			t.Errorf("%s\nplan: %s", r.q, strings.Join(plan, "; "))
 		}
+	}
+}
+
+// TestAuditFiltersUseTheirIndexes: the audit page filtered by actor or by a
+// time range searches the index migration 00005 made for it rather than
+// reading the whole trail.
+func TestAuditFiltersUseTheirIndexes(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "register.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(ctx)
+	from := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name  string
+		f     store.AuditFilter
+		index string
+	}{
+		{"actor", store.AuditFilter{Actor: "ada", Limit: 100}, "audit_log_actor"},
+		{"actor and kind", store.AuditFilter{Actor: "ada", Action: "user", Limit: 100}, "audit_log_actor"},
+		{"time range", store.AuditFilter{From: from, To: from.AddDate(0, 0, 1), Limit: 100}, "audit_log_at"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := &recorder{Querier: s.Repo.Q}
+			repo := sqlrepo.Repo{Q: rec, D: dialect}
+			if _, err := repo.ListAudit(ctx, c.f); err != nil {
+				t.Fatal(err)
+			}
+			r := rec.got[0]
+			rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+r.q, r.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			if !strings.Contains(strings.Join(plan, "; "), "USING INDEX "+c.index) {
+				t.Errorf("%s\nplan: %s", r.q, strings.Join(plan, "; "))
+			}
+		})
 	}
 }

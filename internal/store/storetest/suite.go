@@ -42,6 +42,7 @@ var suite = []struct {
 	{"exceptions", testExceptions},
 	{"reviews", testReviews},
 	{"audit", testAudit},
+	{"audit filters", testAuditFilters},
 	{"accounts", testAccounts},
 	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
@@ -510,7 +511,7 @@ func testAudit(t *testing.T, ctx context.Context, s store.Store) {
 	if seq != 3 || hash != "h3" {
 		t.Fatalf("head = %d %q", seq, hash)
 	}
-	es := must(s.ListAudit(ctx, 1, 10))(t)
+	es := must(s.ListAudit(ctx, store.AuditFilter{After: 1, Limit: 10}))(t)
 	if len(es) != 2 || es[0].Seq != 2 || es[0].PrevHash != "h1" || string(es[0].Data) != `{"k":1}` || !es[0].At.Equal(at) {
 		t.Fatalf("entries = %+v", es)
 	}

@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -50,5 +51,25 @@ flows:
 				t.Errorf("STRIDE threats %v (want %v), LINDDUN threats %v (want %v)", stride, tc.stride, linddun, tc.linddun)
 			}
 		})
+	}
+}
+
+// TestPrivacyRulesHaveLINDDUN checks that every rule about personal data
+// (the privacy category, or exposure of personal information, CWE-359)
+// carries a LINDDUN category, so that it counts under the privacy
+// methodology.
+func TestPrivacyRulesHaveLINDDUN(t *testing.T) {
+	n := 0
+	for _, r := range Rules() {
+		if r.Category != "privacy" && !slices.Contains(r.CWE, 359) {
+			continue
+		}
+		n++
+		if len(r.LINDDUN) == 0 {
+			t.Errorf("%s concerns personal data but has no LINDDUN category", r.ID)
+		}
+	}
+	if n == 0 {
+		t.Error("no privacy rule found: the test checks nothing")
 	}
 }

@@ -14,8 +14,8 @@ func init() {
 			if e.Authenticated(f) || threats.Kind(to) == model.KindExternalEntity || f.Protocol == "in-process" {
 				continue
 			}
-			if !e.Rate(to.ID).Sensitive() && !e.Crosses(f) {
-				continue
+			if !e.Crosses(f) && (threats.Local(f.Protocol) || !e.Rate(to.ID).Sensitive()) {
+				continue // a local file or IPC read inside one boundary is guarded by the host's permissions
 			}
 			emit(threats.Hit{
 				Targets: []string{f.ID},

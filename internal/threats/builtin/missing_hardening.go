@@ -20,8 +20,8 @@ func init() {
 		raa := e.RAA()
 		for _, c := range e.Components() {
 			v := raa[c.ID]
-			if threats.Managed(c) {
-				continue // run by someone else: there is nothing for the team to harden
+			if threats.Managed(c) || c.Type == "browser" {
+				continue // run by someone else (a provider, the person with the browser): nothing for the team to harden
 			}
 			if v < hardeningLimit && (v < hardeningLimitReduced || (threats.Kind(c) != model.KindDataStore && !e.Is(c, threats.TraitHighValue))) {
 				continue

@@ -13,12 +13,14 @@ func init() {
 			if threats.Kind(c) != model.KindProcess || !e.IsAny(c, threats.TraitWebApp|threats.TraitServesWeb) || e.IsClient(c) || e.Has(c.ID, "hsts") {
 				continue
 			}
-			https := false
+			targets := []string{c.ID}
 			for _, f := range browserFlows(e, c) {
-				https = https || f.Protocol == "https" || f.Protocol == "wss"
+				if f.Protocol == "https" || f.Protocol == "wss" {
+					targets = append(targets, f.ID) // the requests a stripped first visit exposes
+				}
 			}
-			if https {
-				emit(threats.Hit{Targets: []string{c.ID}, Detail: fmt.Sprintf("Browsers reach %s over HTTPS, but nothing tells them to "+
+			if len(targets) > 1 {
+				emit(threats.Hit{Targets: targets, Detail: fmt.Sprintf("Browsers reach %s over HTTPS, but nothing tells them to "+
 					"insist on it: the first plain-HTTP request is intercepted and the session stripped down to HTTP.", e.Name(c.ID))})
 			}
 		}

@@ -3,6 +3,7 @@ package builtin
 import (
 	"fmt"
 
+	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -12,6 +13,9 @@ func init() {
 			from, to := e.Source(f), e.Target(f)
 			if to.OutOfScope || e.Is(to, threats.TraitLoadBalancer) || f.VPN || e.Is(from, threats.TraitMonitoring) || !e.FromInternet(from) {
 				continue
+			}
+			if threats.Kind(from) == model.KindProcess && !e.Untrusted(from) {
+				continue // the system's own internet-facing process calling what is behind it is not a caller on the internet
 			}
 			web := f.Protocol == "http" || f.Protocol == "https"
 			ftp := f.Protocol == "ftp" || f.Protocol == "sftp"

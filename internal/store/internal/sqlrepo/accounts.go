@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -43,13 +45,47 @@ func (r *Repo) AppendAudit(ctx context.Context, e store.AuditEntry) error {
 	return nil
 }
 
-// ListAudit implements store.Repo.
-func (r *Repo) ListAudit(ctx context.Context, after int64, limit int) ([]store.AuditEntry, error) {
-	if limit <= 0 {
-		limit = 1000
+// auditMaxPage is the most audit entries one ListAudit returns.
+const auditMaxPage = 1000
+
+// ListAudit implements store.Repo. Prefix matches compare a substring of
+// the column's leading characters, not LIKE, so that no character of the
+// filter is a wildcard and both engines compare case-sensitively.
+func (r *Repo) ListAudit(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error) {
+	limit := f.Limit
+	if limit <= 0 || limit > auditMaxPage {
+		limit = auditMaxPage
 	}
-	rows, err := r.query(ctx, `SELECT seq, at, actor, action, object, data, prev_hash, hash FROM audit_log
-		WHERE seq > $1 ORDER BY seq LIMIT $2`, after, limit)
+	args := []any{f.After}
+	where := ` WHERE seq > $1`
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Actor != "" {
+		where += ` AND actor = ` + arg(f.Actor)
+	}
+	if f.Action != "" {
+		if strings.Contains(f.Action, ".") {
+			where += ` AND action = ` + arg(f.Action)
+		} else {
+			kind := f.Action + "."
+			where += ` AND substr(action, 1, ` + arg(utf8.RuneCountInString(kind)) + `) = ` + arg(kind)
+		}
+	}
+	if f.Object != "" {
+		obj := strings.TrimSuffix(f.Object, "/")
+		under := obj + "/"
+		where += ` AND (object = ` + arg(obj) + ` OR substr(object, 1, ` + arg(utf8.RuneCountInString(under)) + `) = ` + arg(under) + `)`
+	}
+	if !f.From.IsZero() {
+		where += ` AND at >= ` + arg(r.D.Time(f.From))
+	}
+	if !f.To.IsZero() {
+		where += ` AND at < ` + arg(r.D.Time(f.To))
+	}
+	rows, err := r.query(ctx, `SELECT seq, at, actor, action, object, data, prev_hash, hash FROM audit_log`+
+		where+` ORDER BY seq LIMIT `+arg(limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading the audit trail: %w", err)
 	}
