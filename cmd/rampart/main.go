@@ -81,7 +81,6 @@ func buildVersion() string {
 }
 
 func main() {
-	tuneGC(os.Getenv)
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
