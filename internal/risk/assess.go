@@ -42,7 +42,7 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // Likelihood starts at the rule's base, which assumes an attacker can reach
 // the element, and falls with what stands in the way: no route from an
 // entry point, reachable only through other components (on a flow, the
-// caller's position; the callee's for a missing authentication: calling
+// caller's position, or the host for a local link; the callee's for a missing authentication: calling
 // without credentials takes reaching the callee; for data sent in clear
 // text, whether the link runs inside), strong authentication. Residual applies the effect of the implemented controls
 // that address the threat.
@@ -137,6 +137,9 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 		adj := 0
 		from, to := ix.Components[fl.From], ix.Components[fl.To]
 		switch {
+		case threats.Local(fl.Protocol):
+			*f = append(*f, "likelihood -1: a local link ("+string(fl.Protocol)+"): an attacker needs the host first")
+			adj--
 		case t.Concern == ConcernAuthentication && to != nil && (from == nil || !a.env.Untrusted(from) && !threats.IsPerson(from)):
 			// Calling without credentials takes reaching the callee, not the caller.
 			switch {

@@ -27,6 +27,7 @@ flows:
   - {id: u-w, from: user, to: web, protocol: https, data_sent: [cards]}
   - {id: w-d, from: web, to: db, protocol: sql, authentication: mtls, data_sent: [cards]}
   - {id: w-b, from: web, to: batch, protocol: https, data_sent: [menu]}
+  - {id: b-w, from: batch, to: web, protocol: local-file, data_sent: [menu]}
 `
 
 func TestAssess(t *testing.T) {
@@ -118,6 +119,12 @@ func TestAssess(t *testing.T) {
 			threat:   threats.Threat{STRIDE: []model.STRIDE{model.InformationDisclosure}, Concern: ConcernCleartext, Targets: []string{"u-w"}, Data: []string{"cards"}, Likelihood: 3, Impact: 4},
 			inherent: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
 			residual: Score{Likelihood: 3, Impact: 5, Score: 15, Severity: "high"},
+		},
+		{
+			name:     "a local link takes the host first, even into an internet-facing component",
+			threat:   threats.Threat{STRIDE: []model.STRIDE{model.Spoofing}, Concern: ConcernAuthentication, Targets: []string{"b-w"}, Data: []string{"menu"}, Likelihood: 4, Impact: 3},
+			inherent: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
+			residual: Score{Likelihood: 3, Impact: 3, Score: 9, Severity: "medium"},
 		},
 		{
 			name:     "other threats on the same flow come through the internet-facing caller",

@@ -45,7 +45,8 @@ func benchSeverity(l, i int) model.Severity {
 	return "low"
 }
 
-// seedBench fills s with the benchmark's register through the repository.
+// seedBench fills s with the benchmark's register through the repository,
+// with a year of risk history.
 func seedBench(b *testing.B, s store.Store) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(1, 2))
@@ -79,6 +80,15 @@ func seedBench(b *testing.B, s store.Store) {
 			return nil
 		})
 		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	// A year of daily risk history, as the sweep records it.
+	day := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for d := 365; d > 0; d-- {
+		if err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			return tx.RecordRiskHistory(ctx, day.AddDate(0, 0, -d).Format(time.DateOnly), register.OpenStatuses)
+		}); err != nil {
 			b.Fatal(err)
 		}
 	}

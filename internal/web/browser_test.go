@@ -355,6 +355,32 @@ func browse(t *testing.T, dbURL string) {
 		if name == "cleo" {
 			do(t, ctx, "the CISO's policy form", chromedp.Navigate(e.srv.URL+"/policy"), chromedp.WaitVisible(chromedp.ID("policy-form")))
 			axeCheck(t, ctx, axe, "policy with its form")
+			// The CISO rates likelihood 1 × impact 1 medium and asks critical
+			// threats to be treated in 5 days; the page shows the new policy.
+			do(t, ctx, "the CISO edits the policy",
+				chromedp.SetValue(chromedp.ID("p-band-1-1"), "medium"),
+				chromedp.Clear(chromedp.ID("p-sla-critical")),
+				chromedp.SendKeys(chromedp.ID("p-sla-critical"), "5"),
+				chromedp.Click(chromedp.ID("policy-save")),
+				chromedp.WaitVisible(chromedp.CSS(".flash")))
+			if cell := text(t, ctx, "#policy-matrix tbody tr:first-child td:nth-of-type(1)"); cell != "medium" {
+				t.Errorf("likelihood 1 × impact 1 shows %q after the edit, want medium", cell)
+			}
+			if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("p-sla-critical").value`)); err != nil || v != "5" {
+				t.Errorf("days to treat a critical threat: %q %v after the edit, want 5", v, err)
+			}
+			// A refused value is shown next to its field, as typed (a 400).
+			w.allowRefused(e.srv.URL + "/policy")
+			do(t, ctx, "a refused policy value",
+				chromedp.Clear(chromedp.ID("p-model_review_days")),
+				chromedp.SendKeys(chromedp.ID("p-model_review_days"), "0"),
+				chromedp.Click(chromedp.ID("policy-save")),
+				chromedp.WaitVisible(chromedp.CSS("#p-model_review_days + .field-error")))
+			axeCheck(t, ctx, axe, "policy with a refused value")
+			if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("p-model_review_days").value`)); err != nil || v != "0" {
+				t.Errorf("the refused value is shown as %q (%v), want 0 as typed", v, err)
+			}
+			shoot(t, ctx, "policy-refused")
 		}
 	}
 	// The admin creates a user and grants a role on the users screen.
@@ -398,7 +424,18 @@ func browse(t *testing.T, dbURL string) {
 	if st := text(t, sam, "#status"); st != "accepted" {
 		t.Fatalf("threat status %q after approval, want accepted", st)
 	}
-	do(t, sam, "dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.heatmap")))
+	// Only the CISO may change the policy: the SRO's post is refused.
+	status, err = chromedp.Run(sam, chromedp.Evaluate[int](
+		`fetch("/policy", {method: "POST", body: new URLSearchParams({version: "1", appetite: "critical"})}).then(r => r.status)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != http.StatusForbidden {
+		t.Fatalf("the SRO posting the policy: %d %v, want 403", status, err)
+	}
+	do(t, sam, "dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.heatmap")),
+		chromedp.WaitVisible(chromedp.CSS("svg#trend-chart")))
+	if n, err := chromedp.Run(sam, chromedp.Evaluate[int](`document.querySelectorAll("svg#trend-chart circle").length`)); err != nil || n < 4 {
+		t.Errorf("the trend shows %d points (%v), want today's for each severity", n, err)
+	}
 	axeCheck(t, sam, axe, "dashboard")
 	shoot(t, sam, "dashboard")
 	do(t, sam, "system", chromedp.Navigate(e.srv.URL+"/systems/payments"), chromedp.WaitVisible(chromedp.ID("results")))

@@ -287,12 +287,17 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	if len(f.Errors) == 0 {
 		_, err = u.reg.SetPolicy(r.Context(), actor(p), pol)
 		var fe *register.FieldError
+		var le *register.LooserError
 		switch {
 		case err == nil:
 			http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
 			return
 		case errors.As(err, &fe):
 			f.Errors[fe.Field] = fe.Message
+		case errors.As(err, &le) && len(le.Rules) == 0:
+			for _, l := range le.Loosened {
+				f.Errors[l.Key] = fmt.Sprintf("%s is looser than the policy file's %s", l.Model, l.Policy)
+			}
 		default:
 			u.failFor(w, r, err)
 			return

@@ -87,7 +87,7 @@ func (r *Repo) RecordRiskHistory(ctx context.Context, day string, status []model
 }
 
 // RiskHistory implements store.Portfolio on risk_history's key (day,
-// system, severity).
+// severity, system), in whose order it groups.
 func (r *Repo) RiskHistory(ctx context.Context, f store.HistoryFilter) ([]store.RiskDay, error) {
 	out := []store.RiskDay{}
 	if len(f.Days) == 0 || f.Systems != nil && len(f.Systems) == 0 {
