@@ -42,6 +42,13 @@ v[0-9]*) ;;
 	;;
 esac
 
+# The archives must hold what the commit holds: a changed or untracked file
+# would make them differ from a rebuild of the same version.
+if [ -n "$(git status --porcelain --untracked-files=normal)" ]; then
+	echo "the working tree has uncommitted changes (git status): commit or stash them, then build the release" >&2
+	exit 2
+fi
+
 # Archive times come from the commit, not the clock.
 epoch=$(git log -1 --format=%ct)
 export SOURCE_DATE_EPOCH=$epoch
