@@ -2,6 +2,7 @@ package builtin
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -11,28 +12,37 @@ import (
 
 func init() {
 	register("unnecessary-data-transfer", func(e *threats.Env, emit func(threats.Hit)) {
+		// Whether a data asset is sensitive, rated once per asset rather than
+		// once per flow that carries it.
+		sensitive := make(map[string]bool, len(e.Ix.Data))
+		for id, d := range e.Ix.Data {
+			sensitive[id] = threats.RateAsset(d).Secrecy().Sensitive()
+		}
 		for _, c := range e.Components() {
 			if e.Is(c, threats.TraitMonitoring) {
 				continue // monitoring may see any data
 			}
-			holds := map[string]bool{}
-			for _, id := range append(append([]string{}, c.Processes...), c.Stores...) {
-				holds[id] = true
-			}
-			partners := map[string]map[string]bool{} // data id -> partner names
-			check := func(f *model.Flow, partner *model.Component) {
-				if partner == nil || e.Is(partner, threats.TraitMonitoring) {
-					return
-				}
-				for _, id := range append(append([]string{}, f.DataSent...), f.DataReceived...) {
-					if holds[id] || e.Ix.Data[id] == nil || !e.RateData([]string{id}).Secrecy().Sensitive() {
+			var partners map[string]map[string]bool // data id -> partner names, made on the first hit
+			note := func(ids []string, partner *model.Component) {
+				for _, id := range ids {
+					if slices.Contains(c.Processes, id) || slices.Contains(c.Stores, id) || !sensitive[id] {
 						continue
+					}
+					if partners == nil {
+						partners = map[string]map[string]bool{}
 					}
 					if partners[id] == nil {
 						partners[id] = map[string]bool{}
 					}
 					partners[id][e.Name(partner.ID)] = true
 				}
+			}
+			check := func(f *model.Flow, partner *model.Component) {
+				if partner == nil || e.Is(partner, threats.TraitMonitoring) {
+					return
+				}
+				note(f.DataSent, partner)
+				note(f.DataReceived, partner)
 			}
 			for _, f := range e.Outgoing(c.ID) {
 				check(f, e.Target(f))
