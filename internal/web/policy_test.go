@@ -198,11 +198,13 @@ func TestPolicyFormRefusals(t *testing.T) {
 				t.Fatalf("the form is not shown again")
 			}
 			rest := a.body[at:]
-			if end := strings.Index(rest, "</td>"); end >= 0 && (strings.Index(rest, "</p>") < 0 || end < strings.Index(rest, "</p>")) {
-				rest = rest[:end]
-			} else {
-				rest = rest[:strings.Index(rest, "</p>")]
+			end := len(rest)
+			for _, closing := range []string{"</td>", "</p>"} {
+				if i := strings.Index(rest, closing); i >= 0 && i < end {
+					end = i
+				}
 			}
+			rest = rest[:end]
 			if !strings.Contains(rest, `class="field-error"`) || !strings.Contains(rest, c.message) {
 				t.Errorf("no message %q next to %s: %s", c.message, c.field, rest)
 			}
