@@ -1,25 +1,18 @@
 package bycategory
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
 
 func analyse(t *testing.T, path string) *analysis.Result {
 	t.Helper()
-	m, problems, err := model.Load(context.Background(), path, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		t.Fatalf("%s is invalid:\n%v", path, errs)
-	}
-	return analysis.Analyze(m, analysis.Options{Now: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)})
+	return reporttest.Analyse(t, path, analysis.Options{Now: time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC)})
 }
 
 // TestSections checks every example's sections against counts taken from

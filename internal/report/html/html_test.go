@@ -23,7 +23,6 @@ import (
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/diagram"
-	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
@@ -34,14 +33,7 @@ var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
 
 func analyse(t testing.TB, path string) *analysis.Result {
 	t.Helper()
-	m, problems, err := model.Load(context.Background(), path, model.Options{})
-	if err != nil {
-		t.Fatalf("load %s: %v", path, err)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		t.Fatalf("%s is invalid: %v", path, errs)
-	}
-	return analysis.Analyze(m, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
+	return reporttest.Analyse(t, path, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
 }
 
 func render(t testing.TB, r *analysis.Result) string {

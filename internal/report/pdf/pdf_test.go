@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
-	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/report/bycategory"
 	"github.com/rampart-sec/rampart/internal/report/reporttest"
 )
@@ -24,14 +23,7 @@ var example = filepath.Join("..", "..", "..", "examples", "online-shop.yaml")
 
 func analyse(t testing.TB, path string) *analysis.Result {
 	t.Helper()
-	m, problems, err := model.Load(context.Background(), path, model.Options{})
-	if err != nil {
-		t.Fatalf("load %s: %v", path, err)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		t.Fatalf("%s is invalid: %v", path, errs)
-	}
-	return analysis.Analyze(m, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
+	return reporttest.Analyse(t, path, analysis.Options{Now: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Tool: "rampart test"})
 }
 
 // tool finds a poppler utility; outside CI the test skips without it, in CI it fails.

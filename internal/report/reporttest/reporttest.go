@@ -1,10 +1,14 @@
 // Package reporttest builds large models for the report writers' tests and
-// benchmarks, and writes them as model files for end-to-end measurements.
+// benchmarks, writes them as model files for end-to-end measurements, and
+// loads and analyses model files for those tests.
 package reporttest
 
 import (
+	"context"
 	"fmt"
+	"testing"
 
+	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
 )
 
@@ -48,4 +52,18 @@ func Model(n int) *model.Model {
 		}
 	}
 	return m
+}
+
+// Analyse loads the model file at path and analyses it with o, failing the
+// test when the file cannot be read or is invalid.
+func Analyse(t testing.TB, path string, o analysis.Options) *analysis.Result {
+	t.Helper()
+	m, problems, err := model.Load(context.Background(), path, model.Options{})
+	if err != nil {
+		t.Fatalf("load %s: %v", path, err)
+	}
+	if errs := problems.Errors(); len(errs) > 0 {
+		t.Fatalf("%s is invalid:\n%v", path, errs)
+	}
+	return analysis.Analyze(m, o)
 }
