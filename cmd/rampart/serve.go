@@ -169,6 +169,7 @@ On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 			if err := layerConfig(cmd.Flags(), c.config); err != nil {
 				return fail(exitUsage, err)
 			}
+			setCollectorTarget(100) // the runtime's default, for a process that runs for long
 			return serve(cmd, c)
 		},
 	}
