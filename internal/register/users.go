@@ -39,27 +39,23 @@ func (s *Service) CreateUser(ctx context.Context, by Actor, u store.User) (store
 // UpdateUser sets a user's grants, clearance and whether the account is
 // disabled, and records the change. An admin may not take away their own
 // admin grant nor disable themselves, and the last enabled admin keeps
-// being one, so that the register always has someone to run it.
+// being one, so that the register always has someone to run it. The users
+// are locked while the change is decided and made: two admins demoting
+// each other at the same time cannot both succeed.
 func (s *Service) UpdateUser(ctx context.Context, by Actor, name string, ch UserChange) (store.User, error) {
 	var out store.User
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		u, err := tx.GetUserByName(ctx, name)
+		us, err := tx.LockUsers(ctx)
 		if err != nil {
 			return err
 		}
-		before := runsRegister(u.Grants, u.Disabled)
-		after := runsRegister(ch.Grants, ch.Disabled)
-		if before && !after {
-			if u.Name == by.Name {
-				return transition("an admin cannot remove their own admin grant or disable their own account; ask another admin")
-			}
-			us, err := tx.ListUsers(ctx)
-			if err != nil {
-				return err
-			}
-			if !slices.ContainsFunc(us, func(o store.User) bool { return o.ID != u.ID && runsRegister(o.Grants, o.Disabled) }) {
-				return transition("%s is the last enabled admin: make another user admin first", u.Name)
-			}
+		i := slices.IndexFunc(us, func(u store.User) bool { return u.Name == name })
+		if i < 0 {
+			return store.NotFound("user", name)
+		}
+		u := us[i]
+		if err := keepsAdmin(by, us, u, runsRegister(ch.Grants, ch.Disabled)); err != nil {
+			return err
 		}
 		u.Grants, u.Clearance, u.Disabled, u.Version = ch.Grants, ch.Clearance, ch.Disabled, ch.Version
 		if out, err = tx.UpdateUser(ctx, u); err != nil {
@@ -70,6 +66,22 @@ func (s *Service) UpdateUser(ctx context.Context, by Actor, name string, ch User
 		return nil
 	})
 	return out, err
+}
+
+// keepsAdmin refuses a change that takes u from running the register
+// (after says whether u still does) when by is u, or when no other enabled
+// admin is among us.
+func keepsAdmin(by Actor, us []store.User, u store.User, after bool) error {
+	if !runsRegister(u.Grants, u.Disabled) || after {
+		return nil
+	}
+	if u.Name == by.Name {
+		return transition("an admin cannot remove their own admin grant or disable their own account; ask another admin")
+	}
+	if !slices.ContainsFunc(us, func(o store.User) bool { return o.ID != u.ID && runsRegister(o.Grants, o.Disabled) }) {
+		return transition("%s is the last enabled admin: make another user admin first", u.Name)
+	}
+	return nil
 }
 
 // runsRegister reports whether an account with these grants is an enabled

@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"errors"
+	"sync"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/register"
@@ -45,6 +46,76 @@ func TestUserGuards(t *testing.T) {
 		es := ok[[]store.AuditEntry](t)(e.st.ListAudit(e.ctx, store.AuditFilter{Action: "user"}))
 		if len(es) != 4 || es[3].Actor != "bo" || es[3].Object != "user/ada" || es[3].Action != "user.update" {
 			t.Fatalf("user audit entries = %+v", es)
+		}
+	})
+}
+
+// TestUserGuardsConcurrent: two admins demote (or disable) each other at
+// the same moment, many times over; exactly one of the two changes wins
+// each time, the other is refused as the last admin's, and an enabled
+// admin always remains.
+func TestUserGuardsConcurrent(t *testing.T) {
+	const rounds = 40
+	each(t, func(t *testing.T, e *env) {
+		admin := []store.Grant{{Role: "admin"}}
+		for _, n := range []string{"ada", "bo"} {
+			ok[store.User](t)(e.svc.CreateUser(e.ctx, register.Actor{Name: "setup"}, store.User{Name: n, Grants: admin}))
+		}
+		changes := []struct {
+			name string
+			ch   func(u store.User) register.UserChange
+		}{
+			{"demote", func(u store.User) register.UserChange {
+				return register.UserChange{Grants: []store.Grant{{Role: "viewer"}}, Version: u.Version}
+			}},
+			{"disable", func(u store.User) register.UserChange {
+				return register.UserChange{Grants: u.Grants, Disabled: true, Version: u.Version}
+			}},
+		}
+		for round := range rounds {
+			c := changes[round%len(changes)]
+			pair := [2]string{"ada", "bo"}
+			var errs [2]error
+			var ready, wg sync.WaitGroup
+			gate := make(chan struct{})
+			for i := range pair {
+				by, target := pair[i], pair[1-i]
+				u := ok[store.User](t)(e.st.GetUserByName(e.ctx, target))
+				ready.Add(1)
+				wg.Go(func() {
+					ready.Done()
+					<-gate
+					_, errs[i] = e.svc.UpdateUser(e.ctx, register.Actor{Name: by}, target, c.ch(u))
+				})
+			}
+			ready.Wait()
+			close(gate)
+			wg.Wait()
+			won := -1
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					won = i
+				case !errors.Is(err, register.ErrTransition):
+					t.Fatalf("round %d (%s): %s's change: %v, want success or ErrTransition", round, c.name, pair[i], err)
+				}
+			}
+			if won < 0 || errs[1-won] == nil {
+				t.Fatalf("round %d (%s): errors %v, want exactly one change to succeed", round, c.name, errs)
+			}
+			us := ok[[]store.User](t)(e.st.ListUsers(e.ctx))
+			enabled := 0
+			for _, u := range us {
+				if !u.Disabled && len(u.Grants) > 0 && u.Grants[0].Role == "admin" {
+					enabled++
+				}
+			}
+			if enabled != 1 {
+				t.Fatalf("round %d (%s): %d enabled admins after the race, want 1: %+v", round, c.name, enabled, us)
+			}
+			loser := ok[store.User](t)(e.st.GetUserByName(e.ctx, pair[1-won]))
+			ok[store.User](t)(e.svc.UpdateUser(e.ctx, register.Actor{Name: pair[won]}, loser.Name,
+				register.UserChange{Grants: admin, Version: loser.Version}))
 		}
 	})
 }

@@ -108,6 +108,12 @@ type Repo interface {
 	GetUserByOIDC(ctx context.Context, subject string) (User, error)
 	UpdateUser(ctx context.Context, u User) (User, error)
 	ListUsers(ctx context.Context) ([]User, error)
+	// LockUsers lists the users as ListUsers does and, in a transaction,
+	// locks their rows until it ends (SQLite's write transaction locks the
+	// whole database already), so that a decision about the set of users,
+	// such as keeping one enabled admin, still holds when it commits: a
+	// concurrent LockUsers waits, then reads what this one wrote.
+	LockUsers(ctx context.Context) ([]User, error)
 
 	CreateToken(ctx context.Context, t Token) (Token, error)
 	// GetTokenByHash finds a token by the hash of its secret.
