@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 
@@ -116,6 +117,46 @@ func TestUserGuardsConcurrent(t *testing.T) {
 			loser := ok[store.User](t)(e.st.GetUserByName(e.ctx, pair[1-won]))
 			ok[store.User](t)(e.svc.UpdateUser(e.ctx, register.Actor{Name: pair[won]}, loser.Name,
 				register.UserChange{Grants: admin, Version: loser.Version}))
+		}
+	})
+}
+
+// TestDirectAdminGrant: from the database, the admin role is granted
+// while no enabled admin exists, or by breaking glass, and the audit entry
+// says which; otherwise it is refused.
+func TestDirectAdminGrant(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		cli := register.Direct{Actor: register.Actor{Name: "cli"}}
+		glass := register.Direct{Actor: cli.Actor, BreakGlass: true}
+		admin := []store.Grant{{Role: "admin"}}
+		steps := []struct {
+			by     register.Direct
+			user   string
+			grants []store.Grant
+			err    error
+			direct string
+		}{
+			{cli, "root", admin, nil, "the register had no enabled admin"},
+			{cli, "dev", []store.Grant{{Role: "developer"}}, nil, ""},
+			{cli, "eve", admin, register.ErrForbidden, ""},
+			{glass, "eve", admin, nil, "break glass over the enabled admins root"},
+		}
+		for _, s := range steps {
+			if _, err := e.svc.CreateUserDirect(e.ctx, s.by, store.User{Name: s.user, Grants: s.grants}); !errors.Is(err, s.err) {
+				t.Fatalf("create %s (break glass %v): %v, want %v", s.user, s.by.BreakGlass, err, s.err)
+			}
+			if s.err != nil {
+				continue
+			}
+			es := ok[[]store.AuditEntry](t)(e.st.ListAudit(e.ctx, store.AuditFilter{Object: "user/" + s.user}))
+			if len(es) != 1 || !strings.Contains(string(es[0].Data), s.direct) ||
+				(s.direct == "") == strings.Contains(string(es[0].Data), "direct_admin") {
+				t.Fatalf("audit of %s = %+v, want direct_admin %q", s.user, es, s.direct)
+			}
+		}
+		dev := ok[store.User](t)(e.st.GetUserByName(e.ctx, "dev"))
+		if _, err := e.svc.UpdateUserDirect(e.ctx, cli, "dev", register.UserChange{Grants: admin, Version: dev.Version}); !errors.Is(err, register.ErrForbidden) {
+			t.Fatalf("promoting dev from the database without breaking glass: %v", err)
 		}
 	})
 }
