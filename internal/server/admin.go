@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -70,7 +71,8 @@ func (s *Server) policyRoutes() {
 	huma.Register(s.api, update(op("put-policy", http.MethodPut, "/policy", "policy", "Set the organisation's policy (the CISO)")),
 		func(ctx context.Context, in *struct {
 			IfMatch
-			Body store.Policy
+			RenameTier []string `query:"rename_tier,explode" doc:"OLD:NEW renames tier OLD, which the body names NEW, and moves its systems to NEW (repeatable). A tier systems use cannot be dropped otherwise."`
+			Body       store.Policy
 		}) (*policyOutput, error) {
 			v, err := in.version()
 			if err != nil {
@@ -80,8 +82,16 @@ func (s *Server) policyRoutes() {
 			if err != nil {
 				return nil, err
 			}
+			renames := map[string]string{}
+			for _, r := range in.RenameTier {
+				from, to, ok := strings.Cut(r, ":")
+				if !ok || from == "" || to == "" {
+					return nil, huma.Error400BadRequest(fmt.Sprintf("rename_tier %q: want OLD:NEW", r))
+				}
+				renames[from] = to
+			}
 			in.Body.Version = v
-			p, err := s.reg.SetPolicy(ctx, actor(pr), in.Body)
+			p, err := s.reg.SetPolicyRenamingTiers(ctx, actor(pr), in.Body, renames)
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

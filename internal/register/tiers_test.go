@@ -1,0 +1,99 @@
+package register_test
+
+import (
+	"errors"
+	"maps"
+	"strings"
+	"testing"
+
+	"github.com/rampart-sec/rampart/internal/register"
+	"github.com/rampart-sec/rampart/internal/store"
+)
+
+// TestTierRename: renaming a tier moves its systems with it in the same
+// transaction, each with an audit entry; dropping a tier systems use, or
+// renaming one the policy does not have, is refused naming them, and
+// nothing changes; a refused policy (stale version) moves no system.
+func TestTierRename(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		for id, tier := range map[string]string{"pay": "tier-1", "ledger": "tier-1", "wiki": "tier-3", "lab": ""} {
+			ok[store.System](t)(e.svc.CreateSystem(e.ctx, ciso, store.System{ID: id, Tier: tier}))
+		}
+		tiers := func() map[string]string {
+			out := map[string]string{}
+			for _, s := range ok[[]store.System](t)(e.st.ListSystems(e.ctx, 0, 0)) {
+				out[s.ID] = s.Tier
+			}
+			return out
+		}
+		renamed := func(p store.Policy, from, to string) store.Policy {
+			p.Tiers = append([]store.Tier(nil), p.Tiers...)
+			for i := range p.Tiers {
+				if p.Tiers[i].Name == from {
+					p.Tiers[i].Name = to
+				}
+			}
+			return p
+		}
+		dropped := func(p store.Policy, name string) store.Policy {
+			var ts []store.Tier
+			for _, t := range p.Tiers {
+				if t.Name != name {
+					ts = append(ts, t)
+				}
+			}
+			p.Tiers = ts
+			return p
+		}
+		pol := ok[store.Policy](t)(e.svc.Policy(e.ctx))
+		refusals := []struct {
+			name    string
+			p       store.Policy
+			renames map[string]string
+			err     error
+			message string
+		}{
+			{"rename without saying so", renamed(pol, "tier-1", "crown"), nil, register.ErrInvalid,
+				"tier tier-1 is used by 2 system(s) (ledger, pay)"},
+			{"drop a used tier", dropped(pol, "tier-3"), nil, register.ErrInvalid, "tier tier-3 is used by 1 system(s) (wiki)"},
+			{"rename a tier the policy lacks", renamed(pol, "tier-1", "crown"), map[string]string{"gold": "crown", "tier-1": "crown"},
+				register.ErrInvalid, "the policy has no tier gold"},
+			{"rename to a tier the new policy lacks", pol, map[string]string{"tier-1": "crown"}, register.ErrInvalid, "the policy has no tier"},
+			{"stale version", func() store.Policy { p := renamed(pol, "tier-1", "crown"); p.Version = 7; return p }(),
+				map[string]string{"tier-1": "crown"}, store.ErrStale, ""},
+		}
+		for _, r := range refusals {
+			_, err := e.svc.SetPolicyRenamingTiers(e.ctx, ciso, r.p, r.renames)
+			var fe *register.FieldError
+			if !errors.Is(err, r.err) || r.message != "" && (!errors.As(err, &fe) || fe.Field != "tiers" || !strings.Contains(fe.Message, r.message)) {
+				t.Errorf("%s: %v, want %v with %q", r.name, err, r.err, r.message)
+			}
+		}
+		if got := tiers(); got["pay"] != "tier-1" || got["ledger"] != "tier-1" || got["wiki"] != "tier-3" {
+			t.Fatalf("refused changes moved systems: %v", got)
+		}
+		// Dropping an unused tier needs no rename.
+		pol = ok[store.Policy](t)(e.svc.SetPolicy(e.ctx, ciso, dropped(pol, "tier-2")))
+		// A rename and a swap at once: tier-1 becomes crown, tier-3 becomes tier-1.
+		next := renamed(renamed(pol, "tier-1", "crown"), "tier-3", "tier-1")
+		audited := len(ok[[]store.AuditEntry](t)(e.st.ListAudit(e.ctx, store.AuditFilter{Action: "system.update"})))
+		out := ok[store.Policy](t)(e.svc.SetPolicyRenamingTiers(e.ctx, ciso, next, map[string]string{"tier-1": "crown", "tier-3": "tier-1"}))
+		if out.Version != pol.Version+1 {
+			t.Fatalf("policy version %d, want %d", out.Version, pol.Version+1)
+		}
+		if got, want := tiers(), map[string]string{"pay": "crown", "ledger": "crown", "wiki": "tier-1", "lab": ""}; !maps.Equal(got, want) {
+			t.Fatalf("systems' tiers after the rename = %v, want %v", got, want)
+		}
+		es := ok[[]store.AuditEntry](t)(e.st.ListAudit(e.ctx, store.AuditFilter{Action: "system.update"}))[audited:]
+		var objects []string
+		for _, en := range es {
+			if en.Actor != ciso.Name || !strings.Contains(string(en.Data), "renamed") {
+				t.Errorf("audit entry %+v", en)
+			}
+			objects = append(objects, en.Object)
+		}
+		if strings.Join(objects, " ") != "system/ledger system/pay system/wiki" {
+			t.Fatalf("system.update entries for %v, want ledger, pay and wiki", objects)
+		}
+	})
+}
