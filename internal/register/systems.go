@@ -122,6 +122,9 @@ func (s *Service) SetPolicyRenamingTiers(ctx context.Context, by Actor, p store.
 	p.UpdatedBy = by.Name
 	var out store.Policy
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
+		if err := tx.LockTiers(ctx); err != nil {
+			return err
+		}
 		cur, err := tx.GetPolicy(ctx)
 		if err != nil {
 			return err
@@ -234,11 +237,24 @@ func validateSystem(p store.Policy, sys store.System) error {
 	return nil
 }
 
+// tierPolicy reads the policy to check sys against, first taking the
+// tiers lock when sys names a tier: a concurrent rename then either
+// finishes first (and sys is checked against the renamed tiers) or waits
+// for sys, and moves it.
+func tierPolicy(ctx context.Context, tx store.Tx, sys store.System) (store.Policy, error) {
+	if sys.Tier != "" {
+		if err := tx.LockTiers(ctx); err != nil {
+			return store.Policy{}, err
+		}
+	}
+	return tx.GetPolicy(ctx)
+}
+
 // CreateSystem registers a system before its first model version.
 func (s *Service) CreateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
 	var out store.System
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		p, err := tx.GetPolicy(ctx)
+		p, err := tierPolicy(ctx, tx, sys)
 		if err != nil {
 			return err
 		}
@@ -263,7 +279,7 @@ func (s *Service) CreateSystem(ctx context.Context, by Actor, sys store.System) 
 func (s *Service) UpdateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
 	var out store.System
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		p, err := tx.GetPolicy(ctx)
+		p, err := tierPolicy(ctx, tx, sys)
 		if err != nil {
 			return err
 		}

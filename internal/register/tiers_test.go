@@ -2,8 +2,10 @@ package register_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/register"
@@ -95,5 +97,53 @@ func TestTierRename(t *testing.T) {
 		if strings.Join(objects, " ") != "system/ledger system/pay system/wiki" {
 			t.Fatalf("system.update entries for %v, want ledger, pay and wiki", objects)
 		}
+	})
+}
+
+// TestTierRenameConcurrent: systems created on a tier while the tier is
+// renamed, many times over, end on a tier the policy has: each creation
+// either lands before the rename, which moves it, or after, and is refused.
+func TestTierRenameConcurrent(t *testing.T) {
+	const rounds = 30
+	each(t, func(t *testing.T, e *env) {
+		names := [2]string{"tier-1", "crown"}
+		created := 0
+		for round := range rounds {
+			from, to := names[round%2], names[1-round%2]
+			pol := ok[store.Policy](t)(e.svc.Policy(e.ctx))
+			for i := range pol.Tiers {
+				if pol.Tiers[i].Name == from {
+					pol.Tiers[i].Name = to
+				}
+			}
+			var renameErr, createErr error
+			var wg sync.WaitGroup
+			gate := make(chan struct{})
+			wg.Go(func() {
+				<-gate
+				_, renameErr = e.svc.SetPolicyRenamingTiers(e.ctx, ciso, pol, map[string]string{from: to})
+			})
+			wg.Go(func() {
+				<-gate
+				_, createErr = e.svc.CreateSystem(e.ctx, ciso, store.System{ID: fmt.Sprintf("sys-%02d", round), Tier: from})
+			})
+			close(gate)
+			wg.Wait()
+			if renameErr != nil {
+				t.Fatalf("round %d: rename %s → %s: %v", round, from, to, renameErr)
+			}
+			switch {
+			case createErr == nil:
+				created++
+			case !errors.Is(createErr, register.ErrInvalid):
+				t.Fatalf("round %d: creating a system on %s: %v, want success or ErrInvalid", round, from, createErr)
+			}
+			for _, s := range ok[[]store.System](t)(e.st.ListSystems(e.ctx, 0, 0)) {
+				if s.Tier != to {
+					t.Fatalf("round %d: system %s on tier %q after %s was renamed %s", round, s.ID, s.Tier, from, to)
+				}
+			}
+		}
+		t.Logf("%d of %d systems created before their tier's rename", created, rounds)
 	})
 }

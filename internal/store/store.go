@@ -29,6 +29,11 @@ type Repo interface {
 	// PutPolicy stores the policy if its Version is the current one (0 for
 	// the first) and returns it with the new Version.
 	PutPolicy(ctx context.Context, p Policy) (Policy, error)
+	// LockTiers takes, until the transaction ends, the lock that orders
+	// the writes of the policy's tiers and of systems' tiers, so that a
+	// system is never written on a tier a concurrent rename is taking away
+	// (SQLite's write transaction holds the whole database already).
+	LockTiers(ctx context.Context) error
 
 	// CreateSystem adds a system; ErrExists if its id is taken.
 	CreateSystem(ctx context.Context, s System) (System, error)

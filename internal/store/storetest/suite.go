@@ -45,6 +45,7 @@ var suite = []struct {
 	{"audit filters", testAuditFilters},
 	{"accounts", testAccounts},
 	{"user locks", testUserLocks},
+	{"tiers lock", testTiersLock},
 	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
@@ -567,6 +568,44 @@ func testUserLocks(t *testing.T, ctx context.Context, s store.Store) {
 	}
 	if len(seen) != 2 || !seen[1].Disabled {
 		t.Fatalf("the waiting transaction read %+v, want bo disabled", seen)
+	}
+}
+
+// testTiersLock: a transaction holding the tiers lock makes a second
+// one's LockTiers wait for it, so that the second reads the policy it wrote.
+func testTiersLock(t *testing.T, ctx context.Context, s store.Store) {
+	locked := make(chan struct{})
+	var seen store.Policy
+	var errB error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		<-locked
+		errB = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			if err := tx.LockTiers(ctx); err != nil {
+				return err
+			}
+			var err error
+			seen, err = tx.GetPolicy(ctx)
+			return err
+		})
+	})
+	err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.LockTiers(ctx); err != nil {
+			return err
+		}
+		close(locked)
+		time.Sleep(200 * time.Millisecond) // the other transaction reads now, or waits
+		p := store.DefaultPolicy()
+		p.Tiers[0].Name = "crown"
+		_, err := tx.PutPolicy(ctx, p)
+		return err
+	})
+	wg.Wait()
+	if err != nil || errB != nil {
+		t.Fatalf("transactions: %v, %v", err, errB)
+	}
+	if seen.Version != 1 || seen.Tiers[0].Name != "crown" {
+		t.Fatalf("the waiting transaction read policy version %d with tiers %+v, want the renamed one", seen.Version, seen.Tiers)
 	}
 }
 
