@@ -98,3 +98,29 @@ func TestUserCommandsFollowTheRegisterRules(t *testing.T) {
 		t.Fatalf("users = %s, want %s", strings.Join(got, " "), w)
 	}
 }
+
+// TestFirstAdminIsAudited: the admin serve makes on an empty register is
+// on the audit trail, made by the system because the register had no
+// enabled admin; the command line then needs --break-glass for another.
+func TestFirstAdminIsAudited(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "rampart.db")
+	n := startServe(t, "--db", db)
+	n.shutdown(t)
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.ListAudit(ctx, store.AuditFilter{Object: "user/admin"})
+	_ = st.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 1 || es[0].Actor != "system" || es[0].Action != "user.create" ||
+		!strings.Contains(string(es[0].Data), `"direct_admin":"the register had no enabled admin"`) {
+		t.Fatalf("the first admin's audit entries = %+v", es)
+	}
+	if code, _, errOut := runCLI(t, "user", "add", "eve", "--role", "admin", "--db", db); code != exitUsage || !strings.Contains(errOut, "the register's admins (admin)") {
+		t.Fatalf("a second admin from the command line without --break-glass: %d %s", code, errOut)
+	}
+}
