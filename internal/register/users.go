@@ -2,6 +2,7 @@ package register
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -51,6 +52,9 @@ func (s *Service) createUser(ctx context.Context, by Actor, direct *Direct, u st
 	var out store.User
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
 		data := map[string]any{"grants": grantStrings(u.Grants), "clearance": u.Clearance}
+		if u.OIDCSubject != "" {
+			data["oidc"] = true
+		}
 		if direct != nil {
 			us, err := tx.LockUsers(ctx)
 			if err != nil {
@@ -126,8 +130,22 @@ func (s *Service) ResetPassword(ctx context.Context, by Actor, name, hash string
 		if err != nil {
 			return err
 		}
-		u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, time.Time{}
-		if _, err := tx.UpdateUser(ctx, u); err != nil {
+		// A sign-in counting a failure meanwhile moves the row on: set
+		// the password on the row as it is then.
+		for range 3 {
+			u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, time.Time{}
+			_, err = tx.UpdateUser(ctx, u)
+			var stale *store.StaleError
+			if !errors.As(err, &stale) {
+				break
+			}
+			cur, ok := stale.Current.(store.User)
+			if !ok {
+				break
+			}
+			u = cur
+		}
+		if err != nil {
 			return err
 		}
 		c.record(by, "user.password", "user/"+u.Name, map[string]any{})

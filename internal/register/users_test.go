@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
@@ -157,6 +158,30 @@ func TestDirectAdminGrant(t *testing.T) {
 		dev := ok[store.User](t)(e.st.GetUserByName(e.ctx, "dev"))
 		if _, err := e.svc.UpdateUserDirect(e.ctx, cli, "dev", register.UserChange{Grants: admin, Version: dev.Version}); !errors.Is(err, register.ErrForbidden) {
 			t.Fatalf("promoting dev from the database without breaking glass: %v", err)
+		}
+	})
+}
+
+// TestResetPassword: a reset sets the hash, clears the failed sign-ins and
+// the lock, and is audited; an unknown user is not found.
+func TestResetPassword(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		u := ok[store.User](t)(e.svc.CreateUser(e.ctx, register.Actor{Name: "cli"}, store.User{Name: "dev", PasswordHash: "old"}))
+		u.FailedLogins, u.LockedUntil = 5, start.Add(time.Hour)
+		ok[store.User](t)(e.st.UpdateUser(e.ctx, u))
+		if err := e.svc.ResetPassword(e.ctx, register.Actor{Name: "cli"}, "dev", "new"); err != nil {
+			t.Fatal(err)
+		}
+		got := ok[store.User](t)(e.st.GetUserByName(e.ctx, "dev"))
+		if got.PasswordHash != "new" || got.FailedLogins != 0 || !got.LockedUntil.IsZero() {
+			t.Fatalf("after the reset: %+v", got)
+		}
+		if err := e.svc.ResetPassword(e.ctx, register.Actor{Name: "cli"}, "ghost", "x"); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("resetting an unknown user: %v", err)
+		}
+		es := ok[[]store.AuditEntry](t)(e.st.ListAudit(e.ctx, store.AuditFilter{Action: "user.password"}))
+		if len(es) != 1 || es[0].Object != "user/dev" || es[0].Actor != "cli" {
+			t.Fatalf("password audit entries = %+v", es)
 		}
 	})
 }
