@@ -180,10 +180,12 @@ func tierMoves(ctx context.Context, tx store.Tx, cur, p store.Policy, renames ma
 			stranded[sys.Tier] = append(stranded[sys.Tier], sys.ID)
 		}
 	}
-	for _, tier := range slices.Sorted(maps.Keys(stranded)) {
-		ids := stranded[tier]
-		return nil, fieldInvalid("tiers", "tier %s is used by %d system(s) (%s): keep it, rename it, or move them to another tier first",
-			tier, len(ids), listSome(ids, 10))
+	if len(stranded) > 0 {
+		var used []string
+		for _, tier := range slices.Sorted(maps.Keys(stranded)) {
+			used = append(used, fmt.Sprintf("tier %s is used by %d system(s) (%s)", tier, len(stranded[tier]), listSome(stranded[tier], 10)))
+		}
+		return nil, fieldInvalid("tiers", "%s: keep it, rename it, or move them to another tier first", strings.Join(used, "; "))
 	}
 	return moves, nil
 }

@@ -58,6 +58,8 @@ func TestTierRename(t *testing.T) {
 			{"rename without saying so", renamed(pol, "tier-1", "crown"), nil, register.ErrInvalid,
 				"tier tier-1 is used by 2 system(s) (ledger, pay)"},
 			{"drop a used tier", dropped(pol, "tier-3"), nil, register.ErrInvalid, "tier tier-3 is used by 1 system(s) (wiki)"},
+			{"drop two used tiers", dropped(dropped(pol, "tier-3"), "tier-1"), nil, register.ErrInvalid,
+				"tier tier-1 is used by 2 system(s) (ledger, pay); tier tier-3 is used by 1 system(s) (wiki)"},
 			{"rename a tier the policy lacks", renamed(pol, "tier-1", "crown"), map[string]string{"gold": "crown", "tier-1": "crown"},
 				register.ErrInvalid, "the policy has no tier gold"},
 			{"rename to a tier the new policy lacks", pol, map[string]string{"tier-1": "crown"}, register.ErrInvalid, "the policy has no tier"},
@@ -96,6 +98,14 @@ func TestTierRename(t *testing.T) {
 		}
 		if strings.Join(objects, " ") != "system/ledger system/pay system/wiki" {
 			t.Fatalf("system.update entries for %v, want ledger, pay and wiki", objects)
+		}
+		// Many systems are named ten at a time.
+		for i := range 11 {
+			ok[store.System](t)(e.svc.CreateSystem(e.ctx, ciso, store.System{ID: fmt.Sprintf("bulk-%02d", i), Tier: "tier-1"}))
+		}
+		_, err := e.svc.SetPolicy(e.ctx, ciso, dropped(out, "tier-1"))
+		if want := "tier tier-1 is used by 12 system(s) (bulk-00, bulk-01, bulk-02, bulk-03, bulk-04, bulk-05, bulk-06, bulk-07, bulk-08, bulk-09 and 2 more)"; err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("dropping a tier of 12 systems: %v, want %q", err, want)
 		}
 	})
 }
