@@ -10,7 +10,12 @@ import (
 	"github.com/rampart-sec/rampart/internal/audit"
 	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/store/sqlite"
+	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
+
+// TestMain stops the throwaway PostgreSQL cluster of the tests that start
+// one (TestTwoNodesOnOnePostgreSQL) when the tests end.
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // TestUserCommandsFollowTheRegisterRules runs the user commands on a real
 // SQLite register, one after another, and checks each outcome, the audit
