@@ -35,6 +35,43 @@ func (s *Service) Policy(ctx context.Context) (store.Policy, error) {
 type FieldError struct {
 	Field   string
 	Message string
+	// InUse, on a policy refused because systems use the tiers it drops,
+	// lists those systems by tier, so that a caller can name only those
+	// its reader may see (Named).
+	InUse map[string][]string
+}
+
+// Named is the message naming only the systems visible says the reader
+// may see, counting the others; without InUse, it is Message.
+func (e *FieldError) Named(visible func(systemID string) bool) string {
+	if e.InUse == nil {
+		return e.Message
+	}
+	return inUseMessage(e.InUse, visible)
+}
+
+// inUseMessage says which systems use the tiers a policy drops, naming
+// those visible and counting the others.
+func inUseMessage(inUse map[string][]string, visible func(systemID string) bool) string {
+	var used []string
+	for _, tier := range slices.Sorted(maps.Keys(inUse)) {
+		ids := inUse[tier]
+		var shown []string
+		for _, id := range ids {
+			if visible(id) {
+				shown = append(shown, id)
+			}
+		}
+		var names []string
+		if len(shown) > 0 {
+			names = append(names, listSome(shown, 10))
+		}
+		if hidden := len(ids) - len(shown); hidden > 0 {
+			names = append(names, fmt.Sprintf("%d you may not see", hidden))
+		}
+		used = append(used, fmt.Sprintf("tier %s is used by %d system(s) (%s)", tier, len(ids), strings.Join(names, " and ")))
+	}
+	return strings.Join(used, "; ") + ": keep it, rename it, or move them to another tier first"
 }
 
 func (e *FieldError) Error() string { return fmt.Sprintf("%v: %s", ErrInvalid, e.Message) }
@@ -111,7 +148,8 @@ func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (stor
 // of a renamed tier move to the new name in the same transaction, each
 // with its system.update audit entry, so that no system is left on a tier
 // the policy no longer has. A tier that p drops while systems use it is
-// refused with a *FieldError (field "tiers") naming them.
+// refused with a *FieldError (field "tiers") naming them: callers name to
+// their reader only those the reader may see (FieldError.Named).
 func (s *Service) SetPolicyRenamingTiers(ctx context.Context, by Actor, p store.Policy, renames map[string]string) (store.Policy, error) {
 	if err := ValidatePolicy(p); err != nil {
 		return p, err
@@ -181,11 +219,8 @@ func tierMoves(ctx context.Context, tx store.Tx, cur, p store.Policy, renames ma
 		}
 	}
 	if len(stranded) > 0 {
-		var used []string
-		for _, tier := range slices.Sorted(maps.Keys(stranded)) {
-			used = append(used, fmt.Sprintf("tier %s is used by %d system(s) (%s)", tier, len(stranded[tier]), listSome(stranded[tier], 10)))
-		}
-		return nil, fieldInvalid("tiers", "%s: keep it, rename it, or move them to another tier first", strings.Join(used, "; "))
+		return nil, &FieldError{Field: "tiers", InUse: stranded,
+			Message: inUseMessage(stranded, func(string) bool { return true })}
 	}
 	return moves, nil
 }

@@ -73,6 +73,13 @@ func TestTierRename(t *testing.T) {
 				t.Errorf("%s: %v, want %v with %q", r.name, err, r.err, r.message)
 			}
 		}
+		// A reader who may not see ledger is told it is there, not its name.
+		_, err := e.svc.SetPolicy(e.ctx, ciso, renamed(pol, "tier-1", "crown"))
+		var fe *register.FieldError
+		if !errors.As(err, &fe) || fe.Named(func(id string) bool { return id != "ledger" }) !=
+			"tier tier-1 is used by 2 system(s) (pay and 1 you may not see): keep it, rename it, or move them to another tier first" {
+			t.Errorf("the refusal for a reader who may not see ledger: %v", err)
+		}
 		if got := tiers(); got["pay"] != "tier-1" || got["ledger"] != "tier-1" || got["wiki"] != "tier-3" {
 			t.Fatalf("refused changes moved systems: %v", got)
 		}
@@ -103,7 +110,7 @@ func TestTierRename(t *testing.T) {
 		for i := range 11 {
 			ok[store.System](t)(e.svc.CreateSystem(e.ctx, ciso, store.System{ID: fmt.Sprintf("bulk-%02d", i), Tier: "tier-1"}))
 		}
-		_, err := e.svc.SetPolicy(e.ctx, ciso, dropped(out, "tier-1"))
+		_, err = e.svc.SetPolicy(e.ctx, ciso, dropped(out, "tier-1"))
 		if want := "tier tier-1 is used by 12 system(s) (bulk-00, bulk-01, bulk-02, bulk-03, bulk-04, bulk-05, bulk-06, bulk-07, bulk-08, bulk-09 and 2 more)"; err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("dropping a tier of 12 systems: %v, want %q", err, want)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,6 +93,18 @@ func (s *Server) policyRoutes() {
 			}
 			in.Body.Version = v
 			p, err := s.reg.SetPolicyRenamingTiers(ctx, actor(pr), in.Body, renames)
+			var fe *register.FieldError
+			if errors.As(err, &fe) && fe.InUse != nil {
+				// Name only the systems the caller may see.
+				all, serr := s.reg.Systems(ctx, 0, 0)
+				if serr != nil {
+					return nil, s.fail(ctx, serr)
+				}
+				vis := rbac.Visible(pr, all, resource)
+				return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%v: %s", register.ErrInvalid, fe.Named(func(id string) bool {
+					return slices.ContainsFunc(vis, func(s store.System) bool { return s.ID == id })
+				})))
+			}
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

@@ -306,7 +306,14 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 			http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
 			return
 		case errors.As(err, &fe):
-			f.Errors[fe.Field] = fe.Message
+			vis, verr := u.visibleSystems(r, p)
+			if verr != nil {
+				u.failFor(w, r, verr)
+				return
+			}
+			f.Errors[fe.Field] = fe.Named(func(id string) bool {
+				return slices.ContainsFunc(vis, func(s store.System) bool { return s.ID == id })
+			})
 		case errors.As(err, &le) && len(le.Rules) == 0:
 			for _, l := range le.Loosened {
 				f.Errors[l.Key] = fmt.Sprintf("%s is looser than the policy file's %s", l.Model, l.Policy)
