@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -249,4 +251,23 @@ func Resolve(m *model.Model, rootFile, includeRoot string) (string, model.Proble
 			"policy '%s' is outside the model's directory tree (%s)", ref, strings.Join(tree.Roots(), ", "))}
 	}
 	return path, nil
+}
+
+// Unreadable is the problem, at the model's policy key, for a policy file
+// the key names that could not be read (err from Load).
+func Unreadable(m *model.Model, err error) model.Problem {
+	code, hint, why := source.CodeUnreadable, "", err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, source.ErrTooLarge):
+		code, hint = source.CodeLimit, fmt.Sprintf("a policy file may be at most %d bytes", MaxFileSize)
+	case errors.Is(err, source.ErrNotRegular):
+		code, hint = source.CodeNotRegular, "name a policy file"
+	case errors.Is(err, fs.ErrNotExist):
+		hint = "the path is relative to the model file; or pass --policy FILE"
+	}
+	return source.Errorf(m.At("policy", -1), code, "policy", hint, "cannot read policy file '%s': %s", strings.TrimSpace(m.Policy), why)
 }
