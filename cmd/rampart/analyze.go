@@ -330,7 +330,8 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 		}
 		for _, p := range res.Warnings {
-			if p.Code == source.CodePolicy { // the gate's limits may differ from the model's
+			// The gate's limits may differ from the model's; a custom rule may not have run.
+			if p.Code == source.CodePolicy || p.Code == source.CodeRuleFailed {
 				fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 			}
 		}
@@ -344,6 +345,17 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 	prefix := ""
 	if named {
 		prefix = modelFile(path) + ": "
+	}
+	var off []string
+	for _, p := range res.Warnings {
+		if p.Code == source.CodeRuleFailed && !p.IsWarning() {
+			off = append(off, p.Pos.String())
+		}
+	}
+	if len(off) > 0 && len(breaches) == 0 {
+		// A rule switched off raised no threats: the gate cannot say the model is within its appetite.
+		return fail(exitFindings, fmt.Errorf("%s%d custom rule(s) could not run (%s), so the gate did not check their threats",
+			prefix, len(off), strings.Join(off, ", ")))
 	}
 	if len(breaches) == 0 {
 		if !quiet {
