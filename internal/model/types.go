@@ -472,6 +472,24 @@ type Matrix struct {
 	Bands           [][]Severity `yaml:"bands,omitempty" json:"bands,omitempty"`
 }
 
+// MaxAcceptanceDays is settings.max_acceptance_days, or its default of 365:
+// the longest an acceptance may run from its review.
+func (m *Model) MaxAcceptanceDays() int {
+	if s := m.Settings; s != nil && s.MaxAcceptanceDays > 0 {
+		return s.MaxAcceptanceDays
+	}
+	return 365
+}
+
+// ReviewIntervalDays is settings.review_interval_days, or its default of
+// 365: how often the model must be reviewed.
+func (m *Model) ReviewIntervalDays() int {
+	if s := m.Settings; s != nil && s.ReviewIntervalDays > 0 {
+		return s.ReviewIntervalDays
+	}
+	return 365
+}
+
 // Date is a calendar date written YYYY-MM-DD.
 type Date struct {
 	time.Time

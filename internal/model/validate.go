@@ -519,7 +519,7 @@ func (v *validator) treatments() {
 			}
 			if t.Expires == nil {
 				v.add(t.Source, "expires", -1, "acceptances are reviewed: give a date, e.g. one year ahead", "an accepted risk needs an expiry date")
-			} else if max := v.maxAcceptanceDays(); t.Reviewed != nil && t.Expires.Sub(t.Reviewed.Time).Hours()/24 > float64(max) {
+			} else if max := v.m.MaxAcceptanceDays(); t.Reviewed != nil && t.Expires.Sub(t.Reviewed.Time).Hours()/24 > float64(max) {
 				v.add(t.Source, "expires", -1, fmt.Sprintf("settings.max_acceptance_days is %d", max),
 					"acceptance runs more than %d days past its review", max)
 			}
@@ -545,13 +545,6 @@ func (v *validator) treatments() {
 			v.warn(t.Source, "accepted_by", -1, "", "accepted_by is set but the status is %s", t.Status)
 		}
 	}
-}
-
-func (v *validator) maxAcceptanceDays() int {
-	if s := v.m.Settings; s != nil && s.MaxAcceptanceDays > 0 {
-		return s.MaxAcceptanceDays
-	}
-	return 365
 }
 
 // threatID checks a treatment's threat id: a manual threat id, or

@@ -471,7 +471,7 @@ func (j *jsonWriter) treatment(s *treatment.State) {
 	for _, f := range []struct {
 		name string
 		v    bool
-	}{{"expired", s.Expired}, {"claimed", s.Claimed}, {"overdue", s.Overdue}} {
+	}{{"expired", s.Expired}, {"overlong", s.Overlong}, {"claimed", s.Claimed}, {"overdue", s.Overdue}} {
 		if f.v {
 			j.key(f.name)
 			j.bool(true)

@@ -219,7 +219,7 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 		{risk.Score{}, []string{"likelihood", "impact", "score", "severity"}},
 		{model.Pos{}, []string{"file", "line", "column"}},
 		{treatment.State{}, []string{"status", "source", "owner", "due", "justification", "accepted_by", "expires",
-			"transferred_to", "ticket", "evidence", "verified_by", "expired", "claimed", "overdue", "key"}},
+			"transferred_to", "ticket", "evidence", "verified_by", "expired", "overlong", "claimed", "overdue", "key"}},
 		{threats.StrideCell{}, []string{"element", "kind", "category", "state", "threats"}},
 	} {
 		if got := jsonNames(reflect.TypeOf(c.v)); !slices.Equal(got, c.want) {
