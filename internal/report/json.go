@@ -55,6 +55,8 @@ func JSON(w io.Writer, r *analysis.Result) error {
 		j.list(len(r.Stride), func(i int) { j.strideCell(&r.Stride[i]) })
 	}
 	j.field("warnings", r.Warnings)
+	j.field("reviews", r.Reviews)
+	j.field("model_warnings", r.ModelWarnings)
 	j.field("policy", r.Policy)
 	j.close()
 	j.raw("\n")
