@@ -9,7 +9,9 @@ import (
 func init() {
 	register("unnecessary-technical-asset", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			noData := len(c.Processes) == 0 && len(c.Stores) == 0
+			// In a model without data assets every component handles none: that
+			// is one incomplete-model warning, not one here per component.
+			noData := len(c.Processes) == 0 && len(c.Stores) == 0 && len(e.M.Data) > 0
 			noFlows := len(e.Incoming(c.ID)) == 0 && len(e.Outgoing(c.ID)) == 0
 			if !noData && !noFlows {
 				continue
