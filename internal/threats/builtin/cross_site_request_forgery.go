@@ -12,7 +12,7 @@ func init() {
 		for _, f := range e.Flows() {
 			to := e.Target(f)
 			if to.OutOfScope || !e.Is(to, threats.TraitWebApp) || !threats.BrowserProtocol(f.Protocol) || !cookieSession(e, f, to) ||
-				e.Is(to, threats.TraitIdentityProvider) && threats.Managed(to) {
+				managedIdP(e, to) {
 				continue
 			}
 			likelihood := 4

@@ -9,6 +9,9 @@ import (
 func init() {
 	register("unnecessary-technical-asset", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
+			if threats.IsPerson(c) {
+				continue // a person is not a technical asset
+			}
 			// In a model without data assets every component handles none: that
 			// is one incomplete-model warning, not one here per component.
 			noData := len(c.Processes) == 0 && len(c.Stores) == 0 && len(e.M.Data) > 0
