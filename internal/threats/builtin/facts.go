@@ -316,3 +316,9 @@ func managedIdP(e *threats.Env, c *model.Component) bool {
 func outsideNetworks(e *threats.Env, c *model.Component) bool {
 	return e.Untrusted(c) && e.Network(c.ID) == ""
 }
+
+// peopleClient reports a client program people use (a browser, a mobile or
+// desktop app), not a device: it opens connections and answers none.
+func peopleClient(e *threats.Env, c *model.Component) bool {
+	return e.IsClient(c) && !e.Is(c, threats.TraitIoT)
+}
