@@ -52,7 +52,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	env := threats.NewEnv(m)
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	found = threats.Collapse(found)
-	reach := graph.New(m, graph.Options{Client: env.IsClient}).Reachable()
+	reach := graph.New(m, graph.Options{Client: env.IsClient, Guard: env.Guard}).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
 	register.LimitAcceptances(m.MaxAcceptanceDays())
