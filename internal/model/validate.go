@@ -590,7 +590,8 @@ func (v *validator) appetite() {
 	cats := categories
 	for _, k := range keys(a.ByCategory) {
 		if !contains(cats, k) {
-			v.add(a.Source, "by_category", -1, source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats))
+			v.problems = append(v.problems, problemf(a.Source.AtKey("by_category", k), source.CodeInvalid, a.Source.KeyPath("by_category", -1),
+				source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats)))
 		}
 	}
 }

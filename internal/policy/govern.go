@@ -152,7 +152,7 @@ func (g *Governed) appetite(m *model.Model, p *Policy) *model.RiskAppetite {
 		if ma != nil {
 			if s, ok := ma.ByCategory[c]; ok {
 				if s.Rank() > limit.Rank() {
-					g.loosened(ma.Source, "by_category", "risk_appetite.by_category."+c, s, limit, p.File)
+					g.loosenedAt(ma.Source.AtKey("by_category", c), "risk_appetite.by_category."+c, s, limit, p.File)
 				}
 				limit = stricter(limit, s)
 			} else if ma.MaxSeverity != "" {
@@ -168,7 +168,10 @@ func (g *Governed) appetite(m *model.Model, p *Policy) *model.RiskAppetite {
 }
 
 func (g *Governed) loosened(src model.Source, key, path string, got, applies model.Severity, file string) {
-	pos := src.At(key, -1)
+	g.loosenedAt(src.At(key, -1), path, got, applies, file)
+}
+
+func (g *Governed) loosenedAt(pos model.Pos, path string, got, applies model.Severity, file string) {
 	g.Info.Loosened = append(g.Info.Loosened, Loosening{Key: path, Model: got, Policy: applies, Pos: pos})
 	pr := source.Warnf(pos, source.CodePolicy, path, fmt.Sprintf("a model may only tighten its policy; lower it to %s or below", applies),
 		"%s is looser than the policy's %s (%s); %s applies", got, applies, file, applies)
