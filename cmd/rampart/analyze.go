@@ -312,6 +312,11 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 		}
 	}
 	out := cmd.OutOrStdout()
+	if override != "" && res.Policy.File != "" && !quiet {
+		if a := res.Appetite; override.Rank() > a.MaxSeverity.Rank() {
+			fmt.Fprintf(cmd.ErrOrStderr(), "--max-severity %s is looser than the policy (%s): where the policy's limit is lower, it applies\n", override, res.Policy.File)
+		}
+	}
 	var breaches []analysis.Finding
 	for _, f := range res.Findings {
 		limit := f.Limit

@@ -66,7 +66,7 @@ func TestPolicy(t *testing.T) {
 		{"the policy's appetite gates", []string{"check", m, "--policy", org, "--as-of", "2026-12-01"}, exitFindings, []string{
 			"limit medium", "looser than the policy's medium"}},
 		{"an override cannot loosen a policy", []string{"check", m, "--policy", org, "--max-severity", "critical", "--as-of", "2026-12-01"}, exitFindings, []string{
-			"limit medium"}},
+			"limit medium", "--max-severity critical is looser than the policy (" + org + ")"}},
 		{"disabling a required rule is an error", []string{"validate", m, "--policy", strict}, exitFindings, []string{
 			"rampart.yaml:4:29: settings.disabled_rules[0]: rule missing-waf may not be disabled"}},
 		{"check refuses the model too", []string{"check", m, "--policy", strict}, exitFindings, []string{"may not be disabled"}},
