@@ -251,6 +251,9 @@ func (v *validator) components() {
 		v.dataRef(c.Source, "processes", c.Processes)
 		v.dataRef(c.Source, "stores", c.Stores)
 		v.controlRefs(c.Source, c.Controls)
+		if c.OutOfScope && c.Type.Kind() != KindExternalEntity && c.Type != "browser" && c.Type != "mobile-app" && c.Type != "desktop-app" {
+			v.outOfScope(c) // people's clients and third parties are others' to protect
+		}
 		if c.Type.Kind() == KindExternalEntity && len(c.Stores) > 0 {
 			v.warn(c.Source, "stores", -1, "model the store as its own component if the system relies on it",
 				"external entity '%s' stores data the system does not control", c.ID)
@@ -258,6 +261,22 @@ func (v *validator) components() {
 		if d := c.Detection; d != nil {
 			v.detection(c, d)
 		}
+	}
+}
+
+// outOfScope warns of an out-of-scope component of the system's own that
+// holds confidential, restricted or personal data: its threats are not
+// looked for, so the scoping decision is as visible as a disabled rule.
+func (v *validator) outOfScope(c *Component) {
+	var held []string
+	for _, id := range append(append([]string{}, c.Stores...), c.Processes...) {
+		if d := v.ix.Data[id]; d != nil && (d.Classification.Level() >= 2 || d.Personal) && !contains(held, id) {
+			held = append(held, id)
+		}
+	}
+	if len(held) > 0 {
+		v.warn(c.Source, "out_of_scope", -1, "model what protects it, or say in its description why its risk is someone else's",
+			"component '%s' is out of scope, so its threats are not looked for, yet it holds %s", c.ID, strings.Join(held, ", "))
 	}
 }
 
