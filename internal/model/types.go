@@ -197,7 +197,11 @@ type Model struct {
 
 	// Files lists every file the model was loaded from, root first.
 	Files []string `yaml:"-" json:"-"`
-	index *Index
+	// RequiredRules are the rules the central policy requires (set by
+	// policy.Apply on the governed model): they run whatever the model's
+	// methodology or disabled rules say.
+	RequiredRules []string `yaml:"-" json:"-"`
+	index         *Index
 }
 
 // Methodologies returns the methodologies analysis applies: the model's

@@ -26,6 +26,7 @@ func Validate(m *Model, opts Options) Problems {
 	v.threats()
 	v.treatments()
 	v.appetite()
+	v.methodology()
 	v.settings()
 	v.unused()
 	return v.problems
@@ -613,6 +614,16 @@ func (v *validator) appetite() {
 				source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats)))
 		}
 	}
+}
+
+// methodology warns of a methodology list that leaves out STRIDE: no
+// security rule runs then, which is as much a gap as disabling them all.
+func (v *validator) methodology() {
+	if len(v.m.Methodology) == 0 || slices.Contains(v.m.Methodology, MethodSTRIDE) {
+		return
+	}
+	v.warn(v.m.Source, "methodology", -1, "add stride, unless the system's security threats are modelled elsewhere; rules a central policy requires run anyway",
+		"methodology leaves out stride: no security (STRIDE) rule runs, only privacy and model-quality rules")
 }
 
 func (v *validator) settings() {

@@ -64,6 +64,7 @@ func Apply(m *model.Model, p *Policy) Governed {
 	g.Model = &mm
 	if p != nil {
 		g.Info.File, g.Info.Name = p.File, p.Name
+		mm.RequiredRules = p.RequiredRules // they run whatever the methodology says
 	}
 	if m.Settings != nil && len(m.Settings.DisabledRules) > 0 {
 		s := *m.Settings
