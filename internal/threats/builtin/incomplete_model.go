@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -14,7 +15,20 @@ const noDataDetail = "The model declares no data assets: without them no threat 
 
 func init() {
 	register("incomplete-model", func(e *threats.Env, emit func(threats.Hit)) {
-		noData := len(e.M.Data) == 0
+		// A model without data assets is reported once, on its first own
+		// component (not a person or a third party), else its first one.
+		var noDataOn string
+		if len(e.M.Data) == 0 {
+			for _, c := range e.Components() {
+				if threats.Kind(c) != model.KindExternalEntity {
+					noDataOn = c.ID
+					break
+				}
+			}
+			if cs := e.Components(); noDataOn == "" && len(cs) > 0 {
+				noDataOn = cs[0].ID
+			}
+		}
 		for _, c := range e.Components() {
 			tech := strings.ToLower(strings.TrimSpace(c.Technology))
 			var detail string
@@ -24,9 +38,8 @@ func init() {
 			case tech == "" && (c.Type == "process" || c.Type == "datastore"):
 				detail = fmt.Sprintf("Component '%s' is only a generic %s with no technology: threats specific to what it really is cannot be found.", e.Name(c.ID), c.Type)
 			}
-			if noData { // reported once, on the first component in scope
+			if c.ID == noDataOn {
 				detail = strings.TrimSpace(noDataDetail + " " + detail)
-				noData = false
 			}
 			if detail != "" {
 				emit(threats.Hit{Targets: []string{c.ID}, Detail: detail})
