@@ -9,7 +9,7 @@ import (
 func init() {
 	register("cross-site-scripting", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			if !e.Is(c, threats.TraitWebApp) || e.Is(c, threats.TraitIdentityProvider) && threats.Managed(c) {
+			if !e.Is(c, threats.TraitWebApp) || managedIdP(e, c) {
 				continue
 			}
 			impact := 3
