@@ -195,3 +195,51 @@ func TestSummaryMode(t *testing.T) {
 		t.Errorf("summary %d bytes (analyze --out: %d), full report %d: want the same, shorter summary", len(s), len(a), len(f))
 	}
 }
+
+// TestOneInputLayer feeds the same broken YAML to every reader of
+// structured input (the model loader, the YAML importers, the custom-rule
+// loader): each reports the syntax error in the same words at the same
+// line and column, and each refuses an alias bomb.
+func TestOneInputLayer(t *testing.T) {
+	const broken = "  name: [unclosed\n"
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := range []string{"a", "b", "c", "d", "e", "f"} {
+		name := string(rune('b' + i))
+		bomb += name + ": &" + name + " [" + strings.Repeat("*"+prev+", ", 9) + "*" + prev + "]\n"
+	}
+	model := writeModel(t, strings.Replace(gateModel, "APPETITE", "critical", 1))
+	readers := []struct {
+		name, head string
+		args       func(path string) []string
+		rules      bool
+	}{
+		{"model", "rampart: 1\nsystem:\n", func(p string) []string { return []string{"validate", p} }, false},
+		{"otm-yaml", "otmVersion: 0.2.0\nproject:\n", func(p string) []string { return []string{"import", "--from", "otm-yaml", p} }, false},
+		{"threagile", "threagile_version: 1.0.0\ntitle:\n", func(p string) []string { return []string{"import", "--from", "threagile", p} }, false},
+		{"custom rules", "id: acme-x\ntitle:\n", func(dir string) []string { return []string{"analyze", model, "--rules", dir, "-o", os.DevNull} }, true},
+	}
+	for _, r := range readers {
+		for _, tc := range []struct{ what, body, want, phrase string }{
+			{"syntax error", broken, ":3:9: YAML syntax error: '[' is not closed: did not find expected ',' or ']' (close the bracket", ""},
+			// The model loader says "the model expands", the others "the document".
+			{"alias bomb", bomb, ":7:44: the ", " expands past 100000 nodes through aliases (anchors and aliases may repeat content, but not multiply it"},
+		} {
+			t.Run(r.name+"/"+tc.what, func(t *testing.T) {
+				dir := t.TempDir()
+				path := filepath.Join(dir, "in.yaml")
+				if err := os.WriteFile(path, []byte(r.head+tc.body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				arg := path
+				if r.rules {
+					arg = dir
+				}
+				code, stdout, stderr := runCLI(t, r.args(arg)...)
+				out := stdout + stderr
+				if code == exitOK || !strings.Contains(out, "in.yaml"+tc.want) || !strings.Contains(out, tc.phrase) {
+					t.Errorf("exit %d, output:\n%s\nwant %q after the file name, and %q", code, out, tc.want, tc.phrase)
+				}
+			})
+		}
+	}
+}
