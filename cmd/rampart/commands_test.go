@@ -26,6 +26,24 @@ func TestExitCodeTable(t *testing.T) {
 		"export": func(m string) []string {
 			return []string{"export", "--to", "otm", m, "-o", filepath.Join(out, "m.otm.json")}
 		},
+		"attack-tree": func(m string) []string { return []string{"attack-tree", m, "-o", filepath.Join(out, "t.dot")} },
+		"diff":        func(m string) []string { return []string{"diff", valid, m} },
+	}
+	// Commands that talk to a server read the model first: no server is
+	// needed to see how they treat an invalid or missing one.
+	for _, cmd := range []string{"push", "pull"} {
+		for _, tc := range []struct {
+			what  string
+			model string
+			code  int
+		}{{"invalid model", invalid, exitFindings}, {"missing model", missing, exitUsage}} {
+			t.Run(cmd+"/"+tc.what, func(t *testing.T) {
+				code, stdout, stderr := runCLI(t, cmd, "--server", "http://127.0.0.1:9", tc.model)
+				if code != tc.code {
+					t.Errorf("exit %d, want %d\nstdout: %.300s\nstderr: %.300s", code, tc.code, stdout, stderr)
+				}
+			})
+		}
 	}
 	for name, args := range commands {
 		for _, tc := range []struct {

@@ -222,7 +222,7 @@ input or server failure.`,
 				for _, p := range errs {
 					fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 				}
-				return fail(exitUsage, fmt.Errorf("%s: %d problem(s); fix them before pulling", path, len(errs)))
+				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); fix them before pulling", path, len(errs)))
 			}
 			if len(m.Files) > 1 && !hasTopKey(before, "treatments") && len(m.Treatments) > 0 {
 				return fail(exitUsage, fmt.Errorf("%s: the treatments are in an included file; pull into that file's model instead", path))
