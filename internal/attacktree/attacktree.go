@@ -156,6 +156,7 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 		holds[h] = true
 	}
 	var reached []string
+	ways := 0 // every way found; only the MaxWays most likely are kept
 	for _, e := range b.entries {
 		best := b.bestPaths(e)
 		// The holders this entry reaches, in order: from the smaller side,
@@ -177,15 +178,12 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 		}
 		for _, h := range reached {
 			if way := b.way(e, h, best[h]); way != nil {
-				root.Children = append(root.Children, way)
+				ways++
+				root.Children = keepBest(root.Children, way, MaxWays)
 			}
 		}
 	}
-	sortNodes(root.Children)
-	if len(root.Children) > MaxWays {
-		root.Omitted = len(root.Children) - MaxWays
-		root.Children = root.Children[:MaxWays]
-	}
+	root.Omitted = ways - len(root.Children)
 	rollUp(root)
 	return Tree{Asset: d.ID, Name: d.Name, Classification: d.Classification, Root: root}
 }
@@ -323,7 +321,26 @@ func sortNodes(nodes []*Node) {
 	for _, n := range nodes {
 		rollUp(n)
 	}
-	slices.SortStableFunc(nodes, func(a, b *Node) int {
-		return cmp.Or(cmp.Compare(b.Likelihood, a.Likelihood), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Threat, b.Threat))
-	})
+	slices.SortStableFunc(nodes, compareNodes)
+}
+
+func compareNodes(a, b *Node) int {
+	return cmp.Or(cmp.Compare(b.Likelihood, a.Likelihood), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Threat, b.Threat))
+}
+
+// keepBest adds n to kept, the at most limit most likely nodes in sortNodes'
+// order, dropping the least likely past the limit: a large model has
+// thousands of ways to an asset, and holding them all took gigabytes.
+func keepBest(kept []*Node, n *Node, limit int) []*Node {
+	rollUp(n)
+	if len(kept) == limit && compareNodes(n, kept[limit-1]) >= 0 {
+		return kept
+	}
+	i, _ := slices.BinarySearchFunc(kept, n, func(a, b *Node) int { return cmp.Or(compareNodes(a, b), -1) })
+	kept = slices.Insert(kept, i, n)
+	if len(kept) > limit {
+		kept[limit] = nil
+		kept = kept[:limit]
+	}
+	return kept
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +191,30 @@ func TestRollUp(t *testing.T) {
 	}
 	if empty := (&Node{Kind: And}); rollUp(empty) != 0 {
 		t.Error("an AND with no children is not impossible")
+	}
+}
+
+// TestKeepBestIsSortAndCut checks the bounded selection of ways against
+// sorting every way and keeping the first MaxWays, on ties too.
+func TestKeepBestIsSortAndCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		var all, kept []*Node
+		for i := range rng.IntN(40) {
+			n := &Node{Kind: Leaf, Label: fmt.Sprintf("way %d", rng.IntN(8)), Threat: fmt.Sprint(i % 3),
+				Likelihood: float64(rng.IntN(5)) / 10}
+			all = append(all, n)
+			kept = keepBest(kept, n, MaxWays)
+		}
+		sortNodes(all)
+		want := all[:min(len(all), MaxWays)]
+		if len(kept) != len(want) {
+			t.Fatalf("round %d: kept %d, want %d", round, len(kept), len(want))
+		}
+		for i := range want {
+			if kept[i] != want[i] {
+				t.Fatalf("round %d: way %d is %+v, want %+v", round, i, *kept[i], *want[i])
+			}
+		}
 	}
 }
