@@ -24,6 +24,8 @@ func TestRegistryHoldsEveryFormat(t *testing.T) {
 		{"threats.json", "json", false},
 		{"THREATS.md", "markdown", false},
 		{"rampart.sarif", "sarif", false},
+		{"results.sarif.json", "sarif", false},
+		{"my.report.json", "json", false},
 		{"register.csv", "csv", false},
 		{"report.HTML", "html", false},
 		{"report.htm", "html", false},
