@@ -119,6 +119,10 @@ func TestCompletion(t *testing.T) {
 		{"element ids", []string{"__complete", "diagram", "../../examples/online-shop.yaml", "--highlight", "cdn-waf,shop"},
 			[]string{"cdn-waf,shop-api"}, "storefront"},
 		{"severities", []string{"__complete", "analyze", "x.yaml", "--min-severity", ""}, []string{"critical"}, ""},
+		{"statuses, the last of a list", []string{"__complete", "analyze", "x.yaml", "--status", "open,mit"}, []string{"open,mitigating", "open,mitigated"}, "accepted"},
+		{"out formats", []string{"__complete", "analyze", "x.yaml", "--out", "sa"}, []string{"sarif="}, "json"},
+		{"out file after the format", []string{"__complete", "analyze", "x.yaml", "--out", "pdf="}, []string{":0"}, "sarif"},
+		{"path rank is no file", []string{"__complete", "diagram", "x.yaml", "--highlight-path", ""}, []string{":4"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, out, _ := runCLI(t, tc.args...)

@@ -159,6 +159,7 @@ func (f *outputFlags) addSummary(cmd *cobra.Command) {
 // addOut declares --out, for commands that write several formats at once.
 func (f *outputFlags) addOut(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.outs, "out", nil, "also write `FORMAT=FILE`, any of "+strings.Join(report.Names(), ", ")+" (repeatable)")
+	cmd.RegisterFlagCompletionFunc("out", completeOut)
 }
 
 // diagramFlags choose how a large model's diagram is drawn.
@@ -188,7 +189,7 @@ func (f *tableFlags) add(cmd *cobra.Command) {
 		strings.Join(model.TreatmentStatus("").Values(), ", ")+")")
 	cmd.Flags().BoolVar(&f.aboveAppetite, "above-appetite", false, "table: only the open threats above the risk appetite")
 	completeValues(cmd, "min-severity", model.Severity("").Values())
-	completeValues(cmd, "status", model.TreatmentStatus("").Values())
+	cmd.RegisterFlagCompletionFunc("status", completeList(model.TreatmentStatus("").Values()))
 }
 
 // options checks the values and returns the table options.
