@@ -156,6 +156,7 @@ func TestModelArguments(t *testing.T) {
 		want []string
 	}{
 		{"validate with no argument reads rampart.yaml", filepath.Dir(a), []string{"validate"}, exitOK, []string{"rampart.yaml: ok"}},
+		{"no argument and no rampart.yaml", t.TempDir(), []string{"validate"}, exitUsage, []string{"no model named and no rampart.yaml here", "rampart init"}},
 		{"a directory is its rampart.yaml", "", []string{"validate", filepath.Dir(a)}, exitOK, []string{a + ": ok"}},
 		{"several models", "", []string{"validate", a, b}, exitOK, []string{a + ": ok", b + ": ok"}},
 		{"a folder of models", "", []string{"validate", dir}, exitOK, []string{a + ": ok", b + ": ok"}},
@@ -175,8 +176,8 @@ func TestModelArguments(t *testing.T) {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout, stderr)
 			}
 			for _, w := range tc.want {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				if !strings.Contains(stdout+stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, stdout, stderr)
 				}
 			}
 		})

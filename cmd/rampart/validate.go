@@ -116,6 +116,9 @@ const defaultModel = "rampart.yaml"
 // fragments), in lexical order.
 func modelPaths(args []string) ([]string, error) {
 	if len(args) == 0 {
+		if _, err := os.Stat(defaultModel); errors.Is(err, fs.ErrNotExist) {
+			return nil, fail(exitUsage, fmt.Errorf("no model named and no %s here: name a model file or directory, or write one with 'rampart init'", defaultModel))
+		}
 		return []string{defaultModel}, nil
 	}
 	var paths []string
