@@ -253,6 +253,9 @@ func refIDs(refs []ruleRef) string {
 	return strings.Join(parts, ", ")
 }
 
+// minRuleTitle is how narrow the title column of the rule list may become.
+const minRuleTitle = 12
+
 // rulesWidth is the width of the rule list when not on a terminal.
 const rulesWidth = 100
 
@@ -301,8 +304,8 @@ func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
 		table = rows(true)
 		widths, total = widthsOf(table)
 	}
-	if over := total - width; over > 0 && widths[1] > 20 {
-		widths[1] -= min(over, widths[1]-20) // shorten titles with "…"
+	if over := total - width; over > 0 && widths[1] > minRuleTitle {
+		widths[1] -= min(over, widths[1]-minRuleTitle) // shorten titles with "…"
 	}
 	var b strings.Builder
 	for _, r := range table {
@@ -318,7 +321,8 @@ func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-	fmt.Fprintf(&b, "\n%d rules. STRIDE: Spoofing, Tampering, Repudiation, Information disclosure,\nDenial of service, Elevation of privilege. 'rampart explain RULE-ID' documents a rule.\n", len(docs))
+	fmt.Fprintf(&b, "\n%s\n", wrap(fmt.Sprintf("%d rules. STRIDE: Spoofing, Tampering, Repudiation, Information disclosure, "+
+		"Denial of service, Elevation of privilege. 'rampart explain RULE-ID' documents a rule.", len(docs)), "", width))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
