@@ -254,7 +254,7 @@ input or server failure.`,
 			if err := atomicfile.Write(path, after, true); err != nil {
 				return fail(exitUsage, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: wrote %d decision(s) from %s version %d\n", path, len(d.Decisions), d.System, d.Version)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%d decision(s) from %s version %d)\n", path, len(d.Decisions), d.System, d.Version)
 			return nil
 		},
 	}
