@@ -27,6 +27,10 @@ type decoder struct {
 	// concurrently; the loader allows it only for files without aliases,
 	// where no node is shared between elements.
 	workers int
+	// rest holds the further pieces of the file's long sections, which the
+	// root's lists take in as they are read (nil when the root holds the
+	// whole tree).
+	rest *source.Rest
 }
 
 // parallelItems is the list length from which elements are decoded concurrently.
@@ -102,6 +106,7 @@ func enumOf(t reflect.Type) *enumInfo {
 
 type sourceSetter interface {
 	setSource(file, path string, n *yaml.Node)
+	addItems(key string, n *yaml.Node)
 }
 
 var (
@@ -279,19 +284,25 @@ func (d *decoder) decodeSlice(n *yaml.Node, v reflect.Value, path keyPath) {
 		d.addf(n, source.CodeType, path, hint, "expected a list, found %s", source.DescribeNode(n))
 		return
 	}
+	d.appendItems(n, v, path, 0)
+}
+
+// appendItems decodes the elements of list n onto the end of slice v; first
+// is the index in the file's list of n's first element, for key paths.
+func (d *decoder) appendItems(n *yaml.Node, v reflect.Value, path keyPath, first int) {
 	base := v.Len()
-	out := reflect.MakeSlice(v.Type(), base+len(n.Content), base+len(n.Content))
-	reflect.Copy(out, v)
+	v.Grow(len(n.Content))
+	out := v.Slice(0, base+len(n.Content))
 	// Elements (structs) that are not mappings are reported and left out,
 	// so that validation never sees an element without a position.
 	structs := v.Type().Elem().Kind() == reflect.Struct && v.Type().Elem() != dateType
-	if structs && d.workers > 1 && d.inAlias == 0 && len(n.Content) >= parallelItems {
+	if structs && d.workers > 1 && d.inAlias == 0 && len(n.Content) >= parallelItems && first == 0 {
 		v.Set(out.Slice(0, d.decodeItemsParallel(n, out, base, path)))
 		return
 	}
 	kept := base
 	for i, item := range n.Content {
-		d.decode(item, out.Index(kept), path.item(i))
+		d.decode(item, out.Index(kept), path.item(first+i))
 		if r := d.resolve(item); !structs || r.Kind == yaml.MappingNode || isNull(r) {
 			kept++
 		} else {
@@ -487,6 +498,17 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 			present |= 1 << uint(idx)
 		}
 		d.decode(p[1], v.Field(f.index), keyPath{base: full, key: f.name})
+		if d.rest != nil && path == (keyPath{}) {
+			// A long section of a large file: its further pieces follow.
+			first := len(p[1].Content)
+			for piece := range d.rest.More(k.Value) {
+				if s, ok := v.Addr().Interface().(sourceSetter); ok {
+					s.addItems(k.Value, piece)
+				}
+				d.appendItems(piece, v.Field(f.index), keyPath{base: full, key: f.name}, first)
+				first += len(piece.Content)
+			}
+		}
 	}
 	for i, f := range si.fields {
 		if f.required && present&(1<<uint(i)) == 0 {

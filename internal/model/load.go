@@ -98,6 +98,12 @@ func LoadReader(ctx context.Context, r io.Reader, opts Options) (*Model, Problem
 // LoadBytes loads a model from data named name (includes are read relative
 // to name, and confined to the tree of its directory).
 func LoadBytes(ctx context.Context, name string, data []byte, opts Options) (*Model, Problems, error) {
+	return load(ctx, name, data, opts, false)
+}
+
+// load loads a model, parsing each file whole or, when whole is false, the
+// long sections of large files piece by piece.
+func load(ctx context.Context, name string, data []byte, opts Options, whole bool) (*Model, Problems, error) {
 	opts.defaults()
 	if int64(len(data)) > opts.MaxFileSize {
 		return &Model{Files: []string{name}}, Problems{tooLarge(name, opts.MaxFileSize)}, nil
@@ -106,7 +112,7 @@ func LoadBytes(ctx context.Context, name string, data []byte, opts Options) (*Mo
 	if name == StdinName {
 		dir = "."
 	}
-	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}, tree: source.NewTree(dir, opts.IncludeRoot)}
+	l := &loader{ctx: ctx, opts: opts, seen: map[string]string{}, tree: source.NewTree(dir, opts.IncludeRoot), whole: whole}
 	m := &Model{}
 	if l.file(m, name, data, nil, nil) {
 		// Meaning is checked even when some keys were wrong, so that one run
@@ -137,13 +143,22 @@ type loader struct {
 	// every include, read or not; past opts.MaxIncludes the loader stops.
 	counted int
 	stopped bool
+	// whole makes every file be parsed whole (see parse).
+	whole bool
 }
 
 // parse turns bytes into a YAML document's root node, or records why not.
 // The input layer refuses bad bytes, syntax errors and alias bombs; the
 // hints here are the model's own.
-func (l *loader) parse(name string, data []byte) *yaml.Node {
-	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: l.opts.MaxExpansion})
+func (l *loader) parse(name string, data []byte, whole bool) (*yaml.Node, *source.Rest) {
+	lim := source.Limits{MaxExpansion: l.opts.MaxExpansion}
+	var doc *source.Doc
+	var rest *source.Rest
+	if whole {
+		doc = source.ParseYAML(name, data, lim)
+	} else {
+		doc, rest = source.ParseYAMLSections(name, data, lim, streamed...)
+	}
 	for _, p := range doc.Problems {
 		switch p.Code {
 		case source.CodeEmpty:
@@ -158,8 +173,12 @@ func (l *loader) parse(name string, data []byte) *yaml.Node {
 		}
 		l.problems = append(l.problems, p)
 	}
-	return doc.Root
+	return doc.Root, rest
 }
+
+// streamed are the model's long lists, which a large file may hold in
+// pieces read as the decoder takes them (see source.ParseYAMLSections).
+var streamed = []string{"data", "components", "trust_boundaries", "flows", "controls", "threats", "treatments"}
 
 // include is where a file was included: the including file's position and
 // key path, and the path as written.
@@ -183,7 +202,7 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 	if inc == nil {
 		l.counted++
 	}
-	node := l.parse(name, data)
+	node, rest := l.parse(name, data, l.whole)
 	if node == nil {
 		return false
 	}
@@ -213,15 +232,20 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 			"expected a mapping of model sections, found %s", kindOf(node)))
 		return false
 	}
-	d := &decoder{file: name}
-	if !bytes.Contains(data, []byte("*")) {
-		d.workers = runtime.GOMAXPROCS(0)
-	}
 	target := m
 	if inc != nil {
 		target = &Model{}
 	}
-	d.decode(node, modelValue(target), keyPath{})
+	d := l.decode(name, data, node, rest, target)
+	if !rest.Complete() {
+		// A piece of a large file did not parse on its own: decode the file
+		// whole, so that the problems are those of any file.
+		*target = Model{}
+		if node, _ = l.parse(name, data, true); node == nil {
+			return false
+		}
+		d = l.decode(name, data, node, nil, target)
+	}
 	if inc != nil {
 		// Required root keys do not apply to included fragments.
 		kept := d.problems[:0]
@@ -305,6 +329,17 @@ func (l *loader) file(m *Model, name string, data []byte, chain []string, inc *i
 		l.file(m, incName, incData, chain, site)
 	}
 	return true
+}
+
+// decode decodes a file's root node (and the further pieces of its long
+// sections) into target.
+func (l *loader) decode(name string, data []byte, node *yaml.Node, rest *source.Rest, target *Model) *decoder {
+	d := &decoder{file: name, rest: rest}
+	if !bytes.Contains(data, []byte("*")) {
+		d.workers = runtime.GOMAXPROCS(0)
+	}
+	d.decode(node, modelValue(target), keyPath{})
+	return d
 }
 
 // hasKey reports whether mapping n has key.

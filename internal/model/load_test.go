@@ -275,7 +275,7 @@ func TestAliasBombRefused(t *testing.T) {
 			}
 			l := &loader{ctx: context.Background(), opts: Options{}, seen: map[string]string{}}
 			l.opts.defaults()
-			if root := l.parse(name, data); root != nil {
+			if root, _ := l.parse(name, data, false); root != nil {
 				t.Errorf("parse accepted the bomb; problems: %v", l.problems)
 			}
 		})

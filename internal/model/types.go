@@ -68,6 +68,18 @@ func (s *Source) setSource(file, path string, n *yaml.Node) {
 	}
 }
 
+// addItems records the positions of further items of the list under key,
+// read from a later piece of a large file.
+func (s *Source) addItems(key string, n *yaml.Node) {
+	k := s.find(key)
+	if k == nil {
+		return
+	}
+	for _, it := range n.Content {
+		k.items = append(k.items, int32(it.Line), int32(it.Column))
+	}
+}
+
 // find returns the first record of key, or nil.
 func (s *Source) find(key string) *keyPos {
 	for i := range s.keys {
