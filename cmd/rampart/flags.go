@@ -147,7 +147,20 @@ type outputFlags struct {
 func (f *outputFlags) add(cmd *cobra.Command, def string, formats []string) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+
 		" (default: from the -o file's extension, else "+def+")")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	addOutputFlag(cmd, &f.output)
+	completeValues(cmd, "format", formats)
+}
+
+// addOutputFlag declares -o/--output, the file a command writes.
+func addOutputFlag(cmd *cobra.Command, output *string) {
+	cmd.Flags().StringVarP(output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+}
+
+// addFormatFlag declares -f/--format for a command with formats of its own
+// (text, json...), the first of them the default; check the value with
+// checkValue("--format", ...).
+func addFormatFlag(cmd *cobra.Command, format *string, formats ...string) {
+	cmd.Flags().StringVarP(format, "format", "f", formats[0], "output format: "+strings.Join(formats, ", "))
 	completeValues(cmd, "format", formats)
 }
 

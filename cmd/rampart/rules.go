@@ -161,8 +161,7 @@ Use 'rampart explain RULE-ID' for one rule's documentation.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
-	completeValues(cmd, "format", docFormats)
+	addFormatFlag(cmd, &format, docFormats...)
 	addRulesFlag(cmd, &dir, "also list the custom CEL rules in `DIR`")
 	return cmd
 }
@@ -204,8 +203,7 @@ An unknown rule id exits with status 2.`,
 			return fail(exitUsage, fmt.Errorf("unknown rule %q — %s", id, hint))
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
-	completeValues(cmd, "format", docFormats)
+	addFormatFlag(cmd, &format, docFormats...)
 	addRulesFlag(cmd, &dir, "also look up the custom CEL rules in `DIR`")
 	return cmd
 }

@@ -100,8 +100,7 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 	}
 	mf.add(cmd)
 	pf.add(cmd)
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	completeValues(cmd, "format", []string{"text", "json"})
+	addFormatFlag(cmd, &format, "text", "json")
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")
 	return cmd
 }
