@@ -177,8 +177,17 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 			}
 		}
 		for _, h := range reached {
+			p, ok := b.wayLikelihood(h, best[h])
+			if !ok {
+				continue
+			}
+			ways++
+			// A way clearly less likely than the least of ten kept is
+			// counted, not built (the margin covers rounding).
+			if len(root.Children) == MaxWays && math.Round(p*1000)/1000+0.002 < root.Children[MaxWays-1].Likelihood {
+				continue
+			}
 			if way := b.way(e, h, best[h]); way != nil {
-				ways++
 				root.Children = keepBest(root.Children, way, MaxWays)
 			}
 		}
@@ -214,6 +223,37 @@ func (b *builder) way(e, h string, hops []hop) *Node {
 		n.Children = append(n.Children, step)
 	}
 	return n
+}
+
+// wayLikelihood is the likelihood way(e, h, hops) rolls up to, computed
+// without building its nodes, and false where way returns nil.
+func (b *builder) wayLikelihood(h string, hops []hop) (float64, bool) {
+	if len(hops) == 0 {
+		q, n := b.threatsMiss(1, h)
+		return 1 - q, n > 0
+	}
+	p := 1.0
+	for _, s := range hops {
+		q, _ := b.threatsMiss(1-graph.StepProbability(b.ix, s.flow), s.flow.ID, s.to)
+		p *= 1 - q
+	}
+	return p, true
+}
+
+// threatsMiss multiplies q by the chance that each open threat
+// threatLeaves lists for the elements fails, and counts those threats.
+func (b *builder) threatsMiss(q float64, elements ...string) (float64, int) {
+	var seen []string
+	for _, el := range elements {
+		for _, f := range b.threats[el] {
+			if slices.Contains(seen, f.ID) || !slices.ContainsFunc(f.STRIDE, letsIn) {
+				continue
+			}
+			seen = append(seen, f.ID)
+			q *= 1 - Probability(f.Residual.Likelihood)
+		}
+	}
+	return q, len(seen)
 }
 
 // threatLeaves are the open threats on the elements that can let an

@@ -218,3 +218,32 @@ func TestKeepBestIsSortAndCut(t *testing.T) {
 		}
 	}
 }
+
+// TestWayLikelihoodIsTheRolledUpWay: the likelihood computed to skip
+// unlikely ways is the one their built tree rolls up to, for every entry
+// point and every component it reaches in the examples.
+func TestWayLikelihoodIsTheRolledUpWay(t *testing.T) {
+	for _, name := range []string{"online-shop.yaml", "hr-saas.yaml", "iot-telemetry/rampart.yaml"} {
+		b := newBuilder(analyse(t, filepath.Join("..", "..", "examples", name)))
+		checked := 0
+		for _, e := range b.entries {
+			for h, hops := range b.bestPaths(e) {
+				p, ok := b.wayLikelihood(h, hops)
+				way := b.way(e, h, hops)
+				if ok != (way != nil) {
+					t.Fatalf("%s: way %s to %s: likelihood says %v, the tree %v", name, e, h, ok, way != nil)
+				}
+				if way == nil {
+					continue
+				}
+				if got := rollUp(way); math.Abs(got-p) > 1e-9 {
+					t.Errorf("%s: way %s to %s: %v computed, %v rolled up", name, e, h, p, got)
+				}
+				checked++
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: no way checked", name)
+		}
+	}
+}
