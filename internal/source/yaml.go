@@ -145,8 +145,9 @@ func expansionProblem(name string, root *yaml.Node, max int) (Problem, bool) {
 // (custom rule files, say) with the checks of ParseYAML: bytes YAML does
 // not allow, syntax errors in its one message style, and aliases that
 // expand past lim.MaxExpansion nodes in each document. It returns the top
-// node of every non-empty document read before the first problem; an empty
-// stream or one of comments only gives no nodes and no problem.
+// node of every document read before the first problem, leaving out those
+// that hold nothing (comments only, or null); such a stream gives no nodes
+// and no problem.
 func ParseYAMLDocuments(name string, data []byte, lim Limits) ([]*yaml.Node, Problems) {
 	if p, bad := checkBytes(name, data, true); bad {
 		return nil, Problems{p}
@@ -163,8 +164,8 @@ func ParseYAMLDocuments(name string, data []byte, lim Limits) ([]*yaml.Node, Pro
 		if err != nil {
 			return roots, Problems{SyntaxProblem(name, data, err)}
 		}
-		if len(doc.Content) == 0 {
-			continue
+		if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
+			continue // a document of comments only, or null
 		}
 		root := doc.Content[0]
 		if aliases {
