@@ -37,13 +37,18 @@ import (
 var evalDate = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 type judged struct {
-	Source  string `yaml:"source"`
-	Threats []struct {
-		ID       int      `yaml:"id"`
-		Title    string   `yaml:"title"`
-		Elements []string `yaml:"elements"`
-		CWE      []int    `yaml:"cwe"`
-	} `yaml:"threats"`
+	Source  string         `yaml:"source"`
+	Threats []judgedThreat `yaml:"threats"`
+}
+
+// judgedThreat is one expert threat: its number in the expert's file (0
+// where the file numbers none), its title, and the model elements and CWE
+// classes it is about.
+type judgedThreat struct {
+	ID       int      `yaml:"id"`
+	Title    string   `yaml:"title"`
+	Elements []string `yaml:"elements"`
+	CWE      []int    `yaml:"cwe"`
 }
 
 // evalFloor is the recall each rebuilt expert model must keep (found
@@ -64,14 +69,7 @@ const highShareMax = 1.0
 
 func analyzeFile(t *testing.T, path string) *analysis.Result {
 	t.Helper()
-	m, problems, err := model.Load(context.Background(), path, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		t.Fatalf("%s is invalid:\n%v", path, errs)
-	}
-	return analysis.Analyze(m, analysis.Options{Now: evalDate})
+	return analysis.Analyze(loadModel(t, path), analysis.Options{Now: evalDate})
 }
 
 // highShare returns the share of findings rated high or critical (residual).
@@ -103,29 +101,38 @@ func cweIDs(refs []threats.Ref) []int {
 // lists the others.
 func matchJudged(j judged, r *analysis.Result) (found int, missed []string) {
 	for _, et := range j.Threats {
-		hit := false
-		for _, f := range r.Findings {
-			if f.Origin == threats.OriginManual {
-				continue
-			}
-			onElement := false
-			for _, target := range f.Targets {
-				onElement = onElement || slices.Contains(et.Elements, target)
-			}
-			if !onElement {
-				continue
-			}
-			for _, c := range cweIDs(f.CWE) {
-				hit = hit || slices.Contains(et.CWE, c)
-			}
-		}
-		if hit {
+		if len(matching(et, r)) > 0 {
 			found++
 		} else {
 			missed = append(missed, fmt.Sprintf("%d %s", et.ID, et.Title))
 		}
 	}
 	return found, missed
+}
+
+// matching returns the rules' findings in r that match the expert threat
+// et: on one of its elements, with one of its CWEs.
+func matching(et judgedThreat, r *analysis.Result) []analysis.Finding {
+	var out []analysis.Finding
+	for _, f := range r.Findings {
+		if f.Origin == threats.OriginManual {
+			continue
+		}
+		onElement := false
+		for _, target := range f.Targets {
+			onElement = onElement || slices.Contains(et.Elements, target)
+		}
+		if !onElement {
+			continue
+		}
+		for _, c := range cweIDs(f.CWE) {
+			if slices.Contains(et.CWE, c) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func TestExpertRecall(t *testing.T) {
