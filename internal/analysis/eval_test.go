@@ -1,7 +1,6 @@
 package analysis_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,13 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
-	"github.com/rampart-sec/rampart/internal/formats"
-	"github.com/rampart-sec/rampart/internal/formats/otm"
-	"github.com/rampart-sec/rampart/internal/formats/threagile"
-	"github.com/rampart-sec/rampart/internal/formats/threatcomposer"
-	"github.com/rampart-sec/rampart/internal/formats/threatdragon"
-	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -177,14 +169,22 @@ func TestExpertRecall(t *testing.T) {
 		100*float64(allFound)/float64(allJudged), allHigh, allTotal, 100*float64(allHigh)/float64(max(allTotal, 1)))
 }
 
-// TestHighShare prints the share of high and critical findings on the
-// bundled examples and on the shared fixtures imported from other tools.
+// TestHighShare prints the share of high and critical findings on every
+// bundled example and on every model of another tool in the shared
+// fixtures, imported with its format's importer.
 func TestHighShare(t *testing.T) {
-	examples := []string{"online-shop.yaml", "hr-saas.yaml", "iot-telemetry/rampart.yaml"}
+	examples := []string{"online-shop.yaml", "hr-saas.yaml", "back-office.yaml", "iot-telemetry/rampart.yaml", "rag-assistant/rampart.yaml"}
 	check := func(name string, r *analysis.Result) {
 		high, total := highShare(r)
 		share := float64(high) / float64(max(total, 1))
 		t.Logf("%-40s high+critical %3d/%3d = %3.0f%%, gate breaches %d", name, high, total, 100*share, r.Summary.Breaches)
+		if testing.Verbose() {
+			for _, f := range r.Findings {
+				if s := f.Residual.Severity; f.Origin != threats.OriginManual && (s == "high" || s == "critical") {
+					t.Logf("    %-8s %d×%d %s", s, f.Residual.Likelihood, f.Residual.Impact, f.ID)
+				}
+			}
+		}
 		if share > highShareMax {
 			t.Errorf("%s: %.0f%% of findings are high or critical, above %.0f%%", name, 100*share, 100*highShareMax)
 		}
@@ -192,28 +192,18 @@ func TestHighShare(t *testing.T) {
 	for _, ex := range examples {
 		check("examples/"+ex, analyzeFile(t, filepath.Join("..", "..", "examples", ex)))
 	}
-	imports := []struct {
-		path string
-		imp  func(context.Context, string, []byte, formats.Options) (*model.Model, model.Problems, error)
-	}{
-		{"threat-dragon/v2-threat-model.json", threatdragon.Import},
-		{"threat-dragon/generic-cms.json", threatdragon.Import},
-		{"threat-dragon/payment-online.json", threatdragon.Import},
-		{"threat-composer/ThreatComposer.tc.json", threatcomposer.Import},
-		{"threat-composer/GenAIChatbot.tc.json", threatcomposer.Import},
-		{"otm/example.otm.json", otm.Import},
-		{"threagile/threagile-example-model.yaml", threagile.Import},
+	imports := []string{
+		"threat-dragon/v2-threat-model.json",
+		"threat-dragon/generic-cms.json",
+		"threat-dragon/payment-online.json",
+		"threat-composer/ThreatComposer.tc.json",
+		"threat-composer/GenAIChatbot.tc.json",
+		"otm/example.otm.json",
+		"otm/example.otm.yaml",
+		"threagile/threagile-example-model.yaml",
+		"threagile/threagile-stub-model.yaml",
 	}
-	for _, im := range imports {
-		path := testfixtures.Path(t, im.path)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _, err := im.imp(context.Background(), path, data, formats.Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", im.path, err)
-		}
-		check(im.path, analysis.Analyze(m, analysis.Options{Now: evalDate}))
+	for _, rel := range imports {
+		check(rel, analysis.Analyze(importFixture(t, rel), analysis.Options{Now: evalDate}))
 	}
 }

@@ -14,6 +14,10 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/infer"
+	_ "github.com/rampart-sec/rampart/internal/formats/otm"            // registers the OTM importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threagile"      // registers the Threagile importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threatcomposer" // registers the Threat Composer importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threatdragon"   // registers the Threat Dragon importer
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
