@@ -196,6 +196,18 @@ func (c *confusion) report(t *testing.T, title string) (matched, exact, apart in
 	}
 	apart = len(c.disagreements)
 	t.Logf("    agreement %d/%d = %.0f%%, two bands apart %d", exact, matched, 100*float64(exact)/float64(max(matched, 1)), apart)
+	experts, expertHigh := 0, 0
+	for _, e := range expertLevels {
+		n := c.missed[e]
+		for _, o := range ourLevels {
+			n += c.cells[e][o]
+		}
+		experts += n
+		if e == "high" {
+			expertHigh = n
+		}
+	}
+	t.Logf("    the experts rate %d of their %d threats high (%.0f%%)", expertHigh, experts, 100*float64(expertHigh)/float64(max(experts, 1)))
 	for _, d := range c.disagreements {
 		t.Logf("      apart: %s", d)
 	}
