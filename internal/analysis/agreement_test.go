@@ -35,7 +35,7 @@ var ourLevels = []model.Severity{"critical", "high", "medium", "low"}
 // rules may rate two or more bands away from the expert (expert high
 // rated low, expert low rated high or critical; critical counts as high):
 // the recorded figure (docs/benchmarks.md), to be lowered only.
-const agreementMaxApart = 0.15
+const agreementMaxApart = 0.08
 
 // expertSeverities returns the expert's severity of each judged threat
 // of j, lower-case, read from the expert's own file: Threat Composer's

@@ -39,30 +39,35 @@ func TestRuleImpactCalibration(t *testing.T) {
 	}
 	r := analysis.Analyze(m, analysis.Options{Now: evalDate})
 	tests := []struct {
-		id     string
-		impact int
-		why    string
+		id         string
+		likelihood int // 0: not checked
+		impact     int
+		why        string
 	}{
 		// Threagile: low impact, medium for strictly confidential or
 		// mission-critical data; the data's step is risk scoring's, not
 		// the rule's as well.
-		{"missing-hardening@web", 3, "hardening: base 2, one step for the card data"},
+		{"missing-hardening@web", 0, 3, "hardening: base 2, one step for the card data"},
 		// Script acts in one user's session: base 3, one step for the data.
-		{"cross-site-scripting@web", 4, "XSS: base 3, one step for the card data"},
+		{"cross-site-scripting@web", 0, 4, "XSS: base 3, one step for the card data"},
 		// OWASP Top 10:2021 A09 has the lowest average weighted impact
 		// (4.99) of the ten: a detection gap, not a way in.
-		{"missing-audit-logging@web", 3, "audit logging: base 2, one step for the card data"},
+		{"missing-audit-logging@web", 0, 3, "audit logging: base 2, one step for the card data"},
 		// A backdoored model or a malicious conversion step runs code
 		// where the model runs (CWE-494: execute unauthorised code), so
 		// confidentiality is at stake, not only the model's integrity.
-		{"model-supply-chain@llm", 4, "model supply chain: base 3, one step for the prompts' confidentiality"},
+		// Every model sits behind the components that call it, so the
+		// reachability step always applies: base likelihood 3, 2 after it
+		// (with base 2 every model's supply chain was rare).
+		{"model-supply-chain@llm", 2, 4, "model supply chain: base 3×3, one step down for reach, one up for the prompts' confidentiality"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			for _, f := range r.Findings {
 				if f.ID == tt.id {
-					if f.Inherent.Impact != tt.impact {
-						t.Errorf("%s: impact %d, want %d (%s); factors: %v", tt.id, f.Inherent.Impact, tt.impact, tt.why, f.Factors)
+					if f.Inherent.Impact != tt.impact || tt.likelihood != 0 && f.Inherent.Likelihood != tt.likelihood {
+						t.Errorf("%s: %d×%d, want likelihood %d (0: any), impact %d (%s); factors: %v", tt.id,
+							f.Inherent.Likelihood, f.Inherent.Impact, tt.likelihood, tt.impact, tt.why, f.Factors)
 					}
 					return
 				}
