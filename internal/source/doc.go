@@ -11,7 +11,9 @@
 // in one object; YAML refuses a second document and aliases that expand past
 // Limits.MaxExpansion nodes (measured without expanding them, so an alias
 // bomb costs time linear in the file). Large plain YAML files are parsed in
-// parallel, with the same tree as parsing them in one go.
+// parallel, with the same tree as parsing them in one go; ParseYAMLSections
+// leaves the further pieces of a large file's long sections to be parsed as
+// a reader takes them, so that their trees are never all held at once.
 //
 //	doc := source.Parse(name, data, source.Limits{})
 //	if doc.Root == nil {

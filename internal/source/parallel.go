@@ -3,6 +3,7 @@ package source
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"sync"
 
 	"go.yaml.in/yaml/v3"
@@ -32,11 +33,15 @@ func parseParallel(data []byte, procs, minChunk int) *yaml.Node {
 	if len(chunks) < 2 {
 		return nil
 	}
+	return parseChunks(chunks, procs)
+}
+
+// parseChunks parses chunks on procs cores and joins their nodes in order,
+// or returns nil when a chunk fails or does not continue what precedes it.
+func parseChunks(chunks []chunk, procs int) *yaml.Node {
 	results := make([]*yaml.Node, len(chunks))
-	failed := false
 	var (
 		wg  sync.WaitGroup
-		mu  sync.Mutex
 		sem = make(chan struct{}, procs)
 	)
 	for i, c := range chunks {
@@ -44,23 +49,11 @@ func parseParallel(data []byte, procs, minChunk int) *yaml.Node {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			want := yaml.MappingNode
-			if c.continues && !c.mapping {
-				want = yaml.SequenceNode
-			}
-			var doc yaml.Node
-			if err := yaml.Unmarshal(c.text, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != want {
-				mu.Lock()
-				failed = true
-				mu.Unlock()
-				return
-			}
-			shiftLines(doc.Content[0], c.offset)
-			results[i] = doc.Content[0]
+			results[i] = c.parse()
 		}()
 	}
 	wg.Wait()
-	if failed {
+	if slices.Contains(results, nil) || chunks[0].continues {
 		return nil
 	}
 	root := results[0]
@@ -73,7 +66,7 @@ func parseParallel(data []byte, procs, minChunk int) *yaml.Node {
 		// A continuation holds further items of the list (or entries of
 		// the mapping) the previous chunk ended in, parsed on its own.
 		last := root.Content[len(root.Content)-1]
-		if kind := map[bool]yaml.Kind{false: yaml.SequenceNode, true: yaml.MappingNode}[chunks[i].mapping]; last.Kind != kind || r.Column != last.Column {
+		if last.Kind != chunks[i].kind() || r.Column != last.Column {
 			return nil
 		}
 		last.Content = append(last.Content, r.Content...)
@@ -89,6 +82,26 @@ type chunk struct {
 	end       int // the line index after the chunk
 	continues bool
 	mapping   bool // the continued collection is a mapping, not a list
+}
+
+// kind is the node kind the chunk parses to: a mapping, or the list a
+// continuation of a list holds.
+func (c chunk) kind() yaml.Kind {
+	if c.continues && !c.mapping {
+		return yaml.SequenceNode
+	}
+	return yaml.MappingNode
+}
+
+// parse returns the chunk's node with the file's line numbers, or nil when
+// it fails to parse or is not of its kind.
+func (c chunk) parse() *yaml.Node {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(c.text, &doc); err != nil || len(doc.Content) != 1 || doc.Content[0].Kind != c.kind() {
+		return nil
+	}
+	shiftLines(doc.Content[0], c.offset)
+	return doc.Content[0]
 }
 
 func shiftLines(n *yaml.Node, offset int) {

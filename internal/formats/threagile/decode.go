@@ -2,6 +2,7 @@ package threagile
 
 import (
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,9 @@ type reader struct {
 	maxExpand int
 	inAlias   int
 	aborted   bool
+	// rest holds the further pieces of the file's long sections (nil when
+	// the root holds the whole tree).
+	rest *source.Rest
 }
 
 func (r *reader) pos(n *yaml.Node) model.Pos {
@@ -344,35 +348,87 @@ type entry struct {
 
 // entries reads a mapping of titles to objects.
 func (o *obj) entries(key, what string) []entry {
-	n := o.node(key)
-	if n == nil {
-		return nil
+	var out []entry
+	for e := range o.each(key, what) {
+		out = append(out, e)
 	}
-	m := o.r.object(n, joinPath(o.path, key), "a mapping of "+what+" by title")
-	if m == nil {
-		return nil
+	return out
+}
+
+// each yields the entries of a mapping of titles to objects. For a
+// top-level section of a large file it goes on with the section's further
+// pieces (see source.ParseYAMLSections), one piece at a time, so that a
+// piece's tree can be dropped once its entries are read.
+func (o *obj) each(key, what string) iter.Seq[entry] {
+	return func(yield func(entry) bool) {
+		n := o.node(key)
+		if n == nil {
+			return
+		}
+		m := o.r.object(n, joinPath(o.path, key), "a mapping of "+what+" by title")
+		if m == nil {
+			return
+		}
+		if !o.subObjects(m, 0, key, what, yield) || o.path != "" {
+			return
+		}
+		for piece := range o.r.rest.More(key) {
+			from := len(m.order)
+			if !m.addPiece(piece) {
+				o.r.rest.Abandon()
+				return
+			}
+			if !o.subObjects(m, from, key, what, yield) {
+				return
+			}
+			// The entries are read: only their keys stay, for duplicates.
+			for i := from; i < len(m.fields); i++ {
+				m.fields[i].val = nil
+			}
+		}
 	}
-	out := make([]entry, 0, len(m.order))
-	for i, title := range m.order {
+}
+
+// subObjects yields the objects of m's fields from index from on, and
+// reports whether to go on.
+func (o *obj) subObjects(m *obj, from int, key, what string, yield func(entry) bool) bool {
+	for i := from; i < len(m.order); i++ {
 		f := m.fields[i]
 		m.used[i] = true
 		isAlias := f.val.Kind == yaml.AliasNode
 		if isAlias {
 			o.r.inAlias++
 		}
-		sub := o.r.object(f.val, titled(o.path, key, title), "a "+what)
+		sub := o.r.object(f.val, titled(o.path, key, m.order[i]), "a "+what)
 		if isAlias {
 			o.r.inAlias--
 		}
 		if o.r.aborted {
-			return out
+			return false
 		}
-		if sub == nil {
+		if sub != nil && !yield(entry{title: m.order[i], key: f.key, o: sub}) {
+			return false
+		}
+	}
+	return true
+}
+
+// addPiece adds the entries of a further piece of m's mapping, reporting
+// duplicates of earlier keys as object does. It reports false for a piece
+// it cannot add as the whole mapping would have read it (a merge key).
+func (m *obj) addPiece(piece *yaml.Node) bool {
+	for i := 0; i+1 < len(piece.Content); i += 2 {
+		k, v := piece.Content[i], piece.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			return false
+		}
+		if j := m.find(k.Value); j >= 0 {
+			m.r.errf(k, joinPath(m.path, k.Value), "remove one of them", "duplicate key '%s' (first at line %d)", k.Value, m.fields[j].key.Line)
 			continue
 		}
-		out = append(out, entry{title: title, key: f.key, o: sub})
+		m.add(field{k, v})
 	}
-	return out
+	return true
 }
 
 // titledList reads a section written either as a mapping of titles to

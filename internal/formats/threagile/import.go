@@ -104,15 +104,29 @@ func ImportNotes(ctx context.Context, name string, data []byte, opts formats.Opt
 // includes, which must lie in name's directory tree or opts.IncludeRoot's,
 // and returns how Threagile ids became Rampart ids.
 func ImportMapping(ctx context.Context, name string, data []byte, opts formats.Options) (*model.Model, *Mapping, model.Problems, error) {
-	b := newBuilder(ctx, opts)
-	b.tree = source.NewTree(filepath.Dir(name), opts.IncludeRoot)
-	b.file(name, data, nil)
+	b := build(ctx, name, data, opts, false)
+	if b.startOver && ctx.Err() == nil {
+		// A piece of a large file did not parse on its own: read the files
+		// whole, so that the problems are those of any file.
+		b = build(ctx, name, data, opts, true)
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, nil, b.problems, fmt.Errorf("import %s: %w", name, err)
 	}
 	b.finish(name)
 	b.problems.Sort()
 	return b.m, &b.mapping, b.problems, ctx.Err()
+}
+
+// build reads the file and its includes into a builder, parsing each file
+// whole or, when whole is false, the long sections of large files piece by
+// piece.
+func build(ctx context.Context, name string, data []byte, opts formats.Options, whole bool) *builder {
+	b := newBuilder(ctx, opts)
+	b.tree = source.NewTree(filepath.Dir(name), opts.IncludeRoot)
+	b.whole = whole
+	b.file(name, data, nil)
+	return b
 }
 
 // pendingRef is a reference to a Threagile element, resolved once every file is read.
@@ -205,6 +219,11 @@ type builder struct {
 
 	dropped   map[string]*dropInfo
 	dropOrder []string
+
+	// whole makes every file be parsed whole; otherwise the long sections
+	// of large files are read piece by piece (see source.ParseYAMLSections),
+	// and startOver is set when a piece could not be read so.
+	whole, startOver bool
 }
 
 func newBuilder(ctx context.Context, opts formats.Options) *builder {
@@ -221,11 +240,23 @@ func newBuilder(ctx context.Context, opts formats.Options) *builder {
 	}
 }
 
-// parse turns a file into its root node, or records why it cannot. The
-// input layer parses it (in parallel when it is large), refusing bad bytes
-// and alias bombs; the hints are Threagile's.
-func (b *builder) parse(name string, data []byte) *yaml.Node {
-	doc := source.ParseYAML(name, data, source.Limits{MaxExpansion: cmp.Or(b.opts.MaxExpansion, model.DefaultMaxExpansion)})
+// streamed are the sections read entry by entry, which a large file may
+// hold in pieces.
+var streamed = []string{"data_assets", "technical_assets", "trust_boundaries", "shared_runtimes", "risk_tracking"}
+
+// parse turns a file into its root node and the further pieces of its long
+// sections, or records why it cannot. The input layer parses it (in
+// parallel when it is large), refusing bad bytes and alias bombs; the hints
+// are Threagile's.
+func (b *builder) parse(name string, data []byte) (*yaml.Node, *source.Rest) {
+	lim := source.Limits{MaxExpansion: cmp.Or(b.opts.MaxExpansion, model.DefaultMaxExpansion)}
+	var doc *source.Doc
+	var rest *source.Rest
+	if b.whole {
+		doc = source.ParseYAML(name, data, lim)
+	} else {
+		doc, rest = source.ParseYAMLSections(name, data, lim, streamed...)
+	}
 	for _, p := range doc.Problems {
 		switch {
 		case p.Code == source.CodeEmpty && len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0:
@@ -237,7 +268,7 @@ func (b *builder) parse(name string, data []byte) *yaml.Node {
 		}
 		b.problems = append(b.problems, p)
 	}
-	return doc.Root
+	return doc.Root, rest
 }
 
 func (b *builder) readFile(ctx context.Context, path string) ([]byte, error) {
@@ -271,11 +302,16 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	b.seen[abs] = name
 	b.chain[abs] = true
 	defer delete(b.chain, abs)
-	node := b.parse(name, data)
+	node, rest := b.parse(name, data)
 	if node == nil {
 		return
 	}
-	r := &reader{file: name, problems: &b.problems, maxExpand: model.DefaultMaxExpansion}
+	r := &reader{file: name, problems: &b.problems, maxExpand: model.DefaultMaxExpansion, rest: rest}
+	defer func() {
+		if !rest.Complete() {
+			b.startOver = true
+		}
+	}()
 	if node.Kind != yaml.MappingNode {
 		r.errf(node, "", "a Threagile model is a mapping starting with threagile_version, title, data_assets and technical_assets",
 			"expected a mapping of model sections, found %s", model.DescribeNode(node))
@@ -287,16 +323,16 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 	}
 	root := includedAt == nil
 	b.header(r, top, root)
-	for _, e := range top.entries("data_assets", "data asset") {
+	for e := range top.each("data_assets", "data asset") {
 		b.dataAsset(r, e)
 	}
-	for _, e := range top.entries("technical_assets", "technical asset") {
+	for e := range top.each("technical_assets", "technical asset") {
 		b.technicalAsset(r, e)
 	}
-	for _, e := range top.entries("trust_boundaries", "trust boundary") {
+	for e := range top.each("trust_boundaries", "trust boundary") {
 		b.trustBoundary(r, e)
 	}
-	for _, e := range top.entries("shared_runtimes", "shared runtime") {
+	for e := range top.each("shared_runtimes", "shared runtime") {
 		b.sharedRuntime(r, e)
 	}
 	for _, key := range []string{"individual_risk_categories", "custom_risk_categories"} {
@@ -304,7 +340,7 @@ func (b *builder) file(name string, data []byte, includedAt *pendingRef) {
 			b.riskCategory(r, e)
 		}
 	}
-	for _, e := range top.entries("risk_tracking", "risk tracking entry") {
+	for e := range top.each("risk_tracking", "risk tracking entry") {
 		b.riskTracking(r, e)
 	}
 	b.commentedTracking(name, data)
