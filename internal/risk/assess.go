@@ -47,8 +47,10 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // entry point, reachable only through other components (on a flow, the
 // caller's position, or the host for a local link; the callee's for a missing authentication: calling
 // without credentials takes reaching the callee; for data sent in clear
-// text, whether the link runs inside), strong authentication. Residual applies the effect of the implemented controls
-// that address the threat.
+// text, whether the link runs inside), strong authentication. Forwarders
+// in front (behind) are not in the way, a WAF only for what it filters.
+// Residual applies the effect of the implemented controls that address
+// the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	var f []string
 	impact := t.Impact
