@@ -56,8 +56,14 @@ var evalFloor = map[string]float64{
 const evalHighShareMax = 0.25
 
 // highShareMax is the largest share of high and critical findings accepted on
-// any evaluated model.
-const highShareMax = 1.0
+// any one example or imported fixture: the largest measured, the OTM example
+// (4 of 11, its own card data rated 100/100/100 on an unauthenticated
+// internet-facing service; docs/benchmarks.md), with room for one more.
+const highShareMax = 0.40
+
+// highShareBand is the target share of high and critical findings over all
+// examples and imported fixtures together (issue 10: 10–25%).
+var highShareBand = [2]float64{0.10, 0.25}
 
 func analyzeFile(t *testing.T, path string) *analysis.Result {
 	t.Helper()
@@ -174,8 +180,10 @@ func TestExpertRecall(t *testing.T) {
 // fixtures, imported with its format's importer.
 func TestHighShare(t *testing.T) {
 	examples := []string{"online-shop.yaml", "hr-saas.yaml", "back-office.yaml", "iot-telemetry/rampart.yaml", "rag-assistant/rampart.yaml"}
+	var allHigh, allTotal int
 	check := func(name string, r *analysis.Result) {
 		high, total := highShare(r)
+		allHigh, allTotal = allHigh+high, allTotal+total
 		share := float64(high) / float64(max(total, 1))
 		t.Logf("%-40s high+critical %3d/%3d = %3.0f%%, gate breaches %d", name, high, total, 100*share, r.Summary.Breaches)
 		if testing.Verbose() {
@@ -205,5 +213,10 @@ func TestHighShare(t *testing.T) {
 	}
 	for _, rel := range imports {
 		check(rel, analysis.Analyze(importFixture(t, rel), analysis.Options{Now: evalDate}))
+	}
+	share := float64(allHigh) / float64(max(allTotal, 1))
+	t.Logf("%-40s high+critical %3d/%3d = %3.0f%%", "all examples and fixtures", allHigh, allTotal, 100*share)
+	if share < highShareBand[0] || share > highShareBand[1] {
+		t.Errorf("%.0f%% of all findings are high or critical, outside %.0f–%.0f%%", 100*share, 100*highShareBand[0], 100*highShareBand[1])
 	}
 }
