@@ -18,7 +18,8 @@ type Assessment struct {
 	Factors []string `json:"factors"`
 }
 
-// Assessor scores threats of one model.
+// Assessor scores threats of one model. It caches what it learns of the
+// model's forwarders, so one Assessor serves one goroutine.
 type Assessor struct {
 	Matrix Matrix
 	env    *threats.Env
@@ -48,7 +49,8 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // caller's position, or the host for a local link; the callee's for a missing authentication: calling
 // without credentials takes reaching the callee; for data sent in clear
 // text, whether the link runs inside), strong authentication. Forwarders
-// in front (behind) are not in the way, a WAF only for what it filters.
+// that pass requests from the internet on are not in the way; a WAF among
+// them is, for the threats it filters.
 // Residual applies the effect of the implemented controls that address
 // the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
@@ -189,9 +191,13 @@ func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f 
 	case g == nil:
 		*f = append(*f, "likelihood -1: "+role+"reachable only through other components")
 		return -1
-	case a.env.Is(g, threats.TraitWAF) && slices.Contains(t.Mitigations, "waf"):
-		*f = append(*f, "likelihood -1: "+role+"behind the web application firewall "+g.ID)
-		return -1
+	case slices.Contains(t.Mitigations, "waf"):
+		for w := g; w != nil; w = a.frontedBy(w) {
+			if a.env.Is(w, threats.TraitWAF) {
+				*f = append(*f, "likelihood -1: "+role+"behind the web application firewall "+w.ID)
+				return -1
+			}
+		}
 	}
 	*f = append(*f, "likelihood: "+role+"requests from the internet reach it through "+g.ID+", which passes them on")
 	return 0

@@ -148,8 +148,8 @@ func TestAssess(t *testing.T) {
 }
 
 // frontedModel has an app behind an internet-facing CDN, an app behind a
-// WAF, an app behind another app, and an app behind a CDN that
-// authenticates its callers strongly.
+// WAF, an app behind a load balancer behind a WAF, an app behind another
+// app, and an app behind a proxy that authenticates its callers strongly.
 const frontedModel = `
 rampart: 1
 system: {id: s, name: S}
@@ -166,7 +166,13 @@ components:
   - {id: back, type: web-application, processes: [accounts]}
   - {id: staff-app, type: web-application, processes: [accounts]}
   - {id: db, type: database, stores: [accounts]}
+  - {id: edge-waf, type: waf, internet_facing: true}
+  - {id: lb, type: load-balancer}
+  - {id: pool, type: web-application, processes: [accounts]}
 flows:
+  - {id: u-e, from: user, to: edge-waf, protocol: https}
+  - {id: e-l, from: edge-waf, to: lb, protocol: https}
+  - {id: l-p, from: lb, to: pool, protocol: https}
   - {id: s-db, from: shop, to: db, protocol: sql}
   - {id: u-c, from: user, to: cdn, protocol: https}
   - {id: c-s, from: cdn, to: shop, protocol: https}
@@ -204,6 +210,10 @@ func TestForwardersPassRequestsOn(t *testing.T) {
 			threats.Threat{STRIDE: id, Targets: []string{"guarded"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"output-encoding", "waf"}}, 2},
 		{"behind a WAF, a threat it does not filter: base likelihood",
 			threats.Threat{STRIDE: id, Targets: []string{"guarded"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"access-control"}}, 3},
+		{"behind a load balancer behind a WAF, a threat the WAF filters: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"pool"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"waf"}}, 2},
+		{"behind a load balancer behind a WAF, a threat it does not filter: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"pool"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 3},
 		{"behind an application that handles the request: one step",
 			threats.Threat{STRIDE: id, Targets: []string{"back"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
 		{"behind a proxy that authenticates its callers strongly: one step",
