@@ -192,11 +192,14 @@ func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f 
 		*f = append(*f, "likelihood -1: "+role+"reachable only through other components")
 		return -1
 	case slices.Contains(t.Mitigations, "waf"):
-		for w := g; w != nil; w = a.frontedBy(w) {
+		// Forwarders may call each other: each is looked at once.
+		seen := map[string]bool{}
+		for w := g; w != nil && !seen[w.ID]; w = a.frontedBy(w) {
 			if a.env.Is(w, threats.TraitWAF) {
 				*f = append(*f, "likelihood -1: "+role+"behind the web application firewall "+w.ID)
 				return -1
 			}
+			seen[w.ID] = true
 		}
 	}
 	*f = append(*f, "likelihood: "+role+"requests from the internet reach it through "+g.ID+", which passes them on")

@@ -149,7 +149,8 @@ func TestAssess(t *testing.T) {
 
 // frontedModel has an app behind an internet-facing CDN, an app behind a
 // WAF, an app behind a load balancer behind a WAF, an app behind another
-// app, and an app behind a proxy that authenticates its callers strongly.
+// app, an app behind a proxy that authenticates its callers strongly, and
+// an app behind two proxies that call each other.
 const frontedModel = `
 rampart: 1
 system: {id: s, name: S}
@@ -169,7 +170,14 @@ components:
   - {id: edge-waf, type: waf, internet_facing: true}
   - {id: lb, type: load-balancer}
   - {id: pool, type: web-application, processes: [accounts]}
+  - {id: proxy-a, type: reverse-proxy, internet_facing: true}
+  - {id: proxy-b, type: reverse-proxy, internet_facing: true}
+  - {id: looped, type: web-application, processes: [accounts]}
 flows:
+  - {id: u-pa, from: user, to: proxy-a, protocol: https}
+  - {id: pa-pb, from: proxy-a, to: proxy-b, protocol: https}
+  - {id: pb-pa, from: proxy-b, to: proxy-a, protocol: https}
+  - {id: pb-l, from: proxy-b, to: looped, protocol: https}
   - {id: u-e, from: user, to: edge-waf, protocol: https}
   - {id: e-l, from: edge-waf, to: lb, protocol: https}
   - {id: l-p, from: lb, to: pool, protocol: https}
@@ -216,6 +224,8 @@ func TestForwardersPassRequestsOn(t *testing.T) {
 			threats.Threat{STRIDE: id, Targets: []string{"pool"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 3},
 		{"behind an application that handles the request: one step",
 			threats.Threat{STRIDE: id, Targets: []string{"back"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
+		{"behind two proxies that call each other, a threat a WAF would filter: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"looped"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"waf"}}, 3},
 		{"behind a proxy that authenticates its callers strongly: one step",
 			threats.Threat{STRIDE: id, Targets: []string{"staff-app"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
 	}
