@@ -67,3 +67,13 @@ func Rules() []threats.Rule { return registry.Rules() }
 
 // Lookup returns the built-in rule with the id.
 func Lookup(id string) (threats.Rule, bool) { return registry.Lookup(id) }
+
+// shortList joins up to five names and says how many more there are, so
+// that a finding's text stays readable on a model of thousands of elements.
+func shortList(names []string) string {
+	const show = 5
+	if len(names) <= show {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
+}

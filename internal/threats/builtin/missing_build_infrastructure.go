@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -54,7 +53,7 @@ func init() {
 		emit(threats.Hit{
 			Targets: []string{at},
 			Detail: fmt.Sprintf("Components with custom code (%s) are modelled, but the model lacks %s, so how that "+
-				"code is written, built and shipped is not analysed.", strings.Join(names, ", "), threats.JoinAnd(missing)),
+				"code is written, built and shipped is not analysed.", shortList(names), threats.JoinAnd(missing)),
 			Impact: impact,
 		})
 	})

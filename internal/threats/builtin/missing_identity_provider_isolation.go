@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rampart-sec/rampart/internal/threats"
 )
@@ -39,19 +38,15 @@ func init() {
 			if e.Rate(c.ID).Top() {
 				impact = 5
 			}
-			names := make([]string, 0, 3)
-			for _, id := range others {
-				if len(names) == 3 {
-					names = append(names, "...")
-					break
-				}
-				names = append(names, "'"+e.Name(id)+"'")
+			names := make([]string, len(others))
+			for i, id := range others {
+				names[i] = "'" + e.Name(id) + "'"
 			}
 			emit(threats.Hit{
 				Targets: []string{c.ID},
 				Detail: fmt.Sprintf("Identity component '%s' shares its %s with components that are not "+
 					"identity-related (%s): taking one of them over gives a short path to it.",
-					e.Name(c.ID), where, strings.Join(names, ", ")),
+					e.Name(c.ID), where, shortList(names)),
 				Likelihood: likelihood,
 				Impact:     impact,
 			})

@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -89,13 +88,4 @@ func envKey(e *threats.Env, id string) string {
 		return p
 	}
 	return ""
-}
-
-// shortList joins up to five names and says how many more there are.
-func shortList(names []string) string {
-	const show = 5
-	if len(names) <= show {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:show], ", "), len(names)-show)
 }

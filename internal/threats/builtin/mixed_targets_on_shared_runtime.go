@@ -2,7 +2,6 @@ package builtin
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -46,9 +45,9 @@ func init() {
 			case !inScope || len(members) < 2:
 				continue
 			case len(boundaries) > 1:
-				why = fmt.Sprintf("runs components of %d different trust boundaries (%s)", len(boundaries), strings.Join(names, ", "))
+				why = fmt.Sprintf("runs components of %d different trust boundaries (%s)", len(boundaries), shortList(names))
 			case len(front) > 0 && len(back) > 0:
-				why = fmt.Sprintf("runs frontend components (%s) beside backend ones (%s)", strings.Join(front, ", "), strings.Join(back, ", "))
+				why = fmt.Sprintf("runs frontend components (%s) beside backend ones (%s)", shortList(front), shortList(back))
 			default:
 				continue
 			}

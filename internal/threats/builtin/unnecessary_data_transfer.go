@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
@@ -67,7 +66,7 @@ func init() {
 					Data:    []string{id},
 					Impact:  r.Impact(2, 2, 3),
 					Detail: fmt.Sprintf("%s exchanges %s with %s but neither processes nor stores it.",
-						e.Name(c.ID), e.Name(id), strings.Join(names, ", ")),
+						e.Name(c.ID), e.Name(id), shortList(names)),
 				})
 			}
 		}
