@@ -160,7 +160,7 @@ dfd.overview.svg and one dfd.BOUNDARY.svg per top-level trust boundary;
 				if of.format != "" || of.output != "" || len(of.outs) > 0 {
 					return fail(exitUsage, fmt.Errorf("%d models give one summary table on standard output; analyse one model at a time to write -f, -o or --out", len(paths)))
 				}
-				return analyseSummary(cmd, &af, paths)
+				return analyseSummary(cmd, &af, paths, tf.wide)
 			}
 			outs, err := of.resultOutputs(cmd, "table", nil)
 			if err != nil {
@@ -379,7 +379,9 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 
 // analyseSummary analyses several models and prints one summary table: a
 // row per model and the totals. Invalid models are reported and counted.
-func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string) error {
+// On a terminal, unless wide, long model paths are shortened from the left
+// to fit its width.
+func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string, wide bool) error {
 	rows := [][]string{{"MODEL", "THREATS", "OPEN", "ABOVE APPETITE", "CRITICAL", "HIGH", "MEDIUM", "LOW"}}
 	var total analysis.Summary
 	total.BySeverity = map[model.Severity]int{}
@@ -412,6 +414,9 @@ func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string) error
 		row = append(row, strconv.Itoa(total.BySeverity[sev]))
 	}
 	rows = append(rows, row)
+	if width := terminalWidth(cmd.OutOrStdout()); width > 0 && !wide {
+		fitFirstColumn(rows, width, 2)
+	}
 	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 	for _, r := range rows {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))
@@ -421,4 +426,26 @@ func analyseSummary(cmd *cobra.Command, af *analysisFlags, paths []string) error
 		return fail(code, fmt.Errorf("%d of %d models are invalid ('rampart validate' lists their problems)", invalid, len(paths)))
 	}
 	return nil
+}
+
+// fitFirstColumn shortens the first cell of each row from the left ("…"
+// then the end of a path) so that the rows, columns gap apart, fit width;
+// the column keeps at least 20 characters.
+func fitFirstColumn(rows [][]string, width, gap int) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], report.VisibleWidth(c))
+		}
+	}
+	rest := 0
+	for _, w := range widths[1:] {
+		rest += w + gap
+	}
+	room := max(width-rest, 20)
+	for _, r := range rows {
+		if runes := []rune(r[0]); len(runes) > room {
+			r[0] = "…" + string(runes[len(runes)-room+1:])
+		}
+	}
 }

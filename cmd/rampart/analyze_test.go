@@ -293,3 +293,19 @@ func TestMaxElements(t *testing.T) {
 		})
 	}
 }
+
+func TestFitFirstColumn(t *testing.T) {
+	rows := [][]string{
+		{"MODEL", "THREATS", "OPEN"},
+		{"/work/services/payments/rampart.yaml", "12", "3"},
+		{"a.yaml", "1", "1"},
+	}
+	fitFirstColumn(rows, 40, 2)
+	// THREATS (7) and OPEN (4), each with its gap, leave 25 columns.
+	if !strings.HasPrefix(rows[1][0], "…") || !strings.HasSuffix(rows[1][0], "/payments/rampart.yaml") || len([]rune(rows[1][0])) != 25 {
+		t.Errorf("long path shortened to %q, want 25 columns ending in the file name", rows[1][0])
+	}
+	if rows[2][0] != "a.yaml" || rows[0][0] != "MODEL" {
+		t.Errorf("short cells changed: %q, %q", rows[0][0], rows[2][0])
+	}
+}

@@ -26,6 +26,24 @@ func TestExitCodeTable(t *testing.T) {
 		"export": func(m string) []string {
 			return []string{"export", "--to", "otm", m, "-o", filepath.Join(out, "m.otm.json")}
 		},
+		"attack-tree": func(m string) []string { return []string{"attack-tree", m, "-o", filepath.Join(out, "t.dot")} },
+		"diff":        func(m string) []string { return []string{"diff", valid, m} },
+	}
+	// Commands that talk to a server read the model first: no server is
+	// needed to see how they treat an invalid or missing one.
+	for _, cmd := range []string{"push", "pull"} {
+		for _, tc := range []struct {
+			what  string
+			model string
+			code  int
+		}{{"invalid model", invalid, exitFindings}, {"missing model", missing, exitUsage}} {
+			t.Run(cmd+"/"+tc.what, func(t *testing.T) {
+				code, stdout, stderr := runCLI(t, cmd, "--server", "http://127.0.0.1:9", tc.model)
+				if code != tc.code {
+					t.Errorf("exit %d, want %d\nstdout: %.300s\nstderr: %.300s", code, tc.code, stdout, stderr)
+				}
+			})
+		}
 	}
 	for name, args := range commands {
 		for _, tc := range []struct {
@@ -101,6 +119,10 @@ func TestCompletion(t *testing.T) {
 		{"element ids", []string{"__complete", "diagram", "../../examples/online-shop.yaml", "--highlight", "cdn-waf,shop"},
 			[]string{"cdn-waf,shop-api"}, "storefront"},
 		{"severities", []string{"__complete", "analyze", "x.yaml", "--min-severity", ""}, []string{"critical"}, ""},
+		{"statuses, the last of a list", []string{"__complete", "analyze", "x.yaml", "--status", "open,mit"}, []string{"open,mitigating", "open,mitigated"}, "accepted"},
+		{"out formats", []string{"__complete", "analyze", "x.yaml", "--out", "sa"}, []string{"sarif="}, "json"},
+		{"out file after the format", []string{"__complete", "analyze", "x.yaml", "--out", "pdf="}, []string{":0"}, "sarif"},
+		{"path rank is no file", []string{"__complete", "diagram", "x.yaml", "--highlight-path", ""}, []string{":4"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, out, _ := runCLI(t, tc.args...)
@@ -134,6 +156,7 @@ func TestModelArguments(t *testing.T) {
 		want []string
 	}{
 		{"validate with no argument reads rampart.yaml", filepath.Dir(a), []string{"validate"}, exitOK, []string{"rampart.yaml: ok"}},
+		{"no argument and no rampart.yaml", t.TempDir(), []string{"validate"}, exitUsage, []string{"no model named and no rampart.yaml here", "rampart init"}},
 		{"a directory is its rampart.yaml", "", []string{"validate", filepath.Dir(a)}, exitOK, []string{a + ": ok"}},
 		{"several models", "", []string{"validate", a, b}, exitOK, []string{a + ": ok", b + ": ok"}},
 		{"a folder of models", "", []string{"validate", dir}, exitOK, []string{a + ": ok", b + ": ok"}},
@@ -153,8 +176,8 @@ func TestModelArguments(t *testing.T) {
 				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout, stderr)
 			}
 			for _, w := range tc.want {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				if !strings.Contains(stdout+stderr, w) {
+					t.Errorf("output lacks %q:\n%s%s", w, stdout, stderr)
 				}
 			}
 		})
@@ -193,5 +216,53 @@ func TestSummaryMode(t *testing.T) {
 	a, _ := os.ReadFile(filepath.Join(dir, "analyze.html"))
 	if len(s) == 0 || len(s) >= len(f) || len(a) != len(s) {
 		t.Errorf("summary %d bytes (analyze --out: %d), full report %d: want the same, shorter summary", len(s), len(a), len(f))
+	}
+}
+
+// TestOneInputLayer feeds the same broken YAML to every reader of
+// structured input (the model loader, the YAML importers, the custom-rule
+// loader): each reports the syntax error in the same words at the same
+// line and column, and each refuses an alias bomb.
+func TestOneInputLayer(t *testing.T) {
+	const broken = "  name: [unclosed\n"
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := range []string{"a", "b", "c", "d", "e", "f"} {
+		name := string(rune('b' + i))
+		bomb += name + ": &" + name + " [" + strings.Repeat("*"+prev+", ", 9) + "*" + prev + "]\n"
+	}
+	model := writeModel(t, strings.Replace(gateModel, "APPETITE", "critical", 1))
+	readers := []struct {
+		name, head string
+		args       func(path string) []string
+		rules      bool
+	}{
+		{"model", "rampart: 1\nsystem:\n", func(p string) []string { return []string{"validate", p} }, false},
+		{"otm-yaml", "otmVersion: 0.2.0\nproject:\n", func(p string) []string { return []string{"import", "--from", "otm-yaml", p} }, false},
+		{"threagile", "threagile_version: 1.0.0\ntitle:\n", func(p string) []string { return []string{"import", "--from", "threagile", p} }, false},
+		{"custom rules", "id: acme-x\ntitle:\n", func(dir string) []string { return []string{"analyze", model, "--rules", dir, "-o", os.DevNull} }, true},
+	}
+	for _, r := range readers {
+		for _, tc := range []struct{ what, body, want, phrase string }{
+			{"syntax error", broken, ":3:9: YAML syntax error: '[' is not closed: did not find expected ',' or ']' (close the bracket", ""},
+			// The model loader says "the model expands", the others "the document".
+			{"alias bomb", bomb, ":7:44: the ", " expands past 100000 nodes through aliases (anchors and aliases may repeat content, but not multiply it"},
+		} {
+			t.Run(r.name+"/"+tc.what, func(t *testing.T) {
+				dir := t.TempDir()
+				path := filepath.Join(dir, "in.yaml")
+				if err := os.WriteFile(path, []byte(r.head+tc.body), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				arg := path
+				if r.rules {
+					arg = dir
+				}
+				code, stdout, stderr := runCLI(t, r.args(arg)...)
+				out := stdout + stderr
+				if code == exitOK || !strings.Contains(out, "in.yaml"+tc.want) || !strings.Contains(out, tc.phrase) {
+					t.Errorf("exit %d, output:\n%s\nwant %q after the file name, and %q", code, out, tc.want, tc.phrase)
+				}
+			})
+		}
 	}
 }

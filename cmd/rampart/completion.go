@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
@@ -24,6 +25,34 @@ func completeRuleIDs(_ *cobra.Command, args []string, prefix string) ([]string, 
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	return withPrefix(threats.RuleIDs(builtin.Rules()), prefix), cobra.ShellCompDirectiveNoFileComp
+}
+
+// completeList completes the last item of a comma-separated list of
+// values (--status open,mit<TAB>).
+func completeList(values []string) cobra.CompletionFunc {
+	return func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		done, last := "", prefix
+		if i := strings.LastIndex(prefix, ","); i >= 0 {
+			done, last = prefix[:i+1], prefix[i+1:]
+		}
+		var out []string
+		for _, v := range withPrefix(values, last) {
+			out = append(out, done+v)
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// completeOut completes --out: a format name followed by "=", then a file.
+func completeOut(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+	if strings.Contains(prefix, "=") {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	var out []string
+	for _, name := range withPrefix(report.Names(), prefix) {
+		out = append(out, name+"=")
+	}
+	return out, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 }
 
 // withPrefix keeps the words that start with prefix.

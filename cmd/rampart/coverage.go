@@ -88,8 +88,7 @@ model is invalid, 2 usage error or unreadable input.`,
 	flags.add(cmd)
 	models.modelFlags.add(cmd)
 	cmd.Flags().StringVar(&models.asOf, "as-of", "", "judge expiries and due dates as of this date (YYYY-MM-DD; default today)")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: "+strings.Join(coverageFormats, ", "))
-	completeValues(cmd, "format", coverageFormats)
+	addFormatFlag(cmd, &format, coverageFormats...)
 	cmd.Flags().StringVar(&navigator, "navigator", "", "also write an ATT&CK Navigator layer (JSON) to this file")
 	cmd.Flags().BoolVar(&force, "force", false, "overwrite the --navigator file if it exists")
 	return cmd

@@ -191,6 +191,6 @@ directory.`,
 		},
 	}
 	cmd.Flags().StringArrayVar(&pipelines, "pipeline", []string{"windows"}, "processing pipeline (built-in name or file); 'none' for none")
-	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	addFormatFlag(cmd, &format, "text", "json")
 	return cmd
 }

@@ -106,6 +106,7 @@ picture of the whole model however large.`,
 	af.add(cmd)
 	of.add(cmd, "dot", diagramFormats)
 	cmd.Flags().IntVar(&pathRank, "highlight-path", 0, "highlight the Nth attack path found by the analysis (1 = most likely)")
+	cmd.RegisterFlagCompletionFunc("highlight-path", cobra.NoFileCompletions)
 	cmd.Flags().StringVar(&highlight, "highlight", "", "highlight these comma-separated component or flow ids")
 	cmd.RegisterFlagCompletionFunc("highlight", completeElementIDs)
 	cmd.Flags().BoolVar(&noRisk, "no-risk", false, "do not tint elements by residual risk")

@@ -37,8 +37,8 @@ unreadable input or server failure.`,
   rampart diff --server=https://rampart.example --system payments 3 latest`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "text" && format != "json" {
-				return fail(exitUsage, fmt.Errorf("unknown --format %q (want text or json)", format))
+			if err := checkValue("--format", format, []string{"text", "json"}); err != nil {
+				return err
 			}
 			var r *diff.Report
 			if sf.used(cmd) {
@@ -86,7 +86,7 @@ unreadable input or server failure.`,
 	af.add(cmd)
 	sf.register(cmd, true)
 	cmd.Flags().StringVar(&system, "system", "", "with --server: the system id")
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
+	addFormatFlag(cmd, &format, "text", "json")
 	return cmd
 }
 

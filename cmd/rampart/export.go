@@ -88,7 +88,7 @@ Exit status: 0 written, 1 the model has problems (nothing is written),
 	}
 	cmd.Flags().StringVar(&to, "to", "", "format to write: "+strings.Join(formats.Names(), ", "))
 	mf.add(cmd)
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	addOutputFlag(cmd, &output)
 	completeValues(cmd, "to", formats.Names())
 	return cmd
 }

@@ -147,7 +147,20 @@ type outputFlags struct {
 func (f *outputFlags) add(cmd *cobra.Command, def string, formats []string) {
 	cmd.Flags().StringVarP(&f.format, "format", "f", "", "output format: "+strings.Join(formats, ", ")+
 		" (default: from the -o file's extension, else "+def+")")
-	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	addOutputFlag(cmd, &f.output)
+	completeValues(cmd, "format", formats)
+}
+
+// addOutputFlag declares -o/--output, the file a command writes.
+func addOutputFlag(cmd *cobra.Command, output *string) {
+	cmd.Flags().StringVarP(output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+}
+
+// addFormatFlag declares -f/--format for a command with formats of its own
+// (text, json...), the first of them the default; check the value with
+// checkValue("--format", ...).
+func addFormatFlag(cmd *cobra.Command, format *string, formats ...string) {
+	cmd.Flags().StringVarP(format, "format", "f", formats[0], "output format: "+strings.Join(formats, ", "))
 	completeValues(cmd, "format", formats)
 }
 
@@ -159,6 +172,7 @@ func (f *outputFlags) addSummary(cmd *cobra.Command) {
 // addOut declares --out, for commands that write several formats at once.
 func (f *outputFlags) addOut(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.outs, "out", nil, "also write `FORMAT=FILE`, any of "+strings.Join(report.Names(), ", ")+" (repeatable)")
+	cmd.RegisterFlagCompletionFunc("out", completeOut)
 }
 
 // diagramFlags choose how a large model's diagram is drawn.
@@ -188,7 +202,7 @@ func (f *tableFlags) add(cmd *cobra.Command) {
 		strings.Join(model.TreatmentStatus("").Values(), ", ")+")")
 	cmd.Flags().BoolVar(&f.aboveAppetite, "above-appetite", false, "table: only the open threats above the risk appetite")
 	completeValues(cmd, "min-severity", model.Severity("").Values())
-	completeValues(cmd, "status", model.TreatmentStatus("").Values())
+	cmd.RegisterFlagCompletionFunc("status", completeList(model.TreatmentStatus("").Values()))
 }
 
 // options checks the values and returns the table options.

@@ -100,6 +100,6 @@ Exit status: 0 written, 1 the foreign file has problems (nothing is written),
 		},
 	}
 	mf.add(cmd)
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this `FILE` (whole or not at all) instead of standard output")
+	addOutputFlag(cmd, &output)
 	return cmd
 }

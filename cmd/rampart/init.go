@@ -107,7 +107,7 @@ overwrites an existing file unless --force is given.`,
 			case err != nil:
 				return fail(exitUsage, err)
 			default:
-				fmt.Fprintf(out, "wrote %s (editor completion and hover help)\n", schemaPath)
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (editor completion and hover help)\n", schemaPath)
 			}
 			return nil
 		},

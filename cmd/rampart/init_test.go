@@ -167,6 +167,12 @@ func TestInitWritesSchema(t *testing.T) {
 	if string(got) != string(want)+"\n" {
 		t.Error("the schema init wrote differs from 'rampart schema'")
 	}
+	// Every file written is named on stderr in the same words.
+	for _, w := range []string{"wrote " + path + " (starter model)\n", "wrote " + filepath.Join(dir, "rampart.schema.json") + " (editor completion"} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
 	mine := filepath.Join(dir, "b.yaml")
 	if err := os.WriteFile(filepath.Join(dir, "rampart.schema.json"), []byte("{}\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -222,7 +222,7 @@ input or server failure.`,
 				for _, p := range errs {
 					fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 				}
-				return fail(exitUsage, fmt.Errorf("%s: %d problem(s); fix them before pulling", path, len(errs)))
+				return fail(exitFindings, fmt.Errorf("%s: %d problem(s); fix them before pulling", path, len(errs)))
 			}
 			if len(m.Files) > 1 && !hasTopKey(before, "treatments") && len(m.Treatments) > 0 {
 				return fail(exitUsage, fmt.Errorf("%s: the treatments are in an included file; pull into that file's model instead", path))
@@ -254,7 +254,7 @@ input or server failure.`,
 			if err := atomicfile.Write(path, after, true); err != nil {
 				return fail(exitUsage, err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: wrote %d decision(s) from %s version %d\n", path, len(d.Decisions), d.System, d.Version)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%d decision(s) from %s version %d)\n", path, len(d.Decisions), d.System, d.Version)
 			return nil
 		},
 	}

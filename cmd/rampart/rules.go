@@ -161,8 +161,7 @@ Use 'rampart explain RULE-ID' for one rule's documentation.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
-	completeValues(cmd, "format", docFormats)
+	addFormatFlag(cmd, &format, docFormats...)
 	addRulesFlag(cmd, &dir, "also list the custom CEL rules in `DIR`")
 	return cmd
 }
@@ -204,8 +203,7 @@ An unknown rule id exits with status 2.`,
 			return fail(exitUsage, fmt.Errorf("unknown rule %q — %s", id, hint))
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text, json or markdown")
-	completeValues(cmd, "format", docFormats)
+	addFormatFlag(cmd, &format, docFormats...)
 	addRulesFlag(cmd, &dir, "also look up the custom CEL rules in `DIR`")
 	return cmd
 }
@@ -252,6 +250,9 @@ func refIDs(refs []ruleRef) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// minRuleTitle is how narrow the title column of the rule list may become.
+const minRuleTitle = 12
 
 // rulesWidth is the width of the rule list when not on a terminal.
 const rulesWidth = 100
@@ -301,8 +302,8 @@ func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
 		table = rows(true)
 		widths, total = widthsOf(table)
 	}
-	if over := total - width; over > 0 && widths[1] > 20 {
-		widths[1] -= min(over, widths[1]-20) // shorten titles with "…"
+	if over := total - width; over > 0 && widths[1] > minRuleTitle {
+		widths[1] -= min(over, widths[1]-minRuleTitle) // shorten titles with "…"
 	}
 	var b strings.Builder
 	for _, r := range table {
@@ -318,7 +319,8 @@ func writeRulesTable(w io.Writer, docs []ruleDoc, width int) error {
 		}
 		b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
 	}
-	fmt.Fprintf(&b, "\n%d rules. STRIDE: Spoofing, Tampering, Repudiation, Information disclosure,\nDenial of service, Elevation of privilege. 'rampart explain RULE-ID' documents a rule.\n", len(docs))
+	fmt.Fprintf(&b, "\n%s\n", wrap(fmt.Sprintf("%d rules. STRIDE: Spoofing, Tampering, Repudiation, Information disclosure, "+
+		"Denial of service, Elevation of privilege. 'rampart explain RULE-ID' documents a rule.", len(docs)), "", width))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
+	"github.com/rampart-sec/rampart/internal/report"
 	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
@@ -188,5 +189,25 @@ func TestExplain(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestRulesTableFitsTerminals: the rule list fits an 80- and a 100-column
+// terminal, its closing note included.
+func TestRulesTableFitsTerminals(t *testing.T) {
+	docs, err := ruleDocs(newRulesCmd(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int{80, 100} {
+		var b strings.Builder
+		if err := writeRulesTable(&b, docs, width); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(b.String(), "\n") {
+			if n := report.VisibleWidth(line); n > width {
+				t.Errorf("%d columns: a line of %d: %q", width, n, line)
+			}
+		}
 	}
 }

@@ -240,7 +240,7 @@ func TestServeZeroSetUpAndTheServerCommands(t *testing.T) {
 	// pull writes the decisions into the file, keeping the rest and its comments.
 	before := mustRead(t, path)
 	code, stdout, stderr = runCLI(t, "pull", path)
-	if code != 0 || !strings.Contains(stdout, "decision(s) from payments version 1") {
+	if code != 0 || !strings.Contains(stderr, "wrote "+path+" (") || !strings.Contains(stderr, " decision(s) from payments version 1)") {
 		t.Fatalf("pull: %d %s %s", code, stdout, stderr)
 	}
 	after := mustRead(t, path)

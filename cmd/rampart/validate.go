@@ -101,8 +101,7 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 	}
 	mf.add(cmd)
 	pf.add(cmd)
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text or json")
-	completeValues(cmd, "format", []string{"text", "json"})
+	addFormatFlag(cmd, &format, "text", "json")
 	cmd.Flags().BoolVarP(&warnings, "warnings", "w", false, "also print warnings")
 	return cmd
 }
@@ -117,6 +116,9 @@ const defaultModel = "rampart.yaml"
 // fragments), in lexical order.
 func modelPaths(args []string) ([]string, error) {
 	if len(args) == 0 {
+		if _, err := os.Stat(defaultModel); errors.Is(err, fs.ErrNotExist) {
+			return nil, fail(exitUsage, fmt.Errorf("no model named and no %s here: name a model file or directory, or write one with 'rampart init'", defaultModel))
+		}
 		return []string{defaultModel}, nil
 	}
 	var paths []string

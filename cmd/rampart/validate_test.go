@@ -23,7 +23,7 @@ func TestValidateExitCodes(t *testing.T) {
 		{"invalid model", []string{"validate", invalid}, exitFindings, "unknown component 'wbe' (did you mean 'web'?)", ""},
 		{"one invalid among valid", []string{"validate", examplePath("online-shop.yaml"), invalid}, exitFindings, "4 problem(s)", ""},
 		{"missing file", []string{"validate", "does-not-exist.yaml"}, exitUsage, "", "does-not-exist.yaml"},
-		{"no arguments and no rampart.yaml", []string{"validate"}, exitUsage, "", "rampart.yaml: no such file"},
+		{"no arguments and no rampart.yaml", []string{"validate"}, exitUsage, "", "no model named and no rampart.yaml here"},
 		{"bad format", []string{"validate", "--format", "xml", examplePath("online-shop.yaml")}, exitUsage, "", `--format "xml": want one of text, json`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

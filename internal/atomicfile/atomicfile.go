@@ -6,7 +6,8 @@
 // leaves the old file as it was. The replacement keeps the old file's
 // permission bits (and owner where the process may set it); a new file gets
 // 0666 minus the umask. A symbolic link is followed and the file it points
-// to is replaced beside it, leaving the link. Character devices (/dev/null,
+// to is replaced beside it, leaving the link. An existing file this process
+// may not write to (read-only) is refused, not replaced. Character devices (/dev/null,
 // a terminal), FIFOs and Unix sockets are written straight into: they are
 // never replaced by a regular file.
 package atomicfile
@@ -96,6 +97,9 @@ func write(ctx context.Context, path string, overwrite bool, fill func(io.Writer
 	}
 	if old != nil && !overwrite {
 		return ErrExists
+	}
+	if old != nil && !writable(target) {
+		return fmt.Errorf("%w: the file is read-only; make it writable or write another file", fs.ErrPermission)
 	}
 	dir := filepath.Dir(target)
 	if fi, err := os.Stat(dir); err != nil {

@@ -329,3 +329,55 @@ func checkReadOnly(t *testing.T, cmd *exec.Cmd, dir, path string) {
 		t.Errorf("file holds %q, want the old content", got)
 	}
 }
+
+// TestReadOnlyFileIsNotReplaced: a file the writer may not write to (mode
+// 0444, or owned by someone else) is refused and stays as it was, even in a
+// directory where the writer could create and rename files.
+func TestReadOnlyFileIsNotReplaced(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777) // no sticky bit: a rename over the file would work
+	path := filepath.Join(dir, "out.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(path, 0o444)
+	cmd := startChild(t, "write", path, nil)
+	if os.Getuid() == 0 {
+		// Root may write any file; an unprivileged user may not write this one.
+		exe, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin := filepath.Join(t.TempDir(), "atomicfile.test")
+		data, err := os.ReadFile(exe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(filepath.Dir(bin), 0o755)
+		os.Chmod(filepath.Dir(filepath.Dir(bin)), 0o755)
+		cmd = exec.Command(bin, "-test.run=^$", path)
+		cmd.Env = append(os.Environ(), "ATOMICFILE_CHILD=write")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err == nil {
+		t.Fatal("replacing a read-only file succeeded")
+	}
+	if msg := stderr.String(); !strings.Contains(msg, "write "+path+": permission denied: the file is read-only") {
+		t.Errorf("error %q", msg)
+	}
+	st, err := os.Stat(path)
+	if got, _ := os.ReadFile(path); string(got) != "old" || err != nil || st.Mode().Perm() != 0o444 {
+		t.Errorf("file holds %q, mode %v, want the old content and 0444", got, st.Mode())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want only the file", len(entries))
+	}
+}

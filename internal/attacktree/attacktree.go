@@ -156,6 +156,7 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 		holds[h] = true
 	}
 	var reached []string
+	ways := 0 // every way found; only the MaxWays most likely are kept
 	for _, e := range b.entries {
 		best := b.bestPaths(e)
 		// The holders this entry reaches, in order: from the smaller side,
@@ -176,16 +177,22 @@ func (b *builder) tree(d *model.DataAsset) Tree {
 			}
 		}
 		for _, h := range reached {
+			p, ok := b.wayLikelihood(h, best[h])
+			if !ok {
+				continue
+			}
+			ways++
+			// A way clearly less likely than the least of ten kept is
+			// counted, not built (the margin covers rounding).
+			if len(root.Children) == MaxWays && math.Round(p*1000)/1000+0.002 < root.Children[MaxWays-1].Likelihood {
+				continue
+			}
 			if way := b.way(e, h, best[h]); way != nil {
-				root.Children = append(root.Children, way)
+				root.Children = keepBest(root.Children, way, MaxWays)
 			}
 		}
 	}
-	sortNodes(root.Children)
-	if len(root.Children) > MaxWays {
-		root.Omitted = len(root.Children) - MaxWays
-		root.Children = root.Children[:MaxWays]
-	}
+	root.Omitted = ways - len(root.Children)
 	rollUp(root)
 	return Tree{Asset: d.ID, Name: d.Name, Classification: d.Classification, Root: root}
 }
@@ -216,6 +223,37 @@ func (b *builder) way(e, h string, hops []hop) *Node {
 		n.Children = append(n.Children, step)
 	}
 	return n
+}
+
+// wayLikelihood is the likelihood way(e, h, hops) rolls up to, computed
+// without building its nodes, and false where way returns nil.
+func (b *builder) wayLikelihood(h string, hops []hop) (float64, bool) {
+	if len(hops) == 0 {
+		q, n := b.threatsMiss(1, h)
+		return 1 - q, n > 0
+	}
+	p := 1.0
+	for _, s := range hops {
+		q, _ := b.threatsMiss(1-graph.StepProbability(b.ix, s.flow), s.flow.ID, s.to)
+		p *= 1 - q
+	}
+	return p, true
+}
+
+// threatsMiss multiplies q by the chance that each open threat
+// threatLeaves lists for the elements fails, and counts those threats.
+func (b *builder) threatsMiss(q float64, elements ...string) (float64, int) {
+	var seen []string
+	for _, el := range elements {
+		for _, f := range b.threats[el] {
+			if slices.Contains(seen, f.ID) || !slices.ContainsFunc(f.STRIDE, letsIn) {
+				continue
+			}
+			seen = append(seen, f.ID)
+			q *= 1 - Probability(f.Residual.Likelihood)
+		}
+	}
+	return q, len(seen)
 }
 
 // threatLeaves are the open threats on the elements that can let an
@@ -323,7 +361,26 @@ func sortNodes(nodes []*Node) {
 	for _, n := range nodes {
 		rollUp(n)
 	}
-	slices.SortStableFunc(nodes, func(a, b *Node) int {
-		return cmp.Or(cmp.Compare(b.Likelihood, a.Likelihood), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Threat, b.Threat))
-	})
+	slices.SortStableFunc(nodes, compareNodes)
+}
+
+func compareNodes(a, b *Node) int {
+	return cmp.Or(cmp.Compare(b.Likelihood, a.Likelihood), cmp.Compare(a.Label, b.Label), cmp.Compare(a.Threat, b.Threat))
+}
+
+// keepBest adds n to kept, the at most limit most likely nodes in sortNodes'
+// order, dropping the least likely past the limit: a large model has
+// thousands of ways to an asset, and holding them all took gigabytes.
+func keepBest(kept []*Node, n *Node, limit int) []*Node {
+	rollUp(n)
+	if len(kept) == limit && compareNodes(n, kept[limit-1]) >= 0 {
+		return kept
+	}
+	i, _ := slices.BinarySearchFunc(kept, n, func(a, b *Node) int { return cmp.Or(compareNodes(a, b), -1) })
+	kept = slices.Insert(kept, i, n)
+	if len(kept) > limit {
+		kept[limit] = nil
+		kept = kept[:limit]
+	}
+	return kept
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -189,5 +191,59 @@ func TestRollUp(t *testing.T) {
 	}
 	if empty := (&Node{Kind: And}); rollUp(empty) != 0 {
 		t.Error("an AND with no children is not impossible")
+	}
+}
+
+// TestKeepBestIsSortAndCut checks the bounded selection of ways against
+// sorting every way and keeping the first MaxWays, on ties too.
+func TestKeepBestIsSortAndCut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 200 {
+		var all, kept []*Node
+		for i := range rng.IntN(40) {
+			n := &Node{Kind: Leaf, Label: fmt.Sprintf("way %d", rng.IntN(8)), Threat: fmt.Sprint(i % 3),
+				Likelihood: float64(rng.IntN(5)) / 10}
+			all = append(all, n)
+			kept = keepBest(kept, n, MaxWays)
+		}
+		sortNodes(all)
+		want := all[:min(len(all), MaxWays)]
+		if len(kept) != len(want) {
+			t.Fatalf("round %d: kept %d, want %d", round, len(kept), len(want))
+		}
+		for i := range want {
+			if kept[i] != want[i] {
+				t.Fatalf("round %d: way %d is %+v, want %+v", round, i, *kept[i], *want[i])
+			}
+		}
+	}
+}
+
+// TestWayLikelihoodIsTheRolledUpWay: the likelihood computed to skip
+// unlikely ways is the one their built tree rolls up to, for every entry
+// point and every component it reaches in the examples.
+func TestWayLikelihoodIsTheRolledUpWay(t *testing.T) {
+	for _, name := range []string{"online-shop.yaml", "hr-saas.yaml", "iot-telemetry/rampart.yaml"} {
+		b := newBuilder(analyse(t, filepath.Join("..", "..", "examples", name)))
+		checked := 0
+		for _, e := range b.entries {
+			for h, hops := range b.bestPaths(e) {
+				p, ok := b.wayLikelihood(h, hops)
+				way := b.way(e, h, hops)
+				if ok != (way != nil) {
+					t.Fatalf("%s: way %s to %s: likelihood says %v, the tree %v", name, e, h, ok, way != nil)
+				}
+				if way == nil {
+					continue
+				}
+				if got := rollUp(way); math.Abs(got-p) > 1e-9 {
+					t.Errorf("%s: way %s to %s: %v computed, %v rolled up", name, e, h, p, got)
+				}
+				checked++
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: no way checked", name)
+		}
 	}
 }

@@ -241,27 +241,6 @@ func TestRendererReuseAndErrors(t *testing.T) {
 	}
 }
 
-func TestFormatFromPath(t *testing.T) {
-	tests := []struct {
-		path string
-		want Format
-		ok   bool
-	}{
-		{"dfd.svg", FormatSVG, true},
-		{"out/DFD.PNG", FormatPNG, true},
-		{"x.dot", FormatDOT, true},
-		{"x.gv", FormatDOT, true},
-		{"x.pdf", "", false},
-		{"noext", "", false},
-	}
-	for _, tt := range tests {
-		got, err := FormatFromPath(tt.path)
-		if (err == nil) != tt.ok || got != tt.want {
-			t.Errorf("FormatFromPath(%q) = %q, %v; want %q, ok=%v", tt.path, got, err, tt.want, tt.ok)
-		}
-	}
-}
-
 func TestWrapQuoteHTML(t *testing.T) {
 	wraps := []struct {
 		in    string

@@ -27,6 +27,11 @@ const (
 	// stubLimit is how many neighbouring boundaries a boundary diagram
 	// draws; the rest are drawn as one "elsewhere" node.
 	stubLimit = 30
+	// stubArrowLimit is how many arrows between a boundary diagram's
+	// components and its neighbours it draws one by one; past it they are
+	// bundled per nested boundary (an arrow from the boundary's border), as
+	// hundreds of arrows into a few nodes made the layout take seconds.
+	stubArrowLimit = 60
 )
 
 // outsideID names the group of components outside every trust boundary.
@@ -217,6 +222,7 @@ type bundle struct {
 	sev         model.Severity
 	highlighted bool
 	label       string // the flow's own label when the bundle holds one flow
+	attrs       string // more DOT attributes of the arrow (ltail, lhead)
 }
 
 func (b *bundle) add(f *model.Flow, opts Options, hl highlight) {
@@ -257,8 +263,12 @@ func (b *bundle) edge(w *strings.Builder, hl highlight, tip string) {
 			color, font = colFaded, colFadedLabel
 		}
 	}
-	fmt.Fprintf(w, "  %s -> %s [label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s];\n",
-		quote(b.from), quote(b.to), edgeLabel(label), color, font, pen, style, quote(tip))
+	more := ""
+	if b.attrs != "" {
+		more = ", " + b.attrs
+	}
+	fmt.Fprintf(w, "  %s -> %s [label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s%s];\n",
+		quote(b.from), quote(b.to), edgeLabel(label), color, font, pen, style, quote(tip), more)
 }
 
 // bundles folds flows into one arrow per (from, to) pair of keys; key
@@ -463,18 +473,38 @@ func (g *groups) stubs(m *model.Model, id string, sub *model.Model, opts Options
 		return "stub:elsewhere"
 	}
 	var b strings.Builder
-	bs := bundles(m, opts, hl, func(f *model.Flow) (string, string) {
+	side := func(id string) string { return id }
+	key := func(f *model.Flow) (string, string) {
 		if ix.Components[f.From] == nil || ix.Components[f.To] == nil {
 			return "", ""
 		}
 		switch {
 		case in[f.From] && !in[f.To]:
-			return f.From, stub(f.To)
+			return side(f.From), stub(f.To)
 		case in[f.To] && !in[f.From]:
-			return stub(f.From), f.To
+			return stub(f.From), side(f.To)
 		}
 		return "", ""
-	})
+	}
+	bs := bundles(m, opts, hl, key)
+	// Too many arrows: one per nested boundary and neighbour, drawn from
+	// the boundary's border (a member as the arrow's end, clipped there).
+	rep := map[string]string{} // boundary id -> the first of its components on the page
+	if len(bs) > stubArrowLimit {
+		for i := range sub.Components {
+			c := sub.Components[i].ID
+			if p := ix.Parent[c]; p != "" && ix.Boundaries[p] != nil && rep[p] == "" {
+				rep[p] = c
+			}
+		}
+		side = func(id string) string {
+			if p := ix.Parent[id]; rep[p] != "" {
+				return "cluster_" + p
+			}
+			return id
+		}
+		bs = bundles(m, opts, hl, key)
+	}
 	used := map[string]bool{}
 	for _, bd := range bs {
 		used[bd.from], used[bd.to] = true, true
@@ -491,8 +521,21 @@ func (g *groups) stubs(m *model.Model, id string, sub *model.Model, opts Options
 			colBoundary, colMuted, quote(fmt.Sprintf("%d more boundaries", len(neighbours)-len(shown))))
 	}
 	for _, bd := range bs {
-		bd.edge(&b, hl, fmt.Sprintf("%d flow(s) between %s and %s", bd.flows,
-			strings.TrimPrefix(bd.from, "stub:"), strings.TrimPrefix(bd.to, "stub:")))
+		name := func(key string) string {
+			key = strings.TrimPrefix(key, "stub:")
+			if p, ok := strings.CutPrefix(key, "cluster_"); ok {
+				return cmp.Or(ix.Boundaries[p].Name, p)
+			}
+			return key
+		}
+		tip := fmt.Sprintf("%d flow(s) between %s and %s", bd.flows, name(bd.from), name(bd.to))
+		if p, ok := strings.CutPrefix(bd.from, "cluster_"); ok && rep[p] != "" {
+			bd.from, bd.attrs = rep[p], "ltail="+quote(bd.from)
+		}
+		if p, ok := strings.CutPrefix(bd.to, "cluster_"); ok && rep[p] != "" {
+			bd.to, bd.attrs = rep[p], "lhead="+quote(bd.to)
+		}
+		bd.edge(&b, hl, tip)
 	}
 	return b.String()
 }

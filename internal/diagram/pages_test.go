@@ -92,6 +92,56 @@ func TestBoundaryPageStubs(t *testing.T) {
 	}
 }
 
+// TestBoundaryPageBundlesManyStubArrows covers a boundary whose components
+// each send flows to other boundaries: drawn one arrow per component, the
+// hundreds of arrows into a few stub nodes made Graphviz take seconds a
+// page (a minute for a 1,000-component report). Past stubArrowLimit the
+// arrows leave the nested boundaries' borders instead, one per boundary and
+// neighbour, and still count every flow.
+func TestBoundaryPageBundlesManyStubArrows(t *testing.T) {
+	m := bigModel(400)
+	for i := range 200 { // zone-0 and its nested zone-1..3
+		for _, to := range []int{200 + i%200, 200 + (i*7)%200} {
+			m.Flows = append(m.Flows, model.Flow{ID: fmt.Sprintf("x%d-%d", i, to), From: fmt.Sprintf("c%04d", i), To: fmt.Sprintf("c%04d", to), Protocol: "https"})
+		}
+	}
+	m.Reindex()
+	var z0 string
+	for _, p := range Pages(m, Options{}) {
+		if p.ID == "zone-0" {
+			z0 = string(p.DOT())
+		}
+	}
+	arrows := regexp.MustCompile(`(?m)^  "c[0-9]+" -> "stub:[^"]+" \[label=<.*?<TD>(\d+) flows?</TD>`).FindAllStringSubmatch(z0, -1)
+	if len(arrows) == 0 || len(arrows) > stubArrowLimit {
+		t.Fatalf("zone-0's page draws %d arrows to other boundaries, want 1 to %d", len(arrows), stubArrowLimit)
+	}
+	counted := 0
+	for _, a := range arrows {
+		n := 0
+		fmt.Sscan(a[1], &n)
+		counted += n
+	}
+	on := map[string]bool{}
+	for _, id := range nodeRe.FindAllStringSubmatch(z0, -1) {
+		on[id[1]] = true
+	}
+	want := 0
+	for _, f := range m.Flows {
+		if on[f.From] && !on[f.To] {
+			want++
+		}
+	}
+	if counted != want || want == 0 {
+		t.Errorf("the arrows count %d flows, want %d", counted, want)
+	}
+	for _, want := range []string{`ltail="cluster_zone-0"`, `ltail="cluster_zone-1"`, "flow(s) between Zone zone-1 and zone-4"} {
+		if !strings.Contains(z0, want) {
+			t.Errorf("zone-0's page lacks %q", want)
+		}
+	}
+}
+
 // TestLargeModelRendersPromptly guards against the layout cliff: every
 // page of a 1,200-component model lays out, in bounded time.
 func TestLargeModelRendersPromptly(t *testing.T) {

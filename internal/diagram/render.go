@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/rampart-sec/rampart/internal/diagram/internal/gographviz"
@@ -28,18 +26,6 @@ const (
 
 // Formats lists the formats Render writes.
 func Formats() []Format { return []Format{FormatSVG, FormatPNG, FormatDOT} }
-
-// FormatFromPath picks the format from a file name's extension.
-func FormatFromPath(path string) (Format, error) {
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
-	switch Format(ext) {
-	case FormatDOT, FormatSVG, FormatPNG:
-		return Format(ext), nil
-	case "gv":
-		return FormatDOT, nil
-	}
-	return "", fmt.Errorf("cannot tell the diagram format from %q: use a name ending in .svg, .png or .dot", path)
-}
 
 // pngDPI is the resolution of PNG output: crisp on high-density screens.
 const pngDPI = 144

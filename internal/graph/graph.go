@@ -141,15 +141,14 @@ type Reach struct {
 	g     *Graph
 	order map[string]int // data asset id -> position in the model, built on use
 	cost  []float64
-	prev  []int // predecessor node, -1 at an entry or when unreachable
-	via   []*model.Flow
+	prev  []int // predecessor node, -1 at an entry or when unreachable (breaks ties)
 }
 
 // Reachable runs one multi-source shortest-path search (Dijkstra on
 // -ln probability) from all entry points: O((V+E) log V).
 func (g *Graph) Reachable() *Reach {
 	n := len(g.ids)
-	r := &Reach{g: g, cost: make([]float64, n), prev: make([]int, n), via: make([]*model.Flow, n)}
+	r := &Reach{g: g, cost: make([]float64, n), prev: make([]int, n)}
 	pq := &Queue[int]{}
 	for i := range r.cost {
 		r.cost[i] = math.Inf(1)
@@ -167,7 +166,7 @@ func (g *Graph) Reachable() *Reach {
 		for _, e := range g.out[it.Key] {
 			c := it.Cost + e.cost
 			if c < r.cost[e.to]-1e-12 || (math.Abs(c-r.cost[e.to]) <= 1e-12 && r.prev[e.to] >= 0 && g.ids[it.Key] < g.ids[r.prev[e.to]]) {
-				r.cost[e.to], r.prev[e.to], r.via[e.to] = c, it.Key, e.flow
+				r.cost[e.to], r.prev[e.to] = c, it.Key
 				heap.Push(pq, Item[int]{Key: e.to, Cost: c})
 			}
 		}
@@ -200,34 +199,7 @@ type Path struct {
 	Likelihood float64 `json:"likelihood"`
 }
 
-// PathTo returns the most likely path into a component, or false when none.
-func (r *Reach) PathTo(id string) (Path, bool) {
-	n, ok := r.g.node[id]
-	if !ok || math.IsInf(r.cost[n], 1) {
-		return Path{}, false
-	}
-	var comps, flows []string
-	for cur := n; cur >= 0; cur = r.prev[cur] {
-		comps = append(comps, r.g.ids[cur])
-		if r.via[cur] != nil {
-			flows = append(flows, r.via[cur].ID)
-		}
-		if len(comps) > len(r.g.ids) {
-			break
-		}
-	}
-	reverse(comps)
-	reverse(flows)
-	return Path{Components: comps, Flows: flows, Likelihood: round3(math.Exp(-r.cost[n]))}, true
-}
-
 func round3(f float64) float64 { return math.Round(f*1000) / 1000 }
-
-func reverse(s []string) {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
-	}
-}
 
 // AttackPath is one of the most likely paths from an entry point to a
 // component holding confidential or restricted data.

@@ -69,7 +69,7 @@ func jsonSchema(fragment bool) ([]byte, error) {
 // of the schema, and the catalog's control ids to control references.
 func describe(root *jsonschema.Schema, d keyDocs) {
 	seen := map[*jsonschema.Schema]bool{}
-	var walk func(s *jsonschema.Schema, section string)
+	var walk func(s *jsonschema.Schema, section, key string)
 	resolve := func(s *jsonschema.Schema) *jsonschema.Schema {
 		if s != nil && s.Ref != "" {
 			if def := root.Definitions[strings.TrimPrefix(s.Ref, "#/$defs/")]; def != nil {
@@ -78,18 +78,18 @@ func describe(root *jsonschema.Schema, d keyDocs) {
 		}
 		return s
 	}
-	walk = func(s *jsonschema.Schema, section string) {
+	walk = func(s *jsonschema.Schema, section, key string) {
 		s = resolve(s)
 		if s == nil || seen[s] {
 			return
 		}
 		seen[s] = true
-		describeEnum(s, d, s.Description)
+		describeEnum(s, d, s.Description, d.meanings[section+"."+key])
 		if s.Items != nil {
-			walk(s.Items, section)
+			walk(s.Items, section, key)
 		}
 		if s.AdditionalProperties != nil {
-			walk(s.AdditionalProperties, section)
+			walk(s.AdditionalProperties, section, key)
 		}
 		if s.Properties == nil {
 			return
@@ -122,10 +122,10 @@ func describe(root *jsonschema.Schema, d keyDocs) {
 				prop.Items = &jsonschema.Schema{AnyOf: []*jsonschema.Schema{catalogEnum(&jsonschema.Schema{Type: "string"}),
 					{Type: "string", Description: "a control declared in the model's controls"}}}
 			}
-			walk(prop, sec)
+			walk(prop, sec, key)
 		}
 	}
-	walk(root, "")
+	walk(root, "", "")
 }
 
 // prune drops the definitions no longer referenced from the root.
@@ -181,9 +181,10 @@ func setDescription(s *jsonschema.Schema, md string) {
 	s.Extras["markdownDescription"] = md
 }
 
-// describeEnum gives every value of an enum its description: what the
-// reference says of it, else fallback (the key's description).
-func describeEnum(s *jsonschema.Schema, d keyDocs, fallback string) {
+// describeEnum gives every value of an enum its description: its meaning
+// from the key's value table, else what the reference says of it, else
+// fallback (the key's description).
+func describeEnum(s *jsonschema.Schema, d keyDocs, fallback string, meanings map[string]string) {
 	if len(s.Enum) == 0 || s.Extras["markdownEnumDescriptions"] != nil {
 		return
 	}
@@ -211,7 +212,7 @@ func describeEnum(s *jsonschema.Schema, d keyDocs, fallback string) {
 			text = group
 		}
 		md := "`" + name + "`"
-		if text = cmp.Or(text, fallback); text != "" {
+		if text = cmp.Or(meanings[name], text, fallback); text != "" {
 			md += ": " + text
 		}
 		plainDesc[i], mdDesc[i] = plain(md), md

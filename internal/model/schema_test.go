@@ -257,3 +257,47 @@ func TestExampleFragmentSchemaUpToDate(t *testing.T) {
 	}
 	checkGolden(t, filepath.Join("..", "..", "examples", "rampart-fragment.schema.json"), append(data, '\n'))
 }
+
+// TestSchemaEnumValuesHaveTheirMeaning: a value table in the reference
+// ("| `key` value | meaning |") gives each value of that key its own
+// description, which the schema carries for hover help; values of another
+// key with the same name keep theirs.
+func TestSchemaEnumValuesHaveTheirMeaning(t *testing.T) {
+	d := parseKeyDocs("## `flows`\n\n| key | type | | meaning |\n|---|---|---|---|\n| `encryption` | enum | | `none`, `tls` |\n\n" +
+		"| `encryption` value | meaning |\n| --- | --- |\n| `none` | sent in clear text |\n| `tls` | TLS |\n\nAuthentication: `none`, `mfa`.\n")
+	if got := d.meanings["flows.encryption"]; got["none"] != "sent in clear text" || got["tls"] != "TLS" || len(got) != 2 {
+		t.Errorf("meanings of flows.encryption: %v", got)
+	}
+	if got := d.value("mfa"); got != "Authentication" {
+		t.Errorf("a paragraph after the value table: %q", got)
+	}
+	data, err := JSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Defs map[string]struct {
+			Properties map[string]struct {
+				Enum []string `json:"enum"`
+				Desc []string `json:"markdownEnumDescriptions"`
+			} `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range [][2]string{{"Treatment", "status"}, {"Flow", "encryption"}, {"Component", "hosting"}, {"Control", "status"}} {
+		p := s.Defs[k[0]].Properties[k[1]]
+		seen := map[string]bool{}
+		for i, desc := range p.Desc {
+			text := strings.TrimPrefix(desc, "`"+p.Enum[i]+"`: ")
+			if text == desc || seen[text] {
+				t.Errorf("%s.%s: value %s described as %q, not by its own meaning", k[0], k[1], p.Enum[i], desc)
+			}
+			seen[text] = true
+		}
+		if len(p.Desc) == 0 {
+			t.Errorf("%s.%s has no enum descriptions", k[0], k[1])
+		}
+	}
+}

@@ -18,6 +18,9 @@ type keyDocs struct {
 	// values maps an enum value to what the reference says about it, first
 	// mention first.
 	values map[string][]string
+	// meanings maps "section.key" to what each of its values means, from
+	// the reference's value tables ("| `hosting` value | meaning |").
+	meanings map[string]map[string]string
 }
 
 // value is the first thing the reference says about an enum value.
@@ -42,14 +45,18 @@ var (
 	codeRe    = regexp.MustCompile("`([^`]+)`")
 	linkRe    = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
 	bulletRe  = regexp.MustCompile("^- ([a-z ]+): (`.*)$")
+	// A value table: "| `key` value | meaning |", then "| `value` | text |" rows.
+	valueHeadRe = regexp.MustCompile("^\\| `([a-z_]+)` value \\| meaning \\|\\s*$")
+	valueRowRe  = regexp.MustCompile("^\\| `([a-z0-9.-]+)` \\| (.+?) \\|\\s*$")
 )
 
 // parseKeyDocs reads the reference: the first paragraph under each
 // "## `section`", the key tables under it and its subsections, and the
 // lists of enum values ("- processes: `process`, `web-application`").
 func parseKeyDocs(md string) keyDocs {
-	d := keyDocs{sections: map[string]string{}, keys: map[string]string{}, values: map[string][]string{}}
+	d := keyDocs{sections: map[string]string{}, keys: map[string]string{}, values: map[string][]string{}, meanings: map[string]map[string]string{}}
 	section := ""
+	valueKey := "" // "section.key" of the value table being read
 	intro := false
 	var para []string
 	var bullet string // the label of the bullet being continued
@@ -77,6 +84,21 @@ func parseKeyDocs(md string) keyDocs {
 		}
 		if section == "" {
 			continue
+		}
+		if m := valueHeadRe.FindStringSubmatch(line); m != nil {
+			valueKey = section + "." + m[1]
+			d.meanings[valueKey] = map[string]string{}
+			continue
+		}
+		if valueKey != "" {
+			if m := valueRowRe.FindStringSubmatch(line); m != nil {
+				d.meanings[valueKey][m[1]] = strings.TrimSpace(m[2])
+				continue
+			}
+			if strings.HasPrefix(line, "| ---") {
+				continue
+			}
+			valueKey = ""
 		}
 		if m := rowRe.FindStringSubmatch(line); m != nil {
 			meaning := strings.TrimSpace(m[4])

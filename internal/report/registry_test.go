@@ -24,6 +24,8 @@ func TestRegistryHoldsEveryFormat(t *testing.T) {
 		{"threats.json", "json", false},
 		{"THREATS.md", "markdown", false},
 		{"rampart.sarif", "sarif", false},
+		{"results.sarif.json", "sarif", false},
+		{"my.report.json", "json", false},
 		{"register.csv", "csv", false},
 		{"report.HTML", "html", false},
 		{"report.htm", "html", false},
@@ -149,6 +151,30 @@ func TestTableFitsAndFilters(t *testing.T) {
 				t.Error("no cell was shortened")
 			}
 		}},
+		{"every line fits 80 columns", TableOptions{Width: 80, Color: true}, func(t *testing.T, out string) {
+			rows := 0
+			for _, line := range strings.Split(out, "\n") {
+				if w := VisibleWidth(line); w > 80 {
+					t.Errorf("line %d columns wide: %q", w, line)
+				}
+				if strings.Contains(line, ".yaml:") {
+					rows++
+				}
+			}
+			if rows != len(r.Findings) {
+				t.Errorf("%d rows, want %d", rows, len(r.Findings))
+			}
+		}},
+		{"every line fits 100 columns", TableOptions{Width: 100}, func(t *testing.T, out string) {
+			for _, line := range strings.Split(out, "\n") {
+				if w := VisibleWidth(line); w > 100 {
+					t.Errorf("line %d columns wide: %q", w, line)
+				}
+			}
+			if !strings.Contains(out, "TITLE") {
+				t.Error("the title column was left out at 100 columns")
+			}
+		}},
 		{"columns align on visible width", TableOptions{Color: true}, func(t *testing.T, out string) {
 			col := -1
 			for _, line := range strings.Split(out, "\n") {
@@ -209,6 +235,30 @@ func TestTableShowsCategoryLimits(t *testing.T) {
 	Table(&buf, r, TableOptions{})
 	if !strings.Contains(buf.String(), "max medium; privacy low; spoofing high)") {
 		t.Errorf("header lacks the category limits:\n%.400s", buf.String())
+	}
+}
+
+func TestVisibleWidth(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want int
+	}{
+		{"plain", 5},
+		{"\x1b[1;31mhigh\x1b[0m", 4},
+		{"L×I …", 5},
+		{"日本語", 6},       // wide characters take two columns
+		{"ＡＢ", 4},        // fullwidth forms too
+		{"e\u0301te", 3}, // a combining accent takes none
+	} {
+		if got := VisibleWidth(tc.s); got != tc.want {
+			t.Errorf("VisibleWidth(%q) = %d, want %d", tc.s, got, tc.want)
+		}
+	}
+	if got := truncate("日本語のタイトル", 7); VisibleWidth(got) > 7 || got != "日本語…" {
+		t.Errorf("truncate to 7 columns: %q (%d columns)", got, VisibleWidth(got))
+	}
+	if got := truncateLeft("services/payments/rampart.yaml:120", 20); VisibleWidth(got) != 20 || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "/rampart.yaml:120") {
+		t.Errorf("truncateLeft: %q", got)
 	}
 }
 

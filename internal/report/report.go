@@ -100,7 +100,7 @@ func init() {
 	}})
 	MustRegister(text("json", JSON, "json"))
 	MustRegister(text("markdown", Markdown, "md", "markdown"))
-	MustRegister(text("sarif", SARIF, "sarif"))
+	MustRegister(text("sarif", SARIF, "sarif", "sarif.json")) // the SARIF standard's two names
 	MustRegister(text("csv", CSV, "csv"))
 	MustRegister(&format{name: "html", exts: []string{"html", "htm"}, write: func(ctx context.Context, w io.Writer, r *analysis.Result, opts Options) error {
 		return htmlreport.Write(ctx, w, r, htmlreport.Options{Summary: opts.Summary, Detection: opts.Detection})
@@ -246,11 +246,17 @@ func Lookup(name string) (Format, error) {
 	return nil, fmt.Errorf("%s", msg)
 }
 
-// ForPath returns the format a file name's extension selects.
+// ForPath returns the format a file name's extension selects; a two-part
+// extension ("sarif.json") comes before its last part.
 func ForPath(path string) (Format, error) {
-	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	base := strings.ToLower(filepath.Base(path))
+	ext := strings.TrimPrefix(filepath.Ext(base), ".")
+	double := strings.TrimPrefix(filepath.Ext(strings.TrimSuffix(base, "."+ext)), ".")
 	registry.RLock()
-	f, ok := registry.byExt[ext]
+	f, ok := registry.byExt[double+"."+ext]
+	if !ok || double == "" {
+		f, ok = registry.byExt[ext]
+	}
 	registry.RUnlock()
 	if ok && ext != "" {
 		return f, nil

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
+	"unicode"
+
+	"golang.org/x/text/width"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -72,20 +74,29 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		}
 		return code + s + ansiReset
 	}
+	// fit wraps a line of prose to the terminal, indenting continuations.
+	fit := func(line string, indent int) string {
+		if opts.Width > 0 && !opts.Wide {
+			return wrapText(line, opts.Width, indent)
+		}
+		return line
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s (%s), as of %s\n", paint(ansiBold, "Rampart analysis of"), r.System.Name, r.System.ID, r.AsOf)
+	const title = "Rampart analysis of"
+	head := fit(fmt.Sprintf("%s %s (%s), as of %s", title, r.System.Name, r.System.ID, r.AsOf), 2)
+	fmt.Fprintf(&b, "%s%s\n", paint(ansiBold, title), strings.TrimPrefix(head, title))
 	s := r.Summary
 	var sev []string
 	for _, name := range []model.Severity{"critical", "high", "medium", "low"} {
 		sev = append(sev, fmt.Sprintf("%d %s", s.BySeverity[name], name))
 	}
-	fmt.Fprintf(&b, "%d threats (%s), %d open, %d mitigated by controls or treated\n", s.Threats, strings.Join(sev, ", "), s.Open, s.Threats-s.Open)
+	fmt.Fprintf(&b, "%s\n", fit(fmt.Sprintf("%d threats (%s), %d open, %d mitigated by controls or treated", s.Threats, strings.Join(sev, ", "), s.Open, s.Threats-s.Open), 2))
 	var methods []string
 	for _, sec := range bycategory.Sections(r) {
 		methods = append(methods, fmt.Sprintf("%s %d (%d open)", sec.Name, sec.Threats, sec.Open))
 	}
 	if len(methods) > 1 {
-		fmt.Fprintf(&b, "by methodology: %s\n", strings.Join(methods, ", "))
+		fmt.Fprintf(&b, "%s\n", fit("by methodology: "+strings.Join(methods, ", "), 2))
 	}
 	limit := "max " + string(r.Appetite.MaxSeverity)
 	if !r.Appetite.Declared {
@@ -95,12 +106,12 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		limit += fmt.Sprintf("; %s %s", c, r.Appetite.ByCategory[c])
 	}
 	if s.Breaches > 0 {
-		fmt.Fprintf(&b, "%s\n", paint(ansi["high"], fmt.Sprintf("%d open threat(s) above the risk appetite (%s)", s.Breaches, limit)))
+		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansi["high"], fit(fmt.Sprintf("%d open threat(s) above the risk appetite (%s)", s.Breaches, limit), 2)))
 	} else {
-		fmt.Fprintf(&b, "%s\n", paint(ansi["low"], fmt.Sprintf("every open threat is within the risk appetite (%s)", limit)))
+		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansi["low"], fit(fmt.Sprintf("every open threat is within the risk appetite (%s)", limit), 2)))
 	}
 	for _, line := range governance(r) {
-		fmt.Fprintf(&b, "%s\n", paint(ansiDim, line))
+		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansiDim, fit(line, 2)))
 	}
 	var rows [][]string
 	var sevs []model.Severity
@@ -134,7 +145,7 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		sevs = append(sevs, f.Residual.Severity)
 	}
 	if opts.filtered() {
-		fmt.Fprintf(&b, "showing %d of %d threats (%s)\n", len(rows), len(r.Findings), describeFilters(opts))
+		fmt.Fprintf(&b, "%s\n", fit(fmt.Sprintf("showing %d of %d threats (%s)", len(rows), len(r.Findings), describeFilters(opts)), 2))
 	}
 	b.WriteString("\n")
 	if len(rows) > 0 {
@@ -156,14 +167,14 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		if overlong {
 			legend += "; " + markOverlong + ": the acceptance runs longer than settings.max_acceptance_days allows, the threat counts as open"
 		}
-		fmt.Fprintf(&b, "%s\n", paint(ansiDim, legend))
+		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansiDim, fit(legend, 2)))
 	}
 	if len(r.Paths) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Attack paths to valuable data"))
 		for _, p := range r.Paths {
 			data := strings.Join(append([]string{p.Data}, p.OtherData...), ", ")
-			fmt.Fprintf(&b, "%2d. %s (%s) via %s from %s: %s, likelihood %.2f, %d open threat(s) on the way\n", p.Rank, data, p.Classification,
-				p.Target, p.Entry, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats))
+			fmt.Fprintf(&b, "%s\n", fit(fmt.Sprintf("%2d. %s (%s) via %s from %s: %s, likelihood %.2f, %d open threat(s) on the way", p.Rank, data, p.Classification,
+				p.Target, p.Entry, strings.Join(p.Components, " -> "), p.Likelihood, len(p.Threats)), 4))
 		}
 	}
 	if len(r.ModelWarnings) > 0 {
@@ -179,7 +190,7 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", paint(ansiBold, "Warnings"))
 		for _, wn := range r.Warnings {
-			fmt.Fprintf(&b, "%s\n", paint(ansiDim, wn.String()))
+			fmt.Fprintf(&b, "%s\n", paintLines(paint, ansiDim, fit(wn.String(), 2)))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -204,16 +215,36 @@ func describeFilters(o TableOptions) string {
 	return strings.Join(parts, ", ")
 }
 
-// Column layout: the gap between columns, and how narrow the title and
-// threat columns may become before the table overflows.
+// paintLines colours every line of a wrapped text on its own, so that a
+// terminal's colour never runs into the indentation or the next line.
+func paintLines(paint func(code, s string) string, code, text string) string {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = paint(code, l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Column layout: the gap between columns, and how narrow the title, threat
+// and position columns may become before the title column is left out.
 const (
 	gap         = 2
 	minTitle    = 12
 	minThreatID = 24
+	minWhere    = 16
+)
+
+// Table columns that give way when the table is too wide.
+const (
+	colThreat = 3
+	colTitle  = 4
+	colWhere  = 5
 )
 
 // columnWidths fits the columns to the width: the title column shrinks
-// first, then the threat id.
+// first, then the threat id; if the table is still too wide the title
+// column is left out (width 0), the position shrinks from the left if it
+// must, and the room left goes back to the position, then the threat id.
 func columnWidths(header []string, rows [][]string, o TableOptions) []int {
 	widths := make([]int, len(header))
 	for i, h := range header {
@@ -227,27 +258,47 @@ func columnWidths(header []string, rows [][]string, o TableOptions) []int {
 	if o.Wide || o.Width <= 0 {
 		return widths
 	}
+	natural := slices.Clone(widths)
 	total := gap * (len(widths) - 1)
 	for _, w := range widths {
 		total += w
 	}
-	for _, col := range []struct{ i, min int }{{4, minTitle}, {3, minThreatID}} {
-		if over := total - o.Width; over > 0 && widths[col.i] > col.min {
-			cut := min(over, widths[col.i]-col.min)
-			widths[col.i] -= cut
+	shrink := func(col, least int) {
+		if over := total - o.Width; over > 0 && widths[col] > least {
+			cut := min(over, widths[col]-least)
+			widths[col] -= cut
 			total -= cut
+		}
+	}
+	shrink(colTitle, minTitle)
+	shrink(colThreat, minThreatID)
+	if total > o.Width {
+		total -= widths[colTitle] + gap
+		widths[colTitle] = 0
+		shrink(colWhere, minWhere)
+		for _, col := range []int{colWhere, colThreat} {
+			grow := min(max(o.Width-total, 0), natural[col]-widths[col])
+			widths[col] += grow
+			total += grow
 		}
 	}
 	return widths
 }
 
 // writeRow writes cells padded to widths on their visible width (escape
-// codes do not count), shortening cells that do not fit with an ellipsis;
-// paint colours a cell after padding.
+// codes do not count), shortening cells that do not fit with an ellipsis
+// and leaving out columns of width 0; paint colours a cell after padding.
 func writeRow(b *strings.Builder, cells []string, widths []int, paint func(col int, cell string) string) {
 	var line strings.Builder
 	for i, c := range cells {
-		c = truncate(c, widths[i])
+		if widths[i] == 0 {
+			continue
+		}
+		if i == colWhere {
+			c = truncateLeft(c, widths[i])
+		} else {
+			c = truncate(c, widths[i])
+		}
 		if i < len(cells)-1 {
 			c += strings.Repeat(" ", widths[i]-VisibleWidth(c))
 		}
@@ -266,9 +317,32 @@ func writeRow(b *strings.Builder, cells []string, widths []int, paint func(col i
 var escapeRE = regexp.MustCompile("\x1b\\[[0-9;]*[A-Za-z]")
 
 // VisibleWidth is the number of terminal columns s takes: ANSI escape
-// sequences take none, every other character one.
+// sequences and combining marks take none, East Asian wide and fullwidth
+// characters two, every other character one.
 func VisibleWidth(s string) int {
-	return utf8.RuneCountInString(escapeRE.ReplaceAllString(s, ""))
+	if strings.IndexByte(s, '\x1b') >= 0 {
+		s = escapeRE.ReplaceAllString(s, "")
+	}
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+// runeWidth is how many terminal columns r takes.
+func runeWidth(r rune) int {
+	switch {
+	case r < 0x300:
+		return 1
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }
 
 // truncate shortens plain text s to width columns, ending it with "…".
@@ -279,6 +353,59 @@ func truncate(s string, width int) string {
 	if width <= 1 {
 		return "…"
 	}
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		w := runeWidth(r)
+		if used+w > width-1 {
+			break
+		}
+		b.WriteRune(r)
+		used += w
+	}
+	return b.String() + "…"
+}
+
+// truncateLeft shortens plain text s to width columns from the left,
+// starting it with "…" (for file paths, whose end matters most).
+func truncateLeft(s string, width int) string {
+	if VisibleWidth(s) <= width {
+		return s
+	}
+	if width <= 1 {
+		return "…"
+	}
 	runes := []rune(s)
-	return string(runes[:width-1]) + "…"
+	used, i := 0, len(runes)
+	for i > 0 && used+runeWidth(runes[i-1]) <= width-1 {
+		i--
+		used += runeWidth(runes[i])
+	}
+	return "…" + string(runes[i:])
+}
+
+// wrapText breaks plain text into lines of at most width columns at
+// spaces, indenting every line after the first by indent columns; a word
+// longer than a line stays whole. Width 0 leaves text as it is.
+func wrapText(text string, width, indent int) string {
+	if width <= 0 || VisibleWidth(text) <= width {
+		return text
+	}
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Split(text, " ") {
+		w := VisibleWidth(word)
+		if i > 0 {
+			if line+1+w > width {
+				b.WriteString("\n" + strings.Repeat(" ", indent))
+				line = indent
+			} else {
+				b.WriteString(" ")
+				line++
+			}
+		}
+		b.WriteString(word)
+		line += w
+	}
+	return b.String()
 }

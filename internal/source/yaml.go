@@ -116,21 +116,65 @@ func ParseYAML(name string, data []byte, lim Limits) *Doc {
 	}
 	// Aliases are written with '*': a file without one cannot expand.
 	if bytes.IndexByte(data, '*') >= 0 {
-		max := lim.maxExpansion()
-		if e := checkExpansion(root, max); e != nil {
-			p := Errorf(Pos{File: name, Line: e.at.Line, Column: e.at.Column}, CodeExpansion, "",
-				"anchors and aliases may repeat content, but not multiply it; write the content out or split the file",
-				"the document expands past %d nodes through aliases", max)
-			if e.self {
-				p.Message = fmt.Sprintf("alias '*%s' refers to its own anchor, so it would expand forever", e.at.Value)
-				p.Hint = "an alias may only repeat a node declared before it and outside it"
-			}
+		if p, bad := expansionProblem(name, root, lim.maxExpansion()); bad {
 			d.Problems = append(d.Problems, p)
 			return d
 		}
 	}
 	d.Root = root
 	return d
+}
+
+// expansionProblem refuses root when its aliases add more than max nodes.
+func expansionProblem(name string, root *yaml.Node, max int) (Problem, bool) {
+	e := checkExpansion(root, max)
+	if e == nil {
+		return Problem{}, false
+	}
+	p := Errorf(Pos{File: name, Line: e.at.Line, Column: e.at.Column}, CodeExpansion, "",
+		"anchors and aliases may repeat content, but not multiply it; write the content out or split the file",
+		"the document expands past %d nodes through aliases", max)
+	if e.self {
+		p.Message = fmt.Sprintf("alias '*%s' refers to its own anchor, so it would expand forever", e.at.Value)
+		p.Hint = "an alias may only repeat a node declared before it and outside it"
+	}
+	return p, true
+}
+
+// ParseYAMLDocuments parses a stream of YAML documents separated by "---"
+// (custom rule files, say) with the checks of ParseYAML: bytes YAML does
+// not allow, syntax errors in its one message style, and aliases that
+// expand past lim.MaxExpansion nodes in each document. It returns the top
+// node of every document read before the first problem, leaving out those
+// that hold nothing (comments only, or null); such a stream gives no nodes
+// and no problem.
+func ParseYAMLDocuments(name string, data []byte, lim Limits) ([]*yaml.Node, Problems) {
+	if p, bad := checkBytes(name, data, true); bad {
+		return nil, Problems{p}
+	}
+	var roots []*yaml.Node
+	aliases := bytes.IndexByte(data, '*') >= 0 // a stream without '*' cannot expand
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return roots, nil
+		}
+		if err != nil {
+			return roots, Problems{SyntaxProblem(name, data, err)}
+		}
+		if len(doc.Content) == 0 || doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null" {
+			continue // a document of comments only, or null
+		}
+		root := doc.Content[0]
+		if aliases {
+			if p, bad := expansionProblem(name, root, lim.maxExpansion()); bad {
+				return roots, Problems{p}
+			}
+		}
+		roots = append(roots, root)
+	}
 }
 
 // mayHoldSecondDocument reports whether data has a document marker ("---"
@@ -290,6 +334,8 @@ func SyntaxProblem(name string, data []byte, err error) Problem {
 		p.Hint = "check the indentation and that every key ends with ':'"
 	case strings.Contains(what, "found unexpected end of stream"):
 		p.Hint = "a quoted string or bracket is not closed"
+	case strings.Contains(what, "did not find expected node content"):
+		p.Hint = "a value is missing, or starts with a character YAML reserves (quote it)"
 	}
 	return p
 }

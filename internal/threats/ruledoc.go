@@ -1,11 +1,8 @@
 package threats
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,9 +91,10 @@ func (l *RuleDecoder) Problems() model.Problems {
 	return l.problems
 }
 
-// Errorf adds an error at a position (for callers that check more, such as CEL compilation).
+// Errorf adds an error at a position (for callers that check more, such as
+// CEL compilation), with the code source.CodeInvalid.
 func (l *RuleDecoder) Errorf(pos model.Pos, path, hint, format string, args ...any) {
-	l.problems = append(l.problems, model.Problem{Pos: pos, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
+	l.problems = append(l.problems, model.Problem{Pos: pos, Code: source.CodeInvalid, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
 // Warnf adds a warning at a position.
@@ -116,12 +114,12 @@ type ruleFile struct {
 	lines []string
 }
 
-func (l *RuleDecoder) add(f *ruleFile, n *yaml.Node, path, hint, format string, args ...any) {
-	l.problems = append(l.problems, model.Problem{Pos: f.pos(n), Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
+func (l *RuleDecoder) add(f *ruleFile, n *yaml.Node, code source.Code, path, hint, format string, args ...any) {
+	l.problems = append(l.problems, model.Problem{Pos: f.pos(n), Code: code, Path: path, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-func (l *RuleDecoder) warn(f *ruleFile, n *yaml.Node, path, hint, format string, args ...any) {
-	l.add(f, n, path, hint, format, args...)
+func (l *RuleDecoder) warn(f *ruleFile, n *yaml.Node, code source.Code, path, hint, format string, args ...any) {
+	l.add(f, n, code, path, hint, format, args...)
 	l.problems[len(l.problems)-1].Severity = source.Warning
 }
 
@@ -134,24 +132,13 @@ func (f *ruleFile) pos(n *yaml.Node) model.Pos {
 
 func (l *RuleDecoder) parseFile(name string, src []byte) {
 	f := &ruleFile{name: name, lines: strings.Split(string(src), "\n")}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	for doc := 0; ; doc++ {
-		var root yaml.Node
-		err := dec.Decode(&root)
-		if errors.Is(err, io.EOF) {
-			if doc == 0 {
-				l.warn(f, nil, "", "write one rule (a mapping) or a list of rules", "the file holds no rules")
-			}
-			return
-		}
-		if err != nil {
-			l.problems = append(l.problems, yamlProblem(name, err))
-			return
-		}
-		if len(root.Content) == 0 {
-			continue
-		}
-		n := root.Content[0]
+	roots, problems := source.ParseYAMLDocuments(name, src, source.Limits{})
+	l.problems = append(l.problems, problems...)
+	if len(roots) == 0 && len(problems) == 0 {
+		l.warn(f, nil, source.CodeEmpty, "", "write one rule (a mapping) or a list of rules", "the file holds no rules")
+		return
+	}
+	for _, n := range roots {
 		switch n.Kind {
 		case yaml.MappingNode:
 			l.parseRule(f, n, "")
@@ -165,46 +152,9 @@ func (l *RuleDecoder) parseFile(name string, src []byte) {
 			}
 			fallthrough
 		default:
-			l.add(f, n, "", "start the file with 'id: my-rule' or with '- id: my-rule' for a list", "expected a rule (a mapping) or a list of rules, found %s", describeNode(n))
+			l.add(f, n, source.CodeType, "", "start the file with 'id: my-rule' or with '- id: my-rule' for a list", "expected a rule (a mapping) or a list of rules, found %s", source.DescribeNode(n))
 		}
 	}
-}
-
-var yamlLine = regexp.MustCompile(`line (\d+)`)
-
-// yamlProblem turns a YAML syntax error into a problem with the line it names.
-func yamlProblem(file string, err error) model.Problem {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	p := model.Problem{Pos: model.Pos{File: file}, Message: "invalid YAML: " + msg, Hint: "check indentation and quoting around that line"}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		p.Pos.Line, _ = strconv.Atoi(m[1])
-		p.Pos.Column = 1
-	}
-	return p
-}
-
-func describeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.Tag {
-	case "!!null":
-		return "nothing (null)"
-	case "!!int", "!!float":
-		return "the number " + n.Value
-	case "!!bool":
-		return n.Value
-	}
-	v := n.Value
-	if len(v) > 40 {
-		v = v[:40] + "..."
-	}
-	return "'" + v + "'"
 }
 
 func joinKey(path, key string) string {
@@ -217,7 +167,7 @@ func joinKey(path, key string) string {
 // parseRule decodes and checks one rule mapping.
 func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	if n.Kind != yaml.MappingNode {
-		l.add(f, n, path, "each rule is a mapping starting with 'id:'", "expected a rule (a mapping), found %s", describeNode(n))
+		l.add(f, n, source.CodeType, path, "each rule is a mapping starting with 'id:'", "expected a rule (a mapping), found %s", source.DescribeNode(n))
 		return
 	}
 	before := len(l.problems.Errors())
@@ -237,11 +187,11 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 			if !l.opts.Custom && (key == "condition" || key == "detail") {
 				hint = "a built-in rule's check is written in Go"
 			}
-			l.add(f, k, joinKey(path, key), hint, "unknown key '%s'", key)
+			l.add(f, k, source.CodeUnknownKey, joinKey(path, key), hint, "unknown key '%s'", key)
 			continue
 		}
 		if prev := keys[key]; prev != nil {
-			l.add(f, k, joinKey(path, key), "remove one of them", "key '%s' repeated (first at line %d)", key, prev.Line)
+			l.add(f, k, source.CodeDuplicateKey, joinKey(path, key), "remove one of them", "key '%s' repeated (first at line %d)", key, prev.Line)
 			continue
 		}
 		keys[key], values[key] = k, v
@@ -252,7 +202,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	}
 	for _, key := range required {
 		if values[key] == nil && (key != "stride" || values["linddun"] == nil) {
-			l.add(f, n, joinKey(path, key), "see docs/custom-rules.md for the rule format", "missing required key '%s'", key)
+			l.add(f, n, source.CodeMissingKey, joinKey(path, key), "see docs/custom-rules.md for the rule format", "missing required key '%s'", key)
 		}
 	}
 	d := fieldDecoder{l: l, f: f, path: path}
@@ -283,12 +233,12 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	if v := values["id"]; v != nil && m.ID != "" {
 		switch {
 		case !ValidRuleID(m.ID):
-			l.add(f, v, joinKey(path, "id"), "use lower-case letters, digits and dashes, e.g. 'acme-no-public-buckets'", "rule id '%s' is not a valid id", m.ID)
+			l.add(f, v, source.CodeInvalidID, joinKey(path, "id"), "use lower-case letters, digits and dashes, e.g. 'acme-no-public-buckets'", "rule id '%s' is not a valid id", m.ID)
 		case l.opts.Reserved != nil && l.opts.Reserved(m.ID):
-			l.add(f, v, joinKey(path, "id"), "prefix custom rule ids with your organisation, e.g. 'acme-"+m.ID+"'", "rule id '%s' is already a built-in rule", m.ID)
+			l.add(f, v, source.CodeDuplicateID, joinKey(path, "id"), "prefix custom rule ids with your organisation, e.g. 'acme-"+m.ID+"'", "rule id '%s' is already a built-in rule", m.ID)
 		default:
 			if at, dup := l.seen[m.ID]; dup {
-				l.add(f, v, joinKey(path, "id"), "give each custom rule its own id", "rule id '%s' is already defined at %s", m.ID, at)
+				l.add(f, v, source.CodeDuplicateID, joinKey(path, "id"), "give each custom rule its own id", "rule id '%s' is already defined at %s", m.ID, at)
 			} else {
 				l.seen[m.ID] = f.pos(v)
 			}
@@ -298,20 +248,20 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 	if v := values["stride"]; v != nil {
 		for i, s := range stride {
 			if !slices.Contains(strideValues, s) {
-				l.add(f, strideNodes[i], itemPath(path, "stride", v, strideNodes[i]), hintOr(source.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
+				l.add(f, strideNodes[i], source.CodeUnknownValue, itemPath(path, "stride", v, strideNodes[i]), hintOr(source.Suggest(s, strideValues), "one of "+strings.Join(strideValues, ", ")), "unknown STRIDE category '%s'", s)
 				continue
 			}
 			m.STRIDE = append(m.STRIDE, model.STRIDE(s))
 		}
 		if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
-			l.add(f, v, joinKey(path, "stride"), "one or more of "+strings.Join(strideValues, ", "), "stride must name at least one category")
+			l.add(f, v, source.CodeInvalidValue, joinKey(path, "stride"), "one or more of "+strings.Join(strideValues, ", "), "stride must name at least one category")
 		}
 	}
 	linddunValues := model.LINDDUN("").Values()
 	if v := values["linddun"]; v != nil {
 		for i, s := range linddun {
 			if !slices.Contains(linddunValues, s) {
-				l.add(f, linddunNodes[i], itemPath(path, "linddun", v, linddunNodes[i]), hintOr(source.Suggest(s, linddunValues), "one of "+strings.Join(linddunValues, ", ")), "unknown LINDDUN category '%s'", s)
+				l.add(f, linddunNodes[i], source.CodeUnknownValue, itemPath(path, "linddun", v, linddunNodes[i]), hintOr(source.Suggest(s, linddunValues), "one of "+strings.Join(linddunValues, ", ")), "unknown LINDDUN category '%s'", s)
 				continue
 			}
 			m.LINDDUN = append(m.LINDDUN, model.LINDDUN(s))
@@ -326,13 +276,13 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		if slices.Contains(scopeNames, s) {
 			m.Scope = Scope(s)
 		} else if s != "" {
-			l.add(f, v, joinKey(path, "scope"), hintOr(source.Suggest(s, scopeNames), "one of "+strings.Join(scopeNames, ", ")), "unknown scope '%s'", s)
+			l.add(f, v, source.CodeUnknownValue, joinKey(path, "scope"), hintOr(source.Suggest(s, scopeNames), "one of "+strings.Join(scopeNames, ", ")), "unknown scope '%s'", s)
 		}
 	}
 	if v := values["attack"]; v != nil {
 		for i, t := range m.ATTACK {
 			if !ValidTechnique(t) {
-				l.add(f, attackNodes[i], itemPath(path, "attack", v, attackNodes[i]), "write technique ids like T1190, T1552.001 or AML.T0051", "'%s' is not an ATT&CK or ATLAS technique id", t)
+				l.add(f, attackNodes[i], source.CodeInvalidValue, itemPath(path, "attack", v, attackNodes[i]), "write technique ids like T1190, T1552.001 or AML.T0051", "'%s' is not an ATT&CK or ATLAS technique id", t)
 			}
 		}
 	}
@@ -340,9 +290,9 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		for i, id := range m.CWE {
 			switch u := catalog.CWEUsage(id); u {
 			case "":
-				l.warn(f, cweNodes[i], itemPath(path, "cwe", v, cweNodes[i]), "check the number at https://cwe.mitre.org", "CWE-%d is not in the CWE catalog %s", id, catalog.CWEVersion)
+				l.warn(f, cweNodes[i], source.CodeReference, itemPath(path, "cwe", v, cweNodes[i]), "check the number at https://cwe.mitre.org", "CWE-%d is not in the CWE catalog %s", id, catalog.CWEVersion)
 			case "Prohibited", "Discouraged":
-				l.warn(f, cweNodes[i], itemPath(path, "cwe", v, cweNodes[i]), "map to a weakness (Base or Variant) the CWE entry's mapping notes point to",
+				l.warn(f, cweNodes[i], source.CodeInvalidValue, itemPath(path, "cwe", v, cweNodes[i]), "map to a weakness (Base or Variant) the CWE entry's mapping notes point to",
 					"CWE-%d (%s) is %s for mapping in the CWE catalog %s", id, catalog.CWEName(id), u, catalog.CWEVersion)
 			}
 		}
@@ -351,7 +301,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		ids := catalog.ControlIDs()
 		for i, c := range m.Mitigations {
 			if _, ok := catalog.LookupControl(c); !ok {
-				l.warn(f, mitNodes[i], itemPath(path, "mitigations", v, mitNodes[i]), hintOr(source.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
+				l.warn(f, mitNodes[i], source.CodeReference, itemPath(path, "mitigations", v, mitNodes[i]), hintOr(source.Suggest(c, ids), "it must then be declared in the model's controls"), "'%s' is not a catalog control", c)
 			}
 		}
 	}
@@ -380,7 +330,7 @@ func (l *RuleDecoder) parseRule(f *ruleFile, n *yaml.Node, path string) {
 		check = func() error { return errors.Join(m.Validate(), m.Documented()) }
 	}
 	if err := check(); err != nil {
-		l.add(f, n, path, "", "%v", err)
+		l.add(f, n, source.CodeInvalid, path, "", "%v", err)
 		return
 	}
 	l.docs = append(l.docs, doc)
@@ -416,11 +366,11 @@ func (d fieldDecoder) str(values map[string]*yaml.Node, key string) string {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		d.l.add(d.f, n, joinKey(d.path, key), "write it as text; quote it if it contains ': ' or starts with a special character", "expected text, found %s", describeNode(n))
+		d.l.add(d.f, n, source.CodeType, joinKey(d.path, key), "write it as text; quote it if it contains ': ' or starts with a special character", "expected text, found %s", source.DescribeNode(n))
 		return ""
 	}
 	if strings.TrimSpace(n.Value) == "" {
-		d.l.add(d.f, n, joinKey(d.path, key), "remove the key or give it a value", "'%s' is empty", key)
+		d.l.add(d.f, n, source.CodeInvalidValue, joinKey(d.path, key), "remove the key or give it a value", "'%s' is empty", key)
 		return ""
 	}
 	return n.Value
@@ -438,14 +388,14 @@ func (d fieldDecoder) strNodes(values map[string]*yaml.Node, key string) ([]stri
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.l.add(d.f, n, joinKey(d.path, key), "write a list, e.g. "+key+": [a, b]", "expected a list, found %s", describeNode(n))
+		d.l.add(d.f, n, source.CodeType, joinKey(d.path, key), "write a list, e.g. "+key+": [a, b]", "expected a list, found %s", source.DescribeNode(n))
 		return nil, nil
 	}
 	out := make([]string, 0, len(n.Content))
 	nodes := make([]*yaml.Node, 0, len(n.Content))
 	for i, item := range n.Content {
 		if item.Kind != yaml.ScalarNode || item.Tag == "!!null" || item.Value == "" {
-			d.l.add(d.f, item, joinKey(d.path, key)+"["+strconv.Itoa(i)+"]", "", "expected text, found %s", describeNode(item))
+			d.l.add(d.f, item, source.CodeType, joinKey(d.path, key)+"["+strconv.Itoa(i)+"]", "", "expected text, found %s", source.DescribeNode(item))
 			continue
 		}
 		out = append(out, item.Value)
@@ -460,7 +410,7 @@ func (d fieldDecoder) ints(values map[string]*yaml.Node, key string) ([]int, []*
 		return nil, nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.l.add(d.f, n, joinKey(d.path, key), "write a list of numbers, e.g. "+key+": [79, 89]", "expected a list, found %s", describeNode(n))
+		d.l.add(d.f, n, source.CodeType, joinKey(d.path, key), "write a list of numbers, e.g. "+key+": [79, 89]", "expected a list, found %s", source.DescribeNode(n))
 		return nil, nil
 	}
 	var out []int
@@ -468,7 +418,7 @@ func (d fieldDecoder) ints(values map[string]*yaml.Node, key string) ([]int, []*
 	for i, item := range n.Content {
 		v, err := strconv.Atoi(strings.TrimPrefix(strings.TrimPrefix(item.Value, "CWE-"), "CAPEC-"))
 		if item.Kind != yaml.ScalarNode || err != nil || v <= 0 {
-			d.l.add(d.f, item, joinKey(d.path, key)+"["+strconv.Itoa(i)+"]", "write the number only, e.g. 89 for CWE-89", "expected a positive number, found %s", describeNode(item))
+			d.l.add(d.f, item, source.CodeType, joinKey(d.path, key)+"["+strconv.Itoa(i)+"]", "write the number only, e.g. 89 for CWE-89", "expected a positive number, found %s", source.DescribeNode(item))
 			continue
 		}
 		out = append(out, v)
@@ -484,7 +434,7 @@ func (d fieldDecoder) rating(values map[string]*yaml.Node, key string) int {
 	}
 	v, err := strconv.Atoi(n.Value)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil || v < 1 || v > 5 {
-		d.l.add(d.f, n, joinKey(d.path, key), "1 is lowest, 5 highest", "expected a whole number from 1 to 5, found %s", describeNode(n))
+		d.l.add(d.f, n, source.CodeType, joinKey(d.path, key), "1 is lowest, 5 highest", "expected a whole number from 1 to 5, found %s", source.DescribeNode(n))
 		return 0
 	}
 	return v

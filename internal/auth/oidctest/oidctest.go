@@ -83,9 +83,6 @@ func New(t testing.TB) *Provider {
 // URL is the issuer URL.
 func (p *Provider) URL() string { return p.srv.URL }
 
-// Certificate is the issuer's TLS certificate.
-func (p *Provider) Certificate() *x509.Certificate { return p.srv.Certificate() }
-
 // Transport returns a transport that trusts the issuer and the given
 // certificates (and nothing else).
 func (p *Provider) Transport(also ...*x509.Certificate) *http.Transport {

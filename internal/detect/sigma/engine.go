@@ -2,7 +2,6 @@ package sigma
 
 import (
 	"encoding/binary"
-	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -620,21 +619,10 @@ func (m *Matcher) first(field int32) int32 {
 	return m.slot[field]
 }
 
-// SourceOf tells the log source of an event from its fields, as far as
-// it can: events with a Windows Channel are product windows. Otherwise
-// the source is unknown (zero).
-func SourceOf(ev *event.Event) LogSource {
-	for _, f := range ev.Fields {
-		if f.Name == "Channel" || f.Name == "Event.System.Channel" {
-			return LogSource{Product: "windows"}
-		}
-	}
-	return LogSource{}
-}
-
 // Match calls fn for every rule the event matches, in rule order, with
-// the event's source told by SourceOf. The Match passed to fn is valid
-// only during the call.
+// the event's source told from its fields as far as they tell it: an event
+// with a Windows Channel is product windows, any other of unknown source.
+// The Match passed to fn is valid only during the call.
 func (m *Matcher) Match(ev *event.Event, fn func(Match)) {
 	m.match(ev, LogSource{}, true, fn)
 }
@@ -647,7 +635,7 @@ func (m *Matcher) MatchFrom(ev *event.Event, src LogSource, fn func(Match)) {
 }
 
 // match matches ev; with infer, the source is told from the event's
-// fields as SourceOf does, in the same pass over them.
+// fields as Match says, in the same pass over them.
 func (m *Matcher) match(ev *event.Event, src LogSource, infer bool, fn func(Match)) {
 	e := m.e
 	m.gen++
@@ -876,9 +864,4 @@ func appendLower(b []byte, s string) []byte {
 		i += n
 	}
 	return b
-}
-
-// Describe renders a rule for messages: its title and where it is.
-func Describe(r *Rule) string {
-	return fmt.Sprintf("%q (%s)", r.Title, r.Pos)
 }
