@@ -2,11 +2,13 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/rampart-sec/rampart/internal/auth"
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/rbac"
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/server"
 	"github.com/rampart-sec/rampart/internal/store"
 )
@@ -41,17 +44,30 @@ func parseGrants(list []string) ([]rbac.Grant, error) {
 	return out, nil
 }
 
+// cliActor is who the audit trail names for changes made on the database
+// from the command line, where nobody is signed in.
+var cliActor = register.Actor{Name: "cli"}
+
+// breakGlassHelp describes --break-glass.
+const breakGlassHelp = "grant the admin role although the register has enabled admins (recorded on the audit trail)"
+
 func newUserCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "user",
 		Short: "Manage the register's local users",
-		Args:  cobra.NoArgs,
+		Long: `The user commands change accounts directly in the register's database, through
+the same rules as the Users screen and the API, each with its audit entry in
+the same transaction (actor "cli"). The last enabled admin stays one. The
+command line may grant the admin role only while the register has no enabled
+admin (the first admin, or every admin disabled), or with --break-glass; the
+audit entry says which.`,
+		Args: cobra.NoArgs,
 	}
 	var (
 		db, clearance           string
 		oidcIssuer, oidcSubject string
 		grants                  []string
-		pwStdin                 bool
+		pwStdin, breakGlass     bool
 	)
 	add := &cobra.Command{
 		Use:   "add NAME",
@@ -62,9 +78,10 @@ with --role ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable); roles are ` +
 The password is read from stdin with --password-stdin, else generated and
 printed once. A user linked to an OpenID Connect identity with --oidc-issuer
 and --oidc-subject signs in through that provider and has no password unless
---password-stdin gives one.
+--password-stdin gives one. --role admin needs --break-glass when the
+register has an enabled admin already.
 
-Exit status: 0 created, 2 usage error or the user exists.`,
+Exit status: 0 created, 2 usage error, the user exists or the admin role refused.`,
 		Example: `  rampart user add jane.doe --role risk-owner@system:payments --clearance official-sensitive
   printf '%s' "$PW" | rampart user add ci --role developer@team:team-pay --password-stdin
   rampart user add olivia --role viewer --oidc-issuer https://login.example --oidc-subject 248289761001`,
@@ -92,14 +109,14 @@ Exit status: 0 created, 2 usage error or the user exists.`,
 				return err
 			}
 			defer n.close(cmd.Context())
-			u, err := n.auth.CreateUser(cmd.Context(), auth.NewUser{Name: args[0], Password: pw, Grants: gs,
+			nu, err := n.auth.PrepareUser(auth.NewUser{Name: args[0], Password: pw, Grants: gs,
 				Clearance: model.Classification(clearance), OIDCSubject: identity})
 			if err != nil {
 				return fail(exitUsage, err)
 			}
-			if err := recordAudit(cmd.Context(), n, "cli", "user.create", "user/"+u.Name, map[string]any{"grants": grants, "clearance": clearance,
-				"oidc": identity != ""}); err != nil {
-				return fail(exitUsage, err)
+			u, err := n.register.CreateUserDirect(cmd.Context(), register.Direct{Actor: cliActor, BreakGlass: breakGlass}, nu)
+			if err != nil {
+				return fail(exitUsage, fmt.Errorf("create user %s: %w", args[0], err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "created user %s with %d role(s)\n", u.Name, len(gs))
 			if identity != "" {
@@ -117,6 +134,84 @@ Exit status: 0 created, 2 usage error or the user exists.`,
 	add.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
 	add.Flags().StringVar(&oidcIssuer, "oidc-issuer", "", "link the user to this OpenID Connect issuer's identity (with --oidc-subject)")
 	add.Flags().StringVar(&oidcSubject, "oidc-subject", "", "the identity's subject (the sub claim) at --oidc-issuer")
+	add.Flags().BoolVar(&breakGlass, "break-glass", false, breakGlassHelp)
+
+	var (
+		sdb, sclearance string
+		sgrants         []string
+		disable, enable bool
+		sbreakGlass     bool
+	)
+	set := &cobra.Command{
+		Use:   "set NAME",
+		Short: "Change a user's roles, clearance, or whether the account is disabled",
+		Long: `Set changes an existing user directly in the register's database, as an admin
+does on the Users screen: --role (repeatable) replaces the user's roles,
+--clearance their clearance, --disable and --enable the account; what is not
+given stays. The last enabled admin cannot be demoted or disabled, and --role
+admin needs --break-glass when the register has another enabled admin.
+
+Exit status: 0 changed, 2 usage error, unknown user or a change refused.`,
+		Example: `  rampart user set jane.doe --role risk-owner@system:payments --role viewer
+  rampart user set leaver --disable
+  rampart user set ops.lead --role admin --break-glass`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			if !f.Changed("role") && !f.Changed("clearance") && !disable && !enable {
+				return fail(exitUsage, errors.New("nothing to change: give --role, --clearance, --disable or --enable"))
+			}
+			if disable && enable {
+				return fail(exitUsage, errors.New("--disable and --enable exclude each other"))
+			}
+			gs, err := parseGrants(sgrants)
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			for _, g := range gs {
+				if err := g.Validate(); err != nil {
+					return fail(exitUsage, err)
+				}
+			}
+			n, err := openCommandNode(cmd, sdb)
+			if err != nil {
+				return err
+			}
+			defer n.close(cmd.Context())
+			u, err := n.store.GetUserByName(cmd.Context(), args[0])
+			if err != nil {
+				return fail(exitUsage, err)
+			}
+			ch := register.UserChange{Grants: u.Grants, Clearance: u.Clearance, Disabled: u.Disabled, Version: u.Version}
+			if f.Changed("role") {
+				ch.Grants = auth.StoreGrants(gs)
+			}
+			if f.Changed("clearance") {
+				if c := model.Classification(sclearance); c != "" && !slices.Contains(c.Values(), sclearance) {
+					return fail(exitUsage, fmt.Errorf("--clearance %q: want one of %s", sclearance, strings.Join(c.Values(), ", ")))
+				}
+				ch.Clearance = model.Classification(sclearance)
+			}
+			ch.Disabled = disable || ch.Disabled && !enable
+			out, err := n.register.UpdateUserDirect(cmd.Context(), register.Direct{Actor: cliActor, BreakGlass: sbreakGlass}, args[0], ch)
+			if err != nil {
+				return fail(exitUsage, fmt.Errorf("change user %s: %w", args[0], err))
+			}
+			state := "enabled"
+			if out.Disabled {
+				state = "disabled"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "user %s: %s, %s, clearance %s\n", out.Name, roleList(out.Grants), state, cmp.Or(string(out.Clearance), "public"))
+			return nil
+		},
+	}
+	dbFlag(set, &sdb)
+	set.Flags().StringArrayVar(&sgrants, "role", nil, "replace the user's roles: ROLE, ROLE@team:NAME or ROLE@system:ID (repeatable)")
+	set.Flags().StringVar(&sclearance, "clearance", "", "highest classification the user may read")
+	set.Flags().BoolVar(&disable, "disable", false, "disable the account: it can no longer sign in nor use its tokens")
+	set.Flags().BoolVar(&enable, "enable", false, "enable a disabled account")
+	set.Flags().BoolVar(&sbreakGlass, "break-glass", false, breakGlassHelp)
+
 	var pdb string
 	passwd := &cobra.Command{
 		Use:   "passwd NAME",
@@ -138,11 +233,12 @@ Exit status: 0 set, 2 usage error or unknown user.`,
 				return err
 			}
 			defer n.close(cmd.Context())
-			if err := n.auth.SetPassword(cmd.Context(), args[0], pw); err != nil {
+			hash, err := n.auth.HashPassword(pw)
+			if err != nil {
 				return fail(exitUsage, err)
 			}
-			if err := recordAudit(cmd.Context(), n, "cli", "user.password", "user/"+args[0], map[string]any{}); err != nil {
-				return fail(exitUsage, err)
+			if err := n.register.ResetPassword(cmd.Context(), cliActor, args[0], hash); err != nil {
+				return fail(exitUsage, fmt.Errorf("set the password of %s: %w", args[0], err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "set the password of %s\n", args[0])
 			if generated {
@@ -153,8 +249,20 @@ Exit status: 0 set, 2 usage error or unknown user.`,
 	}
 	dbFlag(passwd, &pdb)
 	passwd.Flags().BoolVar(&pwStdin, "password-stdin", false, "read the password from the first line of stdin")
-	cmd.AddCommand(add, passwd)
+	cmd.AddCommand(add, set, passwd)
 	return cmd
+}
+
+// roleList writes grants as ROLE or ROLE@SCOPE, comma separated ("no role" for none).
+func roleList(gs []store.Grant) string {
+	if len(gs) == 0 {
+		return "no role"
+	}
+	out := make([]string, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, strings.TrimSuffix(g.Role+"@"+g.Scope, "@"))
+	}
+	return strings.Join(out, ",")
 }
 
 // readPassword reads a password from the first line of stdin, or makes one.

@@ -312,6 +312,11 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 		}
 	}
 	out := cmd.OutOrStdout()
+	if override != "" && res.Policy.File != "" && !quiet {
+		if a := res.Appetite; override.Rank() > a.MaxSeverity.Rank() {
+			fmt.Fprintf(cmd.ErrOrStderr(), "--max-severity %s is looser than the policy (%s): where the policy's limit is lower, it applies\n", override, res.Policy.File)
+		}
+	}
 	var breaches []analysis.Finding
 	for _, f := range res.Findings {
 		limit := f.Limit
@@ -330,7 +335,8 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 			fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 		}
 		for _, p := range res.Warnings {
-			if p.Code == source.CodePolicy { // the gate's limits may differ from the model's
+			// The gate's limits may differ from the model's; a custom rule may not have run.
+			if p.Code == source.CodePolicy || p.Code == source.CodeRuleFailed {
 				fmt.Fprintln(cmd.ErrOrStderr(), p.String())
 			}
 		}
@@ -344,6 +350,17 @@ func checkOne(cmd *cobra.Command, af *analysisFlags, sf *serverFlags, path strin
 	prefix := ""
 	if named {
 		prefix = modelFile(path) + ": "
+	}
+	var off []string
+	for _, p := range res.Warnings {
+		if p.Code == source.CodeRuleFailed && !p.IsWarning() {
+			off = append(off, p.Pos.String())
+		}
+	}
+	if len(off) > 0 && len(breaches) == 0 {
+		// A rule switched off raised no threats: the gate cannot say the model is within its appetite.
+		return fail(exitFindings, fmt.Errorf("%s%d custom rule(s) could not run (%s), so the gate did not check their threats",
+			prefix, len(off), strings.Join(off, ", ")))
 	}
 	if len(breaches) == 0 {
 		if !quiet {

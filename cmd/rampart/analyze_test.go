@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,6 +161,40 @@ func TestAnalyzeCustomRules(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "analyze", model, "--rules", filepath.Join(t.TempDir(), "missing")); code != exitUsage {
 		t.Errorf("missing rules directory: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestCheckCustomRuleFailures checks that check prints a custom rule's run
+// time failures, and fails the gate when a rule was switched off, since
+// its threats were never looked for.
+func TestCheckCustomRuleFailures(t *testing.T) {
+	src := strings.Replace(gateModel, "APPETITE", "critical", 1)
+	for i := range 12 {
+		src += fmt.Sprintf("  - {id: f%d, from: user, to: api, protocol: https}\n", i)
+	}
+	m := writeModel(t, src)
+	head := "id: acme-r\ntitle: T\nstride: [spoofing]\nscope: flow\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\n"
+	tests := []struct {
+		name, condition string
+		code            int
+		want            string
+	}{
+		{"a condition failing on some flows is a warning", "flow.tags[0] == 'x'", exitOK,
+			"r.yaml:10:12: warning: condition: custom rule acme-r could not be evaluated on 13 element(s), first on u-a: index out of bounds: 0"},
+		{"a rule out of budget fails the gate", "lists.range(700).exists(a, lists.range(700).exists(b, a * b == -1))", exitFindings,
+			"1 custom rule(s) could not run (" + "RULES" + "r.yaml:10:12), so the gate did not check their threats"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir() + string(filepath.Separator)
+			if err := os.WriteFile(dir+"r.yaml", []byte(head+"condition: \""+tt.condition+"\"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := runCLI(t, "check", m, "--rules", dir, "--as-of", "2026-11-24")
+			if want := strings.ReplaceAll(tt.want, "RULES", dir); code != tt.code || !strings.Contains(errOut, want) {
+				t.Errorf("exit %d, want %d; stderr lacks %q:\n%s%s", code, tt.code, want, out, errOut)
+			}
+		})
 	}
 }
 

@@ -320,6 +320,9 @@ components:
     name: {{if .InternetFacing}}Users on the internet{{else}}Staff on the corporate network{{end}}
     type: user
     human_use: true
+{{- if not .InternetFacing}}
+    trust_boundary: corporate
+{{- end}}
   - id: web-app
     name: Web application
     type: web-application
@@ -328,8 +331,8 @@ components:
     authentication: {{if .InternetFacing}}session{{else}}oidc{{end}}
     processes: [{{if .PersonalData}}personal-data, {{end}}business-data]
     # The one step before 'rampart check' passes: list the controls the
-    # application really has, e.g. parameterized-queries, csrf-token,
-    # monitoring, dependency-scanning (see 'rampart explain RULE').
+    # application and the database really have, once you have checked each
+    # (see 'rampart explain RULE'); here, e.g. {{.StepControls}}.
     controls: [tls{{if .InternetFacing}}, waf{{end}}]
   - id: database
     name: Database
@@ -337,6 +340,9 @@ components:
     technology: postgresql
     stores: [{{if .PersonalData}}personal-data, {{end}}business-data]
     encryption_at_rest: platform
+{{- if .PersonalData}}
+    # ... and here, e.g. privacy-controls.
+{{- end}}
     controls: [backup]
 
 # Trust boundaries group what trusts each other; they may nest.
@@ -345,6 +351,11 @@ trust_boundaries:
     name: Production environment
     type: {{if .InternetFacing}}cloud-account{{else}}network-on-premises{{end}}
     contains: [web-app, database]
+{{- if not .InternetFacing}}
+  - id: corporate
+    name: Corporate network
+    type: network-on-premises
+{{- end}}
 
 # Data flows: the caller is 'from'.
 flows:
@@ -389,10 +400,17 @@ controls:
 // starterModel renders the starter model for the answers.
 func starterModel(ans initAnswers, file string) ([]byte, error) {
 	var buf bytes.Buffer
+	step := "parameterized-queries, output-encoding, monitoring, dependency-scanning"
+	if ans.InternetFacing {
+		step = "parameterized-queries, csrf-token, output-encoding, monitoring, dependency-scanning"
+	}
+	if ans.PersonalData {
+		step += ", audit-logging"
+	}
 	err := starterTmpl.Execute(&buf, struct {
 		initAnswers
-		ID, File string
-	}{ans, slug(ans.Name), file})
+		ID, File, StepControls string
+	}{ans, slug(ans.Name), file, step})
 	if err != nil {
 		return nil, fmt.Errorf("render starter model: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -182,5 +183,51 @@ func TestInitWritesSchema(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "rampart.schema.json")); string(b) != "{}\n" {
 		t.Error("init replaced an existing schema file without --force")
+	}
+}
+
+// stepControls matches the starter model's comment naming the controls of
+// its one documented step, e.g. "here, e.g. a, b, c."
+var stepControls = regexp.MustCompile(`e\.g\. ([a-z-]+(?:, [a-z-]+)*)\.$`)
+
+// TestInitPassesCheckAfterOneStep takes the one step the starter model
+// documents (list the controls its comments name, each in the controls list
+// that follows the comment) and checks that the gate then passes, for every
+// variant of the starter.
+func TestInitPassesCheckAfterOneStep(t *testing.T) {
+	for _, flags := range [][]string{nil, {"--internet-facing=false"}, {"--personal-data"}, {"--internet-facing=false", "--personal-data"}} {
+		t.Run(strings.Join(append([]string{"init"}, flags...), " "), func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "rampart.yaml")
+			if code, _, stderr := runIn(t, "", append([]string{"init", path}, flags...)...); code != exitOK {
+				t.Fatalf("init: exit %d, stderr: %s", code, stderr)
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(data), "\n")
+			var pending []string
+			steps := 0
+			for i, l := range lines {
+				if m := stepControls.FindStringSubmatch(strings.TrimSpace(l)); m != nil && strings.HasPrefix(strings.TrimSpace(l), "#") {
+					pending = strings.Split(m[1], ", ")
+					continue
+				}
+				if pending != nil && strings.HasPrefix(strings.TrimSpace(l), "controls: [") {
+					lines[i] = strings.TrimSuffix(l, "]") + ", " + strings.Join(pending, ", ") + "]"
+					pending = nil
+					steps++
+				}
+			}
+			if steps == 0 || pending != nil {
+				t.Fatalf("the starter documents no step, or a step without a controls list to take it in:\n%s", data)
+			}
+			if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if code, out, stderr := runIn(t, "", "check", path); code != exitOK {
+				t.Errorf("check after the documented step: exit %d\n%s%s\nmodel:\n%s", code, out, stderr, strings.Join(lines, "\n"))
+			}
+		})
 	}
 }

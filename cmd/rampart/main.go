@@ -92,6 +92,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "\nrampart: interrupted")
 		os.Exit(exitInterrupted) // the second exits at once
 	}()
+	setCollectorTarget(batchGCPercent)
 	var stdout io.Writer = os.Stdout
 	if stdoutWasClosed() {
 		stdout = closedOutput{}

@@ -22,7 +22,8 @@ func governingPolicy(cmd *cobra.Command, m *model.Model, path string, ruleIDs []
 	if f := cmd.Flags().Lookup("policy"); f != nil {
 		file = f.Value.String()
 	}
-	if file == "" && m.Policy != "" {
+	fromKey := file == "" && m.Policy != ""
+	if fromKey {
 		if path == "-" {
 			problems = append(problems, source.Errorf(m.At("policy", -1), source.CodeInvalidValue, "policy",
 				"pass the policy with --policy FILE", "a model read from standard input cannot name a policy file"))
@@ -46,6 +47,10 @@ func governingPolicy(cmd *cobra.Command, m *model.Model, path string, ruleIDs []
 		var pp model.Problems
 		var err error
 		p, pp, err = policy.Load(cmd.Context(), file, ruleIDs)
+		if err != nil && fromKey {
+			// The model names the file: a problem at its key, as an include that cannot be read is.
+			return nil, append(problems, policy.Unreadable(m, err)), nil
+		}
 		if err != nil {
 			return nil, nil, fail(exitUsage, fmt.Errorf("policy %s: %w", file, err))
 		}

@@ -46,6 +46,8 @@ func TestPolicy(t *testing.T) {
 	keyed := write("svc/keyed.yaml", "policy: ../org.yaml\n"+policyModel)
 	inside := write("svc/inside.yaml", "policy: policy/org.yaml\n"+policyModel)
 	write("svc/policy/org.yaml", "rampart-policy: 1\nrisk_appetite: {max_severity: medium}\n")
+	missing := write("svc/missing.yaml", "policy: policy/nope.yaml\n"+policyModel)
+	dirKey := write("svc/dir.yaml", "policy: policy\n"+policyModel)
 
 	// Without a policy the model's critical appetite passes the gate.
 	if code, out, errOut := runIn(t, "", "check", m, "--as-of", "2026-12-01"); code != exitOK {
@@ -64,7 +66,7 @@ func TestPolicy(t *testing.T) {
 		{"the policy's appetite gates", []string{"check", m, "--policy", org, "--as-of", "2026-12-01"}, exitFindings, []string{
 			"limit medium", "looser than the policy's medium"}},
 		{"an override cannot loosen a policy", []string{"check", m, "--policy", org, "--max-severity", "critical", "--as-of", "2026-12-01"}, exitFindings, []string{
-			"limit medium"}},
+			"limit medium", "--max-severity critical is looser than the policy (" + org + ")"}},
 		{"disabling a required rule is an error", []string{"validate", m, "--policy", strict}, exitFindings, []string{
 			"rampart.yaml:4:29: settings.disabled_rules[0]: rule missing-waf may not be disabled"}},
 		{"check refuses the model too", []string{"check", m, "--policy", strict}, exitFindings, []string{"may not be disabled"}},
@@ -75,6 +77,12 @@ func TestPolicy(t *testing.T) {
 		{"the model's key inside its tree", []string{"check", inside, "--as-of", "2026-12-01"}, exitFindings, []string{"limit medium"}},
 		{"--policy wins over the key, with a warning", []string{"validate", "-w", inside, "--policy", strict}, exitFindings, []string{
 			"the model names policy 'policy/org.yaml'; --policy " + strict + " applies instead", "may not be disabled"}},
+		{"the model's key naming a missing file is a problem at the key", []string{"check", missing, "--as-of", "2026-12-01"}, exitFindings, []string{
+			"missing.yaml:1:9: policy: cannot read policy file 'policy/nope.yaml': no such file or directory"}},
+		{"validate reports it too", []string{"validate", missing}, exitFindings, []string{
+			"missing.yaml:1:9: policy: cannot read policy file 'policy/nope.yaml'"}},
+		{"the model's key naming a directory", []string{"validate", dirKey}, exitFindings, []string{
+			"dir.yaml:1:9: policy: cannot read policy file 'policy': not a regular file"}},
 		{"an unreadable policy is a usage error", []string{"check", m, "--policy", filepath.Join(dir, "none.yaml")}, exitUsage, []string{"policy "}},
 		{"an invalid policy is an invalid input", []string{"validate", m, "--policy", write("bad.yaml", "rampart-policy: 1\nrisk_appetite: {max_severity: huge}\n")},
 			exitFindings, []string{"bad.yaml:2:31: risk_appetite.max_severity: unknown severity 'huge'"}},

@@ -169,6 +169,7 @@ On SIGINT or SIGTERM it stops accepting, finishes requests in flight
 			if err := layerConfig(cmd.Flags(), c.config); err != nil {
 				return fail(exitUsage, err)
 			}
+			setCollectorTarget(100) // the runtime's default, for a process that runs for long
 			return serve(cmd, c)
 		},
 	}
@@ -333,9 +334,14 @@ func firstAdmin(ctx context.Context, cmd *cobra.Command, n *node) error {
 	if !given {
 		pw = rand.Text()
 	}
-	if _, err := n.auth.CreateUser(ctx, auth.NewUser{Name: "admin", Password: pw, Grants: []rbac.Grant{{Role: rbac.Admin}},
+	u, err := n.auth.PrepareUser(auth.NewUser{Name: "admin", Password: pw, Grants: []rbac.Grant{{Role: rbac.Admin}},
 		// The first account administers every system, whatever its classification.
-		Clearance: "top-secret"}); err != nil {
+		Clearance: "top-secret"})
+	if err != nil {
+		return fmt.Errorf("creating the first admin: %w", err)
+	}
+	// Recorded on the audit trail as made by the system on an empty register.
+	if _, err := n.register.CreateUserDirect(ctx, register.Direct{Actor: register.SystemActor}, u); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil // another node starting at the same time made it
 		}

@@ -64,6 +64,7 @@ Exit status: 0 valid, 1 invalid model, 2 usage error or unreadable file.`,
 						return err
 					}
 					problems = append(problems, pp...)
+					problems.Sort() // by file and position, as documented
 				}
 				errs := problems.Errors()
 				if len(errs) > 0 {

@@ -52,9 +52,10 @@ func Analyze(m *model.Model, opts Options) *Result {
 	env := threats.NewEnv(m)
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	found = threats.Collapse(found)
-	reach := graph.New(m, graph.Options{Client: env.IsClient}).Reachable()
+	reach := graph.New(m, graph.Options{Client: env.IsClient, Guard: env.Guard}).Reachable()
 	assessor := risk.NewAssessor(m, env, reach)
 	register := treatment.NewRegister(m.Treatments, day)
+	register.LimitAcceptances(m.MaxAcceptanceDays())
 
 	r := &Result{
 		FormatVersion: FormatVersion,
@@ -155,14 +156,15 @@ const AcceptanceNotice = 30
 // acceptances that expire within AcceptanceNotice days.
 func reviews(m *model.Model, day time.Time) model.Problems {
 	out := model.Problems{}
-	interval := 365
-	if m.Settings != nil && m.Settings.ReviewIntervalDays > 0 {
-		interval = m.Settings.ReviewIntervalDays
-	}
+	interval := m.ReviewIntervalDays()
 	switch r := m.System.Reviewed; {
 	case r == nil:
 		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
 			Message: "the model has never been reviewed", Hint: "review it with its owners and set system.reviewed to the date"})
+	case r.After(day):
+		out = append(out, model.Problem{Pos: m.System.At("reviewed", -1), Path: "system.reviewed", Severity: source.Warning,
+			Message: fmt.Sprintf("the model's review date %s is after the date of the analysis (%s): its review deadline cannot be judged", r, day.Format(time.DateOnly)),
+			Hint:    "set system.reviewed to the date the review took place"})
 	case day.After(r.AddDate(0, 0, interval)):
 		out = append(out, model.Problem{Pos: m.System.Pos, Path: "system.reviewed", Severity: source.Warning,
 			Message: fmt.Sprintf("the model's review is overdue: last reviewed %s, due every %d days (since %s)",
@@ -172,6 +174,13 @@ func reviews(m *model.Model, day time.Time) model.Problems {
 	for i := range m.Treatments {
 		t := &m.Treatments[i]
 		if t.Status != "accepted" || t.Expires == nil {
+			continue
+		}
+		if maxDays := m.MaxAcceptanceDays(); t.Expires.After(day.AddDate(0, 0, maxDays)) {
+			out = append(out, model.Problem{Pos: t.At("expires", -1), Path: t.KeyPath("expires", -1), Severity: source.Warning,
+				Message: fmt.Sprintf("the acceptance of %s expires on %s, more than %d days (settings.max_acceptance_days) after %s: it runs too long, so it does not count and the threat is open",
+					t.Threat, t.Expires, maxDays, day.Format(time.DateOnly)),
+				Hint: "ask the risk owner to accept it again with an expiry within the limit"})
 			continue
 		}
 		if left := int(t.Expires.Sub(day).Hours() / 24); left >= 0 && left <= AcceptanceNotice {

@@ -1,7 +1,6 @@
 package analysis_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,13 +13,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
-	"github.com/rampart-sec/rampart/internal/formats"
-	"github.com/rampart-sec/rampart/internal/formats/otm"
-	"github.com/rampart-sec/rampart/internal/formats/threagile"
-	"github.com/rampart-sec/rampart/internal/formats/threatcomposer"
-	"github.com/rampart-sec/rampart/internal/formats/threatdragon"
-	"github.com/rampart-sec/rampart/internal/model"
-	"github.com/rampart-sec/rampart/internal/testfixtures"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -37,13 +29,18 @@ import (
 var evalDate = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 
 type judged struct {
-	Source  string `yaml:"source"`
-	Threats []struct {
-		ID       int      `yaml:"id"`
-		Title    string   `yaml:"title"`
-		Elements []string `yaml:"elements"`
-		CWE      []int    `yaml:"cwe"`
-	} `yaml:"threats"`
+	Source  string         `yaml:"source"`
+	Threats []judgedThreat `yaml:"threats"`
+}
+
+// judgedThreat is one expert threat: its number in the expert's file (0
+// where the file numbers none), its title, and the model elements and CWE
+// classes it is about.
+type judgedThreat struct {
+	ID       int      `yaml:"id"`
+	Title    string   `yaml:"title"`
+	Elements []string `yaml:"elements"`
+	CWE      []int    `yaml:"cwe"`
 }
 
 // evalFloor is the recall each rebuilt expert model must keep (found
@@ -59,19 +56,18 @@ var evalFloor = map[string]float64{
 const evalHighShareMax = 0.25
 
 // highShareMax is the largest share of high and critical findings accepted on
-// any evaluated model.
-const highShareMax = 1.0
+// any one example or imported fixture: the largest measured, the OTM example
+// (4 of 11, its own card data rated 100/100/100 on an unauthenticated
+// internet-facing service; docs/benchmarks.md), with room for one more.
+const highShareMax = 0.40
+
+// highShareBand is the target share of high and critical findings over all
+// examples and imported fixtures together (issue 10: 10–25%).
+var highShareBand = [2]float64{0.10, 0.25}
 
 func analyzeFile(t *testing.T, path string) *analysis.Result {
 	t.Helper()
-	m, problems, err := model.Load(context.Background(), path, model.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if errs := problems.Errors(); len(errs) > 0 {
-		t.Fatalf("%s is invalid:\n%v", path, errs)
-	}
-	return analysis.Analyze(m, analysis.Options{Now: evalDate})
+	return analysis.Analyze(loadModel(t, path), analysis.Options{Now: evalDate})
 }
 
 // highShare returns the share of findings rated high or critical (residual).
@@ -103,29 +99,38 @@ func cweIDs(refs []threats.Ref) []int {
 // lists the others.
 func matchJudged(j judged, r *analysis.Result) (found int, missed []string) {
 	for _, et := range j.Threats {
-		hit := false
-		for _, f := range r.Findings {
-			if f.Origin == threats.OriginManual {
-				continue
-			}
-			onElement := false
-			for _, target := range f.Targets {
-				onElement = onElement || slices.Contains(et.Elements, target)
-			}
-			if !onElement {
-				continue
-			}
-			for _, c := range cweIDs(f.CWE) {
-				hit = hit || slices.Contains(et.CWE, c)
-			}
-		}
-		if hit {
+		if len(matching(et, r)) > 0 {
 			found++
 		} else {
 			missed = append(missed, fmt.Sprintf("%d %s", et.ID, et.Title))
 		}
 	}
 	return found, missed
+}
+
+// matching returns the rules' findings in r that match the expert threat
+// et: on one of its elements, with one of its CWEs.
+func matching(et judgedThreat, r *analysis.Result) []analysis.Finding {
+	var out []analysis.Finding
+	for _, f := range r.Findings {
+		if f.Origin == threats.OriginManual {
+			continue
+		}
+		onElement := false
+		for _, target := range f.Targets {
+			onElement = onElement || slices.Contains(et.Elements, target)
+		}
+		if !onElement {
+			continue
+		}
+		for _, c := range cweIDs(f.CWE) {
+			if slices.Contains(et.CWE, c) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }
 
 func TestExpertRecall(t *testing.T) {
@@ -170,14 +175,24 @@ func TestExpertRecall(t *testing.T) {
 		100*float64(allFound)/float64(allJudged), allHigh, allTotal, 100*float64(allHigh)/float64(max(allTotal, 1)))
 }
 
-// TestHighShare prints the share of high and critical findings on the
-// bundled examples and on the shared fixtures imported from other tools.
+// TestHighShare prints the share of high and critical findings on every
+// bundled example and on every model of another tool in the shared
+// fixtures, imported with its format's importer.
 func TestHighShare(t *testing.T) {
-	examples := []string{"online-shop.yaml", "hr-saas.yaml", "iot-telemetry/rampart.yaml"}
+	examples := []string{"online-shop.yaml", "hr-saas.yaml", "back-office.yaml", "iot-telemetry/rampart.yaml", "rag-assistant/rampart.yaml"}
+	var allHigh, allTotal int
 	check := func(name string, r *analysis.Result) {
 		high, total := highShare(r)
+		allHigh, allTotal = allHigh+high, allTotal+total
 		share := float64(high) / float64(max(total, 1))
 		t.Logf("%-40s high+critical %3d/%3d = %3.0f%%, gate breaches %d", name, high, total, 100*share, r.Summary.Breaches)
+		if testing.Verbose() {
+			for _, f := range r.Findings {
+				if s := f.Residual.Severity; f.Origin != threats.OriginManual && (s == "high" || s == "critical") {
+					t.Logf("    %-8s %d×%d %s", s, f.Residual.Likelihood, f.Residual.Impact, f.ID)
+				}
+			}
+		}
 		if share > highShareMax {
 			t.Errorf("%s: %.0f%% of findings are high or critical, above %.0f%%", name, 100*share, 100*highShareMax)
 		}
@@ -185,28 +200,23 @@ func TestHighShare(t *testing.T) {
 	for _, ex := range examples {
 		check("examples/"+ex, analyzeFile(t, filepath.Join("..", "..", "examples", ex)))
 	}
-	imports := []struct {
-		path string
-		imp  func(context.Context, string, []byte, formats.Options) (*model.Model, model.Problems, error)
-	}{
-		{"threat-dragon/v2-threat-model.json", threatdragon.Import},
-		{"threat-dragon/generic-cms.json", threatdragon.Import},
-		{"threat-dragon/payment-online.json", threatdragon.Import},
-		{"threat-composer/ThreatComposer.tc.json", threatcomposer.Import},
-		{"threat-composer/GenAIChatbot.tc.json", threatcomposer.Import},
-		{"otm/example.otm.json", otm.Import},
-		{"threagile/threagile-example-model.yaml", threagile.Import},
+	imports := []string{
+		"threat-dragon/v2-threat-model.json",
+		"threat-dragon/generic-cms.json",
+		"threat-dragon/payment-online.json",
+		"threat-composer/ThreatComposer.tc.json",
+		"threat-composer/GenAIChatbot.tc.json",
+		"otm/example.otm.json",
+		"otm/example.otm.yaml",
+		"threagile/threagile-example-model.yaml",
+		"threagile/threagile-stub-model.yaml",
 	}
-	for _, im := range imports {
-		path := testfixtures.Path(t, im.path)
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, _, err := im.imp(context.Background(), path, data, formats.Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", im.path, err)
-		}
-		check(im.path, analysis.Analyze(m, analysis.Options{Now: evalDate}))
+	for _, rel := range imports {
+		check(rel, analysis.Analyze(importFixture(t, rel), analysis.Options{Now: evalDate}))
+	}
+	share := float64(allHigh) / float64(max(allTotal, 1))
+	t.Logf("%-40s high+critical %3d/%3d = %3.0f%%", "all examples and fixtures", allHigh, allTotal, 100*share)
+	if share < highShareBand[0] || share > highShareBand[1] {
+		t.Errorf("%.0f%% of all findings are high or critical, outside %.0f–%.0f%%", 100*share, 100*highShareBand[0], 100*highShareBand[1])
 	}
 }

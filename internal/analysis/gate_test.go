@@ -2,9 +2,11 @@ package analysis
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/threats"
 )
 
@@ -121,4 +123,50 @@ components:
 func withCWE(r threats.Rule, cwe ...int) threats.Rule {
 	r.CWE = cwe
 	return r
+}
+
+// TestMethodologyCannotSkipRequiredRules checks that a model leaving STRIDE
+// out of its methodology cannot switch off the rules its central policy
+// requires, and that without a policy it says what it leaves out.
+func TestMethodologyCannotSkipRequiredRules(t *testing.T) {
+	src := `
+rampart: 1
+methodology: [linddun]
+system: {id: s, name: S, risk_owner: sro}
+risk_appetite: {max_severity: medium}
+data:
+  - {id: secrets, classification: restricted, cia: {integrity: high}}
+components:
+  - {id: app, type: web-application, internet_facing: true, processes: [secrets], tags: [x, y]}
+`
+	m := load(t, src)
+	rules := []threats.Rule{tagRule("rule-x", "x", model.Tampering, 3, 3), tagRule("rule-y", "y", model.Tampering, 3, 3)}
+	ids := func(r *Result) string {
+		var out []string
+		for _, f := range r.Findings {
+			out = append(out, f.ID)
+		}
+		return fmt.Sprint(out)
+	}
+	if got := ids(Analyze(m, Options{Rules: rules, Now: asOf})); got != "[]" {
+		t.Errorf("without a policy, a linddun-only model runs no STRIDE rule: got %s", got)
+	}
+	p, problems := policy.Parse("org.yaml", []byte("rampart-policy: 1\nrequired_rules: [rule-x]\n"), nil)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	r := Analyze(m, Options{Rules: rules, Now: asOf, Policy: p})
+	if got := ids(r); got != "[rule-x@app]" {
+		t.Errorf("a required rule must run whatever the methodology: got %s", got)
+	}
+	if len(r.Findings) != 1 || !r.Findings[0].Breach {
+		t.Error("the required rule's threat above the appetite must fail the gate")
+	}
+	var warned bool
+	for _, pr := range model.Validate(m, model.Options{}) {
+		warned = warned || pr.IsWarning() && strings.Contains(pr.String(), "m.yaml:3:14: warning: methodology: methodology leaves out stride")
+	}
+	if !warned {
+		t.Errorf("no warning that the methodology leaves out stride: %v", model.Validate(m, model.Options{}))
+	}
 }

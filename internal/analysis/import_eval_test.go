@@ -14,6 +14,10 @@ import (
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/formats"
 	"github.com/rampart-sec/rampart/internal/formats/infer"
+	_ "github.com/rampart-sec/rampart/internal/formats/otm"            // registers the OTM importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threagile"      // registers the Threagile importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threatcomposer" // registers the Threat Composer importer
+	_ "github.com/rampart-sec/rampart/internal/formats/threatdragon"   // registers the Threat Dragon importer
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/testfixtures"
 )
@@ -116,6 +120,35 @@ func translate(j judged, rebuilt, imported *model.Model) judged {
 	return out
 }
 
+// importFixture imports the shared fixture rel with the importer of its format.
+func importFixture(t *testing.T, rel string) *model.Model {
+	t.Helper()
+	path := testfixtures.Path(t, rel)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := formats.Lookup(formats.Detect(data))
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	m, problems, err := f.Import(context.Background(), path, data, formats.Options{})
+	if err != nil || len(problems.Errors()) > 0 {
+		t.Fatalf("%s: %v %v", rel, err, problems.Errors())
+	}
+	return m
+}
+
+// loadModel loads a Rampart model that must be valid.
+func loadModel(t *testing.T, path string) *model.Model {
+	t.Helper()
+	m, problems, err := model.Load(context.Background(), path, model.Options{})
+	if err != nil || len(problems.Errors()) > 0 {
+		t.Fatalf("%s: %v %v", path, err, problems.Errors())
+	}
+	return m
+}
+
 func TestImportedExpertRecall(t *testing.T) {
 	files, err := filepath.Glob("testdata/eval/*.judged.yaml")
 	if err != nil || len(files) == 0 {
@@ -132,23 +165,8 @@ func TestImportedExpertRecall(t *testing.T) {
 			if err := yaml.Unmarshal(src, &j); err != nil {
 				t.Fatalf("%s: %v", file, err)
 			}
-			path := testfixtures.Path(t, j.Source)
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			f, err := formats.Lookup(formats.Detect(data))
-			if err != nil {
-				t.Fatalf("%s: %v", j.Source, err)
-			}
-			m, problems, err := f.Import(context.Background(), path, data, formats.Options{})
-			if err != nil || len(problems.Errors()) > 0 {
-				t.Fatalf("%s: %v %v", j.Source, err, problems.Errors())
-			}
-			rebuilt, ps, err := model.Load(context.Background(), filepath.Join("testdata/eval", name+".yaml"), model.Options{})
-			if err != nil || len(ps.Errors()) > 0 {
-				t.Fatalf("%s: %v %v", name, err, ps.Errors())
-			}
+			m := importFixture(t, j.Source)
+			rebuilt := loadModel(t, filepath.Join("testdata/eval", name+".yaml"))
 			measure := func(m *model.Model) (recall float64, found int, missed []string, share string) {
 				r := analysis.Analyze(m, analysis.Options{Now: evalDate})
 				found, missed = matchJudged(translate(j, rebuilt, m), r)

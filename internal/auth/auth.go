@@ -272,15 +272,24 @@ func (s *Service) Login(ctx context.Context, client, name, password string) (sto
 	return u, nil
 }
 
-// SetPassword replaces a user's password (for an admin or the command
-// line); ChangePassword is the user's own way.
-func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+// HashPassword checks a new password's length and hashes it for storage.
+func (s *Service) HashPassword(password string) (string, error) {
 	if len(password) < MinPasswordLength {
-		return fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
+		return "", fmt.Errorf("%w password: want at least %d characters", ErrInvalid, MinPasswordLength)
 	}
 	hash, err := argon2id.CreateHash(password, s.opts.Params)
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
+		return "", fmt.Errorf("hash password: %w", err)
+	}
+	return hash, nil
+}
+
+// SetPassword replaces a user's password (for an admin); ChangePassword is
+// the user's own way.
+func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+	hash, err := s.HashPassword(password)
+	if err != nil {
+		return err
 	}
 	for range 3 {
 		u, err := s.store.GetUserByName(ctx, name)

@@ -22,6 +22,9 @@ type Graph struct {
 	node  map[string]int // component id -> node index
 	out   [][]edge
 	entry []bool
+	// client marks the client programs (Options.Client): their own data is
+	// no path's target from themselves, a path from one takes a step in.
+	client []bool
 }
 
 type edge struct {
@@ -38,10 +41,18 @@ type Options struct {
 	// points too, since whoever holds one can send anything from it. The
 	// analysis passes the rule vocabulary's client test (threats.Env.IsClient).
 	Client func(*model.Component) bool
+	// Guard reports whether a component filters traffic for what is behind
+	// it (a CDN, WAF, API gateway or load balancer). An internet-facing
+	// guard that an untrusted entry point (a person, a third party, a
+	// client) calls is no entry point of its own: attackers come through
+	// it, so their paths start at that caller and pass the guard. The
+	// analysis passes threats.Env.Guard.
+	Guard func(*model.Component) bool
 }
 
 // New builds the graph of a model. Entry points are external entities,
-// internet-facing components and, with opts.Client, client programs.
+// internet-facing components and, with opts.Client, client programs; with
+// opts.Guard, not an internet-facing guard an untrusted entry point calls.
 func New(m *model.Model, opts Options) *Graph {
 	ix := m.Index()
 	g := &Graph{m: m, ix: ix, node: make(map[string]int, len(m.Components))}
@@ -52,7 +63,9 @@ func New(m *model.Model, opts Options) *Graph {
 		}
 		g.node[c.ID] = len(g.ids)
 		g.ids = append(g.ids, c.ID)
-		g.entry = append(g.entry, c.Type.Kind() == model.KindExternalEntity || c.InternetFacing || opts.Client != nil && opts.Client(c))
+		isClient := opts.Client != nil && opts.Client(c)
+		g.client = append(g.client, isClient)
+		g.entry = append(g.entry, c.Type.Kind() == model.KindExternalEntity || c.InternetFacing || isClient)
 	}
 	g.out = make([][]edge, len(g.ids))
 	for i := range m.Flows {
@@ -64,7 +77,33 @@ func New(m *model.Model, opts Options) *Graph {
 		}
 		g.out[a] = append(g.out[a], edge{to: b, flow: f, cost: -math.Log(StepProbability(ix, f))})
 	}
+	if opts.Guard != nil {
+		g.demoteGuards(opts)
+	}
 	return g
+}
+
+// demoteGuards takes the internet-facing guards that an untrusted entry
+// point calls out of the entry points (see Options.Guard).
+func (g *Graph) demoteGuards(opts Options) {
+	untrusted := make([]bool, len(g.ids))
+	for n, id := range g.ids {
+		untrusted[n] = g.ix.Components[id].Type.Kind() == model.KindExternalEntity || g.client[n]
+	}
+	var demote []int
+	for a := range g.out {
+		if !untrusted[a] {
+			continue
+		}
+		for _, e := range g.out[a] {
+			if c := g.ix.Components[g.ids[e.to]]; g.entry[e.to] && !untrusted[e.to] && opts.Guard(c) {
+				demote = append(demote, e.to)
+			}
+		}
+	}
+	for _, n := range demote {
+		g.entry[n] = false
+	}
 }
 
 // StepProbability estimates how likely an attacker who controls a flow's
@@ -316,7 +355,7 @@ func (g *Graph) bestPaths(s, k int, held map[int]*holding) []AttackPath {
 			continue
 		}
 		popped[p.node]++
-		if h := held[p.node]; h != nil {
+		if h := held[p.node]; h != nil && (p.len > 1 || !g.client[s]) {
 			out = append(out, g.attackPath(p, h))
 		}
 		for _, e := range g.out[p.node] {

@@ -188,3 +188,47 @@ func BenchmarkAttackPaths10k(b *testing.B) {
 		}
 	}
 }
+
+// TestGuardsInFront checks that an internet-facing guard a browser calls is
+// passed, not started from: the browser's paths go through it, one that
+// nothing untrusted calls stays an entry point, and a client's own data is
+// no path's target from the client itself.
+func TestGuardsInFront(t *testing.T) {
+	m := load(t, `
+rampart: 1
+system: {id: s, name: S}
+data:
+  - {id: pii, classification: confidential}
+  - {id: cards, classification: restricted}
+components:
+  - {id: browser, type: browser, processes: [pii]}
+  - {id: cdn, type: waf, internet_facing: true}
+  - {id: web, type: web-application, processes: [pii]}
+  - {id: lb, type: load-balancer, internet_facing: true}
+  - {id: api, type: api, stores: [cards]}
+flows:
+  - {id: b-c, from: browser, to: cdn, protocol: https}
+  - {id: c-w, from: cdn, to: web, protocol: https}
+  - {id: l-a, from: lb, to: api, protocol: https, authentication: token}
+`)
+	isClient := func(c *model.Component) bool { return c.Type == "browser" }
+	isGuard := func(c *model.Component) bool { return c.Type == "waf" || c.Type == "load-balancer" }
+	g := New(m, Options{Client: isClient, Guard: isGuard})
+	want := []AttackPath{
+		{Entry: "browser", Data: "pii", Classification: "confidential", Target: "web",
+			Path: Path{Components: []string{"browser", "cdn", "web"}, Flows: []string{"b-c", "c-w"}, Likelihood: 0.81}},
+		{Entry: "lb", Data: "cards", Classification: "restricted", Target: "api",
+			Path: Path{Components: []string{"lb", "api"}, Flows: []string{"l-a"}, Likelihood: 0.5}},
+	}
+	if got := g.Reachable().AttackPaths(3); !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	for id, entry := range map[string]bool{"browser": true, "cdn": false, "lb": true, "web": false} {
+		if g.IsEntry(id) != entry {
+			t.Errorf("IsEntry(%s) = %v, want %v", id, g.IsEntry(id), entry)
+		}
+	}
+	if !g.Reachable().Exposed("cdn") {
+		t.Error("the guard in front is no entry point, but it is still exposed")
+	}
+}

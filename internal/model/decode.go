@@ -501,6 +501,9 @@ func (d *decoder) decodeStruct(n *yaml.Node, v reflect.Value, path keyPath) {
 		if d.rest != nil && path == (keyPath{}) {
 			// A long section of a large file: its further pieces follow.
 			first := len(p[1].Content)
+			if fv := v.Field(f.index); fv.Kind() == reflect.Slice {
+				fv.Grow(d.rest.Len(k.Value))
+			}
 			for piece := range d.rest.More(k.Value) {
 				if s, ok := v.Addr().Interface().(sourceSetter); ok {
 					s.addItems(k.Value, piece)

@@ -41,6 +41,9 @@ type keyPos struct {
 	null      bool // the value is null or an empty plain scalar
 	isInt     bool // the value is a whole number
 	items     []int32
+	// subKeys are the keys of a mapping value, in order; items then holds
+	// the line and column of each key.
+	subKeys []string
 }
 
 func (s *Source) setSource(file, path string, n *yaml.Node) {
@@ -62,6 +65,14 @@ func (s *Source) setSource(file, path string, n *yaml.Node) {
 			k.items = make([]int32, 0, 2*len(v.Content))
 			for _, it := range v.Content {
 				k.items = append(k.items, int32(it.Line), int32(it.Column))
+			}
+		}
+		if v.Kind == yaml.MappingNode && len(v.Content) > 1 {
+			k.items = make([]int32, 0, len(v.Content))
+			k.subKeys = make([]string, 0, len(v.Content)/2)
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				k.subKeys = append(k.subKeys, v.Content[j].Value)
+				k.items = append(k.items, int32(v.Content[j].Line), int32(v.Content[j].Column))
 			}
 		}
 		s.keys = append(s.keys, k)
@@ -100,8 +111,23 @@ func (s Source) At(key string, idx int) Pos {
 	if k == nil {
 		return s.Pos
 	}
-	if idx >= 0 && 2*idx+1 < len(k.items) {
+	if idx >= 0 && k.subKeys == nil && 2*idx+1 < len(k.items) {
 		return Pos{File: s.Pos.File, Line: int(k.items[2*idx]), Column: int(k.items[2*idx+1])}
+	}
+	return Pos{File: s.Pos.File, Line: int(k.line), Column: int(k.col)}
+}
+
+// AtKey returns the position of sub, a key of the mapping under key (a
+// category of risk_appetite.by_category), falling back to At(key, -1).
+func (s Source) AtKey(key, sub string) Pos {
+	k := s.find(key)
+	if k == nil {
+		return s.Pos
+	}
+	for i, name := range k.subKeys {
+		if name == sub {
+			return Pos{File: s.Pos.File, Line: int(k.items[2*i]), Column: int(k.items[2*i+1])}
+		}
 	}
 	return Pos{File: s.Pos.File, Line: int(k.line), Column: int(k.col)}
 }
@@ -171,7 +197,11 @@ type Model struct {
 
 	// Files lists every file the model was loaded from, root first.
 	Files []string `yaml:"-" json:"-"`
-	index *Index
+	// RequiredRules are the rules the central policy requires (set by
+	// policy.Apply on the governed model): they run whatever the model's
+	// methodology or disabled rules say.
+	RequiredRules []string `yaml:"-" json:"-"`
+	index         *Index
 }
 
 // Methodologies returns the methodologies analysis applies: the model's
@@ -482,6 +512,24 @@ type Matrix struct {
 	LikelihoodNames []string     `yaml:"likelihood_names,omitempty" json:"likelihood_names,omitempty"`
 	ImpactNames     []string     `yaml:"impact_names,omitempty" json:"impact_names,omitempty"`
 	Bands           [][]Severity `yaml:"bands,omitempty" json:"bands,omitempty"`
+}
+
+// MaxAcceptanceDays is settings.max_acceptance_days, or its default of 365:
+// the longest an acceptance may run from its review.
+func (m *Model) MaxAcceptanceDays() int {
+	if s := m.Settings; s != nil && s.MaxAcceptanceDays > 0 {
+		return s.MaxAcceptanceDays
+	}
+	return 365
+}
+
+// ReviewIntervalDays is settings.review_interval_days, or its default of
+// 365: how often the model must be reviewed.
+func (m *Model) ReviewIntervalDays() int {
+	if s := m.Settings; s != nil && s.ReviewIntervalDays > 0 {
+		return s.ReviewIntervalDays
+	}
+	return 365
 }
 
 // Date is a calendar date written YYYY-MM-DD.

@@ -26,6 +26,7 @@ func Validate(m *Model, opts Options) Problems {
 	v.threats()
 	v.treatments()
 	v.appetite()
+	v.methodology()
 	v.settings()
 	v.unused()
 	return v.problems
@@ -251,6 +252,9 @@ func (v *validator) components() {
 		v.dataRef(c.Source, "processes", c.Processes)
 		v.dataRef(c.Source, "stores", c.Stores)
 		v.controlRefs(c.Source, c.Controls)
+		if c.OutOfScope && c.Type.Kind() != KindExternalEntity && c.Type != "browser" && c.Type != "mobile-app" && c.Type != "desktop-app" {
+			v.outOfScope(c) // people's clients and third parties are others' to protect
+		}
 		if c.Type.Kind() == KindExternalEntity && len(c.Stores) > 0 {
 			v.warn(c.Source, "stores", -1, "model the store as its own component if the system relies on it",
 				"external entity '%s' stores data the system does not control", c.ID)
@@ -258,6 +262,22 @@ func (v *validator) components() {
 		if d := c.Detection; d != nil {
 			v.detection(c, d)
 		}
+	}
+}
+
+// outOfScope warns of an out-of-scope component of the system's own that
+// holds confidential, restricted or personal data: its threats are not
+// looked for, so the scoping decision is as visible as a disabled rule.
+func (v *validator) outOfScope(c *Component) {
+	var held []string
+	for _, id := range append(append([]string{}, c.Stores...), c.Processes...) {
+		if d := v.ix.Data[id]; d != nil && (d.Classification.Level() >= 2 || d.Personal) && !contains(held, id) {
+			held = append(held, id)
+		}
+	}
+	if len(held) > 0 {
+		v.warn(c.Source, "out_of_scope", -1, "model what protects it, or say in its description why its risk is someone else's",
+			"component '%s' is out of scope, so its threats are not looked for, yet it holds %s", c.ID, strings.Join(held, ", "))
 	}
 }
 
@@ -519,7 +539,7 @@ func (v *validator) treatments() {
 			}
 			if t.Expires == nil {
 				v.add(t.Source, "expires", -1, "acceptances are reviewed: give a date, e.g. one year ahead", "an accepted risk needs an expiry date")
-			} else if max := v.maxAcceptanceDays(); t.Reviewed != nil && t.Expires.Sub(t.Reviewed.Time).Hours()/24 > float64(max) {
+			} else if max := v.m.MaxAcceptanceDays(); t.Reviewed != nil && t.Expires.Sub(t.Reviewed.Time).Hours()/24 > float64(max) {
 				v.add(t.Source, "expires", -1, fmt.Sprintf("settings.max_acceptance_days is %d", max),
 					"acceptance runs more than %d days past its review", max)
 			}
@@ -545,13 +565,6 @@ func (v *validator) treatments() {
 			v.warn(t.Source, "accepted_by", -1, "", "accepted_by is set but the status is %s", t.Status)
 		}
 	}
-}
-
-func (v *validator) maxAcceptanceDays() int {
-	if s := v.m.Settings; s != nil && s.MaxAcceptanceDays > 0 {
-		return s.MaxAcceptanceDays
-	}
-	return 365
 }
 
 // threatID checks a treatment's threat id: a manual threat id, or
@@ -597,9 +610,20 @@ func (v *validator) appetite() {
 	cats := categories
 	for _, k := range keys(a.ByCategory) {
 		if !contains(cats, k) {
-			v.add(a.Source, "by_category", -1, source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats))
+			v.problems = append(v.problems, problemf(a.Source.AtKey("by_category", k), source.CodeInvalid, a.Source.KeyPath("by_category", -1),
+				source.Suggest(k, cats), "unknown risk category '%s', expected %s", k, oneOf(cats)))
 		}
 	}
+}
+
+// methodology warns of a methodology list that leaves out STRIDE: no
+// security rule runs then, which is as much a gap as disabling them all.
+func (v *validator) methodology() {
+	if len(v.m.Methodology) == 0 || slices.Contains(v.m.Methodology, MethodSTRIDE) {
+		return
+	}
+	v.warn(v.m.Source, "methodology", -1, "add stride, unless the system's security threats are modelled elsewhere; rules a central policy requires run anyway",
+		"methodology leaves out stride: no security (STRIDE) rule runs, only privacy and model-quality rules")
 }
 
 func (v *validator) settings() {

@@ -1,7 +1,9 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -62,6 +64,7 @@ func Apply(m *model.Model, p *Policy) Governed {
 	g.Model = &mm
 	if p != nil {
 		g.Info.File, g.Info.Name = p.File, p.Name
+		mm.RequiredRules = p.RequiredRules // they run whatever the methodology says
 	}
 	if m.Settings != nil && len(m.Settings.DisabledRules) > 0 {
 		s := *m.Settings
@@ -150,7 +153,7 @@ func (g *Governed) appetite(m *model.Model, p *Policy) *model.RiskAppetite {
 		if ma != nil {
 			if s, ok := ma.ByCategory[c]; ok {
 				if s.Rank() > limit.Rank() {
-					g.loosened(ma.Source, "by_category", "risk_appetite.by_category."+c, s, limit, p.File)
+					g.loosenedAt(ma.Source.AtKey("by_category", c), "risk_appetite.by_category."+c, s, limit, p.File)
 				}
 				limit = stricter(limit, s)
 			} else if ma.MaxSeverity != "" {
@@ -166,7 +169,10 @@ func (g *Governed) appetite(m *model.Model, p *Policy) *model.RiskAppetite {
 }
 
 func (g *Governed) loosened(src model.Source, key, path string, got, applies model.Severity, file string) {
-	pos := src.At(key, -1)
+	g.loosenedAt(src.At(key, -1), path, got, applies, file)
+}
+
+func (g *Governed) loosenedAt(pos model.Pos, path string, got, applies model.Severity, file string) {
 	g.Info.Loosened = append(g.Info.Loosened, Loosening{Key: path, Model: got, Policy: applies, Pos: pos})
 	pr := source.Warnf(pos, source.CodePolicy, path, fmt.Sprintf("a model may only tighten its policy; lower it to %s or below", applies),
 		"%s is looser than the policy's %s (%s); %s applies", got, applies, file, applies)
@@ -249,4 +255,23 @@ func Resolve(m *model.Model, rootFile, includeRoot string) (string, model.Proble
 			"policy '%s' is outside the model's directory tree (%s)", ref, strings.Join(tree.Roots(), ", "))}
 	}
 	return path, nil
+}
+
+// Unreadable is the problem, at the model's policy key, for a policy file
+// the key names that could not be read (err from Load).
+func Unreadable(m *model.Model, err error) model.Problem {
+	code, hint, why := source.CodeUnreadable, "", err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err.Error()
+	}
+	switch {
+	case errors.Is(err, source.ErrTooLarge):
+		code, hint = source.CodeLimit, fmt.Sprintf("a policy file may be at most %d bytes", MaxFileSize)
+	case errors.Is(err, source.ErrNotRegular):
+		code, hint = source.CodeNotRegular, "name a policy file"
+	case errors.Is(err, fs.ErrNotExist):
+		hint = "the path is relative to the model file; or pass --policy FILE"
+	}
+	return source.Errorf(m.At("policy", -1), code, "policy", hint, "cannot read policy file '%s': %s", strings.TrimSpace(m.Policy), why)
 }

@@ -109,20 +109,21 @@ func TestApply(t *testing.T) {
 		appetite string   // the effective appetite
 		disabled []string // rules not run
 		problems []string // "severity code: message" prefixes
+		at       []string // when set, each problem's line:column
 	}{
-		{"no appetite in the model: the policy's", head, "medium privacy=low", nil, nil},
+		{"no appetite in the model: the policy's", head, "medium privacy=low", nil, nil, nil},
 		{"a model may tighten", head + "risk_appetite: {max_severity: low, by_category: {spoofing: low}}\n",
-			"low privacy=low spoofing=low", nil, nil},
+			"low privacy=low spoofing=low", nil, nil, nil},
 		{"a looser maximum: the policy's applies, with a warning", head + "risk_appetite: {max_severity: high}\n",
-			"medium privacy=low", nil, []string{"warning policy_violation: high is looser than the policy's medium (org.yaml); medium applies"}},
-		{"a looser category: the policy's applies", head + "risk_appetite: {max_severity: medium, by_category: {privacy: medium, denial-of-service: critical}}\n",
+			"medium privacy=low", nil, []string{"warning policy_violation: high is looser than the policy's medium (org.yaml); medium applies"}, nil},
+		{"a looser category: the policy's applies, with a warning at the category", head + "risk_appetite: {max_severity: medium, by_category: {privacy: medium, denial-of-service: critical}}\n",
 			"medium denial-of-service=medium privacy=low", nil, []string{
 				"warning policy_violation: critical is looser than the policy's medium",
-				"warning policy_violation: medium is looser than the policy's low"}},
+				"warning policy_violation: medium is looser than the policy's low"}, []string{"3:70", "3:53"}},
 		{"disabling a required rule is an error; it runs", head + "settings: {disabled_rules: [missing-vault, missing-waf]}\n",
 			"medium privacy=low", []string{"missing-waf"}, []string{
 				"error policy_violation: rule missing-vault may not be disabled",
-				"warning policy_violation: rule missing-waf is disabled"}},
+				"warning policy_violation: rule missing-waf is disabled"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -159,6 +160,9 @@ func TestApply(t *testing.T) {
 				}
 				if pr.Pos.File != "m.yaml" || pr.Pos.Line < 3 {
 					t.Errorf("problem %d not at the model's key: %s", i, pr.Pos)
+				}
+				if c.at != nil && fmt.Sprintf("%d:%d", pr.Pos.Line, pr.Pos.Column) != c.at[i] {
+					t.Errorf("problem %d at %d:%d, want %s", i, pr.Pos.Line, pr.Pos.Column, c.at[i])
 				}
 			}
 			if fmt.Sprint(m.RiskAppetite) != before {

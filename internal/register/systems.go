@@ -35,6 +35,43 @@ func (s *Service) Policy(ctx context.Context) (store.Policy, error) {
 type FieldError struct {
 	Field   string
 	Message string
+	// InUse, on a policy refused because systems use the tiers it drops,
+	// lists those systems by tier, so that a caller can name only those
+	// its reader may see (Named).
+	InUse map[string][]string
+}
+
+// Named is the message naming only the systems visible says the reader
+// may see, counting the others; without InUse, it is Message.
+func (e *FieldError) Named(visible func(systemID string) bool) string {
+	if e.InUse == nil {
+		return e.Message
+	}
+	return inUseMessage(e.InUse, visible)
+}
+
+// inUseMessage says which systems use the tiers a policy drops, naming
+// those visible and counting the others.
+func inUseMessage(inUse map[string][]string, visible func(systemID string) bool) string {
+	var used []string
+	for _, tier := range slices.Sorted(maps.Keys(inUse)) {
+		ids := inUse[tier]
+		var shown []string
+		for _, id := range ids {
+			if visible(id) {
+				shown = append(shown, id)
+			}
+		}
+		var names []string
+		if len(shown) > 0 {
+			names = append(names, listSome(shown, 10))
+		}
+		if hidden := len(ids) - len(shown); hidden > 0 {
+			names = append(names, fmt.Sprintf("%d you may not see", hidden))
+		}
+		used = append(used, fmt.Sprintf("tier %s is used by %d system(s) (%s)", tier, len(ids), strings.Join(names, " and ")))
+	}
+	return strings.Join(used, "; ") + ": keep it, rename it, or move them to another tier first"
 }
 
 func (e *FieldError) Error() string { return fmt.Sprintf("%v: %s", ErrInvalid, e.Message) }
@@ -99,8 +136,21 @@ func ValidatePolicy(p store.Policy) error {
 	return nil
 }
 
-// SetPolicy replaces the policy; p.Version must be the current one.
+// SetPolicy replaces the policy; p.Version must be the current one. A
+// tier that systems use cannot be dropped: rename it with
+// SetPolicyRenamingTiers, or move its systems first.
 func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (store.Policy, error) {
+	return s.SetPolicyRenamingTiers(ctx, by, p, nil)
+}
+
+// SetPolicyRenamingTiers is SetPolicy that also renames tiers: renames
+// maps a tier's name in the current policy to its name in p. The systems
+// of a renamed tier move to the new name in the same transaction, each
+// with its system.update audit entry, so that no system is left on a tier
+// the policy no longer has. A tier that p drops while systems use it is
+// refused with a *FieldError (field "tiers") naming them: callers name to
+// their reader only those the reader may see (FieldError.Named).
+func (s *Service) SetPolicyRenamingTiers(ctx context.Context, by Actor, p store.Policy, renames map[string]string) (store.Policy, error) {
 	if err := ValidatePolicy(p); err != nil {
 		return p, err
 	}
@@ -110,14 +160,95 @@ func (s *Service) SetPolicy(ctx context.Context, by Actor, p store.Policy) (stor
 	p.UpdatedBy = by.Name
 	var out store.Policy
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		var err error
+		if err := tx.LockTiers(ctx); err != nil {
+			return err
+		}
+		cur, err := tx.GetPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		moves, err := tierMoves(ctx, tx, cur, p, renames)
+		if err != nil {
+			return err
+		}
 		if out, err = tx.PutPolicy(ctx, p); err != nil {
 			return err
 		}
 		c.record(by, "policy.update", "policy", out)
+		for _, sys := range moves {
+			after, err := moveTier(ctx, tx, sys, renames[sys.Tier])
+			if err != nil {
+				return err
+			}
+			c.record(by, "system.update", "system/"+sys.ID, map[string]any{"before": sys, "after": after,
+				"reason": fmt.Sprintf("tier %s renamed %s in the policy", sys.Tier, after.Tier)})
+		}
 		return nil
 	})
 	return out, err
+}
+
+// tierMoves checks renames against the current policy cur and the new
+// one p, and returns the systems that move to a renamed tier. It refuses
+// renames of tiers cur does not have or to tiers p does not have, and a
+// p that leaves systems on a tier it no longer has.
+func tierMoves(ctx context.Context, tx store.Tx, cur, p store.Policy, renames map[string]string) ([]store.System, error) {
+	has := func(pol store.Policy, name string) bool {
+		return slices.ContainsFunc(pol.Tiers, func(t store.Tier) bool { return t.Name == name })
+	}
+	for _, from := range slices.Sorted(maps.Keys(renames)) {
+		if to := renames[from]; !has(cur, from) || !has(p, to) {
+			return nil, fieldInvalid("tiers", "tier %s cannot be renamed %s: the policy has no tier %s (reload the page)", from, to, from)
+		}
+	}
+	systems, err := tx.ListSystems(ctx, 0, 0)
+	if err != nil {
+		return nil, err
+	}
+	var moves []store.System
+	stranded := map[string][]string{} // tier → systems
+	for _, sys := range systems {
+		switch {
+		case sys.Tier == "":
+		case renames[sys.Tier] != "":
+			if renames[sys.Tier] != sys.Tier {
+				moves = append(moves, sys)
+			}
+		case !has(p, sys.Tier):
+			stranded[sys.Tier] = append(stranded[sys.Tier], sys.ID)
+		}
+	}
+	if len(stranded) > 0 {
+		return nil, &FieldError{Field: "tiers", InUse: stranded,
+			Message: inUseMessage(stranded, func(string) bool { return true })}
+	}
+	return moves, nil
+}
+
+// moveTier puts sys on tier, on the current row if a push moved it meanwhile.
+func moveTier(ctx context.Context, tx store.Tx, sys store.System, tier string) (store.System, error) {
+	for range 3 {
+		sys.Tier = tier
+		out, err := tx.UpdateSystem(ctx, sys)
+		var stale *store.StaleError
+		if !errors.As(err, &stale) {
+			return out, err
+		}
+		cur, ok := stale.Current.(store.System)
+		if !ok {
+			return out, err
+		}
+		sys = cur
+	}
+	return sys, fmt.Errorf("system %s kept changing while its tier was renamed; try again", sys.ID)
+}
+
+// listSome joins the first n of ids, and says how many more there are.
+func listSome(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:n], ", "), len(ids)-n)
 }
 
 // reviewDays is how often a system's model is reviewed, by its tier.
@@ -143,11 +274,24 @@ func validateSystem(p store.Policy, sys store.System) error {
 	return nil
 }
 
+// tierPolicy reads the policy to check sys against, first taking the
+// tiers lock when sys names a tier: a concurrent rename then either
+// finishes first (and sys is checked against the renamed tiers) or waits
+// for sys, and moves it.
+func tierPolicy(ctx context.Context, tx store.Tx, sys store.System) (store.Policy, error) {
+	if sys.Tier != "" {
+		if err := tx.LockTiers(ctx); err != nil {
+			return store.Policy{}, err
+		}
+	}
+	return tx.GetPolicy(ctx)
+}
+
 // CreateSystem registers a system before its first model version.
 func (s *Service) CreateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
 	var out store.System
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		p, err := tx.GetPolicy(ctx)
+		p, err := tierPolicy(ctx, tx, sys)
 		if err != nil {
 			return err
 		}
@@ -172,7 +316,7 @@ func (s *Service) CreateSystem(ctx context.Context, by Actor, sys store.System) 
 func (s *Service) UpdateSystem(ctx context.Context, by Actor, sys store.System) (store.System, error) {
 	var out store.System
 	err := s.change(ctx, func(ctx context.Context, tx store.Tx, c *changes) error {
-		p, err := tx.GetPolicy(ctx)
+		p, err := tierPolicy(ctx, tx, sys)
 		if err != nil {
 			return err
 		}

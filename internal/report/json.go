@@ -55,6 +55,8 @@ func JSON(w io.Writer, r *analysis.Result) error {
 		j.list(len(r.Stride), func(i int) { j.strideCell(&r.Stride[i]) })
 	}
 	j.field("warnings", r.Warnings)
+	j.field("reviews", r.Reviews)
+	j.field("model_warnings", r.ModelWarnings)
 	j.field("policy", r.Policy)
 	j.close()
 	j.raw("\n")
@@ -471,7 +473,7 @@ func (j *jsonWriter) treatment(s *treatment.State) {
 	for _, f := range []struct {
 		name string
 		v    bool
-	}{{"expired", s.Expired}, {"claimed", s.Claimed}, {"overdue", s.Overdue}} {
+	}{{"expired", s.Expired}, {"overlong", s.Overlong}, {"claimed", s.Claimed}, {"overdue", s.Overdue}} {
 		if f.v {
 			j.key(f.name)
 			j.bool(true)

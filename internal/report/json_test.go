@@ -24,21 +24,23 @@ import (
 // one indented Encode).
 
 type refResult struct {
-	FormatVersion string                `json:"format_version"`
-	Tool          string                `json:"tool"`
-	AsOf          string                `json:"as_of"`
-	System        analysis.SystemInfo   `json:"system"`
-	Files         []string              `json:"files"`
-	Counts        analysis.ModelCounts  `json:"model"`
-	Appetite      analysis.AppetiteInfo `json:"appetite"`
-	Matrix        risk.Matrix           `json:"matrix"`
-	Summary       analysis.Summary      `json:"summary"`
-	Rules         []jsonRule            `json:"rules"`
-	Threats       []refThreat           `json:"threats"`
-	Paths         []analysis.AttackPath `json:"attack_paths"`
-	Stride        []threats.StrideCell  `json:"stride"`
-	Warnings      model.Problems        `json:"warnings"`
-	Policy        policy.Info           `json:"policy"`
+	FormatVersion string                  `json:"format_version"`
+	Tool          string                  `json:"tool"`
+	AsOf          string                  `json:"as_of"`
+	System        analysis.SystemInfo     `json:"system"`
+	Files         []string                `json:"files"`
+	Counts        analysis.ModelCounts    `json:"model"`
+	Appetite      analysis.AppetiteInfo   `json:"appetite"`
+	Matrix        risk.Matrix             `json:"matrix"`
+	Summary       analysis.Summary        `json:"summary"`
+	Rules         []jsonRule              `json:"rules"`
+	Threats       []refThreat             `json:"threats"`
+	Paths         []analysis.AttackPath   `json:"attack_paths"`
+	Stride        []threats.StrideCell    `json:"stride"`
+	Warnings      model.Problems          `json:"warnings"`
+	Reviews       model.Problems          `json:"reviews"`
+	ModelWarnings []analysis.ModelWarning `json:"model_warnings"`
+	Policy        policy.Info             `json:"policy"`
 }
 
 type refThreat struct {
@@ -82,7 +84,7 @@ func refJSON(t *testing.T, r *analysis.Result) []byte {
 	t.Helper()
 	out := refResult{FormatVersion: r.FormatVersion, Tool: r.Tool, AsOf: r.AsOf, System: r.System, Files: r.Files,
 		Counts: r.Counts, Appetite: r.Appetite, Matrix: r.Matrix, Summary: r.Summary, Paths: r.Paths,
-		Stride: r.Stride, Warnings: r.Warnings, Policy: r.Policy, Rules: []jsonRule{}, Threats: make([]refThreat, 0, len(r.Findings))}
+		Stride: r.Stride, Warnings: r.Warnings, Reviews: r.Reviews, ModelWarnings: r.ModelWarnings, Policy: r.Policy, Rules: []jsonRule{}, Threats: make([]refThreat, 0, len(r.Findings))}
 	at := map[string]int{}
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -208,6 +210,9 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 		v    any
 		want []string
 	}{
+		{analysis.Result{}, []string{"format_version", "tool", "as_of", "system", "files", "model", "appetite", "matrix", "summary",
+			"threats", "attack_paths", "stride", "warnings", "reviews", "model_warnings", "policy"}},
+		{analysis.ModelWarning{}, []string{"id", "rule", "title", "description", "targets", "position"}},
 		{refThreat{}, []string{"id", "rule", "origin", "description", "title", "stride", "linddun", "category", "cwe", "capec", "attack",
 			"base_likelihood", "base_impact", "mitigations", "countermeasures", "threagile", "concern", "targets", "data", "controls_in_place",
 			"controls_planned", "position", "inherent", "residual", "factors", "treatment", "appetite_limit", "breach", "related"}},
@@ -219,7 +224,7 @@ func TestJSONWriterKnowsEveryField(t *testing.T) {
 		{risk.Score{}, []string{"likelihood", "impact", "score", "severity"}},
 		{model.Pos{}, []string{"file", "line", "column"}},
 		{treatment.State{}, []string{"status", "source", "owner", "due", "justification", "accepted_by", "expires",
-			"transferred_to", "ticket", "evidence", "verified_by", "expired", "claimed", "overdue", "key"}},
+			"transferred_to", "ticket", "evidence", "verified_by", "expired", "overlong", "claimed", "overdue", "key"}},
 		{threats.StrideCell{}, []string{"element", "kind", "category", "state", "threats"}},
 	} {
 		if got := jsonNames(reflect.TypeOf(c.v)); !slices.Equal(got, c.want) {

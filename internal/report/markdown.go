@@ -160,6 +160,9 @@ func writeDetail(b *strings.Builder, f *analysis.Finding) {
 	if t.Expired {
 		line += " (**acceptance expired**)"
 	}
+	if t.Overlong {
+		line += " (**acceptance runs too long**: past settings.max_acceptance_days, it does not count)"
+	}
 	b.WriteString(line + "\n")
 	if t.Justification != "" {
 		fmt.Fprintf(b, "- **Justification**: %s\n", mdEscape(t.Justification))

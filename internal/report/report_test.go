@@ -124,7 +124,12 @@ func TestSARIFSchema(t *testing.T) {
 		var raw struct {
 			Runs []struct {
 				Results []struct {
-					RuleID    string `json:"ruleId"`
+					RuleID     string `json:"ruleId"`
+					Level      string `json:"level"`
+					Kind       string `json:"kind"`
+					Properties struct {
+						ModelWarning bool `json:"modelWarning"`
+					} `json:"properties"`
 					Locations []struct {
 						PhysicalLocation struct {
 							ArtifactLocation struct{ URI string }    `json:"artifactLocation"`
@@ -140,11 +145,22 @@ func TestSARIFSchema(t *testing.T) {
 		if len(raw.Runs) != 1 || len(raw.Runs[0].Results) == 0 {
 			t.Fatalf("%s: expected one run with results", ex)
 		}
+		warnings := 0
 		for _, res := range raw.Runs[0].Results {
+			// Model warnings have a level of their own, which no threat has.
+			if mw := res.Properties.ModelWarning; mw != (res.Level == "none") || mw != (res.Kind == "informational") {
+				t.Errorf("%s: result %s: model warning %v, level %q, kind %q", ex, res.RuleID, mw, res.Level, res.Kind)
+			}
+			if res.Properties.ModelWarning {
+				warnings++
+			}
 			loc := res.Locations[0].PhysicalLocation
 			if !strings.HasPrefix(loc.ArtifactLocation.URI, "examples/") || loc.Region.StartLine < 1 {
 				t.Errorf("%s: result %s points at %s:%d, want a line of the example", ex, res.RuleID, loc.ArtifactLocation.URI, loc.Region.StartLine)
 			}
+		}
+		if r := analyse(t, ex); warnings != len(r.ModelWarnings) {
+			t.Errorf("%s: %d model warning results, want %d", ex, warnings, len(r.ModelWarnings))
 		}
 	}
 }

@@ -92,6 +92,7 @@ type sarifResult struct {
 	RuleID              string             `json:"ruleId"`
 	RuleIndex           int                `json:"ruleIndex"`
 	Level               string             `json:"level"`
+	Kind                string             `json:"kind,omitempty"`
 	Message             sarifText          `json:"message"`
 	Locations           []sarifLocation    `json:"locations"`
 	PartialFingerprints map[string]string  `json:"partialFingerprints"`
@@ -203,7 +204,9 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 		}
 		results = append(results, res)
 	}
-	// Model warnings are results of level note, under rules of their own.
+	// Model warnings are results of their own kind, informational (SARIF
+	// then wants level none), under rules of their own: no threat has that
+	// level, so a SARIF consumer can tell them from even the lowest threat.
 	for _, mw := range r.ModelWarnings {
 		id := "model/" + mw.Rule
 		if _, ok := ruleIndex[id]; !ok {
@@ -211,10 +214,10 @@ func SARIF(w io.Writer, r *analysis.Result) error {
 			rules = append(rules, sarifRule{ID: id, Name: pascal(mw.Rule), ShortDescription: sarifText{Text: mw.Title},
 				FullDescription:      sarifText{Text: mw.Title + " (a finding about the model, not a threat)"},
 				Help:                 sarifText{Text: "Complete or correct the model; model warnings are not rated or gated."},
-				DefaultConfiguration: sarifConfig{Level: "note"}, Properties: map[string]any{"category": "model"}})
+				DefaultConfiguration: sarifConfig{Level: "none"}, Properties: map[string]any{"category": "model"}})
 		}
 		results = append(results, sarifResult{
-			RuleID: id, RuleIndex: ruleIndex[id], Level: "note", Message: sarifText{Text: mw.Description},
+			RuleID: id, RuleIndex: ruleIndex[id], Level: "none", Kind: "informational", Message: sarifText{Text: mw.Description},
 			Locations:           []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(mw.Pos.File), Region: region(mw.Pos)}}},
 			PartialFingerprints: map[string]string{"rampartThreatId/v1": mw.ID},
 			Properties:          map[string]any{"threatId": mw.ID, "modelWarning": true},

@@ -59,8 +59,9 @@ const ansiReset, ansiBold, ansiDim = "\x1b[0m", "\x1b[1m", "\x1b[2m"
 
 // Markers in the status column, explained by the legend line.
 const (
-	markBreach  = "!"
-	markExpired = "(expired)"
+	markBreach   = "!"
+	markExpired  = "(expired)"
+	markOverlong = "(too long)"
 )
 
 // Table writes a readable summary for a terminal: the counts and the
@@ -114,7 +115,7 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	}
 	var rows [][]string
 	var sevs []model.Severity
-	expired := false
+	expired, overlong := false, false
 	for _, f := range sorted(r) {
 		if !opts.Keep(&f) {
 			continue
@@ -123,6 +124,10 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		if f.Treatment.Expired {
 			status += " " + markExpired
 			expired = true
+		}
+		if f.Treatment.Overlong {
+			status += " " + markOverlong
+			overlong = true
 		}
 		if f.Breach {
 			status += " " + markBreach
@@ -158,6 +163,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 		legend := "L×I: residual likelihood × impact (1-5); " + markBreach + ": open and above the risk appetite"
 		if expired {
 			legend += "; " + markExpired + ": the acceptance expired, the threat counts as open again"
+		}
+		if overlong {
+			legend += "; " + markOverlong + ": the acceptance runs longer than settings.max_acceptance_days allows, the threat counts as open"
 		}
 		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansiDim, fit(legend, 2)))
 	}

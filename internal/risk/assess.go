@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/graph"
@@ -17,18 +18,21 @@ type Assessment struct {
 	Factors []string `json:"factors"`
 }
 
-// Assessor scores threats of one model.
+// Assessor scores threats of one model. It caches what it learns of the
+// model's forwarders, so one Assessor serves one goroutine.
 type Assessor struct {
 	Matrix Matrix
 	env    *threats.Env
 	reach  *graph.Reach
 	m      *model.Model
+	// fronted caches frontedBy by component id.
+	fronted map[string]*model.Component
 }
 
 // NewAssessor prepares scoring for a model; reach tells which components
 // an attacker can reach from entry points.
 func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor {
-	return &Assessor{Matrix: MatrixFor(m), env: env, reach: reach, m: m}
+	return &Assessor{Matrix: MatrixFor(m), env: env, reach: reach, m: m, fronted: map[string]*model.Component{}}
 }
 
 // Assess scores a threat. Impact comes from what is really at stake: the
@@ -44,8 +48,11 @@ func NewAssessor(m *model.Model, env *threats.Env, reach *graph.Reach) *Assessor
 // entry point, reachable only through other components (on a flow, the
 // caller's position, or the host for a local link; the callee's for a missing authentication: calling
 // without credentials takes reaching the callee; for data sent in clear
-// text, whether the link runs inside), strong authentication. Residual applies the effect of the implemented controls
-// that address the threat.
+// text, whether the link runs inside), strong authentication. Forwarders
+// that pass requests from the internet on are not in the way; a WAF among
+// them is, for the threats it filters.
+// Residual applies the effect of the implemented controls that address
+// the threat.
 func (a *Assessor) Assess(t *threats.Threat) Assessment {
 	var f []string
 	impact := t.Impact
@@ -124,8 +131,7 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 			*f = append(*f, "likelihood -1: not reachable from any entry point")
 			adj--
 		default:
-			*f = append(*f, "likelihood -1: reachable only through other components")
-			adj--
+			adj += a.behind(t, c, "", f)
 		}
 		if c.Authentication.Strong() {
 			*f = append(*f, "likelihood -1: strong authentication ("+string(c.Authentication)+")")
@@ -148,8 +154,7 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 				*f = append(*f, "likelihood -1: callee not reachable from any entry point")
 				adj--
 			default:
-				*f = append(*f, "likelihood -1: internal callee, reachable only through other components")
-				adj--
+				adj += a.behind(t, to, "internal callee, ", f)
 			}
 		case t.Concern == ConcernCleartext && from != nil && to != nil && !a.outside(from) && !a.outside(to) && !to.InternetFacing:
 			// Listening on a link between two of the system's own
@@ -161,8 +166,7 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 			*f = append(*f, "likelihood -1: caller not reachable from any entry point")
 			adj--
 		default:
-			*f = append(*f, "likelihood -1: internal caller, reachable only through other components")
-			adj--
+			adj += a.behind(t, from, "internal caller, ", f)
 		}
 		if fl.Authentication.Strong() {
 			*f = append(*f, "likelihood -1: strong authentication ("+string(fl.Authentication)+")")
@@ -171,6 +175,59 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 		return adj
 	}
 	return 0
+}
+
+// behind returns the likelihood step for a component an attacker reaches
+// only through others (what the callers of exposure checked): requests
+// passed on by forwarders (a CDN, reverse proxy or load balancer in front,
+// on the internet) reach it as they came, so forwarders take no step; a
+// web application firewall among them is a guard against the threats it
+// filters (those that list the waf control among their mitigations): one
+// step; anything else in the way (a component that handles the request
+// itself) one step. role prefixes the factor ("internal caller, ").
+func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f *[]string) int {
+	g := a.frontedBy(c)
+	switch {
+	case g == nil:
+		*f = append(*f, "likelihood -1: "+role+"reachable only through other components")
+		return -1
+	case slices.Contains(t.Mitigations, "waf"):
+		// Forwarders may call each other: each is looked at once.
+		seen := map[string]bool{}
+		for w := g; w != nil && !seen[w.ID]; w = a.frontedBy(w) {
+			if a.env.Is(w, threats.TraitWAF) {
+				*f = append(*f, "likelihood -1: "+role+"behind the web application firewall "+w.ID)
+				return -1
+			}
+			seen[w.ID] = true
+		}
+	}
+	*f = append(*f, "likelihood: "+role+"requests from the internet reach it through "+g.ID+", which passes them on")
+	return 0
+}
+
+// frontedBy returns the internet-facing forwarder (a guard: CDN, WAF,
+// reverse proxy, load balancer, gateway) through which requests from the
+// internet reach c, following chains of forwarders, or nil when none does.
+// A forwarder that authenticates its callers is no open way in.
+func (a *Assessor) frontedBy(c *model.Component) *model.Component {
+	if g, ok := a.fronted[c.ID]; ok {
+		return g
+	}
+	a.fronted[c.ID] = nil // cycles of forwarders end here
+	var out *model.Component
+	for _, fl := range a.env.Incoming(c.ID) {
+		g := a.env.Source(fl)
+		if g == nil || !a.env.Guard(g) || g.Authentication.Strong() {
+			continue
+		}
+		if g.InternetFacing || a.frontedBy(g) != nil {
+			out = g
+			break
+		}
+	}
+	a.fronted[c.ID] = out
+	return out
 }
 
 // outside reports whether a flow's end is not the system's own: a

@@ -146,3 +146,95 @@ func TestAssess(t *testing.T) {
 		})
 	}
 }
+
+// frontedModel has an app behind an internet-facing CDN, an app behind a
+// WAF, an app behind a load balancer behind a WAF, an app behind another
+// app, an app behind a proxy that authenticates its callers strongly, and
+// an app behind two proxies that call each other.
+const frontedModel = `
+rampart: 1
+system: {id: s, name: S}
+data:
+  - {id: accounts, classification: confidential, cia: {confidentiality: high, integrity: high, availability: medium}}
+components:
+  - {id: user, type: user}
+  - {id: cdn, type: reverse-proxy, technology: cloudfront, internet_facing: true}
+  - {id: waf, type: waf, internet_facing: true}
+  - {id: sso-proxy, type: reverse-proxy, internet_facing: true, authentication: mfa}
+  - {id: shop, type: web-application, processes: [accounts]}
+  - {id: guarded, type: web-application, processes: [accounts]}
+  - {id: front, type: web-application, internet_facing: true, processes: [accounts]}
+  - {id: back, type: web-application, processes: [accounts]}
+  - {id: staff-app, type: web-application, processes: [accounts]}
+  - {id: db, type: database, stores: [accounts]}
+  - {id: edge-waf, type: waf, internet_facing: true}
+  - {id: lb, type: load-balancer}
+  - {id: pool, type: web-application, processes: [accounts]}
+  - {id: proxy-a, type: reverse-proxy, internet_facing: true}
+  - {id: proxy-b, type: reverse-proxy, internet_facing: true}
+  - {id: looped, type: web-application, processes: [accounts]}
+flows:
+  - {id: u-pa, from: user, to: proxy-a, protocol: https}
+  - {id: pa-pb, from: proxy-a, to: proxy-b, protocol: https}
+  - {id: pb-pa, from: proxy-b, to: proxy-a, protocol: https}
+  - {id: pb-l, from: proxy-b, to: looped, protocol: https}
+  - {id: u-e, from: user, to: edge-waf, protocol: https}
+  - {id: e-l, from: edge-waf, to: lb, protocol: https}
+  - {id: l-p, from: lb, to: pool, protocol: https}
+  - {id: s-db, from: shop, to: db, protocol: sql}
+  - {id: u-c, from: user, to: cdn, protocol: https}
+  - {id: c-s, from: cdn, to: shop, protocol: https}
+  - {id: u-w, from: user, to: waf, protocol: https}
+  - {id: w-g, from: waf, to: guarded, protocol: https}
+  - {id: u-f, from: user, to: front, protocol: https}
+  - {id: f-b, from: front, to: back, protocol: https}
+  - {id: u-p, from: user, to: sso-proxy, protocol: https}
+  - {id: p-s, from: sso-proxy, to: staff-app, protocol: https}
+`
+
+// TestForwardersPassRequestsOn checks the exposure of components an
+// attacker reaches through others: forwarders in front (CDN, reverse
+// proxy) pass requests on and take no step; a WAF takes one for the
+// threats it filters; a component that handles the request itself, or a
+// forwarder that authenticates strongly, takes one.
+func TestForwardersPassRequestsOn(t *testing.T) {
+	m, problems, err := model.LoadBytes(context.Background(), "m.yaml", []byte(frontedModel), model.Options{})
+	if err != nil || len(problems.Errors()) > 0 {
+		t.Fatalf("model: %v %v", err, problems)
+	}
+	env := threats.NewEnv(m)
+	a := NewAssessor(m, env, graph.New(m, graph.Options{Client: env.IsClient}).Reachable())
+	id := []model.STRIDE{model.InformationDisclosure}
+	tests := []struct {
+		name       string
+		threat     threats.Threat
+		likelihood int
+	}{
+		{"behind a CDN that passes requests on: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"shop"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 3},
+		{"a flow whose caller sits behind the CDN: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"s-db"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 3},
+		{"behind a WAF, a threat the WAF filters: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"guarded"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"output-encoding", "waf"}}, 2},
+		{"behind a WAF, a threat it does not filter: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"guarded"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"access-control"}}, 3},
+		{"behind a load balancer behind a WAF, a threat the WAF filters: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"pool"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"waf"}}, 2},
+		{"behind a load balancer behind a WAF, a threat it does not filter: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"pool"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 3},
+		{"behind an application that handles the request: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"back"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
+		{"behind two proxies that call each other, a threat a WAF would filter: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"looped"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"waf"}}, 3},
+		{"behind a proxy that authenticates its callers strongly: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"staff-app"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := a.Assess(&tt.threat)
+			if got.Inherent.Likelihood != tt.likelihood {
+				t.Errorf("likelihood %d, want %d; factors: %v", got.Inherent.Likelihood, tt.likelihood, got.Factors)
+			}
+		})
+	}
+}

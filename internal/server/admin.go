@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -70,7 +72,8 @@ func (s *Server) policyRoutes() {
 	huma.Register(s.api, update(op("put-policy", http.MethodPut, "/policy", "policy", "Set the organisation's policy (the CISO)")),
 		func(ctx context.Context, in *struct {
 			IfMatch
-			Body store.Policy
+			RenameTier []string `query:"rename_tier,explode" doc:"OLD:NEW renames tier OLD, which the body names NEW, and moves its systems to NEW (repeatable). A tier systems use cannot be dropped otherwise."`
+			Body       store.Policy
 		}) (*policyOutput, error) {
 			v, err := in.version()
 			if err != nil {
@@ -80,8 +83,28 @@ func (s *Server) policyRoutes() {
 			if err != nil {
 				return nil, err
 			}
+			renames := map[string]string{}
+			for _, r := range in.RenameTier {
+				from, to, ok := strings.Cut(r, ":")
+				if !ok || from == "" || to == "" {
+					return nil, huma.Error400BadRequest(fmt.Sprintf("rename_tier %q: want OLD:NEW", r))
+				}
+				renames[from] = to
+			}
 			in.Body.Version = v
-			p, err := s.reg.SetPolicy(ctx, actor(pr), in.Body)
+			p, err := s.reg.SetPolicyRenamingTiers(ctx, actor(pr), in.Body, renames)
+			var fe *register.FieldError
+			if errors.As(err, &fe) && fe.InUse != nil {
+				// Name only the systems the caller may see.
+				all, serr := s.reg.Systems(ctx, 0, 0)
+				if serr != nil {
+					return nil, s.fail(ctx, serr)
+				}
+				vis := rbac.Visible(pr, all, resource)
+				return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%v: %s", register.ErrInvalid, fe.Named(func(id string) bool {
+					return slices.ContainsFunc(vis, func(s store.System) bool { return s.ID == id })
+				})))
+			}
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}

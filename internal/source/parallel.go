@@ -82,6 +82,7 @@ type chunk struct {
 	end       int // the line index after the chunk
 	continues bool
 	mapping   bool // the continued collection is a mapping, not a list
+	items     int  // the entries a continuation holds
 }
 
 // kind is the node kind the chunk parses to: a mapping, or the list a
@@ -179,7 +180,7 @@ func splitChunks(data []byte, size int) []chunk {
 		}
 		// A long list: the first piece holds the key line; the others hold
 		// items only, which parse as a list on their own.
-		from := first
+		from, fromItem := first, 0
 		for k := 1; k <= len(items); k++ {
 			to := stop
 			if k < len(items) {
@@ -191,9 +192,9 @@ func splitChunks(data []byte, size int) []chunk {
 			if from == first {
 				whole(from, to)
 			} else {
-				chunks = append(chunks, chunk{text: data[at(from):at(to)], offset: from, end: to, continues: true, mapping: mapping})
+				chunks = append(chunks, chunk{text: data[at(from):at(to)], offset: from, end: to, continues: true, mapping: mapping, items: k - fromItem})
 			}
-			from = to
+			from, fromItem = to, k
 		}
 	}
 	return chunks

@@ -92,6 +92,7 @@ const (
 	CodeDeprecated    Code = "deprecated_key"    // a key kept under an old name; the hint gives the new one
 	CodePolicy        Code = "policy_violation"  // a model loosens what its central policy sets
 	CodeInferred      Code = "inferred"          // an importer inferred a fact from a name or label
+	CodeRuleFailed    Code = "rule_failed"       // a custom rule could not run as written (budget spent, or failing on elements)
 )
 
 // Problem is one thing wrong with an input file: where, what, and how to fix it.

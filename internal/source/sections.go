@@ -187,6 +187,19 @@ func (r *Rest) More(key string) iter.Seq[*yaml.Node] {
 	}
 }
 
+// Len returns the number of entries in the further pieces of section key,
+// for a reader to make room for them at once.
+func (r *Rest) Len(key string) int {
+	if r == nil {
+		return 0
+	}
+	n := 0
+	for _, p := range r.pieces[key] {
+		n += p.items
+	}
+	return n
+}
+
 // Abandon records that the reader could not take a piece as it is (the
 // reader starts over with ParseYAML then).
 func (r *Rest) Abandon() {

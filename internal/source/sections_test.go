@@ -32,6 +32,13 @@ func TestParseSectionsMatchesWhole(t *testing.T) {
 				pieces := 0
 				for _, k := range tc.keys {
 					v := valueOf(root, k)
+					more := len(valueOf(want.Content[0], k).Content) - len(v.Content)
+					if v.Kind == yaml.MappingNode {
+						more /= 2
+					}
+					if got := rest.Len(k); got != more {
+						t.Errorf("procs %d: Len(%s) = %d, want %d", procs, k, got, more)
+					}
 					for p := range rest.More(k) {
 						v.Content = append(v.Content, p.Content...)
 						pieces++

@@ -29,6 +29,11 @@ type Repo interface {
 	// PutPolicy stores the policy if its Version is the current one (0 for
 	// the first) and returns it with the new Version.
 	PutPolicy(ctx context.Context, p Policy) (Policy, error)
+	// LockTiers takes, until the transaction ends, the lock that orders
+	// the writes of the policy's tiers and of systems' tiers, so that a
+	// system is never written on a tier a concurrent rename is taking away
+	// (SQLite's write transaction holds the whole database already).
+	LockTiers(ctx context.Context) error
 
 	// CreateSystem adds a system; ErrExists if its id is taken.
 	CreateSystem(ctx context.Context, s System) (System, error)
@@ -108,6 +113,12 @@ type Repo interface {
 	GetUserByOIDC(ctx context.Context, subject string) (User, error)
 	UpdateUser(ctx context.Context, u User) (User, error)
 	ListUsers(ctx context.Context) ([]User, error)
+	// LockUsers lists the users as ListUsers does and, in a transaction,
+	// locks their rows until it ends (SQLite's write transaction locks the
+	// whole database already), so that a decision about the set of users,
+	// such as keeping one enabled admin, still holds when it commits: a
+	// concurrent LockUsers waits, then reads what this one wrote.
+	LockUsers(ctx context.Context) ([]User, error)
 
 	CreateToken(ctx context.Context, t Token) (Token, error)
 	// GetTokenByHash finds a token by the hash of its secret.

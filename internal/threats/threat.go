@@ -114,6 +114,10 @@ func (e *Env) Identify(rules []Rule) []Threat {
 			disabled[id] = true
 		}
 	}
+	required := make(map[string]bool, len(m.RequiredRules))
+	for _, id := range m.RequiredRules {
+		required[id], disabled[id] = true, false
+	}
 	perRule := make([][]*Threat, len(rules))
 	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), len(rules))
@@ -127,7 +131,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 				if i >= len(rules) {
 					return
 				}
-				if r := &rules[i]; !disabled[r.ID] && r.Check != nil && r.Applies(m) {
+				if r := &rules[i]; !disabled[r.ID] && r.Check != nil && (r.Applies(m) || required[r.ID]) {
 					perRule[i] = e.run(r)
 				}
 			}

@@ -39,6 +39,11 @@ type State struct {
 	VerifiedBy    string                `json:"verified_by,omitempty"`
 	// Expired is set when an acceptance has run out: the threat counts as open again.
 	Expired bool `json:"expired,omitempty"`
+	// Overlong is set when an acceptance expires further ahead than the
+	// longest acceptance allowed (Register.LimitAcceptances): granted no
+	// later than now, it was granted for too long, so it does not count
+	// and the threat is open.
+	Overlong bool `json:"overlong,omitempty"`
 	// Claimed is set when the register says mitigated without evidence and
 	// verified_by: the status is then "claimed" and the threat counts as open.
 	Claimed bool `json:"claimed,omitempty"`
@@ -49,7 +54,7 @@ type State struct {
 }
 
 // Open reports whether the threat still counts as untreated risk.
-func (s State) Open() bool { return s.Expired || !s.Status.Closed() }
+func (s State) Open() bool { return s.Expired || s.Overlong || !s.Status.Closed() }
 
 // Gated reports whether the threat's residual risk is compared with the
 // appetite: when it is open, and when it is mitigated by controls (the
@@ -63,6 +68,8 @@ type Register struct {
 	byID map[string]*model.Treatment
 	used map[string]bool
 	now  time.Time
+	// maxDays is the longest an acceptance may run from now; 0 for no limit.
+	maxDays int
 }
 
 // NewRegister indexes the treatments; now decides expiry and overdue flags.
@@ -75,6 +82,10 @@ func NewRegister(list []model.Treatment, now time.Time) *Register {
 	}
 	return r
 }
+
+// LimitAcceptances sets the longest an acceptance may still run on the
+// register's date: one expiring more than days ahead is Overlong.
+func (r *Register) LimitAcceptances(days int) { r.maxDays = days }
 
 // Resolve returns the state of a threat known by id and aliases (other keys
 // a register may use for it, e.g. Threagile risk ids). mitigatedByControl
@@ -116,6 +127,7 @@ func (r *Register) Resolve(id string, aliases []string, mitigatedByControl bool)
 	if t.Expires != nil {
 		s.Expires = t.Expires.String()
 		s.Expired = t.Status == "accepted" && !r.now.Before(t.Expires.AddDate(0, 0, 1))
+		s.Overlong = t.Status == "accepted" && r.maxDays > 0 && t.Expires.After(r.now.AddDate(0, 0, r.maxDays))
 	}
 	return s
 }

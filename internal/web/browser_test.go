@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +23,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/register"
+	"github.com/rampart-sec/rampart/internal/store"
 	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
@@ -197,6 +201,7 @@ func browse(t *testing.T, dbURL string) {
 	e := newEnvOn(t, dbURL)
 	threat := firstThreat(t, e)
 	tpath := "/systems/payments/threats/" + url.PathEscape(threat)
+	mitigated := seedHistory(t, e, threat)
 
 	// Another origin with a form that posts to the register.
 	var evilForm string
@@ -433,8 +438,23 @@ func browse(t *testing.T, dbURL string) {
 	}
 	do(t, sam, "dashboard", chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("svg.heatmap")),
 		chromedp.WaitVisible(chromedp.CSS("svg#trend-chart")))
-	if n, err := chromedp.Run(sam, chromedp.Evaluate[int](`document.querySelectorAll("svg#trend-chart circle").length`)); err != nil || n < 4 {
-		t.Errorf("the trend shows %d points (%v), want today's for each severity", n, err)
+	if n, err := chromedp.Run(sam, chromedp.Evaluate[int](`document.querySelectorAll("svg#trend-chart circle").length`)); err != nil || n != historyWeeks*4 {
+		t.Errorf("the trend shows %d points (%v), want one a week for each severity (%d)", n, err, historyWeeks*4)
+	}
+	// The table under the chart: the open risk of each week, never rising,
+	// down by what the team mitigated (and the threat the SRO accepted).
+	totals, err := chromedp.Run(sam, chromedp.Evaluate[[]int](`[...document.querySelectorAll("#trend-table tbody tr")]
+  .map(tr => [...tr.querySelectorAll("td")].reduce((n, td) => n + Number(td.textContent), 0))`))
+	if err != nil || len(totals) != historyWeeks {
+		t.Fatalf("trend table: %v %v", totals, err)
+	}
+	for k := 1; k < len(totals); k++ {
+		if totals[k] > totals[k-1] {
+			t.Errorf("open risk rose from %d to %d in week %d without a new threat", totals[k-1], totals[k], k)
+		}
+	}
+	if drop := totals[0] - totals[len(totals)-1]; drop != mitigated+1 {
+		t.Errorf("the trend fell by %d over the weeks (%v), want the %d mitigated and the accepted one", drop, totals, mitigated)
 	}
 	axeCheck(t, sam, axe, "dashboard")
 	shoot(t, sam, "dashboard")
@@ -510,6 +530,48 @@ func browse(t *testing.T, dbURL string) {
 	for _, p := range w.problems {
 		t.Error(p)
 	}
+}
+
+// historyWeeks is how many weekly points the dashboard's trend draws.
+const historyWeeks = 12
+
+// seedHistory plays the weeks after the first push as the register lives
+// them: each week the sweep records the open risk (RecordRiskHistory, as
+// the hourly sweep does), then the team mitigates the most severe open
+// threats (two a week, then one) through the register, and the clock
+// moves on a week. The browser then walks the register on the last of
+// these days, so the dashboard's trend has a record for every week. keep
+// is a threat left open for the test's own steps. It returns how many
+// threats were mitigated.
+func seedHistory(t *testing.T, e *env, keep string) int {
+	t.Helper()
+	ctx := context.Background()
+	mitigated := 0
+	for week := range historyWeeks - 1 {
+		if err := e.reg.RecordRiskHistory(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ts, err := e.reg.Store().SystemThreats(ctx, "payments")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts = slices.DeleteFunc(ts, func(th store.Threat) bool { return th.Status != "open" || th.Gone || th.ID == keep })
+		slices.SortStableFunc(ts, func(a, b store.Threat) int { return b.Risk.Severity.Rank() - a.Risk.Severity.Rank() })
+		n := 1
+		if week < 5 {
+			n = 2
+		}
+		done := model.TreatmentStatus("mitigated")
+		for _, th := range ts[:min(n, len(ts))] {
+			if _, err := e.reg.UpdateThreat(ctx, register.Actor{Name: "dev"}, "payments", th.ID, th.Version,
+				register.ThreatPatch{Status: &done, Comment: "fixed in the week's release"}); err != nil {
+				t.Fatal(err)
+			}
+			mitigated++
+		}
+		e.clock.Add(7 * 24 * time.Hour)
+	}
+	return mitigated
 }
 
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {

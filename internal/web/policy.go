@@ -42,6 +42,9 @@ type policyForm struct {
 	ImpactNames     [5]string
 	Tiers           []tierField
 	Errors          map[string]string
+	// renames maps the posted tiers' names as the form showed them to
+	// their new names, for those renamed.
+	renames map[string]string
 }
 
 type categoryField struct{ Category, Severity string }
@@ -53,6 +56,9 @@ type reviewField struct{ Name, Label, Value string }
 type tierField struct {
 	Name, Description, ReviewDays string
 	MustModel                     bool
+	// Was is the tier's name when the form was shown ("" for a new row):
+	// a row whose name changed renames the tier, and its systems with it.
+	Was string
 }
 
 // newTierRows is how many blank rows the form offers for new tiers.
@@ -88,7 +94,7 @@ func formFromPolicy(p store.Policy) policyForm {
 		if t.ReviewDays > 0 {
 			rd = strconv.Itoa(t.ReviewDays)
 		}
-		f.Tiers = append(f.Tiers, tierField{Name: t.Name, Description: t.Description, ReviewDays: rd, MustModel: t.MustModel})
+		f.Tiers = append(f.Tiers, tierField{Name: t.Name, Description: t.Description, ReviewDays: rd, MustModel: t.MustModel, Was: t.Name})
 	}
 	for range newTierRows {
 		f.Tiers = append(f.Tiers, tierField{})
@@ -196,10 +202,17 @@ func readPolicyForm(r *http.Request, cur store.Policy) (store.Policy, policyForm
 		for n := range rows {
 			key := func(s string) string { return fmt.Sprintf("tier-%d-%s", n, s) }
 			t := tierField{Name: strings.TrimSpace(r.PostFormValue(key("name"))), Description: strings.TrimSpace(r.PostFormValue(key("description"))),
-				ReviewDays: r.PostFormValue(key("review")), MustModel: r.PostFormValue(key("must")) != ""}
+				ReviewDays: r.PostFormValue(key("review")), MustModel: r.PostFormValue(key("must")) != "",
+				Was: r.PostFormValue(key("was"))}
 			removed := r.PostFormValue(key("remove")) != ""
-			if removed || t.Name == "" && t.Description == "" && strings.TrimSpace(t.ReviewDays) == "" {
+			if removed || t.Name == "" && t.Description == "" && strings.TrimSpace(t.ReviewDays) == "" && t.Was == "" {
 				continue // removed, or a blank row left blank
+			}
+			if t.Was != "" && t.Name != t.Was {
+				if f.renames == nil {
+					f.renames = map[string]string{}
+				}
+				f.renames[t.Was] = t.Name
 			}
 			field := fmt.Sprintf("tiers[%d]", len(p.Tiers))
 			if t.Name != "" && !validTierName(t.Name) {
@@ -285,7 +298,7 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 	}
 	pol, f := readPolicyForm(r, cur)
 	if len(f.Errors) == 0 {
-		_, err = u.reg.SetPolicy(r.Context(), actor(p), pol)
+		_, err = u.reg.SetPolicyRenamingTiers(r.Context(), actor(p), pol, f.renames)
 		var fe *register.FieldError
 		var le *register.LooserError
 		switch {
@@ -293,7 +306,14 @@ func (u *UI) setPolicy(w http.ResponseWriter, r *http.Request, p *rbac.Principal
 			http.Redirect(w, r, "/policy?done=policy", http.StatusSeeOther)
 			return
 		case errors.As(err, &fe):
-			f.Errors[fe.Field] = fe.Message
+			vis, verr := u.visibleSystems(r, p)
+			if verr != nil {
+				u.failFor(w, r, verr)
+				return
+			}
+			f.Errors[fe.Field] = fe.Named(func(id string) bool {
+				return slices.ContainsFunc(vis, func(s store.System) bool { return s.ID == id })
+			})
 		case errors.As(err, &le) && len(le.Rules) == 0:
 			for _, l := range le.Loosened {
 				f.Errors[l.Key] = fmt.Sprintf("%s is looser than the policy file's %s", l.Model, l.Policy)

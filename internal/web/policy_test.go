@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"html"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rampart-sec/rampart/internal/register"
 	"github.com/rampart-sec/rampart/internal/store"
+	"github.com/rampart-sec/rampart/internal/store/storetest"
 )
 
 var (
@@ -137,6 +140,9 @@ func TestPolicyFormEditsEverything(t *testing.T) {
 			t.Errorf("tier %s was not removed", tr.Name)
 		}
 	}
+	if sys, err := e.reg.System(t.Context(), "payments"); err != nil || sys.Tier != "crown-jewels" {
+		t.Errorf("payments after its tier's rename: %+v %v, want tier crown-jewels", sys, err)
+	}
 	admin := e.browser()
 	admin.signIn("admin")
 	if n := strings.Count(admin.do("GET", "/audit", nil).body, "policy.update"); n != 1 {
@@ -150,6 +156,54 @@ func TestPolicyFormEditsEverything(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("the policy page lacks %q", want)
 		}
+	}
+}
+
+// TestPolicyFormTierInUse, on both engines: removing the tier systems
+// use is refused above the tiers, naming those the CISO may see and
+// counting the one above her clearance, and nothing is saved; renaming it
+// moves the systems to the new name, with their audit entries.
+func TestPolicyFormTierInUse(t *testing.T) {
+	for _, eng := range storetest.Engines {
+		t.Run(eng.Name, func(t *testing.T) {
+			e := newEnvOn(t, eng.URL(t))
+			if _, err := e.reg.CreateSystem(t.Context(), register.Actor{Name: "admin"},
+				store.System{ID: "vault", Classification: "secret", Tier: "tier-1"}); err != nil {
+				t.Fatal(err)
+			}
+			cleo := e.browser()
+			cleo.signIn("cleo")
+			page := cleo.do("GET", "/policy", nil).body
+			good := formValues(t, page, "policy-form")
+			if good.Get("tier-0-name") != "tier-1" || good.Get("tier-0-was") != "tier-1" {
+				t.Fatalf("the form's first tier: name %q, was %q", good.Get("tier-0-name"), good.Get("tier-0-was"))
+			}
+			f := maps.Clone(good)
+			f.Set("tier-0-remove", "1")
+			a := cleo.do("POST", "/policy", f)
+			msg := regexp.MustCompile(`<p class="field-error">([^<]*)</p>`).FindStringSubmatch(a.body)
+			if a.status != http.StatusBadRequest || msg == nil || !strings.Contains(msg[1], "tier tier-1 is used by 2 system(s) (payments and 1 you may not see)") ||
+				strings.Contains(a.body, "vault") {
+				t.Fatalf("removing a used tier: %d, message %q", a.status, msg)
+			}
+			if v := apiPolicy(t, e).Version; v != 0 {
+				t.Fatalf("a refused form saved the policy (version %d)", v)
+			}
+			f = maps.Clone(good)
+			f.Set("tier-0-name", "crown-jewels")
+			if a := cleo.do("POST", "/policy", f); a.status != http.StatusSeeOther {
+				t.Fatalf("renaming the tier: %d %s", a.status, a.body)
+			}
+			for _, id := range []string{"payments", "vault"} {
+				if sys, err := e.reg.System(t.Context(), id); err != nil || sys.Tier != "crown-jewels" {
+					t.Fatalf("%s after the rename: %+v %v", id, sys, err)
+				}
+			}
+			es, err := e.reg.Store().ListAudit(t.Context(), store.AuditFilter{Object: "system/payments", Action: "system.update"})
+			if err != nil || len(es) == 0 || es[len(es)-1].Actor != "cleo" || !strings.Contains(string(es[len(es)-1].Data), "tier tier-1 renamed crown-jewels") {
+				t.Fatalf("the rename's audit entry: %+v %v", es, err)
+			}
+		})
 	}
 }
 

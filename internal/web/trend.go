@@ -14,10 +14,11 @@ import (
 // The trend's points: one a week for trendWeeks weeks, the last today.
 const trendWeeks = 12
 
-// The drawing, in SVG user units: the plot area and its margins.
+// The drawing, in SVG user units: the plot area and its margins (the
+// right one holds half of the last day's label, centred on its point).
 const (
 	trendWidth, trendHeight = 560, 220
-	trendLeft, trendRight   = 44, 16
+	trendLeft, trendRight   = 44, 28
 	trendTop, trendBottom   = 12, 36
 )
 

@@ -35,6 +35,9 @@ var migrations embed.FS
 // migrateLock is the advisory lock key held while migrating ("rampart" in ASCII).
 const migrateLock = 0x72616d70617274
 
+// tiersLock is the advisory lock key of store.Repo.LockTiers ("tiers" in ASCII).
+const tiersLock = 0x7469657273
+
 var dialect = &sqlrepo.Dialect{
 	Rebind: func(q string) string { return q },
 	Time: func(t time.Time) any {
@@ -49,6 +52,7 @@ var dialect = &sqlrepo.Dialect{
 	DateIn:    func(n int) string { return fmt.Sprintf("NULLIF($%d::text, '')::date", n) },
 	DateOut:   func(col string) string { return "COALESCE(to_char(" + col + ", 'YYYY-MM-DD'), '')" },
 	ForUpdate: " FOR UPDATE",
+	LockTiers: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", tiersLock),
 	IsUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

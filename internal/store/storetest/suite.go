@@ -44,6 +44,8 @@ var suite = []struct {
 	{"audit", testAudit},
 	{"audit filters", testAuditFilters},
 	{"accounts", testAccounts},
+	{"user locks", testUserLocks},
+	{"tiers lock", testTiersLock},
 	{"sign-in counts", testSignInCounts},
 	{"transactions", testTransactions},
 	{"migrations", testMigrations},
@@ -524,6 +526,86 @@ func head(t *testing.T) func(int64, string, error) (int64, string) {
 			t.Fatal(err)
 		}
 		return a, b
+	}
+}
+
+// testUserLocks: a transaction that locks the users makes a second one's
+// LockUsers wait for it and read what it wrote, even when the second
+// started reading while the first had not written yet.
+func testUserLocks(t *testing.T, ctx context.Context, s store.Store) {
+	must(s.CreateUser(ctx, store.User{Name: "ada", Grants: []store.Grant{{Role: "admin"}}}))(t)
+	must(s.CreateUser(ctx, store.User{Name: "bo", Grants: []store.Grant{{Role: "admin"}}}))(t)
+	locked := make(chan struct{})
+	var seen []store.User
+	var wg sync.WaitGroup
+	var errB error
+	wg.Go(func() {
+		<-locked
+		errB = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			var err error
+			seen, err = tx.LockUsers(ctx)
+			return err
+		})
+	})
+	err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		us, err := tx.LockUsers(ctx)
+		if err != nil {
+			return err
+		}
+		if len(us) != 2 || us[0].Name != "ada" || us[1].Name != "bo" {
+			return fmt.Errorf("locked users = %+v, want ada and bo", us)
+		}
+		close(locked)
+		time.Sleep(200 * time.Millisecond) // the other transaction reads now, or waits
+		bo := us[1]
+		bo.Disabled = true
+		_, err = tx.UpdateUser(ctx, bo)
+		return err
+	})
+	wg.Wait()
+	if err != nil || errB != nil {
+		t.Fatalf("transactions: %v, %v", err, errB)
+	}
+	if len(seen) != 2 || !seen[1].Disabled {
+		t.Fatalf("the waiting transaction read %+v, want bo disabled", seen)
+	}
+}
+
+// testTiersLock: a transaction holding the tiers lock makes a second
+// one's LockTiers wait for it, so that the second reads the policy it wrote.
+func testTiersLock(t *testing.T, ctx context.Context, s store.Store) {
+	locked := make(chan struct{})
+	var seen store.Policy
+	var errB error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		<-locked
+		errB = s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+			if err := tx.LockTiers(ctx); err != nil {
+				return err
+			}
+			var err error
+			seen, err = tx.GetPolicy(ctx)
+			return err
+		})
+	})
+	err := s.InTx(ctx, func(ctx context.Context, tx store.Tx) error {
+		if err := tx.LockTiers(ctx); err != nil {
+			return err
+		}
+		close(locked)
+		time.Sleep(200 * time.Millisecond) // the other transaction reads now, or waits
+		p := store.DefaultPolicy()
+		p.Tiers[0].Name = "crown"
+		_, err := tx.PutPolicy(ctx, p)
+		return err
+	})
+	wg.Wait()
+	if err != nil || errB != nil {
+		t.Fatalf("transactions: %v, %v", err, errB)
+	}
+	if seen.Version != 1 || seen.Tiers[0].Name != "crown" {
+		t.Fatalf("the waiting transaction read policy version %d with tiers %+v, want the renamed one", seen.Version, seen.Tiers)
 	}
 }
 

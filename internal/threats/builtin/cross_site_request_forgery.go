@@ -12,7 +12,7 @@ func init() {
 		for _, f := range e.Flows() {
 			to := e.Target(f)
 			if to.OutOfScope || !e.Is(to, threats.TraitWebApp) || !threats.BrowserProtocol(f.Protocol) || !cookieSession(e, f, to) ||
-				e.Is(to, threats.TraitIdentityProvider) && threats.Managed(to) {
+				managedIdP(e, to) {
 				continue
 			}
 			likelihood := 4
@@ -40,8 +40,7 @@ func init() {
 // cookie the browser sends by itself): the only kind a foreign page can forge.
 // Requests with tokens, API keys or certificates, and calls from servers, cannot be.
 func cookieSession(e *threats.Env, f *model.Flow, to *model.Component) bool {
-	from := e.Source(f)
-	if !e.IsClient(from) && !threats.IsPerson(from) && !e.Guard(from) {
+	if !browserCaller(e, e.Source(f), 0) {
 		return false
 	}
 	switch f.Authentication {
@@ -49,6 +48,31 @@ func cookieSession(e *threats.Env, f *model.Flow, to *model.Component) bool {
 		return true
 	case "":
 		return to.Authentication == "session" || to.Authentication == "password"
+	}
+	return false
+}
+
+// browserCaller reports whether requests from c are a browser's: c is a web
+// browser, a person (a model that leaves the browser out), or a guard that a
+// browser's requests pass through (or that nothing modelled calls). A mobile
+// or desktop app keeps no cookies a foreign page could make it send.
+func browserCaller(e *threats.Env, c *model.Component, depth int) bool {
+	switch {
+	case c == nil:
+		return false
+	case threats.TechIs(c, "browser", "web-browser") || threats.IsPerson(c):
+		return true
+	case !e.Guard(c) || depth > 8:
+		return false
+	}
+	in := e.Incoming(c.ID)
+	if len(in) == 0 {
+		return true
+	}
+	for _, g := range in {
+		if browserCaller(e, e.Source(g), depth+1) {
+			return true
+		}
 	}
 	return false
 }

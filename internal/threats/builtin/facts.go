@@ -302,3 +302,23 @@ func llmFront(e *threats.Env, c *model.Component) bool {
 	}
 	return true
 }
+
+// managedIdP reports an identity provider someone else runs (Auth0, Entra
+// ID, Okta as SaaS): its pages, headers and hardening are its vendor's,
+// so rules about them do not apply; its tenant's configuration still does.
+func managedIdP(e *threats.Env, c *model.Component) bool {
+	return e.Is(c, threats.TraitIdentityProvider) && threats.Managed(c)
+}
+
+// outsideNetworks reports a person, third party or client that is in no
+// modelled network: on the internet, sharing no segment or execution
+// environment with anything (a workstation inside the office network does).
+func outsideNetworks(e *threats.Env, c *model.Component) bool {
+	return e.Untrusted(c) && e.Network(c.ID) == ""
+}
+
+// peopleClient reports a client program people use (a browser, a mobile or
+// desktop app), not a device: it opens connections and answers none.
+func peopleClient(e *threats.Env, c *model.Component) bool {
+	return e.IsClient(c) && !e.Is(c, threats.TraitIoT)
+}

@@ -61,6 +61,10 @@ func TestMappingMeanings(t *testing.T) {
 		{"search-query-injection", mapping{"CAPEC", "248"}, false, "command injection is not search query injection"},
 		{"search-query-injection", mapping{"CAPEC", "676"}, true, "NoSQL injection is the attack pattern"},
 		{"sensitive-data-in-logs", mapping{"ATT&CK", "T1552"}, false, "logs need not hold credentials"},
+		{"platform-logs-sensitive-data", mapping{"ATT&CK", "T1552"}, false, "logs need not hold credentials"},
+		{"linddun-identifying-logs", mapping{"ATT&CK", "T1552"}, false, "logs need not hold credentials"},
+		{"cloud-audit-logging-disabled", mapping{"CAPEC", "268"}, false, "log tampering presumes logs exist"},
+		{"cloud-audit-logging-disabled", mapping{"ATT&CK", "T1070"}, false, "indicator removal presumes logs exist"},
 	}
 	for _, c := range cases {
 		matched := 0

@@ -14,6 +14,12 @@ func init() {
 			if e.Authenticated(f) || threats.Kind(to) == model.KindExternalEntity || f.Protocol == "in-process" {
 				continue
 			}
+			if from := e.Source(f); peopleClient(e, to) || e.Is(to, threats.TraitIdentityProvider) && (e.Untrusted(from) && !e.Is(from, threats.TraitIoT)) {
+				// A browser or app answers no calls: a flow to it is an answer or a
+				// push on the connection it opened. A person's client signing in to
+				// an identity provider is the authentication itself.
+				continue
+			}
 			if !e.Crosses(f) && (threats.Local(f.Protocol) || !e.Rate(to.ID).Sensitive()) {
 				continue // a local file or IPC read inside one boundary is guarded by the host's permissions
 			}

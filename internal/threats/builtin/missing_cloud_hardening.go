@@ -90,7 +90,8 @@ func init() {
 						"baseline (for example CIS benchmarks, IMDSv2 for instances, blocked public access for buckets).",
 						e.Name(c.ID), strings.Join(services, ", ")),
 				})
-			case len(providers) == 0 && cloudHosting(c.Hosting) && !cloudOf[c.ID]:
+			case len(providers) == 0 && cloudHosting(c.Hosting) && !cloudOf[c.ID] && !managedIdP(e, c):
+				// A managed identity provider's hardening is its vendor's.
 				emit(threats.Hit{
 					Targets: []string{c.ID},
 					Detail: fmt.Sprintf("Component '%s' is hosted in the cloud (%s) outside any modelled cloud boundary: "+

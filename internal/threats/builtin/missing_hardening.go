@@ -26,15 +26,14 @@ func init() {
 			if v < hardeningLimit && (v < hardeningLimitReduced || (threats.Kind(c) != model.KindDataStore && !e.Is(c, threats.TraitHighValue))) {
 				continue
 			}
-			impact := 2
-			if r := e.Rate(c.ID); r.C >= 4 || r.I >= 4 {
-				impact = 3
-			}
+			// The impact is the rule's base; risk scoring raises it one step
+			// for valuable data at stake (as Threagile rates it: low, medium
+			// for strictly confidential or mission-critical data), so the
+			// check does not weigh the data a second time.
 			emit(threats.Hit{
 				Targets: []string{c.ID},
 				Detail: fmt.Sprintf("Component '%s' is among the most attractive targets of the model (attacker "+
 					"attractiveness %.0f%%): it needs explicit hardening.", e.Name(c.ID), v),
-				Impact: impact,
 			})
 		}
 	})

@@ -10,7 +10,8 @@ import (
 func init() {
 	register("missing-hsts", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			if threats.Kind(c) != model.KindProcess || !e.IsAny(c, threats.TraitWebApp|threats.TraitServesWeb) || e.IsClient(c) || e.Has(c.ID, "hsts") {
+			if threats.Kind(c) != model.KindProcess || !e.IsAny(c, threats.TraitWebApp|threats.TraitServesWeb) || e.IsClient(c) || e.Has(c.ID, "hsts") ||
+				managedIdP(e, c) {
 				continue
 			}
 			targets := []string{c.ID}

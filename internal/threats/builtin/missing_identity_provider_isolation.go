@@ -13,8 +13,8 @@ func init() {
 		byNet := map[string][]string{}
 		for i := range e.M.Components {
 			o := &e.M.Components[i]
-			if e.IsAny(o, threats.TraitIdentity|threats.TraitNearHighValue) {
-				continue
+			if e.IsAny(o, threats.TraitIdentity|threats.TraitNearHighValue) || outsideNetworks(e, o) {
+				continue // people and their clients on the internet share no environment with the system's components
 			}
 			if x := e.ExecEnv(o.ID); x != "" {
 				byExec[x] = append(byExec[x], o.ID)
@@ -22,8 +22,8 @@ func init() {
 			byNet[e.Network(o.ID)] = append(byNet[e.Network(o.ID)], o.ID)
 		}
 		for _, c := range e.Components() {
-			if !e.Is(c, threats.TraitIdentity) {
-				continue
+			if !e.Is(c, threats.TraitIdentity) || threats.Managed(c) {
+				continue // a managed identity provider runs, isolated, on its vendor's infrastructure
 			}
 			where, likelihood := "", 2
 			var others []string

@@ -16,15 +16,15 @@ func init() {
 		weak := map[string][]string{} // network -> weakly protected components in it
 		for i := range e.M.Components {
 			o := &e.M.Components[i]
-			if e.Is(o, threats.TraitLessProtected) && !e.IsAny(o, threats.TraitNearHighValue) {
+			if e.Is(o, threats.TraitLessProtected) && !e.IsAny(o, threats.TraitNearHighValue) && !outsideNetworks(e, o) {
 				n := e.Network(o.ID)
 				weak[n] = append(weak[n], o.ID)
 			}
 		}
 		var raa map[string]float64
 		for _, c := range e.Components() {
-			if e.IsAny(c, threats.TraitNoSegmentation|threats.TraitMonitoring) {
-				continue
+			if e.IsAny(c, threats.TraitNoSegmentation|threats.TraitMonitoring) || outsideNetworks(e, c) || threats.Managed(c) {
+				continue // the system segments its own networks, not its users' devices or its vendors'
 			}
 			r := e.Rate(c.ID)
 			if threats.Kind(c) != model.KindDataStore && !r.Sensitive() {

@@ -15,8 +15,8 @@ func init() {
 		for _, f := range e.Flows() {
 			from, to := e.Source(f), e.Target(f)
 			if from.OutOfScope || threats.Kind(from) == model.KindExternalEntity || e.IsClient(from) || e.Guard(from) ||
-				!f.Protocol.Web() || !e.TakesInput(from) {
-				continue // only a server that takes outside input can be made to fetch a URL it shapes
+				!f.Protocol.Web() || !e.TakesInput(from) || e.IsClient(to) || threats.IsPerson(to) {
+				continue // only a server that takes outside input can be made to fetch a URL it shapes; a client or a person is not fetched from
 			}
 			if exposed == nil {
 				exposed = webExposedTop(e)

@@ -10,7 +10,8 @@ import (
 func init() {
 	register("third-party-script-skimming", func(e *threats.Env, emit func(threats.Hit)) {
 		for _, c := range e.Components() {
-			if threats.Kind(c) != model.KindProcess || !e.Is(c, threats.TraitWebApp) || e.IsClient(c) || !e.TakesInput(c) || e.Has(c.ID, "script-integrity") {
+			if threats.Kind(c) != model.KindProcess || !e.Is(c, threats.TraitWebApp) || e.IsClient(c) || !e.TakesInput(c) || e.Has(c.ID, "script-integrity") ||
+				managedIdP(e, c) {
 				continue
 			}
 			var entered []string

@@ -8,6 +8,9 @@ import (
 
 func init() {
 	register("unnecessary-communication-link", func(e *threats.Env, emit func(threats.Hit)) {
+		if len(e.M.Data) == 0 {
+			return // a model without data assets is one incomplete-model warning
+		}
 		for _, f := range e.Flows() {
 			if len(f.DataSent) > 0 || len(f.DataReceived) > 0 {
 				continue

@@ -19,8 +19,8 @@ func init() {
 			sensitive[id] = threats.RateAsset(d).Secrecy().Sensitive()
 		}
 		for _, c := range e.Components() {
-			if e.Is(c, threats.TraitMonitoring) {
-				continue // monitoring may see any data
+			if e.Is(c, threats.TraitMonitoring) || threats.IsPerson(c) || e.Guard(c) {
+				continue // monitoring may see any data; people enter their own; a guard passes requests on
 			}
 			var partners map[string]map[string]bool // data id -> partner names, made on the first hit
 			note := func(ids []string, partner *model.Component) {

@@ -1,6 +1,7 @@
 package custom
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -68,8 +69,9 @@ func (l *loader) compile(x threats.Expr, scope threats.Scope, want *types.Type) 
 	env := celEnvs[scope]
 	ast, iss := env.Compile(x.Text)
 	if iss != nil && iss.Err() != nil {
+		missed := missedFields(scope, x.Text)
 		for _, e := range iss.Errors() {
-			l.dec.Errorf(x.Pos(e.Location.Line(), e.Location.Column()), x.Path, celHint(scope, e.Message), "CEL: %s", e.Message)
+			l.dec.Errorf(x.Pos(e.Location.Line(), e.Location.Column()), x.Path, celHint(scope, e.Message, missed), "CEL: %s", e.Message)
 		}
 		return nil
 	}
@@ -95,7 +97,7 @@ var (
 	undefinedField = regexp.MustCompile(`undefined field '([^']+)'`)
 )
 
-func celHint(scope threats.Scope, msg string) string {
+func celHint(scope threats.Scope, msg string, missed map[string][]string) string {
 	if m := undeclared.FindStringSubmatch(msg); m != nil {
 		vars := []string{customScopes[scope], "model"}
 		if s := source.Suggest(m[1], vars); s != "" {
@@ -104,12 +106,25 @@ func celHint(scope threats.Scope, msg string) string {
 		return "a " + string(scope) + " rule sees the variables '" + customScopes[scope] + "' and 'model'"
 	}
 	if m := undefinedField.FindStringSubmatch(msg); m != nil {
-		fields := viewSchema.allFields()
-		if slices.Contains(fields, m[1]) {
-			return "other elements have a field '" + m[1] + "', this one does not (the ends of a flow have no incoming or outgoing flows); docs/custom-rules.md lists the fields of each element"
+		// The fields of the types the checker looked the name up in: a
+		// suggestion from another type's fields (a component's 'typ' as a
+		// rating's 'top') would mislead.
+		var fields []string
+		for _, t := range missed[m[1]] {
+			for _, f := range viewSchema.fieldNames(t) {
+				if !slices.Contains(fields, f) {
+					fields = append(fields, f)
+				}
+			}
+		}
+		if fields == nil {
+			fields = viewSchema.allFields()
 		}
 		if s := source.Suggest(m[1], fields); s != "" {
 			return s
+		}
+		if slices.Contains(viewSchema.allFields(), m[1]) {
+			return "other elements have a field '" + m[1] + "', this one does not (the ends of a flow have no incoming or outgoing flows); docs/custom-rules.md lists the fields of each element"
 		}
 		return "docs/custom-rules.md lists the fields of each element"
 	}
@@ -119,17 +134,62 @@ func celHint(scope threats.Scope, msg string) string {
 	return ""
 }
 
+// missedFields type-checks text again with a provider that records, for
+// each field name the checker could not find, the object types it looked
+// it up in, so that a did-you-mean names a field of the right type. It is
+// only called for an expression that did not compile.
+func missedFields(scope threats.Scope, text string) map[string][]string {
+	rec := &recorder{provider: newProvider(viewSchema), missed: map[string][]string{}}
+	env, err := celEnvs[scope].Extend(cel.CustomTypeProvider(rec))
+	if err != nil {
+		return nil
+	}
+	_, _ = env.Compile(text) // only the lookups it makes are wanted
+	return rec.missed
+}
+
+// recorder is a provider that records failed field lookups.
+type recorder struct {
+	*provider
+	missed map[string][]string
+}
+
+// FindStructFieldType implements types.Provider, recording the misses.
+func (r *recorder) FindStructFieldType(name, field string) (*types.FieldType, bool) {
+	ft, ok := r.provider.FindStructFieldType(name, field)
+	if !ok && !slices.Contains(r.missed[field], name) {
+		r.missed[field] = append(r.missed[field], name)
+	}
+	return ft, ok
+}
+
 // celRule is a compiled custom rule.
 type celRule struct {
 	id     string
 	scope  threats.Scope
-	pos    model.Pos
 	cond   cel.Program
 	detail cel.Program
-	cache  *celCache
+	// condAt and detailAt are where the two expressions are written, for
+	// problems found when they run.
+	condAt, detailAt exprAt
+	cache            *celCache
 	// budget is the cost the rule may spend in one run, over all elements.
 	budget uint64
 }
+
+// overLimit reports whether err is an evaluation stopped at its cost limit.
+func overLimit(err error) bool {
+	var c interpreter.EvalCancelledError
+	return errors.As(err, &c) && c.Cause == interpreter.CostLimitExceeded
+}
+
+// exprAt is where an expression of a rule is written.
+type exprAt struct {
+	pos  model.Pos
+	path string
+}
+
+func at(x threats.Expr) exprAt { return exprAt{pos: x.Pos(0, 0), path: x.Path} }
 
 // activation gives a condition its two variables without allocating a map.
 type activation struct {
@@ -162,14 +222,17 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 		failures int
 		firstErr error
 		firstID  string
+		firstAt  exprAt
 		spent    uint64
 		hits     []threats.Hit
 	)
 	// run evaluates one program and charges its cost; false means the budget is spent.
 	run := func(prg cel.Program) (ref.Val, bool, error) {
 		out, det, err := prg.Eval(act)
+		// An evaluation stopped at the cost limit spent the limit; one that
+		// failed otherwise (an index out of range) spent what it ran.
 		cost := uint64(evalLimit)
-		if det != nil && det.ActualCost() != nil && err == nil {
+		if det != nil && det.ActualCost() != nil && !overLimit(err) {
 			cost = *det.ActualCost()
 		}
 		spent += cost
@@ -190,7 +253,7 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 		}
 		if err != nil {
 			if failures == 0 {
-				firstErr, firstID = err, id
+				firstErr, firstID, firstAt = err, id, cr.condAt
 			}
 			failures++
 			return true
@@ -203,8 +266,13 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 			}
 			if s, isString := out.(types.String); err == nil && isString {
 				h.Detail = strings.TrimSpace(string(s))
-			} else if failures == 0 {
-				firstErr, firstID = err, id
+			} else {
+				if failures == 0 {
+					if err == nil {
+						err = fmt.Errorf("detail gave %s, not a string", out.Type())
+					}
+					firstErr, firstID, firstAt = err, id, cr.detailAt
+				}
 				failures++
 			}
 		}
@@ -212,16 +280,16 @@ func (cr *celRule) check(e *threats.Env, emit func(threats.Hit)) {
 		return true
 	}
 	if !cr.each(e, d, eval) {
-		e.Fail(model.Problem{Pos: cr.pos, Path: "condition",
+		e.Fail(model.Problem{Pos: cr.condAt.pos, Path: cr.condAt.path, Code: source.CodeRuleFailed,
 			Message: fmt.Sprintf("custom rule %s was switched off: it used up its evaluation budget of %d (CEL cost units) "+
 				"after %d of the model's elements; it raised no threats", cr.id, cr.budget, len(hits)),
 			Hint: "simplify the condition (fewer nested exists/all over lists), or split the rule"})
 		return
 	}
 	if failures > 0 {
-		e.Fail(model.Problem{Pos: cr.pos, Path: "condition", Severity: source.Warning,
+		e.Fail(model.Problem{Pos: firstAt.pos, Path: firstAt.path, Severity: source.Warning, Code: source.CodeRuleFailed,
 			Message: fmt.Sprintf("custom rule %s could not be evaluated on %d element(s), first on %s: %v", cr.id, failures, firstID, firstErr),
-			Hint:    "guard the condition, e.g. size(list) > 0 before list[0]"})
+			Hint:    "guard the expression, e.g. size(list) > 0 before list[0]"})
 	}
 	for _, h := range hits {
 		emit(h)

@@ -268,25 +268,51 @@ func TestLoadCustomRulesErrors(t *testing.T) {
 	}
 }
 
-// TestCustomRuleRuntimeError checks that a condition failing at run time on
-// one element neither panics nor stops the rule on the others, and that the
-// failure is reported once, as a warning with the count.
+// TestCustomRuleRuntimeError checks that a condition or detail failing at
+// run time on some elements neither panics nor stops the rule on the
+// others, and that the failure is reported once, as a warning with the
+// count, at the expression that failed.
 func TestCustomRuleRuntimeError(t *testing.T) {
-	src := "id: acme-runtime\ntitle: T\nstride: [spoofing]\nscope: component\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\n" +
-		"condition: \"component.id == 'web' ? component.tags[3] == 'x' : component.id == 'db'\"\n"
-	rules, problems := Parse("r.yaml", []byte(src))
-	if len(problems) > 0 {
-		t.Fatal(problems)
+	head := "id: acme-runtime\ntitle: T\nstride: [spoofing]\nscope: component\nlikelihood: 1\nimpact: 1\ntrigger: t\nwhy: w\nmitigation: m\n"
+	tests := []struct {
+		name, rule string
+		want       []string // threat ids
+		warning    string
+	}{
+		{"condition", "condition: \"component.id == 'web' ? component.tags[3] == 'x' : component.id == 'db'\"\n",
+			[]string{"acme-runtime@db"}, "r.yaml:10:12: warning: condition: custom rule acme-runtime could not be evaluated on 1 element(s), first on web"},
+		// Failing on more elements than the budget has evaluation limits for
+		// is still a failure, not a spent budget.
+		{"every element", "condition: \"1 / size(component.tags) == 1\"\n",
+			nil, "r.yaml:10:12: warning: condition: custom rule acme-runtime could not be evaluated on 15 element(s), first on web: division by zero"},
+		{"detail", "condition: \"component.id in ['web', 'db']\"\ndetail: \"component.tags[0]\"\n",
+			[]string{"acme-runtime@db", "acme-runtime@web"}, "r.yaml:11:9: warning: detail: custom rule acme-runtime could not be evaluated on 2 element(s), first on web"},
 	}
-	m := load(t, "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: web, type: api}\n  - {id: db, type: database}\n")
-	e := threats.NewEnv(m)
-	got := e.Identify(rules)
-	if len(got) != 1 || got[0].ID != "acme-runtime@db" {
-		t.Errorf("got %v, want only acme-runtime@db", got)
+	src := "rampart: 1\nsystem: {id: s, name: S}\ncomponents:\n  - {id: web, type: api}\n  - {id: db, type: database}\n  - {id: api, type: api}\n"
+	for i := range RuleBudget/evalLimit + 2 {
+		src += fmt.Sprintf("  - {id: svc%d, type: service}\n", i)
 	}
-	fails := e.Failures()
-	if len(fails) != 1 || !fails[0].IsWarning() || !strings.Contains(fails[0].Message, "on 1 element(s), first on web") {
-		t.Errorf("failures %v, want one warning naming web", fails)
+	m := load(t, src)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rules, problems := Parse("r.yaml", []byte(head+tt.rule))
+			if len(problems) > 0 {
+				t.Fatal(problems)
+			}
+			e := threats.NewEnv(m)
+			var got []string
+			for _, th := range e.Identify(rules) {
+				got = append(got, th.ID)
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %v, want %v", got, tt.want)
+			}
+			fails := e.Failures()
+			if len(fails) != 1 || !fails[0].IsWarning() || !strings.Contains(fails[0].String(), tt.warning) {
+				t.Errorf("failures %v, want one warning %q", fails, tt.warning)
+			}
+		})
 	}
 }
 
@@ -301,6 +327,13 @@ func TestCustomRuleTypeErrors(t *testing.T) {
 		{"component", "component.id", "the expression gives string, expected a boolean"},
 		{"flow", "flow.source.incoming.size() > 0", "undefined field 'incoming'"},
 		{"flow", "flow.target.rating.secret", "undefined field 'secret'"},
+		// The did-you-mean comes from the fields of the type the name was looked up in.
+		{"component", "component.typ == 'api'", "undefined field 'typ' (did you mean 'type'?)"},
+		{"component", "has(component.frm)", "undefined field 'frm' (docs/custom-rules.md lists the fields of each element)"},
+		{"component", "component.rating.confidentialty > 2", "undefined field 'confidentialty' (did you mean 'confidentiality'?)"},
+		{"flow", "flow.source.typ == 'api'", "undefined field 'typ' (did you mean 'type'?)"},
+		{"data", "data.cia_scores.integrty > 3", "undefined field 'integrty' (did you mean 'integrity'?)"},
+		{"component", "model.system.nam == 'x'", "undefined field 'nam' (did you mean 'name'?)"},
 		{"data", "data.cia.confidentiality", "the expression gives string, expected a boolean"},
 		{"boundary", "boundary.network && boundary.components.exists(c, c.startsWith('db'))", ""},
 		{"component", "component.rating.sensitive && 'web-app' in component.traits && component.network != ''", ""},

@@ -101,7 +101,7 @@ func (l *loader) finish() ([]threats.Rule, model.Problems, error) {
 			l.dec.Errorf(doc.Pos, doc.Path, "one of component, flow, data, boundary", "custom rules cannot have scope '%s'", doc.Scope)
 			continue
 		}
-		cr := &celRule{id: doc.ID, scope: doc.Scope, pos: doc.Pos, cache: l.cache}
+		cr := &celRule{id: doc.ID, scope: doc.Scope, cache: l.cache, condAt: at(doc.Condition), detailAt: at(doc.Detail)}
 		cr.cond = l.compile(doc.Condition, doc.Scope, types.BoolType)
 		if doc.Detail.Text != "" {
 			cr.detail = l.compile(doc.Detail, doc.Scope, types.StringType)

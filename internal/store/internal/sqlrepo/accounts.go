@@ -195,6 +195,16 @@ func (r *Repo) ListUsers(ctx context.Context) ([]store.User, error) {
 	return collect(rows, scanUser)
 }
 
+// LockUsers implements store.Repo. The rows are locked in name order, the
+// same in every transaction, so two of them cannot deadlock.
+func (r *Repo) LockUsers(ctx context.Context) ([]store.User, error) {
+	rows, err := r.query(ctx, `SELECT `+r.userCols()+` FROM users ORDER BY name`+r.D.ForUpdate)
+	if err != nil {
+		return nil, fmt.Errorf("locking users: %w", err)
+	}
+	return collect(rows, scanUser)
+}
+
 // ---- tokens
 
 const tokenCols = `id, user_id, name, hash, scopes, expires_at, created_at, last_used, revoked`

@@ -56,6 +56,9 @@ type Dialect struct {
 	// ForUpdate is the clause locking selected rows ("" where the whole
 	// database is locked by the transaction).
 	ForUpdate string
+	// LockTiers is the statement taking the transaction's tiers lock (""
+	// where the whole database is locked by the transaction).
+	LockTiers string
 	// IsUnique reports whether err is a unique-constraint violation.
 	IsUnique func(err error) bool
 }

@@ -64,6 +64,17 @@ func (r *Repo) GetPolicy(ctx context.Context) (store.Policy, error) {
 	return p, nil
 }
 
+// LockTiers implements store.Repo.
+func (r *Repo) LockTiers(ctx context.Context) error {
+	if r.D.LockTiers == "" {
+		return nil
+	}
+	if _, err := r.exec(ctx, r.D.LockTiers); err != nil {
+		return fmt.Errorf("locking the tiers: %w", err)
+	}
+	return nil
+}
+
 // PutPolicy implements store.Repo.
 func (r *Repo) PutPolicy(ctx context.Context, p store.Policy) (store.Policy, error) {
 	old := p.Version
