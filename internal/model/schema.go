@@ -84,7 +84,7 @@ func describe(root *jsonschema.Schema, d keyDocs) {
 			return
 		}
 		seen[s] = true
-		describeEnum(s, d, s.Description, d.meanings[section+"."+key])
+		describeEnum(s, d, s.Description, d.meaningsOf(section, key))
 		if s.Items != nil {
 			walk(s.Items, section, key)
 		}
@@ -157,6 +157,25 @@ func prune(root *jsonschema.Schema) {
 			delete(root.Definitions, name)
 		}
 	}
+}
+
+// meaningsOf is the value table of section.key; a key without one in its
+// section takes the one table another section gives that key
+// (authentication is documented once for components and flows).
+func (d keyDocs) meaningsOf(section, key string) map[string]string {
+	if m, ok := d.meanings[section+"."+key]; ok {
+		return m
+	}
+	var found map[string]string
+	for k, m := range d.meanings {
+		if strings.HasSuffix(k, "."+key) {
+			if found != nil {
+				return nil // several sections' tables: none applies
+			}
+			found = m
+		}
+	}
+	return found
 }
 
 // anyKey is the description of key in whichever section documents it.

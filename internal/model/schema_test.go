@@ -286,7 +286,8 @@ func TestSchemaEnumValuesHaveTheirMeaning(t *testing.T) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range [][2]string{{"Treatment", "status"}, {"Flow", "encryption"}, {"Component", "hosting"}, {"Control", "status"}} {
+	for _, k := range [][2]string{{"Treatment", "status"}, {"Flow", "encryption"}, {"Component", "hosting"}, {"Control", "status"},
+		{"Flow", "authentication"}, {"Component", "authentication"}} { // flows take the components' table
 		p := s.Defs[k[0]].Properties[k[1]]
 		seen := map[string]bool{}
 		for i, desc := range p.Desc {
