@@ -56,7 +56,12 @@ func JSON(w io.Writer, r *analysis.Result) error {
 	}
 	j.field("warnings", r.Warnings)
 	j.field("reviews", r.Reviews)
-	j.field("model_warnings", r.ModelWarnings)
+	j.key("model_warnings")
+	if r.ModelWarnings == nil {
+		j.raw("null")
+	} else {
+		j.list(len(r.ModelWarnings), func(i int) { j.modelWarning(&r.ModelWarnings[i]) })
+	}
 	j.field("policy", r.Policy)
 	j.close()
 	j.raw("\n")
@@ -516,14 +521,7 @@ func (j *jsonWriter) threat(f *analysis.Finding, rule *ruleFields) {
 		}
 	}
 	j.key("position")
-	j.open()
-	j.key("file")
-	j.str(t.Pos.File)
-	j.key("line")
-	j.int(t.Pos.Line)
-	j.key("column")
-	j.int(t.Pos.Column)
-	j.close()
+	j.pos(t.Pos)
 	j.key("inherent")
 	j.score(&f.Inherent)
 	j.key("residual")
@@ -539,6 +537,37 @@ func (j *jsonWriter) threat(f *analysis.Finding, rule *ruleFields) {
 	if len(t.Related) > 0 {
 		j.field("related", t.Related)
 	}
+	j.close()
+}
+
+// pos writes a position.
+func (j *jsonWriter) pos(p model.Pos) {
+	j.open()
+	j.key("file")
+	j.str(p.File)
+	j.key("line")
+	j.int(p.Line)
+	j.key("column")
+	j.int(p.Column)
+	j.close()
+}
+
+// modelWarning writes a model warning as an item of its list: a large
+// model has tens of thousands, so they are streamed like the threats.
+func (j *jsonWriter) modelWarning(w *analysis.ModelWarning) {
+	j.open()
+	j.key("id")
+	j.str(w.ID)
+	j.key("rule")
+	j.str(w.Rule)
+	j.key("title")
+	j.str(w.Title)
+	j.key("description")
+	j.str(w.Description)
+	j.key("targets")
+	strs(j, w.Targets)
+	j.key("position")
+	j.pos(w.Pos)
 	j.close()
 }
 

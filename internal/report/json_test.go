@@ -133,6 +133,9 @@ func oddResult() *analysis.Result {
 	r := analysis.Analyze(reporttest.Model(60), analysis.Options{Now: asOf, Tool: "rampart " + awkward})
 	r.Files = append(r.Files, awkward)
 	r.Warnings = append(r.Warnings, model.Problem{Message: awkward, Hint: awkward})
+	r.ModelWarnings = append(r.ModelWarnings,
+		analysis.ModelWarning{ID: awkward, Rule: awkward, Title: awkward, Description: awkward, Targets: []string{awkward}, Pos: model.Pos{File: awkward, Line: 7, Column: 3}},
+		analysis.ModelWarning{ID: "no-targets"}, analysis.ModelWarning{ID: "empty-targets", Targets: []string{}})
 	states := []treatment.State{
 		{Status: "accepted", Source: "register", Owner: awkward, Due: "2026-12-01", Justification: "j", AcceptedBy: "a",
 			Expires: "2027-01-01", TransferredTo: "t", Ticket: "T-1", Expired: true, Claimed: true, Overdue: true, Key: "k"},
@@ -177,7 +180,7 @@ func TestJSONStreamMatchesEncoder(t *testing.T) {
 		"empty":     analysis.Analyze(&model.Model{Rampart: 1, System: model.System{ID: "s", Name: "S"}}, analysis.Options{Now: asOf}),
 	}
 	nilStride := analysis.Analyze(reporttest.Model(20), analysis.Options{Now: asOf})
-	nilStride.Stride, nilStride.Findings, nilStride.Files = nil, nil, nil
+	nilStride.Stride, nilStride.Findings, nilStride.Files, nilStride.ModelWarnings = nil, nil, nil, nil
 	results["nil lists"] = nilStride
 	t.Chdir("../..")
 	for _, ex := range examples {
