@@ -402,7 +402,7 @@ func starterModel(ans initAnswers, file string) ([]byte, error) {
 	var buf bytes.Buffer
 	step := "parameterized-queries, output-encoding, monitoring, dependency-scanning"
 	if ans.InternetFacing {
-		step = "parameterized-queries, csrf-token, output-encoding, monitoring, dependency-scanning"
+		step = "parameterized-queries, csrf-token, output-encoding, login-protection, monitoring, dependency-scanning"
 	}
 	if ans.PersonalData {
 		step += ", audit-logging"

@@ -85,14 +85,55 @@ func modelHas(e *threats.Env, control string) bool {
 
 // passwordLogin reports whether people sign in to a component with a
 // password: its own authentication is a password, or a client's flow to it
-// authenticates with one.
+// authenticates with one; or the sign-in sets a session cookie and nobody
+// signs in through an identity provider, so it is the component's own
+// sign-in form.
 func passwordLogin(e *threats.Env, c *model.Component) bool {
 	if c.Authentication == "password" {
 		return true
 	}
+	session := c.Authentication == "session"
 	for _, f := range clientFlows(e, c) {
-		if f.Authentication == "password" {
+		switch f.Authentication {
+		case "password":
 			return true
+		case "session":
+			session = true
+		}
+	}
+	// A guard passes sessions on, and a component that names another way
+	// of signing in (OIDC, SAML, certificates...) has no form of its own.
+	if e.Guard(c) || c.Authentication != "" && c.Authentication != "session" {
+		return false
+	}
+	return session && !federated(e, c)
+}
+
+// federated reports whether a component, or a client that calls it
+// (directly or through the guards in front), exchanges flows with an
+// identity provider: its people may sign in there, not with a password of
+// the component's own.
+func federated(e *threats.Env, c *model.Component) bool {
+	ends := []*model.Component{c}
+	for _, f := range fromOutside(e, c) {
+		from := e.Source(f)
+		ends = append(ends, from)
+		if e.Guard(from) {
+			for _, g := range clientFlows(e, from) {
+				ends = append(ends, e.Source(g))
+			}
+		}
+	}
+	for _, x := range ends {
+		for _, f := range e.Outgoing(x.ID) {
+			if to := e.Target(f); to != nil && e.Is(to, threats.TraitIdentityProvider) {
+				return true
+			}
+		}
+		for _, f := range e.Incoming(x.ID) {
+			if from := e.Source(f); from != nil && e.Is(from, threats.TraitIdentityProvider) {
+				return true
+			}
 		}
 	}
 	return false
