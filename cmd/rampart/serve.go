@@ -8,11 +8,13 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -231,6 +233,9 @@ func serverPolicy(cmd *cobra.Command, file string) (*policy.Policy, error) {
 
 func serve(cmd *cobra.Command, c serveConfig) error {
 	ctx := cmd.Context()
+	// The log, background jobs and this function all write to the error
+	// stream at once; one lock keeps their lines whole whatever it is.
+	cmd.SetErr(&lockedWriter{w: cmd.ErrOrStderr()})
 	log, err := newLogger(cmd, c.logFormat, c.logLevel)
 	if err != nil {
 		return fail(exitUsage, err)
@@ -296,6 +301,18 @@ func serve(cmd *cobra.Command, c serveConfig) error {
 	}
 	fmt.Fprintln(cmd.ErrOrStderr(), "stopped")
 	return nil
+}
+
+// lockedWriter serialises the writes of several goroutines to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // oidcClient is the HTTP client that reaches the OIDC issuer: the system's
