@@ -33,6 +33,7 @@ components:
   - {id: ci, name: Build server, type: build-pipeline, trust_boundary: core, processes: [code]}
   - {id: vm, name: Legacy VM, type: service, hosting: cloud-iaas, trust_boundary: ns, processes: [cards]}
   - {id: idle, name: Idle box, type: service, trust_boundary: core}
+  - {id: hooks, name: Merchant webhooks, type: external-entity}
 flows:
   - {id: inbound, from: lb, to: web, protocol: http, authentication: session, data_sent: [cards], data_received: [cards]}
   - {id: query, from: web, to: db, protocol: jdbc, data_sent: [cards]}
@@ -43,6 +44,7 @@ flows:
   - {id: direct, from: lb, to: db, protocol: jdbc, data_sent: [cards]}
   - {id: ping, from: web, to: vm, protocol: https}
   - {id: relay, from: lb, to: vm, protocol: https, data_sent: [code]}
+  - {id: notify, from: web, to: hooks, protocol: https}
 `
 
 // TestExposureRulesTogether runs all the exposure rules over one model (and over

@@ -9,6 +9,11 @@ import (
 
 func init() {
 	register("server-side-request-forgery", func(e *threats.Env, emit func(threats.Hit)) {
+		// Only requests to a generic external entity count: it stands for the
+		// addresses the server is told to fetch (webhooks, URL previews,
+		// feeds), as in cloud-metadata-ssrf; a call to one of the system's
+		// own backends or to a named third-party service goes to a fixed,
+		// configured address no caller shapes.
 		// exposed[n]: network n holds a component with strictly confidential
 		// data that answers web requests, a target for any SSRF from inside n.
 		var exposed map[string]bool
@@ -17,6 +22,9 @@ func init() {
 			if from.OutOfScope || threats.Kind(from) == model.KindExternalEntity || e.IsClient(from) || e.Guard(from) ||
 				!f.Protocol.Web() || !e.TakesInput(from) || e.IsClient(to) || threats.IsPerson(to) {
 				continue // only a server that takes outside input can be made to fetch a URL it shapes; a client or a person is not fetched from
+			}
+			if to.Type != "external-entity" {
+				continue // a backend of the system or a named third-party service is a fixed, configured destination
 			}
 			if exposed == nil {
 				exposed = webExposedTop(e)
