@@ -3,6 +3,7 @@ package risk
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/graph"
@@ -186,6 +187,10 @@ func (a *Assessor) exposure(t *threats.Threat, f *[]string) int {
 // step; anything else in the way (a component that handles the request
 // itself) one step. role prefixes the factor ("internal caller, ").
 func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f *[]string) int {
+	if promptInjection(t) {
+		*f = append(*f, "likelihood: "+role+"the components in front pass the text on, and the text is the attack")
+		return 0
+	}
 	g := a.frontedBy(c)
 	switch {
 	case g == nil:
@@ -204,6 +209,20 @@ func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f 
 	}
 	*f = append(*f, "likelihood: "+role+"requests from the internet reach it through "+g.ID+", which passes them on")
 	return 0
+}
+
+// promptInjection reports whether the threat is carried by a prompt
+// injection (ATLAS AML.T0051 and its sub-techniques): the instruction
+// travels in the user's message or in retrieved content, which the chat
+// front end or the retriever in front passes on as it came, so they are
+// not in the way as they are for a request an attacker must get through.
+func promptInjection(t *threats.Threat) bool {
+	for _, r := range t.ATTACK {
+		if r.ID == "AML.T0051" || strings.HasPrefix(r.ID, "AML.T0051.") {
+			return true
+		}
+	}
+	return false
 }
 
 // frontedBy returns the internet-facing forwarder (a guard: CDN, WAF,

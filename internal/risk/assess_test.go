@@ -228,6 +228,12 @@ func TestForwardersPassRequestsOn(t *testing.T) {
 			threats.Threat{STRIDE: id, Targets: []string{"looped"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3, Mitigations: []string{"waf"}}, 3},
 		{"behind a proxy that authenticates its callers strongly: one step",
 			threats.Threat{STRIDE: id, Targets: []string{"staff-app"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3}, 2},
+		{"a prompt injection behind an application that passes the text on: base likelihood",
+			threats.Threat{STRIDE: id, Targets: []string{"back"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3,
+				ATTACK: []threats.Ref{{ID: "AML.T0086"}, {ID: "AML.T0051.001"}}}, 3},
+		{"another ATLAS technique behind an application: one step",
+			threats.Threat{STRIDE: id, Targets: []string{"back"}, Data: []string{"accounts"}, Likelihood: 3, Impact: 3,
+				ATTACK: []threats.Ref{{ID: "AML.T0086"}, {ID: "AML.T0051x"}}}, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
