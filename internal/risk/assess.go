@@ -211,14 +211,16 @@ func (a *Assessor) behind(t *threats.Threat, c *model.Component, role string, f 
 	return 0
 }
 
-// promptInjection reports whether the threat is carried by a prompt
-// injection (ATLAS AML.T0051 and its sub-techniques): the instruction
-// travels in the user's message or in retrieved content, which the chat
-// front end or the retriever in front passes on as it came, so they are
-// not in the way as they are for a request an attacker must get through.
+// promptInjection reports whether the threat is carried by a crafted
+// prompt: a prompt injection (ATLAS AML.T0051 and its sub-techniques) or
+// a prompt that makes the model leak data (AML.T0057, LLM Data Leakage).
+// The instruction or question travels in the user's message or in
+// retrieved content, which the chat front end or the retriever in front
+// passes on as it came, so they are not in the way as they are for a
+// request an attacker must get through.
 func promptInjection(t *threats.Threat) bool {
 	for _, r := range t.ATTACK {
-		if r.ID == "AML.T0051" || strings.HasPrefix(r.ID, "AML.T0051.") {
+		if r.ID == "AML.T0051" || strings.HasPrefix(r.ID, "AML.T0051.") || r.ID == "AML.T0057" {
 			return true
 		}
 	}
