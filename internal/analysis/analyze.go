@@ -86,6 +86,12 @@ func Analyze(m *model.Model, opts Options) *Result {
 		t := &found[i]
 		a := assessor.Assess(t)
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
+		if st.VerifiedMitigation() && !t.Mitigated() {
+			// The mitigation is not modelled as a control: it counts as one
+			// step, as an own control without a stated effect does.
+			a.Residual = assessor.Matrix.Rate(a.Residual.Likelihood-1, a.Residual.Impact)
+			a.Factors = append(a.Factors, fmt.Sprintf("verified mitigation on the register (%s): likelihood -1", st.VerifiedBy))
+		}
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
 			Limit: limit(m.RiskAppetite, t)}
 		f.Breach = st.Gated() && risk.Exceeds(f.Residual.Severity, f.Limit)

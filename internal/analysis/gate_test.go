@@ -63,16 +63,16 @@ func TestGateBypasses(t *testing.T) {
 	}
 	want := map[string]string{
 		"rule-x@open-app":       "high/open/breach=true",
-		"rule-x@label-only":     "high/claimed/breach=true",    // mitigated without evidence and verified_by is only claimed
-		"rule-x@evidence-only":  "high/claimed/breach=true",    // evidence nobody verified
-		"rule-x@verifier-only":  "high/claimed/breach=true",    // a verifier without evidence
-		"rule-x@blank-evidence": "high/claimed/breach=true",    // blanks are no evidence
-		"rule-x@verified":       "high/mitigated/breach=false", // a verified mitigation takes it out of the gate
-		"rule-x@old-key":        "high/mitigated/breach=false", // checked_by, the old name of verified_by, still counts (with a warning)
-		"rule-x@zero-effect":    "high/open/breach=true",       // a control with no effect addresses nothing
-		"rule-x@stride-only":    "high/open/breach=true",       // a whole STRIDE category is not the threat
-		"rule-x@cwe-class":      "low/mitigated/breach=false",  // the threat's CWE class, effect 2
-		"rule-x@rule-named":     "low/mitigated/breach=false",  // the rule by id, effect 2
+		"rule-x@label-only":     "high/claimed/breach=true",      // mitigated without evidence and verified_by is only claimed
+		"rule-x@evidence-only":  "high/claimed/breach=true",      // evidence nobody verified
+		"rule-x@verifier-only":  "high/claimed/breach=true",      // a verifier without evidence
+		"rule-x@blank-evidence": "high/claimed/breach=true",      // blanks are no evidence
+		"rule-x@verified":       "medium/mitigated/breach=false", // a verified mitigation counts as one step, and the gate still applies
+		"rule-x@old-key":        "medium/mitigated/breach=false", // checked_by, the old name of verified_by, still counts (with a warning)
+		"rule-x@zero-effect":    "high/open/breach=true",         // a control with no effect addresses nothing
+		"rule-x@stride-only":    "high/open/breach=true",         // a whole STRIDE category is not the threat
+		"rule-x@cwe-class":      "low/mitigated/breach=false",    // the threat's CWE class, effect 2
+		"rule-x@rule-named":     "low/mitigated/breach=false",    // the rule by id, effect 2
 		"rule-x@not-enough":     "medium/mitigated/breach=false",
 		"rule-x@only-planned":   "high/open/breach=true", // planned controls lower nothing
 	}
@@ -95,10 +95,16 @@ func TestGateBypasses(t *testing.T) {
 	}
 }
 
-// TestGateTreatedStillAbove checks that a threat mitigated by controls
-// whose residual risk still exceeds the appetite fails the gate.
+// TestGateTreatedStillAbove checks that a treated threat whose residual
+// risk still exceeds the appetite fails the gate, whether controls or a
+// verified mitigation on the register treat it.
 func TestGateTreatedStillAbove(t *testing.T) {
-	m := load(t, `
+	cases := []struct{ name, app, treatments string }{
+		{"by a control", "controls: [weak]", ""},
+		{"verified on the register", "", "treatments:\n  - {threat: rule-x@app, status: mitigated, evidence: 'retest 2026-11', verified_by: appsec}\n"},
+	}
+	for _, c := range cases {
+		m := load(t, `
 rampart: 1
 system: {id: s, name: S, risk_owner: sro}
 risk_appetite: {max_severity: low}
@@ -107,16 +113,17 @@ data:
 controls:
   - {id: weak, name: Code review, status: implemented, mitigates: [rule-x], effect: {likelihood: 1}}
 components:
-  - {id: app, type: web-application, internet_facing: true, processes: [secrets], tags: [x], controls: [weak]}
-`)
-	r := Analyze(m, Options{Rules: []threats.Rule{tagRule("rule-x", "x", model.Tampering, 3, 3)}, Now: asOf})
-	if len(r.Findings) != 1 {
-		t.Fatalf("findings: %v", r.Findings)
-	}
-	f := r.Findings[0]
-	if f.Treatment.Status != "mitigated" || f.Residual.Severity != "medium" || !f.Breach || r.Summary.Breaches != 1 {
-		t.Errorf("status %s, residual %s, breach %v, breaches %d: a treated threat above the appetite must fail the gate",
-			f.Treatment.Status, f.Residual.Severity, f.Breach, r.Summary.Breaches)
+  - {id: app, type: web-application, internet_facing: true, processes: [secrets], tags: [x], `+c.app+`}
+`+c.treatments)
+		r := Analyze(m, Options{Rules: []threats.Rule{tagRule("rule-x", "x", model.Tampering, 3, 3)}, Now: asOf})
+		if len(r.Findings) != 1 {
+			t.Fatalf("%s: findings: %v", c.name, r.Findings)
+		}
+		f := r.Findings[0]
+		if f.Treatment.Status != "mitigated" || f.Residual.Severity != "medium" || !f.Breach || r.Summary.Breaches != 1 {
+			t.Errorf("%s: status %s, residual %s, breach %v, breaches %d: a treated threat above the appetite must fail the gate",
+				c.name, f.Treatment.Status, f.Residual.Severity, f.Breach, r.Summary.Breaches)
+		}
 	}
 }
 

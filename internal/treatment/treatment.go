@@ -57,11 +57,18 @@ type State struct {
 func (s State) Open() bool { return s.Expired || s.Overlong || !s.Status.Closed() }
 
 // Gated reports whether the threat's residual risk is compared with the
-// appetite: when it is open, and when it is mitigated by controls (the
-// residual then says how much risk the controls leave). A valid acceptance,
-// a transfer, an avoided threat, a false positive and a verified mitigation
-// take it out of the gate.
-func (s State) Gated() bool { return s.Open() || s.Source == FromControls }
+// appetite: when it is open, and when it is mitigated, by controls or by a
+// verified mitigation on the register (the residual then says how much
+// risk the mitigation leaves, and a treated threat still above appetite
+// fails the gate). A valid acceptance, a transfer, an avoided threat and a
+// false positive take it out of the gate.
+func (s State) Gated() bool { return s.Open() || s.Status == "mitigated" }
+
+// VerifiedMitigation reports whether the register says the threat is
+// mitigated, with evidence and a verifier.
+func (s State) VerifiedMitigation() bool {
+	return s.Source == FromRegister && s.Status == "mitigated"
+}
 
 // Register indexes a model's treatments by threat id.
 type Register struct {
