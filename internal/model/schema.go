@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -84,7 +85,7 @@ func describe(root *jsonschema.Schema, d keyDocs) {
 			return
 		}
 		seen[s] = true
-		describeEnum(s, d, s.Description, d.meaningsOf(section, key))
+		describeEnum(s, d, s.Description, d.meaningsOf(section, key, s.Enum))
 		if s.Items != nil {
 			walk(s.Items, section, key)
 		}
@@ -161,21 +162,44 @@ func prune(root *jsonschema.Schema) {
 
 // meaningsOf is the value table of section.key; a key without one in its
 // section takes the one table another section gives that key
-// (authentication is documented once for components and flows).
-func (d keyDocs) meaningsOf(section, key string) map[string]string {
+// (authentication is documented once for components and flows), else the
+// table whose values are exactly the enum's (the ratings of the three cia
+// keys, the severities of the appetite and of the matrix's bands).
+func (d keyDocs) meaningsOf(section, key string, enum []any) map[string]string {
 	if m, ok := d.meanings[section+"."+key]; ok {
 		return m
 	}
 	var found map[string]string
+	several := false
 	for k, m := range d.meanings {
 		if strings.HasSuffix(k, "."+key) {
-			if found != nil {
-				return nil // several sections' tables: none applies
-			}
+			several = found != nil
 			found = m
 		}
 	}
-	return found
+	if found != nil && !several {
+		return found
+	}
+	if len(enum) == 0 {
+		return nil
+	}
+	for _, k := range slices.Sorted(maps.Keys(d.meanings)) {
+		m := d.meanings[k]
+		if len(m) != len(enum) {
+			continue
+		}
+		all := true
+		for _, v := range enum {
+			if _, ok := m[fmt.Sprint(v)]; !ok {
+				all = false
+				break
+			}
+		}
+		if all {
+			return m
+		}
+	}
+	return nil
 }
 
 // anyKey is the description of key in whichever section documents it.

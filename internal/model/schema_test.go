@@ -153,7 +153,8 @@ func TestSchemasValidateExamples(t *testing.T) {
 
 // TestSchemaDescribesEverything: every property and every enum value of
 // both schemas has a description and a markdownDescription from
-// docs/model.md, and control references offer the catalog's ids.
+// docs/model.md, no two values of an enum share one, and control
+// references offer the catalog's ids.
 func TestSchemaDescribesEverything(t *testing.T) {
 	for _, gen := range []func() ([]byte, error){JSONSchema, JSONFragmentSchema} {
 		data, err := gen()
@@ -191,9 +192,22 @@ func TestSchemaDescribesEverything(t *testing.T) {
 				if len(md) != len(e) || len(pl) != len(e) {
 					t.Errorf("%s: %d enum values, %d/%d descriptions", path, len(e), len(pl), len(md))
 				}
-				for _, d := range md {
-					if s, _ := d.(string); !strings.Contains(s, ": ") {
-						t.Errorf("%s: enum value described only by its name: %q", path, s)
+				// Each value has a meaning of its own: not empty, not the
+				// name alone, and not the text of another value of the
+				// same enum (a generic "Ratings" or "processes").
+				for _, descs := range [][]any{md, pl} {
+					seen := map[string]any{}
+					for i, d := range descs {
+						s, _ := d.(string)
+						_, text, _ := strings.Cut(s, ": ")
+						if strings.TrimSpace(text) == "" {
+							t.Errorf("%s: enum value %v has no description: %q", path, e[i], s)
+							continue
+						}
+						if other, ok := seen[text]; ok {
+							t.Errorf("%s: enum values %v and %v have the same description %q", path, other, e[i], text)
+						}
+						seen[text] = e[i]
 					}
 				}
 				for _, v := range e {

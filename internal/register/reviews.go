@@ -356,7 +356,7 @@ func (s *Service) openPeriodic(ctx context.Context, pol store.Policy, sys store.
 		}
 		r, err := tx.CreateReview(ctx, store.Review{SystemID: sys.ID, Kind: store.ReviewPeriodic, State: store.ReviewOpen,
 			ModelVersion: sys.LatestVersion, SinceVersion: since,
-			Due: addDays(base.In(s.loc).Format(time.DateOnly), reviewDays(pol, sys)), Reviewer: sys.SRO})
+			Due: addDays(base.UTC().Format(time.DateOnly), reviewDays(pol, sys)), Reviewer: sys.SRO})
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,6 @@ type Service struct {
 	st    store.Store
 	clock Clock
 	log   *slog.Logger
-	loc   *time.Location
 	// floor is the central policy file (WithFloor); nil for none.
 	floor *policy.Policy
 }
@@ -61,13 +60,9 @@ func WithClock(c Clock) Option { return func(s *Service) { s.clock = c } }
 // WithLogger sets the logger (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
-// WithLocation sets the time zone whose calendar dates due dates and
-// expiries are (default UTC).
-func WithLocation(loc *time.Location) Option { return func(s *Service) { s.loc = loc } }
-
 // New returns the register over st.
 func New(st store.Store, opts ...Option) *Service {
-	s := &Service{st: st, clock: SystemClock{}, log: slog.Default(), loc: time.UTC}
+	s := &Service{st: st, clock: SystemClock{}, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -102,8 +97,8 @@ func forbidden(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrForbidden, fmt.Sprintf(format, args...))
 }
 
-// today is the calendar date now, YYYY-MM-DD.
-func (s *Service) today() string { return s.clock.Now().In(s.loc).Format(time.DateOnly) }
+// today is the calendar date now in UTC, YYYY-MM-DD.
+func (s *Service) today() string { return s.clock.Now().UTC().Format(time.DateOnly) }
 
 // addDays returns the date n days after date.
 func addDays(date string, n int) string {

@@ -12,7 +12,7 @@ import (
 )
 
 // Markdown writes a report for pull requests and wikis: summary, heatmap,
-// register table, details per threat, attack paths and warnings.
+// the review deadlines due, register table, details per threat, attack paths and warnings.
 func Markdown(w io.Writer, r *analysis.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Threat model: %s\n\n", mdEscape(r.System.Name))
@@ -47,7 +47,7 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 	b.WriteString("\n\n")
 	if g := governance(r); len(g) > 0 {
 		for _, line := range g {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(strings.ToUpper(line[:1])+line[1:]))
+			fmt.Fprintf(&b, "- %s\n", mdEscape(upperFirst(line)))
 		}
 		b.WriteString("\n")
 	}
@@ -63,6 +63,16 @@ func Markdown(w io.Writer, r *analysis.Result) error {
 			fmt.Fprintf(&b, " %d (%s) |", s.Heatmap[l-1][i-1], r.Matrix.Bands[l-1][i-1])
 		}
 		b.WriteString("\n")
+	}
+	if len(r.Reviews) > 0 {
+		b.WriteString("\n## Reviews\n\nReview deadlines due as of the analysis date.\n\n")
+		for _, p := range r.Reviews {
+			line := upperFirst(p.Message)
+			if p.Hint != "" {
+				line += "; " + p.Hint
+			}
+			fmt.Fprintf(&b, "- `%s`: %s.\n", p.Pos, mdEscape(line))
+		}
 	}
 	b.WriteString("\n## Threat register\n\n")
 	if len(r.Findings) == 0 {
@@ -244,4 +254,12 @@ func markdownCategories(b *strings.Builder, r *analysis.Result) {
 			b.WriteString("\n")
 		}
 	}
+}
+
+// upperFirst starts a sentence with a capital letter.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }

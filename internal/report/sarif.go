@@ -36,9 +36,13 @@ type sarifRun struct {
 type sarifInvocation struct {
 	ExecutionSuccessful bool                `json:"executionSuccessful"`
 	Notifications       []sarifNotification `json:"toolConfigurationNotifications,omitempty"`
+	// Execution are the conditions found while running: the review
+	// deadlines due (SARIF 2.1.0 §3.20.21).
+	Execution []sarifNotification `json:"toolExecutionNotifications,omitempty"`
 }
 
 type sarifNotification struct {
+	Locations  []sarifLocation `json:"locations,omitempty"`
 	Level      string          `json:"level"`
 	Message    sarifText       `json:"message"`
 	Descriptor sarifDescriptor `json:"descriptor"`
@@ -268,16 +272,28 @@ func runProperties(r *analysis.Result) map[string]any {
 }
 
 // invocations carries one tool configuration notification per governance
-// line (see governance), or nothing.
+// line (see governance) and one tool execution notification, a warning at
+// its place in the model, per review deadline due (analysis.Result.Reviews),
+// or nothing when there are neither.
 func invocations(r *analysis.Result) []sarifInvocation {
 	g := governance(r)
-	if len(g) == 0 {
+	if len(g) == 0 && len(r.Reviews) == 0 {
 		return nil
 	}
 	inv := sarifInvocation{ExecutionSuccessful: true}
 	for _, line := range g {
 		inv.Notifications = append(inv.Notifications, sarifNotification{Level: "note", Message: sarifText{Text: line},
 			Descriptor: sarifDescriptor{ID: "governance"}})
+	}
+	for _, p := range r.Reviews {
+		n := sarifNotification{Level: "warning", Message: sarifText{Text: p.Message}, Descriptor: sarifDescriptor{ID: "review"}}
+		if p.Hint != "" {
+			n.Message.Text += " (" + p.Hint + ")"
+		}
+		if p.Pos.File != "" {
+			n.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: artifact(p.Pos.File), Region: region(p.Pos)}}}
+		}
+		inv.Execution = append(inv.Execution, n)
 	}
 	return []sarifInvocation{inv}
 }

@@ -64,8 +64,8 @@ const (
 	markOverlong = "(too long)"
 )
 
-// Table writes a readable summary for a terminal: the counts and the
-// appetite, every threat the filters keep ordered by residual risk, a
+// Table writes a readable summary for a terminal: the counts, the
+// appetite and the review deadlines due (analysis.Result.Reviews), every threat the filters keep ordered by residual risk, a
 // legend, the attack paths and the warnings.
 func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	paint := func(code, s string) string {
@@ -112,6 +112,9 @@ func Table(w io.Writer, r *analysis.Result, opts TableOptions) error {
 	}
 	for _, line := range governance(r) {
 		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansiDim, fit(line, 2)))
+	}
+	for _, p := range r.Reviews {
+		fmt.Fprintf(&b, "%s\n", paintLines(paint, ansi["medium"], fit(p.Message, 2)))
 	}
 	var rows [][]string
 	var sevs []model.Severity

@@ -741,6 +741,9 @@ func (d *doc) summary(r *analysis.Result, summaryOnly bool) {
 	d.para(verdict+" ("+app+").", "B", 11, black, 0)
 	d.para(fmt.Sprintf("%d threats identified, %d open. %d expired acceptance(s), %d overdue action(s).",
 		s.Threats, s.Open, s.ExpiredAcceptances, s.Overdue), "", 10, black, 0)
+	for _, p := range r.Reviews { // the review deadlines due
+		d.para("Review: "+p.Message+" ("+p.Pos.String()+").", "", 10, black, 0)
+	}
 	var rows [][]cell
 	for _, sev := range []model.Severity{"critical", "high", "medium", "low"} {
 		rows = append(rows, []cell{{text: string(sev), sev: sev}, {text: strconv.Itoa(s.BySeverity[sev])}, {text: strconv.Itoa(s.OpenBySeverity[sev])}})
