@@ -158,7 +158,7 @@ func pushSource(cmd *cobra.Command, path string) (*model.Model, []byte, error) {
 		if err != nil {
 			return nil, nil, fail(exitUsage, err)
 		}
-		if rampartKeyRE.Match(data) {
+		if hasRampartKey(data) {
 			return m, data, nil
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -171,7 +171,7 @@ func startsModel(path string) bool {
 	defer f.Close()
 	head := make([]byte, 64<<10)
 	n, _ := io.ReadFull(f, head)
-	return rampartKeyRE.Match(head[:n])
+	return hasRampartKey(head[:n])
 }
 
 // modelFile returns the model file path names: a directory's rampart.yaml,
@@ -221,12 +221,12 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 		return model.LoadBytes(cmd.Context(), name, data, opts)
 	}
 	if from == "" {
-		if !rampartKeyRE.Match(data) {
+		if !hasRampartKey(data) {
 			from = formats.Detect(data)
 		}
 		if from == "" {
 			m, problems, err := model.LoadBytes(cmd.Context(), name, data, opts)
-			if err == nil && len(problems.Errors()) > 0 && !rampartKeyRE.Match(data) {
+			if err == nil && len(problems.Errors()) > 0 && !hasRampartKey(data) {
 				problems = append(model.Problems{source.Errorf(source.Pos{File: name, Line: 1, Column: 1}, source.CodeUnknownValue, "",
 					"name its format with --from: rampart, "+strings.Join(formats.Names(), ", "),
 					"the file is no Rampart model (no top-level 'rampart:' key) and fits none of the other formats: %s",
@@ -245,9 +245,32 @@ func loadModelWith(cmd *cobra.Command, path string, ruleIDs []string) (*model.Mo
 	return f.Import(cmd.Context(), name, data, formats.ModelOptions(opts))
 }
 
-// rampartKeyRE finds the top-level key every Rampart model starts with, so
-// that Rampart's own files never go through foreign-format detection.
-var rampartKeyRE = regexp.MustCompile(`(?m)^rampart\s*:`)
+// hasRampartKey reports whether data has the top-level key every Rampart
+// model starts with ("rampart" at the start of a line, then white space
+// and a colon), so that Rampart's own files never go through foreign-format
+// detection. It looks for the word with bytes.Index rather than a
+// multi-line regular expression, which took a tenth of the CPU of
+// analysing a 10 MB file.
+func hasRampartKey(data []byte) bool {
+	const key = "rampart"
+	for off := 0; ; {
+		i := bytes.Index(data[off:], []byte(key))
+		if i < 0 {
+			return false
+		}
+		i += off
+		if i == 0 || data[i-1] == '\n' {
+			j := i + len(key)
+			for j < len(data) && bytes.IndexByte([]byte(" \t\n\f\r"), data[j]) >= 0 {
+				j++
+			}
+			if j < len(data) && data[j] == ':' {
+				return true
+			}
+		}
+		off = i + 1
+	}
+}
 
 // readModelFile reads a model file through the input layer's reader
 // (regular files only, at most limit bytes, stopping on Ctrl-C), or

@@ -198,15 +198,18 @@ func reviews(m *model.Model, day time.Time) model.Problems {
 	return out
 }
 
-// splitModelWarnings separates the findings about the model's quality from the threats.
+// splitModelWarnings separates the findings about the model's quality from
+// the threats. The threats are copied to a list of their own size, so that
+// the room the warnings took in all (a third of a large model's findings,
+// each a large struct) is not kept for the rest of the analysis.
 func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
-	found := all[:0] // filtered in place: threats are large
 	n := 0
 	for i := range all {
 		if all[i].ModelWarning() {
 			n++
 		}
 	}
+	found := make([]threats.Threat, 0, len(all)-n)
 	warnings := make([]ModelWarning, 0, n)
 	for i := range all {
 		t := &all[i]

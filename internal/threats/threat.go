@@ -104,8 +104,10 @@ type ruleRefs struct {
 
 // Identify runs the rules in this environment; see the package-level
 // Identify. Rules only read the environment, so they run on all cores; each
-// rule's threats are collected apart and joined, so the result does not
-// depend on scheduling.
+// rule's hits are collected apart and joined, so the result does not
+// depend on scheduling. Threats are large, so the rules' hits are kept as
+// small records, sorted, and only then filled in as threats, in place in
+// the list returned: the threats are built once, never copied.
 func (e *Env) Identify(rules []Rule) []Threat {
 	m := e.M
 	disabled := map[string]bool{}
@@ -118,90 +120,120 @@ func (e *Env) Identify(rules []Rule) []Threat {
 	for _, id := range m.RequiredRules {
 		required[id], disabled[id] = true, false
 	}
-	perRule := make([][]*Threat, len(rules))
+	perRule := make([][]pending, len(rules))
+	parallel(min(runtime.GOMAXPROCS(0), len(rules)), len(rules), 1, func(i int) {
+		if r := &rules[i]; !disabled[r.ID] && r.Check != nil && (r.Applies(m) || required[r.ID]) {
+			perRule[i] = e.run(r)
+		}
+	})
+	total := len(m.Threats)
+	for _, ps := range perRule {
+		total += len(ps)
+	}
+	all := make([]*pending, 0, total)
+	for _, ps := range perRule {
+		for i := range ps {
+			all = append(all, &ps[i])
+		}
+	}
+	for i := range m.Threats {
+		all = append(all, &pending{id: m.Threats[i].ID, manual: &m.Threats[i]})
+	}
+	all = sortByID(all)
+	out := make([]Threat, len(all))
+	parallel(runtime.GOMAXPROCS(0), len(all), 256, func(i int) {
+		p := all[i]
+		if p.manual != nil {
+			out[i] = e.manual(p.manual)
+			return
+		}
+		e.fillThreat(&out[i], p.rule.r, &p.rule.refs, p.id, p.Hit, p.rule.origin)
+	})
+	return out
+}
+
+// parallel calls f(i) for every i in [0, n) on the given number of
+// goroutines, handing out batch indexes at a time.
+func parallel(workers, n, batch int, f func(int)) {
 	var next atomic.Int64
-	workers := min(runtime.GOMAXPROCS(0), len(rules))
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for range max(1, min(workers, (n+batch-1)/batch)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(rules) {
+				from := int(next.Add(int64(batch))) - batch
+				if from >= n {
 					return
 				}
-				if r := &rules[i]; !disabled[r.ID] && r.Check != nil && (r.Applies(m) || required[r.ID]) {
-					perRule[i] = e.run(r)
+				for i := from; i < min(from+batch, n); i++ {
+					f(i)
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	total := len(m.Threats)
-	for _, ts := range perRule {
-		total += len(ts)
-	}
-	all := make([]*Threat, 0, total)
-	for _, ts := range perRule {
-		all = append(all, ts...)
-	}
-	manual := make([]Threat, len(m.Threats))
-	for i := range m.Threats {
-		manual[i] = e.manual(&m.Threats[i])
-		all = append(all, &manual[i])
-	}
-	return sortByID(all)
 }
 
-// run collects one rule's threats, merging repeated hits on the same
-// elements. Threats are large, so they are built in place in blocks that
-// never move, instead of in one list copied each time it grows.
-func (e *Env) run(r *Rule) []*Threat {
-	origin := OriginRule
+// pending is a hit waiting to become a threat, or a manual threat.
+type pending struct {
+	// Hit is the rule's first hit on its targets; its Detail is the
+	// description, with the details of further hits on the same targets.
+	Hit
+	id     string
+	rule   *ruleRun
+	manual *model.ManualThreat
+}
+
+// ruleRun is what the threats of one rule share.
+type ruleRun struct {
+	r      *Rule
+	refs   ruleRefs
+	origin Origin
+}
+
+// run collects one rule's hits, merging repeated hits on the same elements.
+func (e *Env) run(r *Rule) []pending {
+	rr := &ruleRun{r: r, origin: OriginRule,
+		refs: ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK),
+			addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations),
+			counter:     Countermeasures(r.ATTACK, r.Mitigations)}}
 	if r.Custom {
-		origin = OriginCustom
+		rr.origin = OriginCustom
 	}
-	refs := ruleRefs{cwe: cweRefs(r.CWE), capec: capecRefs(r.CAPEC), attack: attackRefs(r.ATTACK),
-		addressable: newAddressable(r.ID, r.CWE, r.CAPEC, r.Mitigations),
-		counter:     Countermeasures(r.ATTACK, r.Mitigations)}
-	byID := map[string]*Threat{}
-	var out []*Threat
-	var block []Threat
+	byID := map[string]int{}
+	var out []pending
 	r.Check(e, func(h Hit) {
 		if len(h.Targets) == 0 {
 			return
 		}
 		id := ID(r.ID, h.Targets)
-		if t := byID[id]; t != nil {
-			if h.Detail != "" && !strings.Contains(t.Description, h.Detail) {
-				t.Description += " " + h.Detail
+		if i, ok := byID[id]; ok {
+			p := &out[i]
+			if h.Detail != "" && !strings.Contains(p.Detail, h.Detail) {
+				p.Detail += " " + h.Detail
 			}
 			return
 		}
-		if len(block) == cap(block) {
-			block = make([]Threat, 0, min(max(16, 2*cap(block)), 1024))
+		if h.Detail == "" {
+			h.Detail = r.Title + " on " + strings.Join(h.Targets, ", ") + "."
 		}
-		block = block[:len(block)+1]
-		t := &block[len(block)-1]
-		e.fillThreat(t, r, &refs, id, h, origin)
-		byID[id] = t
-		out = append(out, t)
+		byID[id] = len(out)
+		out = append(out, pending{Hit: h, id: id, rule: rr})
 	})
 	return out
 }
 
-// sortByID returns the threats ordered by id (equal ids in the order
-// given), each copied once.
-func sortByID(ts []*Threat) []Threat {
+// sortByID orders the threats by id (equal ids in the order given).
+func sortByID(ps []*pending) []*pending {
 	type item struct {
 		id  string
-		t   *Threat
+		p   *pending
 		seq int
 	}
-	items := make([]item, len(ts))
-	for i, t := range ts {
-		items[i] = item{t.ID, t, i}
+	items := make([]item, len(ps))
+	for i, p := range ps {
+		items[i] = item{p.id, p, i}
 	}
 	slices.SortFunc(items, func(a, b item) int {
 		if c := strings.Compare(a.id, b.id); c != 0 {
@@ -209,14 +241,14 @@ func sortByID(ts []*Threat) []Threat {
 		}
 		return a.seq - b.seq
 	})
-	out := make([]Threat, len(ts))
 	for i, it := range items {
-		out[i] = *it.t
+		ps[i] = it.p
 	}
-	return out
+	return ps
 }
 
-// fillThreat sets *t to the threat of a rule's hit.
+// fillThreat sets *t to the threat of a rule's hit, whose Detail is the
+// threat's description.
 func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, origin Origin) {
 	linddun := r.LINDDUN
 	if !e.linddun {
@@ -248,9 +280,6 @@ func (e *Env) fillThreat(t *Threat, r *Rule, refs *ruleRefs, id string, h Hit, o
 	}
 	if h.Impact > 0 {
 		t.Impact = h.Impact
-	}
-	if t.Description == "" {
-		t.Description = r.Title + " on " + strings.Join(h.Targets, ", ") + "."
 	}
 	t.Data = h.Data
 	if len(t.Data) == 0 {
