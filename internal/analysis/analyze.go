@@ -2,11 +2,13 @@ package analysis
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/graph"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/parallel"
 	"github.com/rampart-sec/rampart/internal/policy"
 	"github.com/rampart-sec/rampart/internal/risk"
 	"github.com/rampart-sec/rampart/internal/source"
@@ -53,7 +55,10 @@ func Analyze(m *model.Model, opts Options) *Result {
 	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
 	found = threats.Collapse(found)
 	reach := graph.New(m, graph.Options{Client: env.IsClient, Guard: env.Guard}).Reachable()
-	assessor := risk.NewAssessor(m, env, reach)
+	stride := make(chan []threats.StrideCell, 1)
+	go func() { stride <- env.StrideMatrix(found) }()
+	assessed := assess(m, env, reach, found)
+	matrix := risk.MatrixFor(m)
 	register := treatment.NewRegister(m.Treatments, day)
 	register.LimitAcceptances(m.MaxAcceptanceDays())
 
@@ -66,7 +71,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 		Files: m.Files,
 		Counts: ModelCounts{Components: len(m.Components), Flows: len(m.Flows), Data: len(m.Data),
 			TrustBoundaries: len(m.TrustBoundaries), Controls: len(m.Controls), Treatments: len(m.Treatments)},
-		Matrix:        assessor.Matrix,
+		Matrix:        matrix,
 		Findings:      make([]Finding, 0, len(found)),
 		Model:         m,
 		Warnings:      append(model.Problems{}, env.Failures()...),
@@ -83,13 +88,12 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 
 	for i := range found {
-		t := &found[i]
-		a := assessor.Assess(t)
+		t, a := &found[i], assessed[i]
 		st := register.Resolve(t.ID, aliases(t), t.Mitigated())
 		if st.VerifiedMitigation() && !t.Mitigated() {
 			// The mitigation is not modelled as a control: it counts as one
 			// step, as an own control without a stated effect does.
-			a.Residual = assessor.Matrix.Rate(a.Residual.Likelihood-1, a.Residual.Impact)
+			a.Residual = matrix.Rate(a.Residual.Likelihood-1, a.Residual.Impact)
 			a.Factors = append(a.Factors, fmt.Sprintf("verified mitigation on the register (%s): likelihood -1", st.VerifiedBy))
 		}
 		f := Finding{Threat: t, Inherent: a.Inherent, Residual: a.Residual, Factors: a.Factors, Treatment: st,
@@ -121,7 +125,7 @@ func Analyze(m *model.Model, opts Options) *Result {
 	r.Reviews = reviews(m, day)
 	r.Summary = summarise(r.Findings)
 	r.Paths = attackPaths(reach, opts.PathsPerEntry, r.Findings)
-	r.Stride = env.StrideMatrix(found)
+	r.Stride = <-stride
 	r.Summary.Coverage = map[model.STRIDE]map[string]int{}
 	for _, c := range r.Stride {
 		if r.Summary.Coverage[c.Category] == nil {
@@ -130,6 +134,18 @@ func Analyze(m *model.Model, opts Options) *Result {
 		r.Summary.Coverage[c.Category][c.State]++
 	}
 	return r
+}
+
+// assess scores the threats on all cores, with one Assessor per goroutine.
+func assess(m *model.Model, env *threats.Env, reach *graph.Reach, found []threats.Threat) []risk.Assessment {
+	const batch = 256
+	assessors := make([]*risk.Assessor, parallel.Workers(runtime.GOMAXPROCS(0), len(found), batch))
+	for w := range assessors {
+		assessors[w] = risk.NewAssessor(m, env, reach)
+	}
+	out := make([]risk.Assessment, len(found))
+	parallel.For(len(assessors), len(found), batch, func(w, i int) { out[i] = assessors[w].Assess(&found[i]) })
+	return out
 }
 
 // limit is the appetite that applies to a threat: risk.Limit over its

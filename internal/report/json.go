@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rampart-sec/rampart/internal/analysis"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -23,9 +26,10 @@ import (
 // written once in the rules section; a threat carries one of those fields
 // only where its value differs from its rule's, so nothing is lost.
 //
-// The document is streamed: the threats and the STRIDE cells, which are
-// nearly all of it, are written one at a time through a buffer, so memory
-// does not grow with the size of the output. The bytes are those of
+// The document is streamed: the threats, the STRIDE cells and the model
+// warnings, which are nearly all of it, are written in batches through a
+// few buffers, so memory does not grow with the size of the output; the
+// batches are encoded on all cores and written in order. The bytes are those of
 // encoding/json with two-space indentation and no HTML escaping.
 func JSON(w io.Writer, r *analysis.Result) error {
 	j := &jsonWriter{w: w, out: make([]byte, 0, 2*flushAt)}
@@ -43,16 +47,16 @@ func JSON(w io.Writer, r *analysis.Result) error {
 	j.field("rules", rules)
 	j.key("threats")
 	// The threats list is never null, even for a result without findings.
-	j.list(len(r.Findings), func(i int) {
+	j.items(len(r.Findings), func(w *jsonWriter, i int) {
 		f := &r.Findings[i]
-		j.threat(f, ruleOf(f.Threat))
+		w.threat(f, ruleOf(f.Threat))
 	})
 	j.field("attack_paths", r.Paths)
 	j.key("stride")
 	if r.Stride == nil {
 		j.raw("null")
 	} else {
-		j.list(len(r.Stride), func(i int) { j.strideCell(&r.Stride[i]) })
+		j.items(len(r.Stride), func(w *jsonWriter, i int) { w.strideCell(&r.Stride[i]) })
 	}
 	j.field("warnings", r.Warnings)
 	j.field("reviews", r.Reviews)
@@ -60,7 +64,7 @@ func JSON(w io.Writer, r *analysis.Result) error {
 	if r.ModelWarnings == nil {
 		j.raw("null")
 	} else {
-		j.list(len(r.ModelWarnings), func(i int) { j.modelWarning(&r.ModelWarnings[i]) })
+		j.items(len(r.ModelWarnings), func(w *jsonWriter, i int) { w.modelWarning(&r.ModelWarnings[i]) })
 	}
 	j.field("policy", r.Policy)
 	j.close()
@@ -224,8 +228,8 @@ const flushAt = 64 << 10
 
 // jsonWriter writes indented JSON; the first error sticks.
 type jsonWriter struct {
-	w   io.Writer
-	out []byte // written at flushAt
+	w   io.Writer // nil for a writer of one batch of items, which only buffers
+	out []byte    // written at flushAt
 	err error
 	// buf and tmp hold the values written through encoding/json.
 	buf, tmp bytes.Buffer
@@ -264,7 +268,7 @@ func (j *jsonWriter) newline() {
 
 // item starts a member of the innermost object or list on its own line.
 func (j *jsonWriter) item() {
-	if len(j.out) >= flushAt {
+	if len(j.out) >= flushAt && j.w != nil {
 		j.flush()
 	}
 	if j.first {
@@ -314,6 +318,75 @@ func (j *jsonWriter) list(n int, each func(i int)) {
 		j.item()
 		each(i)
 	}
+	j.end("]")
+}
+
+// itemBatch is how many items of a long list one batch encodes.
+const itemBatch = 256
+
+// items writes a list of n items as list does, each written by each into
+// the writer it is given. A long list is cut into batches of itemBatch
+// items, encoded on all cores, each into a buffer of its own, and written
+// in order; at most two batches per core are in flight, and their buffers
+// are reused.
+func (j *jsonWriter) items(n int, each func(w *jsonWriter, i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n <= itemBatch || workers < 2 {
+		j.list(n, func(i int) { each(j, i) })
+		return
+	}
+	j.raw("[")
+	j.depth++
+	batches := (n + itemBatch - 1) / itemBatch
+	done := make([]chan *jsonWriter, batches)
+	for b := range done {
+		done[b] = make(chan *jsonWriter, 1)
+	}
+	free := make(chan *jsonWriter, 2*workers)
+	for range cap(free) {
+		free <- &jsonWriter{}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				var w *jsonWriter
+				select {
+				case w = <-free:
+				case <-stop:
+					return
+				}
+				b := int(next.Add(1)) - 1
+				if b >= batches {
+					return
+				}
+				*w = jsonWriter{out: w.out[:0], depth: j.depth, first: b == 0}
+				for i := b * itemBatch; i < min(n, (b+1)*itemBatch) && w.err == nil; i++ {
+					w.item()
+					each(w, i)
+				}
+				done[b] <- w
+			}
+		}()
+	}
+	for b := range done {
+		w := <-done[b]
+		if j.err == nil && w.err != nil {
+			j.err = w.err
+		}
+		j.flush()
+		if j.err == nil {
+			_, j.err = j.w.Write(w.out)
+		}
+		free <- w
+	}
+	close(stop)
+	wg.Wait()
+	j.first = false
 	j.end("]")
 }
 

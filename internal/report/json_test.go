@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
@@ -257,4 +258,44 @@ func jsonNames(t reflect.Type) []string {
 		}
 	}
 	return out
+}
+
+// failingWriter accepts limit bytes, then fails every write.
+type failingWriter struct {
+	limit, written, failed int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.written+len(p) > w.limit {
+		w.failed++
+		return 0, errDiskFull
+	}
+	w.written += len(p)
+	return len(p), nil
+}
+
+var errDiskFull = errors.New("disk full")
+
+// TestJSONWriteErrorStops checks that a write error in the middle of the
+// lists written in batches is returned, and that nothing more is written
+// after it.
+func TestJSONWriteErrorStops(t *testing.T) {
+	r := analysis.Analyze(reporttest.Model(300), analysis.Options{Now: asOf})
+	if len(r.Findings) <= 2*itemBatch || len(r.Stride) <= 2*itemBatch {
+		t.Fatalf("%d findings and %d STRIDE cells: too few to write in several batches", len(r.Findings), len(r.Stride))
+	}
+	var full bytes.Buffer
+	if err := JSON(&full, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{0, 100, full.Len() / 3, full.Len() - 10} {
+		w := &failingWriter{limit: limit}
+		err := JSON(w, r)
+		if !errors.Is(err, errDiskFull) {
+			t.Errorf("limit %d: error %v, want %v", limit, err, errDiskFull)
+		}
+		if w.failed != 1 {
+			t.Errorf("limit %d: %d failed writes, want 1: writing goes on after an error", limit, w.failed)
+		}
+	}
 }

@@ -9,11 +9,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
+	"github.com/rampart-sec/rampart/internal/parallel"
 )
 
 // Ref is a reference to a catalog entry (CWE, CAPEC or ATT&CK technique).
@@ -121,7 +120,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 		required[id], disabled[id] = true, false
 	}
 	perRule := make([][]pending, len(rules))
-	parallel(min(runtime.GOMAXPROCS(0), len(rules)), len(rules), 1, func(i int) {
+	parallel.For(runtime.GOMAXPROCS(0), len(rules), 1, func(_, i int) {
 		if r := &rules[i]; !disabled[r.ID] && r.Check != nil && (r.Applies(m) || required[r.ID]) {
 			perRule[i] = e.run(r)
 		}
@@ -141,7 +140,7 @@ func (e *Env) Identify(rules []Rule) []Threat {
 	}
 	all = sortByID(all)
 	out := make([]Threat, len(all))
-	parallel(runtime.GOMAXPROCS(0), len(all), 256, func(i int) {
+	parallel.For(runtime.GOMAXPROCS(0), len(all), 256, func(_, i int) {
 		p := all[i]
 		if p.manual != nil {
 			out[i] = e.manual(p.manual)
@@ -150,29 +149,6 @@ func (e *Env) Identify(rules []Rule) []Threat {
 		e.fillThreat(&out[i], p.rule.r, &p.rule.refs, p.id, p.Hit, p.rule.origin)
 	})
 	return out
-}
-
-// parallel calls f(i) for every i in [0, n) on the given number of
-// goroutines, handing out batch indexes at a time.
-func parallel(workers, n, batch int, f func(int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range max(1, min(workers, (n+batch-1)/batch)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				from := int(next.Add(int64(batch))) - batch
-				if from >= n {
-					return
-				}
-				for i := from; i < min(from+batch, n); i++ {
-					f(i)
-				}
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // pending is a hit waiting to become a threat, or a manual threat.
