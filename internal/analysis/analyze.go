@@ -52,7 +52,8 @@ func Analyze(m *model.Model, opts Options) *Result {
 	}
 
 	env := threats.NewEnv(m)
-	found, warnings := splitModelWarnings(env.Identify(opts.Rules))
+	found, ws := env.IdentifyApart(opts.Rules)
+	warnings := modelWarnings(ws)
 	found = threats.Collapse(found)
 	reach := graph.New(m, graph.Options{Client: env.IsClient, Guard: env.Guard}).Reachable()
 	stride := make(chan []threats.StrideCell, 1)
@@ -214,29 +215,15 @@ func reviews(m *model.Model, day time.Time) model.Problems {
 	return out
 }
 
-// splitModelWarnings separates the findings about the model's quality from
-// the threats. The threats are copied to a list of their own size, so that
-// the room the warnings took in all (a third of a large model's findings,
-// each a large struct) is not kept for the rest of the analysis.
-func splitModelWarnings(all []threats.Threat) ([]threats.Threat, []ModelWarning) {
-	n := 0
-	for i := range all {
-		if all[i].ModelWarning() {
-			n++
-		}
+// modelWarnings returns what a report says of the findings about the
+// model's quality.
+func modelWarnings(ws []threats.Threat) []ModelWarning {
+	out := make([]ModelWarning, len(ws))
+	for i := range ws {
+		t := &ws[i]
+		out[i] = ModelWarning{ID: t.ID, Rule: t.Rule, Title: t.Title, Description: t.Description, Targets: t.Targets, Pos: t.Pos}
 	}
-	found := make([]threats.Threat, 0, len(all)-n)
-	warnings := make([]ModelWarning, 0, n)
-	for i := range all {
-		t := &all[i]
-		if !t.ModelWarning() {
-			found = append(found, *t)
-			continue
-		}
-		warnings = append(warnings, ModelWarning{ID: t.ID, Rule: t.Rule, Title: t.Title, Description: t.Description,
-			Targets: t.Targets, Pos: t.Pos})
-	}
-	return found, warnings
+	return out
 }
 
 // aliases are the other register keys a threat may be known by: the same

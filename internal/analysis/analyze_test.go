@@ -3,12 +3,14 @@ package analysis
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rampart-sec/rampart/internal/model"
 	"github.com/rampart-sec/rampart/internal/threats"
+	"github.com/rampart-sec/rampart/internal/threats/builtin"
 )
 
 var asOf = time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
@@ -135,5 +137,34 @@ func TestNoAppetiteWarns(t *testing.T) {
 	r := Analyze(m, Options{Now: asOf})
 	if r.Appetite.Declared || r.Appetite.MaxSeverity != "medium" || len(r.Warnings) != 1 {
 		t.Errorf("appetite %+v warnings %v", r.Appetite, r.Warnings)
+	}
+}
+
+// TestIdentifyApartSplitsIdentify checks that the threats and the model
+// warnings IdentifyApart returns are Identify's findings, split by
+// ModelWarning, each list in Identify's order.
+func TestIdentifyApartSplitsIdentify(t *testing.T) {
+	m := Generate(600)
+	env := threats.NewEnv(m)
+	all := env.Identify(builtin.Rules())
+	found, warnings := env.IdentifyApart(builtin.Rules())
+	if len(found) == 0 || len(warnings) == 0 {
+		t.Fatalf("%d threats and %d model warnings: the model needs both", len(found), len(warnings))
+	}
+	var wantFound, wantWarnings []threats.Threat
+	for _, th := range all {
+		if th.ModelWarning() {
+			wantWarnings = append(wantWarnings, th)
+		} else {
+			wantFound = append(wantFound, th)
+		}
+	}
+	for _, l := range []struct {
+		name      string
+		got, want []threats.Threat
+	}{{"threats", found, wantFound}, {"model warnings", warnings, wantWarnings}} {
+		if !reflect.DeepEqual(l.got, l.want) {
+			t.Errorf("%s: IdentifyApart gives %d, Identify %d, or they differ", l.name, len(l.got), len(l.want))
+		}
 	}
 }

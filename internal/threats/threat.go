@@ -108,6 +108,29 @@ type ruleRefs struct {
 // small records, sorted, and only then filled in as threats, in place in
 // the list returned: the threats are built once, never copied.
 func (e *Env) Identify(rules []Rule) []Threat {
+	return e.fill(e.collect(rules))
+}
+
+// IdentifyApart is Identify with the findings about the model's quality
+// (ModelWarning) in a list apart from the threats, each list sorted by id.
+// Each list is built at its own size, so that the room the other takes can
+// be freed.
+func (e *Env) IdentifyApart(rules []Rule) (found, modelWarnings []Threat) {
+	all := e.collect(rules)
+	var ts, ws []*pending
+	for _, p := range all {
+		if p.manual == nil && p.rule.r.Category == CategoryModel {
+			ws = append(ws, p)
+		} else {
+			ts = append(ts, p)
+		}
+	}
+	return e.fill(ts), e.fill(ws)
+}
+
+// collect runs the rules and returns their hits, and the model's manual
+// threats, sorted by id.
+func (e *Env) collect(rules []Rule) []*pending {
 	m := e.M
 	disabled := map[string]bool{}
 	if m.Settings != nil {
@@ -138,7 +161,11 @@ func (e *Env) Identify(rules []Rule) []Threat {
 	for i := range m.Threats {
 		all = append(all, &pending{id: m.Threats[i].ID, manual: &m.Threats[i]})
 	}
-	all = sortByID(all)
+	return sortByID(all)
+}
+
+// fill builds the threats of the records, in their order, on all cores.
+func (e *Env) fill(all []*pending) []Threat {
 	out := make([]Threat, len(all))
 	parallel.For(runtime.GOMAXPROCS(0), len(all), 256, func(_, i int) {
 		p := all[i]
