@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/rampart-sec/rampart/internal/catalog"
 	"github.com/rampart-sec/rampart/internal/model"
@@ -167,6 +168,7 @@ func (e *Env) collect(rules []Rule) []*pending {
 // fill builds the threats of the records, in their order, on all cores.
 func (e *Env) fill(all []*pending) []Threat {
 	out := make([]Threat, len(all))
+	mapPages(out)
 	parallel.For(runtime.GOMAXPROCS(0), len(all), 256, func(_, i int) {
 		p := all[i]
 		if p.manual != nil {
@@ -176,6 +178,23 @@ func (e *Env) fill(all []*pending) []Threat {
 		e.fillThreat(&out[i], p.rule.r, &p.rule.refs, p.id, p.Hit, p.rule.origin)
 	})
 	return out
+}
+
+// mapPages writes a plain int on every memory page of a new list of
+// threats before the threats are written on all cores. While the collector
+// runs, a threat is written through its write barrier, which first reads
+// the pointers it replaces: on a page never touched, Linux then maps its
+// shared zero page and, at the write that follows, copies it and flushes
+// the TLB of every core; two cores writing side by side also contend on the
+// lock of the page table. Written first with an int, which has no barrier,
+// each page is mapped once, by one fault. On the threats of a 10,000-asset
+// model (50 runs) that took the fill from 25 ms on average, one run in
+// eight at 75-175 ms, to 13 ms, none over 40.
+func mapPages(ts []Threat) {
+	const page = 4096
+	for i := 0; i < len(ts); i += max(1, page/int(unsafe.Sizeof(Threat{}))) {
+		ts[i].Likelihood = 0
+	}
 }
 
 // pending is a hit waiting to become a threat, or a manual threat.
