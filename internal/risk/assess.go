@@ -263,6 +263,7 @@ func (a *Assessor) outside(c *model.Component) bool {
 // elevation of privilege all three.
 func (a *Assessor) dataImpact(t *threats.Threat) (best int, why string, inferred bool) {
 	inferred = true
+	var bestProperty, bestData string
 	for _, id := range t.Data {
 		d := a.env.Ix.Data[id]
 		if d == nil {
@@ -276,10 +277,13 @@ func (a *Assessor) dataImpact(t *threats.Threat) (best int, why string, inferred
 					inferred = false
 				}
 				if r > best {
-					best, why = r, fmt.Sprintf("%s of %s", p, id)
+					best, bestProperty, bestData = r, p, id
 				}
 			}
 		}
+	}
+	if best > 0 {
+		why = bestProperty + " of " + bestData
 	}
 	return best, why, inferred
 }
