@@ -131,6 +131,48 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 			loose = append(loose, c.ID)
 		}
 	}
+	// The nesting drawn: boundaries from the roots down, then those caught
+	// in a containment cycle at the top level.
+	drawnIn := map[string]string{} // boundary id -> the boundary drawn around it, "" for none
+	seen := map[string]bool{}
+	var nest func(id, parent string)
+	nest = func(id, parent string) {
+		if seen[id] {
+			return
+		}
+		seen[id], drawnIn[id] = true, parent
+		for _, child := range children[id] {
+			nest(child, id)
+		}
+	}
+	for _, id := range roots {
+		nest(id, "")
+	}
+	for i := range m.TrustBoundaries {
+		nest(m.TrustBoundaries[i].ID, "")
+	}
+	inner := func(c string) string {
+		if p, ok := ix.Parent[c]; ok && ix.Boundaries[p] != nil {
+			return p
+		}
+		return ""
+	}
+	// A flow from one boundary into another has its label drawn as a node
+	// of the innermost boundary holding both ends (apartLabel).
+	labels := map[string][]string{} // boundary id ("" for none) -> label nodes
+	apart := map[string]string{}    // flow id -> its label node
+	for i := range m.Flows {
+		f := &m.Flows[i]
+		if ix.Components[f.From] == nil || ix.Components[f.To] == nil || inner(f.From) == inner(f.To) {
+			continue
+		}
+		node := "label:" + f.ID
+		apart[f.ID] = node
+		_, font, _, _ := flowStyle(f, opts, hl)
+		in := commonBoundary(inner(f.From), inner(f.To), drawnIn)
+		labels[in] = append(labels[in], apartLabel(node, "fl-"+f.ID, flowLabel(ix, f), font, flowTip(f, opts)))
+	}
+
 	emitted := map[string]bool{}
 	var cluster func(id, indent string)
 	cluster = func(id, indent string) {
@@ -149,6 +191,9 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 		for _, cid := range members[id] {
 			nodeLine(&b, indent+"  ", ix.Components[cid], opts, hl)
 		}
+		for _, l := range labels[id] {
+			b.WriteString(indent + "  " + l)
+		}
 		for _, child := range children[id] {
 			cluster(child, indent+"  ")
 		}
@@ -165,9 +210,12 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 	for _, cid := range loose {
 		nodeLine(&b, "  ", ix.Components[cid], opts, hl)
 	}
+	for _, l := range labels[""] {
+		b.WriteString("  " + l)
+	}
 
 	for i := range m.Flows {
-		edge(&b, ix, &m.Flows[i], opts, hl)
+		edge(&b, ix, &m.Flows[i], opts, hl, apart[m.Flows[i].ID])
 	}
 	b.WriteString(more)
 	if !opts.NoLegend {
@@ -305,27 +353,74 @@ func nodeLine(b *strings.Builder, indent string, c *model.Component, opts Option
 		quote(tooltip(name, detail, sev)), lab.String())
 }
 
-func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl highlight) {
-	if ix.Components[f.From] == nil || ix.Components[f.To] == nil {
-		return
+// commonBoundary returns the innermost boundary drawn around both a and b
+// (boundary ids, "" for none), following drawnIn.
+func commonBoundary(a, b string, drawnIn map[string]string) string {
+	around := map[string]bool{}
+	for p := a; p != "" && !around[p]; p = drawnIn[p] {
+		around[p] = true
 	}
-	parts := []string{strings.ToUpper(string(f.Protocol))}
+	for p, n := b, 0; p != "" && n <= len(drawnIn); p, n = drawnIn[p], n+1 {
+		if around[p] {
+			return p
+		}
+	}
+	return ""
+}
+
+// apartLabel is the DOT line of an arrow's label drawn as a node of its
+// own. Graphviz places an arrow's label where the arrow runs, which for an
+// arrow into another trust boundary is often across the boundary's frame or
+// its name; a node declared in the innermost boundary holding both ends is
+// kept inside that boundary's frame and outside those of the boundaries
+// nested in it, so the label crosses no frame. The arrow then runs in two
+// parts through the label (arrowThrough).
+func apartLabel(node, id, text, font, tip string) string {
+	ids := ""
+	if id != "" {
+		ids = "id=" + quote(id) + ", "
+	}
+	return fmt.Sprintf("%s [%sshape=plaintext, style=\"\", margin=0, fontsize=9, fontcolor=%q, tooltip=%s, label=%s];\n",
+		quote(node), ids, font, quote(tip), edgeLabel(text))
+}
+
+// arrowThrough writes an arrow from a to b in two parts through the label
+// node between them, the first without an arrowhead. ids name the parts
+// ("" for none); attrs are the arrow's attributes, tail and head those of
+// the part leaving a (ltail) and of the part reaching b (lhead).
+func arrowThrough(w *strings.Builder, a, node, b string, ids [2]string, attrs, tail, head string) {
+	part := func(from, to, id, more string) {
+		w.WriteString("  " + quote(from) + " -> " + quote(to) + " [")
+		if id != "" {
+			w.WriteString("id=" + quote(id) + ", ")
+		}
+		w.WriteString(attrs + more + "];\n")
+	}
+	part(a, node, ids[0], ", arrowhead=none"+tail)
+	part(node, b, ids[1], head)
+}
+
+// flowLabel is the text of a flow's label: protocol, authentication and
+// the data it carries.
+func flowLabel(ix *model.Index, f *model.Flow) string {
+	label := strings.ToUpper(string(f.Protocol))
 	if f.Authentication != "" && f.Authentication != "none" {
-		parts[0] += " · " + string(f.Authentication)
+		label += " · " + string(f.Authentication)
 	}
 	var data []string
 	for _, d := range ix.FlowData(f) {
-		n := d.Name
-		if n == "" {
-			n = d.ID
-		}
-		data = append(data, n)
+		data = append(data, cmp.Or(d.Name, d.ID))
 	}
-	label := parts[0]
 	if len(data) > 0 {
 		label += "\n" + wrap(strings.Join(data, ", "), edgeWrap)
 	}
-	color, font, pen, style := colEdge, colText, "1.1", "solid"
+	return label
+}
+
+// flowStyle is how a flow's arrow is drawn: line and label colour, pen
+// width and line style.
+func flowStyle(f *model.Flow, opts Options, hl highlight) (color, font, pen, style string) {
+	color, font, pen, style = colEdge, colText, "1.1", "solid"
 	if f.EffectiveEncryption() == "none" && !local(f.Protocol) {
 		style = "dashed"
 	}
@@ -339,12 +434,33 @@ func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl h
 			color, font = colFaded, colFadedLabel
 		}
 	}
+	return color, font, pen, style
+}
+
+// flowTip is a flow's tooltip.
+func flowTip(f *model.Flow, opts Options) string {
 	tip := f.ID + ": " + f.From + " → " + f.To
 	if s := opts.Severity[f.ID]; s != "" {
 		tip += " (" + string(s) + " risk)"
 	}
+	return tip
+}
+
+// edge writes a flow's arrow; through, when set, is its label node
+// (apartLabel), and the arrow's parts are "f-ID" and "fh-ID".
+func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl highlight, through string) {
+	if ix.Components[f.From] == nil || ix.Components[f.To] == nil {
+		return
+	}
+	color, font, pen, style := flowStyle(f, opts, hl)
+	tip := quote(flowTip(f, opts))
+	if through != "" {
+		arrowThrough(b, f.From, through, f.To, [2]string{"f-" + f.ID, "fh-" + f.ID},
+			fmt.Sprintf("color=%q, penwidth=%s, style=%s, tooltip=%s", color, pen, style, tip), "", "")
+		return
+	}
 	fmt.Fprintf(b, "  %s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s];\n",
-		quote(f.From), quote(f.To), quote("f-"+f.ID), edgeLabel(label), color, font, pen, style, quote(tip))
+		quote(f.From), quote(f.To), quote("f-"+f.ID), edgeLabel(flowLabel(ix, f)), color, font, pen, style, tip)
 }
 
 // edgeLabel is a flow's label on a white ground: where Graphviz places a

@@ -91,20 +91,39 @@ func TestDOTContent(t *testing.T) {
 		},
 		{
 			name: "unencrypted flow is dashed, tls is not",
-			want: []string{`"web" -> "api" [id="f-web-api"`, `style=dashed, tooltip="web-api`, `style=solid, tooltip="api-db`},
+			want: []string{`"web" -> "label:web-api" [id="f-web-api"`, `style=dashed, tooltip="web-api`, `style=solid, tooltip="api-db`},
+		},
+		{
+			// web (dmz) -> api (private): the label is a node of cloud, which
+			// holds both; customer (outside) -> web: a node outside every
+			// boundary; api -> db, both in private: a label on the arrow.
+			name: "a flow into another boundary runs through its label",
+			want: []string{
+				"  subgraph \"cluster_cloud\" {\n", "    subgraph \"cluster_dmz\" {\n",
+				"\n    \"label:web-api\" [id=\"fl-web-api\", shape=plaintext, style=\"\", margin=0, fontsize=9, fontcolor=\"#111827\", tooltip=\"web-api: web → api\", label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\" BGCOLOR=\"white\"><TR><TD>HTTP &#183; jwt<BR/>",
+				"\n  \"label:browse\" [id=\"fl-browse\"",
+				`"web" -> "label:web-api" [id="f-web-api", color="#4b5563", penwidth=1.1, style=dashed, tooltip="web-api: web → api", arrowhead=none];`,
+				`"label:web-api" -> "api" [id="fh-web-api", color="#4b5563", penwidth=1.1, style=dashed, tooltip="web-api: web → api"];`,
+				`"api" -> "db" [id="f-api-db", label=<<TABLE`,
+			},
+			notWant: []string{`"label:api-db"`, `"web" -> "api"`},
 		},
 		{
 			name: "severity tints",
 			opts: Options{Severity: shopSeverity()},
-			want: []string{`fillcolor="#fee2e2", color="#b91c1c"`, `CRITICAL RISK`, `fillcolor="#fef9c3"`, `color="#c2410c", fontcolor="#111827", penwidth=1.8`},
+			want: []string{`fillcolor="#fee2e2", color="#b91c1c"`, `CRITICAL RISK`, `fillcolor="#fef9c3"`, `[id="f-web-api", color="#c2410c", penwidth=1.8`},
 		},
 		{
 			name: "highlight path",
 			opts: Options{Highlight: []string{"customer", "web", "api"}},
-			want: []string{`"web" -> "api" [id="f-web-api", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>HTTP &#183; jwt<BR/>Customer accounts with a<BR/>rather long descriptive<BR/>name</TD></TR></TABLE>>, color="#1d4ed8"`,
-				`"f-api-db", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>JDBC &#183; password<BR/>Customer accounts with a<BR/>rather long descriptive<BR/>name</TD></TR></TABLE>>, color="#9ca3af"`,
+			want: []string{`"web" -> "label:web-api" [id="f-web-api", color="#1d4ed8", penwidth=3.2`,
+				`"label:web-api" -> "api" [id="fh-web-api", color="#1d4ed8", penwidth=3.2`,
+				`"label:web-api" [id="fl-web-api", shape=plaintext, style="", margin=0, fontsize=9, fontcolor="#111827"`,
+				`"f-api-db", label=<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2" BGCOLOR="white"><TR><TD>JDBC &#183; password<BR/>Customer accounts with a<BR/>rather long descriptive<BR/>name</TD></TR></TABLE>>, color="#9ca3af", fontcolor="#6b7280"`,
+				`"web" -> "label:pay" [id="f-pay", color="#9ca3af"`,
+				`"label:pay" [id="fl-pay", shape=plaintext, style="", margin=0, fontsize=9, fontcolor="#6b7280"`,
 				`Highlighted path: Customer &#8594; Web shop front end served to customers over the internet &#8594; API`},
-			notWant: []string{`<TD>HTTPS<BR/>Card numbers</TD></TR></TABLE>>, color="#1d4ed8"`},
+			notWant: []string{`[id="f-pay", color="#1d4ed8"`},
 		},
 		{
 			name: "no legend and escaped title",

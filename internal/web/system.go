@@ -133,9 +133,25 @@ var (
 		"transform": true, "viewBox": true}
 )
 
+// diagramElement returns the component or flow id an SVG id attribute
+// names: "c-ID" for a component, "f-ID" for a flow's arrow, and "fh-ID" and
+// "fl-ID" for the second part of an arrow drawn through its label and for
+// that label (diagram.apartLabel).
+func diagramElement(a xml.Attr) (string, bool) {
+	if a.Name.Local != "id" {
+		return "", false
+	}
+	for _, prefix := range []string{"c-", "f-", "fh-", "fl-"} {
+		if id, ok := strings.CutPrefix(a.Value, prefix); ok {
+			return id, true
+		}
+	}
+	return "", false
+}
+
 // sanitizeSVG re-writes Graphviz SVG keeping only svgElements and svgAttrs,
-// and wraps each component and flow group (ids "c-…" and "f-…") whose
-// element link names a target in a link to it.
+// and wraps each component and flow group (diagramElement) whose element
+// link names a target in a link to it.
 func sanitizeSVG(r io.Reader, link func(id string) string) (template.HTML, error) {
 	dec := xml.NewDecoder(r)
 	dec.Strict = true
@@ -164,8 +180,8 @@ func sanitizeSVG(r io.Reader, link func(id string) string) (template.HTML, error
 			wrap := ""
 			if t.Name.Local == "g" {
 				for _, a := range t.Attr {
-					if a.Name.Local == "id" && (strings.HasPrefix(a.Value, "c-") || strings.HasPrefix(a.Value, "f-")) {
-						wrap = link(a.Value[2:])
+					if id, ok := diagramElement(a); ok {
+						wrap = link(id)
 					}
 				}
 			}

@@ -18,6 +18,8 @@ func TestSanitizeSVG(t *testing.T) {
 <text x="1" y="2" font-size="11">Web &amp; app</text></a></g>
 <g id="c-lonely" class="node"><ellipse cx="1" cy="1" rx="2" ry="2" fill="url(#g)"/></g>
 <g id="f-a-b" class="edge"><path d="M0,0L1,1" stroke="#4b5563"/></g>
+<g id="fl-a-b" class="node"><text x="1" y="1">HTTPS</text></g>
+<g id="fh-a-b" class="edge"><path d="M1,1L2,2" stroke="#4b5563"/></g>
 <foreignObject><div>html</div></foreignObject>
 <image href="https://evil.example/pixel.png"/>
 </svg>`
@@ -38,6 +40,7 @@ func TestSanitizeSVG(t *testing.T) {
 		}
 	}
 	for _, want := range []string{`<a href="#el-web"><g id="c-web" class="node">`, `</g></a>`, `<a href="#el-a-b"><g id="f-a-b"`,
+		`<a href="#el-a-b"><g id="fl-a-b"`, `<a href="#el-a-b"><g id="fh-a-b"`,
 		`<g id="c-lonely" class="node"><ellipse cx="1" cy="1" rx="2" ry="2"></ellipse></g>`, `>Web &amp; app</text>`,
 		`<polygon fill="#fee2e2" stroke="#b91c1c" points="0,0 1,1"></polygon>`, `viewBox="0 0 100 50"`, `role="group"`} {
 		if !strings.Contains(out, want) {

@@ -32,7 +32,9 @@
       var ids = (button.closest("li").getAttribute("data-elements") || "").split(/\s+/);
       ids.forEach(function (id) {
         if (!id) { return; }
-        ["c-", "f-"].forEach(function (prefix) {
+        // A flow into another boundary is drawn in two parts through its
+        // label: "f-", "fh-" and "fl-".
+        ["c-", "f-", "fh-", "fl-"].forEach(function (prefix) {
           var el = document.getElementById(prefix + id);
           if (!el || !el.closest(".dfd-frame")) { return; }
           el.classList.add("on-path");
