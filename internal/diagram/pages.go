@@ -224,6 +224,8 @@ type bundle struct {
 	label       string // the flow's own label when the bundle holds one flow
 	// tail and head are more DOT attributes of the arrow's ends (ltail, lhead).
 	tail, head string
+	// unlabelled leaves the label out: the arrow's stub counts the flows.
+	unlabelled bool
 }
 
 func (b *bundle) add(f *model.Flow, opts Options, hl highlight) {
@@ -265,9 +267,14 @@ func (b *bundle) edge(w *strings.Builder, hl highlight, tip string) {
 			color, font = colFaded, colFadedLabel
 		}
 	}
+	if b.unlabelled {
+		fmt.Fprintf(w, "  %s -> %s [color=%q, penwidth=%s, style=%s, tooltip=%s%s%s];\n",
+			quote(b.from), quote(b.to), color, pen, style, quote(tip), b.tail, b.head)
+		return
+	}
 	// The label stays on the arrow, even for an arrow to a stub, whose label
 	// can then touch the frame of the page's boundary: drawn as a node of its
-	// own (apartLabel), the labels of 60 such arrows tripled the layout time
+	// own (apartLabel), the labels of 86 such arrows tripled the layout time
 	// of a page.
 	fmt.Fprintf(w, "  %s -> %s [label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s%s%s];\n",
 		quote(b.from), quote(b.to), edgeLabel(label), color, font, pen, style, quote(tip), b.tail, b.head)
@@ -508,19 +515,48 @@ func (g *groups) stubs(m *model.Model, id string, sub *model.Model, opts Options
 		bs = bundles(m, opts, hl, key)
 	}
 	used := map[string]bool{}
+	// Bundled per nested boundary, the arrows are drawn without labels,
+	// which Graphviz would lay across the page boundary's frame, and each
+	// stub counts its flows.
+	totals := map[string]*bundle{} // stub -> its flows
 	for _, bd := range bs {
 		used[bd.from], used[bd.to] = true, true
+		bd.unlabelled = len(rep) > 0
+		stub := bd.to
+		if strings.HasPrefix(bd.from, "stub:") {
+			stub = bd.from
+		}
+		if totals[stub] == nil {
+			totals[stub] = &bundle{}
+		}
+		totals[stub].flows += bd.flows
+		totals[stub].unencrypted += bd.unencrypted
+	}
+	counted := func(stub, label string) string {
+		if len(rep) == 0 {
+			return label
+		}
+		t := totals[stub]
+		if t.flows == 1 {
+			label += "\n1 flow"
+		} else {
+			label += fmt.Sprintf("\n%d flows", t.flows)
+		}
+		if t.unencrypted > 0 {
+			label += fmt.Sprintf(", %d unencrypted", t.unencrypted)
+		}
+		return label
 	}
 	for _, n := range neighbours {
 		if !shown[n] || !used["stub:"+n] {
 			continue
 		}
 		fmt.Fprintf(&b, "  %s [shape=box, style=\"dashed,rounded\", color=%q, fontcolor=%q, fontsize=9, tooltip=%s, label=%s];\n",
-			quote("stub:"+n), colBoundary, colMuted, quote("drawn in its own diagram"), quote(labels[n]))
+			quote("stub:"+n), colBoundary, colMuted, quote("drawn in its own diagram"), quote(counted("stub:"+n, labels[n])))
 	}
 	if used["stub:elsewhere"] {
 		fmt.Fprintf(&b, "  \"stub:elsewhere\" [shape=box, style=\"dashed,rounded\", color=%q, fontcolor=%q, fontsize=9, label=%s];\n",
-			colBoundary, colMuted, quote(fmt.Sprintf("%d more boundaries", len(neighbours)-len(shown))))
+			colBoundary, colMuted, quote(counted("stub:elsewhere", fmt.Sprintf("%d more boundaries", len(neighbours)-len(shown)))))
 	}
 	for _, bd := range bs {
 		name := func(key string) string {

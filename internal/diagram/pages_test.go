@@ -112,14 +112,19 @@ func TestBoundaryPageBundlesManyStubArrows(t *testing.T) {
 			z0 = string(p.DOT())
 		}
 	}
-	arrows := regexp.MustCompile(`(?m)^  "c[0-9]+" -> "stub:[^"]+" \[label=<.*?<TD>(\d+) flows?</TD>`).FindAllStringSubmatch(z0, -1)
+	// Bundled, the arrows have no labels (which would lie across the
+	// page boundary's frame); each stub counts its flows, both ways.
+	arrows := regexp.MustCompile(`(?m)^  "(c[0-9]+" -> "stub:[^"]+|stub:[^"]+" -> "c[0-9]+)" \[color=`).FindAllString(z0, -1)
 	if len(arrows) == 0 || len(arrows) > stubArrowLimit {
-		t.Fatalf("zone-0's page draws %d arrows to other boundaries, want 1 to %d", len(arrows), stubArrowLimit)
+		t.Fatalf("zone-0's page draws %d arrows to and from other boundaries, want 1 to %d", len(arrows), stubArrowLimit)
+	}
+	if strings.Contains(z0, `-> "stub:zone-4" [label=`) {
+		t.Error("a bundled arrow has a label")
 	}
 	counted := 0
-	for _, a := range arrows {
+	for _, c := range regexp.MustCompile(`(?m)^  "stub:[^"]+" \[.*label=".*\\n(\d+) flows?"\];$`).FindAllStringSubmatch(z0, -1) {
 		n := 0
-		fmt.Sscan(a[1], &n)
+		fmt.Sscan(c[1], &n)
 		counted += n
 	}
 	on := map[string]bool{}
@@ -128,12 +133,12 @@ func TestBoundaryPageBundlesManyStubArrows(t *testing.T) {
 	}
 	want := 0
 	for _, f := range m.Flows {
-		if on[f.From] && !on[f.To] {
+		if on[f.From] != on[f.To] {
 			want++
 		}
 	}
 	if counted != want || want == 0 {
-		t.Errorf("the arrows count %d flows, want %d", counted, want)
+		t.Errorf("the stubs count %d flows, want %d", counted, want)
 	}
 	for _, want := range []string{`ltail="cluster_zone-0"`, `ltail="cluster_zone-1"`, "flow(s) between Zone zone-1 and zone-4"} {
 		if !strings.Contains(z0, want) {
