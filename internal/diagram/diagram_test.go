@@ -420,3 +420,32 @@ func TestConcurrentRenderers(t *testing.T) {
 		t.Error("DOT changed")
 	}
 }
+
+// TestApartLimit checks that the labels of flows into other boundaries are
+// nodes of their own up to apartLimit such flows in a picture, and stay on
+// the arrows past it.
+func TestApartLimit(t *testing.T) {
+	for _, tc := range []struct {
+		flows     int
+		wantNodes bool
+	}{{1, true}, {apartLimit, true}, {apartLimit + 1, false}} {
+		m := &model.Model{Rampart: 1, System: model.System{ID: "s", Name: "S"},
+			Components:      []model.Component{{ID: "in", Type: "service"}, {ID: "out", Type: "service"}, {ID: "peer", Type: "service"}},
+			TrustBoundaries: []model.TrustBoundary{{ID: "zone", Type: "network-segment", Contains: []string{"in", "peer"}}}}
+		// A flow inside the boundary never has its label apart.
+		m.Flows = append(m.Flows, model.Flow{ID: "inside", From: "in", To: "peer", Protocol: "https"})
+		for i := range tc.flows {
+			m.Flows = append(m.Flows, model.Flow{ID: fmt.Sprintf("f%d", i), From: "in", To: "out", Protocol: "https"})
+		}
+		dot := string(DOT(m, Options{}))
+		if got := strings.Count(dot, `[id="fl-f`); tc.wantNodes && got != tc.flows || !tc.wantNodes && got != 0 {
+			t.Errorf("%d flows out of the boundary: %d label nodes", tc.flows, got)
+		}
+		if !strings.Contains(dot, `"in" -> "peer" [id="f-inside", label=<`) {
+			t.Errorf("%d flows out of the boundary: the flow inside it lost its label on the arrow", tc.flows)
+		}
+		if !tc.wantNodes && !strings.Contains(dot, `"in" -> "out" [id="f-f0", label=<`) {
+			t.Errorf("%d flows out of the boundary: the first has no label on its arrow", tc.flows)
+		}
+	}
+}
