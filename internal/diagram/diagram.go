@@ -387,36 +387,16 @@ func commonBoundary(a, b string, drawnIn map[string]string) string {
 	return ""
 }
 
-// apartLabel is the DOT line of an arrow's label drawn as a node of its
-// own. Graphviz places an arrow's label where the arrow runs, which for an
-// arrow into another trust boundary is often across the boundary's frame or
-// its name; a node declared in the innermost boundary holding both ends is
-// kept inside that boundary's frame and outside those of the boundaries
-// nested in it, so the label crosses no frame. The arrow then runs in two
-// parts through the label (arrowThrough).
+// apartLabel is the DOT line of a flow's label drawn as a node of its own,
+// with the id "fl-ID". Graphviz places an arrow's label where the arrow
+// runs, which for an arrow into another trust boundary is often across the
+// boundary's frame or its name; a node declared in the innermost boundary
+// holding both ends is kept inside that boundary's frame and outside those
+// of the boundaries nested in it, so the label crosses no frame. The arrow
+// then runs in two parts through the label (edge).
 func apartLabel(node, id, text, font, tip string) string {
-	ids := ""
-	if id != "" {
-		ids = "id=" + quote(id) + ", "
-	}
-	return fmt.Sprintf("%s [%sshape=plaintext, style=\"\", margin=0, fontsize=9, fontcolor=%q, tooltip=%s, label=%s];\n",
-		quote(node), ids, font, quote(tip), edgeLabel(text))
-}
-
-// arrowThrough writes an arrow from a to b in two parts through the label
-// node between them, the first without an arrowhead. ids name the parts
-// ("" for none); attrs are the arrow's attributes, tail and head those of
-// the part leaving a (ltail) and of the part reaching b (lhead).
-func arrowThrough(w *strings.Builder, a, node, b string, ids [2]string, attrs, tail, head string) {
-	part := func(from, to, id, more string) {
-		w.WriteString("  " + quote(from) + " -> " + quote(to) + " [")
-		if id != "" {
-			w.WriteString("id=" + quote(id) + ", ")
-		}
-		w.WriteString(attrs + more + "];\n")
-	}
-	part(a, node, ids[0], ", arrowhead=none"+tail)
-	part(node, b, ids[1], head)
+	return fmt.Sprintf("%s [id=%s, shape=plaintext, style=\"\", margin=0, fontsize=9, fontcolor=%q, tooltip=%s, label=%s];\n",
+		quote(node), quote(id), font, quote(tip), edgeLabel(text))
 }
 
 // flowLabel is the text of a flow's label: protocol, authentication and
@@ -466,7 +446,8 @@ func flowTip(f *model.Flow, opts Options) string {
 }
 
 // edge writes a flow's arrow; through, when set, is its label node
-// (apartLabel), and the arrow's parts are "f-ID" and "fh-ID".
+// (apartLabel), and the arrow runs in two parts through it: "f-ID", without
+// an arrowhead, to the label and "fh-ID" on to the flow's target.
 func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl highlight, through string) {
 	if ix.Components[f.From] == nil || ix.Components[f.To] == nil {
 		return
@@ -474,8 +455,9 @@ func edge(b *strings.Builder, ix *model.Index, f *model.Flow, opts Options, hl h
 	color, font, pen, style := flowStyle(f, opts, hl)
 	tip := quote(flowTip(f, opts))
 	if through != "" {
-		arrowThrough(b, f.From, through, f.To, [2]string{"f-" + f.ID, "fh-" + f.ID},
-			fmt.Sprintf("color=%q, penwidth=%s, style=%s, tooltip=%s", color, pen, style, tip), "", "")
+		attrs := fmt.Sprintf("color=%q, penwidth=%s, style=%s, tooltip=%s", color, pen, style, tip)
+		fmt.Fprintf(b, "  %s -> %s [id=%s, %s, arrowhead=none];\n", quote(f.From), quote(through), quote("f-"+f.ID), attrs)
+		fmt.Fprintf(b, "  %s -> %s [id=%s, %s];\n", quote(through), quote(f.To), quote("fh-"+f.ID), attrs)
 		return
 	}
 	fmt.Fprintf(b, "  %s -> %s [id=%s, label=%s, color=%q, fontcolor=%q, penwidth=%s, style=%s, tooltip=%s];\n",
