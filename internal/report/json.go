@@ -364,7 +364,7 @@ func (j *jsonWriter) items(n int, each func(w *jsonWriter, i int)) {
 				if b >= batches {
 					return
 				}
-				*w = jsonWriter{out: w.out[:0], depth: j.depth, first: b == 0}
+				w.out, w.err, w.depth, w.first = w.out[:0], nil, j.depth, b == 0
 				for i := b * itemBatch; i < min(n, (b+1)*itemBatch) && w.err == nil; i++ {
 					w.item()
 					each(w, i)
