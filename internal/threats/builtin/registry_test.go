@@ -107,8 +107,8 @@ func checkCatalogLinks(t *testing.T, r threats.Rule) {
 		}
 	}
 	for _, a := range r.ATTACK {
-		if len(a) < 5 || a[0] != 'T' {
-			t.Errorf("rule %s: ATT&CK id %q is not a technique id", id, a)
+		if len(a) < 5 || a[0] != 'T' && !strings.HasPrefix(a, "AML.T") {
+			t.Errorf("rule %s: ATT&CK id %q is not an ATT&CK or ATLAS technique id", id, a)
 		}
 		if catalog.TechniqueName(a) == "" {
 			t.Errorf("rule %s: ATT&CK %s has no catalog name", id, a)
