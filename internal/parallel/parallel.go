@@ -7,9 +7,11 @@ import (
 )
 
 // Workers is how many goroutines For starts for n items handed out batch
-// at a time, with at most limit goroutines: at least one.
+// at a time (a batch under one counts as one), with at most limit
+// goroutines: at least one.
 func Workers(limit, n, batch int) int {
-	return max(1, min(limit, (n+batch-1)/max(batch, 1)))
+	batch = max(batch, 1)
+	return max(1, min(limit, (n+batch-1)/batch))
 }
 
 // For calls f(w, i) for every i in [0, n) on Workers(limit, n, batch)

@@ -16,6 +16,7 @@ func TestFor(t *testing.T) {
 		{name: "more batches than the limit", limit: 3, n: 1000, batch: 8, wantWorkers: 3},
 		{name: "batch of one", limit: 2, n: 5, batch: 1, wantWorkers: 2},
 		{name: "batch of zero counts as one", limit: 2, n: 5, batch: 0, wantWorkers: 2},
+		{name: "batch of zero, two items", limit: 4, n: 2, batch: 0, wantWorkers: 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Workers(tc.limit, tc.n, tc.batch); got != tc.wantWorkers {

@@ -188,8 +188,8 @@ func (e *Env) fill(all []*pending) []Threat {
 // the TLB of every core; two cores writing side by side also contend on the
 // lock of the page table. Written first with an int, which has no barrier,
 // each page is mapped once, by one fault. On the threats of a 10,000-asset
-// model (50 runs) that took the fill from 25 ms on average, one run in
-// eight at 75-175 ms, to 13 ms, none over 40.
+// model (50 fills) that took the fill from 25 ms on average, six of the
+// fills over 40 ms, to 13 ms, none over 40.
 func mapPages(ts []Threat) {
 	const page = 4096
 	for i := 0; i < len(ts); i += max(1, page/int(unsafe.Sizeof(Threat{}))) {
