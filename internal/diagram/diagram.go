@@ -113,10 +113,17 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 	// Trust boundaries as nested clusters, in declaration order.
 	children := map[string][]string{} // boundary id -> nested boundary ids
 	members := map[string][]string{}  // boundary id -> component ids
+	// inner is the boundary directly around a component or boundary, "" for none.
+	inner := func(id string) string {
+		if p, ok := ix.Parent[id]; ok && ix.Boundaries[p] != nil {
+			return p
+		}
+		return ""
+	}
 	var roots []string
 	for i := range m.TrustBoundaries {
 		tb := &m.TrustBoundaries[i]
-		if p, ok := ix.Parent[tb.ID]; ok && ix.Boundaries[p] != nil {
+		if p := inner(tb.ID); p != "" {
 			children[p] = append(children[p], tb.ID)
 		} else {
 			roots = append(roots, tb.ID)
@@ -125,7 +132,7 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 	var loose []string
 	for i := range m.Components {
 		c := &m.Components[i]
-		if p, ok := ix.Parent[c.ID]; ok && ix.Boundaries[p] != nil {
+		if p := inner(c.ID); p != "" {
 			members[p] = append(members[p], c.ID)
 		} else {
 			loose = append(loose, c.ID)
@@ -150,12 +157,6 @@ func buildScene(m *model.Model, opts Options, extra, more string) string {
 	}
 	for i := range m.TrustBoundaries {
 		nest(m.TrustBoundaries[i].ID, "")
-	}
-	inner := func(c string) string {
-		if p, ok := ix.Parent[c]; ok && ix.Boundaries[p] != nil {
-			return p
-		}
-		return ""
 	}
 	// A flow from one boundary into another has its label drawn as a node
 	// of the innermost boundary holding both ends (apartLabel), unless the
